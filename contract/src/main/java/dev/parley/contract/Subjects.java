@@ -1,0 +1,83 @@
+package dev.parley.contract;
+
+/**
+ * Every NATS subject Parley uses, in one place, so no subject is spelled twice.
+ *
+ * <p>Durable events are written to the stream on {@code <p>.stream.conv.<id>.msg} (messages) and
+ * {@code <p>.stream.conv.<id>.event} (every other durable event). Keeping messages on their own
+ * subject makes the stream's per-subject "last sequence" the previous <em>message</em>, which is
+ * exactly {@code prev_seq}. The stream republishes each stored entry to
+ * {@code <p>.fanout.conv.<id>.<msg|event>} with its sequence headers; gateways fan out from there.
+ */
+public record Subjects(String prefix) {
+
+  public static final String MESSAGE_KIND = "msg";
+  public static final String EVENT_KIND = "event";
+
+  /** Stream subject of a conversation's messages. */
+  public String streamMessages(String conversationId) {
+    return prefix + ".stream.conv." + conversationId + "." + MESSAGE_KIND;
+  }
+
+  /** Stream subject of a conversation's other durable events (edits, reactions, membership...). */
+  public String streamEvents(String conversationId) {
+    return prefix + ".stream.conv." + conversationId + "." + EVENT_KIND;
+  }
+
+  /** Everything the stream stores. */
+  public String streamWildcard() {
+    return prefix + ".stream.conv.*.*";
+  }
+
+  /** Where the stream republishes each stored entry (a subject transform of {@link #streamWildcard}). */
+  public String republishDestination() {
+    return prefix + ".fanout.conv.{{wildcard(1)}}.{{wildcard(2)}}";
+  }
+
+  /** What a gateway subscribes to for one conversation. */
+  public String fanout(String conversationId) {
+    return prefix + ".fanout.conv." + conversationId + ".*";
+  }
+
+  /** Public, per API.md: every durable event of a conversation, for integrators. */
+  public String conversationEvents(String conversationId) {
+    return prefix + ".conv." + conversationId + ".events";
+  }
+
+  /** Public, per API.md: ephemeral typing indicators. */
+  public String typing(String conversationId) {
+    return prefix + ".conv." + conversationId + ".typing";
+  }
+
+  /** Public, per API.md: presence changes of one user. */
+  public String presence(String userId) {
+    return prefix + ".presence." + userId;
+  }
+
+  /** Internal: membership changes, so every gateway can (un)subscribe conversations for its connections. */
+  public String membershipChanges() {
+    return prefix + ".internal.membership";
+  }
+
+  /** Internal: a gateway reports a connection opened or closed. */
+  public String presenceReports() {
+    return prefix + ".internal.presence.report";
+  }
+
+  /** Internal: a gateway's periodic heartbeat with its live connection counts. */
+  public String presenceHeartbeats() {
+    return prefix + ".internal.presence.heartbeat";
+  }
+
+  /** Extracts the conversation id from a fanout or stream subject ({@code <p>.<x>.conv.<id>.<kind>}). */
+  public String conversationOf(String subject) {
+    int end = subject.lastIndexOf('.');
+    int start = subject.lastIndexOf('.', end - 1);
+    return subject.substring(start + 1, end);
+  }
+
+  /** {@code msg} or {@code event}: the last token of a fanout or stream subject. */
+  public static String kindOf(String subject) {
+    return subject.substring(subject.lastIndexOf('.') + 1);
+  }
+}

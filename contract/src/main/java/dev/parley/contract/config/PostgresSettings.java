@@ -1,0 +1,32 @@
+package dev.parley.contract.config;
+
+/** Where PostgreSQL is. Shared by every process that talks to it. */
+public record PostgresSettings(String host, int port, String database, String user, String password, int poolSize) {
+
+  public static PostgresSettings fromEnv(Env env) {
+    return new PostgresSettings(
+        env.string("PARLEY_PG_HOST", "127.0.0.1"),
+        env.integer("PARLEY_PG_PORT", 5432, 1, 65535),
+        env.string("PARLEY_PG_DATABASE", "parley"),
+        env.string("PARLEY_PG_USER", "postgres"),
+        env.string("PARLEY_PG_PASSWORD", ""),
+        env.integer("PARLEY_PG_POOL_SIZE", 8, 1, 200));
+  }
+
+  public PostgresSettings withDatabase(String otherDatabase) {
+    return new PostgresSettings(host, port, otherDatabase, user, password, poolSize);
+  }
+
+  public PostgresSettings withPort(int otherPort) {
+    return new PostgresSettings(host, otherPort, database, user, password, poolSize);
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+  }
+
+  @Override
+  public String toString() {
+    return "postgres://" + user + "@" + host + ":" + port + "/" + database;
+  }
+}

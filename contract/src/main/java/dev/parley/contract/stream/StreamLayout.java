@@ -1,0 +1,93 @@
+package dev.parley.contract.stream;
+
+import dev.parley.contract.config.NatsSettings;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.Republish;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
+import java.io.IOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stream and the persistence consumer, declared once. Every process calls {@link #ensure} at
+ * start; it creates what is missing and updates what drifted, so start order does not matter.
+ * These calls block: run them off the event loop.
+ */
+public final class StreamLayout {
+  /** The durable pull consumer the persistence workers share. */
+  public static final String PERSISTENCE_CONSUMER = "persistence";
+
+  private static final Logger log = LoggerFactory.getLogger(StreamLayout.class);
+
+  private StreamLayout() {}
+
+  public static StreamConfiguration streamConfiguration(NatsSettings nats) {
+    var subjects = nats.subjects();
+    return StreamConfiguration.builder()
+        .name(nats.streamName())
+        .subjects(subjects.streamWildcard())
+        .storageType(StorageType.File)
+        .replicas(nats.replicas())
+        .duplicateWindow(nats.duplicateWindow())
+        .maxAge(nats.streamMaxAge())
+        .republish(Republish.builder()
+            .source(subjects.streamWildcard())
+            .destination(subjects.republishDestination())
+            .build())
+        .build();
+  }
+
+  public static ConsumerConfiguration persistenceConsumer(Duration ackWait, int maxAckPending) {
+    return ConsumerConfiguration.builder()
+        .durable(PERSISTENCE_CONSUMER)
+        .ackPolicy(AckPolicy.Explicit)
+        .deliverPolicy(DeliverPolicy.All)
+        .ackWait(ackWait)
+        .maxAckPending(maxAckPending)
+        .build();
+  }
+
+  /** Creates or updates the stream; returns its info. */
+  public static StreamInfo ensureStream(JetStreamManagement jsm, NatsSettings nats)
+      throws IOException, JetStreamApiException {
+    StreamConfiguration wanted = streamConfiguration(nats);
+    try {
+      StreamInfo info = jsm.getStreamInfo(nats.streamName());
+      if (!info.getConfiguration().getSubjects().equals(wanted.getSubjects())
+          || !nats.duplicateWindow().equals(info.getConfiguration().getDuplicateWindow())
+          || !nats.streamMaxAge().equals(info.getConfiguration().getMaxAge())) {
+        log.info("Updating stream {} to the configured layout", nats.streamName());
+        return jsm.updateStream(wanted);
+      }
+      return info;
+    } catch (JetStreamApiException e) {
+      if (e.getErrorCode() != 404) {
+        throw e;
+      }
+      log.info("Creating stream {} on {}", nats.streamName(), nats.subjects().streamWildcard());
+      return jsm.addStream(wanted);
+    }
+  }
+
+  /** Creates the persistence consumer if missing (an existing one keeps its position). */
+  public static void ensurePersistenceConsumer(
+      JetStreamManagement jsm, NatsSettings nats, Duration ackWait, int maxAckPending)
+      throws IOException, JetStreamApiException {
+    try {
+      jsm.getConsumerInfo(nats.streamName(), PERSISTENCE_CONSUMER);
+    } catch (JetStreamApiException e) {
+      if (e.getErrorCode() != 404) {
+        throw e;
+      }
+      log.info("Creating durable consumer {} on stream {}", PERSISTENCE_CONSUMER, nats.streamName());
+      jsm.addOrUpdateConsumer(nats.streamName(), persistenceConsumer(ackWait, maxAckPending));
+    }
+  }
+}

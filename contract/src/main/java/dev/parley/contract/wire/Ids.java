@@ -1,0 +1,51 @@
+package dev.parley.contract.wire;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.regex.Pattern;
+
+/** Identifier rules and generation. */
+public final class Ids {
+  /** API.md: a user id is 1-128 chars of {@code [A-Za-z0-9._:@-]}. */
+  public static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+  /** Client message ids: printable, bounded, so they can go into a header and an index. */
+  public static final Pattern CLIENT_MSG_ID = Pattern.compile("[\\x21-\\x7E]{1,128}");
+  /** Ids Parley generates: 22 chars of base64url (128 random bits); safe as a NATS subject token. */
+  public static final Pattern GENERATED_ID = Pattern.compile("[A-Za-z0-9_-]{22}");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private Ids() {}
+
+  public static String newId() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  public static boolean isUserId(String s) {
+    return s != null && USER_ID.matcher(s).matches();
+  }
+
+  public static boolean isGeneratedId(String s) {
+    return s != null && GENERATED_ID.matcher(s).matches();
+  }
+
+  /**
+   * The stream de-duplication id of a send: the same (conversation, sender, client_msg_id) always
+   * gives the same id, and no two different triples collide (length-prefixed, then hashed to bound
+   * the header's size).
+   */
+  public static String dedupId(String conversationId, String senderId, String clientMsgId) {
+    String key = conversationId.length() + ":" + conversationId + "|" + senderId.length() + ":" + senderId + "|" + clientMsgId;
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JRE", e);
+    }
+  }
+}
