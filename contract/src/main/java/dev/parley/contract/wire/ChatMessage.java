@@ -23,7 +23,8 @@ public record ChatMessage(
     String clientMsgId,
     Instant createdAt,
     Instant editedAt,
-    boolean deleted) {
+    boolean deleted,
+    JsonObject system) {
 
   public static final String TEXT = "text";
   public static final String SYSTEM = "system";
@@ -41,6 +42,9 @@ public record ChatMessage(
         .put("attachments", attachments == null ? new JsonArray() : attachments)
         .put("client_msg_id", clientMsgId)
         .put("created_at", createdAt.toString());
+    if (system != null) {
+      o.put("system", system);
+    }
     return o;
   }
 
@@ -60,7 +64,8 @@ public record ChatMessage(
         .put("client_msg_id", clientMsgId)
         .put("created_at", createdAt.toString())
         .put("edited_at", editedAt == null ? null : editedAt.toString())
-        .put("deleted", deleted);
+        .put("deleted", deleted)
+        .put("system", system);
   }
 
   /** Reads a draft (as stored in the stream) and gives it its place in the conversation. */
@@ -79,12 +84,13 @@ public record ChatMessage(
         draft.getString("client_msg_id"),
         Instant.parse(draft.getString("created_at")),
         null,
-        false);
+        false,
+        draft.getJsonObject("system"));
   }
 
   public ChatMessage withPrevSeq(Long newPrevSeq) {
     return new ChatMessage(id, conversationId, seq, newPrevSeq, senderId, type, content, replyToId,
-        attachments, reactions, clientMsgId, createdAt, editedAt, deleted);
+        attachments, reactions, clientMsgId, createdAt, editedAt, deleted, system);
   }
 
   /** {@code prev_seq} as the stream reports it: 0 means "no previous message". */

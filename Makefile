@@ -1,0 +1,53 @@
+# Parley's entry points. Each target is a thin wrapper over scripts/*.sh; every setting is an
+# environment variable with its default in scripts/env.sh (e.g. `PARLEY_PG_HOST=db make test`).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+S := scripts
+
+.PHONY: help run down test migrate build services toolchain logs status clean
+
+help: ## list the targets (this)
+	@echo "Parley: make <target>"
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z-]*:.*## / { printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@echo "Settings: environment variables, defaults in scripts/env.sh."
+
+run: ## install/start what is missing, build, migrate, start 2 gateways + worker + presence
+	@bash $(S)/toolchain.sh
+	@bash $(S)/services.sh
+	@bash $(S)/build.sh --if-stale
+	@bash $(S)/migrate.sh
+	@bash $(S)/nodes.sh up
+
+down: ## stop the processes make run started (Postgres, Redis, NATS keep running)
+	@bash $(S)/nodes.sh down
+
+test: ## install/start what is missing, then mvn -B verify (unit + integration tests)
+	@bash $(S)/toolchain.sh
+	@bash $(S)/services.sh
+	@bash $(S)/test.sh
+
+migrate: ## create the database if missing and apply the migrations
+	@bash $(S)/toolchain.sh
+	@bash $(S)/services.sh postgres
+	@bash $(S)/build.sh --if-stale
+	@bash $(S)/migrate.sh
+
+build: ## build the runnable jars (mvn -DskipTests package)
+	@bash $(S)/toolchain.sh
+	@bash $(S)/build.sh
+
+services: ## install/start Postgres, Redis and NATS (JetStream) where missing
+	@bash $(S)/services.sh
+
+toolchain: ## install JDK 17 and Maven where missing
+	@bash $(S)/toolchain.sh
+
+logs: ## follow the logs of the running processes (.run/logs/<name>.log)
+	@bash $(S)/nodes.sh logs
+
+status: ## which processes are up, their /ready, and the services
+	@bash $(S)/nodes.sh status
+
+clean: ## stop the processes, remove build output (mvn clean) and .run/
+	@bash $(S)/clean.sh

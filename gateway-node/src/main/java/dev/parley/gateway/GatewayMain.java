@@ -1,0 +1,46 @@
+package dev.parley.gateway;
+
+import dev.parley.contract.config.ConfigException;
+import dev.parley.contract.config.Env;
+import dev.parley.gateway.config.GatewayConfig;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs one gateway node: reads the environment, starts, and stops cleanly on SIGTERM. */
+public final class GatewayMain {
+  private static final Logger log = LoggerFactory.getLogger(GatewayMain.class);
+
+  private GatewayMain() {}
+
+  public static void main(String[] args) throws Exception {
+    GatewayConfig config;
+    try {
+      config = GatewayConfig.fromEnv(Env.system());
+    } catch (ConfigException e) {
+      System.err.println("gateway: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    GatewayNode node;
+    try {
+      node = GatewayNode.start(vertx, config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      log.error("gateway {} failed to start: {}", config.nodeId(), cause.getMessage(), cause);
+      vertx.close();
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("gateway {} shutting down", config.nodeId());
+      try {
+        node.close().compose(v -> vertx.close()).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("shutdown did not finish cleanly: {}", e.toString());
+      }
+    }, "shutdown"));
+  }
+}

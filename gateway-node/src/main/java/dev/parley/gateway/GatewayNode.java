@@ -1,0 +1,228 @@
+package dev.parley.gateway;
+
+import dev.parley.contract.Subjects;
+import dev.parley.contract.ops.OpsRoutes;
+import dev.parley.contract.ops.Readiness;
+import dev.parley.contract.stream.StreamLayout;
+import dev.parley.gateway.auth.DevTokenRoutes;
+import dev.parley.gateway.auth.TokenVerifier;
+import dev.parley.gateway.auth.UserDirectory;
+import dev.parley.gateway.config.GatewayConfig;
+import dev.parley.gateway.conversations.ConversationRoutes;
+import dev.parley.gateway.conversations.ConversationStore;
+import dev.parley.gateway.conversations.MembershipAnnouncer;
+import dev.parley.gateway.conversations.MembershipCache;
+import dev.parley.gateway.fanout.FanoutHub;
+import dev.parley.gateway.http.ApiVerticle;
+import dev.parley.gateway.messages.HistoryReader;
+import dev.parley.gateway.messages.MessageRoutes;
+import dev.parley.gateway.messages.SendService;
+import dev.parley.gateway.presence.PresenceReporter;
+import dev.parley.gateway.presence.RedisProbe;
+import dev.parley.gateway.realtime.FrameDispatcher;
+import dev.parley.gateway.realtime.WebSocketEndpoint;
+import dev.parley.gateway.stream.StreamClient;
+import dev.parley.migrations.SchemaCheck;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: builds every collaborator by hand, in dependency order, and closes them in
+ * reverse. {@link GatewayMain} runs one per process; tests run several in one JVM.
+ */
+public final class GatewayNode {
+  private static final Logger log = LoggerFactory.getLogger(GatewayNode.class);
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final List<ApiVerticle> instances = new CopyOnWriteArrayList<>();
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private Connection nats;
+  private Pool pool;
+  private RedisProbe redis;
+  private FanoutHub hub;
+  private PresenceReporter presence;
+  private WebSocketEndpoint webSocket;
+  private String deploymentId;
+  private long keepAliveTimer = -1;
+  private long jwksTimer = -1;
+
+  private GatewayNode(Vertx vertx, GatewayConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  public static Future<GatewayNode> start(Vertx vertx, GatewayConfig config) {
+    GatewayNode node = new GatewayNode(vertx, config);
+    return node.startAll().map(node).recover(e -> node.close().transform(ignored -> Future.failedFuture(e)));
+  }
+
+  private Future<Void> startAll() {
+    Subjects subjects = config.nats().subjects();
+    registry.config().commonTags("node", config.nodeId());
+    pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(config.postgres().poolSize()))
+        // fail fast when Postgres is unreachable: reads answer 'unavailable', sends don't wait on it
+        .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(2000))
+        .connectingTo(new PgConnectOptions()
+            .setHost(config.postgres().host()).setPort(config.postgres().port())
+            .setDatabase(config.postgres().database()).setUser(config.postgres().user())
+            .setPassword(config.postgres().password())
+            .setCachePreparedStatements(true))
+        .using(vertx)
+        .build();
+    redis = new RedisProbe(config.redis().url());
+    return SchemaCheck.verify(pool)
+        .compose(v -> vertx.executeBlocking(this::connectNats))
+        .compose(v -> TokenVerifier.create(vertx, config.jwt()))
+        .compose(verifier -> {
+          StreamClient stream;
+          try {
+            stream = new StreamClient(nats, config.nats());
+          } catch (java.io.IOException e) {
+            return Future.failedFuture(e);
+          }
+          Context hubContext = vertx.getOrCreateContext();
+          MembershipCache membership = new MembershipCache(pool, Duration.ofMinutes(10));
+          hub = new FanoutHub(hubContext, nats, subjects, registry, membership::invalidate);
+          presence = new PresenceReporter(config.nodeId(), nats, subjects, hub);
+          ConversationStore conversations = new ConversationStore(pool);
+          UserDirectory users = new UserDirectory(pool);
+          HistoryReader history = new HistoryReader(pool, stream, subjects, config.limits().maxHistoryTail(), registry);
+          SendService sends = new SendService(membership, stream, hub, history, subjects, config.ackWaitForFanout(), registry);
+          webSocket = new WebSocketEndpoint(verifier, users, conversations, hub,
+              new FrameDispatcher(sends, config.limits().maxContentBytes()), presence, config.limits().wsWriteQueueBytes(), registry);
+          Readiness readiness = new Readiness()
+              .check("nats", () -> nats.getStatus() == Connection.Status.CONNECTED
+                  ? Future.succeededFuture() : Future.failedFuture("NATS connection is " + nats.getStatus()))
+              .check("postgres", () -> pool.query("SELECT 1").execute().timeout(2, TimeUnit.SECONDS))
+              .check("redis", () -> redis.ping(vertx).timeout(2, TimeUnit.SECONDS));
+          ApiVerticle.Routes routes = new ApiVerticle.Routes(
+              serverOptions(),
+              new OpsRoutes(registry, readiness),
+              verifier,
+              users,
+              new DevTokenRoutes(verifier, config.jwt()),
+              new ConversationRoutes(conversations, new MembershipAnnouncer(hub, nats, subjects)),
+              new MessageRoutes(sends, history, membership, config.limits().maxContentBytes()),
+              webSocket);
+          if (config.jwt().jwksUrl() != null) {
+            jwksTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), t -> verifier.reload(vertx)
+                .onFailure(e -> log.warn("JWKS refresh from {} failed, keeping the old keys: {}", config.jwt().jwksUrl(), e.toString())));
+          }
+          return vertx.deployVerticle(() -> {
+                ApiVerticle v = new ApiVerticle(routes);
+                instances.add(v);
+                return v;
+              }, new DeploymentOptions().setInstances(config.httpInstances()));
+        })
+        .map(id -> {
+          deploymentId = id;
+          long idleNanos = config.wsIdleTimeout().toNanos();
+          keepAliveTimer = vertx.setPeriodic(config.wsPingInterval().toMillis(), t -> webSocket.keepAlive(idleNanos));
+          presence.start(vertx, config.presenceHeartbeatInterval());
+          log.info("gateway {} listening on {}:{} (stream {}, prefix {}, {})", config.nodeId(), config.httpHost(), port(),
+              config.nats().streamName(), config.nats().subjectPrefix(), config.jwt());
+          return null;
+        });
+  }
+
+  private HttpServerOptions serverOptions() {
+    return new HttpServerOptions()
+        .setHost(config.httpHost())
+        .setPort(config.httpPort())
+        .setMaxWebSocketFrameSize(config.limits().maxFrameBytes())
+        .setMaxWebSocketMessageSize(config.limits().maxFrameBytes())
+        .setCompressionSupported(true);
+  }
+
+  private Void connectNats() throws Exception {
+    Options options = new Options.Builder()
+        .server(config.nats().url())
+        .connectionName(config.nodeId())
+        .maxReconnects(-1)
+        .reconnectWait(Duration.ofMillis(500))
+        .connectionTimeout(Duration.ofSeconds(5))
+        .connectionListener((conn, event) -> {
+          if (event == ConnectionListener.Events.DISCONNECTED) {
+            log.warn("NATS disconnected; sends fail with 'unavailable' until it returns");
+          } else if (event == ConnectionListener.Events.RECONNECTED) {
+            log.info("NATS reconnected");
+          }
+        })
+        .build();
+    try {
+      nats = Nats.connect(options);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot reach NATS at " + config.nats().url() + " (set PARLEY_NATS_URL, and start nats-server with -js): " + e.getMessage(), e);
+    }
+    StreamLayout.ensureStream(nats.jetStreamManagement(), config.nats());
+    return null;
+  }
+
+  /** The port the API listens on (the real one when configured as 0). */
+  public int port() {
+    return instances.isEmpty() ? -1 : instances.get(0).actualPort();
+  }
+
+  public String nodeId() {
+    return config.nodeId();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Stops accepting, closes client connections (they reconnect elsewhere), then dependencies. */
+  public Future<Void> close() {
+    if (keepAliveTimer >= 0) {
+      vertx.cancelTimer(keepAliveTimer);
+    }
+    if (jwksTimer >= 0) {
+      vertx.cancelTimer(jwksTimer);
+    }
+    if (presence != null) {
+      presence.stop(vertx);
+    }
+    if (webSocket != null) {
+      webSocket.closeAll();
+    }
+    Future<?> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+    return undeployed.transform(ar -> hub == null ? Future.succeededFuture() : hub.close())
+        .transform(ar -> {
+          if (nats == null) {
+            return Future.succeededFuture();
+          }
+          return vertx.executeBlocking(() -> {
+            nats.close();
+            return null;
+          });
+        })
+        .transform(ar -> pool == null ? Future.succeededFuture() : pool.close())
+        .transform(ar -> {
+          if (redis != null) {
+            redis.close();
+          }
+          return Future.<Void>succeededFuture();
+        });
+  }
+}

@@ -1,0 +1,125 @@
+package dev.parley.gateway.auth;
+
+import dev.parley.contract.wire.Ids;
+import dev.parley.gateway.config.JwtSettings;
+import dev.parley.gateway.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.util.List;
+
+/**
+ * Checks a bearer token and returns who it names. The key set holds keys of the one configured
+ * algorithm only, so {@code alg: none} and HS/RS confusion fail signature lookup. {@code exp} is
+ * required (a token that never expires is refused), {@code iss}/{@code aud} when configured.
+ */
+public final class TokenVerifier {
+  private final JwtSettings settings;
+  private volatile JWTAuth auth;
+
+  private TokenVerifier(JwtSettings settings, JWTAuth auth) {
+    this.settings = settings;
+    this.auth = auth;
+  }
+
+  /** Builds the verifier; with a JWKS URL the keys are fetched first (and refreshed by {@link #reload}). */
+  public static Future<TokenVerifier> create(Vertx vertx, JwtSettings settings) {
+    return buildAuth(vertx, settings).map(a -> new TokenVerifier(settings, a));
+  }
+
+  /** Re-reads the JWKS (keys rotate); keeps the old keys if the fetch fails. */
+  public Future<Void> reload(Vertx vertx) {
+    return buildAuth(vertx, settings).map(a -> {
+      this.auth = a;
+      return null;
+    });
+  }
+
+  public JWTAuth jwtAuth() {
+    return auth;
+  }
+
+  public Future<AuthenticatedUser> verify(String token) {
+    if (token == null || token.isBlank()) {
+      return Future.failedFuture(ApiException.unauthenticated("missing bearer token"));
+    }
+    return auth.authenticate(new TokenCredentials(token))
+        .recover(e -> Future.failedFuture(ApiException.unauthenticated("invalid token: " + describe(e))))
+        .compose(user -> {
+          // The decoded claims live in the attributes; the principal holds only part of them.
+          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+          if (!(claims.getValue("exp") instanceof Number)) {
+            return Future.failedFuture(ApiException.unauthenticated("invalid token: the exp claim is required"));
+          }
+          String sub = claims.getString("sub");
+          if (!Ids.isUserId(sub)) {
+            return Future.failedFuture(ApiException.unauthenticated("invalid token: sub must be 1-128 characters of [A-Za-z0-9._:@-]"));
+          }
+          Object name = claims.getValue("name");
+          String display = name instanceof String s && !s.isBlank() ? (s.length() > 200 ? s.substring(0, 200) : s) : null;
+          return Future.succeededFuture(new AuthenticatedUser(sub, display));
+        });
+  }
+
+  private static String describe(Throwable e) {
+    String m = e.getMessage();
+    if (m == null) {
+      return "signature or claims rejected";
+    }
+    // Messages from the JWT library never contain the token itself; keep them short.
+    return m.length() > 120 ? m.substring(0, 120) : m;
+  }
+
+  private static Future<JWTAuth> buildAuth(Vertx vertx, JwtSettings s) {
+    JWTOptions jwtOptions = new JWTOptions().setLeeway(s.leewaySeconds()).setIgnoreExpiration(false);
+    s.issuer().ifPresent(jwtOptions::setIssuer);
+    s.audience().ifPresent(a -> jwtOptions.setAudience(List.of(a)));
+    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(jwtOptions);
+    if (s.secret() != null) {
+      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(s.secret()));
+      return Future.succeededFuture(JWTAuth.create(vertx, options));
+    }
+    if (s.publicKeyPem() != null) {
+      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(s.algorithm()).setBuffer(s.publicKeyPem()));
+      return Future.succeededFuture(JWTAuth.create(vertx, options));
+    }
+    return JwksFetcher.fetch(vertx, s.jwksUrl()).map(keys -> {
+      for (Object k : keys) {
+        JsonObject jwk = (JsonObject) k;
+        // pin the algorithm: keys of any other kind are not loaded at all
+        String alg = jwk.getString("alg", s.algorithm());
+        if (alg.equals(s.algorithm())) {
+          options.addJwk(jwk.copy().put("alg", alg));
+        }
+      }
+      if (options.getJwks() == null || options.getJwks().isEmpty()) {
+        throw new IllegalStateException("the JWKS at " + s.jwksUrl() + " has no " + s.algorithm() + " key");
+      }
+      return JWTAuth.create(vertx, options);
+    });
+  }
+
+  /** Fetches a JWKS document: {@code {"keys":[...]}}. */
+  static final class JwksFetcher {
+    private JwksFetcher() {}
+
+    static Future<JsonArray> fetch(Vertx vertx, String url) {
+      return vertx.createHttpClient()
+          .request(new io.vertx.core.http.RequestOptions().setAbsoluteURI(url).setMethod(io.vertx.core.http.HttpMethod.GET))
+          .compose(req -> req.send())
+          .compose(resp -> {
+            if (resp.statusCode() != 200) {
+              return Future.failedFuture("JWKS " + url + " answered HTTP " + resp.statusCode());
+            }
+            return resp.body();
+          })
+          .map(body -> body.toJsonObject().getJsonArray("keys", new JsonArray()));
+    }
+  }
+}

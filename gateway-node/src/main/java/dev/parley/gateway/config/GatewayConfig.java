@@ -1,0 +1,56 @@
+package dev.parley.gateway.config;
+
+import dev.parley.contract.config.ConfigException;
+import dev.parley.contract.config.Env;
+import dev.parley.contract.config.NatsSettings;
+import dev.parley.contract.config.PostgresSettings;
+import dev.parley.contract.config.RedisSettings;
+import java.time.Duration;
+import java.util.UUID;
+
+/** Everything a gateway node reads from its environment; see the README's table. */
+public record GatewayConfig(
+    String nodeId,
+    String httpHost,
+    int httpPort,
+    int httpInstances,
+    PostgresSettings postgres,
+    NatsSettings nats,
+    RedisSettings redis,
+    JwtSettings jwt,
+    Limits limits,
+    Duration wsPingInterval,
+    Duration wsIdleTimeout,
+    Duration presenceHeartbeatInterval,
+    Duration ackWaitForFanout) {
+
+  /** Size limits of API.md. */
+  public record Limits(int maxContentBytes, int maxFrameBytes, int wsWriteQueueBytes, int maxHistoryTail) {}
+
+  public static GatewayConfig fromEnv(Env env) {
+    JwtSettings jwt = JwtSettings.fromEnv(env);
+    Duration ping = env.duration("PARLEY_WS_PING_INTERVAL", Duration.ofSeconds(25));
+    Duration idle = env.duration("PARLEY_WS_IDLE_TIMEOUT", Duration.ofSeconds(60));
+    if (idle.compareTo(ping) <= 0) {
+      throw new ConfigException("PARLEY_WS_IDLE_TIMEOUT (" + idle + ") must be longer than PARLEY_WS_PING_INTERVAL (" + ping + ")");
+    }
+    return new GatewayConfig(
+        env.string("PARLEY_NODE_ID", "gateway-" + UUID.randomUUID().toString().substring(0, 8)),
+        env.string("PARLEY_HTTP_HOST", "0.0.0.0"),
+        env.integer("PARLEY_HTTP_PORT", 8080, 0, 65535),
+        env.integer("PARLEY_HTTP_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 64),
+        PostgresSettings.fromEnv(env),
+        NatsSettings.fromEnv(env),
+        RedisSettings.fromEnv(env),
+        jwt,
+        new Limits(
+            env.integer("PARLEY_MAX_CONTENT_BYTES", 16 * 1024, 1, 1024 * 1024),
+            env.integer("PARLEY_WS_MAX_FRAME_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
+            env.integer("PARLEY_WS_WRITE_QUEUE_BYTES", 1024 * 1024, 4096, 256 * 1024 * 1024),
+            env.integer("PARLEY_HISTORY_MAX_STREAM_TAIL", 5000, 1, 1_000_000)),
+        ping,
+        idle,
+        env.duration("PARLEY_PRESENCE_HEARTBEAT_INTERVAL", Duration.ofSeconds(5)),
+        env.duration("PARLEY_SEND_FANOUT_WAIT", Duration.ofSeconds(2)));
+  }
+}

@@ -1,0 +1,160 @@
+package dev.parley.gateway.conversations;
+
+import dev.parley.contract.wire.Ids;
+import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.http.Failures;
+import dev.parley.gateway.messages.MessageRows;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/** Conversations and their members in Postgres. */
+public final class ConversationStore {
+  private final Pool pool;
+
+  public ConversationStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** A conversation as answered by create/get, and whether this call created it. */
+  public record Created(JsonObject conversation, boolean created) {}
+
+  /** A page of the caller's conversations. */
+  public record Page(List<JsonObject> items, String nextCursor) {}
+
+  public Future<Created> createGroup(String ownerId, String name, String description, List<String> otherIds) {
+    String id = Ids.newId();
+    List<String> users = new ArrayList<>();
+    List<String> roles = new ArrayList<>();
+    users.add(ownerId);
+    roles.add("owner");
+    for (String other : new TreeSet<>(otherIds)) {
+      if (!other.equals(ownerId)) {
+        users.add(other);
+        roles.add("member");
+      }
+    }
+    return pool.withTransaction(conn -> ensureUsers(conn, users)
+            .compose(v -> conn.preparedQuery(ConversationSql.INSERT_GROUP).execute(Tuple.of(id, name, description, ownerId)))
+            .compose(v -> insertMembers(conn, id, users, roles))
+            .compose(v -> details(conn, id, ownerId)))
+        .recover(Failures::database)
+        .map(c -> new Created(c, true));
+  }
+
+  /** The one direct conversation of two users: created once, even when both ask at the same moment. */
+  public Future<Created> createDirect(String callerId, String otherId) {
+    String key = callerId.compareTo(otherId) < 0 ? callerId + "|" + otherId : otherId + "|" + callerId;
+    String id = Ids.newId();
+    return pool.withTransaction(conn -> ensureUsers(conn, List.of(callerId, otherId))
+            .compose(v -> conn.preparedQuery(ConversationSql.INSERT_DIRECT).execute(Tuple.of(id, callerId, key)))
+            .compose(inserted -> {
+              if (inserted.rowCount() == 1) {
+                return insertMembers(conn, id, List.of(callerId, otherId), List.of("member", "member"))
+                    .compose(v -> details(conn, id, callerId))
+                    .map(c -> new Created(c, true));
+              }
+              return conn.preparedQuery(ConversationSql.FIND_DIRECT).execute(Tuple.of(key))
+                  .compose(rows -> {
+                    String existing = rows.iterator().next().getString(0);
+                    return conn.preparedQuery(ConversationSql.UNHIDE).execute(Tuple.of(existing, callerId))
+                        .compose(v -> details(conn, existing, callerId));
+                  })
+                  .map(c -> new Created(c, false));
+            }))
+        .recover(Failures::database);
+  }
+
+  public Future<JsonObject> get(String conversationId, String callerId) {
+    return pool.withConnection(conn -> details(conn, conversationId, callerId)).recover(Failures::database);
+  }
+
+  public Future<List<String>> conversationIdsOf(String userId) {
+    return pool.preparedQuery(ConversationSql.CONVERSATION_IDS_OF).execute(Tuple.of(userId))
+        .recover(Failures::database)
+        .map(rows -> {
+          List<String> ids = new ArrayList<>();
+          rows.forEach(r -> ids.add(r.getString(0)));
+          return ids;
+        });
+  }
+
+  public Future<Page> list(String userId, ListCursor cursor, int limit) {
+    Tuple params = Tuple.of(userId, cursor == null ? null : cursor.lastActivityAt(), cursor == null ? null : cursor.id(), limit + 1);
+    return pool.preparedQuery(ConversationSql.LIST).execute(params)
+        .recover(Failures::database)
+        .map(rows -> {
+          List<JsonObject> items = new ArrayList<>();
+          List<Row> all = new ArrayList<>();
+          rows.forEach(all::add);
+          for (int i = 0; i < Math.min(limit, all.size()); i++) {
+            Row r = all.get(i);
+            JsonObject c = conversationJson(r).put("role", r.getString("role"));
+            c.put("last_message", r.getString("lm_id") == null ? null : MessageRows.lastMessageJson(r, "lm_"));
+            c.put("unread_count", r.getLong("unread"));
+            items.add(c);
+          }
+          String next = null;
+          if (all.size() > limit) {
+            Row last = all.get(limit - 1);
+            next = new ListCursor(last.getOffsetDateTime("last_activity_at"), last.getString("id")).encode();
+          }
+          return new Page(items, next);
+        });
+  }
+
+  private Future<JsonObject> details(SqlConnection conn, String conversationId, String callerId) {
+    return conn.preparedQuery(ConversationSql.DETAILS).execute(Tuple.of(conversationId, callerId))
+        .compose(rows -> {
+          if (rows.rowCount() == 0) {
+            return Future.failedFuture(ApiException.notFound("conversation not found"));
+          }
+          JsonObject c = conversationJson(rows.iterator().next());
+          return conn.preparedQuery(ConversationSql.MEMBERS).execute(Tuple.of(conversationId))
+              .map(members -> c.put("members", membersJson(members)));
+        });
+  }
+
+  private static Future<Void> ensureUsers(SqlConnection conn, List<String> users) {
+    return conn.preparedQuery(ConversationSql.ENSURE_USERS).execute(Tuple.of(users.toArray(String[]::new))).mapEmpty();
+  }
+
+  private static Future<Void> insertMembers(SqlConnection conn, String id, List<String> users, List<String> roles) {
+    return conn.preparedQuery(ConversationSql.INSERT_MEMBERS)
+        .execute(Tuple.of(id, users.toArray(String[]::new), roles.toArray(String[]::new))).mapEmpty();
+  }
+
+  static JsonObject conversationJson(Row r) {
+    return new JsonObject()
+        .put("id", r.getString("id"))
+        .put("type", r.getString("type"))
+        .put("name", r.getString("name"))
+        .put("description", r.getString("description"))
+        .put("created_by", r.getString("created_by"))
+        .put("last_seq", r.getLong("last_seq"))
+        .put("created_at", iso(r.getOffsetDateTime("created_at")))
+        .put("updated_at", iso(r.getOffsetDateTime("updated_at")))
+        .put("last_activity_at", iso(r.getOffsetDateTime("last_activity_at")));
+  }
+
+  private static JsonArray membersJson(RowSet<Row> rows) {
+    JsonArray out = new JsonArray();
+    for (Row m : rows) {
+      out.add(new JsonObject().put("user_id", m.getString("user_id")).put("role", m.getString("role")).put("name", m.getString("name")));
+    }
+    return out;
+  }
+
+  static String iso(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+}

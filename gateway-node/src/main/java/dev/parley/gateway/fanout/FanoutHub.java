@@ -1,0 +1,327 @@
+package dev.parley.gateway.fanout;
+
+import dev.parley.contract.Subjects;
+import dev.parley.contract.stream.StreamHeaders;
+import dev.parley.contract.wire.ChatMessage;
+import dev.parley.contract.wire.EventType;
+import dev.parley.contract.wire.Frames;
+import dev.parley.contract.wire.MembershipChange;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.nats.client.Subscription;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's subscription table, and its only owner: every field is touched on {@link #ctx}
+ * alone; public methods hop onto it. A conversation is subscribed while at least one local
+ * connection of a member holds it, or a send from this node waits for its stored copy.
+ *
+ * <p>Each republished stream entry is decoded and encoded into a frame once, then written to every
+ * local member connection. Entries arrive in stream order on one NATS connection; a per-conversation
+ * high-water mark drops anything already delivered, so a connection sees each event once.
+ */
+public final class FanoutHub {
+  private static final Logger log = LoggerFactory.getLogger(FanoutHub.class);
+  private static final int RECENT_CAPACITY = 8192;
+
+  private final Context ctx;
+  private final Subjects subjects;
+  private final Connection nc;
+  private final Dispatcher dispatcher;
+  private final Map<String, Channel> channels = new HashMap<>();
+  private final Map<String, Set<LocalConnection>> connectionsByUser = new HashMap<>();
+  private final Map<LocalConnection, Set<String>> conversationsByConnection = new HashMap<>();
+  private final Map<Long, Promise<ChatMessage>> waiters = new HashMap<>();
+  private final Set<String> seenChanges = java.util.Collections.newSetFromMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > 4096;
+    }
+  });
+  private final LinkedHashMap<Long, ChatMessage> recent = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, ChatMessage> eldest) {
+      return size() > RECENT_CAPACITY;
+    }
+  };
+  private final Counter framesWritten;
+  private final Counter eventsReceived;
+
+  private static final class Channel {
+    Subscription subscription;
+    final Set<LocalConnection> connections = new HashSet<>();
+    int pendingSends;
+    long lastDeliveredSeq;
+  }
+
+  private final java.util.function.Consumer<String> membershipInvalidated;
+
+  /**
+   * @param membershipInvalidated told the id of every conversation whose membership changed, so
+   *     caches elsewhere drop it
+   */
+  public FanoutHub(Context ctx, Connection nc, Subjects subjects, MeterRegistry registry,
+      java.util.function.Consumer<String> membershipInvalidated) {
+    this.ctx = ctx;
+    this.membershipInvalidated = membershipInvalidated;
+    this.subjects = subjects;
+    this.nc = nc;
+    this.dispatcher = nc.createDispatcher();
+    this.framesWritten = Counter.builder("parley_fanout_frames_written_total")
+        .description("frames written to local connections").register(registry);
+    this.eventsReceived = Counter.builder("parley_fanout_events_received_total")
+        .description("stream entries received for fan-out").register(registry);
+    registry.gauge("parley_fanout_subscribed_conversations", channels, Map::size);
+    registry.gauge("parley_fanout_local_users", connectionsByUser, Map::size);
+    dispatcher.subscribe(subjects.membershipChanges(), msg -> {
+      JsonObject json = new JsonObject(new String(msg.getData(), StandardCharsets.UTF_8));
+      ctx.runOnContext(v -> applyMembershipChange(MembershipChange.fromJson(json)));
+    });
+  }
+
+  /** Registers a connection for the conversations its user belongs to. */
+  public Future<Void> attach(LocalConnection connection, Collection<String> conversationIds) {
+    return onContext(() -> {
+      connectionsByUser.computeIfAbsent(connection.userId(), u -> new HashSet<>()).add(connection);
+      Set<String> held = conversationsByConnection.computeIfAbsent(connection, c -> new HashSet<>());
+      for (String conversationId : conversationIds) {
+        if (held.add(conversationId)) {
+          channel(conversationId).connections.add(connection);
+        }
+      }
+      return null;
+    });
+  }
+
+  public Future<Void> detach(LocalConnection connection) {
+    return onContext(() -> {
+      Set<LocalConnection> mine = connectionsByUser.get(connection.userId());
+      if (mine != null) {
+        mine.remove(connection);
+        if (mine.isEmpty()) {
+          connectionsByUser.remove(connection.userId());
+        }
+      }
+      Set<String> held = conversationsByConnection.remove(connection);
+      if (held != null) {
+        for (String conversationId : held) {
+          Channel ch = channels.get(conversationId);
+          if (ch != null) {
+            ch.connections.remove(connection);
+            releaseIfIdle(conversationId, ch);
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Holds the conversation subscribed for a send from this node. The SUB is written to NATS before
+   * the future completes, and the publish follows on the same connection, so the stored copy
+   * cannot be missed.
+   */
+  public Future<Void> acquire(String conversationId) {
+    return acquireAll(List.of(conversationId));
+  }
+
+  /**
+   * Subscribes conversations ahead of a connection's handshake, so the subscriptions exist before
+   * the client can see its connection open; {@link #attach} then joins them without a gap.
+   */
+  public Future<Void> acquireAll(Collection<String> conversationIds) {
+    return onContext(() -> {
+      for (String conversationId : conversationIds) {
+        channel(conversationId).pendingSends++;
+      }
+      return null;
+    });
+  }
+
+  public void release(String conversationId) {
+    releaseAll(List.of(conversationId));
+  }
+
+  public void releaseAll(Collection<String> conversationIds) {
+    ctx.runOnContext(v -> {
+      for (String conversationId : conversationIds) {
+        Channel ch = channels.get(conversationId);
+        if (ch != null) {
+          ch.pendingSends--;
+          releaseIfIdle(conversationId, ch);
+        }
+      }
+    });
+  }
+
+  /** The stored message with stream sequence {@code seq}, as republished (with its prev_seq). */
+  public Future<ChatMessage> awaitStored(long seq, Duration timeout) {
+    return onContext(() -> {
+      ChatMessage done = recent.get(seq);
+      if (done != null) {
+        return Future.succeededFuture(done);
+      }
+      Promise<ChatMessage> p = waiters.computeIfAbsent(seq, s -> Promise.promise());
+      long timer = ctx.owner().setTimer(timeout.toMillis(), t -> {
+        Promise<ChatMessage> w = waiters.remove(seq);
+        if (w != null) {
+          w.tryFail(new TimeoutException("stored copy of seq " + seq + " not seen within " + timeout));
+        }
+      });
+      return p.future().onComplete(ar -> ctx.owner().cancelTimer(timer));
+    }).compose(f -> f);
+  }
+
+  /** Applies a membership change seen locally or from another gateway (each change once). */
+  public Future<Void> membershipChanged(MembershipChange change) {
+    return onContext(() -> {
+      applyMembershipChange(change);
+      return null;
+    });
+  }
+
+  private void applyMembershipChange(MembershipChange change) {
+    if (!seenChanges.add(change.changeId())) {
+      return;
+    }
+    String conversationId = change.conversationId();
+    membershipInvalidated.accept(conversationId);
+    String notice = change.notice() == null ? null : change.notice().encode();
+    for (String userId : change.added()) {
+      for (LocalConnection c : connectionsByUser.getOrDefault(userId, Set.of())) {
+        if (conversationsByConnection.computeIfAbsent(c, k -> new HashSet<>()).add(conversationId)) {
+          channel(conversationId).connections.add(c);
+        }
+        if (notice != null) {
+          c.send(notice);
+        }
+      }
+    }
+    for (String userId : change.removed()) {
+      for (LocalConnection c : connectionsByUser.getOrDefault(userId, Set.of())) {
+        Set<String> held = conversationsByConnection.get(c);
+        if (held != null && held.remove(conversationId)) {
+          Channel ch = channels.get(conversationId);
+          if (ch != null) {
+            ch.connections.remove(c);
+            releaseIfIdle(conversationId, ch);
+          }
+        }
+      }
+    }
+  }
+
+  private Channel channel(String conversationId) {
+    Channel ch = channels.get(conversationId);
+    if (ch == null) {
+      ch = new Channel();
+      ch.subscription = dispatcher.subscribe(subjects.fanout(conversationId),
+          msg -> ctx.runOnContext(v -> deliver(conversationId, msg)));
+      channels.put(conversationId, ch);
+    }
+    return ch;
+  }
+
+  private void releaseIfIdle(String conversationId, Channel ch) {
+    if (ch.connections.isEmpty() && ch.pendingSends <= 0) {
+      dispatcher.unsubscribe(ch.subscription);
+      channels.remove(conversationId);
+    }
+  }
+
+  private void deliver(String conversationId, Message msg) {
+    eventsReceived.increment();
+    long seq;
+    long last;
+    try {
+      seq = Long.parseLong(msg.getHeaders().getFirst(StreamHeaders.SEQUENCE));
+      String lastHeader = msg.getHeaders().getFirst(StreamHeaders.LAST_SEQUENCE);
+      last = lastHeader == null ? 0 : Long.parseLong(lastHeader);
+    } catch (RuntimeException e) {
+      log.error("Dropping a fan-out entry without stream headers on {}", msg.getSubject());
+      return;
+    }
+    String frame;
+    try {
+      JsonObject payload = new JsonObject(new String(msg.getData(), StandardCharsets.UTF_8));
+      if (Subjects.MESSAGE_KIND.equals(Subjects.kindOf(msg.getSubject()))) {
+        ChatMessage stored = ChatMessage.fromDraft(payload, seq, ChatMessage.prevSeqFromStream(last));
+        recent.put(seq, stored);
+        Promise<ChatMessage> waiter = waiters.remove(seq);
+        if (waiter != null) {
+          waiter.tryComplete(stored);
+        }
+        frame = Frames.event(EventType.MESSAGE_NEW, stored.toJson()).encode();
+      } else {
+        frame = payload.encode();
+      }
+    } catch (RuntimeException e) {
+      log.error("Dropping undecodable stream entry seq={} conversation={}", seq, conversationId, e);
+      return;
+    }
+    Channel ch = channels.get(conversationId);
+    if (ch == null || seq <= ch.lastDeliveredSeq) {
+      return;
+    }
+    ch.lastDeliveredSeq = seq;
+    for (LocalConnection c : ch.connections) {
+      c.send(frame);
+    }
+    framesWritten.increment(ch.connections.size());
+  }
+
+  /** Local connections of a user (for presence and tests). */
+  public Future<List<LocalConnection>> connectionsOf(String userId) {
+    return onContext(() -> new ArrayList<>(connectionsByUser.getOrDefault(userId, Set.of())));
+  }
+
+  /** Users with at least one local connection, and how many each has (for presence heartbeats). */
+  public Future<Map<String, Integer>> connectionCounts() {
+    return onContext(() -> {
+      Map<String, Integer> counts = new HashMap<>();
+      connectionsByUser.forEach((u, cs) -> counts.put(u, cs.size()));
+      return counts;
+    });
+  }
+
+  public Future<Void> close() {
+    return onContext(() -> {
+      nc.closeDispatcher(dispatcher);
+      channels.clear();
+      waiters.values().forEach(p -> p.tryFail("gateway shutting down"));
+      waiters.clear();
+      return null;
+    });
+  }
+
+  private <T> Future<T> onContext(java.util.concurrent.Callable<T> action) {
+    Promise<T> p = Promise.promise();
+    ctx.runOnContext(v -> {
+      try {
+        p.complete(action.call());
+      } catch (Exception e) {
+        p.fail(e);
+      }
+    });
+    return p.future();
+  }
+}

@@ -1,0 +1,90 @@
+package dev.parley.gateway.http;
+
+import dev.parley.contract.ops.OpsRoutes;
+import dev.parley.gateway.auth.BearerTokens;
+import dev.parley.gateway.auth.DevTokenRoutes;
+import dev.parley.gateway.auth.TokenVerifier;
+import dev.parley.gateway.auth.UserDirectory;
+import dev.parley.gateway.conversations.ConversationRoutes;
+import dev.parley.gateway.messages.MessageRoutes;
+import dev.parley.gateway.realtime.WebSocketEndpoint;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * One HTTP server instance (deployed once per event loop; Vert.x spreads connections across them).
+ * Every route of the API in one place; each feature mounts its own.
+ */
+public final class ApiVerticle extends VerticleBase {
+  /** JSON bodies are small; uploads get their own limit on their own route. */
+  private static final long JSON_BODY_LIMIT = 256 * 1024;
+
+  /** Everything the routes need, built once per node and shared by every instance. */
+  public record Routes(
+      HttpServerOptions serverOptions,
+      OpsRoutes ops,
+      TokenVerifier verifier,
+      UserDirectory users,
+      DevTokenRoutes devTokens,
+      ConversationRoutes conversations,
+      MessageRoutes messages,
+      WebSocketEndpoint webSocket) {}
+
+  private final Routes routes;
+  private HttpServer server;
+
+  public ApiVerticle(Routes routes) {
+    this.routes = routes;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> routes.ops().handle(ctx.request()));
+    router.get("/ready").handler(ctx -> routes.ops().handle(ctx.request()));
+    router.get("/metrics").handler(ctx -> routes.ops().handle(ctx.request()));
+    router.get("/ws").handler(routes.webSocket()::handle);
+
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(JSON_BODY_LIMIT));
+    routes.devTokens().mount(router);
+    router.route("/api/v1/*").handler(this::authenticate);
+    routes.conversations().mount(router);
+    routes.messages().mount(router);
+
+    router.route().last().handler(ctx -> Responses.error(ctx, ApiException.notFound("no such route: " + ctx.request().method() + " " + ctx.normalizedPath())));
+    router.route().failureHandler(Responses::failure);
+
+    return vertx.createHttpServer(routes.serverOptions())
+        .requestHandler(router)
+        .listen()
+        .onSuccess(s -> server = s);
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    if (ctx.get(Requests.USER_KEY) != null) {
+      ctx.next();
+      return;
+    }
+    routes.verifier().verify(BearerTokens.fromHeader(ctx.request()))
+        .compose(routes.users()::ensure)
+        .onSuccess(user -> {
+          ctx.put(Requests.USER_KEY, user);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

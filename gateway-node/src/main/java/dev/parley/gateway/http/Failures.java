@@ -1,0 +1,35 @@
+package dev.parley.gateway.http;
+
+import dev.parley.contract.wire.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+
+/** Turns dependency failures into the contract's error codes, in one place. */
+public final class Failures {
+  private Failures() {}
+
+  /** For {@code .recover(Failures::database)} on every Postgres call. */
+  public static <T> Future<T> database(Throwable e) {
+    if (e instanceof ApiException) {
+      return Future.failedFuture(e);
+    }
+    if (e instanceof PgException pg) {
+      String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+      // 08: connection exceptions; 57P: operator intervention (shutdown); 53: insufficient resources
+      if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")) {
+        return Future.failedFuture(ApiException.unavailable("the database is unavailable; retry shortly", e));
+      }
+      return Future.failedFuture(e);
+    }
+    // Connection refused, pool closed, timeouts: the database is not reachable.
+    return Future.failedFuture(ApiException.unavailable("the database is unavailable; retry shortly", e));
+  }
+
+  public static boolean isUniqueViolation(Throwable e) {
+    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+
+  public static ErrorCode codeOf(Throwable e) {
+    return e instanceof ApiException api ? api.code() : ErrorCode.INTERNAL;
+  }
+}

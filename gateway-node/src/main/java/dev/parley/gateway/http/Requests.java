@@ -1,0 +1,62 @@
+package dev.parley.gateway.http;
+
+import dev.parley.contract.wire.Ids;
+import dev.parley.gateway.auth.AuthenticatedUser;
+import io.vertx.ext.web.RoutingContext;
+
+/** Reading what a request carries, with the contract's 400s for malformed input. */
+public final class Requests {
+  public static final String USER_KEY = "parley.user";
+
+  private Requests() {}
+
+  public static AuthenticatedUser user(RoutingContext ctx) {
+    AuthenticatedUser u = ctx.get(USER_KEY);
+    if (u == null) {
+      throw ApiException.unauthenticated("missing bearer token");
+    }
+    return u;
+  }
+
+  /** A path id that is not one we could have issued names nothing: 404, like a missing one. */
+  public static String conversationId(RoutingContext ctx) {
+    String id = ctx.pathParam("conversationId");
+    if (!Ids.isGeneratedId(id)) {
+      throw ApiException.notFound("conversation not found");
+    }
+    return id;
+  }
+
+  public static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
+    String raw = ctx.request().getParam(name);
+    if (raw == null || raw.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int v = Integer.parseInt(raw);
+      if (v < min || v > max) {
+        throw ApiException.invalid(name + " must be between " + min + " and " + max);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw ApiException.invalid(name + " must be a whole number");
+    }
+  }
+
+  /** A non-negative long parameter, or null when absent. */
+  public static Long longParam(RoutingContext ctx, String name) {
+    String raw = ctx.request().getParam(name);
+    if (raw == null || raw.isEmpty()) {
+      return null;
+    }
+    try {
+      long v = Long.parseLong(raw);
+      if (v < 0) {
+        throw ApiException.invalid(name + " must not be negative");
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw ApiException.invalid(name + " must be a whole number");
+    }
+  }
+}

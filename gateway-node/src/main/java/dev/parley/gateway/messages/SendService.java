@@ -1,0 +1,113 @@
+package dev.parley.gateway.messages;
+
+import dev.parley.contract.Subjects;
+import dev.parley.contract.wire.ChatMessage;
+import dev.parley.contract.wire.Ids;
+import dev.parley.gateway.auth.AuthenticatedUser;
+import dev.parley.gateway.conversations.MembershipCache;
+import dev.parley.gateway.fanout.FanoutHub;
+import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.stream.StreamClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The send path: validate, check membership (cached), write to the stream with a de-duplication
+ * id, and answer only once the stream has stored it, with the stored message (seq and prev_seq
+ * from the stream's republished copy). Postgres is not on this path: sends are acknowledged while
+ * it is down, and the worker stores them when it returns.
+ */
+public final class SendService {
+  private static final Logger log = LoggerFactory.getLogger(SendService.class);
+  /** A slow or unreachable database must not hold sends up: the stream's window still de-duplicates. */
+  private static final long DB_LOOKUP_TIMEOUT_MS = 1000;
+
+  private final MembershipCache membership;
+  private final StreamClient stream;
+  private final FanoutHub hub;
+  private final HistoryReader history;
+  private final Subjects subjects;
+  private final Duration fanoutWait;
+  private final Timer latency;
+  private final Counter duplicates;
+  private final Counter failures;
+
+  public SendService(MembershipCache membership, StreamClient stream, FanoutHub hub, HistoryReader history,
+      Subjects subjects, Duration fanoutWait, MeterRegistry registry) {
+    this.membership = membership;
+    this.stream = stream;
+    this.hub = hub;
+    this.history = history;
+    this.subjects = subjects;
+    this.fanoutWait = fanoutWait;
+    this.latency = Timer.builder("parley_send_latency").description("from request to durable ack")
+        .publishPercentiles(0.5, 0.99).register(registry);
+    this.duplicates = Counter.builder("parley_send_duplicates_total").description("resends answered with the original").register(registry);
+    this.failures = Counter.builder("parley_send_failures_total").description("sends that failed").register(registry);
+  }
+
+  /** The stored message, and whether this call stored it (false: a resend of an earlier one). */
+  public record Sent(ChatMessage message, boolean created) {}
+
+  public Future<Sent> send(AuthenticatedUser sender, SendRequest req) {
+    long started = System.nanoTime();
+    Context ctx = Vertx.currentContext();
+    Future<?> member = membership.requireMember(req.conversationId(), sender.userId());
+    Future<ChatMessage> earlier = req.clientMsgId() == null
+        ? Future.succeededFuture(null)
+        // Beyond the stream's duplicate window the database remembers; if it is down, the window still guards.
+        : history.byClientMsgId(req.conversationId(), sender.userId(), req.clientMsgId())
+            .timeout(DB_LOOKUP_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+            .otherwise((ChatMessage) null);
+    return Future.all(member, earlier)
+        .compose(v -> earlier.result() != null
+            ? Future.succeededFuture(new Sent(earlier.result(), false))
+            : publish(ctx, sender, req))
+        .onSuccess(sent -> {
+          latency.record(Duration.ofNanos(System.nanoTime() - started));
+          if (!sent.created()) {
+            duplicates.increment();
+          }
+        })
+        .onFailure(e -> {
+          failures.increment();
+          if (!(e instanceof ApiException api) || api.code() == dev.parley.contract.wire.ErrorCode.UNAVAILABLE) {
+            log.warn("send to conversation {} by {} failed: {}", req.conversationId(), sender.userId(), e.toString());
+          }
+        });
+  }
+
+  private Future<Sent> publish(Context ctx, AuthenticatedUser sender, SendRequest req) {
+    ChatMessage draft = new ChatMessage(Ids.newId(), req.conversationId(), 0, null, sender.userId(), ChatMessage.TEXT,
+        req.content(), req.replyToId(), new JsonArray(), new JsonArray(), req.clientMsgId(), Instant.now(), null, false, null);
+    String dedupId = req.clientMsgId() == null ? null : Ids.dedupId(req.conversationId(), sender.userId(), req.clientMsgId());
+    String conversationId = req.conversationId();
+    return hub.acquire(conversationId)
+        .compose(v -> stream.publish(ctx, subjects.streamMessages(conversationId), dedupId, draft.toDraftJson()))
+        .compose(published -> {
+          if (published.duplicate()) {
+            return history.at(conversationId, published.seq()).map(original -> new Sent(original, false));
+          }
+          return hub.awaitStored(published.seq(), fanoutWait)
+              .recover(e -> {
+                // The republished copy is at-most-once; the stream itself still has the entry.
+                log.warn("stored copy of seq {} in conversation {} not seen in {}; reading it back", published.seq(), conversationId, fanoutWait);
+                return history.at(conversationId, published.seq());
+              })
+              .map(stored -> new Sent(stored, true));
+        })
+        .eventually(() -> {
+          hub.release(conversationId);
+          return Future.succeededFuture();
+        });
+  }
+}

@@ -1,0 +1,129 @@
+package dev.parley.gateway.realtime;
+
+import dev.parley.contract.wire.Frames;
+import dev.parley.contract.wire.Ids;
+import dev.parley.gateway.auth.AuthenticatedUser;
+import dev.parley.gateway.auth.BearerTokens;
+import dev.parley.gateway.auth.TokenVerifier;
+import dev.parley.gateway.auth.UserDirectory;
+import dev.parley.gateway.conversations.ConversationStore;
+import dev.parley.gateway.fanout.FanoutHub;
+import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.presence.PresenceReporter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /ws}: authenticates the handshake (header or {@code ?token=}; refused with HTTP 401),
+ * then registers the connection for its user's conversations and dispatches its frames.
+ */
+public final class WebSocketEndpoint {
+  private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
+
+  private final TokenVerifier verifier;
+  private final UserDirectory users;
+  private final ConversationStore conversations;
+  private final FanoutHub hub;
+  private final FrameDispatcher dispatcher;
+  private final PresenceReporter presence;
+  private final int writeQueueBytes;
+  private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger openCount = new AtomicInteger();
+
+  public WebSocketEndpoint(TokenVerifier verifier, UserDirectory users, ConversationStore conversations, FanoutHub hub,
+      FrameDispatcher dispatcher, PresenceReporter presence, int writeQueueBytes, MeterRegistry registry) {
+    this.verifier = verifier;
+    this.users = users;
+    this.conversations = conversations;
+    this.hub = hub;
+    this.dispatcher = dispatcher;
+    this.presence = presence;
+    this.writeQueueBytes = writeQueueBytes;
+    registry.gauge("parley_ws_connections", openCount);
+  }
+
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    if (!req.canUpgradeToWebSocket()) {
+      ctx.fail(ApiException.invalid("this endpoint speaks WebSocket: send an Upgrade request"));
+      return;
+    }
+    req.pause();
+    verifier.verify(BearerTokens.fromHeaderOrQuery(req))
+        .compose(users::ensure)
+        .compose(user -> conversations.conversationIdsOf(user.userId())
+            .compose(ids -> hub.acquireAll(ids).map(v -> new Object[] {user, ids})))
+        .onSuccess(found -> {
+          AuthenticatedUser user = (AuthenticatedUser) found[0];
+          @SuppressWarnings("unchecked")
+          java.util.List<String> ids = (java.util.List<String>) found[1];
+          // subscribed before the handshake answers: nothing published after the client sees its
+          // connection open can be missed
+          req.toWebSocket()
+              .onSuccess(ws -> open(ws, user, ids).onComplete(ar -> hub.releaseAll(ids)))
+              .onFailure(e -> {
+                hub.releaseAll(ids);
+                log.debug("upgrade failed: {}", e.toString());
+              });
+        })
+        .onFailure(e -> {
+          ApiException api = e instanceof ApiException a ? a : ApiException.unavailable("cannot accept connections right now", e);
+          if (api.code().httpStatus() >= 500) {
+            log.warn("WebSocket handshake refused: {}", e.toString());
+          }
+          req.resume();
+          req.response().setStatusCode(api.code().httpStatus()).putHeader("content-type", "application/json")
+              .end(Frames.errorBody(api.code(), api.getMessage()).encode());
+        });
+  }
+
+  private io.vertx.core.Future<Void> open(ServerWebSocket ws, AuthenticatedUser user, java.util.List<String> conversationIds) {
+    ClientConnection conn = new ClientConnection(Ids.newId(), user, ws, writeQueueBytes, io.vertx.core.Vertx.currentContext());
+    open.add(conn);
+    openCount.incrementAndGet();
+    ws.textMessageHandler(text -> {
+      conn.heard();
+      dispatcher.dispatch(conn, text);
+    });
+    ws.binaryMessageHandler(b -> {
+      conn.heard();
+      conn.send(Frames.error(null, dev.parley.contract.wire.ErrorCode.INVALID_ARGUMENT, "binary frames are not supported: send JSON text frames").encode());
+    });
+    ws.pongHandler(b -> conn.heard());
+    ws.exceptionHandler(e -> log.debug("connection {} of {}: {}", conn.id(), user.userId(), e.toString()));
+    ws.closeHandler(v -> {
+      if (open.remove(conn)) {
+        openCount.decrementAndGet();
+        hub.detach(conn);
+        presence.disconnected(user.userId(), conn.id());
+      }
+    });
+    presence.connected(user.userId(), conn.id());
+    return hub.attach(conn, conversationIds);
+  }
+
+  /** Pings every connection; closes those that answered nothing within {@code idleNanos}. */
+  public void keepAlive(long idleNanos) {
+    for (ClientConnection c : open) {
+      if (c.nanosSinceHeard() > idleNanos) {
+        c.close(ClientConnection.CLOSE_IDLE, "no frame or pong within the idle timeout");
+      } else {
+        c.ping();
+      }
+    }
+  }
+
+  /** Closes every connection (shutdown): clients reconnect to another node and resume. */
+  public void closeAll() {
+    for (ClientConnection c : open) {
+      c.close((short) 1001, "server shutting down");
+    }
+  }
+}

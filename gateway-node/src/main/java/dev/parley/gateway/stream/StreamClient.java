@@ -1,0 +1,116 @@
+package dev.parley.gateway.stream;
+
+import dev.parley.contract.config.NatsSettings;
+import dev.parley.contract.stream.StreamHeaders;
+import dev.parley.contract.stream.StreamLayout;
+import dev.parley.gateway.http.ApiException;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * Non-blocking access to the stream: publish with a de-duplication id, read entries back by
+ * sequence, and the persistence consumer's ack floor. Every call completes on the caller's context.
+ * The JetStream API is used by request-reply so no event-loop thread ever waits on NATS.
+ */
+public final class StreamClient {
+  private static final Duration API_TIMEOUT = Duration.ofSeconds(2);
+
+  private final Connection nc;
+  private final JetStream js;
+  private final NatsSettings settings;
+
+  public StreamClient(Connection nc, NatsSettings settings) throws java.io.IOException {
+    this.nc = nc;
+    this.js = nc.jetStream();
+    this.settings = settings;
+  }
+
+  /** Outcome of a publish: the entry's sequence, and whether the stream had it already. */
+  public record Published(long seq, boolean duplicate) {}
+
+  public Future<Published> publish(Context ctx, String subject, String dedupId, JsonObject payload) {
+    if (nc.getStatus() != Connection.Status.CONNECTED) {
+      return Future.failedFuture(ApiException.unavailable("the message bus is unavailable; retry shortly", null));
+    }
+    Headers headers = new Headers();
+    if (dedupId != null) {
+      headers.put(StreamHeaders.MSG_ID, dedupId);
+    }
+    PublishOptions options = PublishOptions.builder().expectedStream(settings.streamName()).build();
+    byte[] body = payload.encode().getBytes(StandardCharsets.UTF_8);
+    try {
+      return Future.fromCompletionStage(js.publishAsync(subject, headers, body, options), ctx)
+          .recover(e -> Future.failedFuture(ApiException.unavailable("the message bus did not confirm the write; retry (resending the same client_msg_id is safe)", e)))
+          .map((PublishAck ack) -> new Published(ack.getSeqno(), ack.isDuplicate()));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(ApiException.unavailable("the message bus is unavailable; retry shortly", e));
+    }
+  }
+
+  /** The first entry at or after {@code fromSeq} on {@code subject}, or null when there is none. */
+  public Future<StreamEntry> nextOnSubject(Context ctx, long fromSeq, String subject) {
+    JsonObject req = new JsonObject().put("seq", fromSeq).put("next_by_subj", subject);
+    return msgGet(ctx, req);
+  }
+
+  /** The entry at {@code seq}, or null when it is gone. */
+  public Future<StreamEntry> entryAt(Context ctx, long seq) {
+    return msgGet(ctx, new JsonObject().put("seq", seq));
+  }
+
+  /**
+   * The persistence consumer's ack floor: every entry at or below it is committed in Postgres.
+   * 0 when the consumer does not exist yet.
+   */
+  public Future<Long> persistedFloor(Context ctx) {
+    String subject = "$JS.API.CONSUMER.INFO." + settings.streamName() + "." + StreamLayout.PERSISTENCE_CONSUMER;
+    return request(ctx, subject, new byte[0]).map(resp -> {
+      JsonObject err = resp.getJsonObject("error");
+      if (err != null) {
+        if (err.getInteger("code", 0) == 404) {
+          return 0L;
+        }
+        throw new IllegalStateException("consumer info failed: " + err.getString("description"));
+      }
+      JsonObject floor = resp.getJsonObject("ack_floor");
+      return floor == null ? 0L : floor.getLong("stream_seq", 0L);
+    });
+  }
+
+  private Future<StreamEntry> msgGet(Context ctx, JsonObject req) {
+    String subject = "$JS.API.STREAM.MSG.GET." + settings.streamName();
+    return request(ctx, subject, req.encode().getBytes(StandardCharsets.UTF_8)).map(resp -> {
+      JsonObject err = resp.getJsonObject("error");
+      if (err != null) {
+        if (err.getInteger("code", 0) == 404) {
+          return null;
+        }
+        throw new IllegalStateException("stream read failed: " + err.getString("description"));
+      }
+      JsonObject m = resp.getJsonObject("message");
+      String data = m.getString("data");
+      JsonObject payload = data == null ? new JsonObject()
+          : new JsonObject(new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8));
+      return new StreamEntry(m.getLong("seq"), m.getString("subject"), payload);
+    });
+  }
+
+  private Future<JsonObject> request(Context ctx, String subject, byte[] body) {
+    if (nc.getStatus() != Connection.Status.CONNECTED) {
+      return Future.failedFuture(ApiException.unavailable("the message bus is unavailable; retry shortly", null));
+    }
+    return Future.fromCompletionStage(nc.requestWithTimeout(subject, body, API_TIMEOUT), ctx)
+        .recover(e -> Future.failedFuture(ApiException.unavailable("the message bus did not answer; retry shortly", e)))
+        .map((Message reply) -> new JsonObject(new String(reply.getData(), StandardCharsets.UTF_8)));
+  }
+}

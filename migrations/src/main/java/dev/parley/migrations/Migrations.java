@@ -1,0 +1,32 @@
+package dev.parley.migrations;
+
+import java.util.List;
+
+/**
+ * The migrations this build bundles, in order. Nodes compare the database against this list at
+ * start ({@link SchemaCheck}); a unit test keeps it equal to the files under {@code db/migration}.
+ */
+public final class Migrations {
+
+  /** The schema version this build needs (the last bundled migration). */
+  public static final String LATEST_VERSION = "1";
+
+  /** Where Flyway finds the SQL, on the classpath of this module. */
+  public static final String LOCATION = "classpath:db/migration";
+
+  /** Every bundled migration, oldest first. Add a line here with each new {@code V<n>__<name>.sql}. */
+  public static final List<Migration> BUNDLED = List.of(
+      new Migration("1", "schema"));
+
+  private Migrations() {
+  }
+
+  /** One versioned migration: {@code V<version>__<description>.sql}. */
+  public record Migration(String version, String description) {
+
+    /** The script's name without {@code .sql}, as operators see it: {@code V1__schema}. */
+    public String scriptName() {
+      return "V" + version + "__" + description;
+    }
+  }
+}

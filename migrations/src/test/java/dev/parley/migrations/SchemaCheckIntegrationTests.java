@@ -1,0 +1,70 @@
+package dev.parley.migrations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.contract.config.PostgresSettings;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SchemaCheckIntegrationTests {
+
+  private final TestDatabases databases = new TestDatabases();
+  private Vertx vertx;
+  private PostgresSettings db;
+  private Pool pool;
+
+  @BeforeEach
+  void emptyDatabase() {
+    vertx = Vertx.vertx();
+    db = databases.newName();
+    Migrator.createDatabaseIfMissing(db);
+    pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(1))
+        .connectingTo(new PgConnectOptions().setHost(db.host()).setPort(db.port()).setDatabase(db.database())
+            .setUser(db.user()).setPassword(db.password()))
+        .using(vertx)
+        .build();
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+    databases.dropAll();
+  }
+
+  @Test
+  void emptyDatabaseFailsNamingTheMissingMigration() {
+    assertThatThrownBy(() -> SchemaCheck.verify(pool).await(10, TimeUnit.SECONDS))
+        .isInstanceOf(SchemaOutdatedException.class)
+        .hasMessageStartingWith("database schema is at version 0 (no migrations applied) but this node needs version 1")
+        .hasMessageContaining("missing V1__schema")
+        .hasMessageContaining("make migrate");
+  }
+
+  @Test
+  void migratedDatabasePasses() throws Exception {
+    Migrator.migrate(db);
+
+    SchemaCheck.verify(pool).await(10, TimeUnit.SECONDS);
+
+    assertThat(SchemaCheck.appliedVersions(pool).await(10, TimeUnit.SECONDS)).containsExactly("1");
+  }
+
+  @Test
+  void newerDatabaseThanThisBuildPasses() throws Exception {
+    Migrator.migrate(db);
+    pool.query("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
+        + " checksum, installed_by, execution_time, success) VALUES (99, '999', 'future', 'SQL', 'V999__future.sql',"
+        + " 0, 'postgres', 0, true)").execute().await(10, TimeUnit.SECONDS);
+
+    SchemaCheck.verify(pool).await(10, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,171 @@
+package dev.parley.worker;
+
+import dev.parley.contract.ops.OpsRoutes;
+import dev.parley.contract.ops.Readiness;
+import dev.parley.contract.stream.StreamLayout;
+import dev.parley.migrations.SchemaCheck;
+import dev.parley.worker.batch.Backoff;
+import dev.parley.worker.batch.BatchAssembler;
+import dev.parley.worker.batch.BatchWriter;
+import dev.parley.worker.batch.EntryDecoder;
+import dev.parley.worker.batch.FetchLoop;
+import dev.parley.worker.batch.StopSignal;
+import dev.parley.worker.config.WorkerConfig;
+import dev.parley.worker.nats.ConsumerWatch;
+import dev.parley.worker.nats.JetStreamSource;
+import dev.parley.worker.ops.WorkerMetrics;
+import dev.parley.worker.ops.WorkerState;
+import dev.parley.worker.store.Failures;
+import dev.parley.worker.store.MessageStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nats.client.Connection;
+import io.nats.client.ConsumerContext;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.ConsumerConfiguration;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the worker on connections it is given: checks the schema, declares the stream and the
+ * shared consumer, runs the fetch loop on its own thread and serves {@code /health},
+ * {@code /ready}, {@code /metrics}. Stopping stops fetching, lets a write in flight finish (it is
+ * bounded) or abandons the batch unacked, then closes what it opened, newest first.
+ */
+public final class PersistenceVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(PersistenceVerticle.class);
+
+  /** A write that takes longer is retried (harmlessly, if it did commit). */
+  static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration IDLE_POLL = Duration.ofSeconds(1);
+  static final Duration LAG_POLL = Duration.ofSeconds(5);
+  static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
+  /** The loop beats at least every idle poll or retry slice; silence this long means it is stuck. */
+  static final Duration LOOP_STALE = Duration.ofSeconds(15);
+
+  private final WorkerConfig config;
+  private final Connection nats;
+  private final Pool pool;
+  private final PrometheusMeterRegistry registry;
+  private final StopSignal stop = new StopSignal();
+  private final WorkerState state = new WorkerState(System::nanoTime);
+  private WorkerMetrics metrics;
+  private MessageStore store;
+  private ConsumerWatch watch;
+  private Thread fetchThread;
+  private HttpServer http;
+
+  public PersistenceVerticle(WorkerConfig config, Connection nats, Pool pool, PrometheusMeterRegistry registry) {
+    this.config = config;
+    this.nats = nats;
+    this.pool = pool;
+    this.registry = registry;
+  }
+
+  /** The HTTP port actually bound (useful when configured as 0). */
+  public int port() {
+    return http.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    metrics = new WorkerMetrics(registry);
+    store = new MessageStore(pool, WRITE_TIMEOUT);
+    return SchemaCheck.verify(pool)
+        .compose(ok -> vertx.executeBlocking(this::openConsumer))
+        .compose(opened -> new OpsRoutes(registry, readiness()).listen(vertx, config.httpHost(), config.httpPort())
+            .recover(e -> vertx.executeBlocking(() -> {
+              opened.source().close();
+              return null;
+            }).transform(x -> Future.<HttpServer>failedFuture(e)))
+            .map(server -> {
+              http = server;
+              startFetching(opened);
+              watch = new ConsumerWatch(vertx, opened.context(), metrics);
+              watch.start(LAG_POLL);
+              log.info("Persistence worker {} consuming {}/{} in batches of up to {} (wait {} ms); ops on {}:{}",
+                  config.nodeId(), config.nats().streamName(), StreamLayout.PERSISTENCE_CONSUMER,
+                  config.batchMax(), config.batchWait().toMillis(), config.httpHost(), server.actualPort());
+              return server;
+            }));
+  }
+
+  /**
+   * @param ackWait the consumer's actual ack wait: it was set by whichever worker created it, and
+   *     an existing consumer keeps its own
+   */
+  private record Opened(ConsumerContext context, JetStreamSource source, Duration ackWait) {}
+
+  /** Blocking NATS calls: stream and consumer created if missing (start order does not matter). */
+  private Opened openConsumer() throws Exception {
+    JetStreamManagement jsm = nats.jetStreamManagement();
+    StreamLayout.ensureStream(jsm, config.nats());
+    StreamLayout.ensurePersistenceConsumer(jsm, config.nats(), config.ackWait(), config.maxAckPending());
+    ConsumerContext context = nats.getStreamContext(config.nats().streamName())
+        .getConsumerContext(StreamLayout.PERSISTENCE_CONSUMER);
+    ConsumerConfiguration actual = context.getConsumerInfo().getConsumerConfiguration();
+    if (!config.ackWait().equals(actual.getAckWait()) || config.maxAckPending() != actual.getMaxAckPending()) {
+      log.warn("Consumer {} exists with ack wait {} ms and max ack pending {}; PARLEY_WORKER_ACK_WAIT={} ms and"
+              + " PARLEY_WORKER_MAX_ACK_PENDING={} apply only when it is created",
+          StreamLayout.PERSISTENCE_CONSUMER, actual.getAckWait().toMillis(), actual.getMaxAckPending(),
+          config.ackWait().toMillis(), config.maxAckPending());
+    }
+    return new Opened(context, JetStreamSource.start(context, config.batchMax()), min(actual.getAckWait(), config.ackWait()));
+  }
+
+  private void startFetching(Opened opened) {
+    Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), () -> ThreadLocalRandom.current().nextDouble());
+    // Held entries must be reported in progress well within the ack wait, or the stream hands them to another worker.
+    Duration heartbeat = min(Duration.ofSeconds(1), opened.ackWait().dividedBy(3));
+    BatchWriter writer = new BatchWriter(store, new EntryDecoder(config.nats().subjects()), backoff, metrics, state, stop, heartbeat);
+    BatchAssembler assembler = new BatchAssembler(opened.source(), config.batchMax(), config.batchWait(),
+        min(IDLE_POLL, heartbeat), System::nanoTime);
+    fetchThread = new Thread(new FetchLoop(opened.source(), assembler, writer, backoff, metrics, state, stop),
+        "parley-worker-fetch");
+    fetchThread.setDaemon(true);
+    fetchThread.start();
+  }
+
+  private Readiness readiness() {
+    return new Readiness()
+        .check("nats", () -> nats.getStatus() == Connection.Status.CONNECTED
+            ? Future.succeededFuture()
+            : Future.failedFuture("NATS connection is " + nats.getStatus()))
+        .check("postgres", () -> {
+          Throwable last = state.postgresFailure();
+          return last != null
+              ? Future.failedFuture("last write failed: " + Failures.describe(last))
+              : store.ping(PING_TIMEOUT);
+        })
+        .check("consumer", () -> state.loopAlive(LOOP_STALE)
+            ? Future.succeededFuture()
+            : Future.failedFuture("fetch loop is not running"));
+  }
+
+  @Override
+  public Future<?> stop() {
+    stop.stop();
+    if (watch != null) {
+      watch.stop();
+    }
+    Future<Void> fetchStopped = fetchThread == null
+        ? Future.succeededFuture()
+        : vertx.executeBlocking(() -> {
+          fetchThread.join(WRITE_TIMEOUT.plusSeconds(5).toMillis());
+          if (fetchThread.isAlive()) {
+            log.warn("Fetch loop did not stop in time; its batch stays unacknowledged");
+          }
+          return null;
+        }, false);
+    return fetchStopped.compose(x -> http == null ? Future.succeededFuture() : http.close());
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

@@ -1,0 +1,110 @@
+package dev.parley.worker;
+
+import dev.parley.contract.config.PostgresSettings;
+import dev.parley.worker.config.WorkerConfig;
+import dev.parley.worker.nats.NatsConnector;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nats.client.Connection;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running persistence worker: its NATS connection, Postgres pool and verticle, wired by hand.
+ * {@link WorkerMain} runs one per process; tests run one (or several) inside theirs.
+ */
+public final class PersistenceWorker {
+  private static final Logger log = LoggerFactory.getLogger(PersistenceWorker.class);
+
+  private final Vertx vertx;
+  private final Connection nats;
+  private final Pool pool;
+  private final PersistenceVerticle verticle;
+  private final String deploymentId;
+  private final PrometheusMeterRegistry registry;
+
+  private PersistenceWorker(Vertx vertx, Connection nats, Pool pool, PersistenceVerticle verticle,
+      String deploymentId, PrometheusMeterRegistry registry) {
+    this.vertx = vertx;
+    this.nats = nats;
+    this.pool = pool;
+    this.verticle = verticle;
+    this.deploymentId = deploymentId;
+    this.registry = registry;
+  }
+
+  /**
+   * Connects to NATS and Postgres, checks the schema, declares the stream and consumer, and starts
+   * consuming. Fails (having closed what it opened) when any of that fails.
+   */
+  public static Future<PersistenceWorker> start(Vertx vertx, WorkerConfig config) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Pool pool = pool(vertx, config.postgres());
+    return vertx.executeBlocking(() -> NatsConnector.connect(config.nats().url(), config.nodeId()), false)
+        .recover(e -> pool.close().transform(x -> Future.failedFuture(
+            new IllegalStateException("cannot connect to NATS at " + config.nats().url() + ": " + e.getMessage(), e))))
+        .compose(nats -> {
+          PersistenceVerticle verticle = new PersistenceVerticle(config, nats, pool, registry);
+          return vertx.deployVerticle(verticle)
+              .map(id -> new PersistenceWorker(vertx, nats, pool, verticle, id, registry))
+              .recover(e -> closeQuietly(vertx, nats).compose(x -> pool.close())
+                  .transform(x -> Future.failedFuture(e)));
+        });
+  }
+
+  static Pool pool(Vertx vertx, PostgresSettings pg) {
+    PgConnectOptions connect = new PgConnectOptions()
+        .setHost(pg.host())
+        .setPort(pg.port())
+        .setDatabase(pg.database())
+        .setUser(pg.user())
+        .setPassword(pg.password());
+    PoolOptions poolOptions = new PoolOptions()
+        .setMaxSize(pg.poolSize())
+        .setName("parley-worker")
+        .setConnectionTimeout(5)
+        .setConnectionTimeoutUnit(TimeUnit.SECONDS);
+    return PgBuilder.pool()
+        .with(poolOptions)
+        .with(new NetClientOptions().setConnectTimeout(5_000))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+  }
+
+  /** The port serving /health, /ready and /metrics. */
+  public int port() {
+    return verticle.port();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Stops consuming (the batch in hand, if not stored, stays unacked), then closes Postgres and NATS. */
+  public Future<Void> close() {
+    return vertx.undeploy(deploymentId)
+        .onFailure(e -> log.warn("Stopping the persistence verticle failed: {}", e.toString()))
+        .transform(x -> pool.close())
+        .transform(x -> closeQuietly(vertx, nats));
+  }
+
+  private static Future<Void> closeQuietly(Vertx vertx, Connection nats) {
+    return vertx.executeBlocking(() -> {
+      try {
+        nats.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return null;
+    }, false);
+  }
+}

@@ -1,0 +1,61 @@
+package dev.parley.worker;
+
+import dev.parley.contract.config.ConfigException;
+import dev.parley.contract.config.Env;
+import dev.parley.migrations.SchemaOutdatedException;
+import dev.parley.worker.config.WorkerConfig;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar persistence-worker-all.jar}: one worker per process, configured by PARLEY_* variables. */
+public final class WorkerMain {
+  private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
+
+  private WorkerMain() {}
+
+  public static void main(String[] args) {
+    WorkerConfig config;
+    try {
+      config = WorkerConfig.fromEnv(Env.system());
+    } catch (ConfigException e) {
+      log.error("Invalid configuration: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    PersistenceWorker.start(vertx, config).onComplete(ar -> {
+      if (ar.failed()) {
+        Throwable cause = ar.cause();
+        if (cause instanceof SchemaOutdatedException) {
+          log.error("Persistence worker {} refused to start: {}", config.nodeId(), cause.getMessage());
+        } else {
+          log.error("Persistence worker {} refused to start: {}", config.nodeId(), cause.toString(), cause);
+        }
+        vertx.close().onComplete(x -> System.exit(1));
+        return;
+      }
+      PersistenceWorker worker = ar.result();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, worker), "parley-worker-shutdown"));
+    });
+  }
+
+  /** SIGTERM: stop consuming, let the batch in hand commit or go back unacked, close everything. */
+  private static void shutdown(Vertx vertx, PersistenceWorker worker) {
+    log.info("Shutting down");
+    // Two separate waits from this (non-Vert.x) thread: a continuation of the first one could not
+    // run on an event loop that vertx.close() has already terminated.
+    try {
+      worker.close().toCompletionStage().toCompletableFuture()
+          .get(PersistenceVerticle.WRITE_TIMEOUT.plusSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("Stopping the worker did not complete cleanly: {}", e.toString());
+    }
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("Closing Vert.x did not complete cleanly: {}", e.toString());
+    }
+  }
+}

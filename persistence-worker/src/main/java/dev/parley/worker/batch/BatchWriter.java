@@ -1,0 +1,173 @@
+package dev.parley.worker.batch;
+
+import dev.parley.worker.ops.WorkerMetrics;
+import dev.parley.worker.ops.WorkerState;
+import dev.parley.worker.store.Failures;
+import dev.parley.worker.store.MessageRow;
+import dev.parley.worker.store.BatchStore;
+import dev.parley.worker.store.StoreBatch;
+import dev.parley.worker.store.StoreResult;
+import dev.parley.worker.store.Undeliverable;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores one batch, whatever it takes, on the fetch thread (it blocks; never call it from an event
+ * loop). A transient failure keeps the batch and retries with backoff, telling the stream the
+ * entries are still being worked on so they are not handed to another worker meanwhile. A batch
+ * Postgres refuses outright is stored entry by entry, and an entry refused on its own is set aside
+ * in {@code undeliverable_events}: one bad entry must not stall the stream.
+ */
+public final class BatchWriter {
+  private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
+
+  private final BatchStore store;
+  private final EntryDecoder decoder;
+  private final Backoff backoff;
+  private final WorkerMetrics metrics;
+  private final WorkerState state;
+  private final StopSignal stop;
+  private final Duration heartbeat;
+
+  /** @param heartbeat how often held entries are reported in progress (well under the ack wait) */
+  public BatchWriter(BatchStore store, EntryDecoder decoder, Backoff backoff, WorkerMetrics metrics,
+      WorkerState state, StopSignal stop, Duration heartbeat) {
+    this.store = store;
+    this.decoder = decoder;
+    this.backoff = backoff;
+    this.metrics = metrics;
+    this.state = state;
+    this.stop = stop;
+    this.heartbeat = heartbeat;
+  }
+
+  /** Returns once everything in the batch is committed (stored, set aside or skipped): ack it then. */
+  public StoreResult write(List<Delivery> batch) throws AbandonedException, InterruptedException {
+    long started = System.nanoTime();
+    EntryDecoder.Decoded decoded = decoder.decode(batch);
+    StoreResult result;
+    try {
+      result = decoded.store().isEmpty() ? StoreResult.NOTHING : attempt(decoded.store(), batch);
+      report(decoded.store().undeliverable(), "undecodable");
+    } catch (PoisonException e) {
+      log.warn("Postgres refused a batch of {} entries ({}); storing them one by one",
+          batch.size(), Failures.describe(e.getCause()));
+      result = oneByOne(decoded.store(), batch);
+    }
+    decoded.skippedEvents().forEach(metrics::eventsSkipped);
+    metrics.batchStored(batch.size(), result.inserted(), result.duplicates(), Duration.ofNanos(System.nanoTime() - started));
+    return result;
+  }
+
+  private StoreResult oneByOne(StoreBatch batch, List<Delivery> held) throws AbandonedException, InterruptedException {
+    Map<Long, Delivery> bySeq = new HashMap<>();
+    held.forEach(d -> bySeq.put(d.streamSeq(), d));
+    StoreResult total = StoreResult.NOTHING;
+    for (MessageRow row : batch.messages()) {
+      try {
+        total = total.plus(attempt(StoreBatch.of(row), held));
+      } catch (PoisonException e) {
+        Undeliverable u = decoder.undeliverable(bySeq.get(row.seq()), "rejected: " + Failures.describe(e.getCause()));
+        total = total.plus(setAside(u, "rejected", held));
+      }
+    }
+    for (Undeliverable u : batch.undeliverable()) {
+      total = total.plus(setAside(u, "undecodable", held));
+    }
+    return total;
+  }
+
+  private StoreResult setAside(Undeliverable u, String cause, List<Delivery> held)
+      throws AbandonedException, InterruptedException {
+    try {
+      StoreResult r = attempt(StoreBatch.of(u), held);
+      report(List.of(u), cause);
+      return r;
+    } catch (PoisonException e) {
+      // Not even storable as text: the log line is the only record left, so it carries the payload.
+      log.error("Dropping stream entry seq={} of conversation {} on {}: it could not be stored ({}) nor set aside ({}); payload: {}",
+          u.streamSeq(), u.conversationId(), u.subject(), u.reason(), Failures.describe(e.getCause()), u.payload());
+      metrics.setAside("dropped");
+      return StoreResult.NOTHING;
+    }
+  }
+
+  private void report(List<Undeliverable> setAside, String cause) {
+    for (Undeliverable u : setAside) {
+      log.error("Set aside stream entry seq={} of conversation {} on {} in undeliverable_events: {}",
+          u.streamSeq(), u.conversationId(), u.subject(), u.reason());
+      metrics.setAside(cause);
+    }
+  }
+
+  /** Writes until it commits; only a poison failure or a stop ends the retries. */
+  private StoreResult attempt(StoreBatch batch, List<Delivery> held)
+      throws PoisonException, AbandonedException, InterruptedException {
+    for (int n = 1; ; n++) {
+      Throwable failure;
+      try {
+        StoreResult result = await(store.write(batch), held);
+        state.postgresOk();
+        return result;
+      } catch (ExecutionException e) {
+        failure = e.getCause() == null ? e : e.getCause();
+      }
+      if (Failures.isPoison(failure)) {
+        throw new PoisonException(failure);
+      }
+      metrics.batchFailed();
+      state.postgresFailed(failure);
+      if (stop.isStopped()) {
+        throw new AbandonedException();
+      }
+      Duration wait = backoff.delay(n);
+      log.warn("Storing {} stream entries failed (attempt {}): {}; retrying in {} ms",
+          batch.size(), n, Failures.describe(failure), wait.toMillis());
+      pause(wait, held);
+    }
+  }
+
+  /** Waits for the write, keeping the held entries alive meanwhile. A stop lets it finish: it is bounded. */
+  private <T> T await(Future<T> write, List<Delivery> held) throws ExecutionException, InterruptedException {
+    CompletableFuture<T> result = write.toCompletionStage().toCompletableFuture();
+    while (true) {
+      try {
+        return result.get(heartbeat.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        keepHeld(held);
+      }
+    }
+  }
+
+  private void pause(Duration wait, List<Delivery> held) throws AbandonedException, InterruptedException {
+    long end = System.nanoTime() + wait.toNanos();
+    keepHeld(held);
+    for (long left = wait.toNanos(); left > 0; left = end - System.nanoTime()) {
+      if (stop.awaitStop(Duration.ofNanos(Math.min(left, heartbeat.toNanos())))) {
+        throw new AbandonedException();
+      }
+      keepHeld(held);
+    }
+  }
+
+  private void keepHeld(List<Delivery> held) {
+    state.beat();
+    held.forEach(Delivery::inProgress);
+  }
+
+  /** Postgres refuses this data: retrying the same write cannot help. */
+  private static final class PoisonException extends Exception {
+    PoisonException(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.parley.worker.config;
+
+import dev.parley.contract.config.ConfigException;
+import dev.parley.contract.config.Env;
+import dev.parley.contract.config.NatsSettings;
+import dev.parley.contract.config.PostgresSettings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+
+/**
+ * Everything a persistence worker reads from its environment, validated once at start.
+ *
+ * @param batchMax most stream entries stored in one transaction
+ * @param batchWait how long a batch stays open after its first entry before it is stored anyway
+ * @param ackWait how long the stream waits for an ack before redelivering (set on the consumer when
+ *     this worker creates it)
+ * @param maxAckPending most entries handed out and not yet acked across all workers
+ */
+public record WorkerConfig(
+    PostgresSettings postgres,
+    NatsSettings nats,
+    int batchMax,
+    Duration batchWait,
+    Duration ackWait,
+    int maxAckPending,
+    String httpHost,
+    int httpPort,
+    String nodeId) {
+
+  public WorkerConfig {
+    if (batchWait.isZero() || batchWait.isNegative()) {
+      throw new ConfigException("PARLEY_WORKER_BATCH_WAIT=" + batchWait.toMillis() + "ms must be positive");
+    }
+    if (ackWait.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new ConfigException("PARLEY_WORKER_ACK_WAIT=" + ackWait.toMillis() + "ms is too short: use at least 1s");
+    }
+    if (batchWait.compareTo(ackWait) >= 0) {
+      throw new ConfigException("PARLEY_WORKER_BATCH_WAIT=" + batchWait.toMillis() + "ms must be shorter than"
+          + " PARLEY_WORKER_ACK_WAIT=" + ackWait.toMillis() + "ms: entries of an open batch would be redelivered");
+    }
+    if (maxAckPending < batchMax) {
+      throw new ConfigException("PARLEY_WORKER_MAX_ACK_PENDING=" + maxAckPending
+          + " is below PARLEY_WORKER_BATCH_MAX=" + batchMax + ": a batch could never fill");
+    }
+  }
+
+  public static WorkerConfig fromEnv(Env env) {
+    return new WorkerConfig(
+        PostgresSettings.fromEnv(env),
+        NatsSettings.fromEnv(env),
+        env.integer("PARLEY_WORKER_BATCH_MAX", 500, 1, 10_000),
+        env.duration("PARLEY_WORKER_BATCH_WAIT", Duration.ofMillis(10)),
+        env.duration("PARLEY_WORKER_ACK_WAIT", Duration.ofSeconds(30)),
+        env.integer("PARLEY_WORKER_MAX_ACK_PENDING", 10_000, 1, 1_000_000),
+        env.string("PARLEY_WORKER_HTTP_HOST", "0.0.0.0"),
+        env.integer("PARLEY_WORKER_HTTP_PORT", 8090, 0, 65535),
+        env.string("PARLEY_NODE_ID", defaultNodeId()));
+  }
+
+  /** {@code worker-<hostname>-<pid>}: unique per process, readable in NATS connection lists and logs. */
+  static String defaultNodeId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = System.getenv().getOrDefault("HOSTNAME", "unknown");
+    }
+    return "worker-" + host + "-" + ProcessHandle.current().pid();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.parley.worker.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The worker's meters, named once. Prometheus names are in the README. */
+public final class WorkerMetrics {
+  private final MeterRegistry registry;
+  private final Counter batches;
+  private final Counter stored;
+  private final Counter duplicates;
+  private final Counter failures;
+  private final DistributionSummary batchSize;
+  private final Timer batchLatency;
+  private final AtomicLong lag = new AtomicLong();
+  private final AtomicLong ackPending = new AtomicLong();
+
+  public WorkerMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.batches = Counter.builder("parley.worker.batches")
+        .description("Batches stored and acknowledged").register(registry);
+    this.stored = Counter.builder("parley.worker.messages.stored")
+        .description("Messages newly inserted into Postgres").register(registry);
+    this.duplicates = Counter.builder("parley.worker.messages.duplicates")
+        .description("Redelivered messages that were already stored").register(registry);
+    this.failures = Counter.builder("parley.worker.batch.failures")
+        .description("Failed attempts to store a batch (each is retried)").register(registry);
+    this.batchSize = DistributionSummary.builder("parley.worker.batch.size")
+        .description("Stream entries per batch").publishPercentileHistogram()
+        .minimumExpectedValue(1.0).maximumExpectedValue(10_000.0).register(registry);
+    this.batchLatency = Timer.builder("parley.worker.batch.latency")
+        .description("From a batch closing to its commit, retries included").publishPercentileHistogram()
+        .register(registry);
+    Gauge.builder("parley.worker.lag", lag, AtomicLong::get).baseUnit("messages")
+        .description("Stream entries not yet delivered to the persistence consumer").register(registry);
+    Gauge.builder("parley.worker.ack.pending", ackPending, AtomicLong::get).baseUnit("messages")
+        .description("Entries delivered to workers and not yet acknowledged").register(registry);
+  }
+
+  public void batchStored(int entries, int inserted, int duplicateCount, Duration latency) {
+    batches.increment();
+    batchSize.record(entries);
+    stored.increment(inserted);
+    duplicates.increment(duplicateCount);
+    batchLatency.record(latency);
+  }
+
+  public void batchFailed() {
+    failures.increment();
+  }
+
+  public void eventsSkipped(String type, int count) {
+    registry.counter("parley.worker.events.skipped", "type", type).increment(count);
+  }
+
+  /** {@code cause}: {@code undecodable} (not readable) or {@code rejected} (Postgres refused it). */
+  public void setAside(String cause) {
+    registry.counter("parley.worker.undeliverable", "cause", cause).increment();
+  }
+
+  public void consumerPosition(long pending, long unacked) {
+    lag.set(pending);
+    ackPending.set(unacked);
+  }
+}

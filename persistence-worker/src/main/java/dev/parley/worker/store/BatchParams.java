@@ -1,0 +1,113 @@
+package dev.parley.worker.store;
+
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Turns a batch into the array parameters of {@link MessageSql}: one array per column, the i-th
+ * element of each describing the i-th row.
+ */
+final class BatchParams {
+
+  private BatchParams() {}
+
+  /** {@code $1}: the batch's conversations, distinct and sorted (the lock order). */
+  static Tuple conversationIds(List<MessageRow> rows) {
+    TreeSet<String> ids = new TreeSet<>();
+    for (MessageRow r : rows) {
+      ids.add(r.conversationId());
+    }
+    return Tuple.tuple().addArrayOfString(ids.toArray(new String[0]));
+  }
+
+  static Tuple messages(List<MessageRow> rows) {
+    int n = rows.size();
+    String[] id = new String[n];
+    String[] conversation = new String[n];
+    Long[] seq = new Long[n];
+    String[] sender = new String[n];
+    String[] type = new String[n];
+    String[] content = new String[n];
+    String[] replyTo = new String[n];
+    String[] clientMsgId = new String[n];
+    String[] system = new String[n];
+    OffsetDateTime[] createdAt = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      MessageRow r = rows.get(i);
+      id[i] = r.id();
+      conversation[i] = r.conversationId();
+      seq[i] = r.seq();
+      sender[i] = r.senderId();
+      type[i] = r.type();
+      content[i] = r.content();
+      replyTo[i] = r.replyToId();
+      clientMsgId[i] = r.clientMsgId();
+      system[i] = r.system();
+      createdAt[i] = r.createdAt();
+    }
+    return Tuple.tuple()
+        .addArrayOfString(id)
+        .addArrayOfString(conversation)
+        .addArrayOfLong(seq)
+        .addArrayOfString(sender)
+        .addArrayOfString(type)
+        .addArrayOfString(content)
+        .addArrayOfString(replyTo)
+        .addArrayOfString(clientMsgId)
+        .addArrayOfString(system)
+        .addValue(createdAt);
+  }
+
+  /** {@code (conversation_id, seq)} of every row: the key the follow-up statements join on. */
+  static Tuple keys(List<MessageRow> rows) {
+    int n = rows.size();
+    String[] conversation = new String[n];
+    Long[] seq = new Long[n];
+    for (int i = 0; i < n; i++) {
+      conversation[i] = rows.get(i).conversationId();
+      seq[i] = rows.get(i).seq();
+    }
+    return Tuple.tuple().addArrayOfString(conversation).addArrayOfLong(seq);
+  }
+
+  /** One element per (message, file), position counting from 0 within its message; null when none. */
+  static Tuple attachments(List<MessageRow> rows) {
+    List<String> messageIds = new ArrayList<>();
+    List<String> fileIds = new ArrayList<>();
+    List<Integer> positions = new ArrayList<>();
+    for (MessageRow r : rows) {
+      List<String> files = r.attachmentFileIds();
+      for (int p = 0; p < files.size(); p++) {
+        messageIds.add(r.id());
+        fileIds.add(files.get(p));
+        positions.add(p);
+      }
+    }
+    if (messageIds.isEmpty()) {
+      return null;
+    }
+    return Tuple.tuple()
+        .addArrayOfString(messageIds.toArray(new String[0]))
+        .addArrayOfString(fileIds.toArray(new String[0]))
+        .addArrayOfInteger(positions.toArray(new Integer[0]));
+  }
+
+  static Tuple undeliverable(List<Undeliverable> entries) {
+    int n = entries.size();
+    Long[] seq = new Long[n];
+    String[] subject = new String[n];
+    String[] payload = new String[n];
+    String[] reason = new String[n];
+    for (int i = 0; i < n; i++) {
+      Undeliverable u = entries.get(i);
+      seq[i] = u.streamSeq();
+      subject[i] = u.subject();
+      payload[i] = u.payload();
+      reason[i] = u.reason();
+    }
+    return Tuple.tuple().addArrayOfLong(seq).addArrayOfString(subject).addArrayOfString(payload).addArrayOfString(reason);
+  }
+}

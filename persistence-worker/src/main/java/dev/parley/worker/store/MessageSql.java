@@ -1,0 +1,120 @@
+package dev.parley.worker.store;
+
+/**
+ * Every statement the worker runs, named. A batch is one transaction running them in this order:
+ * {@link #LOCK_CONVERSATIONS}, {@link #INSERT_MESSAGES}, {@link #INSERT_ATTACHMENTS},
+ * {@link #REPAIR_PREV_SEQ}, {@link #ADVANCE_CONVERSATIONS}, {@link #ADVANCE_SENDER_READ},
+ * {@link #UNHIDE_MEMBERS}, {@link #INSERT_UNDELIVERABLE}. Batch values travel as arrays and are
+ * expanded with {@code unnest}, so a batch of 500 costs the same number of round trips as a batch
+ * of one. Every follow-up statement joins the batch's {@code (conversation_id, seq)} back to
+ * {@code messages}: it acts on what is stored, whether this transaction or an earlier delivery of
+ * the same entries stored it, and skips a draft that was not stored (a resend caught by the
+ * client-id constraint).
+ */
+final class MessageSql {
+
+  /**
+   * Serialises workers per conversation: {@code prev_seq} is derived from the rows a transaction
+   * can see, so two transactions writing the same conversation must not overlap. Taken in id
+   * order so two workers never wait on each other crosswise. NO KEY UPDATE does not block the
+   * key-share locks that foreign-key checks on other tables take.
+   */
+  static final String LOCK_CONVERSATIONS =
+      "SELECT id FROM conversations WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE";
+
+  /**
+   * The batch, skipping what is already there (redelivery: same id or same stream seq; a resend
+   * beyond the stream's duplicate window: same client_msg_id). {@code prev_seq} is the nearer of
+   * the previous message in the batch and the previous one in the table (an index probe); the
+   * repair statement fixes the rare row this gets wrong.
+   */
+  static final String INSERT_MESSAGES = """
+      INSERT INTO messages (id, conversation_id, seq, prev_seq, sender_id, type, content, reply_to_id,
+                            client_msg_id, system, created_at)
+      SELECT b.id, b.conversation_id, b.seq,
+             greatest(lag(b.seq) OVER w,
+                      (SELECT max(p.seq) FROM messages p WHERE p.conversation_id = b.conversation_id AND p.seq < b.seq)),
+             b.sender_id, b.type, b.content, b.reply_to_id, b.client_msg_id, b.system::jsonb, b.created_at
+      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
+                  $8::text[], $9::text[], $10::timestamptz[])
+           AS b(id, conversation_id, seq, sender_id, type, content, reply_to_id, client_msg_id, system, created_at)
+      WINDOW w AS (PARTITION BY b.conversation_id ORDER BY b.seq)
+      ON CONFLICT DO NOTHING""";
+
+  /** Links stored messages to their files; a message that was not stored gets no links. */
+  static final String INSERT_ATTACHMENTS = """
+      INSERT INTO attachments (message_id, file_id, conversation_id, position)
+      SELECT a.message_id, a.file_id, m.conversation_id, a.position
+      FROM unnest($1::text[], $2::text[], $3::int[]) AS a(message_id, file_id, position)
+      JOIN messages m ON m.id = a.message_id
+      ON CONFLICT DO NOTHING""";
+
+  /**
+   * Self-healing {@code prev_seq}. Batches may commit out of stream order (a redelivery after a
+   * crash, several workers), so a row stored earlier may now have a nearer predecessor. Recomputes
+   * it for every batch row and for the next message after each (the only rows whose predecessor a
+   * batch can change), with index probes on (conversation_id, seq), never a history scan, and
+   * writes only where it differs.
+   */
+  static final String REPAIR_PREV_SEQ = """
+      WITH batch AS (
+        SELECT DISTINCT conversation_id, seq FROM unnest($1::text[], $2::bigint[]) AS b(conversation_id, seq)
+      ), touched AS (
+        SELECT conversation_id, seq FROM batch
+        UNION
+        SELECT b.conversation_id, n.seq
+        FROM batch b
+        CROSS JOIN LATERAL (
+          SELECT n.seq FROM messages n
+          WHERE n.conversation_id = b.conversation_id AND n.seq > b.seq
+          ORDER BY n.seq LIMIT 1) n
+      ), wanted AS (
+        SELECT t.conversation_id, t.seq,
+               (SELECT max(p.seq) FROM messages p WHERE p.conversation_id = t.conversation_id AND p.seq < t.seq) AS prev_seq
+        FROM touched t
+      )
+      UPDATE messages m SET prev_seq = w.prev_seq
+      FROM wanted w
+      WHERE m.conversation_id = w.conversation_id AND m.seq = w.seq AND m.prev_seq IS DISTINCT FROM w.prev_seq""";
+
+  /** Head and activity only move forward, so an old batch committed late changes nothing. */
+  static final String ADVANCE_CONVERSATIONS = """
+      UPDATE conversations c
+      SET last_seq = greatest(c.last_seq, s.max_seq),
+          last_activity_at = greatest(c.last_activity_at, s.newest)
+      FROM (SELECT m.conversation_id, max(m.seq) AS max_seq, max(m.created_at) AS newest
+            FROM unnest($1::text[], $2::bigint[]) AS b(conversation_id, seq)
+            JOIN messages m ON m.conversation_id = b.conversation_id AND m.seq = b.seq
+            GROUP BY m.conversation_id) s
+      WHERE c.id = s.conversation_id AND (c.last_seq < s.max_seq OR c.last_activity_at < s.newest)""";
+
+  /** API.md: sending a message moves the sender's read position to it (never backwards). */
+  static final String ADVANCE_SENDER_READ = """
+      UPDATE members mb SET last_read_seq = s.max_seq
+      FROM (SELECT m.conversation_id, m.sender_id, max(m.seq) AS max_seq
+            FROM unnest($1::text[], $2::bigint[]) AS b(conversation_id, seq)
+            JOIN messages m ON m.conversation_id = b.conversation_id AND m.seq = b.seq
+            WHERE m.sender_id IS NOT NULL
+            GROUP BY m.conversation_id, m.sender_id) s
+      WHERE mb.conversation_id = s.conversation_id AND mb.user_id = s.sender_id AND mb.last_read_seq < s.max_seq""";
+
+  /** A direct conversation a member hid comes back to their list with a message newer than the hiding. */
+  static final String UNHIDE_MEMBERS = """
+      UPDATE members mb SET hidden_at = NULL
+      FROM (SELECT m.conversation_id, max(m.created_at) AS newest
+            FROM unnest($1::text[], $2::bigint[]) AS b(conversation_id, seq)
+            JOIN messages m ON m.conversation_id = b.conversation_id AND m.seq = b.seq
+            GROUP BY m.conversation_id) s
+      WHERE mb.conversation_id = s.conversation_id AND mb.hidden_at < s.newest""";
+
+  /** Poison entries, kept whole; a second delivery of the same entry changes nothing. */
+  static final String INSERT_UNDELIVERABLE = """
+      INSERT INTO undeliverable_events (stream_seq, subject, payload, reason)
+      SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[])
+      ON CONFLICT (stream_seq) DO NOTHING""";
+
+  /** Readiness probe. */
+  static final String PING = "SELECT 1";
+
+  private MessageSql() {}
+}

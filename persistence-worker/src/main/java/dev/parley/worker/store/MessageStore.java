@@ -1,0 +1,74 @@
+package dev.parley.worker.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes batches to Postgres: one transaction per batch, idempotent, so a redelivered batch (or
+ * one committed twice by two workers) leaves the same rows as one delivery.
+ */
+public final class MessageStore implements BatchStore {
+  private final Pool pool;
+  private final Duration timeout;
+
+  /**
+   * @param timeout bound on one batch transaction: a hung connection must turn into a retry, not a
+   *     stall (a batch that did commit before timing out is stored again as a no-op)
+   */
+  public MessageStore(Pool pool, Duration timeout) {
+    this.pool = pool;
+    this.timeout = timeout;
+  }
+
+  /** Stores the batch and commits; fails with the Postgres error (nothing committed) otherwise. */
+  @Override
+  public Future<StoreResult> write(StoreBatch batch) {
+    if (batch.isEmpty()) {
+      return Future.succeededFuture(StoreResult.NOTHING);
+    }
+    return pool.withTransaction(conn -> writeMessages(conn, batch.messages())
+            .compose(stored -> writeUndeliverable(conn, batch.undeliverable())
+                .map(setAside -> new StoreResult(stored, batch.messages().size() - stored, setAside))))
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** {@code SELECT 1}: can this worker reach Postgres right now? */
+  public Future<Void> ping(Duration within) {
+    return pool.query(MessageSql.PING).execute()
+        .<Void>mapEmpty()
+        .timeout(within.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static Future<Integer> writeMessages(SqlConnection conn, List<MessageRow> rows) {
+    if (rows.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    Tuple keys = BatchParams.keys(rows);
+    Tuple attachments = BatchParams.attachments(rows);
+    return run(conn, MessageSql.LOCK_CONVERSATIONS, BatchParams.conversationIds(rows))
+        .compose(locked -> run(conn, MessageSql.INSERT_MESSAGES, BatchParams.messages(rows)))
+        .compose(inserted -> (attachments == null ? Future.succeededFuture(0) : run(conn, MessageSql.INSERT_ATTACHMENTS, attachments))
+            .compose(x -> run(conn, MessageSql.REPAIR_PREV_SEQ, keys))
+            .compose(x -> run(conn, MessageSql.ADVANCE_CONVERSATIONS, keys))
+            .compose(x -> run(conn, MessageSql.ADVANCE_SENDER_READ, keys))
+            .compose(x -> run(conn, MessageSql.UNHIDE_MEMBERS, keys))
+            .map(x -> inserted));
+  }
+
+  private static Future<Integer> writeUndeliverable(SqlConnection conn, List<Undeliverable> entries) {
+    if (entries.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return run(conn, MessageSql.INSERT_UNDELIVERABLE, BatchParams.undeliverable(entries));
+  }
+
+  /** Runs one statement; the number of rows it inserted, updated or returned. */
+  private static Future<Integer> run(SqlConnection conn, String sql, Tuple params) {
+    return conn.preparedQuery(sql).execute(params).map(rows -> rows.rowCount());
+  }
+}

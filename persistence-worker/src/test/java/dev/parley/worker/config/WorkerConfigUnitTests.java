@@ -1,0 +1,66 @@
+package dev.parley.worker.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.contract.config.ConfigException;
+import dev.parley.contract.config.Env;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WorkerConfigUnitTests {
+
+  @Test
+  void defaults() {
+    WorkerConfig c = WorkerConfig.fromEnv(new Env(Map.of()));
+
+    assertThat(c.batchMax()).isEqualTo(500);
+    assertThat(c.batchWait()).isEqualTo(Duration.ofMillis(10));
+    assertThat(c.ackWait()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.maxAckPending()).isEqualTo(10_000);
+    assertThat(c.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(c.httpPort()).isEqualTo(8090);
+    assertThat(c.nodeId()).startsWith("worker-").endsWith("-" + ProcessHandle.current().pid());
+    assertThat(c.nats().subjectPrefix()).isEqualTo("chat");
+    assertThat(c.postgres().database()).isEqualTo("parley");
+  }
+
+  @Test
+  void everySettingCanBeOverridden() {
+    WorkerConfig c = WorkerConfig.fromEnv(new Env(Map.of(
+        "PARLEY_WORKER_BATCH_MAX", "50",
+        "PARLEY_WORKER_BATCH_WAIT", "25ms",
+        "PARLEY_WORKER_ACK_WAIT", "3s",
+        "PARLEY_WORKER_MAX_ACK_PENDING", "200",
+        "PARLEY_WORKER_HTTP_HOST", "127.0.0.1",
+        "PARLEY_WORKER_HTTP_PORT", "0",
+        "PARLEY_NODE_ID", "worker-a",
+        "PARLEY_SUBJECT_PREFIX", "t9")));
+
+    assertThat(c.batchMax()).isEqualTo(50);
+    assertThat(c.batchWait()).isEqualTo(Duration.ofMillis(25));
+    assertThat(c.ackWait()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.maxAckPending()).isEqualTo(200);
+    assertThat(c.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(c.httpPort()).isZero();
+    assertThat(c.nodeId()).isEqualTo("worker-a");
+    assertThat(c.nats().streamName()).isEqualTo("T9_EVENTS");
+  }
+
+  @Test
+  void errorsNameTheVariable() {
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_BATCH_MAX", "0"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_WORKER_BATCH_MAX");
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_BATCH_WAIT", "soon"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_WORKER_BATCH_WAIT");
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_ACK_WAIT", "100ms"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_WORKER_ACK_WAIT");
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_BATCH_WAIT", "5s", "PARLEY_WORKER_ACK_WAIT", "5s"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_WORKER_BATCH_WAIT").hasMessageContaining("PARLEY_WORKER_ACK_WAIT");
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_MAX_ACK_PENDING", "10"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_WORKER_MAX_ACK_PENDING");
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_HTTP_PORT", "70000"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_WORKER_HTTP_PORT");
+  }
+}

@@ -1,0 +1,173 @@
+package dev.parley.worker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.testing.ParleyExtension;
+import dev.parley.testing.TestEnvironment;
+import dev.parley.worker.store.Failures;
+import dev.parley.worker.store.MessageRow;
+import dev.parley.worker.store.MessageStore;
+import dev.parley.worker.store.StoreBatch;
+import dev.parley.worker.store.StoreResult;
+import dev.parley.worker.store.Undeliverable;
+import dev.parley.contract.wire.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The store's SQL against the real schema, batches written directly, in any order. */
+@ExtendWith(ParleyExtension.class)
+class MessageStoreIntegrationTests {
+  private static final OffsetDateTime T0 = OffsetDateTime.now(ZoneOffset.UTC).withNano(0);
+
+  private final Vertx vertx = Vertx.vertx();
+  private final Chat chat;
+  private final MessageStore store;
+
+  MessageStoreIntegrationTests(TestEnvironment env) throws Exception {
+    this.chat = new Chat(env, vertx);
+    this.store = new MessageStore(chat.pool, Duration.ofSeconds(10));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    chat.close();
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private static MessageRow row(String conversation, String sender, long seq) {
+    return new MessageRow(Ids.newId(), conversation, seq, sender, "text", "at " + seq, null, Ids.newId(), null,
+        T0.plusSeconds(seq), List.of());
+  }
+
+  private StoreResult write(MessageRow... rows) throws Exception {
+    return store.write(new StoreBatch(List.of(rows), List.of())).await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void outOfOrderCommitsRepairPrevSeq() throws Exception {
+    String alice = chat.user("alice");
+    String conversation = chat.group(alice);
+    write(row(conversation, alice, 10), row(conversation, alice, 40));
+    chat.assertChain(conversation, List.of(10L, 40L));
+
+    write(row(conversation, alice, 30)); // committed before the batch holding seq 20
+    chat.assertChain(conversation, List.of(10L, 30L, 40L));
+    write(row(conversation, alice, 20), row(conversation, alice, 5));
+
+    chat.assertChain(conversation, List.of(5L, 10L, 20L, 30L, 40L));
+    assertThat(chat.conversationRow(conversation).getLong("last_seq")).as("the head never moves back").isEqualTo(40);
+    assertThat(chat.lastRead(conversation, alice)).isEqualTo(40);
+  }
+
+  @Test
+  void writingTheSameBatchTwiceChangesNothing() throws Exception {
+    String alice = chat.user("alice");
+    String bob = chat.user("bob");
+    String conversation = chat.group(alice, bob);
+    MessageRow[] batch = {row(conversation, alice, 101), row(conversation, bob, 102), row(conversation, alice, 103)};
+
+    StoreResult first = write(batch);
+    StoreResult second = write(batch);
+
+    assertThat(first).isEqualTo(new StoreResult(3, 0, 0));
+    assertThat(second).isEqualTo(new StoreResult(0, 3, 0));
+    chat.assertChain(conversation, List.of(101L, 102L, 103L));
+    assertThat(chat.lastRead(conversation, alice)).isEqualTo(103);
+    assertThat(chat.lastRead(conversation, bob)).isEqualTo(102);
+  }
+
+  @Test
+  void concurrentBatchesOfOneConversationKeepAGaplessChain() throws Exception {
+    String alice = chat.user("alice");
+    String other = chat.user("other");
+    String conversation = chat.group(alice);
+    String neighbour = chat.group(other);
+    // Ten batches written at once, their seqs interleaved: each batch's rows fall between another's.
+    List<Future<StoreResult>> writes = new ArrayList<>();
+    for (int b = 0; b < 10; b++) {
+      List<MessageRow> rows = new ArrayList<>();
+      for (long seq = 1000 + b; seq < 1200; seq += 10) {
+        rows.add(row(conversation, alice, seq));
+        rows.add(row(neighbour, other, seq + 5000));
+      }
+      writes.add(store.write(new StoreBatch(rows, List.of())));
+    }
+    Future.all(writes).await(30, TimeUnit.SECONDS);
+
+    chat.assertChain(conversation, LongStream.range(1000, 1200).boxed().collect(Collectors.toList()));
+    chat.assertChain(neighbour, LongStream.range(6000, 6200).boxed().collect(Collectors.toList()));
+    assertThat(chat.conversationRow(conversation).getLong("last_seq")).isEqualTo(1199);
+  }
+
+  @Test
+  void aRowPostgresRefusesFailsTheWholeBatchAsPoison() throws Exception {
+    String alice = chat.user("alice");
+    String conversation = chat.group(alice);
+    MessageRow good = row(conversation, alice, 201);
+    MessageRow unknownSender = row(conversation, "nobody-" + Ids.newId().substring(0, 6), 202);
+
+    Throwable failure = store.write(new StoreBatch(List.of(good, unknownSender), List.of()))
+        .transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+
+    assertThat(Failures.sqlState(failure)).isEqualTo("23503");
+    assertThat(Failures.isPoison(failure)).isTrue();
+    assertThat(chat.messageCount(conversation)).as("nothing of the batch committed").isZero();
+  }
+
+  @Test
+  void attachmentsAreLinkedToTheStoredMessage() throws Exception {
+    String alice = chat.user("alice");
+    String conversation = chat.group(alice);
+    String file = Ids.newId();
+    chat.await(chat.pool.preparedQuery("INSERT INTO files (id, uploader_id, name, size, content_type, storage_key)"
+        + " VALUES ($1, $2, 'a.png', 3, 'image/png', $1)").execute(Tuple.of(file, alice)));
+    MessageRow withFile = new MessageRow(Ids.newId(), conversation, 301, alice, "file", null, null, "c-301", null,
+        T0, List.of(file));
+
+    write(withFile);
+    write(withFile);
+
+    assertThat(chat.count("SELECT count(*) FROM attachments WHERE message_id = $1 AND file_id = $2 AND conversation_id = $3",
+        withFile.id(), file, conversation)).isEqualTo(1);
+  }
+
+  @Test
+  void undeliverableEntriesAreKeptOnce() throws Exception {
+    Undeliverable bad = new Undeliverable(987_654, "t.stream.conv.x.msg", "{not json", "undecodable: test", "x");
+
+    StoreResult first = store.write(StoreBatch.of(bad)).await(10, TimeUnit.SECONDS);
+    StoreResult again = store.write(StoreBatch.of(bad)).await(10, TimeUnit.SECONDS);
+
+    assertThat(first.setAside()).isEqualTo(1);
+    assertThat(again.setAside()).isZero();
+    assertThat(chat.count("SELECT count(*) FROM undeliverable_events WHERE stream_seq = 987654 AND payload = '{not json'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void systemMessagesKeepTheirDetailsAndMoveNoReadPosition() throws Exception {
+    String alice = chat.user("alice");
+    String conversation = chat.group(alice);
+    MessageRow system = new MessageRow(Ids.newId(), conversation, 401, null, "system", "alice added bob", null, null,
+        "{\"event\":\"member.added\",\"actor_id\":\"alice\",\"user_id\":\"bob\"}", T0, List.of());
+
+    write(system);
+
+    assertThat(chat.count("SELECT count(*) FROM messages WHERE id = $1 AND system->>'event' = 'member.added'", system.id()))
+        .isEqualTo(1);
+    assertThat(chat.lastRead(conversation, alice)).isZero();
+    assertThat(chat.conversationRow(conversation).getLong("last_seq")).isEqualTo(401);
+  }
+}

@@ -1,0 +1,49 @@
+package dev.parley.worker.it;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads a worker's /ready and /metrics over HTTP, as an orchestrator and Prometheus would. */
+final class Ops {
+  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final int port;
+
+  Ops(int port) {
+    this.port = port;
+  }
+
+  record Ready(int status, JsonObject body) {
+    String check(String name) {
+      JsonObject checks = body.getJsonObject("checks");
+      return checks == null ? null : checks.getString(name);
+    }
+  }
+
+  Ready ready() throws Exception {
+    HttpResponse<String> r = get("/ready");
+    return new Ready(r.statusCode(), new JsonObject(r.body()));
+  }
+
+  String metrics() throws Exception {
+    return get("/metrics").body();
+  }
+
+  /** The value of one sample, e.g. {@code parley_worker_batches_total} or {@code x_total{type="a"}}; 0 when absent. */
+  double metric(String sample) throws Exception {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$").matcher(metrics());
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(5)).GET().build();
+    return http.send(req, HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,63 @@
+package dev.parley.presence;
+
+import dev.parley.contract.config.ConfigException;
+import dev.parley.contract.config.Env;
+import dev.parley.contract.config.NatsSettings;
+import dev.parley.contract.config.RedisSettings;
+import dev.parley.contract.wire.Ids;
+import java.time.Duration;
+
+/**
+ * Everything the presence node reads from its environment, validated at start.
+ *
+ * @param nodeId this presence node's name (NATS connection name, sweep lock owner, logs)
+ * @param nodeTtl a gateway node whose last heartbeat is older than this is dead and swept
+ * @param sweepInterval how often dead gateway nodes are looked for
+ * @param redisTimeout how long a Redis command (or connection attempt) may take
+ */
+public record PresenceConfig(
+    NatsSettings nats,
+    RedisSettings redis,
+    String nodeId,
+    String httpHost,
+    int httpPort,
+    Duration nodeTtl,
+    Duration sweepInterval,
+    Duration redisTimeout) {
+
+  public static PresenceConfig fromEnv(Env env) {
+    String nodeId = env.string("PARLEY_PRESENCE_NODE_ID", "presence-" + Ids.newId().substring(0, 8));
+    if (!nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new ConfigException("PARLEY_PRESENCE_NODE_ID=" + nodeId + " must be 1-64 letters, digits, '.', '_' or '-'");
+    }
+    return new PresenceConfig(
+        NatsSettings.fromEnv(env),
+        RedisSettings.fromEnv(env),
+        nodeId,
+        env.string("PARLEY_PRESENCE_HTTP_HOST", "0.0.0.0"),
+        env.integer("PARLEY_PRESENCE_HTTP_PORT", 8091, 0, 65535),
+        positive(env, "PARLEY_PRESENCE_NODE_TTL", Duration.ofSeconds(15)),
+        positive(env, "PARLEY_PRESENCE_SWEEP_INTERVAL", Duration.ofSeconds(5)),
+        positive(env, "PARLEY_PRESENCE_REDIS_TIMEOUT", Duration.ofSeconds(2)));
+  }
+
+  private static Duration positive(Env env, String name, Duration fallback) {
+    Duration d = env.duration(name, fallback);
+    if (d.isZero()) {
+      throw new ConfigException(name + "=" + env.optional(name).orElse("") + " must be longer than zero");
+    }
+    return d;
+  }
+
+  /**
+   * TTL of a user's connection hash, refreshed on every write: twice the node TTL, so a live node's
+   * heartbeats always refresh it in time, and it only lapses on its own when no presence node runs.
+   */
+  public Duration connectionTtl() {
+    return nodeTtl.multipliedBy(2);
+  }
+
+  public PresenceConfig withHttpPort(int port) {
+    return new PresenceConfig(nats, redis, nodeId, httpHost, port, nodeTtl, sweepInterval, redisTimeout);
+  }
+}

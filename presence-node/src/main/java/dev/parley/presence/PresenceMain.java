@@ -1,0 +1,55 @@
+package dev.parley.presence;
+
+import dev.parley.contract.config.ConfigException;
+import dev.parley.contract.config.Env;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The presence node process: config from the environment, one {@link PresenceNode}, clean SIGTERM. */
+public final class PresenceMain {
+  private static final Logger log = LoggerFactory.getLogger(PresenceMain.class);
+  private static final long SHUTDOWN_SECONDS = 30;
+
+  private PresenceMain() {}
+
+  public static void main(String[] args) throws Exception {
+    PresenceConfig config;
+    try {
+      config = PresenceConfig.fromEnv(Env.system());
+    } catch (ConfigException e) {
+      log.error("invalid configuration: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    AtomicReference<PresenceNode> running = new AtomicReference<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, running.get()), "presence-shutdown"));
+    try {
+      // main is not an event loop: waiting here is fine, and exiting from here cannot deadlock the hook.
+      running.set(PresenceNode.start(vertx, config).toCompletionStage().toCompletableFuture().get());
+    } catch (Exception e) {
+      log.error("presence node failed to start", e);
+      System.exit(1);
+    }
+  }
+
+  private static void shutdown(Vertx vertx, PresenceNode node) {
+    log.info("shutting down");
+    // Two waits, not one chain: a future bound to an event loop cannot complete once Vert.x is closed.
+    try {
+      if (node != null) {
+        node.close().toCompletionStage().toCompletableFuture().get(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      log.warn("presence node did not close in time: {}", e.toString());
+    }
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("vert.x did not close in time: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.parley.presence;
+
+import dev.parley.contract.ops.OpsRoutes;
+import dev.parley.contract.ops.Readiness;
+import dev.parley.presence.ops.PresenceMetrics;
+import dev.parley.presence.query.PresenceQuery;
+import dev.parley.presence.redis.PresenceKeys;
+import dev.parley.presence.redis.RedisLink;
+import dev.parley.presence.sweep.Sweeper;
+import dev.parley.presence.tracking.PresenceIngest;
+import dev.parley.presence.tracking.TrackingStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running presence node, wired by hand: ops HTTP server, NATS, Redis, then the verticle. Used by
+ * {@link PresenceMain} and by tests. {@link #close()} undoes it in reverse order.
+ */
+public final class PresenceNode {
+  private static final Logger log = LoggerFactory.getLogger(PresenceNode.class);
+
+  private final Vertx vertx;
+  private final PresenceConfig config;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PresenceMetrics metrics = new PresenceMetrics(registry);
+  private final PresenceKeys keys;
+  private final RedisLink redis;
+  private volatile Connection nats;
+  private HttpServer http;
+  private String deploymentId;
+
+  private PresenceNode(Vertx vertx, PresenceConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    this.keys = new PresenceKeys(config.redis().keyPrefix());
+    this.redis = RedisLink.create(vertx, config.redis().url(), config.redisTimeout(), metrics::redisFailure);
+  }
+
+  /**
+   * Starts a presence node. Completes once it consumes gateway messages; if Redis is down it starts
+   * anyway (not ready, reconnecting); if NATS is down it waits for it, with {@code /health} up.
+   */
+  public static Future<PresenceNode> start(Vertx vertx, PresenceConfig config) {
+    PresenceNode node = new PresenceNode(vertx, config);
+    return node.open()
+        .map(node)
+        .recover(e -> node.close().transform(closed -> Future.failedFuture(e)));
+  }
+
+  private Future<Void> open() {
+    Readiness readiness = new Readiness()
+        .check("nats", this::natsCheck)
+        .check("redis", redis::ping);
+    return new OpsRoutes(registry, readiness).listen(vertx, config.httpHost(), config.httpPort())
+        .compose(server -> {
+          http = server;
+          return connectNats();
+        })
+        .compose(connection -> {
+          nats = connection;
+          return redis.connect();
+        })
+        .compose(redisUp -> vertx.deployVerticle(verticle()))
+        .map(id -> {
+          deploymentId = id;
+          log.info("presence node {} started: ops on port {}, subjects {}.internal.presence.*, redis prefix {}",
+              config.nodeId(), http.actualPort(), config.nats().subjectPrefix(), config.redis().keyPrefix());
+          return null;
+        });
+  }
+
+  private PresenceVerticle verticle() {
+    TrackingStore store = new TrackingStore(redis, keys, config.nodeTtl(), config.connectionTtl(), Clock.systemUTC());
+    Sweeper sweeper = new Sweeper(redis, keys, metrics, config.nodeId(), config.sweepInterval());
+    return new PresenceVerticle(nats, config.nats().subjects(), new PresenceIngest(store, metrics), sweeper, config.sweepInterval());
+  }
+
+  private Future<Connection> connectNats() {
+    NatsEvents events = new NatsEvents();
+    Options options = new Options.Builder()
+        .server(config.nats().url())
+        .connectionName("parley-presence-" + config.nodeId())
+        .maxReconnects(-1)
+        .reconnectWait(Duration.ofSeconds(1))
+        .connectionListener(events)
+        .errorListener(events)
+        .build();
+    // Blocks until connected, retrying meanwhile: a presence node without NATS has nothing to do.
+    return vertx.executeBlocking(() -> Nats.connectReconnectOnConnect(options));
+  }
+
+  private Future<?> natsCheck() {
+    Connection c = nats;
+    if (c == null) {
+      return Future.failedFuture("connecting");
+    }
+    return c.getStatus() == Connection.Status.CONNECTED
+        ? Future.succeededFuture()
+        : Future.failedFuture(c.getStatus().toString().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /** The port the ops HTTP server listens on (the chosen one when configured as 0). */
+  public int port() {
+    return http.actualPort();
+  }
+
+  /** Reads presence from this node's Redis. */
+  public PresenceQuery query() {
+    return new PresenceQuery(redis, keys);
+  }
+
+  public PresenceConfig config() {
+    return config;
+  }
+
+  /** Stops in reverse order of start: verticle, Redis, NATS, HTTP server. Never fails. */
+  public Future<Void> close() {
+    Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+    return undeployed
+        .eventually(redis::close)
+        .eventually(this::closeNats)
+        .eventually(() -> http == null ? Future.succeededFuture() : http.close())
+        .eventually(() -> {
+          registry.close();
+          return Future.succeededFuture();
+        })
+        .otherwise(e -> {
+          log.warn("presence node {} did not close cleanly: {}", config.nodeId(), e.toString());
+          return null;
+        })
+        .mapEmpty();
+  }
+
+  private Future<Void> closeNats() {
+    Connection c = nats;
+    if (c == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      c.close();
+      return null;
+    });
+  }
+}

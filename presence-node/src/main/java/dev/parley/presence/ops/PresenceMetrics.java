@@ -1,0 +1,77 @@
+package dev.parley.presence.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** Every counter the presence node exports on {@code /metrics}, named once. */
+public final class PresenceMetrics {
+  private final MeterRegistry registry;
+  private final Counter connects;
+  private final Counter disconnects;
+  private final Counter heartbeatsApplied;
+  private final Counter heartbeatsStale;
+  private final Counter nodesSwept;
+  private final Counter connectionsSwept;
+  private final Counter wentOnline;
+  private final Counter wentOffline;
+
+  public PresenceMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.connects = reports("connect");
+    this.disconnects = reports("disconnect");
+    this.heartbeatsApplied = Counter.builder("parley.presence.heartbeats.applied")
+        .description("Gateway heartbeats applied (each replaces that gateway's counts)").register(registry);
+    this.heartbeatsStale = Counter.builder("parley.presence.heartbeats.stale")
+        .description("Heartbeats skipped because a newer one of the same gateway was already applied").register(registry);
+    this.nodesSwept = Counter.builder("parley.presence.nodes.swept")
+        .description("Gateway nodes whose heartbeat expired and whose connections were removed").register(registry);
+    this.connectionsSwept = Counter.builder("parley.presence.connections.swept")
+        .description("Connections removed by sweeping dead gateway nodes").register(registry);
+    this.wentOnline = transitions("online");
+    this.wentOffline = transitions("offline");
+  }
+
+  private Counter reports(String event) {
+    return Counter.builder("parley.presence.reports").tag("event", event)
+        .description("Connection reports received from gateways").register(registry);
+  }
+
+  private Counter transitions(String to) {
+    return Counter.builder("parley.presence.transitions").tag("to", to)
+        .description("Users whose presence changed (sum of connections crossed zero)").register(registry);
+  }
+
+  public void reported(boolean connect) {
+    (connect ? connects : disconnects).increment();
+  }
+
+  public void heartbeatApplied() {
+    heartbeatsApplied.increment();
+  }
+
+  public void heartbeatStale() {
+    heartbeatsStale.increment();
+  }
+
+  public void nodeSwept(long connections) {
+    nodesSwept.increment();
+    connectionsSwept.increment(connections);
+  }
+
+  public void transitions(int online, int offline) {
+    wentOnline.increment(online);
+    wentOffline.increment(offline);
+  }
+
+  /** A message on a presence subject that could not be read. */
+  public void invalidMessage(String kind) {
+    Counter.builder("parley.presence.messages.invalid").tag("kind", kind)
+        .description("Presence messages dropped because they could not be parsed").register(registry).increment();
+  }
+
+  /** A Redis operation failed (Redis down, timeout, script error). */
+  public void redisFailure(String operation) {
+    Counter.builder("parley.presence.redis.failures").tag("op", operation)
+        .description("Redis operations that failed").register(registry).increment();
+  }
+}

@@ -1,0 +1,68 @@
+package dev.parley.presence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.contract.config.ConfigException;
+import dev.parley.contract.config.Env;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PresenceConfigUnitTests {
+
+  @Test
+  void defaultsSuitLocalDevelopment() {
+    PresenceConfig config = PresenceConfig.fromEnv(new Env(Map.of()));
+
+    assertThat(config.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(config.httpPort()).isEqualTo(8091);
+    assertThat(config.nodeTtl()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(config.connectionTtl()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.sweepInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.redisTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.nodeId()).startsWith("presence-");
+    assertThat(config.redis().keyPrefix()).isEqualTo("parley");
+    assertThat(config.nats().subjects().presenceReports()).isEqualTo("chat.internal.presence.report");
+  }
+
+  @Test
+  void readsEveryPresenceVariable() {
+    PresenceConfig config = PresenceConfig.fromEnv(new Env(Map.of(
+        "PARLEY_PRESENCE_NODE_ID", "presence-a",
+        "PARLEY_PRESENCE_HTTP_HOST", "127.0.0.1",
+        "PARLEY_PRESENCE_HTTP_PORT", "0",
+        "PARLEY_PRESENCE_NODE_TTL", "1s",
+        "PARLEY_PRESENCE_SWEEP_INTERVAL", "200ms",
+        "PARLEY_PRESENCE_REDIS_TIMEOUT", "500ms",
+        "PARLEY_REDIS_KEY_PREFIX", "other")));
+
+    assertThat(config.nodeId()).isEqualTo("presence-a");
+    assertThat(config.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(config.httpPort()).isZero();
+    assertThat(config.nodeTtl()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.connectionTtl()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.sweepInterval()).isEqualTo(Duration.ofMillis(200));
+    assertThat(config.redisTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.redis().keyPrefix()).isEqualTo("other");
+  }
+
+  @Test
+  void eachBadValueIsReportedWithItsVariableName() {
+    assertRejected("PARLEY_PRESENCE_HTTP_PORT", "http");
+    assertRejected("PARLEY_PRESENCE_HTTP_PORT", "70000");
+    assertRejected("PARLEY_PRESENCE_NODE_TTL", "fifteen");
+    assertRejected("PARLEY_PRESENCE_NODE_TTL", "0s");
+    assertRejected("PARLEY_PRESENCE_SWEEP_INTERVAL", "0ms");
+    assertRejected("PARLEY_PRESENCE_REDIS_TIMEOUT", "2 seconds");
+    assertRejected("PARLEY_PRESENCE_NODE_ID", "has spaces");
+    assertRejected("PARLEY_REDIS_URL", "http://localhost:6379");
+    assertRejected("PARLEY_SUBJECT_PREFIX", "chat.*");
+  }
+
+  private static void assertRejected(String variable, String value) {
+    assertThatThrownBy(() -> PresenceConfig.fromEnv(new Env(Map.of(variable, value))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(variable);
+  }
+}

@@ -1,0 +1,136 @@
+package dev.parley.presence;
+
+import static dev.parley.presence.Await.result;
+import static dev.parley.presence.Await.until;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.presence.redis.PresenceKeys;
+import dev.parley.testing.ParleyExtension;
+import dev.parley.testing.TestEnvironment;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Gateway nodes that stop heartbeating lose their connections after the node TTL. */
+@Tag("integration")
+@ExtendWith(ParleyExtension.class)
+class SweepIntegrationTests {
+  private static final Duration NODE_TTL = Duration.ofSeconds(1);
+
+  private final TestEnvironment env;
+  private final PresenceKeys keys;
+  private final RedisCommands<String, String> redis;
+  private final List<PresenceNode> nodes = new ArrayList<>();
+  private Vertx vertx;
+  private OpsClient ops;
+
+  SweepIntegrationTests(TestEnvironment env) {
+    this.env = env;
+    this.keys = new PresenceKeys(env.redis().keyPrefix());
+    this.redis = env.redisConnection().sync();
+  }
+
+  @BeforeEach
+  void setUp() {
+    RedisKeys.deleteAll(redis, env.redis().keyPrefix());
+    vertx = Vertx.vertx();
+    ops = new OpsClient(vertx);
+  }
+
+  @AfterEach
+  void tearDown() {
+    nodes.forEach(n -> result(n.close()));
+    result(vertx.close());
+  }
+
+  private PresenceNode startNode() {
+    PresenceNode node = result(PresenceNode.start(vertx, PresenceConfig.fromEnv(env.env(Map.of(
+        "PARLEY_PRESENCE_NODE_ID", env.newId("presence"),
+        "PARLEY_PRESENCE_HTTP_HOST", "127.0.0.1",
+        "PARLEY_PRESENCE_HTTP_PORT", "0",
+        "PARLEY_PRESENCE_NODE_TTL", NODE_TTL.toMillis() + "ms",
+        "PARLEY_PRESENCE_SWEEP_INTERVAL", "200ms")))));
+    nodes.add(node);
+    return node;
+  }
+
+  private FakeGateway gateway(String hint) {
+    return new FakeGateway(env.natsConnection(), env.nats().subjects(), env.newId(hint));
+  }
+
+  /** The series summed over every presence node of the test. */
+  private Future<Double> metric(String series) {
+    List<Future<OpsClient.Reply>> scrapes = nodes.stream().map(n -> ops.get(n.port(), "/metrics")).toList();
+    return Future.all(scrapes).map(all -> scrapes.stream()
+        .mapToDouble(scrape -> OpsClient.sample(scrape.result().body(), series))
+        .sum());
+  }
+
+  @Test
+  void aNodeWhoseHeartbeatsStopIsSweptAfterItsTtl() {
+    PresenceNode node = startNode();
+    FakeGateway dying = gateway("dying");
+    FakeGateway alive = gateway("alive");
+    String alice = env.newId("alice");
+    String bob = env.newId("bob");
+    long aliveHeartbeats = alive.heartbeatEvery(vertx, Duration.ofMillis(250), Map.of(alice, 1));
+    try {
+      dying.heartbeat(Map.of(alice, 2, bob, 1));
+      long lastHeartbeat = System.nanoTime();
+      until(vertx, () -> node.query().connectionsByNode(bob), Map.of(dying.nodeId(), 1)::equals);
+
+      until(vertx, () -> node.query().connectionsByNode(alice), Map.of(alive.nodeId(), 1)::equals);
+      Duration tookToSweep = Duration.ofNanos(System.nanoTime() - lastHeartbeat);
+
+      assertThat(tookToSweep).isGreaterThanOrEqualTo(NODE_TTL);
+      assertThat(result(node.query().isOnline(bob))).isFalse();
+      assertThat(redis.smembers(keys.nodes())).containsExactly(alive.nodeId());
+      assertThat(redis.exists(keys.nodeUsers(dying.nodeId()), keys.node(dying.nodeId()))).isZero();
+      until(vertx, () -> metric("parley_presence_nodes_swept_total"), swept -> swept == 1);
+      assertThat(result(metric("parley_presence_connections_swept_total"))).isEqualTo(3);
+    } finally {
+      vertx.cancelTimer(aliveHeartbeats);
+    }
+  }
+
+  @Test
+  void aNodeKnownOnlyFromReportsIsSweptToo() {
+    PresenceNode node = startNode();
+    FakeGateway gw = gateway("reports-only");
+    String carol = env.newId("carol");
+
+    gw.connect(carol);
+    gw.connect(carol);
+
+    until(vertx, () -> node.query().isOnline(carol), online -> !online);
+    assertThat(redis.sismember(keys.nodes(), gw.nodeId())).isFalse();
+    until(vertx, () -> metric("parley_presence_connections_swept_total"), swept -> swept == 2);
+  }
+
+  @Test
+  void twoPresenceNodesSweepADeadNodeOnlyOnce() {
+    PresenceNode first = startNode();
+    startNode();
+    FakeGateway dying = gateway("dying");
+    String dave = env.newId("dave");
+    String erin = env.newId("erin");
+
+    dying.heartbeat(Map.of(dave, 2, erin, 3));
+    until(vertx, () -> first.query().isOnline(erin), online -> online);
+
+    until(vertx, () -> first.query().isOnline(erin), online -> !online);
+    until(vertx, () -> metric("parley_presence_nodes_swept_total"), swept -> swept == 1);
+    assertThat(result(metric("parley_presence_connections_swept_total"))).isEqualTo(5);
+    assertThat(result(first.query().isOnline(dave))).isFalse();
+    assertThat(redis.scard(keys.nodes())).isZero();
+  }
+}

@@ -1,0 +1,34 @@
+# shellcheck shell=bash
+# Every setting the scripts use, with its default, in one place. A variable already set in the
+# environment wins: `PARLEY_PG_HOST=db.internal make test` just works. Sourced by lib.sh.
+#
+# The dependency variables below are the ones the Java processes read (contract's
+# PostgresSettings, NatsSettings, RedisSettings); any other PARLEY_* variable you export
+# (PARLEY_LOG_LEVEL, PARLEY_LOG_FORMAT, ...) reaches the processes unchanged.
+
+# --- dependencies -------------------------------------------------------------------------
+: "${PARLEY_PG_HOST:=127.0.0.1}"
+: "${PARLEY_PG_PORT:=5432}"
+: "${PARLEY_PG_DATABASE:=parley}"
+: "${PARLEY_PG_USER:=postgres}"
+: "${PARLEY_PG_PASSWORD:=}"            # empty: the local dev cluster trusts 127.0.0.1 (see services.sh)
+: "${PARLEY_NATS_URL:=nats://127.0.0.1:4222}"
+: "${PARLEY_REDIS_URL:=redis://127.0.0.1:6379}"
+
+# --- the local dev stack of `make run` ----------------------------------------------------
+: "${PARLEY_PROFILE:=dev}"
+: "${PARLEY_JWT_SECRET:=parley-dev-secret}"
+: "${PARLEY_DEV_TOKENS:=true}"
+: "${PARLEY_GATEWAY1_PORT:=8080}"
+: "${PARLEY_GATEWAY2_PORT:=8081}"
+: "${PARLEY_WORKER_HTTP_PORT:=8090}"
+: "${PARLEY_PRESENCE_HTTP_PORT:=8091}"
+: "${JAVA_OPTS:=-Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError}"
+
+# --- the scripts themselves ---------------------------------------------------------------
+: "${PARLEY_RUN_DIR:=$PARLEY_ROOT/.run}"   # pid files, logs/, stamps
+: "${PARLEY_READY_TIMEOUT:=90}"            # seconds `make run` waits for the gateways' /ready
+: "${PARLEY_SERVICE_TIMEOUT:=60}"          # seconds to wait for Postgres/Redis/NATS to answer
+: "${PARLEY_STOP_TIMEOUT:=15}"             # seconds `make down` waits after TERM before KILL
+: "${PARLEY_MAVEN_ARGS:=}"                 # extra arguments for every mvn call (e.g. -o)
+: "${PARLEY_PG_TRUST_LOCAL:=}"             # 1: make the local cluster trust 127.0.0.1 (see services.sh)

@@ -1,0 +1,125 @@
+# shellcheck shell=bash disable=SC2034  # its variables are used by the scripts that source it
+# Helpers shared by the scripts in this folder. Sourced, never run on its own.
+
+PARLEY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/env.sh
+source "$PARLEY_ROOT/scripts/env.sh"
+
+PARLEY_LOG_DIR="$PARLEY_RUN_DIR/logs"
+mkdir -p "$PARLEY_LOG_DIR"
+
+say()  { printf '==> %s\n' "$*"; }
+warn() { printf '==> WARNING: %s\n' "$*" >&2; }
+die()  { printf '==> ERROR: %s\n' "$*" >&2; exit 1; }
+
+# A path relative to the repository root when it is inside it: shorter messages.
+rel() { local p="$1"; printf '%s' "${p#"$PARLEY_ROOT"/}"; }
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# Runs a command as root: directly when we are root, through sudo otherwise.
+as_root() {
+  if [[ $EUID -eq 0 ]]; then
+    "$@"
+  elif have sudo; then
+    sudo "$@"
+  else
+    die "need root for: $* (run as root, or install sudo)"
+  fi
+}
+
+# apt-get update at most once an hour across the scripts (make test runs two of them).
+apt_update_once() {
+  local stamp="$PARLEY_RUN_DIR/apt-updated"
+  if [[ -f $stamp && -n $(find "$stamp" -mmin -60 2>/dev/null) ]]; then
+    return 0
+  fi
+  say "apt-get update (log: $(rel "$PARLEY_LOG_DIR/apt.log"))"
+  if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null >>"$PARLEY_LOG_DIR/apt.log" 2>&1; then
+    tail -n 20 "$PARLEY_LOG_DIR/apt.log" >&2
+    die "apt-get update failed (full log: $(rel "$PARLEY_LOG_DIR/apt.log"))"
+  fi
+  touch "$stamp"
+}
+
+# Installs Debian packages without a question asked (CI has no stdin).
+apt_install() {
+  have apt-get || die "apt-get not found: install $* with this system's package manager, then run again"
+  apt_update_once
+  say "installing $* (apt-get; log: $(rel "$PARLEY_LOG_DIR/apt.log"))"
+  if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@" \
+      </dev/null >>"$PARLEY_LOG_DIR/apt.log" 2>&1; then
+    tail -n 30 "$PARLEY_LOG_DIR/apt.log" >&2
+    die "apt-get install $* failed (full log: $(rel "$PARLEY_LOG_DIR/apt.log"))"
+  fi
+}
+
+# True when something accepts TCP connections on host:port.
+port_open() {
+  # shellcheck disable=SC2016  # $1 and $2 are the inner shell's arguments
+  timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
+}
+
+# Retries a command once a second until it succeeds or `seconds` have passed.
+wait_until() {
+  local seconds="$1"; shift
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 1
+  done
+}
+
+is_local_host() {
+  case "$1" in
+    127.*|localhost|::1|'[::1]') return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# Prints "host port" of a URL such as nats://user:pw@host:4222,nats://other:4222 or
+# redis://[::1]:6379/0 (the first server of a list), with default_port when none is given.
+url_host_port() {
+  local url="$1" default_port="$2" hp host port
+  hp="${url#*://}"; hp="${hp%%,*}"; hp="${hp%%/*}"; hp="${hp##*@}"
+  if [[ $hp == \[*\]* ]]; then
+    host="${hp%%]*}"; host="${host#[}"; port="${hp#*]}"; port="${port#:}"
+  elif [[ $hp == *:* ]]; then
+    host="${hp%:*}"; port="${hp##*:}"
+  else
+    host="$hp"; port=""
+  fi
+  printf '%s %s\n' "$host" "${port:-$default_port}"
+}
+
+# The runnable (shaded) jar of a module: <module>/target/<module>-all.jar (root pom's shade
+# outputFile). <module>.jar, an earlier name, is accepted too; when both exist the newer wins,
+# so a jar left over from before a rename is never picked over a fresh build.
+module_jar() {
+  local m="$1" f best=""
+  for f in "$PARLEY_ROOT/$m/target/$m-all.jar" "$PARLEY_ROOT/$m/target/$m.jar"; do
+    if [[ -f $f && ( -z $best || $f -nt $best ) ]]; then best="$f"; fi
+  done
+  [[ -n $best ]] && printf '%s\n' "$best"
+}
+
+# The Java processes and the modules whose jars they run.
+RUNNABLE_MODULES=(migrations gateway-node persistence-worker presence-node)
+
+# JAVA_OPTS as an array (a space-separated list by convention).
+read -r -a JAVA_OPTS_ARRAY <<<"$JAVA_OPTS"
+
+# Environment of every Java process: where the dependencies are.
+BASE_ENV=(
+  "PARLEY_PG_HOST=$PARLEY_PG_HOST" "PARLEY_PG_PORT=$PARLEY_PG_PORT"
+  "PARLEY_PG_DATABASE=$PARLEY_PG_DATABASE" "PARLEY_PG_USER=$PARLEY_PG_USER"
+  "PARLEY_PG_PASSWORD=$PARLEY_PG_PASSWORD"
+  "PARLEY_NATS_URL=$PARLEY_NATS_URL" "PARLEY_REDIS_URL=$PARLEY_REDIS_URL"
+)
+
+# Formats seconds as 1m05s.
+human_duration() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
+# Removes terminal colour codes (Debian's Maven prints some even with -B).
+strip_ansi() { sed -u 's/\x1b\[[0-9;]*m//g'; }

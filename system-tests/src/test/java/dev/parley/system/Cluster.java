@@ -1,0 +1,158 @@
+package dev.parley.system;
+
+import dev.parley.contract.config.Env;
+import dev.parley.gateway.GatewayNode;
+import dev.parley.gateway.config.GatewayConfig;
+import dev.parley.presence.PresenceConfig;
+import dev.parley.presence.PresenceNode;
+import dev.parley.testing.TestEnvironment;
+import dev.parley.worker.PersistenceWorker;
+import dev.parley.worker.config.WorkerConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A whole Parley deployment in this JVM: gateway nodes (each on its own Vert.x instance, as
+ * separate processes would be), a persistence worker and a presence node, on the test's own
+ * database, stream, subject prefix and Redis keys.
+ */
+public final class Cluster implements AutoCloseable {
+  private final TestEnvironment env;
+  private final Map<String, String> overrides;
+  private final List<Vertx> vertxes = new ArrayList<>();
+  private final List<GatewayNode> gateways = new ArrayList<>();
+  private PersistenceWorker worker;
+  private Vertx workerVertx;
+  private PresenceNode presence;
+
+  private Cluster(TestEnvironment env, Map<String, String> overrides) {
+    this.env = env;
+    this.overrides = overrides;
+  }
+
+  /** Two gateways, a worker and a presence node. */
+  public static Cluster start(TestEnvironment env) {
+    return start(env, Map.of(), 2, true);
+  }
+
+  public static Cluster start(TestEnvironment env, Map<String, String> overrides, int gatewayCount, boolean withWorker) {
+    Cluster c = new Cluster(env, overrides);
+    try {
+      if (withWorker) {
+        c.startWorker();
+      }
+      c.startPresence();
+      for (int i = 1; i <= gatewayCount; i++) {
+        c.startGateway("gateway-" + i);
+      }
+      return c;
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  public Env envFor(String nodeId, Map<String, String> extra) {
+    return new Env(envMapFor(nodeId, extra));
+  }
+
+  /** The environment a process of this cluster gets (for nodes run as separate JVMs). */
+  public Map<String, String> envMapFor(String nodeId, Map<String, String> extra) {
+    Map<String, String> all = new HashMap<>(env.baseEnv());
+    all.put("PARLEY_NODE_ID", nodeId);
+    all.put("PARLEY_HTTP_PORT", "0");
+    all.put("PARLEY_HTTP_INSTANCES", "1");
+    all.put("PARLEY_WORKER_HTTP_PORT", "0");
+    all.put("PARLEY_PRESENCE_HTTP_PORT", "0");
+    all.put("PARLEY_WORKER_ACK_WAIT", "3s");
+    all.put("PARLEY_PRESENCE_HEARTBEAT_INTERVAL", "1s");
+    all.put("PARLEY_PROFILE", "dev");
+    all.putAll(overrides);
+    all.putAll(extra);
+    return all;
+  }
+
+  public GatewayNode startGateway(String nodeId) {
+    Vertx vertx = newVertx();
+    vertxes.add(vertx);
+    GatewayNode node = await(GatewayNode.start(vertx, GatewayConfig.fromEnv(envFor(nodeId, Map.of()))));
+    gateways.add(node);
+    return node;
+  }
+
+  public void startWorker() {
+    workerVertx = newVertx();
+    worker = await(PersistenceWorker.start(workerVertx, WorkerConfig.fromEnv(envFor("worker-1", Map.of()))));
+  }
+
+  public void stopWorker() {
+    if (worker != null) {
+      await(worker.close());
+      await(workerVertx.close());
+      worker = null;
+      workerVertx = null;
+    }
+  }
+
+  private void startPresence() {
+    Vertx vertx = newVertx();
+    vertxes.add(vertx);
+    presence = await(PresenceNode.start(vertx, PresenceConfig.fromEnv(envFor("presence-1", Map.of()))));
+  }
+
+  public GatewayNode gateway(int index) {
+    return gateways.get(index);
+  }
+
+  public String baseUrl(int index) {
+    return "http://127.0.0.1:" + gateways.get(index).port();
+  }
+
+  public PersistenceWorker worker() {
+    return worker;
+  }
+
+  /** Blocked event loops are reported with their stack after 1 s, so a test shows where. */
+  private static Vertx newVertx() {
+    return Vertx.vertx(new io.vertx.core.VertxOptions().setWarningExceptionTime(1).setWarningExceptionTimeUnit(TimeUnit.SECONDS));
+  }
+
+  static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cluster step failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (GatewayNode g : gateways) {
+      try {
+        await(g.close());
+      } catch (RuntimeException e) {
+        // keep closing the rest
+      }
+    }
+    stopWorker();
+    if (presence != null) {
+      try {
+        await(presence.close());
+      } catch (RuntimeException e) {
+        // keep closing the rest
+      }
+    }
+    for (Vertx v : vertxes) {
+      try {
+        await(v.close());
+      } catch (RuntimeException e) {
+        // keep closing the rest
+      }
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package dev.parley.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.testing.ParleyExtension;
+import dev.parley.testing.TestEnvironment;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(ParleyExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FanOutIntegrationTests {
+  private static final Duration WAIT = Duration.ofSeconds(5);
+
+  private final TestEnvironment env;
+  private Cluster cluster;
+  private Vertx vertx;
+  private Api apiA;
+  private Api apiB;
+
+  FanOutIntegrationTests(TestEnvironment env) {
+    this.env = env;
+  }
+
+  @BeforeAll
+  void startCluster() {
+    cluster = Cluster.start(env);
+    vertx = Vertx.vertx();
+    apiA = new Api(vertx, cluster.baseUrl(0));
+    apiB = new Api(vertx, cluster.baseUrl(1));
+  }
+
+  @AfterAll
+  void stopCluster() {
+    apiA.close();
+    apiB.close();
+    Cluster.await(vertx.close());
+    cluster.close();
+  }
+
+  @Test
+  void messageSentOnNodeAReachesMembersOnBothNodesAndTheSendersOtherConnectionExactlyOnce() {
+    String alice = env.newId("alice");
+    String bob = env.newId("bob");
+    String carol = env.newId("carol");
+    String alice2 = apiA.devToken(alice);
+    String bobToken = apiA.devToken(bob);
+    String carolToken = apiA.devToken(carol);
+    JsonObject group = apiA.createGroup(alice2, "fan-out", List.of(bob));
+    String conversationId = group.getString("id");
+
+    try (WsClient aliceOnA = WsClient.connect(vertx, cluster.gateway(0).port(), alice2);
+         WsClient aliceOnB = WsClient.connect(vertx, cluster.gateway(1).port(), alice2);
+         WsClient bobOnA = WsClient.connect(vertx, cluster.gateway(0).port(), bobToken);
+         WsClient bobOnB = WsClient.connect(vertx, cluster.gateway(1).port(), bobToken);
+         WsClient carolOnB = WsClient.connect(vertx, cluster.gateway(1).port(), carolToken)) {
+
+      aliceOnA.send(new JsonObject().put("type", "message.send").put("id", "f1")
+          .put("data", new JsonObject().put("conversation_id", conversationId).put("content", "hello both nodes")));
+
+      JsonObject ack = aliceOnA.awaitOne(f -> "ack".equals(f.getString("type")) && "f1".equals(f.getString("id")), WAIT);
+      JsonObject stored = ack.getJsonObject("data");
+      assertThat(stored.getString("content")).isEqualTo("hello both nodes");
+      assertThat(stored.getLong("seq")).isPositive();
+      assertThat(stored.getValue("prev_seq")).isNull();
+      assertThat(stored.getString("sender_id")).isEqualTo(alice);
+
+      for (WsClient member : List.of(aliceOnA, aliceOnB, bobOnA, bobOnB)) {
+        JsonObject event = member.awaitOne(f -> "message.new".equals(f.getString("type")), WAIT);
+        assertThat(event.getJsonObject("data").getString("id")).isEqualTo(stored.getString("id"));
+        assertThat(event.getJsonObject("data").getLong("seq")).isEqualTo(stored.getLong("seq"));
+      }
+
+      // a second message proves the first was not delivered twice meanwhile, and chains prev_seq
+      Api.Reply second = apiB.send(bobToken, conversationId, "second", null);
+      assertThat(second.status()).isEqualTo(201);
+      assertThat(second.body().getLong("prev_seq")).isEqualTo(stored.getLong("seq"));
+      for (WsClient member : List.of(aliceOnA, aliceOnB, bobOnA, bobOnB)) {
+        member.await(f -> "message.new".equals(f.getString("type")), 2, WAIT);
+        assertThat(member.framesOfType("message.new")).hasSize(2)
+            .extracting(f -> f.getJsonObject("data").getString("content")).containsExactly("hello both nodes", "second");
+      }
+      assertThat(carolOnB.framesOfType("message.new")).as("a non-member sees nothing").isEmpty();
+    }
+  }
+
+  @Test
+  void aNewConversationReachesItsMembersConnectionsWithoutReconnecting() {
+    String dave = env.newId("dave");
+    String erin = env.newId("erin");
+    String daveToken = apiA.devToken(dave);
+    String erinToken = apiA.devToken(erin);
+    try (WsClient erinOnB = WsClient.connect(vertx, cluster.gateway(1).port(), erinToken)) {
+      JsonObject group = apiA.createGroup(daveToken, "later", List.of(erin));
+      JsonObject created = erinOnB.awaitOne(f -> "conversation.created".equals(f.getString("type")), WAIT);
+      assertThat(created.getJsonObject("data").getString("id")).isEqualTo(group.getString("id"));
+
+      Api.Reply sent = apiA.send(daveToken, group.getString("id"), "welcome", null);
+      assertThat(sent.status()).isEqualTo(201);
+      JsonObject event = erinOnB.awaitOne(f -> "message.new".equals(f.getString("type")), WAIT);
+      assertThat(event.getJsonObject("data").getString("content")).isEqualTo("welcome");
+    }
+  }
+
+  @Test
+  void badFramesGetAnErrorAndTheConnectionStaysOpen() {
+    String frank = env.newId("frank");
+    String token = apiA.devToken(frank);
+    try (WsClient ws = WsClient.connect(vertx, cluster.gateway(0).port(), token)) {
+      ws.sendText("not json");
+      JsonObject notJson = ws.awaitOne(f -> "error".equals(f.getString("type")), WAIT);
+      assertThat(notJson.getJsonObject("data").getString("code")).isEqualTo("invalid_argument");
+
+      ws.send(new JsonObject().put("type", "no.such.type").put("id", "x1"));
+      JsonObject unknown = ws.awaitOne(f -> "error".equals(f.getString("type")) && "x1".equals(f.getString("id")), WAIT);
+      assertThat(unknown.getJsonObject("data").getString("code")).isEqualTo("invalid_argument");
+
+      ws.send(new JsonObject().put("type", "message.send").put("id", "x2")
+          .put("data", new JsonObject().put("conversation_id", "AAAAAAAAAAAAAAAAAAAAAA").put("content", "hi")));
+      JsonObject notMember = ws.awaitOne(f -> "error".equals(f.getString("type")) && "x2".equals(f.getString("id")), WAIT);
+      assertThat(notMember.getJsonObject("data").getString("code")).isEqualTo("not_found");
+      assertThat(ws.closeCode()).isNull();
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package dev.parley.system;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/** A WebSocket client that records every frame it receives, for tests to await and inspect. */
+public final class WsClient implements AutoCloseable {
+  private final WebSocketClient client;
+  private final WebSocket ws;
+  private final List<JsonObject> frames = new CopyOnWriteArrayList<>();
+  private volatile Short closeCode;
+
+  private WsClient(WebSocketClient client, WebSocket ws) {
+    this.client = client;
+    this.ws = ws;
+    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    ws.closeHandler(v -> closeCode = ws.closeStatusCode());
+  }
+
+  public static WsClient connect(Vertx vertx, int port, String token) {
+    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
+        .addHeader("Authorization", "Bearer " + token);
+    return new WsClient(client, Cluster.await(client.connect(options)));
+  }
+
+  public void sendText(String text) {
+    Cluster.await(ws.writeTextMessage(text));
+  }
+
+  public void send(JsonObject frame) {
+    sendText(frame.encode());
+  }
+
+  public List<JsonObject> frames() {
+    return new ArrayList<>(frames);
+  }
+
+  public List<JsonObject> framesOfType(String type) {
+    List<JsonObject> out = new ArrayList<>();
+    for (JsonObject f : frames) {
+      if (type.equals(f.getString("type"))) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  /** Waits until at least {@code count} frames match; returns them. */
+  public List<JsonObject> await(Predicate<JsonObject> match, int count, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    return Await.until(() -> {
+      List<JsonObject> hits = new ArrayList<>();
+      for (JsonObject f : frames) {
+        if (match.test(f)) {
+          hits.add(f);
+        }
+      }
+      return hits.size() >= count ? hits : null;
+    }, deadline, () -> "expected " + count + " matching frames, have " + frames.size() + " frames: " + tail());
+  }
+
+  public JsonObject awaitOne(Predicate<JsonObject> match, Duration timeout) {
+    return await(match, 1, timeout).get(0);
+  }
+
+  public Short closeCode() {
+    return closeCode;
+  }
+
+  private String tail() {
+    List<JsonObject> all = frames();
+    return all.subList(Math.max(0, all.size() - 3), all.size()).toString();
+  }
+
+  @Override
+  public void close() {
+    try {
+      Cluster.await(ws.close());
+    } catch (RuntimeException e) {
+      // already closed
+    }
+    client.close();
+  }
+}
