@@ -37,7 +37,7 @@ public final class GatewayMain {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("gateway {} shutting down", config.nodeId());
       try {
-        node.close().compose(v -> vertx.close()).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        node.close().compose(v -> vertx.close()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         log.warn("shutdown did not finish cleanly: {}", e.toString());
       }
