@@ -37,10 +37,20 @@ public final class GatewayMain {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("gateway {} shutting down", config.nodeId());
       try {
-        node.close().compose(v -> vertx.close()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        node.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         log.warn("shutdown did not finish cleanly: {}", e.toString());
       }
+      // Vert.x completes its own close on a thread it is shutting down, so the completion can be
+      // lost: wait briefly on a latch instead of on the future.
+      java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+      vertx.close().onComplete(ar -> closed.countDown());
+      try {
+        closed.await(3, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      log.info("gateway {} stopped", config.nodeId());
     }, "shutdown"));
   }
 }
