@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 S := scripts
 
-.PHONY: help run down test migrate build services toolchain logs status clean
+.PHONY: help run down test bench migrate build services toolchain logs status clean
 
 help: ## list the targets (this)
 	@echo "Parley: make <target>"
@@ -26,6 +26,13 @@ test: ## install/start what is missing, then mvn -B verify (unit + integration t
 	@bash $(S)/toolchain.sh
 	@bash $(S)/services.sh
 	@bash $(S)/test.sh
+
+bench: ## measure what read-your-writes costs a history read; writes docs/benchmarks/history-read.md
+	@bash $(S)/toolchain.sh
+	@bash $(S)/services.sh
+	@mvn -q -B -ntp install -DskipTests
+	@mvn -q -B -ntp -pl system-tests verify -Dit.test=HistoryReadBenchmark
+	@echo "==> bench: results in docs/benchmarks/history-read.md"
 
 migrate: ## create the database if missing and apply the migrations
 	@bash $(S)/toolchain.sh

@@ -110,7 +110,8 @@ public final class GatewayNode {
           HistoryReader history = new HistoryReader(pool, stream, subjects, config.limits().maxHistoryTail(), registry);
           SendService sends = new SendService(membership, stream, hub, history, subjects, config.ackWaitForFanout(), registry);
           webSocket = new WebSocketEndpoint(verifier, users, conversations, hub,
-              new FrameDispatcher(sends, config.limits().maxContentBytes()), presence, config.limits().wsWriteQueueBytes(), registry);
+              new FrameDispatcher(sends, config.limits().maxContentBytes()), presence, config.limits().wsWriteQueueBytes(),
+              config.limits().maxFrameBytes(), registry);
           Readiness readiness = new Readiness()
               .check("nats", () -> nats.getStatus() == Connection.Status.CONNECTED
                   ? Future.succeededFuture() : Future.failedFuture("NATS connection is " + nats.getStatus()))
@@ -150,8 +151,10 @@ public final class GatewayNode {
     return new HttpServerOptions()
         .setHost(config.httpHost())
         .setPort(config.httpPort())
+        // a single oversized frame is refused by the codec (1009); a message spread over several
+        // frames is measured by MessageSizeGuard, which closes with 1009 too
         .setMaxWebSocketFrameSize(config.limits().maxFrameBytes())
-        .setMaxWebSocketMessageSize(config.limits().maxFrameBytes())
+        .setMaxWebSocketMessageSize(config.limits().maxFrameBytes() * 4)
         .setCompressionSupported(true);
   }
 

@@ -129,4 +129,14 @@ class FanOutIntegrationTests {
       assertThat(ws.closeCode()).isNull();
     }
   }
+
+  @Test
+  void aFrameOverTheLimitClosesTheConnectionWith1009() {
+    String token = apiA.devToken(env.newId("big"));
+    try (WsClient ws = WsClient.connect(vertx, cluster.gateway(0).port(), token)) {
+      ws.sendText("{\"type\":\"message.send\",\"data\":{\"content\":\"" + "x".repeat(70 * 1024) + "\"}}");
+      Short code = Await.until(ws::closeCode, System.nanoTime() + WAIT.toNanos(), () -> "connection still open");
+      assertThat(code).isEqualTo((short) 1009);
+    }
+  }
 }

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ParleyExtension.class)
 class PostgresOutageIntegrationTests {
   private static final Duration OUTAGE = Duration.ofSeconds(30);
+  /** Steady traffic, not a load test: leaves CPU for the rest of the build on a 2-core machine. */
+  private static final long SEND_EVERY_NANOS = Duration.ofMillis(20).toNanos();
 
   private final TestEnvironment env;
 
@@ -50,7 +52,10 @@ class PostgresOutageIntegrationTests {
       boolean sawUnavailableRead = false;
       boolean sawWorkerNotReady = false;
       int i = 0;
+      long nextSend = System.nanoTime();
       while (System.nanoTime() < until) {
+        java.util.concurrent.locks.LockSupport.parkNanos(nextSend - System.nanoTime());
+        nextSend += SEND_EVERY_NANOS;
         Api api = i % 2 == 0 ? apiA : apiB;
         String token = i % 2 == 0 ? aliceToken : bobToken;
         Api.Reply r = api.send(token, conversationId, "during " + i, "out-" + i);

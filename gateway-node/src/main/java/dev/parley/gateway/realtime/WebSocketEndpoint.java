@@ -34,11 +34,13 @@ public final class WebSocketEndpoint {
   private final FrameDispatcher dispatcher;
   private final PresenceReporter presence;
   private final int writeQueueBytes;
+  private final int maxMessageBytes;
   private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger openCount = new AtomicInteger();
 
   public WebSocketEndpoint(TokenVerifier verifier, UserDirectory users, ConversationStore conversations, FanoutHub hub,
-      FrameDispatcher dispatcher, PresenceReporter presence, int writeQueueBytes, MeterRegistry registry) {
+      FrameDispatcher dispatcher, PresenceReporter presence, int writeQueueBytes, int maxMessageBytes, MeterRegistry registry) {
+    this.maxMessageBytes = maxMessageBytes;
     this.verifier = verifier;
     this.users = users;
     this.conversations = conversations;
@@ -97,6 +99,7 @@ public final class WebSocketEndpoint {
       conn.send(Frames.error(null, dev.parley.contract.wire.ErrorCode.INVALID_ARGUMENT, "binary frames are not supported: send JSON text frames").encode());
     });
     ws.pongHandler(b -> conn.heard());
+    ws.frameHandler(new MessageSizeGuard(conn, maxMessageBytes));
     ws.exceptionHandler(e -> log.debug("connection {} of {}: {}", conn.id(), user.userId(), e.toString()));
     ws.closeHandler(v -> {
       if (open.remove(conn)) {

@@ -1,0 +1,54 @@
+package dev.parley.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.contract.config.Env;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigUnitTests {
+  @Test
+  void localDefaultsAreTheDevProfile() {
+    GatewayConfig c = GatewayConfig.fromEnv(new Env(Map.of()));
+    assertThat(c.httpPort()).isEqualTo(8080);
+    assertThat(c.jwt().secret()).isEqualTo(JwtSettings.DEV_SECRET);
+    assertThat(c.jwt().devTokens()).isTrue();
+    assertThat(c.limits().maxContentBytes()).isEqualTo(16 * 1024);
+    assertThat(c.limits().maxFrameBytes()).isEqualTo(64 * 1024);
+    assertThat(c.wsPingInterval().toSeconds()).isEqualTo(25);
+    assertThat(c.wsIdleTimeout().toSeconds()).isEqualTo(60);
+  }
+
+  @Test
+  void productionNeedsARealSecretAndHasNoDevTokens() {
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_PROFILE", "prod"))))
+        .hasMessageContaining("PARLEY_JWT_SECRET is required");
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_PROFILE", "prod", "PARLEY_JWT_SECRET", "short"))))
+        .hasMessageContaining("too short");
+    GatewayConfig prod = GatewayConfig.fromEnv(new Env(Map.of("PARLEY_PROFILE", "prod", "PARLEY_JWT_SECRET", "x".repeat(40))));
+    assertThat(prod.jwt().devTokens()).isFalse();
+  }
+
+  @Test
+  void asymmetricAlgorithmsNeedExactlyOneKeySourceAndNoDevTokens() {
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_JWT_ALGORITHM", "RS256", "PARLEY_DEV_TOKENS", "false"))))
+        .hasMessageContaining("PARLEY_JWT_PUBLIC_KEY").hasMessageContaining("PARLEY_JWT_JWKS_URL");
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_JWT_ALGORITHM", "RS256", "PARLEY_JWT_JWKS_URL", "http://idp/jwks"))))
+        .hasMessageContaining("PARLEY_DEV_TOKENS=true needs PARLEY_JWT_ALGORITHM=HS256");
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_JWT_ALGORITHM", "none"))))
+        .hasMessageContaining("PARLEY_JWT_ALGORITHM=none");
+  }
+
+  @Test
+  void idleTimeoutMustOutlastThePingInterval() {
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_WS_PING_INTERVAL", "30s", "PARLEY_WS_IDLE_TIMEOUT", "20s"))))
+        .hasMessageContaining("PARLEY_WS_IDLE_TIMEOUT");
+  }
+
+  @Test
+  void theSecretNeverShowsInTheSettingsDescription() {
+    assertThat(GatewayConfig.fromEnv(new Env(Map.of("PARLEY_JWT_SECRET", "do-not-print-me"))).jwt().toString())
+        .doesNotContain("do-not-print-me");
+  }
+}
