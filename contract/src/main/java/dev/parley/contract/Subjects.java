@@ -24,6 +24,11 @@ public record Subjects(String prefix) {
     return prefix + ".stream.conv." + conversationId + "." + EVENT_KIND;
   }
 
+  /** Everything the stream stores of one conversation, messages and other events. */
+  public String streamConversation(String conversationId) {
+    return prefix + ".stream.conv." + conversationId + ".*";
+  }
+
   /** Everything the stream stores. */
   public String streamWildcard() {
     return prefix + ".stream.conv.*.*";

@@ -103,7 +103,7 @@ public final class GatewayNode {
           }
           Context hubContext = vertx.getOrCreateContext();
           MembershipCache membership = new MembershipCache(pool, Duration.ofMinutes(10));
-          hub = new FanoutHub(hubContext, nats, subjects, registry, membership::invalidate);
+          hub = new FanoutHub(hubContext, nats, stream, subjects, registry, membership::invalidate);
           presence = new PresenceReporter(config.nodeId(), nats, subjects, hub);
           ConversationStore conversations = new ConversationStore(pool);
           UserDirectory users = new UserDirectory(pool);
@@ -123,7 +123,7 @@ public final class GatewayNode {
               verifier,
               users,
               new DevTokenRoutes(verifier, config.jwt()),
-              new ConversationRoutes(conversations, new MembershipAnnouncer(hub, nats, subjects)),
+              new ConversationRoutes(conversations, new MembershipAnnouncer(hub, nats, stream, subjects)),
               new MessageRoutes(sends, history, membership, config.limits().maxContentBytes()),
               webSocket);
           if (config.jwt().jwksUrl() != null) {

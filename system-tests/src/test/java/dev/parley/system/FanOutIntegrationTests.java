@@ -92,21 +92,34 @@ class FanOutIntegrationTests {
   }
 
   @Test
-  void aNewConversationReachesItsMembersConnectionsWithoutReconnecting() {
+  void aNewConversationReachesItsMembersConnectionsWithoutReconnectingAndNothingSentAtOnceIsMissed() {
     String dave = env.newId("dave");
     String erin = env.newId("erin");
     String daveToken = apiA.devToken(dave);
     String erinToken = apiA.devToken(erin);
-    try (WsClient erinOnB = WsClient.connect(vertx, cluster.gateway(1).port(), erinToken)) {
-      JsonObject group = apiA.createGroup(daveToken, "later", List.of(erin));
-      JsonObject created = erinOnB.awaitOne(f -> "conversation.created".equals(f.getString("type")), WAIT);
-      assertThat(created.getJsonObject("data").getString("id")).isEqualTo(group.getString("id"));
-
-      Api.Reply sent = apiA.send(daveToken, group.getString("id"), "welcome", null);
-      assertThat(sent.status()).isEqualTo(201);
-      JsonObject event = erinOnB.awaitOne(f -> "message.new".equals(f.getString("type")), WAIT);
-      assertThat(event.getJsonObject("data").getString("content")).isEqualTo("welcome");
+    try (WsClient erinOnB = WsClient.connect(vertx, cluster.gateway(1).port(), erinToken);
+         WsClient daveOnA = WsClient.connect(vertx, cluster.gateway(0).port(), daveToken)) {
+      for (int round = 0; round < 20; round++) {
+        // send the instant the conversation exists: node B may subscribe after the message is stored
+        JsonObject group = apiA.createGroup(daveToken, "later " + round, List.of(erin));
+        String id = group.getString("id");
+        Api.Reply sent = apiA.send(daveToken, id, "welcome " + round, null);
+        assertThat(sent.status()).isEqualTo(201);
+        for (WsClient member : List.of(erinOnB, daveOnA)) {
+          List<JsonObject> mine = member.await(f -> id.equals(conversationOf(f)), 2, WAIT);
+          assertThat(mine).extracting(f -> f.getString("type")).containsExactly("conversation.created", "message.new");
+          assertThat(mine.get(1).getJsonObject("data").getString("content")).isEqualTo("welcome " + round);
+        }
+      }
     }
+  }
+
+  private static String conversationOf(JsonObject frame) {
+    JsonObject data = frame.getJsonObject("data");
+    if (data == null) {
+      return null;
+    }
+    return "conversation.created".equals(frame.getString("type")) ? data.getString("id") : data.getString("conversation_id");
   }
 
   @Test

@@ -7,11 +7,14 @@ import java.util.List;
 /**
  * Gateway-to-gateway notice on {@code <p>.internal.membership}: who joined or left a conversation,
  * so every gateway can start or stop fanning the conversation out to those users' connections at
- * once. {@code notice}, when present, is a frame to deliver to the added users' connections (e.g.
- * {@code conversation.created}) after they are subscribed.
+ * once. {@code sinceSeq}, when positive, is the stream sequence from which the added users need the
+ * conversation's events: a gateway that subscribes because of this change first reads the stream
+ * from there, so nothing stored between the change and its subscription is missed. {@code notice},
+ * when present, is a frame to deliver directly to the added users' connections (used when the
+ * change could not be written to the stream).
  */
 public record MembershipChange(
-    String changeId, String conversationId, List<String> added, List<String> removed, JsonObject notice) {
+    String changeId, String conversationId, List<String> added, List<String> removed, long sinceSeq, JsonObject notice) {
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -19,6 +22,7 @@ public record MembershipChange(
         .put("conversation_id", conversationId)
         .put("added", new JsonArray(added))
         .put("removed", new JsonArray(removed))
+        .put("since_seq", sinceSeq)
         .put("notice", notice);
   }
 
@@ -29,6 +33,7 @@ public record MembershipChange(
         o.getString("conversation_id"),
         List.copyOf((List<String>) o.getJsonArray("added", new JsonArray()).getList()),
         List.copyOf((List<String>) o.getJsonArray("removed", new JsonArray()).getList()),
+        o.getLong("since_seq", 0L),
         o.getJsonObject("notice"));
   }
 }

@@ -1,9 +1,6 @@
 package dev.parley.gateway.conversations;
 
-import dev.parley.contract.wire.EventType;
-import dev.parley.contract.wire.Frames;
 import dev.parley.contract.wire.Ids;
-import dev.parley.contract.wire.MembershipChange;
 import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.http.Requests;
@@ -77,8 +74,7 @@ public final class ConversationRoutes {
     for (Object m : conversation.getJsonArray("members")) {
       members.add(((JsonObject) m).getString("user_id"));
     }
-    JsonObject notice = Frames.event(EventType.CONVERSATION_CREATED, conversation);
-    return announcer.announce(new MembershipChange(Ids.newId(), conversation.getString("id"), members, List.of(), notice));
+    return announcer.created(conversation, members);
   }
 
   private void list(RoutingContext ctx) {

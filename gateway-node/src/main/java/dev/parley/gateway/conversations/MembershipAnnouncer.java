@@ -1,30 +1,55 @@
 package dev.parley.gateway.conversations;
 
 import dev.parley.contract.Subjects;
+import dev.parley.contract.wire.EventType;
+import dev.parley.contract.wire.Frames;
+import dev.parley.contract.wire.Ids;
 import dev.parley.contract.wire.MembershipChange;
 import dev.parley.gateway.fanout.FanoutHub;
+import dev.parley.gateway.stream.StreamClient;
 import io.nats.client.Connection;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells every gateway about a membership change. This node applies it before the caller gets its
- * answer, so a client that creates a conversation and sends at once on the same node is already
- * subscribed; other nodes apply it when the notice arrives.
+ * Tells every gateway about a membership change. The event itself (e.g. {@code
+ * conversation.created}) is written to the stream first, so it is ordered with the conversation's
+ * messages and its sequence marks where the added members' history starts; each gateway that
+ * subscribes because of the change reads the stream from there. This node applies the change
+ * before the caller gets its answer; other nodes apply it when the notice arrives.
  */
 public final class MembershipAnnouncer {
   private static final Logger log = LoggerFactory.getLogger(MembershipAnnouncer.class);
 
   private final FanoutHub hub;
   private final Connection nc;
+  private final StreamClient stream;
   private final Subjects subjects;
 
-  public MembershipAnnouncer(FanoutHub hub, Connection nc, Subjects subjects) {
+  public MembershipAnnouncer(FanoutHub hub, Connection nc, StreamClient stream, Subjects subjects) {
     this.hub = hub;
     this.nc = nc;
+    this.stream = stream;
     this.subjects = subjects;
+  }
+
+  /** A new conversation: {@code conversation.created} to every member's open connections, on every node. */
+  public Future<Void> created(JsonObject conversation, List<String> members) {
+    String conversationId = conversation.getString("id");
+    JsonObject event = Frames.event(EventType.CONVERSATION_CREATED, conversation);
+    return stream.publish(Vertx.currentContext(), subjects.streamEvents(conversationId), "created:" + conversationId, event)
+        .map(published -> new MembershipChange(Ids.newId(), conversationId, members, List.of(), published.seq(), null))
+        .recover(e -> {
+          // Without the stream the event still reaches open connections directly; it is just not ordered.
+          log.warn("conversation.created of {} not written to the stream ({}); notifying connections directly", conversationId, e.toString());
+          return Future.succeededFuture(new MembershipChange(Ids.newId(), conversationId, members, List.of(), 0, event));
+        })
+        .compose(this::announce);
   }
 
   public Future<Void> announce(MembershipChange change) {

@@ -6,6 +6,8 @@ import dev.parley.contract.wire.ChatMessage;
 import dev.parley.contract.wire.EventType;
 import dev.parley.contract.wire.Frames;
 import dev.parley.contract.wire.MembershipChange;
+import dev.parley.gateway.stream.StreamClient;
+import dev.parley.gateway.stream.StreamEntry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
@@ -71,6 +73,10 @@ public final class FanoutHub {
     final Set<LocalConnection> connections = new HashSet<>();
     int pendingSends;
     long lastDeliveredSeq;
+    /** The last message (not event) delivered: prev_seq of a message read back from the stream. */
+    long lastMessageSeq;
+    /** While the stream is read from a membership change's sinceSeq, live entries wait here. */
+    List<Message> heldDuringCatchUp;
   }
 
   private final java.util.function.Consumer<String> membershipInvalidated;
@@ -79,9 +85,12 @@ public final class FanoutHub {
    * @param membershipInvalidated told the id of every conversation whose membership changed, so
    *     caches elsewhere drop it
    */
-  public FanoutHub(Context ctx, Connection nc, Subjects subjects, MeterRegistry registry,
+  private final StreamClient stream;
+
+  public FanoutHub(Context ctx, Connection nc, StreamClient stream, Subjects subjects, MeterRegistry registry,
       java.util.function.Consumer<String> membershipInvalidated) {
     this.ctx = ctx;
+    this.stream = stream;
     this.membershipInvalidated = membershipInvalidated;
     this.subjects = subjects;
     this.nc = nc;
@@ -205,6 +214,7 @@ public final class FanoutHub {
     }
     String conversationId = change.conversationId();
     membershipInvalidated.accept(conversationId);
+    boolean wasSubscribed = channels.containsKey(conversationId);
     String notice = change.notice() == null ? null : change.notice().encode();
     for (String userId : change.added()) {
       for (LocalConnection c : connectionsByUser.getOrDefault(userId, Set.of())) {
@@ -215,6 +225,13 @@ public final class FanoutHub {
           c.send(notice);
         }
       }
+    }
+    Channel fresh = wasSubscribed ? null : channels.get(conversationId);
+    if (fresh != null && change.sinceSeq() > 0) {
+      // Subscribed just now: what the stream stored since the change may have been republished
+      // before our subscription existed. Read it back; live entries wait until we are through.
+      fresh.heldDuringCatchUp = new ArrayList<>();
+      catchUp(conversationId, fresh, change.sinceSeq());
     }
     for (String userId : change.removed()) {
       for (LocalConnection c : connectionsByUser.getOrDefault(userId, Set.of())) {
@@ -235,7 +252,10 @@ public final class FanoutHub {
     if (ch == null) {
       ch = new Channel();
       ch.subscription = dispatcher.subscribe(subjects.fanout(conversationId),
-          msg -> ctx.runOnContext(v -> deliver(conversationId, msg)));
+          msg -> {
+            eventsReceived.increment();
+            ctx.runOnContext(v -> deliver(conversationId, msg));
+          });
       channels.put(conversationId, ch);
     }
     return ch;
@@ -249,7 +269,14 @@ public final class FanoutHub {
   }
 
   private void deliver(String conversationId, Message msg) {
-    eventsReceived.increment();
+    Channel ch = channels.get(conversationId);
+    if (ch == null) {
+      return;
+    }
+    if (ch.heldDuringCatchUp != null) {
+      ch.heldDuringCatchUp.add(msg);
+      return;
+    }
     long seq;
     long last;
     try {
@@ -260,16 +287,31 @@ public final class FanoutHub {
       log.error("Dropping a fan-out entry without stream headers on {}", msg.getSubject());
       return;
     }
+    JsonObject payload;
+    try {
+      payload = new JsonObject(new String(msg.getData(), StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      log.error("Dropping undecodable stream entry seq={} conversation={}", seq, conversationId, e);
+      return;
+    }
+    deliverEntry(conversationId, ch, seq, ChatMessage.prevSeqFromStream(last), Subjects.kindOf(msg.getSubject()), payload);
+  }
+
+  /** Writes one stored entry to the channel's connections, once, in order. */
+  private void deliverEntry(String conversationId, Channel ch, long seq, Long prevSeq, String kind, JsonObject payload) {
+    if (seq <= ch.lastDeliveredSeq) {
+      return;
+    }
     String frame;
     try {
-      JsonObject payload = new JsonObject(new String(msg.getData(), StandardCharsets.UTF_8));
-      if (Subjects.MESSAGE_KIND.equals(Subjects.kindOf(msg.getSubject()))) {
-        ChatMessage stored = ChatMessage.fromDraft(payload, seq, ChatMessage.prevSeqFromStream(last));
+      if (Subjects.MESSAGE_KIND.equals(kind)) {
+        ChatMessage stored = ChatMessage.fromDraft(payload, seq, prevSeq);
         recent.put(seq, stored);
         Promise<ChatMessage> waiter = waiters.remove(seq);
         if (waiter != null) {
           waiter.tryComplete(stored);
         }
+        ch.lastMessageSeq = seq;
         frame = Frames.event(EventType.MESSAGE_NEW, stored.toJson()).encode();
       } else {
         frame = payload.encode();
@@ -278,15 +320,35 @@ public final class FanoutHub {
       log.error("Dropping undecodable stream entry seq={} conversation={}", seq, conversationId, e);
       return;
     }
-    Channel ch = channels.get(conversationId);
-    if (ch == null || seq <= ch.lastDeliveredSeq) {
-      return;
-    }
     ch.lastDeliveredSeq = seq;
     for (LocalConnection c : ch.connections) {
       c.send(frame);
     }
     framesWritten.increment(ch.connections.size());
+  }
+
+  /** Reads the conversation's entries from {@code from} on, then releases what arrived live meanwhile. */
+  private void catchUp(String conversationId, Channel ch, long from) {
+    stream.nextOnSubject(ctx, from, subjects.streamConversation(conversationId)).onComplete(ar -> {
+      if (channels.get(conversationId) != ch) {
+        return;
+      }
+      if (ar.succeeded() && ar.result() != null) {
+        StreamEntry e = ar.result();
+        Long prev = ch.lastMessageSeq == 0 ? null : ch.lastMessageSeq;
+        deliverEntry(conversationId, ch, e.seq(), prev, Subjects.kindOf(e.subject()), e.payload());
+        catchUp(conversationId, ch, e.seq() + 1);
+        return;
+      }
+      if (ar.failed()) {
+        log.warn("catching up conversation {} from the stream failed; live events continue: {}", conversationId, ar.cause().toString());
+      }
+      List<Message> held = ch.heldDuringCatchUp;
+      ch.heldDuringCatchUp = null;
+      for (Message m : held) {
+        deliver(conversationId, m);
+      }
+    });
   }
 
   /** Local connections of a user (for presence and tests). */
