@@ -22,6 +22,10 @@ public final class DevTokenRoutes {
   public void mount(Router router) {
     if (settings.devTokens()) {
       router.post("/api/v1/auth/dev-token").handler(this::issue);
+    } else {
+      // answered before authentication, so a caller learns why rather than seeing a 401
+      router.post("/api/v1/auth/dev-token").handler(ctx -> Responses.error(ctx,
+          ApiException.notFound("dev tokens are disabled on this server (PARLEY_DEV_TOKENS=false)")));
     }
   }
 
