@@ -10,10 +10,17 @@ import org.slf4j.LoggerFactory;
 final class NatsEvents implements ConnectionListener, ErrorListener {
   private static final Logger log = LoggerFactory.getLogger(NatsEvents.class);
 
+  /** Required by the interface; jnats calls the four-argument form below. */
   @Override
+  @SuppressWarnings("deprecation")
   public void connectionEvent(Connection conn, Events type) {
+    connectionEvent(conn, type, null, null);
+  }
+
+  @Override
+  public void connectionEvent(Connection conn, Events type, Long time, String uriDetails) {
     switch (type) {
-      case CONNECTED, RECONNECTED, RESUBSCRIBED -> log.info("nats {}: {}", type.getEvent(), conn.getConnectedUrl());
+      case CONNECTED, RECONNECTED, RESUBSCRIBED -> log.info("nats {}: {}", type.getEvent(), uriDetails != null ? uriDetails : conn.getConnectedUrl());
       case DISCONNECTED -> log.warn("nats disconnected; reports are lost until it reconnects (heartbeats heal them)");
       case CLOSED -> log.info("nats connection closed");
       default -> log.debug("nats {}", type.getEvent());

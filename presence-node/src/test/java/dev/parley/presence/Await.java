@@ -29,7 +29,7 @@ final class Await {
   static <T> T until(Vertx vertx, Duration within, Supplier<Future<T>> probe, Predicate<T> condition) {
     long deadline = System.nanoTime() + within.toNanos();
     Promise<T> done = Promise.promise();
-    poll(vertx, deadline, probe, condition, done, null);
+    poll(vertx, deadline, probe, condition, done);
     try {
       return done.future().toCompletionStage().toCompletableFuture().get(within.toMillis() + 5_000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
@@ -41,15 +41,15 @@ final class Await {
     return until(vertx, DEFAULT, probe, condition);
   }
 
-  private static <T> void poll(Vertx vertx, long deadline, Supplier<Future<T>> probe, Predicate<T> condition, Promise<T> done, Object last) {
+  private static <T> void poll(Vertx vertx, long deadline, Supplier<Future<T>> probe, Predicate<T> condition, Promise<T> done) {
     probe.get().onComplete(ar -> {
-      Object seen = ar.succeeded() ? ar.result() : ar.cause();
       if (ar.succeeded() && condition.test(ar.result())) {
         done.complete(ar.result());
       } else if (System.nanoTime() > deadline) {
+        Object seen = ar.succeeded() ? ar.result() : ar.cause();
         done.fail(new AssertionError("condition not met before the deadline; last seen: " + seen));
       } else {
-        vertx.setTimer(50, t -> poll(vertx, deadline, probe, condition, done, seen));
+        vertx.setTimer(50, t -> poll(vertx, deadline, probe, condition, done));
       }
     });
   }

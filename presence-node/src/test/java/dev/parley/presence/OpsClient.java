@@ -1,6 +1,8 @@
 package dev.parley.presence;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
@@ -10,15 +12,23 @@ final class OpsClient {
   record Reply(int status, String body) {}
 
   private final HttpClientAgent http;
+  private final Context context;
 
   OpsClient(Vertx vertx) {
     this.http = vertx.createHttpClient();
+    this.context = vertx.getOrCreateContext();
   }
 
+  /**
+   * Issued from one Vert.x context, so the response's body handler is in place before its end
+   * arrives (from a test thread, each step of the chain could land on a different context).
+   */
   Future<Reply> get(int port, String path) {
-    return http.request(HttpMethod.GET, port, "127.0.0.1", path)
-        .compose(req -> req.send())
-        .compose(resp -> resp.body().map(body -> new Reply(resp.statusCode(), body.toString())));
+    Promise<Reply> reply = Promise.promise();
+    context.runOnContext(v -> http.request(HttpMethod.GET, port, "127.0.0.1", path)
+        .compose(req -> req.send().compose(resp -> resp.body().map(body -> new Reply(resp.statusCode(), body.toString()))))
+        .onComplete(reply));
+    return reply.future();
   }
 
   /** The value of one Prometheus sample line (name with its labels as printed), 0 when absent. */
