@@ -38,9 +38,11 @@ public final class RedisProbe {
 
   public void close() {
     StatefulRedisConnection<String, String> c = connection;
-    if (c != null) {
-      c.closeAsync();
+    if (c == null) {
+      client.shutdownAsync();
+    } else {
+      // closing the connection first keeps the client's shutdown from warning about it
+      c.closeAsync().whenComplete((v, e) -> client.shutdownAsync());
     }
-    client.shutdownAsync();
   }
 }
