@@ -58,7 +58,7 @@ final class ConversationSql {
   static final String LIST = """
       SELECT c.id, c.type, c.name, c.description, c.created_by, c.last_seq, c.last_activity_at, c.created_at, c.updated_at,
              m.role, m.last_read_seq,
-             lm.id AS lm_id, lm.seq AS lm_seq, lm.prev_seq AS lm_prev_seq, lm.sender_id AS lm_sender_id, lm.type AS lm_type,
+             lm.id AS lm_id, lm.conversation_id AS lm_conversation_id, lm.seq AS lm_seq, lm.prev_seq AS lm_prev_seq, lm.sender_id AS lm_sender_id, lm.type AS lm_type,
              lm.content AS lm_content, lm.reply_to_id AS lm_reply_to_id, lm.client_msg_id AS lm_client_msg_id,
              lm.created_at AS lm_created_at, lm.edited_at AS lm_edited_at, lm.deleted_at IS NOT NULL AS lm_deleted, lm.system AS lm_system,
              (SELECT count(*) FROM (

@@ -99,7 +99,7 @@ public final class ConversationStore {
           for (int i = 0; i < Math.min(limit, all.size()); i++) {
             Row r = all.get(i);
             JsonObject c = conversationJson(r).put("role", r.getString("role"));
-            c.put("last_message", r.getString("lm_id") == null ? null : MessageRows.lastMessageJson(r, "lm_"));
+            c.put("last_message", r.getString("lm_id") == null ? null : MessageRows.fromRow(r, "lm_").toJson());
             c.put("unread_count", r.getLong("unread"));
             items.add(c);
           }

@@ -12,42 +12,34 @@ public final class MessageRows {
   private MessageRows() {}
 
   public static ChatMessage fromRow(Row r) {
-    return new ChatMessage(
-        r.getString("id"),
-        r.getString("conversation_id"),
-        r.getLong("seq"),
-        r.getLong("prev_seq"),
-        r.getString("sender_id"),
-        r.getString("type"),
-        r.getString("content"),
-        r.getString("reply_to_id"),
-        jsonArray(r.getValue("attachments")),
-        jsonArray(r.getValue("reactions")),
-        r.getString("client_msg_id"),
-        instant(r.getOffsetDateTime("created_at")),
-        instant(r.getOffsetDateTime("edited_at")),
-        r.getBoolean("deleted"),
-        jsonObject(r.getValue("system")));
+    return fromRow(r, "");
   }
 
-  /** The {@code last_message} of a conversation list item, from columns prefixed {@code prefix}. */
-  public static JsonObject lastMessageJson(Row r, String prefix) {
+  /**
+   * Reads a message from columns named {@code prefix + name}. Attachments and reactions are read
+   * when the query selected them (history), and are empty otherwise (a list's last message).
+   */
+  public static ChatMessage fromRow(Row r, String prefix) {
     return new ChatMessage(
         r.getString(prefix + "id"),
-        r.getString("id"),
+        r.getString(prefix + "conversation_id"),
         r.getLong(prefix + "seq"),
         r.getLong(prefix + "prev_seq"),
         r.getString(prefix + "sender_id"),
         r.getString(prefix + "type"),
         r.getString(prefix + "content"),
         r.getString(prefix + "reply_to_id"),
-        new JsonArray(),
-        new JsonArray(),
+        optionalArray(r, prefix + "attachments"),
+        optionalArray(r, prefix + "reactions"),
         r.getString(prefix + "client_msg_id"),
         instant(r.getOffsetDateTime(prefix + "created_at")),
         instant(r.getOffsetDateTime(prefix + "edited_at")),
         Boolean.TRUE.equals(r.getBoolean(prefix + "deleted")),
-        jsonObject(r.getValue(prefix + "system"))).toJson();
+        jsonObject(r.getValue(prefix + "system")));
+  }
+
+  private static JsonArray optionalArray(Row r, String column) {
+    return r.getColumnIndex(column) < 0 ? new JsonArray() : jsonArray(r.getValue(column));
   }
 
   private static Instant instant(OffsetDateTime t) {
