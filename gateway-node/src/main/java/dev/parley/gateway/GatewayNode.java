@@ -35,7 +35,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
@@ -83,11 +82,7 @@ public final class GatewayNode {
         .with(new PoolOptions().setMaxSize(config.postgres().poolSize()))
         // fail fast when Postgres is unreachable: reads answer 'unavailable', sends don't wait on it
         .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(2000))
-        .connectingTo(new PgConnectOptions()
-            .setHost(config.postgres().host()).setPort(config.postgres().port())
-            .setDatabase(config.postgres().database()).setUser(config.postgres().user())
-            .setPassword(config.postgres().password())
-            .setCachePreparedStatements(true))
+        .connectingTo(config.postgres().connectOptions().setCachePreparedStatements(true))
         .using(vertx)
         .build();
     redis = new RedisProbe(config.redis().url());

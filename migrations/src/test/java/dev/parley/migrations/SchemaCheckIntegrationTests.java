@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.parley.contract.config.PostgresSettings;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +27,7 @@ class SchemaCheckIntegrationTests {
     Migrator.createDatabaseIfMissing(db);
     pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(1))
-        .connectingTo(new PgConnectOptions().setHost(db.host()).setPort(db.port()).setDatabase(db.database())
-            .setUser(db.user()).setPassword(db.password()))
+        .connectingTo(db.connectOptions())
         .using(vertx)
         .build();
   }

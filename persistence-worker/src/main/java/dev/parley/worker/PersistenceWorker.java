@@ -61,12 +61,7 @@ public final class PersistenceWorker {
   }
 
   static Pool pool(Vertx vertx, PostgresSettings pg) {
-    PgConnectOptions connect = new PgConnectOptions()
-        .setHost(pg.host())
-        .setPort(pg.port())
-        .setDatabase(pg.database())
-        .setUser(pg.user())
-        .setPassword(pg.password());
+    PgConnectOptions connect = pg.connectOptions();
     PoolOptions poolOptions = new PoolOptions()
         .setMaxSize(pg.poolSize())
         .setName("parley-worker")

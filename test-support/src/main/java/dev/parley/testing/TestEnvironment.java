@@ -12,7 +12,6 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.io.IOException;
@@ -150,9 +149,7 @@ public final class TestEnvironment implements AutoCloseable {
   public Pool pgPool(Vertx vertx) {
     Pool pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(4))
-        .connectingTo(new PgConnectOptions()
-            .setHost(postgres.host()).setPort(postgres.port()).setDatabase(postgres.database())
-            .setUser(postgres.user()).setPassword(postgres.password()))
+        .connectingTo(postgres.connectOptions())
         .using(vertx)
         .build();
     synchronized (this) {

@@ -21,6 +21,12 @@ public record PostgresSettings(String host, int port, String database, String us
     return new PostgresSettings(host, otherPort, database, user, password, poolSize);
   }
 
+  /** Where and as whom the non-blocking client connects; pool sizing stays with each process. */
+  public io.vertx.pgclient.PgConnectOptions connectOptions() {
+    return new io.vertx.pgclient.PgConnectOptions()
+        .setHost(host).setPort(port).setDatabase(database).setUser(user).setPassword(password);
+  }
+
   public String jdbcUrl() {
     return "jdbc:postgresql://" + host + ":" + port + "/" + database;
   }

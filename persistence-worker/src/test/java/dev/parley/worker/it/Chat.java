@@ -19,7 +19,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -48,8 +47,7 @@ final class Chat {
     PostgresSettings pg = env.postgres();
     this.pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(4))
-        .connectingTo(new PgConnectOptions().setHost(pg.host()).setPort(pg.port()).setDatabase(pg.database())
-            .setUser(pg.user()).setPassword(pg.password()))
+        .connectingTo(pg.connectOptions())
         .using(vertx)
         .build();
     this.nats = env.natsConnection();
