@@ -3,6 +3,7 @@ package dev.parley.gateway;
 import dev.parley.contract.Subjects;
 import dev.parley.contract.ops.OpsRoutes;
 import dev.parley.contract.ops.Readiness;
+import dev.parley.contract.nats.NatsConnections;
 import dev.parley.contract.stream.StreamLayout;
 import dev.parley.gateway.auth.DevTokenRoutes;
 import dev.parley.gateway.auth.TokenVerifier;
@@ -26,9 +27,6 @@ import dev.parley.migrations.SchemaCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
-import io.nats.client.ConnectionListener;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -154,22 +152,8 @@ public final class GatewayNode {
   }
 
   private Void connectNats() throws Exception {
-    Options options = new Options.Builder()
-        .server(config.nats().url())
-        .connectionName(config.nodeId())
-        .maxReconnects(-1)
-        .reconnectWait(Duration.ofMillis(500))
-        .connectionTimeout(Duration.ofSeconds(5))
-        .connectionListener((conn, event) -> {
-          if (event == ConnectionListener.Events.DISCONNECTED) {
-            log.warn("NATS disconnected; sends fail with 'unavailable' until it returns");
-          } else if (event == ConnectionListener.Events.RECONNECTED) {
-            log.info("NATS reconnected");
-          }
-        })
-        .build();
     try {
-      nats = Nats.connect(options);
+      nats = NatsConnections.connect(config.nats().url(), config.nodeId(), "sends fail with 'unavailable' until it returns");
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot reach NATS at " + config.nats().url() + " (set PARLEY_NATS_URL, and start nats-server with -js): " + e.getMessage(), e);
     }

@@ -2,7 +2,7 @@ package dev.parley.worker;
 
 import dev.parley.contract.config.PostgresSettings;
 import dev.parley.worker.config.WorkerConfig;
-import dev.parley.worker.nats.NatsConnector;
+import dev.parley.contract.nats.NatsConnections;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
@@ -48,7 +48,7 @@ public final class PersistenceWorker {
   public static Future<PersistenceWorker> start(Vertx vertx, WorkerConfig config) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Pool pool = pool(vertx, config.postgres());
-    return vertx.executeBlocking(() -> NatsConnector.connect(config.nats().url(), config.nodeId()), false)
+    return vertx.executeBlocking(() -> NatsConnections.connect(config.nats().url(), config.nodeId(), "the stream keeps every entry meanwhile"), false)
         .recover(e -> pool.close().transform(x -> Future.failedFuture(
             new IllegalStateException("cannot connect to NATS at " + config.nats().url() + ": " + e.getMessage(), e))))
         .compose(nats -> {

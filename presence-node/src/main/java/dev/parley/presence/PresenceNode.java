@@ -1,5 +1,6 @@
 package dev.parley.presence;
 
+import dev.parley.contract.nats.NatsConnections;
 import dev.parley.contract.ops.OpsRoutes;
 import dev.parley.contract.ops.Readiness;
 import dev.parley.presence.ops.PresenceMetrics;
@@ -18,7 +19,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.time.Clock;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,15 +86,8 @@ public final class PresenceNode {
   }
 
   private Future<Connection> connectNats() {
-    NatsEvents events = new NatsEvents();
-    Options options = new Options.Builder()
-        .server(config.nats().url())
-        .connectionName("parley-presence-" + config.nodeId())
-        .maxReconnects(-1)
-        .reconnectWait(Duration.ofSeconds(1))
-        .connectionListener(events)
-        .errorListener(events)
-        .build();
+    Options options = NatsConnections.options(config.nats().url(), "parley-presence-" + config.nodeId(),
+        "reports are lost until it reconnects (the next heartbeats heal them)");
     // Blocks until connected, retrying meanwhile: a presence node without NATS has nothing to do.
     return vertx.executeBlocking(() -> Nats.connectReconnectOnConnect(options));
   }
