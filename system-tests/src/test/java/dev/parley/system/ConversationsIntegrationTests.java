@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,10 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConversationsIntegrationTests {
   private final TestEnvironment env;
-  private Cluster cluster;
-  private Vertx vertx;
-  private Api apiA;
-  private Api apiB;
+  private TwoNodes nodes;
 
   ConversationsIntegrationTests(TestEnvironment env) {
     this.env = env;
@@ -37,18 +33,12 @@ class ConversationsIntegrationTests {
 
   @BeforeAll
   void start() {
-    cluster = Cluster.start(env);
-    vertx = Vertx.vertx();
-    apiA = new Api(vertx, cluster.baseUrl(0));
-    apiB = new Api(vertx, cluster.baseUrl(1));
+    nodes = TwoNodes.start(env);
   }
 
   @AfterAll
   void stop() {
-    apiA.close();
-    apiB.close();
-    Cluster.await(vertx.close());
-    cluster.close();
+    nodes.close();
   }
 
   private static JsonObject direct(String other) {
@@ -59,10 +49,10 @@ class ConversationsIntegrationTests {
   void aDirectConversationIsCreatedOnceAndReturnedFromEitherSide() {
     String alice = env.newId("alice");
     String bob = env.newId("bob");
-    String aliceToken = apiA.devToken(alice);
-    String bobToken = apiB.devToken(bob);
-    Api.Reply created = apiA.call(HttpMethod.POST, "/api/v1/conversations", aliceToken, direct(bob));
-    Api.Reply again = apiB.call(HttpMethod.POST, "/api/v1/conversations", bobToken, direct(alice));
+    String aliceToken = nodes.apiA.devToken(alice);
+    String bobToken = nodes.apiB.devToken(bob);
+    Api.Reply created = nodes.apiA.call(HttpMethod.POST, "/api/v1/conversations", aliceToken, direct(bob));
+    Api.Reply again = nodes.apiB.call(HttpMethod.POST, "/api/v1/conversations", bobToken, direct(alice));
     assertThat(created.status()).isEqualTo(201);
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.body().getString("id")).isEqualTo(created.body().getString("id"));
@@ -75,15 +65,15 @@ class ConversationsIntegrationTests {
   void bothSidesCreatingAtTheSameMomentGetOneConversation() throws Exception {
     String carol = env.newId("carol");
     String dan = env.newId("dan");
-    String carolToken = apiA.devToken(carol);
-    String danToken = apiB.devToken(dan);
+    String carolToken = nodes.apiA.devToken(carol);
+    String danToken = nodes.apiB.devToken(dan);
     ExecutorService pool = Executors.newFixedThreadPool(6);
     List<Future<Api.Reply>> replies = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       boolean fromCarol = i % 2 == 0;
       replies.add(pool.submit(() -> fromCarol
-          ? apiA.call(HttpMethod.POST, "/api/v1/conversations", carolToken, direct(dan))
-          : apiB.call(HttpMethod.POST, "/api/v1/conversations", danToken, direct(carol))));
+          ? nodes.apiA.call(HttpMethod.POST, "/api/v1/conversations", carolToken, direct(dan))
+          : nodes.apiB.call(HttpMethod.POST, "/api/v1/conversations", danToken, direct(carol))));
     }
     Set<String> ids = new HashSet<>();
     int created = 0;
@@ -100,7 +90,7 @@ class ConversationsIntegrationTests {
 
   @Test
   void malformedCreationsAreClearErrors() {
-    String token = apiA.devToken(env.newId("erin"));
+    String token = nodes.apiA.devToken(env.newId("erin"));
     for (JsonObject bad : List.of(
         new JsonObject().put("type", "direct").put("name", "x").put("member_ids", new JsonArray().add("zed")),
         new JsonObject().put("type", "direct").put("member_ids", new JsonArray()),
@@ -108,7 +98,7 @@ class ConversationsIntegrationTests {
         new JsonObject().put("type", "channel"),
         new JsonObject().put("type", "group").put("member_ids", new JsonArray().add("not valid!")),
         new JsonObject().put("type", "group").put("name", 5))) {
-      Api.Reply r = apiA.call(HttpMethod.POST, "/api/v1/conversations", token, bad);
+      Api.Reply r = nodes.apiA.call(HttpMethod.POST, "/api/v1/conversations", token, bad);
       assertThat(r.status()).as(bad.encode()).isEqualTo(400);
       assertThat(r.body().getJsonObject("error").getString("code")).isEqualTo("invalid_argument");
     }
@@ -118,35 +108,35 @@ class ConversationsIntegrationTests {
   void detailsListMembersWithRolesAndHideFromNonMembers() {
     String owner = env.newId("owner");
     String member = env.newId("member");
-    String ownerToken = apiA.devToken(owner);
-    JsonObject group = apiA.createGroup(ownerToken, "roles", List.of(member));
-    Api.Reply details = apiB.call(HttpMethod.GET, "/api/v1/conversations/" + group.getString("id"), apiB.devToken(member), null);
+    String ownerToken = nodes.apiA.devToken(owner);
+    JsonObject group = nodes.apiA.createGroup(ownerToken, "roles", List.of(member));
+    Api.Reply details = nodes.apiB.call(HttpMethod.GET, "/api/v1/conversations/" + group.getString("id"), nodes.apiB.devToken(member), null);
     assertThat(details.status()).isEqualTo(200);
     assertThat(details.body().getString("name")).isEqualTo("roles");
     assertThat(details.body().getJsonArray("members")).extracting(m -> ((JsonObject) m).getString("user_id") + ":" + ((JsonObject) m).getString("role"))
         .containsExactlyInAnyOrder(owner + ":owner", member + ":member");
-    Api.Reply stranger = apiB.call(HttpMethod.GET, "/api/v1/conversations/" + group.getString("id"), apiB.devToken(env.newId("x")), null);
+    Api.Reply stranger = nodes.apiB.call(HttpMethod.GET, "/api/v1/conversations/" + group.getString("id"), nodes.apiB.devToken(env.newId("x")), null);
     assertThat(stranger.status()).isEqualTo(404);
-    assertThat(apiB.call(HttpMethod.GET, "/api/v1/conversations/nope", ownerToken, null).status()).isEqualTo(404);
+    assertThat(nodes.apiB.call(HttpMethod.GET, "/api/v1/conversations/nope", ownerToken, null).status()).isEqualTo(404);
   }
 
   @Test
   void theListIsNewestActivityFirstWithLastMessageUnreadCountAndCursors() {
     String frank = env.newId("frank");
     String gina = env.newId("gina");
-    String frankToken = apiA.devToken(frank);
-    String ginaToken = apiB.devToken(gina);
+    String frankToken = nodes.apiA.devToken(frank);
+    String ginaToken = nodes.apiB.devToken(gina);
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      ids.add(apiA.createGroup(frankToken, "list " + i, List.of(gina)).getString("id"));
+      ids.add(nodes.apiA.createGroup(frankToken, "list " + i, List.of(gina)).getString("id"));
     }
     // activity: the first conversation gets the newest message; two unread for gina there
-    apiA.send(frankToken, ids.get(0), "one", null);
-    apiA.send(frankToken, ids.get(0), "two", null);
-    apiB.send(ginaToken, ids.get(0), "mine", null);
-    Rows.awaitCount(env.pgPool(vertx), ids.get(0), 3, Duration.ofSeconds(20));
+    nodes.apiA.send(frankToken, ids.get(0), "one", null);
+    nodes.apiA.send(frankToken, ids.get(0), "two", null);
+    nodes.apiB.send(ginaToken, ids.get(0), "mine", null);
+    Rows.awaitCount(env.pgPool(nodes.vertx), ids.get(0), 3, Duration.ofSeconds(20));
 
-    Api.Reply page1 = apiB.call(HttpMethod.GET, "/api/v1/conversations?limit=2", ginaToken, null);
+    Api.Reply page1 = nodes.apiB.call(HttpMethod.GET, "/api/v1/conversations?limit=2", ginaToken, null);
     assertThat(page1.status()).isEqualTo(200);
     JsonArray items = page1.body().getJsonArray("items");
     assertThat(items).hasSize(2);
@@ -157,7 +147,7 @@ class ConversationsIntegrationTests {
     String cursor = page1.body().getString("next_cursor");
     assertThat(cursor).isNotNull();
 
-    Api.Reply page2 = apiB.call(HttpMethod.GET, "/api/v1/conversations?limit=2&cursor=" + cursor, ginaToken, null);
+    Api.Reply page2 = nodes.apiB.call(HttpMethod.GET, "/api/v1/conversations?limit=2&cursor=" + cursor, ginaToken, null);
     JsonArray rest = page2.body().getJsonArray("items");
     assertThat(rest).hasSize(1);
     assertThat(page2.body().getValue("next_cursor")).isNull();
@@ -166,9 +156,9 @@ class ConversationsIntegrationTests {
     rest.forEach(o -> seen.add(((JsonObject) o).getString("id")));
     assertThat(seen).containsExactlyInAnyOrderElementsOf(ids);
 
-    Api.Reply frankView = apiA.call(HttpMethod.GET, "/api/v1/conversations?limit=1", frankToken, null);
+    Api.Reply frankView = nodes.apiA.call(HttpMethod.GET, "/api/v1/conversations?limit=1", frankToken, null);
     assertThat(frankView.body().getJsonArray("items").getJsonObject(0).getLong("unread_count"))
         .as("frank has not read gina's message").isEqualTo(1);
-    assertThat(apiA.call(HttpMethod.GET, "/api/v1/conversations?cursor=garbage", frankToken, null).status()).isEqualTo(400);
+    assertThat(nodes.apiA.call(HttpMethod.GET, "/api/v1/conversations?cursor=garbage", frankToken, null).status()).isEqualTo(400);
   }
 }

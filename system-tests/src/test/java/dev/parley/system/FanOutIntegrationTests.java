@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -20,10 +19,7 @@ class FanOutIntegrationTests {
   private static final Duration WAIT = Duration.ofSeconds(5);
 
   private final TestEnvironment env;
-  private Cluster cluster;
-  private Vertx vertx;
-  private Api apiA;
-  private Api apiB;
+  private TwoNodes nodes;
 
   FanOutIntegrationTests(TestEnvironment env) {
     this.env = env;
@@ -31,18 +27,12 @@ class FanOutIntegrationTests {
 
   @BeforeAll
   void startCluster() {
-    cluster = Cluster.start(env);
-    vertx = Vertx.vertx();
-    apiA = new Api(vertx, cluster.baseUrl(0));
-    apiB = new Api(vertx, cluster.baseUrl(1));
+    nodes = TwoNodes.start(env);
   }
 
   @AfterAll
   void stopCluster() {
-    apiA.close();
-    apiB.close();
-    Cluster.await(vertx.close());
-    cluster.close();
+    nodes.close();
   }
 
   @Test
@@ -50,17 +40,17 @@ class FanOutIntegrationTests {
     String alice = env.newId("alice");
     String bob = env.newId("bob");
     String carol = env.newId("carol");
-    String alice2 = apiA.devToken(alice);
-    String bobToken = apiA.devToken(bob);
-    String carolToken = apiA.devToken(carol);
-    JsonObject group = apiA.createGroup(alice2, "fan-out", List.of(bob));
+    String alice2 = nodes.apiA.devToken(alice);
+    String bobToken = nodes.apiA.devToken(bob);
+    String carolToken = nodes.apiA.devToken(carol);
+    JsonObject group = nodes.apiA.createGroup(alice2, "fan-out", List.of(bob));
     String conversationId = group.getString("id");
 
-    try (WsClient aliceOnA = WsClient.connect(vertx, cluster.gateway(0).port(), alice2);
-         WsClient aliceOnB = WsClient.connect(vertx, cluster.gateway(1).port(), alice2);
-         WsClient bobOnA = WsClient.connect(vertx, cluster.gateway(0).port(), bobToken);
-         WsClient bobOnB = WsClient.connect(vertx, cluster.gateway(1).port(), bobToken);
-         WsClient carolOnB = WsClient.connect(vertx, cluster.gateway(1).port(), carolToken)) {
+    try (WsClient aliceOnA = WsClient.connect(nodes.vertx, nodes.cluster.gateway(0).port(), alice2);
+         WsClient aliceOnB = WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), alice2);
+         WsClient bobOnA = WsClient.connect(nodes.vertx, nodes.cluster.gateway(0).port(), bobToken);
+         WsClient bobOnB = WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), bobToken);
+         WsClient carolOnB = WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), carolToken)) {
 
       aliceOnA.send(new JsonObject().put("type", "message.send").put("id", "f1")
           .put("data", new JsonObject().put("conversation_id", conversationId).put("content", "hello both nodes")));
@@ -79,7 +69,7 @@ class FanOutIntegrationTests {
       }
 
       // a second message proves the first was not delivered twice meanwhile, and chains prev_seq
-      Api.Reply second = apiB.send(bobToken, conversationId, "second", null);
+      Api.Reply second = nodes.apiB.send(bobToken, conversationId, "second", null);
       assertThat(second.status()).isEqualTo(201);
       assertThat(second.body().getLong("prev_seq")).isEqualTo(stored.getLong("seq"));
       for (WsClient member : List.of(aliceOnA, aliceOnB, bobOnA, bobOnB)) {
@@ -95,15 +85,15 @@ class FanOutIntegrationTests {
   void aNewConversationReachesItsMembersConnectionsWithoutReconnectingAndNothingSentAtOnceIsMissed() {
     String dave = env.newId("dave");
     String erin = env.newId("erin");
-    String daveToken = apiA.devToken(dave);
-    String erinToken = apiA.devToken(erin);
-    try (WsClient erinOnB = WsClient.connect(vertx, cluster.gateway(1).port(), erinToken);
-         WsClient daveOnA = WsClient.connect(vertx, cluster.gateway(0).port(), daveToken)) {
+    String daveToken = nodes.apiA.devToken(dave);
+    String erinToken = nodes.apiA.devToken(erin);
+    try (WsClient erinOnB = WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), erinToken);
+         WsClient daveOnA = WsClient.connect(nodes.vertx, nodes.cluster.gateway(0).port(), daveToken)) {
       for (int round = 0; round < 20; round++) {
         // send the instant the conversation exists: node B may subscribe after the message is stored
-        JsonObject group = apiA.createGroup(daveToken, "later " + round, List.of(erin));
+        JsonObject group = nodes.apiA.createGroup(daveToken, "later " + round, List.of(erin));
         String id = group.getString("id");
-        Api.Reply sent = apiA.send(daveToken, id, "welcome " + round, null);
+        Api.Reply sent = nodes.apiA.send(daveToken, id, "welcome " + round, null);
         assertThat(sent.status()).isEqualTo(201);
         for (WsClient member : List.of(erinOnB, daveOnA)) {
           List<JsonObject> mine = member.await(f -> id.equals(conversationOf(f)), 2, WAIT);
@@ -125,8 +115,8 @@ class FanOutIntegrationTests {
   @Test
   void badFramesGetAnErrorAndTheConnectionStaysOpen() {
     String frank = env.newId("frank");
-    String token = apiA.devToken(frank);
-    try (WsClient ws = WsClient.connect(vertx, cluster.gateway(0).port(), token)) {
+    String token = nodes.apiA.devToken(frank);
+    try (WsClient ws = WsClient.connect(nodes.vertx, nodes.cluster.gateway(0).port(), token)) {
       ws.sendText("not json");
       JsonObject notJson = ws.awaitOne(f -> "error".equals(f.getString("type")), WAIT);
       assertThat(notJson.getJsonObject("data").getString("code")).isEqualTo("invalid_argument");
@@ -145,8 +135,8 @@ class FanOutIntegrationTests {
 
   @Test
   void aFrameOverTheLimitClosesTheConnectionWith1009() {
-    String token = apiA.devToken(env.newId("big"));
-    try (WsClient ws = WsClient.connect(vertx, cluster.gateway(0).port(), token)) {
+    String token = nodes.apiA.devToken(env.newId("big"));
+    try (WsClient ws = WsClient.connect(nodes.vertx, nodes.cluster.gateway(0).port(), token)) {
       ws.sendText("{\"type\":\"message.send\",\"data\":{\"content\":\"" + "x".repeat(70 * 1024) + "\"}}");
       Short code = Await.until(ws::closeCode, System.nanoTime() + WAIT.toNanos(), () -> "connection still open");
       assertThat(code).isEqualTo((short) 1009);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,10 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IdempotentSendIntegrationTests {
   private final TestEnvironment env;
-  private Cluster cluster;
-  private Vertx vertx;
-  private Api apiA;
-  private Api apiB;
+  private TwoNodes nodes;
 
   IdempotentSendIntegrationTests(TestEnvironment env) {
     this.env = env;
@@ -34,29 +30,23 @@ class IdempotentSendIntegrationTests {
 
   @BeforeAll
   void start() {
-    cluster = Cluster.start(env);
-    vertx = Vertx.vertx();
-    apiA = new Api(vertx, cluster.baseUrl(0));
-    apiB = new Api(vertx, cluster.baseUrl(1));
+    nodes = TwoNodes.start(env);
   }
 
   @AfterAll
   void stop() {
-    apiA.close();
-    apiB.close();
-    Cluster.await(vertx.close());
-    cluster.close();
+    nodes.close();
   }
 
   @Test
   void resendWithSameClientMsgIdReturnsTheSameMessageOnEitherNode() {
     String alice = env.newId("alice");
-    String token = apiA.devToken(alice);
-    String conversationId = apiA.createGroup(token, "dup", List.of(env.newId("bob"))).getString("id");
+    String token = nodes.apiA.devToken(alice);
+    String conversationId = nodes.apiA.createGroup(token, "dup", List.of(env.newId("bob"))).getString("id");
 
-    Api.Reply first = apiA.send(token, conversationId, "once", "c-1");
-    Api.Reply again = apiA.send(token, conversationId, "a different text is ignored", "c-1");
-    Api.Reply elsewhere = apiB.send(token, conversationId, "once", "c-1");
+    Api.Reply first = nodes.apiA.send(token, conversationId, "once", "c-1");
+    Api.Reply again = nodes.apiA.send(token, conversationId, "a different text is ignored", "c-1");
+    Api.Reply elsewhere = nodes.apiB.send(token, conversationId, "once", "c-1");
 
     assertThat(first.status()).isEqualTo(201);
     assertThat(again.status()).isEqualTo(200);
@@ -66,21 +56,21 @@ class IdempotentSendIntegrationTests {
       assertThat(r.body().getLong("seq")).isEqualTo(first.body().getLong("seq"));
       assertThat(r.body().getString("content")).isEqualTo("once");
     }
-    assertThat(apiB.send(token, conversationId, "marker", "c-2").status()).isEqualTo(201);
-    List<Rows.Stored> stored = Rows.awaitCount(env.pgPool(vertx), conversationId, 2, Duration.ofSeconds(20));
+    assertThat(nodes.apiB.send(token, conversationId, "marker", "c-2").status()).isEqualTo(201);
+    List<Rows.Stored> stored = Rows.awaitCount(env.pgPool(nodes.vertx), conversationId, 2, Duration.ofSeconds(20));
     assertThat(stored).extracting(Rows.Stored::content).containsExactly("once", "marker");
   }
 
   @Test
   void concurrentResendsOnBothNodesStoreOneMessage() throws Exception {
     String carol = env.newId("carol");
-    String token = apiA.devToken(carol);
-    String conversationId = apiA.createGroup(token, "race", List.of()).getString("id");
+    String token = nodes.apiA.devToken(carol);
+    String conversationId = nodes.apiA.createGroup(token, "race", List.of()).getString("id");
 
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Future<Api.Reply>> replies = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      Api api = i % 2 == 0 ? apiA : apiB;
+      Api api = i % 2 == 0 ? nodes.apiA : nodes.apiB;
       replies.add(pool.submit(() -> api.send(token, conversationId, "race", "same-id")));
     }
     Set<String> ids = new HashSet<>();
@@ -95,8 +85,8 @@ class IdempotentSendIntegrationTests {
     assertThat(ids).hasSize(1);
     assertThat(created).as("exactly one send created it").isEqualTo(1);
 
-    assertThat(apiA.send(token, conversationId, "after", null).status()).isEqualTo(201);
-    List<Rows.Stored> stored = Rows.awaitCount(env.pgPool(vertx), conversationId, 2, Duration.ofSeconds(20));
+    assertThat(nodes.apiA.send(token, conversationId, "after", null).status()).isEqualTo(201);
+    List<Rows.Stored> stored = Rows.awaitCount(env.pgPool(nodes.vertx), conversationId, 2, Duration.ofSeconds(20));
     assertThat(stored).extracting(Rows.Stored::content).containsExactly("race", "after");
   }
 }

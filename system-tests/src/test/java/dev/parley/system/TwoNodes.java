@@ -1,0 +1,31 @@
+package dev.parley.system;
+
+import dev.parley.testing.TestEnvironment;
+import io.vertx.core.Vertx;
+
+/** The usual fixture: a two-gateway cluster and a REST client on each node. */
+final class TwoNodes implements AutoCloseable {
+  final Cluster cluster;
+  final Vertx vertx;
+  final Api apiA;
+  final Api apiB;
+
+  private TwoNodes(Cluster cluster, Vertx vertx) {
+    this.cluster = cluster;
+    this.vertx = vertx;
+    this.apiA = new Api(vertx, cluster.baseUrl(0));
+    this.apiB = new Api(vertx, cluster.baseUrl(1));
+  }
+
+  static TwoNodes start(TestEnvironment env) {
+    return new TwoNodes(Cluster.start(env), Vertx.vertx());
+  }
+
+  @Override
+  public void close() {
+    apiA.close();
+    apiB.close();
+    Cluster.await(vertx.close());
+    cluster.close();
+  }
+}
