@@ -108,7 +108,7 @@ class ConcurrentSendIntegrationTests {
 
       System.out.printf("1000-message test: all acked in %d ms, delivered to %d connections in %d ms, stored in Postgres in %d ms%n",
           ackedMillis, connections.size(), deliveredMillis, storedMillis);
-      cluster.gateway(0).registry().scrape().lines().filter(l -> l.startsWith("parley_send_latency")).forEach(System.out::println);
+      cluster.gateway(0).registry().scrape().lines().filter(l -> l.startsWith("parley_send_latency") || l.startsWith("parley_fanout_entries_held")).forEach(System.out::println);
       connections.forEach(WsClient::close);
     } finally {
       Cluster.await(vertx.close());

@@ -28,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FanoutHub {
   private static final Logger log = LoggerFactory.getLogger(FanoutHub.class);
-  private static final int RECENT_CAPACITY = 8192;
+  /** How long an entry that overtook its predecessor waits before the predecessor is read from the stream. */
+  private static final long GAP_WAIT_MS = 200;
 
   private final Context ctx;
   private final Subjects subjects;
@@ -52,29 +52,23 @@ public final class FanoutHub {
   private final Map<String, Channel> channels = new HashMap<>();
   private final Map<String, Set<LocalConnection>> connectionsByUser = new HashMap<>();
   private final Map<LocalConnection, Set<String>> conversationsByConnection = new HashMap<>();
-  private final Map<Long, Promise<ChatMessage>> waiters = new HashMap<>();
   private final Set<String> seenChanges = java.util.Collections.newSetFromMap(new LinkedHashMap<>() {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
       return size() > 4096;
     }
   });
-  private final LinkedHashMap<Long, ChatMessage> recent = new LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, ChatMessage> eldest) {
-      return size() > RECENT_CAPACITY;
-    }
-  };
+  private final StoredCopies storedCopies;
   private final Counter framesWritten;
   private final Counter eventsReceived;
+  private final Counter entriesHeld;
 
   private static final class Channel {
     Subscription subscription;
     final Set<LocalConnection> connections = new HashSet<>();
     int pendingSends;
-    long lastDeliveredSeq;
-    /** The last message (not event) delivered: prev_seq of a message read back from the stream. */
-    long lastMessageSeq;
+    final EntryOrder order = new EntryOrder();
+    boolean gapCheckScheduled;
     /** While the stream is read from a membership change's sinceSeq, live entries wait here. */
     List<Message> heldDuringCatchUp;
   }
@@ -91,6 +85,7 @@ public final class FanoutHub {
       java.util.function.Consumer<String> membershipInvalidated) {
     this.ctx = ctx;
     this.stream = stream;
+    this.storedCopies = new StoredCopies(ctx.owner());
     this.membershipInvalidated = membershipInvalidated;
     this.subjects = subjects;
     this.nc = nc;
@@ -99,6 +94,8 @@ public final class FanoutHub {
         .description("frames written to local connections").register(registry);
     this.eventsReceived = Counter.builder("parley_fanout_events_received_total")
         .description("stream entries received for fan-out").register(registry);
+    this.entriesHeld = Counter.builder("parley_fanout_entries_held_total")
+        .description("republished entries that overtook their predecessor and were held to keep order").register(registry);
     registry.gauge("parley_fanout_subscribed_conversations", channels, Map::size);
     registry.gauge("parley_fanout_local_users", connectionsByUser, Map::size);
     dispatcher.subscribe(subjects.membershipChanges(), msg -> {
@@ -184,20 +181,7 @@ public final class FanoutHub {
 
   /** The stored message with stream sequence {@code seq}, as republished (with its prev_seq). */
   public Future<ChatMessage> awaitStored(long seq, Duration timeout) {
-    return onContext(() -> {
-      ChatMessage done = recent.get(seq);
-      if (done != null) {
-        return Future.succeededFuture(done);
-      }
-      Promise<ChatMessage> p = waiters.computeIfAbsent(seq, s -> Promise.promise());
-      long timer = ctx.owner().setTimer(timeout.toMillis(), t -> {
-        Promise<ChatMessage> w = waiters.remove(seq);
-        if (w != null) {
-          w.tryFail(new TimeoutException("stored copy of seq " + seq + " not seen within " + timeout));
-        }
-      });
-      return p.future().onComplete(ar -> ctx.owner().cancelTimer(timer));
-    }).compose(f -> f);
+    return onContext(() -> storedCopies.await(seq, timeout)).compose(f -> f);
   }
 
   /** Applies a membership change seen locally or from another gateway (each change once). */
@@ -294,37 +278,67 @@ public final class FanoutHub {
       log.error("Dropping undecodable stream entry seq={} conversation={}", seq, conversationId, e);
       return;
     }
-    deliverEntry(conversationId, ch, seq, ChatMessage.prevSeqFromStream(last), Subjects.kindOf(msg.getSubject()), payload);
+    List<EntryOrder.Entry> ready = ch.order.accept(new EntryOrder.Entry(seq, last, Subjects.kindOf(msg.getSubject()), payload));
+    if (ready.isEmpty() && !ch.order.kindsWithGaps().isEmpty()) {
+      entriesHeld.increment();
+    }
+    writeAll(conversationId, ch, ready);
+    if (!ch.gapCheckScheduled && !ch.order.kindsWithGaps().isEmpty()) {
+      // an entry overtook its predecessor: give the predecessor a moment, then read it from the stream
+      ch.gapCheckScheduled = true;
+      ctx.owner().setTimer(GAP_WAIT_MS, t -> {
+        ch.gapCheckScheduled = false;
+        if (channels.get(conversationId) == ch) {
+          ch.order.kindsWithGaps().forEach(kind -> fillGap(conversationId, ch, kind, ch.order.lastDelivered(kind) + 1));
+        }
+      });
+    }
   }
 
-  /** Writes one stored entry to the channel's connections, once, in order. */
-  private void deliverEntry(String conversationId, Channel ch, long seq, Long prevSeq, String kind, JsonObject payload) {
-    if (seq <= ch.lastDeliveredSeq) {
-      return;
+  private void writeAll(String conversationId, Channel ch, List<EntryOrder.Entry> entries) {
+    for (EntryOrder.Entry e : entries) {
+      write(conversationId, ch, e);
     }
+  }
+
+  /** Encodes one entry's frame once and writes it to every local member connection. */
+  private void write(String conversationId, Channel ch, EntryOrder.Entry e) {
     String frame;
     try {
-      if (Subjects.MESSAGE_KIND.equals(kind)) {
-        ChatMessage stored = ChatMessage.fromDraft(payload, seq, prevSeq);
-        recent.put(seq, stored);
-        Promise<ChatMessage> waiter = waiters.remove(seq);
-        if (waiter != null) {
-          waiter.tryComplete(stored);
-        }
-        ch.lastMessageSeq = seq;
+      if (Subjects.MESSAGE_KIND.equals(e.kind())) {
+        ChatMessage stored = ChatMessage.fromDraft(e.payload(), e.seq(), ChatMessage.prevSeqFromStream(e.previousOnSubject()));
+        storedCopies.seen(stored);
         frame = Frames.event(EventType.MESSAGE_NEW, stored.toJson()).encode();
       } else {
-        frame = payload.encode();
+        frame = e.payload().encode();
       }
-    } catch (RuntimeException e) {
-      log.error("Dropping undecodable stream entry seq={} conversation={}", seq, conversationId, e);
+    } catch (RuntimeException ex) {
+      log.error("Dropping undecodable stream entry seq={} conversation={}", e.seq(), conversationId, ex);
       return;
     }
-    ch.lastDeliveredSeq = seq;
     for (LocalConnection c : ch.connections) {
       c.send(frame);
     }
     framesWritten.increment(ch.connections.size());
+  }
+
+  /** Reads the entries a gap is missing from the stream (the chain there is complete). */
+  private void fillGap(String conversationId, Channel ch, String kind, long from) {
+    String subject = Subjects.MESSAGE_KIND.equals(kind) ? subjects.streamMessages(conversationId) : subjects.streamEvents(conversationId);
+    stream.nextOnSubject(ctx, from, subject).onComplete(ar -> {
+      if (channels.get(conversationId) != ch || !ch.order.kindsWithGaps().contains(kind)) {
+        return;
+      }
+      if (ar.succeeded() && ar.result() != null) {
+        StreamEntry e = ar.result();
+        writeAll(conversationId, ch, ch.order.accept(new EntryOrder.Entry(e.seq(), ch.order.lastDelivered(kind), kind, e.payload())));
+        fillGap(conversationId, ch, kind, e.seq() + 1);
+        return;
+      }
+      log.warn("conversation {}: a gap in its {} entries could not be filled from the stream ({}); delivering what waits",
+          conversationId, kind, ar.failed() ? ar.cause().toString() : "not in the stream");
+      writeAll(conversationId, ch, ch.order.flush(kind));
+    });
   }
 
   /** Reads the conversation's entries from {@code from} on, then releases what arrived live meanwhile. */
@@ -335,8 +349,8 @@ public final class FanoutHub {
       }
       if (ar.succeeded() && ar.result() != null) {
         StreamEntry e = ar.result();
-        Long prev = ch.lastMessageSeq == 0 ? null : ch.lastMessageSeq;
-        deliverEntry(conversationId, ch, e.seq(), prev, Subjects.kindOf(e.subject()), e.payload());
+        String kind = Subjects.kindOf(e.subject());
+        writeAll(conversationId, ch, ch.order.accept(new EntryOrder.Entry(e.seq(), ch.order.lastDelivered(kind), kind, e.payload())));
         catchUp(conversationId, ch, e.seq() + 1);
         return;
       }
@@ -369,8 +383,7 @@ public final class FanoutHub {
     return onContext(() -> {
       nc.closeDispatcher(dispatcher);
       channels.clear();
-      waiters.values().forEach(p -> p.tryFail("gateway shutting down"));
-      waiters.clear();
+      storedCopies.failAll("gateway shutting down");
       return null;
     });
   }

@@ -1,0 +1,87 @@
+package dev.parley.gateway.fanout;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Puts one conversation's republished entries back in stream order, once each. The stream
+ * republishes over core NATS, and under concurrent publishes an entry can overtake its predecessor
+ * (seen on nats-server 2.9.10: about 1 in 2,000). Each entry carries the previous sequence on its own
+ * subject, so each subject (messages; other events) forms a chain: an entry whose predecessor has
+ * not been delivered yet is held until it has, or until the gap is filled from the stream.
+ *
+ * <p>Not thread-safe: owned by the hub's event loop, like the rest of the subscription table.
+ */
+final class EntryOrder {
+  /** A stored entry: its sequence, the previous sequence on the same subject, its kind and body. */
+  record Entry(long seq, long previousOnSubject, String kind, JsonObject payload) {}
+
+  private final Map<String, Long> delivered = new HashMap<>();
+  /** Held entries by kind, keyed by the predecessor they wait for. */
+  private final Map<String, TreeMap<Long, Entry>> held = new HashMap<>();
+
+  /** The entries that can go out now, in order: possibly none, possibly several released by this one. */
+  List<Entry> accept(Entry e) {
+    long last = lastDelivered(e.kind());
+    if (last != 0 && e.seq() <= last) {
+      return List.of();
+    }
+    if (last != 0 && e.previousOnSubject() > last) {
+      held.computeIfAbsent(e.kind(), k -> new TreeMap<>()).put(e.previousOnSubject(), e);
+      return List.of();
+    }
+    List<Entry> out = new ArrayList<>();
+    out.add(e);
+    delivered.put(e.kind(), e.seq());
+    release(e.kind(), out);
+    return out;
+  }
+
+  /** The last sequence delivered of this kind (0: none yet). */
+  long lastDelivered(String kind) {
+    return delivered.getOrDefault(kind, 0L);
+  }
+
+  /** Kinds with entries waiting for a predecessor. */
+  List<String> kindsWithGaps() {
+    List<String> kinds = new ArrayList<>();
+    held.forEach((kind, waiting) -> {
+      if (!waiting.isEmpty()) {
+        kinds.add(kind);
+      }
+    });
+    return kinds;
+  }
+
+  /** Gives up on a gap the stream cannot fill: delivers what waits, in sequence order. */
+  List<Entry> flush(String kind) {
+    TreeMap<Long, Entry> waiting = held.remove(kind);
+    if (waiting == null) {
+      return List.of();
+    }
+    List<Entry> out = new ArrayList<>(waiting.values());
+    out.sort((a, b) -> Long.compare(a.seq(), b.seq()));
+    out.removeIf(e -> e.seq() <= lastDelivered(kind));
+    if (!out.isEmpty()) {
+      delivered.put(kind, out.get(out.size() - 1).seq());
+    }
+    return out;
+  }
+
+  private void release(String kind, List<Entry> out) {
+    TreeMap<Long, Entry> waiting = held.get(kind);
+    if (waiting == null) {
+      return;
+    }
+    Entry next;
+    while ((next = waiting.remove(lastDelivered(kind))) != null) {
+      out.add(next);
+      delivered.put(kind, next.seq());
+    }
+    waiting.headMap(lastDelivered(kind), true).clear();
+  }
+}

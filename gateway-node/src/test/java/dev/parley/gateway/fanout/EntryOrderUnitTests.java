@@ -1,0 +1,78 @@
+package dev.parley.gateway.fanout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EntryOrderUnitTests {
+  private static EntryOrder.Entry msg(long seq, long previous) {
+    return new EntryOrder.Entry(seq, previous, "msg", new JsonObject());
+  }
+
+  private static EntryOrder.Entry event(long seq, long previous) {
+    return new EntryOrder.Entry(seq, previous, "event", new JsonObject());
+  }
+
+  private static List<Long> seqs(List<EntryOrder.Entry> entries) {
+    return entries.stream().map(EntryOrder.Entry::seq).toList();
+  }
+
+  @Test
+  void inOrderEntriesGoOutAsTheyCome() {
+    EntryOrder order = new EntryOrder();
+    assertThat(seqs(order.accept(msg(5, 3)))).containsExactly(5L);
+    assertThat(seqs(order.accept(msg(9, 5)))).containsExactly(9L);
+    assertThat(order.kindsWithGaps()).isEmpty();
+  }
+
+  @Test
+  void anEntryThatOvertookItsPredecessorWaitsForIt() {
+    EntryOrder order = new EntryOrder();
+    order.accept(msg(5, 0));
+    assertThat(order.accept(msg(12, 9))).isEmpty();
+    assertThat(order.accept(msg(14, 12))).isEmpty();
+    assertThat(order.kindsWithGaps()).containsExactly("msg");
+    assertThat(seqs(order.accept(msg(9, 5)))).containsExactly(9L, 12L, 14L);
+    assertThat(order.kindsWithGaps()).isEmpty();
+  }
+
+  @Test
+  void duplicatesAreDroppedOnceDelivered() {
+    EntryOrder order = new EntryOrder();
+    order.accept(msg(5, 0));
+    order.accept(msg(9, 5));
+    assertThat(order.accept(msg(9, 5))).isEmpty();
+    assertThat(order.accept(msg(5, 0))).isEmpty();
+  }
+
+  @Test
+  void messagesAndOtherEventsAreSeparateChains() {
+    EntryOrder order = new EntryOrder();
+    order.accept(msg(5, 0));
+    // an event with a smaller seq than the last message is not a duplicate: it is on another subject
+    assertThat(seqs(order.accept(event(4, 0)))).containsExactly(4L);
+    assertThat(seqs(order.accept(event(7, 4)))).containsExactly(7L);
+  }
+
+  @Test
+  void aGapFilledFromTheStreamReleasesWhatWaits() {
+    EntryOrder order = new EntryOrder();
+    order.accept(msg(5, 0));
+    order.accept(msg(12, 9));
+    // read back from the stream: its predecessor on the subject is the last delivered one
+    assertThat(seqs(order.accept(msg(9, order.lastDelivered("msg"))))).containsExactly(9L, 12L);
+  }
+
+  @Test
+  void aGapTheStreamCannotFillIsFlushedInOrder() {
+    EntryOrder order = new EntryOrder();
+    order.accept(msg(5, 0));
+    order.accept(msg(14, 12));
+    order.accept(msg(12, 9));
+    assertThat(seqs(order.flush("msg"))).containsExactly(12L, 14L);
+    assertThat(order.lastDelivered("msg")).isEqualTo(14L);
+    assertThat(order.accept(msg(12, 9))).isEmpty();
+  }
+}
