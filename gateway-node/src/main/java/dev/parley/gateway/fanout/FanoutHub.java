@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * connection of a member holds it, or a send from this node waits for its stored copy.
  *
  * <p>Each republished stream entry is decoded and encoded into a frame once, then written to every
- * local member connection. Entries arrive in stream order on one NATS connection; a per-conversation
- * high-water mark drops anything already delivered, so a connection sees each event once.
+ * local member connection. Republished entries can arrive out of order; {@link EntryOrder} puts
+ * each conversation's entries back in order and drops what was already delivered, so a connection
+ * sees each event once.
  */
 public final class FanoutHub {
   private static final Logger log = LoggerFactory.getLogger(FanoutHub.class);
