@@ -16,7 +16,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +35,6 @@ public final class WebSocketEndpoint {
   private final int writeQueueBytes;
   private final int maxMessageBytes;
   private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
-  private final AtomicInteger openCount = new AtomicInteger();
 
   public WebSocketEndpoint(TokenVerifier verifier, UserDirectory users, ConversationStore conversations, FanoutHub hub,
       FrameDispatcher dispatcher, PresenceReporter presence, int writeQueueBytes, int maxMessageBytes, MeterRegistry registry) {
@@ -48,7 +46,7 @@ public final class WebSocketEndpoint {
     this.dispatcher = dispatcher;
     this.presence = presence;
     this.writeQueueBytes = writeQueueBytes;
-    registry.gauge("parley_ws_connections", openCount);
+    registry.gauge("parley_ws_connections", open, Set::size);
   }
 
   public void handle(RoutingContext ctx) {
@@ -89,7 +87,6 @@ public final class WebSocketEndpoint {
   private io.vertx.core.Future<Void> open(ServerWebSocket ws, AuthenticatedUser user, java.util.List<String> conversationIds) {
     ClientConnection conn = new ClientConnection(Ids.newId(), user, ws, writeQueueBytes, io.vertx.core.Vertx.currentContext());
     open.add(conn);
-    openCount.incrementAndGet();
     ws.textMessageHandler(text -> {
       conn.heard();
       dispatcher.dispatch(conn, text);
@@ -103,7 +100,6 @@ public final class WebSocketEndpoint {
     ws.exceptionHandler(e -> log.debug("connection {} of {}: {}", conn.id(), user.userId(), e.toString()));
     ws.closeHandler(v -> {
       if (open.remove(conn)) {
-        openCount.decrementAndGet();
         hub.detach(conn);
         presence.disconnected(user.userId(), conn.id());
       }
