@@ -17,10 +17,6 @@ public record PostgresSettings(String host, int port, String database, String us
     return new PostgresSettings(host, port, otherDatabase, user, password, poolSize);
   }
 
-  public PostgresSettings withPort(int otherPort) {
-    return new PostgresSettings(host, otherPort, database, user, password, poolSize);
-  }
-
   /** Where and as whom the non-blocking client connects; pool sizing stays with each process. */
   public io.vertx.pgclient.PgConnectOptions connectOptions() {
     return new io.vertx.pgclient.PgConnectOptions()

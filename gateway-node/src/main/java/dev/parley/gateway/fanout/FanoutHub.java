@@ -366,11 +366,6 @@ public final class FanoutHub {
     });
   }
 
-  /** Local connections of a user (for presence and tests). */
-  public Future<List<LocalConnection>> connectionsOf(String userId) {
-    return onContext(() -> new ArrayList<>(connectionsByUser.getOrDefault(userId, Set.of())));
-  }
-
   /** Users with at least one local connection, and how many each has (for presence heartbeats). */
   public Future<Map<String, Integer>> connectionCounts() {
     return onContext(() -> {

@@ -1,6 +1,5 @@
 package dev.parley.gateway.http;
 
-import dev.parley.contract.wire.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 
@@ -23,13 +22,5 @@ public final class Failures {
     }
     // Connection refused, pool closed, timeouts: the database is not reachable.
     return Future.failedFuture(ApiException.unavailable("the database is unavailable; retry shortly", e));
-  }
-
-  public static boolean isUniqueViolation(Throwable e) {
-    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
-  }
-
-  public static ErrorCode codeOf(Throwable e) {
-    return e instanceof ApiException api ? api.code() : ErrorCode.INTERNAL;
   }
 }

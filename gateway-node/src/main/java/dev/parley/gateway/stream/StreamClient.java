@@ -63,11 +63,6 @@ public final class StreamClient {
     return msgGet(ctx, req);
   }
 
-  /** The entry at {@code seq}, or null when it is gone. */
-  public Future<StreamEntry> entryAt(Context ctx, long seq) {
-    return msgGet(ctx, new JsonObject().put("seq", seq));
-  }
-
   /**
    * The persistence consumer's ack floor: every entry at or below it is committed in Postgres.
    * 0 when the consumer does not exist yet.
