@@ -17,7 +17,9 @@ import dev.parley.gateway.fanout.FanoutHub;
 import dev.parley.gateway.http.ApiVerticle;
 import dev.parley.gateway.messages.HistoryReader;
 import dev.parley.gateway.messages.MessageRoutes;
+import dev.parley.gateway.messages.SendFrames;
 import dev.parley.gateway.messages.SendService;
+import dev.parley.contract.wire.EventType;
 import dev.parley.gateway.presence.PresenceReporter;
 import dev.parley.gateway.presence.RedisProbe;
 import dev.parley.gateway.realtime.FrameDispatcher;
@@ -37,6 +39,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -103,7 +106,8 @@ public final class GatewayNode {
           HistoryReader history = new HistoryReader(pool, stream, subjects, config.limits().maxHistoryTail(), registry);
           SendService sends = new SendService(membership, stream, hub, history, subjects, config.ackWaitForFanout(), registry);
           webSocket = new WebSocketEndpoint(verifier, users, conversations, hub,
-              new FrameDispatcher(sends, config.limits().maxContentBytes()), presence, config.limits().wsWriteQueueBytes(),
+              new FrameDispatcher(Map.of(
+                  EventType.MESSAGE_SEND, new SendFrames(sends, config.limits().maxContentBytes()))), presence, config.limits().wsWriteQueueBytes(),
               config.limits().maxFrameBytes(), registry);
           Readiness readiness = new Readiness()
               .check("nats", () -> nats.getStatus() == Connection.Status.CONNECTED
@@ -116,8 +120,9 @@ public final class GatewayNode {
               verifier,
               users,
               new DevTokenRoutes(verifier, config.jwt()),
-              new ConversationRoutes(conversations, new MembershipAnnouncer(hub, nats, stream, subjects)),
-              new MessageRoutes(sends, history, membership, config.limits().maxContentBytes()),
+              List.of(
+                  new ConversationRoutes(conversations, new MembershipAnnouncer(hub, nats, stream, subjects)),
+                  new MessageRoutes(sends, history, membership, config.limits().maxContentBytes())),
               webSocket);
           if (config.jwt().jwksUrl() != null) {
             jwksTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), t -> verifier.reload(vertx)

@@ -3,6 +3,7 @@ package dev.parley.gateway.conversations;
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.http.ApiRoutes;
 import dev.parley.gateway.http.Requests;
 import dev.parley.gateway.http.Responses;
 import io.vertx.core.json.JsonArray;
@@ -13,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code /api/v1/conversations}: create, list, details. */
-public final class ConversationRoutes {
+public final class ConversationRoutes implements ApiRoutes {
   private static final int MAX_NAME = 200;
   private static final int MAX_DESCRIPTION = 2000;
   private static final int MAX_INITIAL_MEMBERS = 1000;
@@ -26,6 +27,7 @@ public final class ConversationRoutes {
     this.announcer = announcer;
   }
 
+  @Override
   public void mount(Router router) {
     router.post("/api/v1/conversations").handler(this::create);
     router.get("/api/v1/conversations").handler(this::list);

@@ -366,6 +366,51 @@ public final class FanoutHub {
     });
   }
 
+  /**
+   * Writes an ephemeral frame (not from the stream, e.g. a typing indicator) to this node's
+   * connections holding the conversation, except those of {@code exceptUserId}.
+   */
+  public void deliverEphemeral(String conversationId, String frame, String exceptUserId) {
+    ctx.runOnContext(v -> {
+      Channel ch = channels.get(conversationId);
+      if (ch == null) {
+        return;
+      }
+      int written = 0;
+      for (LocalConnection c : ch.connections) {
+        if (!c.userId().equals(exceptUserId)) {
+          c.send(frame);
+          written++;
+        }
+      }
+      framesWritten.increment(written);
+    });
+  }
+
+  /**
+   * Writes a frame once to each local connection that holds any of {@code conversationIds} or
+   * belongs to {@code userId} (e.g. a user's presence change: co-members and the user's own
+   * connections, nobody else).
+   */
+  public void deliverToSharers(Collection<String> conversationIds, String userId, String frame) {
+    ctx.runOnContext(v -> {
+      Set<LocalConnection> targets = new HashSet<>(connectionsByUser.getOrDefault(userId, Set.of()));
+      for (String conversationId : conversationIds) {
+        Channel ch = channels.get(conversationId);
+        if (ch != null) {
+          targets.addAll(ch.connections);
+        }
+      }
+      targets.forEach(c -> c.send(frame));
+      framesWritten.increment(targets.size());
+    });
+  }
+
+  /** Whether any local connection belongs to a user (cheap check before a database lookup). */
+  public Future<Boolean> hasLocalConnections() {
+    return onContext(() -> !connectionsByUser.isEmpty());
+  }
+
   /** Users with at least one local connection, and how many each has (for presence heartbeats). */
   public Future<Map<String, Integer>> connectionCounts() {
     return onContext(() -> {

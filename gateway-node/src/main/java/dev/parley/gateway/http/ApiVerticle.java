@@ -5,8 +5,6 @@ import dev.parley.gateway.auth.BearerTokens;
 import dev.parley.gateway.auth.DevTokenRoutes;
 import dev.parley.gateway.auth.TokenVerifier;
 import dev.parley.gateway.auth.UserDirectory;
-import dev.parley.gateway.conversations.ConversationRoutes;
-import dev.parley.gateway.messages.MessageRoutes;
 import dev.parley.gateway.realtime.WebSocketEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,6 +13,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 
 /**
  * One HTTP server instance (deployed once per event loop; Vert.x spreads connections across them).
@@ -31,8 +30,7 @@ public final class ApiVerticle extends VerticleBase {
       TokenVerifier verifier,
       UserDirectory users,
       DevTokenRoutes devTokens,
-      ConversationRoutes conversations,
-      MessageRoutes messages,
+      List<ApiRoutes> features,
       WebSocketEndpoint webSocket) {}
 
   private final Routes routes;
@@ -53,8 +51,7 @@ public final class ApiVerticle extends VerticleBase {
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(JSON_BODY_LIMIT));
     routes.devTokens().mount(router);
     router.route("/api/v1/*").handler(this::authenticate);
-    routes.conversations().mount(router);
-    routes.messages().mount(router);
+    routes.features().forEach(feature -> feature.mount(router));
 
     router.route().last().handler(ctx -> Responses.error(ctx, ApiException.notFound("no such route: " + ctx.request().method() + " " + ctx.normalizedPath())));
     router.route().failureHandler(Responses::failure);

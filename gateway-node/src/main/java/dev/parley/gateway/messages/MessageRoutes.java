@@ -4,6 +4,7 @@ import dev.parley.contract.wire.ChatMessage;
 import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.http.ApiRoutes;
 import dev.parley.gateway.http.Requests;
 import dev.parley.gateway.http.Responses;
 import io.vertx.core.json.JsonArray;
@@ -12,7 +13,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code /api/v1/conversations/:id/messages}: send and page through history. */
-public final class MessageRoutes {
+public final class MessageRoutes implements ApiRoutes {
   public static final int MAX_PAGE = 100;
 
   private final SendService sends;
@@ -27,6 +28,7 @@ public final class MessageRoutes {
     this.maxContentBytes = maxContentBytes;
   }
 
+  @Override
   public void mount(Router router) {
     router.post("/api/v1/conversations/:conversationId/messages").handler(this::send);
     router.get("/api/v1/conversations/:conversationId/messages").handler(this::page);

@@ -1,15 +1,13 @@
 package dev.parley.gateway.realtime;
 
 import dev.parley.contract.wire.ErrorCode;
-import dev.parley.contract.wire.EventType;
 import dev.parley.contract.wire.Frames;
 import dev.parley.gateway.http.ApiException;
-import dev.parley.gateway.messages.SendRequest;
-import dev.parley.gateway.messages.SendService;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +19,11 @@ import org.slf4j.LoggerFactory;
 public final class FrameDispatcher {
   private static final Logger log = LoggerFactory.getLogger(FrameDispatcher.class);
 
-  private final SendService sends;
-  private final int maxContentBytes;
+  private final Map<String, FrameHandler> handlers;
 
-  public FrameDispatcher(SendService sends, int maxContentBytes) {
-    this.sends = sends;
-    this.maxContentBytes = maxContentBytes;
+  /** @param handlers by frame {@code type}; each feature registers its own in the node's wiring */
+  public FrameDispatcher(Map<String, FrameHandler> handlers) {
+    this.handlers = Map.copyOf(handlers);
   }
 
   public void dispatch(ClientConnection conn, String text) {
@@ -45,14 +42,12 @@ public final class FrameDispatcher {
     String id = frame.getValue("id") instanceof String s ? s : null;
     Object type = frame.getValue("type");
     JsonObject data = frame.getValue("data") instanceof JsonObject d ? d : new JsonObject();
-    Future<Object> result;
+    Future<?> result;
     try {
-      if (EventType.MESSAGE_SEND.equals(type)) {
-        SendRequest req = SendRequest.parse(data.getString("conversation_id"), data, maxContentBytes);
-        result = sends.send(conn.user(), req).map(sent -> sent.message().toJson());
-      } else {
-        result = Future.failedFuture(ApiException.invalid("unknown frame type: " + (type == null ? "(none)" : type)));
-      }
+      FrameHandler handler = type instanceof String t ? handlers.get(t) : null;
+      result = handler == null
+          ? Future.failedFuture(ApiException.invalid("unknown frame type: " + (type == null ? "(none)" : type)))
+          : handler.handle(conn, data);
     } catch (ApiException | ClassCastException e) {
       result = Future.failedFuture(e instanceof ApiException ? e : ApiException.invalid("malformed data: " + e.getMessage()));
     }
