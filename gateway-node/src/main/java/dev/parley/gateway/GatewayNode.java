@@ -16,14 +16,24 @@ import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.fanout.FanoutHub;
 import dev.parley.gateway.http.ApiVerticle;
 import dev.parley.gateway.messages.HistoryReader;
+import dev.parley.gateway.messages.MessageChangeRoutes;
+import dev.parley.gateway.messages.MessageChanges;
+import dev.parley.gateway.messages.MessageLocator;
 import dev.parley.gateway.messages.MessageRoutes;
 import dev.parley.gateway.messages.SendFrames;
+import dev.parley.gateway.messages.SendRateLimiter;
 import dev.parley.gateway.messages.SendService;
+import dev.parley.gateway.reactions.ReactionRoutes;
+import dev.parley.gateway.reactions.Reactions;
+import dev.parley.gateway.receipts.ReadFrames;
+import dev.parley.gateway.receipts.ReadReceipts;
+import dev.parley.gateway.receipts.ReadRoutes;
 import dev.parley.contract.wire.EventType;
 import dev.parley.gateway.presence.PresenceReporter;
 import dev.parley.gateway.presence.RedisProbe;
 import dev.parley.gateway.realtime.FrameDispatcher;
 import dev.parley.gateway.realtime.WebSocketEndpoint;
+import dev.parley.gateway.stream.ConversationLog;
 import dev.parley.gateway.stream.StreamClient;
 import dev.parley.migrations.SchemaCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -51,6 +61,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayNode {
   private static final Logger log = LoggerFactory.getLogger(GatewayNode.class);
+  /** How long a lookup of a message id waits for the worker to store recent messages (see MessageLocator). */
+  private static final Duration MESSAGE_LOOKUP_WAIT = Duration.ofSeconds(2);
 
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -104,10 +116,18 @@ public final class GatewayNode {
           ConversationStore conversations = new ConversationStore(pool);
           UserDirectory users = new UserDirectory(pool);
           HistoryReader history = new HistoryReader(pool, stream, subjects, config.limits().maxHistoryTail(), registry);
-          SendService sends = new SendService(membership, stream, hub, history, subjects, config.ackWaitForFanout(), registry);
+          ConversationLog conversationLog = new ConversationLog(pool, stream);
+          MessageLocator locator = new MessageLocator(pool, stream, membership, MESSAGE_LOOKUP_WAIT, registry);
+          SendRateLimiter sendLimiter = new SendRateLimiter(config.limits().sendRatePerSecond(), config.limits().sendBurst());
+          SendService sends = new SendService(membership, stream, hub, history, pool, locator, sendLimiter, subjects,
+              config.ackWaitForFanout(), registry);
+          MessageChanges messageChanges = new MessageChanges(locator, conversationLog, subjects);
+          Reactions reactions = new Reactions(locator, conversationLog, subjects);
+          ReadReceipts readReceipts = new ReadReceipts(locator, conversationLog, subjects);
           webSocket = new WebSocketEndpoint(verifier, users, conversations, hub,
               new FrameDispatcher(Map.of(
-                  EventType.MESSAGE_SEND, new SendFrames(sends, config.limits().maxContentBytes()))), presence, config.limits().wsWriteQueueBytes(),
+                  EventType.MESSAGE_SEND, new SendFrames(sends, config.limits().maxContentBytes()),
+                  EventType.MESSAGE_READ, new ReadFrames(readReceipts))), presence, config.limits().wsWriteQueueBytes(),
               config.limits().maxFrameBytes(), registry);
           Readiness readiness = new Readiness()
               .check("nats", () -> nats.getStatus() == Connection.Status.CONNECTED
@@ -122,7 +142,10 @@ public final class GatewayNode {
               new DevTokenRoutes(verifier, config.jwt()),
               List.of(
                   new ConversationRoutes(conversations, new MembershipAnnouncer(hub, nats, stream, subjects)),
-                  new MessageRoutes(sends, history, membership, config.limits().maxContentBytes())),
+                  new MessageRoutes(sends, history, membership, config.limits().maxContentBytes()),
+                  new MessageChangeRoutes(messageChanges, config.limits().maxContentBytes()),
+                  new ReactionRoutes(reactions),
+                  new ReadRoutes(readReceipts)),
               webSocket);
           if (config.jwt().jwksUrl() != null) {
             jwksTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), t -> verifier.reload(vertx)

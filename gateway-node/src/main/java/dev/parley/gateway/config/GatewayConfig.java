@@ -24,8 +24,14 @@ public record GatewayConfig(
     Duration presenceHeartbeatInterval,
     Duration ackWaitForFanout) {
 
-  /** Size limits of API.md. */
-  public record Limits(int maxContentBytes, int maxFrameBytes, int wsWriteQueueBytes, int maxHistoryTail) {}
+  /**
+   * Size and rate limits of API.md.
+   *
+   * @param sendRatePerSecond sends per user per second, per gateway node (token refill rate)
+   * @param sendBurst sends a user may make at once before the rate applies (bucket size)
+   */
+  public record Limits(int maxContentBytes, int maxFrameBytes, int wsWriteQueueBytes, int maxHistoryTail,
+      int sendRatePerSecond, int sendBurst) {}
 
   public static GatewayConfig fromEnv(Env env) {
     JwtSettings jwt = JwtSettings.fromEnv(env);
@@ -47,7 +53,9 @@ public record GatewayConfig(
             env.integer("PARLEY_MAX_CONTENT_BYTES", 16 * 1024, 1, 1024 * 1024),
             env.integer("PARLEY_WS_MAX_FRAME_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
             env.integer("PARLEY_WS_WRITE_QUEUE_BYTES", 1024 * 1024, 4096, 256 * 1024 * 1024),
-            env.integer("PARLEY_HISTORY_MAX_STREAM_TAIL", 5000, 1, 1_000_000)),
+            env.integer("PARLEY_HISTORY_MAX_STREAM_TAIL", 5000, 1, 1_000_000),
+            env.integer("PARLEY_SEND_RATE_PER_SECOND", 20, 1, 1_000_000),
+            env.integer("PARLEY_SEND_BURST", 40, 1, 1_000_000)),
         ping,
         idle,
         env.duration("PARLEY_PRESENCE_HEARTBEAT_INTERVAL", Duration.ofSeconds(5)),

@@ -2,6 +2,7 @@ package dev.parley.gateway.messages;
 
 import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.ChatMessage;
+import dev.parley.contract.wire.ErrorCode;
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.conversations.MembershipCache;
@@ -15,6 +16,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -24,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * The send path: validate, check membership (cached), write to the stream with a de-duplication
  * id, and answer only once the stream has stored it, with the stored message (seq and prev_seq
  * from the stream's republished copy). Postgres is not on this path: sends are acknowledged while
- * it is down, and the worker stores them when it returns.
+ * it is down, and the worker stores them when it returns. Two extras read it: attached files are
+ * checked against the {@code files} table (no check, no send: 503 while it is down), and a
+ * {@code reply_to_id} is checked when the check can finish (see {@link SendReferences}). A per-user
+ * token bucket ({@link SendRateLimiter}) comes first and costs nothing but memory.
  */
 public final class SendService {
   private static final Logger log = LoggerFactory.getLogger(SendService.class);
@@ -35,24 +40,31 @@ public final class SendService {
   private final StreamClient stream;
   private final FanoutHub hub;
   private final HistoryReader history;
+  private final SendReferences references;
+  private final SendRateLimiter limiter;
   private final Subjects subjects;
   private final Duration fanoutWait;
   private final Timer latency;
   private final Counter duplicates;
   private final Counter failures;
+  private final Counter rateLimited;
 
   public SendService(MembershipCache membership, StreamClient stream, FanoutHub hub, HistoryReader history,
-      Subjects subjects, Duration fanoutWait, MeterRegistry registry) {
+      Pool pool, MessageLocator locator, SendRateLimiter limiter, Subjects subjects, Duration fanoutWait, MeterRegistry registry) {
     this.membership = membership;
     this.stream = stream;
     this.hub = hub;
     this.history = history;
+    this.references = new SendReferences(pool, locator);
+    this.limiter = limiter;
     this.subjects = subjects;
     this.fanoutWait = fanoutWait;
     this.latency = Timer.builder("parley_send_latency").description("from request to durable ack")
         .publishPercentiles(0.5, 0.99).register(registry);
     this.duplicates = Counter.builder("parley_send_duplicates_total").description("resends answered with the original").register(registry);
     this.failures = Counter.builder("parley_send_failures_total").description("sends that failed").register(registry);
+    this.rateLimited = Counter.builder("parley_send_rate_limited_total").description("sends refused by the per-user rate limit")
+        .register(registry);
   }
 
   /** The stored message, and whether this call stored it (false: a resend of an earlier one). */
@@ -60,6 +72,12 @@ public final class SendService {
 
   public Future<Sent> send(AuthenticatedUser sender, SendRequest req) {
     long started = System.nanoTime();
+    long wait = limiter.tryAcquire(sender.userId());
+    if (wait > 0) {
+      rateLimited.increment();
+      return Future.failedFuture(new ApiException(ErrorCode.RATE_LIMITED,
+          "too many messages; retry in " + wait + " ms", wait, null));
+    }
     Context ctx = Vertx.currentContext();
     Future<?> member = membership.requireMember(req.conversationId(), sender.userId());
     Future<ChatMessage> earlier = req.clientMsgId() == null
@@ -71,7 +89,7 @@ public final class SendService {
     return Future.all(member, earlier)
         .compose(v -> earlier.result() != null
             ? Future.succeededFuture(new Sent(earlier.result(), false))
-            : publish(ctx, sender, req))
+            : checked(sender, req).compose(files -> publish(ctx, sender, req, files)))
         .onSuccess(sent -> {
           latency.record(Duration.ofNanos(System.nanoTime() - started));
           if (!sent.created()) {
@@ -80,15 +98,22 @@ public final class SendService {
         })
         .onFailure(e -> {
           failures.increment();
-          if (!(e instanceof ApiException api) || api.code() == dev.parley.contract.wire.ErrorCode.UNAVAILABLE) {
+          if (!(e instanceof ApiException api) || api.code() == ErrorCode.UNAVAILABLE) {
             log.warn("send to conversation {} by {} failed: {}", req.conversationId(), sender.userId(), e.toString());
           }
         });
   }
 
-  private Future<Sent> publish(Context ctx, AuthenticatedUser sender, SendRequest req) {
-    ChatMessage draft = new ChatMessage(Ids.newId(), req.conversationId(), 0, null, sender.userId(), ChatMessage.TEXT,
-        req.content(), req.replyToId(), new JsonArray(), new JsonArray(), req.clientMsgId(), Instant.now(), null, false, null);
+  /** The reply target and files, checked (after membership: a non-member learns nothing); the files as the message shows them. */
+  private Future<JsonArray> checked(AuthenticatedUser sender, SendRequest req) {
+    Future<Void> reply = references.replyTarget(req.conversationId(), req.replyToId());
+    Future<JsonArray> files = references.files(sender.userId(), req.attachmentIds());
+    return Future.all(reply, files).map(v -> files.result());
+  }
+
+  private Future<Sent> publish(Context ctx, AuthenticatedUser sender, SendRequest req, JsonArray files) {
+    ChatMessage draft = new ChatMessage(Ids.newId(), req.conversationId(), 0, null, sender.userId(), req.type(),
+        req.content(), req.replyToId(), files, new JsonArray(), req.clientMsgId(), Instant.now(), null, false, null);
     String dedupId = req.clientMsgId() == null ? null : Ids.dedupId(req.conversationId(), sender.userId(), req.clientMsgId());
     String conversationId = req.conversationId();
     return hub.acquire(conversationId)

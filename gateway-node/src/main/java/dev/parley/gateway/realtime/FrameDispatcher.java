@@ -59,7 +59,12 @@ public final class FrameDispatcher {
       } else {
         Throwable e = ar.cause();
         if (e instanceof ApiException api) {
-          conn.send(Frames.error(id, api.code(), api.getMessage()).encode());
+          JsonObject error = Frames.error(id, api.code(), api.getMessage());
+          if (api.retryAfterMillis() != null) {
+            // REST says Retry-After in seconds; a frame can be exact
+            error.getJsonObject("data").put("retry_after_ms", api.retryAfterMillis());
+          }
+          conn.send(error.encode());
         } else {
           log.error("frame {} from {} failed unexpectedly", type, conn.userId(), e);
           conn.send(Frames.error(id, ErrorCode.INTERNAL, "internal error").encode());

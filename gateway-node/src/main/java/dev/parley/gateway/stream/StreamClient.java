@@ -82,6 +82,18 @@ public final class StreamClient {
     });
   }
 
+  /** The stream's last sequence right now (every conversation's entries count). */
+  public Future<Long> lastSequence(Context ctx) {
+    return request(ctx, "$JS.API.STREAM.INFO." + settings.streamName(), new byte[0]).map(resp -> {
+      JsonObject err = resp.getJsonObject("error");
+      if (err != null) {
+        throw new IllegalStateException("stream info failed: " + err.getString("description"));
+      }
+      JsonObject state = resp.getJsonObject("state");
+      return state == null ? 0L : state.getLong("last_seq", 0L);
+    });
+  }
+
   private Future<StreamEntry> msgGet(Context ctx, JsonObject req) {
     String subject = "$JS.API.STREAM.MSG.GET." + settings.streamName();
     return request(ctx, subject, req.encode().getBytes(StandardCharsets.UTF_8)).map(resp -> {

@@ -16,6 +16,8 @@ class GatewayConfigUnitTests {
     assertThat(c.jwt().devTokens()).isTrue();
     assertThat(c.limits().maxContentBytes()).isEqualTo(16 * 1024);
     assertThat(c.limits().maxFrameBytes()).isEqualTo(64 * 1024);
+    assertThat(c.limits().sendRatePerSecond()).isEqualTo(20);
+    assertThat(c.limits().sendBurst()).isEqualTo(40);
     assertThat(c.wsPingInterval().toSeconds()).isEqualTo(25);
     assertThat(c.wsIdleTimeout().toSeconds()).isEqualTo(60);
   }
@@ -38,6 +40,17 @@ class GatewayConfigUnitTests {
         .hasMessageContaining("PARLEY_DEV_TOKENS=true needs PARLEY_JWT_ALGORITHM=HS256");
     assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_JWT_ALGORITHM", "none"))))
         .hasMessageContaining("PARLEY_JWT_ALGORITHM=none");
+  }
+
+  @Test
+  void sendLimitsAreConfigurableAndMustBePositive() {
+    GatewayConfig c = GatewayConfig.fromEnv(new Env(Map.of("PARLEY_SEND_RATE_PER_SECOND", "5", "PARLEY_SEND_BURST", "7")));
+    assertThat(c.limits().sendRatePerSecond()).isEqualTo(5);
+    assertThat(c.limits().sendBurst()).isEqualTo(7);
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_SEND_RATE_PER_SECOND", "0"))))
+        .hasMessageContaining("PARLEY_SEND_RATE_PER_SECOND");
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_SEND_BURST", "many"))))
+        .hasMessageContaining("PARLEY_SEND_BURST");
   }
 
   @Test

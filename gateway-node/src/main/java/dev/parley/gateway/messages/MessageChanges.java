@@ -1,0 +1,102 @@
+package dev.parley.gateway.messages;
+
+import dev.parley.contract.Subjects;
+import dev.parley.contract.wire.ChatMessage;
+import dev.parley.contract.wire.ErrorCode;
+import dev.parley.contract.wire.EventType;
+import dev.parley.contract.wire.Frames;
+import dev.parley.gateway.auth.AuthenticatedUser;
+import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.http.Failures;
+import dev.parley.gateway.stream.ConversationLog;
+import dev.parley.gateway.stream.ConversationLog.Change;
+import dev.parley.gateway.stream.ConversationLog.Write;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * Edits and soft deletes. Each runs under the conversation's lock ({@link ConversationLog}): the
+ * Postgres change and its event ({@code message.updated} / {@code message.deleted}) take the same
+ * place in the conversation's order, and the change is committed before the caller hears back, so
+ * every member's next read, on any node, shows it.
+ */
+public final class MessageChanges {
+  private final MessageLocator locator;
+  private final ConversationLog log;
+  private final Subjects subjects;
+
+  public MessageChanges(MessageLocator locator, ConversationLog log, Subjects subjects) {
+    this.locator = locator;
+    this.log = log;
+    this.subjects = subjects;
+  }
+
+  /**
+   * Replaces the content (author only). System messages: 403; a deleted message: 409. Blank
+   * content is allowed only on a message with files (it becomes a {@code file} message).
+   *
+   * @param content already checked for type and size ({@link SendRequest#editContent})
+   */
+  public Future<ChatMessage> edit(AuthenticatedUser caller, String messageId, String content) {
+    return locator.locate(messageId, caller.userId())
+        .compose(at -> log.change(at.conversationId(), locked -> StoredMessages.roleOf(locked.conn(), at.conversationId(), caller.userId())
+            .compose(role -> StoredMessages.target(locked.conn(), at.conversationId(), messageId))
+            .compose(target -> {
+              if (target.isSystem()) {
+                return Future.failedFuture(ApiException.forbidden("system messages cannot be edited"));
+              }
+              if (!caller.userId().equals(target.senderId())) {
+                return Future.failedFuture(ApiException.forbidden("only the author may edit a message"));
+              }
+              if (target.deleted()) {
+                return Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "the message was deleted"));
+              }
+              boolean noText = content.isBlank();
+              if (noText && !target.hasAttachments()) {
+                return Future.failedFuture(ApiException.invalid("content must be a non-empty string"));
+              }
+              String type = noText ? ChatMessage.FILE : ChatMessage.TEXT;
+              return locked.conn().preparedQuery(MessageSql.EDIT).execute(Tuple.of(messageId, noText ? "" : content, type))
+                  .compose(updated -> StoredMessages.read(locked.conn(), messageId))
+                  .map(edited -> Change.of(edited, new Write(subjects.streamEvents(at.conversationId()), null,
+                      Frames.event(EventType.MESSAGE_UPDATED, edited.toJson()))));
+            })))
+        .recover(Failures::database)
+        .map(ConversationLog.Logged::result);
+  }
+
+  /**
+   * Soft delete: by the author, or by the conversation's owner or an admin. The slot stays in
+   * history ({@code deleted: true}, no content, no files, no reactions). Deleting a deleted message
+   * again changes nothing and emits nothing; system messages cannot be deleted (403).
+   *
+   * @return whether this call deleted it
+   */
+  public Future<Boolean> delete(AuthenticatedUser caller, String messageId) {
+    return locator.locate(messageId, caller.userId())
+        .compose(at -> log.change(at.conversationId(), locked -> StoredMessages.roleOf(locked.conn(), at.conversationId(), caller.userId())
+            .compose(role -> StoredMessages.target(locked.conn(), at.conversationId(), messageId).compose(target -> {
+              if (target.isSystem()) {
+                return Future.failedFuture(ApiException.forbidden("system messages cannot be deleted"));
+              }
+              boolean moderator = "owner".equals(role) || "admin".equals(role);
+              if (!caller.userId().equals(target.senderId()) && !moderator) {
+                return Future.failedFuture(ApiException.forbidden("only the author, the owner or an admin may delete a message"));
+              }
+              if (target.deleted()) {
+                return Future.succeededFuture(Change.of(false));
+              }
+              Tuple id = Tuple.of(messageId);
+              JsonObject event = new JsonObject().put("conversation_id", at.conversationId()).put("message_id", messageId)
+                  .put("seq", target.seq());
+              return locked.conn().preparedQuery(MessageSql.SOFT_DELETE).execute(id)
+                  .compose(x -> locked.conn().preparedQuery(MessageSql.DETACH_FILES).execute(id))
+                  .compose(x -> locked.conn().preparedQuery(MessageSql.CLEAR_REACTIONS).execute(id))
+                  .map(x -> Change.of(true, new Write(subjects.streamEvents(at.conversationId()), null,
+                      Frames.event(EventType.MESSAGE_DELETED, event))));
+            }))))
+        .recover(Failures::database)
+        .map(ConversationLog.Logged::result);
+  }
+}

@@ -1,0 +1,76 @@
+package dev.parley.gateway.reactions;
+
+import dev.parley.contract.Subjects;
+import dev.parley.contract.wire.ChatMessage;
+import dev.parley.contract.wire.ErrorCode;
+import dev.parley.contract.wire.EventType;
+import dev.parley.contract.wire.Frames;
+import dev.parley.gateway.auth.AuthenticatedUser;
+import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.http.Failures;
+import dev.parley.gateway.messages.MessageLocator;
+import dev.parley.gateway.messages.StoredMessages;
+import dev.parley.gateway.stream.ConversationLog;
+import dev.parley.gateway.stream.ConversationLog.Change;
+import dev.parley.gateway.stream.ConversationLog.Write;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * One reaction per user per emoji on a message. Adding and removing run under the conversation's
+ * lock ({@link ConversationLog}), so {@code reaction.added}/{@code reaction.removed} take the
+ * conversation's order and are committed before the caller hears back. Repeating either changes
+ * nothing and emits nothing.
+ */
+public final class Reactions {
+  private final MessageLocator locator;
+  private final ConversationLog log;
+  private final Subjects subjects;
+
+  public Reactions(MessageLocator locator, ConversationLog log, Subjects subjects) {
+    this.locator = locator;
+    this.log = log;
+    this.subjects = subjects;
+  }
+
+  /** The message after the call, and whether the call added the reaction (false: it was there). */
+  public record Added(ChatMessage message, boolean created) {}
+
+  /** Adds the caller's reaction; a deleted message takes none (409). */
+  public Future<Added> add(AuthenticatedUser caller, String messageId, String emoji) {
+    return locator.locate(messageId, caller.userId())
+        .compose(at -> log.change(at.conversationId(), locked -> StoredMessages.roleOf(locked.conn(), at.conversationId(), caller.userId())
+            .compose(role -> StoredMessages.target(locked.conn(), at.conversationId(), messageId))
+            .compose(target -> {
+              if (target.deleted()) {
+                return Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "the message was deleted"));
+              }
+              return locked.conn().preparedQuery(ReactionSql.ADD).execute(Tuple.of(messageId, emoji, caller.userId()))
+                  .compose(inserted -> StoredMessages.read(locked.conn(), messageId).map(message -> inserted.rowCount() == 0
+                      ? Change.of(new Added(message, false))
+                      : Change.of(new Added(message, true), event(EventType.REACTION_ADDED, at.conversationId(), messageId, emoji, caller))));
+            })))
+        .recover(Failures::database)
+        .map(ConversationLog.Logged::result);
+  }
+
+  /** Removes the caller's reaction. @return whether there was one */
+  public Future<Boolean> remove(AuthenticatedUser caller, String messageId, String emoji) {
+    return locator.locate(messageId, caller.userId())
+        .compose(at -> log.change(at.conversationId(), locked -> StoredMessages.roleOf(locked.conn(), at.conversationId(), caller.userId())
+            .compose(role -> StoredMessages.target(locked.conn(), at.conversationId(), messageId))
+            .compose(target -> locked.conn().preparedQuery(ReactionSql.REMOVE).execute(Tuple.of(messageId, emoji, caller.userId())))
+            .map(removed -> removed.rowCount() == 0
+                ? Change.of(false)
+                : Change.of(true, event(EventType.REACTION_REMOVED, at.conversationId(), messageId, emoji, caller)))))
+        .recover(Failures::database)
+        .map(ConversationLog.Logged::result);
+  }
+
+  private Write event(String type, String conversationId, String messageId, String emoji, AuthenticatedUser caller) {
+    JsonObject data = new JsonObject().put("conversation_id", conversationId).put("message_id", messageId)
+        .put("emoji", emoji).put("user_id", caller.userId());
+    return new Write(subjects.streamEvents(conversationId), null, Frames.event(type, data));
+  }
+}
