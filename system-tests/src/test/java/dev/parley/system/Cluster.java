@@ -72,6 +72,9 @@ public final class Cluster implements AutoCloseable {
     all.put("PARLEY_WORKER_ACK_WAIT", "3s");
     all.put("PARLEY_PRESENCE_HEARTBEAT_INTERVAL", "1s");
     all.put("PARLEY_PROFILE", "dev");
+    // load and recovery tests send far faster than a person; SendLimitsIntegrationTests sets the limit it tests
+    all.put("PARLEY_SEND_RATE_PER_SECOND", "1000000");
+    all.put("PARLEY_SEND_BURST", "1000000");
     all.putAll(overrides);
     all.putAll(extra);
     return all;
