@@ -123,7 +123,7 @@ public final class GatewayNode {
               config.ackWaitForFanout(), registry);
           MessageChanges messageChanges = new MessageChanges(locator, conversationLog, subjects);
           Reactions reactions = new Reactions(locator, conversationLog, subjects);
-          ReadReceipts readReceipts = new ReadReceipts(locator, conversationLog, subjects);
+          ReadReceipts readReceipts = new ReadReceipts(pool, locator, conversationLog, subjects);
           webSocket = new WebSocketEndpoint(verifier, users, conversations, hub,
               new FrameDispatcher(Map.of(
                   EventType.MESSAGE_SEND, new SendFrames(sends, config.limits().maxContentBytes()),

@@ -12,6 +12,7 @@ import dev.parley.gateway.stream.ConversationLog.Change;
 import dev.parley.gateway.stream.ConversationLog.Write;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
 /**
@@ -21,11 +22,13 @@ import io.vertx.sqlclient.Tuple;
  * the same one again) nothing is emitted.
  */
 public final class ReadReceipts {
+  private final Pool pool;
   private final MessageLocator locator;
   private final ConversationLog log;
   private final Subjects subjects;
 
-  public ReadReceipts(MessageLocator locator, ConversationLog log, Subjects subjects) {
+  public ReadReceipts(Pool pool, MessageLocator locator, ConversationLog log, Subjects subjects) {
+    this.pool = pool;
     this.locator = locator;
     this.log = log;
     this.subjects = subjects;
@@ -42,23 +45,29 @@ public final class ReadReceipts {
           if (conversationId != null && !conversationId.equals(at.conversationId())) {
             return Future.failedFuture(ApiException.notFound("message not found"));
           }
-          return log.change(at.conversationId(), locked -> locked.conn().preparedQuery(ReceiptSql.ADVANCE)
-              .execute(Tuple.of(at.conversationId(), reader.userId(), at.seq()))
-              .map(rows -> {
-                if (rows.size() == 0) {
-                  return Change.of(false);
-                }
-                JsonObject receipt = new JsonObject()
-                    .put("conversation_id", at.conversationId())
-                    .put("user_id", reader.userId())
-                    .put("message_id", messageId)
-                    .put("seq", at.seq())
-                    .put("read_at", rows.iterator().next().getOffsetDateTime("read_at").toInstant().toString());
-                return Change.of(true, new Write(subjects.streamEvents(at.conversationId()), null,
-                    Frames.event(EventType.READ_RECEIPT, receipt)));
-              }));
+          Tuple position = Tuple.of(at.conversationId(), reader.userId(), at.seq());
+          return pool.preparedQuery(ReceiptSql.WOULD_MOVE).execute(position)
+              .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false) : advance(reader, at, position));
         })
-        .recover(Failures::database)
+        .recover(Failures::database);
+  }
+
+  /** Under the conversation's lock the update decides: another read may have moved the position meanwhile. */
+  private Future<Boolean> advance(AuthenticatedUser reader, MessageLocator.Located at, Tuple position) {
+    return log.change(at.conversationId(), locked -> locked.conn().preparedQuery(ReceiptSql.ADVANCE).execute(position)
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Change.of(false);
+          }
+          JsonObject receipt = new JsonObject()
+              .put("conversation_id", at.conversationId())
+              .put("user_id", reader.userId())
+              .put("message_id", at.id())
+              .put("seq", at.seq())
+              .put("read_at", rows.iterator().next().getOffsetDateTime("read_at").toInstant().toString());
+          return Change.of(true, new Write(subjects.streamEvents(at.conversationId()), null,
+              Frames.event(EventType.READ_RECEIPT, receipt)));
+        }))
         .map(ConversationLog.Logged::result);
   }
 }

@@ -144,6 +144,27 @@ class MessageStoreIntegrationTests {
   }
 
   @Test
+  void aRedeliveredBatchDoesNotReattachFilesToAMessageDeletedSince() throws Exception {
+    String alice = chat.user("alice");
+    String conversation = chat.group(alice);
+    String file = Ids.newId();
+    chat.await(chat.pool.preparedQuery("INSERT INTO files (id, uploader_id, name, size, content_type, storage_key)"
+        + " VALUES ($1, $2, 'b.png', 3, 'image/png', $1)").execute(Tuple.of(file, alice)));
+    MessageRow withFile = new MessageRow(Ids.newId(), conversation, 302, alice, "file", "", null, "c-302", null,
+        T0, List.of(file));
+    write(withFile);
+
+    // what a soft delete does (the gateway's), then the same entries delivered again
+    chat.await(chat.pool.preparedQuery("UPDATE messages SET deleted_at = now(), content = NULL WHERE id = $1").execute(Tuple.of(withFile.id())));
+    chat.await(chat.pool.preparedQuery("DELETE FROM attachments WHERE message_id = $1").execute(Tuple.of(withFile.id())));
+    write(withFile);
+
+    assertThat(chat.count("SELECT count(*) FROM attachments WHERE message_id = $1", withFile.id())).isZero();
+    assertThat(chat.count("SELECT count(*) FROM messages WHERE id = $1 AND deleted_at IS NOT NULL AND content IS NULL", withFile.id()))
+        .as("the redelivery leaves the deleted row as it is").isEqualTo(1);
+  }
+
+  @Test
   void undeliverableEntriesAreKeptOnce() throws Exception {
     Undeliverable bad = new Undeliverable(987_654, "t.stream.conv.x.msg", "{not json", "undecodable: test", "x");
 
