@@ -20,11 +20,18 @@ import dev.parley.gateway.messages.MessageRoutes;
 import dev.parley.gateway.messages.SendFrames;
 import dev.parley.gateway.messages.SendService;
 import dev.parley.contract.wire.EventType;
+import dev.parley.gateway.presence.OnlineRoutes;
+import dev.parley.gateway.presence.PresenceClient;
+import dev.parley.gateway.presence.PresenceFrames;
+import dev.parley.gateway.presence.PresenceRelay;
 import dev.parley.gateway.presence.PresenceReporter;
 import dev.parley.gateway.presence.RedisProbe;
 import dev.parley.gateway.realtime.FrameDispatcher;
 import dev.parley.gateway.realtime.WebSocketEndpoint;
 import dev.parley.gateway.stream.StreamClient;
+import dev.parley.gateway.typing.TypingFrames;
+import dev.parley.gateway.typing.TypingRelay;
+import dev.parley.gateway.typing.TypingTracker;
 import dev.parley.migrations.SchemaCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -61,6 +68,8 @@ public final class GatewayNode {
   private RedisProbe redis;
   private FanoutHub hub;
   private PresenceReporter presence;
+  private TypingRelay typingRelay;
+  private PresenceRelay presenceRelay;
   private WebSocketEndpoint webSocket;
   private String deploymentId;
   private long keepAliveTimer = -1;
@@ -105,10 +114,22 @@ public final class GatewayNode {
           UserDirectory users = new UserDirectory(pool);
           HistoryReader history = new HistoryReader(pool, stream, subjects, config.limits().maxHistoryTail(), registry);
           SendService sends = new SendService(membership, stream, hub, history, subjects, config.ackWaitForFanout(), registry);
+          TypingTracker typing = new TypingTracker(hubContext, nats, subjects,
+              config.ephemeral().typingLapse(), config.ephemeral().typingRenewInterval(), registry);
+          TypingFrames typingFrames = new TypingFrames(membership, typing);
+          PresenceClient presenceNodes = new PresenceClient(vertx, nats, subjects, config.ephemeral().presenceRequestTimeout());
           webSocket = new WebSocketEndpoint(verifier, users, conversations, hub,
               new FrameDispatcher(Map.of(
-                  EventType.MESSAGE_SEND, new SendFrames(sends, config.limits().maxContentBytes()))), presence, config.limits().wsWriteQueueBytes(),
+                  EventType.MESSAGE_SEND, new SendFrames(sends, config.limits().maxContentBytes()),
+                  EventType.TYPING_START, typingFrames.start(),
+                  EventType.TYPING_STOP, typingFrames.stop(),
+                  EventType.PRESENCE_UPDATE, new PresenceFrames(presenceNodes))), presence, config.limits().wsWriteQueueBytes(),
               config.limits().maxFrameBytes(), registry);
+          webSocket.onClose(c -> typing.connectionClosed(c.userId(), c.id()));
+          typingRelay = new TypingRelay(nats, subjects, hub);
+          typingRelay.start();
+          presenceRelay = new PresenceRelay(hubContext, nats, subjects, hub, conversations, registry);
+          presenceRelay.start();
           Readiness readiness = new Readiness()
               .check("nats", () -> nats.getStatus() == Connection.Status.CONNECTED
                   ? Future.succeededFuture() : Future.failedFuture("NATS connection is " + nats.getStatus()))
@@ -122,7 +143,8 @@ public final class GatewayNode {
               new DevTokenRoutes(verifier, config.jwt()),
               List.of(
                   new ConversationRoutes(conversations, new MembershipAnnouncer(hub, nats, stream, subjects)),
-                  new MessageRoutes(sends, history, membership, config.limits().maxContentBytes())),
+                  new MessageRoutes(sends, history, membership, config.limits().maxContentBytes()),
+                  new OnlineRoutes(pool, presenceNodes)),
               webSocket);
           if (config.jwt().jwksUrl() != null) {
             jwksTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), t -> verifier.reload(vertx)
@@ -194,7 +216,16 @@ public final class GatewayNode {
       webSocket.closeAll();
     }
     Future<?> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
-    return undeployed.transform(ar -> hub == null ? Future.succeededFuture() : hub.close())
+    return undeployed.transform(ar -> vertx.executeBlocking(() -> {
+          if (typingRelay != null) {
+            typingRelay.close();
+          }
+          if (presenceRelay != null) {
+            presenceRelay.close();
+          }
+          return null;
+        }))
+        .transform(ar -> hub == null ? Future.succeededFuture() : hub.close())
         .transform(ar -> {
           if (nats == null) {
             return Future.succeededFuture();
