@@ -68,13 +68,6 @@ public final class PresenceQuery {
     });
   }
 
-  /** The user's presence: online (with status) or offline since last seen; offline with the epoch if never seen. */
-  public Future<PresenceState> state(String userId) {
-    return online(List.of(userId)).compose(online -> online.isEmpty()
-        ? lastSeen(userId).map(seen -> new PresenceState(userId, PresenceStatus.OFFLINE, seen.orElse(Instant.EPOCH)))
-        : Future.succeededFuture(online.get(0)));
-  }
-
   public Future<Boolean> isConnected(String userId) {
     return connectionsByNode(userId).map(byNode -> byNode.values().stream().mapToInt(Integer::intValue).sum() > 0);
   }
