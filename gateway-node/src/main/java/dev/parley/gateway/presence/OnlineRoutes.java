@@ -39,17 +39,14 @@ public final class OnlineRoutes implements ApiRoutes {
    * key per conversation of the caller instead of listing every co-member.
    */
   static final String CANDIDATES = """
-      SELECT u FROM (
-        SELECT $1::text AS u
-        UNION
-        SELECT other.user_id
-        FROM members mine
-        JOIN conversations c ON c.id = mine.conversation_id AND c.deleted_at IS NULL
-        JOIN members other ON other.conversation_id = mine.conversation_id
-        WHERE mine.user_id = $1 AND ($2::text[] IS NULL OR other.user_id = ANY($2::text[]))
-      ) candidates
-      WHERE $2::text[] IS NULL OR u = ANY($2::text[])
-      ORDER BY u
+      SELECT $1::text AS user_id WHERE $2::text[] IS NULL OR $1 = ANY($2::text[])
+      UNION
+      SELECT other.user_id
+      FROM members mine
+      JOIN conversations c ON c.id = mine.conversation_id AND c.deleted_at IS NULL
+      JOIN members other ON other.conversation_id = mine.conversation_id
+      WHERE mine.user_id = $1 AND ($2::text[] IS NULL OR other.user_id = ANY($2::text[]))
+      ORDER BY user_id
       LIMIT $3
       """;
 

@@ -3,9 +3,12 @@ package dev.parley.gateway.typing;
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.realtime.ClientConnection;
 import dev.parley.gateway.realtime.FrameHandler;
 import dev.parley.gateway.realtime.InOrder;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.function.BiFunction;
 
 /**
  * WS {@code typing.start} / {@code typing.stop} {@code {conversation_id}}: members only (anyone
@@ -26,19 +29,18 @@ public final class TypingFrames {
   }
 
   public FrameHandler start() {
-    return (connection, data) -> {
-      String conversationId = conversationId(data);
-      return inOrder.run(connection.id(), () -> membership.requireMember(conversationId, connection.userId())
-          .compose(members -> tracker.start(connection.userId(), connection.id(), conversationId))
-          .map(v -> new JsonObject()));
-    };
+    return handler((connection, conversationId) -> tracker.start(connection.userId(), connection.id(), conversationId));
   }
 
   public FrameHandler stop() {
+    return handler((connection, conversationId) -> tracker.stop(connection.userId(), conversationId));
+  }
+
+  private FrameHandler handler(BiFunction<ClientConnection, String, Future<Void>> apply) {
     return (connection, data) -> {
       String conversationId = conversationId(data);
       return inOrder.run(connection.id(), () -> membership.requireMember(conversationId, connection.userId())
-          .compose(members -> tracker.stop(connection.userId(), conversationId))
+          .compose(members -> apply.apply(connection, conversationId))
           .map(v -> new JsonObject()));
     };
   }

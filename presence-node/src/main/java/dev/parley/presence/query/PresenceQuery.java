@@ -4,6 +4,7 @@ import dev.parley.contract.presence.PresenceState;
 import dev.parley.contract.presence.PresenceStatus;
 import dev.parley.presence.redis.LuaScript;
 import dev.parley.presence.redis.PresenceKeys;
+import dev.parley.presence.redis.PresenceLua;
 import dev.parley.presence.redis.RedisLink;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -26,12 +27,12 @@ public final class PresenceQuery {
    * ARGV: base, now ms, then user ids. Returns {user, status, last seen ms, ...} for the online ones.
    * {@code last seen} is the time of the last announced change (the state's changed_at).
    */
-  static final LuaScript STATES = new LuaScript("states", """
+  static final LuaScript STATES = PresenceLua.script("states", """
       local base, now = ARGV[1], ARGV[2]
       local out = {}
       for i = 3, #ARGV do
         local user = ARGV[i]
-        if redis.call('EXISTS', base .. 'conn:' .. user) == 1 or redis.call('ZSCORE', base .. 'pending-offline', user) then
+        if isOnline(base, user) then
           local s = redis.call('HMGET', base .. 'state:' .. user, 'status', 'changed_at')
           out[#out + 1] = user
           out[#out + 1] = s[1] or 'online'

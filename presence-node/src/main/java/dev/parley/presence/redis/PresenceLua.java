@@ -14,6 +14,12 @@ public final class PresenceLua {
   private PresenceLua() {}
 
   static final String FUNCTIONS = """
+      -- Online (API.md): connected somewhere, or within the grace period after the last connection.
+      local function isOnline(base, user)
+        return redis.call('EXISTS', base .. 'conn:' .. user) == 1
+            or redis.call('ZSCORE', base .. 'pending-offline', user) ~= false
+      end
+
       -- The user's connections appeared. Back within the grace period: nothing to announce, returns
       -- ''. Otherwise a change: returns the status to announce (kept if set before, else online).
       local function cameOnline(base, user, now, stateTtl)

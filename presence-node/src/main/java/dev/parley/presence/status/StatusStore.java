@@ -5,6 +5,7 @@ import dev.parley.contract.presence.PresenceState;
 import dev.parley.contract.presence.PresenceStatus;
 import dev.parley.presence.redis.LuaScript;
 import dev.parley.presence.redis.PresenceKeys;
+import dev.parley.presence.redis.PresenceLua;
 import dev.parley.presence.redis.RedisLink;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -19,7 +20,7 @@ public final class StatusStore {
    * recorded for a user who is not online yet (their coming online announces it); -1 = too soon
    * after the previous change (then the second value is the ms to wait).
    */
-  static final LuaScript SET_STATUS = new LuaScript("set-status", """
+  static final LuaScript SET_STATUS = PresenceLua.script("set-status", """
       local base, user, status, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
       local gapMs, stateTtl = tonumber(ARGV[5]), ARGV[6]
       local state = base .. 'state:' .. user
@@ -35,9 +36,7 @@ public final class StatusStore {
       end
       redis.call('HSET', state, 'status', status, 'changed_at', now)
       redis.call('PEXPIRE', state, stateTtl)
-      local online = redis.call('EXISTS', base .. 'conn:' .. user) == 1
-          or redis.call('ZSCORE', base .. 'pending-offline', user)
-      return {online and 1 or 0, status, now}
+      return {isOnline(base, user) and 1 or 0, status, now}
       """);
 
   private final RedisLink redis;

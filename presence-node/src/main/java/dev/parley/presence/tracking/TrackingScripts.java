@@ -30,7 +30,7 @@ final class TrackingScripts {
         redis.call('SET', nodeKey, '0', 'PX', nodeTtl)
       end
       redis.call('SADD', base .. 'nodes', node)
-      local wasOnline = redis.call('EXISTS', conn)
+      local wasConnected = redis.call('EXISTS', conn)
       local count = redis.call('HINCRBY', conn, node, delta)
       if count <= 0 then
         redis.call('HDEL', conn, node)
@@ -40,19 +40,19 @@ final class TrackingScripts {
         redis.call('SADD', nodeUsers, user)
       end
       redis.call('PEXPIRE', conn, connTtl)
-      local isOnline = redis.call('EXISTS', conn)
-      if wasOnline == 1 or isOnline == 1 then
+      local isConnected = redis.call('EXISTS', conn)
+      if wasConnected == 1 or isConnected == 1 then
         redis.call('SET', base .. 'last_seen:' .. user, now)
       end
       local announce = ''
-      if wasOnline == 0 and isOnline == 1 then
+      if wasConnected == 0 and isConnected == 1 then
         announce = cameOnline(base, user, now, stateTtl)
-      elseif wasOnline == 1 and isOnline == 0 then
+      elseif wasConnected == 1 and isConnected == 0 then
         wentAway(base, user, now, grace, stateTtl)
-      elseif isOnline == 1 then
+      elseif isConnected == 1 then
         redis.call('PEXPIRE', base .. 'state:' .. user, stateTtl)
       end
-      return {count, wasOnline, isOnline, announce}
+      return {count, wasConnected, isConnected, announce}
       """);
 
   /**
