@@ -59,6 +59,29 @@ public record Subjects(String prefix) {
     return prefix + ".presence." + userId;
   }
 
+  /** Every conversation's typing subject: a gateway subscribes once to all of them. */
+  public String typingWildcard() {
+    return prefix + ".conv.*.typing";
+  }
+
+  /**
+   * Every user's presence subject. {@code >}, not {@code *}: a user id may contain dots, which
+   * make it several subject tokens; read the user from the payload, not the subject.
+   */
+  public String presenceWildcard() {
+    return prefix + ".presence.>";
+  }
+
+  /** Internal, request-reply: a user's status update (presence.update), answered by a presence node. */
+  public String presenceStatusUpdates() {
+    return prefix + ".internal.presence.status";
+  }
+
+  /** Internal, request-reply: the presence of a list of users, answered by a presence node. */
+  public String presenceQueries() {
+    return prefix + ".internal.presence.query";
+  }
+
   /** Internal: membership changes, so every gateway can (un)subscribe conversations for its connections. */
   public String membershipChanges() {
     return prefix + ".internal.membership";

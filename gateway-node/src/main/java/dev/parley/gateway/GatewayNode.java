@@ -29,12 +29,19 @@ import dev.parley.gateway.receipts.ReadFrames;
 import dev.parley.gateway.receipts.ReadReceipts;
 import dev.parley.gateway.receipts.ReadRoutes;
 import dev.parley.contract.wire.EventType;
+import dev.parley.gateway.presence.OnlineRoutes;
+import dev.parley.gateway.presence.PresenceClient;
+import dev.parley.gateway.presence.PresenceFrames;
+import dev.parley.gateway.presence.PresenceRelay;
 import dev.parley.gateway.presence.PresenceReporter;
 import dev.parley.gateway.presence.RedisProbe;
 import dev.parley.gateway.realtime.FrameDispatcher;
 import dev.parley.gateway.realtime.WebSocketEndpoint;
 import dev.parley.gateway.stream.ConversationLog;
 import dev.parley.gateway.stream.StreamClient;
+import dev.parley.gateway.typing.TypingFrames;
+import dev.parley.gateway.typing.TypingRelay;
+import dev.parley.gateway.typing.TypingTracker;
 import dev.parley.migrations.SchemaCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -73,6 +80,8 @@ public final class GatewayNode {
   private RedisProbe redis;
   private FanoutHub hub;
   private PresenceReporter presence;
+  private TypingRelay typingRelay;
+  private PresenceRelay presenceRelay;
   private WebSocketEndpoint webSocket;
   private String deploymentId;
   private long keepAliveTimer = -1;
@@ -124,11 +133,23 @@ public final class GatewayNode {
           MessageChanges messageChanges = new MessageChanges(locator, conversationLog, subjects);
           Reactions reactions = new Reactions(locator, conversationLog, subjects);
           ReadReceipts readReceipts = new ReadReceipts(pool, locator, conversationLog, subjects);
+          TypingTracker typing = new TypingTracker(hubContext, nats, subjects,
+              config.ephemeral().typingLapse(), config.ephemeral().typingRenewInterval(), registry);
+          TypingFrames typingFrames = new TypingFrames(membership, typing);
+          PresenceClient presenceNodes = new PresenceClient(vertx, nats, subjects, config.ephemeral().presenceRequestTimeout());
           webSocket = new WebSocketEndpoint(verifier, users, conversations, hub,
               new FrameDispatcher(Map.of(
                   EventType.MESSAGE_SEND, new SendFrames(sends, config.limits().maxContentBytes()),
-                  EventType.MESSAGE_READ, new ReadFrames(readReceipts))), presence, config.limits().wsWriteQueueBytes(),
+                  EventType.MESSAGE_READ, new ReadFrames(readReceipts),
+                  EventType.TYPING_START, typingFrames.start(),
+                  EventType.TYPING_STOP, typingFrames.stop(),
+                  EventType.PRESENCE_UPDATE, new PresenceFrames(presenceNodes))), presence, config.limits().wsWriteQueueBytes(),
               config.limits().maxFrameBytes(), registry);
+          webSocket.onClose(c -> typing.connectionClosed(c.userId(), c.id()));
+          typingRelay = new TypingRelay(nats, subjects, hub);
+          typingRelay.start();
+          presenceRelay = new PresenceRelay(hubContext, nats, subjects, hub, conversations, registry);
+          presenceRelay.start();
           Readiness readiness = new Readiness()
               .check("nats", () -> nats.getStatus() == Connection.Status.CONNECTED
                   ? Future.succeededFuture() : Future.failedFuture("NATS connection is " + nats.getStatus()))
@@ -145,7 +166,8 @@ public final class GatewayNode {
                   new MessageRoutes(sends, history, membership, config.limits().maxContentBytes()),
                   new MessageChangeRoutes(messageChanges, config.limits().maxContentBytes()),
                   new ReactionRoutes(reactions),
-                  new ReadRoutes(readReceipts)),
+                  new ReadRoutes(readReceipts),
+                  new OnlineRoutes(pool, presenceNodes)),
               webSocket);
           if (config.jwt().jwksUrl() != null) {
             jwksTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), t -> verifier.reload(vertx)
@@ -217,7 +239,16 @@ public final class GatewayNode {
       webSocket.closeAll();
     }
     Future<?> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
-    return undeployed.transform(ar -> hub == null ? Future.succeededFuture() : hub.close())
+    return undeployed.transform(ar -> vertx.executeBlocking(() -> {
+          if (typingRelay != null) {
+            typingRelay.close();
+          }
+          if (presenceRelay != null) {
+            presenceRelay.close();
+          }
+          return null;
+        }))
+        .transform(ar -> hub == null ? Future.succeededFuture() : hub.close())
         .transform(ar -> {
           if (nats == null) {
             return Future.succeededFuture();

@@ -14,6 +14,10 @@ import java.time.Duration;
  * @param nodeTtl a gateway node whose last heartbeat is older than this is dead and swept
  * @param sweepInterval how often dead gateway nodes are looked for
  * @param redisTimeout how long a Redis command (or connection attempt) may take
+ * @param offlineGrace a user with no open connection anywhere for this long is offline (API.md: 15 s);
+ *     a reconnect within it changes nothing, and the user's status survives it
+ * @param statusMinInterval least time between two status changes of one user (presence.update);
+ *     a faster change is refused with {@code rate_limited}
  */
 public record PresenceConfig(
     NatsSettings nats,
@@ -23,7 +27,9 @@ public record PresenceConfig(
     int httpPort,
     Duration nodeTtl,
     Duration sweepInterval,
-    Duration redisTimeout) {
+    Duration redisTimeout,
+    Duration offlineGrace,
+    Duration statusMinInterval) {
 
   public static PresenceConfig fromEnv(Env env) {
     String nodeId = env.string("PARLEY_PRESENCE_NODE_ID", "presence-" + Ids.newId().substring(0, 8));
@@ -38,7 +44,9 @@ public record PresenceConfig(
         env.integer("PARLEY_PRESENCE_HTTP_PORT", 8091, 0, 65535),
         positive(env, "PARLEY_PRESENCE_NODE_TTL", Duration.ofSeconds(15)),
         positive(env, "PARLEY_PRESENCE_SWEEP_INTERVAL", Duration.ofSeconds(5)),
-        positive(env, "PARLEY_PRESENCE_REDIS_TIMEOUT", Duration.ofSeconds(2)));
+        positive(env, "PARLEY_PRESENCE_REDIS_TIMEOUT", Duration.ofSeconds(2)),
+        positive(env, "PARLEY_PRESENCE_OFFLINE_GRACE", Duration.ofSeconds(15)),
+        env.duration("PARLEY_PRESENCE_STATUS_MIN_INTERVAL", Duration.ofSeconds(1)));
   }
 
   private static Duration positive(Env env, String name, Duration fallback) {
@@ -57,7 +65,24 @@ public record PresenceConfig(
     return nodeTtl.multipliedBy(2);
   }
 
+  /**
+   * TTL of a user's presence state (status, time of the last change): it must outlive the
+   * connection hash by the grace period, which ends with the state deleted anyway.
+   */
+  public Duration stateTtl() {
+    return connectionTtl().plus(offlineGrace);
+  }
+
+  /**
+   * How often the users whose grace period ended are looked for: a tenth of the grace, between
+   * 50 ms and 1 s, so an offline change is late by at most that.
+   */
+  public Duration graceCheckInterval() {
+    long tenth = offlineGrace.toMillis() / 10;
+    return Duration.ofMillis(Math.max(50, Math.min(1000, tenth)));
+  }
+
   public PresenceConfig withHttpPort(int port) {
-    return new PresenceConfig(nats, redis, nodeId, httpHost, port, nodeTtl, sweepInterval, redisTimeout);
+    return new PresenceConfig(nats, redis, nodeId, httpHost, port, nodeTtl, sweepInterval, redisTimeout, offlineGrace, statusMinInterval);
   }
 }

@@ -1,12 +1,19 @@
 package dev.parley.presence;
 
+import dev.parley.contract.Subjects;
 import dev.parley.contract.nats.NatsConnections;
 import dev.parley.contract.ops.OpsRoutes;
 import dev.parley.contract.ops.Readiness;
+import dev.parley.presence.announce.PresenceAnnouncer;
+import dev.parley.presence.grace.OfflineAnnouncer;
 import dev.parley.presence.ops.PresenceMetrics;
 import dev.parley.presence.query.PresenceQuery;
+import dev.parley.presence.query.QueryRequests;
 import dev.parley.presence.redis.PresenceKeys;
 import dev.parley.presence.redis.RedisLink;
+import dev.parley.presence.rpc.Replier;
+import dev.parley.presence.status.StatusRequests;
+import dev.parley.presence.status.StatusStore;
 import dev.parley.presence.sweep.Sweeper;
 import dev.parley.presence.tracking.PresenceIngest;
 import dev.parley.presence.tracking.TrackingStore;
@@ -19,6 +26,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,16 +81,35 @@ public final class PresenceNode {
         .compose(redisUp -> vertx.deployVerticle(verticle()))
         .map(id -> {
           deploymentId = id;
-          log.info("presence node {} started: ops on port {}, subjects {}.internal.presence.*, redis prefix {}",
-              config.nodeId(), http.actualPort(), config.nats().subjectPrefix(), config.redis().keyPrefix());
+          log.info("presence node {} started: ops on port {}, subjects {}.internal.presence.*, redis prefix {}, offline grace {}",
+              config.nodeId(), http.actualPort(), config.nats().subjectPrefix(), config.redis().keyPrefix(), config.offlineGrace());
           return null;
         });
   }
 
   private PresenceVerticle verticle() {
-    TrackingStore store = new TrackingStore(redis, keys, config.nodeTtl(), config.connectionTtl(), Clock.systemUTC());
-    Sweeper sweeper = new Sweeper(redis, keys, metrics, config.nodeId(), config.sweepInterval());
-    return new PresenceVerticle(nats, config.nats().subjects(), new PresenceIngest(store, metrics), sweeper, config.sweepInterval());
+    Clock clock = Clock.systemUTC();
+    Subjects subjects = config.nats().subjects();
+    PresenceAnnouncer announcer = new PresenceAnnouncer(nats, subjects, metrics);
+    Replier replier = new Replier(nats);
+    TrackingStore store = new TrackingStore(redis, keys,
+        new TrackingStore.Times(config.nodeTtl(), config.connectionTtl(), config.offlineGrace(), config.stateTtl()), clock);
+    PresenceIngest ingest = new PresenceIngest(store, metrics, announcer);
+    StatusRequests status = new StatusRequests(
+        new StatusStore(redis, keys, config.statusMinInterval(), config.stateTtl(), clock), announcer, replier, metrics);
+    QueryRequests queries = new QueryRequests(new PresenceQuery(redis, keys, clock), replier, metrics);
+    Sweeper sweeper = new Sweeper(redis, keys, metrics, config.nodeId(), config.sweepInterval(),
+        config.offlineGrace(), config.stateTtl(), clock);
+    OfflineAnnouncer offline = new OfflineAnnouncer(redis, keys, announcer, metrics, clock);
+    return new PresenceVerticle(nats,
+        List.of(
+            new PresenceVerticle.Subscription(subjects.presenceReports(), msg -> ingest.onReport(msg.getData())),
+            new PresenceVerticle.Subscription(subjects.presenceHeartbeats(), msg -> ingest.onHeartbeat(msg.getData())),
+            new PresenceVerticle.Subscription(subjects.presenceStatusUpdates(), status::onRequest),
+            new PresenceVerticle.Subscription(subjects.presenceQueries(), queries::onRequest)),
+        List.of(
+            new PresenceVerticle.Periodic("sweep", config.sweepInterval(), sweeper::sweepOnce),
+            new PresenceVerticle.Periodic("offline check", config.graceCheckInterval(), offline::announceDue)));
   }
 
   private Future<Connection> connectNats() {
@@ -109,7 +136,7 @@ public final class PresenceNode {
 
   /** Reads presence from this node's Redis. */
   public PresenceQuery query() {
-    return new PresenceQuery(redis, keys);
+    return new PresenceQuery(redis, keys, Clock.systemUTC());
   }
 
   public PresenceConfig config() {

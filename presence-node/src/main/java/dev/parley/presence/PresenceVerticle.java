@@ -1,44 +1,46 @@
 package dev.parley.presence;
 
-import dev.parley.contract.Subjects;
 import dev.parley.presence.redis.RedisLink;
-import dev.parley.presence.sweep.Sweeper;
-import dev.parley.presence.tracking.PresenceIngest;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the presence node's activity on one event loop: gateway reports and heartbeats from NATS
- * (handed over from jnats' dispatcher thread to this verticle's context, in arrival order), and the
- * periodic sweep of dead gateway nodes.
+ * Owns the presence node's activity on one event loop: messages from NATS (handed over from jnats'
+ * dispatcher thread to this verticle's context, in arrival order) and periodic tasks (sweeping dead
+ * gateway nodes, ending grace periods).
  */
 public final class PresenceVerticle extends VerticleBase {
-  /** Presence nodes share the gateways' messages: each report is applied once, by one of them. */
+  /** Presence nodes share the gateways' messages: each is handled once, by one of them. */
   static final String QUEUE_GROUP = "presence";
   private static final Logger log = LoggerFactory.getLogger(PresenceVerticle.class);
 
+  /** Messages on {@code subject} (queue group {@code presence}) go to {@code handler}. */
+  record Subscription(String subject, Consumer<Message> handler) {}
+
+  /** {@code task} runs every {@code interval}, the next run timed from the end of the last. */
+  record Periodic(String name, Duration interval, Supplier<Future<?>> task) {}
+
   private final Connection nats;
-  private final Subjects subjects;
-  private final PresenceIngest ingest;
-  private final Sweeper sweeper;
-  private final Duration sweepInterval;
+  private final List<Subscription> subscriptions;
+  private final List<Periodic> periodics;
+  private final List<Long> timers = new ArrayList<>();
   private Dispatcher dispatcher;
-  private long sweepTimer = -1;
   private boolean stopped;
 
-  public PresenceVerticle(Connection nats, Subjects subjects, PresenceIngest ingest, Sweeper sweeper, Duration sweepInterval) {
+  PresenceVerticle(Connection nats, List<Subscription> subscriptions, List<Periodic> periodics) {
     this.nats = nats;
-    this.subjects = subjects;
-    this.ingest = ingest;
-    this.sweeper = sweeper;
-    this.sweepInterval = sweepInterval;
+    this.subscriptions = List.copyOf(subscriptions);
+    this.periodics = List.copyOf(periodics);
   }
 
   @Override
@@ -46,15 +48,12 @@ public final class PresenceVerticle extends VerticleBase {
     // Subscribing and flushing wait on the network: off the event loop.
     return vertx.executeBlocking(() -> {
       dispatcher = nats.createDispatcher();
-      dispatcher.subscribe(subjects.presenceReports(), QUEUE_GROUP, onContext(ingest::onReport));
-      dispatcher.subscribe(subjects.presenceHeartbeats(), QUEUE_GROUP, onContext(ingest::onHeartbeat));
+      for (Subscription s : subscriptions) {
+        dispatcher.subscribe(s.subject(), QUEUE_GROUP, msg -> context.runOnContext(v -> s.handler().accept(msg)));
+      }
       flushQuietly();
       return null;
-    }).onSuccess(v -> scheduleSweep());
-  }
-
-  private io.nats.client.MessageHandler onContext(Consumer<byte[]> handler) {
-    return (Message msg) -> context.runOnContext(v -> handler.accept(msg.getData()));
+    }).onSuccess(v -> periodics.forEach(this::schedule));
   }
 
   /** The server has our subscriptions once a flush returns; if NATS is down they are sent on reconnect. */
@@ -66,23 +65,26 @@ public final class PresenceVerticle extends VerticleBase {
     }
   }
 
-  // A timer per run rather than a periodic one: a slow sweep never overlaps the next.
-  private void scheduleSweep() {
+  // A timer per run rather than a periodic one: a slow run never overlaps the next.
+  private void schedule(Periodic p) {
     if (!stopped) {
-      sweepTimer = vertx.setTimer(sweepInterval.toMillis(), t -> sweeper.sweepOnce()
-          .onFailure(e -> {
-            if (!RedisLink.isRedisFailure(e)) {
-              log.error("sweep failed", e);
-            }
-          })
-          .onComplete(ar -> scheduleSweep()));
+      timers.add(vertx.setTimer(p.interval().toMillis(), t -> {
+        timers.remove(t);
+        p.task().get()
+            .onFailure(e -> {
+              if (!RedisLink.isRedisFailure(e)) {
+                log.error("{} failed", p.name(), e);
+              }
+            })
+            .onComplete(ar -> schedule(p));
+      }));
     }
   }
 
   @Override
   public Future<?> stop() {
     stopped = true;
-    vertx.cancelTimer(sweepTimer);
+    timers.forEach(vertx::cancelTimer);
     Dispatcher d = dispatcher;
     if (d == null) {
       return Future.succeededFuture();

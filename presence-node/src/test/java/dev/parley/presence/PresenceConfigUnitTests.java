@@ -21,6 +21,10 @@ class PresenceConfigUnitTests {
     assertThat(config.connectionTtl()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.sweepInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.redisTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.offlineGrace()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(config.graceCheckInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.statusMinInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.stateTtl()).isEqualTo(Duration.ofSeconds(45));
     assertThat(config.nodeId()).startsWith("presence-");
     assertThat(config.redis().keyPrefix()).isEqualTo("parley");
     assertThat(config.nats().subjects().presenceReports()).isEqualTo("chat.internal.presence.report");
@@ -35,6 +39,8 @@ class PresenceConfigUnitTests {
         "PARLEY_PRESENCE_NODE_TTL", "1s",
         "PARLEY_PRESENCE_SWEEP_INTERVAL", "200ms",
         "PARLEY_PRESENCE_REDIS_TIMEOUT", "500ms",
+        "PARLEY_PRESENCE_OFFLINE_GRACE", "1s",
+        "PARLEY_PRESENCE_STATUS_MIN_INTERVAL", "0ms",
         "PARLEY_REDIS_KEY_PREFIX", "other")));
 
     assertThat(config.nodeId()).isEqualTo("presence-a");
@@ -45,6 +51,9 @@ class PresenceConfigUnitTests {
     assertThat(config.sweepInterval()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.redisTimeout()).isEqualTo(Duration.ofMillis(500));
     assertThat(config.redis().keyPrefix()).isEqualTo("other");
+    assertThat(config.offlineGrace()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.graceCheckInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(config.statusMinInterval()).isZero();
   }
 
   @Test
@@ -56,6 +65,8 @@ class PresenceConfigUnitTests {
     assertRejected("PARLEY_PRESENCE_SWEEP_INTERVAL", "0ms");
     assertRejected("PARLEY_PRESENCE_REDIS_TIMEOUT", "2 seconds");
     assertRejected("PARLEY_PRESENCE_NODE_ID", "has spaces");
+    assertRejected("PARLEY_PRESENCE_OFFLINE_GRACE", "0s");
+    assertRejected("PARLEY_PRESENCE_STATUS_MIN_INTERVAL", "soon");
     assertRejected("PARLEY_REDIS_URL", "http://localhost:6379");
     assertRejected("PARLEY_SUBJECT_PREFIX", "chat.*");
   }

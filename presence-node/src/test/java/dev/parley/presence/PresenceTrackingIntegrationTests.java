@@ -71,14 +71,14 @@ class PresenceTrackingIntegrationTests {
     String first = gw.connect(alice);
     String second = gw.connect(alice);
     connectionsOnceEqual(alice, Map.of(gw.nodeId(), 2));
-    assertThat(result(query.isOnline(alice))).isTrue();
+    assertThat(result(query.isConnected(alice))).isTrue();
 
     gw.disconnect(alice, first);
     connectionsOnceEqual(alice, Map.of(gw.nodeId(), 1));
 
     gw.disconnect(alice, second);
     connectionsOnceEqual(alice, Map.of());
-    assertThat(result(query.isOnline(alice))).isFalse();
+    assertThat(result(query.isConnected(alice))).isFalse();
     assertThat(redis.exists(keys.connections(alice))).isZero();
     assertThat(redis.smembers(keys.nodeUsers(gw.nodeId()))).doesNotContain(alice);
     assertThat(result(query.lastSeen(alice))).hasValueSatisfying(seen ->
@@ -131,7 +131,7 @@ class PresenceTrackingIntegrationTests {
 
     connectionsOnceEqual(carol, Map.of(gw.nodeId(), 2));
     assertThat(result(query.connectionsByNode(alice))).isEqualTo(Map.of(gw.nodeId(), 1));
-    assertThat(result(query.isOnline(bob))).isFalse();
+    assertThat(result(query.isConnected(bob))).isFalse();
     assertThat(redis.smembers(keys.nodeUsers(gw.nodeId()))).containsExactlyInAnyOrder(alice, carol);
     assertThat(Long.parseLong(redis.get(keys.node(gw.nodeId())))).isPositive();
   }
@@ -148,7 +148,7 @@ class PresenceTrackingIntegrationTests {
     east.heartbeat(Map.of());
 
     connectionsOnceEqual(dave, Map.of(west.nodeId(), 1));
-    assertThat(result(query.isOnline(dave))).isTrue();
+    assertThat(result(query.isConnected(dave))).isTrue();
   }
 
   @Test
@@ -165,7 +165,7 @@ class PresenceTrackingIntegrationTests {
     east.disconnect(erin, e1);
     east.disconnect(erin, e2);
     connectionsOnceEqual(erin, Map.of(west.nodeId(), 1));
-    assertThat(result(query.isOnline(erin))).isTrue();
+    assertThat(result(query.isConnected(erin))).isTrue();
   }
 
   @Test

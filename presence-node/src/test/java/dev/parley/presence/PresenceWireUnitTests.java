@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.contract.presence.PresenceHeartbeat;
 import dev.parley.contract.presence.PresenceReport;
+import dev.parley.contract.presence.PresenceRpc;
+import dev.parley.contract.presence.PresenceState;
+import dev.parley.contract.presence.PresenceStatus;
+import dev.parley.contract.wire.ErrorCode;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -90,5 +94,43 @@ class PresenceWireUnitTests {
     noNode.remove("node_id");
     assertThatThrownBy(() -> PresenceHeartbeat.fromJson(noNode))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node_id");
+  }
+
+  @Test
+  void presenceChangedIsTheFrameClientsGet() {
+    PresenceState state = new PresenceState("alice", PresenceStatus.AWAY, AT);
+
+    JsonObject frame = new JsonObject(new String(state.toChangedEventBytes(), StandardCharsets.UTF_8));
+
+    assertThat(frame).isEqualTo(new JsonObject().put("type", "presence.changed").put("data", new JsonObject()
+        .put("user_id", "alice").put("status", "away").put("last_seen_at", "2025-03-01T10:15:30.123Z")));
+    assertThat(PresenceState.fromChangedEvent(state.toChangedEventBytes())).isEqualTo(state);
+  }
+
+  @Test
+  void aStatusUpdateTakesOnlyTheStatusesAClientMaySet() {
+    PresenceRpc.StatusUpdate update = new PresenceRpc.StatusUpdate("bob", PresenceStatus.BUSY);
+    assertThat(PresenceRpc.StatusUpdate.fromBytes(update.toBytes())).isEqualTo(update);
+
+    for (String bad : new String[] {"offline", "ONLINE", "", "42"}) {
+      String wire = "{\"user_id\":\"bob\",\"status\":\"" + bad + "\"}";
+      assertThatThrownBy(() -> PresenceRpc.StatusUpdate.fromBytes(wire.getBytes(StandardCharsets.UTF_8)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("status");
+    }
+  }
+
+  @Test
+  void queriesAndTheirRepliesRoundTrip() {
+    PresenceRpc.Query query = new PresenceRpc.Query(java.util.List.of("a", "b.c"));
+    assertThat(PresenceRpc.Query.fromBytes(query.toBytes())).isEqualTo(query);
+
+    PresenceRpc.QueryResult result = new PresenceRpc.QueryResult(java.util.List.of(new PresenceState("a", PresenceStatus.ONLINE, AT)));
+    assertThat(PresenceRpc.QueryResult.fromJson(PresenceRpc.reply(result.toBytes()))).isEqualTo(result);
+    assertThat(PresenceRpc.Failure.of(PresenceRpc.reply(result.toBytes()))).isNull();
+
+    PresenceRpc.Failure failure = new PresenceRpc.Failure(ErrorCode.RATE_LIMITED, "too soon", 250L);
+    assertThat(PresenceRpc.Failure.of(PresenceRpc.reply(failure.toBytes()))).isEqualTo(failure);
+    assertThatThrownBy(() -> new PresenceRpc.Query(java.util.Collections.nCopies(PresenceRpc.MAX_QUERY_IDS + 1, "x")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

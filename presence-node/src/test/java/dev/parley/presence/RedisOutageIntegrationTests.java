@@ -4,6 +4,9 @@ import static dev.parley.presence.Await.result;
 import static dev.parley.presence.Await.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.contract.presence.PresenceRpc;
+import dev.parley.contract.presence.PresenceStatus;
+import dev.parley.contract.wire.ErrorCode;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TcpProxy;
 import dev.parley.testing.TestEnvironment;
@@ -109,6 +112,23 @@ class RedisOutageIntegrationTests {
     FakeGateway gw = gateway("gw");
     String carol = env.newId("carol");
     gw.connect(carol);
-    until(vertx, () -> node.query().isOnline(carol), online -> online);
+    until(vertx, () -> node.query().isConnected(carol), online -> online);
+  }
+
+  @Test
+  void whileRedisIsDownQueriesAndStatusUpdatesAnswerUnavailable() throws Exception {
+    node = startNode();
+    until(vertx, () -> ops.get(node.port(), "/ready"), reply -> reply.status() == 200);
+    result(proxy.cut());
+    until(vertx, () -> ops.get(node.port(), "/ready"), reply -> reply.status() == 503);
+
+    var subjects = env.nats().subjects();
+    var query = env.natsConnection().request(subjects.presenceQueries(),
+        new PresenceRpc.Query(java.util.List.of("alice")).toBytes(), Duration.ofSeconds(10));
+    var status = env.natsConnection().request(subjects.presenceStatusUpdates(),
+        new PresenceRpc.StatusUpdate("alice", PresenceStatus.AWAY).toBytes(), Duration.ofSeconds(10));
+
+    assertThat(PresenceRpc.Failure.of(PresenceRpc.reply(query.getData())).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(PresenceRpc.Failure.of(PresenceRpc.reply(status.getData())).code()).isEqualTo(ErrorCode.UNAVAILABLE);
   }
 }

@@ -94,7 +94,7 @@ class SweepIntegrationTests {
       assertThat(tookToSweep).isGreaterThanOrEqualTo(NODE_TTL);
       assertThat(result(metric("parley_presence_nodes_swept_total"))).isEqualTo(1);
       assertThat(result(node.query().connectionsByNode(alice))).isEqualTo(Map.of(alive.nodeId(), 1));
-      assertThat(result(node.query().isOnline(bob))).isFalse();
+      assertThat(result(node.query().isConnected(bob))).isFalse();
       assertThat(redis.smembers(keys.nodes())).containsExactly(alive.nodeId());
       assertThat(redis.exists(keys.nodeUsers(dying.nodeId()), keys.node(dying.nodeId()))).isZero();
     } finally {
@@ -113,7 +113,7 @@ class SweepIntegrationTests {
 
     // Two connections swept: both reports were applied, then the node expired.
     until(vertx, () -> metric("parley_presence_connections_swept_total"), swept -> swept == 2);
-    assertThat(result(node.query().isOnline(carol))).isFalse();
+    assertThat(result(node.query().isConnected(carol))).isFalse();
     assertThat(redis.sismember(keys.nodes(), gw.nodeId())).isFalse();
   }
 
@@ -129,8 +129,8 @@ class SweepIntegrationTests {
 
     until(vertx, () -> metric("parley_presence_connections_swept_total"), swept -> swept == 5);
     assertThat(result(metric("parley_presence_nodes_swept_total"))).isEqualTo(1);
-    assertThat(result(first.query().isOnline(dave))).isFalse();
-    assertThat(result(first.query().isOnline(erin))).isFalse();
+    assertThat(result(first.query().isConnected(dave))).isFalse();
+    assertThat(result(first.query().isConnected(erin))).isFalse();
     assertThat(redis.scard(keys.nodes())).isZero();
   }
 }

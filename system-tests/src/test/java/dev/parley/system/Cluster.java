@@ -108,6 +108,14 @@ public final class Cluster implements AutoCloseable {
     presence = await(PresenceNode.start(vertx, PresenceConfig.fromEnv(envFor("presence-1", Map.of()))));
   }
 
+  /** Stops the presence node (e.g. to see what gateways do without one). */
+  public void stopPresence() {
+    if (presence != null) {
+      await(presence.close());
+      presence = null;
+    }
+  }
+
   public GatewayNode gateway(int index) {
     return gateways.get(index);
   }

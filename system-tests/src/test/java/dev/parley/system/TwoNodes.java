@@ -21,7 +21,7 @@ final class TwoNodes implements AutoCloseable {
     return new TwoNodes(Cluster.start(env), Vertx.vertx());
   }
 
-  /** With extra {@code PARLEY_*} settings for every node (e.g. a lower send rate). */
+  /** With {@code overrides} in every process's environment (e.g. shorter timers for a test). */
   static TwoNodes start(TestEnvironment env, java.util.Map<String, String> overrides) {
     return new TwoNodes(Cluster.start(env, overrides, 2, true), Vertx.vertx());
   }

@@ -22,7 +22,8 @@ public record GatewayConfig(
     Duration wsPingInterval,
     Duration wsIdleTimeout,
     Duration presenceHeartbeatInterval,
-    Duration ackWaitForFanout) {
+    Duration ackWaitForFanout,
+    Ephemeral ephemeral) {
 
   /**
    * Size and rate limits of API.md.
@@ -32,6 +33,29 @@ public record GatewayConfig(
    */
   public record Limits(int maxContentBytes, int maxFrameBytes, int wsWriteQueueBytes, int maxHistoryTail,
       int sendRatePerSecond, int sendBurst) {}
+
+  /**
+   * Typing and presence.
+   *
+   * @param typingLapse an indicator not renewed for this long ends with {@code typing: false}
+   * @param typingRenewInterval a renewal of a running indicator is forwarded at most this often
+   * @param presenceRequestTimeout how long a presence node may take to answer (then 503 / {@code unavailable})
+   */
+  public record Ephemeral(Duration typingLapse, Duration typingRenewInterval, Duration presenceRequestTimeout) {
+    static Ephemeral fromEnv(Env env) {
+      Duration lapse = env.duration("PARLEY_TYPING_LAPSE", Duration.ofSeconds(5));
+      Duration renew = env.duration("PARLEY_TYPING_RENEW_INTERVAL", Duration.ofSeconds(2));
+      Duration timeout = env.duration("PARLEY_PRESENCE_REQUEST_TIMEOUT", Duration.ofSeconds(2));
+      if (lapse.isZero() || renew.isZero() || timeout.isZero()) {
+        throw new ConfigException("PARLEY_TYPING_LAPSE, PARLEY_TYPING_RENEW_INTERVAL and PARLEY_PRESENCE_REQUEST_TIMEOUT must be longer than zero");
+      }
+      if (renew.compareTo(lapse) >= 0) {
+        // receivers (and clients timing out on their own) must hear a renewal before the lapse
+        throw new ConfigException("PARLEY_TYPING_RENEW_INTERVAL (" + renew + ") must be shorter than PARLEY_TYPING_LAPSE (" + lapse + ")");
+      }
+      return new Ephemeral(lapse, renew, timeout);
+    }
+  }
 
   public static GatewayConfig fromEnv(Env env) {
     JwtSettings jwt = JwtSettings.fromEnv(env);
@@ -59,6 +83,7 @@ public record GatewayConfig(
         ping,
         idle,
         env.duration("PARLEY_PRESENCE_HEARTBEAT_INTERVAL", Duration.ofSeconds(5)),
-        env.duration("PARLEY_SEND_FANOUT_WAIT", Duration.ofSeconds(2)));
+        env.duration("PARLEY_SEND_FANOUT_WAIT", Duration.ofSeconds(2)),
+        Ephemeral.fromEnv(env));
   }
 }

@@ -35,6 +35,8 @@ public final class WebSocketEndpoint {
   private final int writeQueueBytes;
   private final int maxMessageBytes;
   private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
+  private final java.util.List<java.util.function.Consumer<ClientConnection>> closeListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public WebSocketEndpoint(TokenVerifier verifier, UserDirectory users, ConversationStore conversations, FanoutHub hub,
       FrameDispatcher dispatcher, PresenceReporter presence, int writeQueueBytes, int maxMessageBytes, MeterRegistry registry) {
@@ -47,6 +49,11 @@ public final class WebSocketEndpoint {
     this.presence = presence;
     this.writeQueueBytes = writeQueueBytes;
     registry.gauge("parley_ws_connections", open, Set::size);
+  }
+
+  /** {@code listener} is told of every connection that closes (e.g. to end what it kept alive). */
+  public void onClose(java.util.function.Consumer<ClientConnection> listener) {
+    closeListeners.add(listener);
   }
 
   public void handle(RoutingContext ctx) {
@@ -102,6 +109,7 @@ public final class WebSocketEndpoint {
       if (open.remove(conn)) {
         hub.detach(conn);
         presence.disconnected(user.userId(), conn.id());
+        closeListeners.forEach(l -> l.accept(conn));
       }
     });
     presence.connected(user.userId(), conn.id());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.contract.config.Env;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,25 @@ class GatewayConfigUnitTests {
   void idleTimeoutMustOutlastThePingInterval() {
     assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_WS_PING_INTERVAL", "30s", "PARLEY_WS_IDLE_TIMEOUT", "20s"))))
         .hasMessageContaining("PARLEY_WS_IDLE_TIMEOUT");
+  }
+
+  @Test
+  void typingAndPresenceTimersHaveTheContractsDefaultsAndARenewalComesBeforeTheLapse() {
+    GatewayConfig.Ephemeral defaults = GatewayConfig.fromEnv(new Env(Map.of())).ephemeral();
+    assertThat(defaults.typingLapse()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(defaults.typingRenewInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(defaults.presenceRequestTimeout()).isEqualTo(Duration.ofSeconds(2));
+
+    GatewayConfig.Ephemeral set = GatewayConfig.fromEnv(new Env(Map.of(
+        "PARLEY_TYPING_LAPSE", "2s", "PARLEY_TYPING_RENEW_INTERVAL", "500ms", "PARLEY_PRESENCE_REQUEST_TIMEOUT", "1s"))).ephemeral();
+    assertThat(set).isEqualTo(new GatewayConfig.Ephemeral(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(1)));
+
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_TYPING_LAPSE", "2s"))))
+        .hasMessageContaining("PARLEY_TYPING_RENEW_INTERVAL").hasMessageContaining("PARLEY_TYPING_LAPSE");
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_PRESENCE_REQUEST_TIMEOUT", "0s"))))
+        .hasMessageContaining("PARLEY_PRESENCE_REQUEST_TIMEOUT");
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_TYPING_LAPSE", "soon"))))
+        .hasMessageContaining("PARLEY_TYPING_LAPSE");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.parley.presence.ops;
 
+import dev.parley.contract.presence.PresenceStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -14,6 +15,8 @@ public final class PresenceMetrics {
   private final Counter connectionsSwept;
   private final Counter wentOnline;
   private final Counter wentOffline;
+  private final Counter graceStarted;
+  private final Counter announceFailures;
 
   public PresenceMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -29,6 +32,10 @@ public final class PresenceMetrics {
         .description("Connections removed by sweeping dead gateway nodes").register(registry);
     this.wentOnline = transitions("online");
     this.wentOffline = transitions("offline");
+    this.graceStarted = Counter.builder("parley.presence.grace.started")
+        .description("Users whose last connection went away: offline once the grace period ends, unless they return").register(registry);
+    this.announceFailures = Counter.builder("parley.presence.changes.failed")
+        .description("presence.changed events that could not be published (NATS down)").register(registry);
   }
 
   private Counter reports(String event) {
@@ -38,7 +45,7 @@ public final class PresenceMetrics {
 
   private Counter transitions(String to) {
     return Counter.builder("parley.presence.transitions").tag("to", to)
-        .description("Users whose presence changed (sum of connections crossed zero)").register(registry);
+        .description("Users who came online (not back within the grace period) or went offline (grace period over)").register(registry);
   }
 
   public void reported(boolean connect) {
@@ -61,6 +68,33 @@ public final class PresenceMetrics {
   public void transitions(int online, int offline) {
     wentOnline.increment(online);
     wentOffline.increment(offline);
+  }
+
+  /** Users whose last connection went away (the grace period started). */
+  public void graceStarted(int users) {
+    graceStarted.increment(users);
+  }
+
+  /** A presence.changed event was published. */
+  public void announced(PresenceStatus status) {
+    Counter.builder("parley.presence.changes.published").tag("status", status.wire())
+        .description("presence.changed events published, by status").register(registry).increment();
+  }
+
+  public void announceFailed() {
+    announceFailures.increment();
+  }
+
+  /** A status update (presence.update) was answered: changed, unchanged, rate_limited, invalid or failed. */
+  public void statusUpdate(String result) {
+    Counter.builder("parley.presence.status.updates").tag("result", result)
+        .description("Status updates answered, by result").register(registry).increment();
+  }
+
+  /** A presence query was answered: ok, invalid or failed. */
+  public void query(String result) {
+    Counter.builder("parley.presence.queries").tag("result", result)
+        .description("Presence queries answered, by result").register(registry).increment();
   }
 
   /** A message on a presence subject that could not be read. */

@@ -1,30 +1,75 @@
 package dev.parley.presence.query;
 
+import dev.parley.contract.presence.PresenceState;
+import dev.parley.contract.presence.PresenceStatus;
+import dev.parley.presence.redis.LuaScript;
 import dev.parley.presence.redis.PresenceKeys;
+import dev.parley.presence.redis.PresenceLua;
 import dev.parley.presence.redis.RedisLink;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Reads presence as the presence node records it. Online means the user's connection counts over
- * every gateway node add up to more than zero.
- *
- * <p>The offline grace period of API.md is not applied here yet; it can be, from the same data:
- * a user with no connections whose {@link #lastSeen} is within the grace still counts as online.
+ * Reads presence as the presence node records it. A user is <em>connected</em> while their
+ * connection counts over every gateway node add up to more than zero, and <em>online</em> (API.md)
+ * while connected or within the grace period after their last connection went away.
  */
 public final class PresenceQuery {
+  /**
+   * ARGV: base, now ms, then user ids. Returns {user, status, last seen ms, ...} for the online ones.
+   * {@code last seen} is the time of the last announced change (the state's changed_at).
+   */
+  static final LuaScript STATES = PresenceLua.script("states", """
+      local base, now = ARGV[1], ARGV[2]
+      local out = {}
+      for i = 3, #ARGV do
+        local user = ARGV[i]
+        if isOnline(base, user) then
+          local s = redis.call('HMGET', base .. 'state:' .. user, 'status', 'changed_at')
+          out[#out + 1] = user
+          out[#out + 1] = s[1] or 'online'
+          out[#out + 1] = s[2] or redis.call('GET', base .. 'last_seen:' .. user) or now
+        end
+      end
+      return out
+      """);
+
   private final RedisLink redis;
   private final PresenceKeys keys;
+  private final Clock clock;
 
-  public PresenceQuery(RedisLink redis, PresenceKeys keys) {
+  public PresenceQuery(RedisLink redis, PresenceKeys keys, Clock clock) {
     this.redis = redis;
     this.keys = keys;
+    this.clock = clock;
   }
 
-  public Future<Boolean> isOnline(String userId) {
+  /** The online users among {@code userIds} (each once, in the order first asked), with status and last change. */
+  public Future<List<PresenceState>> online(Collection<String> userIds) {
+    List<String> args = new ArrayList<>(List.of(keys.base(), Long.toString(clock.millis())));
+    args.addAll(new LinkedHashSet<>(userIds));
+    if (args.size() == 2) {
+      return Future.succeededFuture(List.of());
+    }
+    return STATES.run(redis, "query users=" + (args.size() - 2), args.toArray(String[]::new)).map(reply -> {
+      List<PresenceState> out = new ArrayList<>(reply.size() / 3);
+      for (int i = 0; i + 2 < reply.size(); i += 3) {
+        out.add(new PresenceState((String) reply.get(i), PresenceStatus.fromWire((String) reply.get(i + 1)),
+            Instant.ofEpochMilli(Long.parseLong((String) reply.get(i + 2)))));
+      }
+      return out;
+    });
+  }
+
+  public Future<Boolean> isConnected(String userId) {
     return connectionsByNode(userId).map(byNode -> byNode.values().stream().mapToInt(Integer::intValue).sum() > 0);
   }
 

@@ -13,6 +13,12 @@ package dev.parley.presence.redis;
  *   <li>{@code <kp>:presence:node-users:<node>}: set of users with connections on that node.
  *   <li>{@code <kp>:presence:last_seen:<user>}: last time (ms since epoch) the user was known connected.
  *   <li>{@code <kp>:presence:sweep-lock}: which presence node sweeps in this interval.
+ *   <li>{@code <kp>:presence:state:<user>}: hash {@code status} (online|away|busy) and
+ *       {@code changed_at} (ms since epoch of the last announced change), while the user is online
+ *       or within the grace period; deleted when the user goes offline.
+ *   <li>{@code <kp>:presence:pending-offline}: sorted set of users with no connection left, scored
+ *       by the time (ms since epoch) their grace period ends.
+ *   <li>{@code <kp>:presence:status-gap:<user>}: present while the user may not change status again.
  * </ul>
  */
 public record PresenceKeys(String keyPrefix) {
@@ -43,5 +49,17 @@ public record PresenceKeys(String keyPrefix) {
 
   public String sweepLock() {
     return base() + "sweep-lock";
+  }
+
+  public String state(String userId) {
+    return base() + "state:" + userId;
+  }
+
+  public String pendingOffline() {
+    return base() + "pending-offline";
+  }
+
+  public String statusGap(String userId) {
+    return base() + "status-gap:" + userId;
   }
 }

@@ -1,6 +1,7 @@
 package dev.parley.presence.sweep;
 
 import dev.parley.presence.redis.LuaScript;
+import dev.parley.presence.redis.PresenceLua;
 
 /**
  * Finding and clearing dead gateway nodes. Both scripts are idempotent, so two presence nodes
@@ -24,15 +25,16 @@ final class SweepScripts {
 
   /**
    * Removes up to a batch of a dead node's users' connections; a batch at a time so one huge node
-   * does not hold Redis for long. ARGV: base, node, batch size.
-   * Returns {users, connections, done 0|1, removed-from-nodes 0|1, users that went offline}; a node
-   * that came back to life meanwhile is left alone ({0, 0, 1, 0, {}}).
+   * does not hold Redis for long. ARGV: base, node, batch size, now ms, grace ms, state TTL ms.
+   * Returns {users, connections, done 0|1, removed-from-nodes 0|1, users whose last connection this
+   * removed}; a node that came back to life meanwhile is left alone ({0, 0, 1, 0, {}}).
    *
    * <p>last_seen is left as the dead node's last heartbeat wrote it: that is when the user was last
-   * known connected.
+   * known connected, and their grace period runs from then (so they may go offline at once).
    */
-  static final LuaScript SWEEP_NODE = new LuaScript("sweep-node", """
+  static final LuaScript SWEEP_NODE = PresenceLua.script("sweep-node", """
       local base, node, batch = ARGV[1], ARGV[2], tonumber(ARGV[3])
+      local now, grace, stateTtl = ARGV[4], ARGV[5], ARGV[6]
       local nodeUsers = base .. 'node-users:' .. node
       if redis.call('EXISTS', base .. 'node:' .. node) == 1 then
         return {0, 0, 1, 0, {}}
@@ -47,6 +49,7 @@ final class SweepScripts {
           redis.call('HDEL', conn, node)
           if redis.call('EXISTS', conn) == 0 then
             offline[#offline + 1] = user
+            wentAway(base, user, redis.call('GET', base .. 'last_seen:' .. user) or now, grace, stateTtl)
           end
         end
       end

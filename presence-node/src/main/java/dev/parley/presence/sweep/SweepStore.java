@@ -4,6 +4,7 @@ import dev.parley.presence.redis.PresenceKeys;
 import dev.parley.presence.redis.RedisLink;
 import io.lettuce.core.SetArgs;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,10 +15,16 @@ final class SweepStore {
 
   private final RedisLink redis;
   private final PresenceKeys keys;
+  private final Duration grace;
+  private final Duration stateTtl;
+  private final Clock clock;
 
-  SweepStore(RedisLink redis, PresenceKeys keys) {
+  SweepStore(RedisLink redis, PresenceKeys keys, Duration grace, Duration stateTtl, Clock clock) {
     this.redis = redis;
     this.keys = keys;
+    this.grace = grace;
+    this.stateTtl = stateTtl;
+    this.clock = clock;
   }
 
   /**
@@ -38,7 +45,8 @@ final class SweepStore {
 
   /** One batch of {@link SweepScripts#SWEEP_NODE}. */
   Future<Batch> sweepBatch(String nodeId) {
-    return SweepScripts.SWEEP_NODE.run(redis, "sweep node=" + nodeId, keys.base(), nodeId, Integer.toString(BATCH))
+    return SweepScripts.SWEEP_NODE.run(redis, "sweep node=" + nodeId, keys.base(), nodeId, Integer.toString(BATCH),
+            Long.toString(clock.millis()), Long.toString(grace.toMillis()), Long.toString(stateTtl.toMillis()))
         .map(reply -> new Batch(
             ((Long) reply.get(0)).intValue(),
             (Long) reply.get(1),
@@ -47,5 +55,5 @@ final class SweepStore {
             ((List<?>) reply.get(4)).stream().map(String.class::cast).toList()));
   }
 
-  record Batch(int users, long connections, boolean done, boolean removedNode, List<String> wentOffline) {}
+  record Batch(int users, long connections, boolean done, boolean removedNode, List<String> wentAway) {}
 }

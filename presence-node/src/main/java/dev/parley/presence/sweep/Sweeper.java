@@ -4,6 +4,7 @@ import dev.parley.presence.ops.PresenceMetrics;
 import dev.parley.presence.redis.PresenceKeys;
 import dev.parley.presence.redis.RedisLink;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,10 @@ public final class Sweeper {
   private final Duration interval;
 
   /** {@code owner} identifies this presence node in the sweep lock; {@code interval} is its hold time. */
-  public Sweeper(RedisLink redis, PresenceKeys keys, PresenceMetrics metrics, String owner, Duration interval) {
-    this.store = new SweepStore(redis, keys);
+  /** Users with no connection left after a sweep go offline {@code grace} after they were last seen. */
+  public Sweeper(RedisLink redis, PresenceKeys keys, PresenceMetrics metrics, String owner, Duration interval,
+      Duration grace, Duration stateTtl, Clock clock) {
+    this.store = new SweepStore(redis, keys, grace, stateTtl, clock);
     this.metrics = metrics;
     this.owner = owner;
     this.interval = interval;
@@ -56,8 +59,8 @@ public final class Sweeper {
   /** Batches until the node is cleared; null when the node came back or another sweeper finished it. */
   private Future<SweptNode> sweepNode(String nodeId, SweptNode sofar) {
     return store.sweepBatch(nodeId).compose(batch -> {
-      List<String> offline = new ArrayList<>(sofar.wentOffline());
-      offline.addAll(batch.wentOffline());
+      List<String> offline = new ArrayList<>(sofar.wentAway());
+      offline.addAll(batch.wentAway());
       SweptNode total = new SweptNode(nodeId, sofar.users() + batch.users(), sofar.connections() + batch.connections(), offline);
       if (!batch.done()) {
         return sweepNode(nodeId, total);
@@ -67,7 +70,7 @@ public final class Sweeper {
       }
       log.info("swept node {}: {} users, {} connections", nodeId, total.users(), total.connections());
       metrics.nodeSwept(total.connections());
-      metrics.transitions(0, total.wentOffline().size());
+      metrics.graceStarted(total.wentAway().size());
       return Future.succeededFuture(total);
     });
   }

@@ -1,20 +1,22 @@
 package dev.parley.presence.tracking;
 
+import dev.parley.contract.presence.PresenceState;
 import java.util.List;
 
 /**
- * Users whose presence crossed zero because of one update: the input for publishing
- * {@code presence.changed} (a later step). Empty when nothing changed.
+ * What one update changed: users who came online (to announce, each with the status and time of
+ * the change), and users whose last connection went away (offline once their grace period ends,
+ * unless they return first). Empty when nothing changed.
  */
-public record PresenceChanges(List<String> wentOnline, List<String> wentOffline) {
+public record PresenceChanges(List<PresenceState> wentOnline, List<String> wentAway) {
   public static final PresenceChanges NONE = new PresenceChanges(List.of(), List.of());
 
   public PresenceChanges {
     wentOnline = List.copyOf(wentOnline);
-    wentOffline = List.copyOf(wentOffline);
+    wentAway = List.copyOf(wentAway);
   }
 
   public boolean isEmpty() {
-    return wentOnline.isEmpty() && wentOffline.isEmpty();
+    return wentOnline.isEmpty() && wentAway.isEmpty();
   }
 }

@@ -2,6 +2,7 @@ package dev.parley.presence.tracking;
 
 import dev.parley.contract.presence.PresenceHeartbeat;
 import dev.parley.contract.presence.PresenceReport;
+import dev.parley.presence.announce.PresenceAnnouncer;
 import dev.parley.presence.ops.PresenceMetrics;
 import dev.parley.presence.redis.RedisLink;
 import io.vertx.core.Future;
@@ -9,7 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads what gateways publish and applies it. A message that cannot be read is logged and counted,
+ * Reads what gateways publish and applies it; announces the users who came online. A user whose
+ * last connection went away is not announced here: {@code OfflineAnnouncer} does once the grace
+ * period has passed without a return. A message that cannot be read is logged and counted,
  * then dropped; a Redis failure is counted and warned about by the link, and healed by the
  * gateway's next heartbeat, so nothing here retries.
  */
@@ -18,10 +21,12 @@ public final class PresenceIngest {
 
   private final TrackingStore store;
   private final PresenceMetrics metrics;
+  private final PresenceAnnouncer announcer;
 
-  public PresenceIngest(TrackingStore store, PresenceMetrics metrics) {
+  public PresenceIngest(TrackingStore store, PresenceMetrics metrics, PresenceAnnouncer announcer) {
     this.store = store;
     this.metrics = metrics;
+    this.announcer = announcer;
   }
 
   /** A payload from {@code Subjects.presenceReports()}. */
@@ -58,8 +63,10 @@ public final class PresenceIngest {
 
   private void changed(PresenceChanges changes) {
     if (!changes.isEmpty()) {
-      metrics.transitions(changes.wentOnline().size(), changes.wentOffline().size());
-      log.debug("presence changed: online {} offline {}", changes.wentOnline(), changes.wentOffline());
+      metrics.transitions(changes.wentOnline().size(), 0);
+      metrics.graceStarted(changes.wentAway().size());
+      announcer.announceAll(changes.wentOnline());
+      log.debug("presence: came online {}, last connection gone (grace started) {}", changes.wentOnline(), changes.wentAway());
     }
   }
 

@@ -2,11 +2,14 @@ package dev.parley.presence.tracking;
 
 import dev.parley.contract.presence.PresenceHeartbeat;
 import dev.parley.contract.presence.PresenceReport;
+import dev.parley.contract.presence.PresenceState;
+import dev.parley.contract.presence.PresenceStatus;
 import dev.parley.presence.redis.PresenceKeys;
 import dev.parley.presence.redis.RedisLink;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,15 +19,23 @@ import java.util.Optional;
 public final class TrackingStore {
   private final RedisLink redis;
   private final PresenceKeys keys;
-  private final Duration nodeTtl;
-  private final Duration connectionTtl;
+  private final Times times;
   private final Clock clock;
 
-  public TrackingStore(RedisLink redis, PresenceKeys keys, Duration nodeTtl, Duration connectionTtl, Clock clock) {
+  /**
+   * The durations the scripts apply.
+   *
+   * @param nodeTtl a gateway node not heard from for this long is dead
+   * @param connectionTtl TTL of a user's connection hash, refreshed on every write
+   * @param grace how long a user with no connection left stays online
+   * @param stateTtl TTL of a user's presence state, refreshed on every write
+   */
+  public record Times(Duration nodeTtl, Duration connectionTtl, Duration grace, Duration stateTtl) {}
+
+  public TrackingStore(RedisLink redis, PresenceKeys keys, Times times, Clock clock) {
     this.redis = redis;
     this.keys = keys;
-    this.nodeTtl = nodeTtl;
-    this.connectionTtl = connectionTtl;
+    this.times = times;
     this.clock = clock;
   }
 
@@ -32,14 +43,19 @@ public final class TrackingStore {
   public Future<PresenceChanges> applyReport(PresenceReport report) {
     boolean connect = report.event() == PresenceReport.Event.CONNECT;
     String context = report.event().wire() + " user=" + report.userId() + " node=" + report.nodeId();
+    long now = clock.millis();
     return TrackingScripts.REPORT.run(redis, context,
             keys.base(), report.nodeId(), report.userId(), connect ? "1" : "-1",
-            millis(nodeTtl), millis(connectionTtl), Long.toString(clock.millis()))
+            millis(times.nodeTtl()), millis(times.connectionTtl()), Long.toString(now),
+            millis(times.grace()), millis(times.stateTtl()))
         .map(reply -> {
           boolean was = ((Long) reply.get(1)) == 1;
           boolean is = ((Long) reply.get(2)) == 1;
-          List<String> user = List.of(report.userId());
-          return new PresenceChanges(!was && is ? user : List.of(), was && !is ? user : List.of());
+          String announce = (String) reply.get(3);
+          List<PresenceState> online = announce.isEmpty()
+              ? List.of()
+              : List.of(new PresenceState(report.userId(), PresenceStatus.fromWire(announce), Instant.ofEpochMilli(now)));
+          return new PresenceChanges(online, was && !is ? List.of(report.userId()) : List.of());
         });
   }
 
@@ -48,9 +64,11 @@ public final class TrackingStore {
    * of the same node was applied already).
    */
   public Future<Optional<PresenceChanges>> applyHeartbeat(PresenceHeartbeat heartbeat) {
+    long now = clock.millis();
     List<String> args = new ArrayList<>(List.of(
         keys.base(), heartbeat.nodeId(), Long.toString(heartbeat.at().toEpochMilli()),
-        millis(nodeTtl), millis(connectionTtl), Long.toString(clock.millis())));
+        millis(times.nodeTtl()), millis(times.connectionTtl()), Long.toString(now),
+        millis(times.grace()), millis(times.stateTtl())));
     for (Map.Entry<String, Integer> e : heartbeat.connections().entrySet()) {
       if (e.getValue() > 0) {
         args.add(e.getKey());
@@ -61,7 +79,16 @@ public final class TrackingStore {
     return TrackingScripts.HEARTBEAT.run(redis, context, args.toArray(String[]::new))
         .map(reply -> ((Long) reply.get(0)) == 0
             ? Optional.empty()
-            : Optional.of(new PresenceChanges(strings(reply.get(1)), strings(reply.get(2)))));
+            : Optional.of(new PresenceChanges(states(strings(reply.get(1)), now), strings(reply.get(2)))));
+  }
+
+  /** {user, status, user, status...} from a script, as states changed at {@code now}. */
+  static List<PresenceState> states(List<String> pairs, long now) {
+    List<PresenceState> out = new ArrayList<>(pairs.size() / 2);
+    for (int i = 0; i + 1 < pairs.size(); i += 2) {
+      out.add(new PresenceState(pairs.get(i), PresenceStatus.fromWire(pairs.get(i + 1)), Instant.ofEpochMilli(now)));
+    }
+    return out;
   }
 
   @SuppressWarnings("unchecked")
