@@ -45,6 +45,7 @@ public final class FanoutHub {
   private final ChannelFeed feed;
   private final CatchUp catchUp;
   private final StoredCopies storedCopies;
+  private final RecentJoins recentJoins = new RecentJoins();
   private final Consumer<String> membershipInvalidated;
   private final Counter framesWritten;
   private final Set<String> seenChanges = Collections.newSetFromMap(new LinkedHashMap<>() {
@@ -92,13 +93,19 @@ public final class FanoutHub {
     feed.deliver(conversationId, msg);
   }
 
-  /** Registers a connection for the conversations its user belongs to. */
+  /** Registers a connection for the conversations its user belongs to (as read before its handshake). */
   public Future<Void> attach(LocalConnection connection, Collection<String> conversationIds) {
     return onContext(() -> {
       table.addConnection(connection);
       for (String conversationId : conversationIds) {
         table.join(connection, table.open(conversationId));
       }
+      // joined while the handshake was under way: not in the list it read, and missed by the join's fan-out
+      recentJoins.of(connection.userId(), System.nanoTime()).forEach((conversationId, sinceSeq) -> {
+        if (!conversationIds.contains(conversationId)) {
+          catchUp.start(table.open(conversationId), List.of(connection), sinceSeq);
+        }
+      });
       return null;
     });
   }
@@ -167,7 +174,11 @@ public final class FanoutHub {
     }
     String conversationId = change.conversationId();
     membershipInvalidated.accept(conversationId);
-    // change.removed() needs nothing here: the stream's member.removed cuts those connections off
+    // removed users' connections are cut off where the stream's member.removed is delivered
+    change.removed().forEach(userId -> recentJoins.left(userId, conversationId));
+    if (change.sinceSeq() > 0) {
+      change.added().forEach(userId -> recentJoins.joined(userId, conversationId, change.sinceSeq(), System.nanoTime()));
+    }
     Set<LocalConnection> joiners = new LinkedHashSet<>();
     Channel existing = table.get(conversationId);
     for (String userId : change.added()) {
