@@ -2,6 +2,8 @@ package dev.parley.gateway.fanout;
 
 import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.ChatMessage;
+import dev.parley.contract.wire.EventType;
+import dev.parley.contract.wire.Frames;
 import dev.parley.gateway.stream.StreamClient;
 import dev.parley.gateway.stream.StreamEntry;
 import io.vertx.core.Context;
@@ -38,10 +40,15 @@ final class CatchUp {
     long lastReplayed;
     /** The last message read back: the next one's prev_seq (0: none yet). */
     long lastMessage;
+    long lastEvent;
+    /** Nobody here had received anything of the conversation when this started. */
+    final boolean freshChannel;
 
     Job(Channel channel, long fromSeq) {
       this.channel = channel;
       this.fromSeq = fromSeq;
+      this.freshChannel = channel.connections.isEmpty() && channel.joining.isEmpty()
+          && channel.order.lastDelivered(Subjects.MESSAGE_KIND) == 0 && channel.order.lastDelivered(Subjects.EVENT_KIND) == 0;
     }
   }
 
@@ -125,12 +132,18 @@ final class CatchUp {
     String kind = Subjects.kindOf(e.subject());
     boolean message = Subjects.MESSAGE_KIND.equals(kind);
     Future<String> frame = message
-        ? previousOf(job, e.seq()).map(prev -> EntryWriter.messageFrame(e.payload(), e.seq(), prev))
+        ? previousOf(job, e.seq()).map(prev -> {
+          ChatMessage stored = ChatMessage.fromDraft(e.payload(), e.seq(), prev);
+          storedCopies.seen(stored); // a send from this node may be waiting for it
+          return Frames.event(EventType.MESSAGE_NEW, stored.toJson()).encode();
+        })
         : Future.succeededFuture(e.payload().encode());
     return frame.map(f -> {
       job.lastReplayed = e.seq();
       if (message) {
         job.lastMessage = e.seq();
+      } else {
+        job.lastEvent = e.seq();
       }
       Channel ch = job.channel;
       if (table.get(ch.conversationId) == ch) {
@@ -176,6 +189,11 @@ final class CatchUp {
       ch.floors.put(c, floor);
     }
     job.joiners.clear();
+    if (job.freshChannel) {
+      // what was read back is where this node's chains start: live entries continue from there
+      ch.order.startAt(Subjects.MESSAGE_KIND, Math.max(job.lastMessage, job.fromSeq - 1));
+      ch.order.startAt(Subjects.EVENT_KIND, Math.max(job.lastEvent, job.fromSeq - 1));
+    }
     ch.catchUpsRunning--;
     if (ch.catchUpsRunning == 0) {
       whenDone.accept(ch);

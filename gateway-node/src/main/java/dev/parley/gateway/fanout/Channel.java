@@ -1,5 +1,6 @@
 package dev.parley.gateway.fanout;
 
+import dev.parley.contract.Subjects;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
 import java.util.ArrayList;
@@ -69,8 +70,7 @@ final class Channel {
     if (floors.isEmpty()) {
       return;
     }
-    long delivered = Math.min(order.lastDelivered(dev.parley.contract.Subjects.MESSAGE_KIND),
-        order.lastDelivered(dev.parley.contract.Subjects.EVENT_KIND));
+    long delivered = Math.min(order.lastDelivered(Subjects.MESSAGE_KIND), order.lastDelivered(Subjects.EVENT_KIND));
     floors.values().removeIf(floor -> floor < delivered);
   }
 

@@ -62,11 +62,6 @@ final class EntryWriter {
     framesWritten.increment(targets.size());
   }
 
-  /** A stored message as a {@code message.new} frame. */
-  static String messageFrame(JsonObject draft, long seq, Long prevSeq) {
-    return Frames.event(EventType.MESSAGE_NEW, ChatMessage.fromDraft(draft, seq, prevSeq).toJson()).encode();
-  }
-
   private String liveFrame(String conversationId, EntryOrder.Entry e) {
     try {
       if (Subjects.MESSAGE_KIND.equals(e.kind())) {
