@@ -107,6 +107,30 @@ class MembersIntegrationTests {
   }
 
   @Test
+  void aMessageSentTheInstantSomeoneIsAddedReachesTheirConnectionsOnceAndInOrder() {
+    String alice = env.newId("alice");
+    String bob = env.newId("bob");
+    String carol = env.newId("carol");
+    String aliceToken = nodes.apiA.devToken(alice);
+    String bobToken = nodes.apiA.devToken(bob);
+    String carolToken = nodes.apiA.devToken(carol);
+    try (WsClient bobOnB = ws(1, bobToken); WsClient carolOnA = ws(0, carolToken); WsClient carolOnB = ws(1, carolToken)) {
+      for (int round = 0; round < 15; round++) {
+        String id = nodes.apiA.createGroup(aliceToken, "round " + round, List.of(bob)).getString("id");
+        nodes.apiB.send(bobToken, id, "before " + round, null);
+        // node B already delivers this conversation (bob is there); node A subscribes because of the add
+        assertThat(addMember(nodes.apiA, aliceToken, id, carol).status()).isEqualTo(201);
+        nodes.apiB.send(bobToken, id, "at once " + round, null);
+        for (WsClient c : List.of(carolOnA, carolOnB)) {
+          c.awaitOne(message(id, "at once " + round), EVENT_WAIT);
+          assertThat(framesAbout(c, id)).extracting(f -> f.getString("type") + ":" + f.getJsonObject("data").getString("content", ""))
+              .containsExactly("member.added:", "message.new:" + alice + " added " + carol, "message.new:at once " + round);
+        }
+      }
+    }
+  }
+
+  @Test
   void addingAnExistingMemberIsANoOpAndAddingSomeoneNeverSeenCreatesTheirUser() {
     String alice = env.newId("alice");
     String bob = env.newId("bob");
