@@ -9,9 +9,13 @@ import dev.parley.gateway.auth.DevTokenRoutes;
 import dev.parley.gateway.auth.TokenVerifier;
 import dev.parley.gateway.auth.UserDirectory;
 import dev.parley.gateway.config.GatewayConfig;
+import dev.parley.contract.wire.ChatMessage;
+import dev.parley.gateway.conversations.ConversationChanges;
 import dev.parley.gateway.conversations.ConversationRoutes;
 import dev.parley.gateway.conversations.ConversationStore;
 import dev.parley.gateway.conversations.MembershipAnnouncer;
+import dev.parley.gateway.conversations.MemberChanges;
+import dev.parley.gateway.conversations.MemberRoutes;
 import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.fanout.FanoutHub;
 import dev.parley.gateway.http.ApiVerticle;
@@ -120,12 +124,14 @@ public final class GatewayNode {
           }
           Context hubContext = vertx.getOrCreateContext();
           MembershipCache membership = new MembershipCache(pool, Duration.ofMinutes(10));
-          hub = new FanoutHub(hubContext, nats, stream, subjects, registry, membership::invalidate);
+          HistoryReader history = new HistoryReader(pool, stream, subjects, config.limits().maxHistoryTail(), registry);
+          hub = new FanoutHub(hubContext, nats, stream, subjects, registry,
+              (conversationId, seq) -> history.at(conversationId, seq).map(ChatMessage::prevSeq), membership::invalidate);
           presence = new PresenceReporter(config.nodeId(), nats, subjects, hub);
           ConversationStore conversations = new ConversationStore(pool);
           UserDirectory users = new UserDirectory(pool);
-          HistoryReader history = new HistoryReader(pool, stream, subjects, config.limits().maxHistoryTail(), registry);
           ConversationLog conversationLog = new ConversationLog(pool, stream);
+          MembershipAnnouncer announcer = new MembershipAnnouncer(hub, nats, stream, subjects);
           MessageLocator locator = new MessageLocator(pool, stream, membership, MESSAGE_LOOKUP_WAIT, registry);
           SendRateLimiter sendLimiter = new SendRateLimiter(config.limits().sendRatePerSecond(), config.limits().sendBurst());
           SendService sends = new SendService(membership, stream, hub, history, pool, locator, sendLimiter, subjects,
@@ -162,7 +168,8 @@ public final class GatewayNode {
               users,
               new DevTokenRoutes(verifier, config.jwt()),
               List.of(
-                  new ConversationRoutes(conversations, new MembershipAnnouncer(hub, nats, stream, subjects)),
+                  new ConversationRoutes(conversations, announcer, new ConversationChanges(conversationLog, announcer, subjects)),
+                  new MemberRoutes(new MemberChanges(conversationLog, announcer, subjects)),
                   new MessageRoutes(sends, history, membership, config.limits().maxContentBytes()),
                   new MessageChangeRoutes(messageChanges, config.limits().maxContentBytes()),
                   new ReactionRoutes(reactions),

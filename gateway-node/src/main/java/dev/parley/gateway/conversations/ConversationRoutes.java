@@ -13,7 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code /api/v1/conversations}: create, list, details. */
+/** {@code /api/v1/conversations}: create, list, details, update, delete. */
 public final class ConversationRoutes implements ApiRoutes {
   private static final int MAX_NAME = 200;
   private static final int MAX_DESCRIPTION = 2000;
@@ -21,10 +21,12 @@ public final class ConversationRoutes implements ApiRoutes {
 
   private final ConversationStore store;
   private final MembershipAnnouncer announcer;
+  private final ConversationChanges changes;
 
-  public ConversationRoutes(ConversationStore store, MembershipAnnouncer announcer) {
+  public ConversationRoutes(ConversationStore store, MembershipAnnouncer announcer, ConversationChanges changes) {
     this.store = store;
     this.announcer = announcer;
+    this.changes = changes;
   }
 
   @Override
@@ -32,6 +34,8 @@ public final class ConversationRoutes implements ApiRoutes {
     router.post("/api/v1/conversations").handler(this::create);
     router.get("/api/v1/conversations").handler(this::list);
     router.get("/api/v1/conversations/:conversationId").handler(this::get);
+    router.put("/api/v1/conversations/:conversationId").handler(this::update);
+    router.delete("/api/v1/conversations/:conversationId").handler(this::delete);
   }
 
   private void create(RoutingContext ctx) {
@@ -94,6 +98,27 @@ public final class ConversationRoutes implements ApiRoutes {
     AuthenticatedUser caller = Requests.user(ctx);
     String id = Requests.conversationId(ctx);
     store.get(id, caller.userId()).onSuccess(c -> Responses.json(ctx, 200, c)).onFailure(ctx::fail);
+  }
+
+  private void update(RoutingContext ctx) {
+    AuthenticatedUser caller = Requests.user(ctx);
+    String id = Requests.conversationId(ctx);
+    JsonObject body = Responses.jsonBody(ctx);
+    boolean nameGiven = body.containsKey("name");
+    boolean descriptionGiven = body.containsKey("description");
+    if (!nameGiven && !descriptionGiven) {
+      throw ApiException.invalid("give name and/or description (null clears one)");
+    }
+    ConversationChanges.Patch patch = new ConversationChanges.Patch(
+        nameGiven, optionalText(body.getValue("name"), "name", MAX_NAME),
+        descriptionGiven, optionalText(body.getValue("description"), "description", MAX_DESCRIPTION));
+    changes.update(id, caller.userId(), patch).onSuccess(c -> Responses.json(ctx, 200, c)).onFailure(ctx::fail);
+  }
+
+  private void delete(RoutingContext ctx) {
+    AuthenticatedUser caller = Requests.user(ctx);
+    String id = Requests.conversationId(ctx);
+    changes.delete(id, caller.userId()).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
   }
 
   private static List<String> memberIds(Object raw) {

@@ -51,29 +51,36 @@ final class ConversationSql {
       """;
 
   /**
-   * One query for a whole page: the latest message and a capped unread count come from lateral
-   * index probes per row (messages_conversation_seq and the partial messages_countable index), so
-   * the cost does not grow with history.
+   * One query for a whole page. The page is chosen first (the caller's memberships, newest
+   * activity first, after the cursor); only its rows then get their latest message and a capped
+   * unread count, each an index probe (messages_conversation_seq; an index-only count on the
+   * partial messages_countable index), so the cost grows with neither history nor the number of
+   * conversations beyond the page. Unread: other people's live, non-system messages after the
+   * read position (API.md, "Fine points").
    */
   static final String LIST = """
-      SELECT c.id, c.type, c.name, c.description, c.created_by, c.last_seq, c.last_activity_at, c.created_at, c.updated_at,
-             m.role, m.last_read_seq,
+      SELECT p.*,
              lm.id AS lm_id, lm.conversation_id AS lm_conversation_id, lm.seq AS lm_seq, lm.prev_seq AS lm_prev_seq, lm.sender_id AS lm_sender_id, lm.type AS lm_type,
              lm.content AS lm_content, lm.reply_to_id AS lm_reply_to_id, lm.client_msg_id AS lm_client_msg_id,
              lm.created_at AS lm_created_at, lm.edited_at AS lm_edited_at, lm.deleted_at IS NOT NULL AS lm_deleted, lm.system AS lm_system,
              (SELECT count(*) FROM (
                 SELECT 1 FROM messages x
-                WHERE x.conversation_id = c.id AND x.seq > m.last_read_seq
-                  AND x.deleted_at IS NULL AND x.type <> 'system' AND x.sender_id IS DISTINCT FROM m.user_id
+                WHERE x.conversation_id = p.id AND x.seq > p.last_read_seq
+                  AND x.deleted_at IS NULL AND x.type <> 'system' AND x.sender_id IS DISTINCT FROM p.user_id
                 LIMIT 1000) capped) AS unread
-      FROM members m
-      JOIN conversations c ON c.id = m.conversation_id
+      FROM (
+        SELECT c.id, c.type, c.name, c.description, c.created_by, c.last_seq, c.last_activity_at, c.created_at, c.updated_at,
+               m.user_id, m.role, m.last_read_seq
+        FROM members m
+        JOIN conversations c ON c.id = m.conversation_id
+        WHERE m.user_id = $1 AND c.deleted_at IS NULL AND m.hidden_at IS NULL
+          AND ($2::timestamptz IS NULL OR (c.last_activity_at, c.id) < ($2::timestamptz, $3::text))
+        ORDER BY c.last_activity_at DESC, c.id DESC
+        LIMIT $4
+      ) p
       LEFT JOIN LATERAL (
-        SELECT * FROM messages y WHERE y.conversation_id = c.id ORDER BY y.seq DESC LIMIT 1
+        SELECT * FROM messages y WHERE y.conversation_id = p.id ORDER BY y.seq DESC LIMIT 1
       ) lm ON true
-      WHERE m.user_id = $1 AND c.deleted_at IS NULL AND m.hidden_at IS NULL
-        AND ($2::timestamptz IS NULL OR (c.last_activity_at, c.id) < ($2::timestamptz, $3::text))
-      ORDER BY c.last_activity_at DESC, c.id DESC
-      LIMIT $4
+      ORDER BY p.last_activity_at DESC, p.id DESC
       """;
 }

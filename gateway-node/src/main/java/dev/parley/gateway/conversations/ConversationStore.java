@@ -124,7 +124,28 @@ public final class ConversationStore {
         });
   }
 
-  private static Future<Void> ensureUsers(SqlConnection conn, List<String> users) {
+  /** The conversation as {@code GET} answers it, read on the connection of a change in progress. */
+  static Future<JsonObject> snapshot(SqlConnection conn, String conversationId) {
+    return conn.preparedQuery(MemberSql.CONVERSATION).execute(Tuple.of(conversationId))
+        .compose(rows -> {
+          JsonObject c = conversationJson(rows.iterator().next());
+          return conn.preparedQuery(ConversationSql.MEMBERS).execute(Tuple.of(conversationId))
+              .map(members -> c.put("members", membersJson(members)));
+        });
+  }
+
+  /** Every member, longest-standing first. */
+  static Future<List<Member>> roster(SqlConnection conn, String conversationId) {
+    return conn.preparedQuery(ConversationSql.MEMBERS).execute(Tuple.of(conversationId)).map(rows -> {
+      List<Member> members = new ArrayList<>();
+      for (Row r : rows) {
+        members.add(new Member(r.getString("user_id"), Role.parse(r.getString("role")), r.getString("name"), r.getOffsetDateTime("joined_at")));
+      }
+      return members;
+    });
+  }
+
+  static Future<Void> ensureUsers(SqlConnection conn, List<String> users) {
     return conn.preparedQuery(ConversationSql.ENSURE_USERS).execute(Tuple.of(users.toArray(String[]::new))).mapEmpty();
   }
 

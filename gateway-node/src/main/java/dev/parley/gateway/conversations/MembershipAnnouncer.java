@@ -52,6 +52,23 @@ public final class MembershipAnnouncer {
         .compose(this::announce);
   }
 
+  /**
+   * Users added to a conversation: their open connections, on every node, read the stream from
+   * {@code sinceSeq} (the change's first entry) and then receive the conversation live.
+   */
+  public Future<Void> joined(String conversationId, List<String> userIds, long sinceSeq) {
+    return announce(new MembershipChange(Ids.newId(), conversationId, userIds, List.of(), sinceSeq, null));
+  }
+
+  /**
+   * Users who lost a conversation (removed, left, or it was deleted). This only drops membership
+   * caches: their connections stop receiving it where the stream's {@code member.removed} or
+   * {@code conversation.deleted} is delivered, so they get that event and nothing after it.
+   */
+  public Future<Void> left(String conversationId, List<String> userIds) {
+    return announce(new MembershipChange(Ids.newId(), conversationId, List.of(), userIds, 0, null));
+  }
+
   public Future<Void> announce(MembershipChange change) {
     return hub.membershipChanged(change).onSuccess(v -> {
       try {

@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * Who belongs to a conversation, cached so the send path needs no database round trip (and keeps
  * working while Postgres is down). Entries are dropped on every membership change any gateway
- * announces, and expire anyway as a backstop for a lost announcement.
+ * announces, and expire anyway as a backstop for a lost announcement. Only a cached "yes" is
+ * trusted: a user not in the cached set is looked up again, so someone just added is never refused.
  */
 public final class MembershipCache {
   static final String MEMBERS = """
@@ -36,6 +37,10 @@ public final class MembershipCache {
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
+    return load(conversationId);
+  }
+
+  private Future<Set<String>> load(String conversationId) {
     return pool.preparedQuery(MEMBERS).execute(Tuple.of(conversationId))
         .recover(Failures::database)
         .map(rows -> {
@@ -53,8 +58,12 @@ public final class MembershipCache {
 
   /** Succeeds when the user is a member; a non-member learns nothing (404, as for a missing conversation). */
   public Future<Set<String>> requireMember(String conversationId, String userId) {
-    return membersOf(conversationId).compose(ids -> ids.contains(userId)
-        ? Future.succeededFuture(ids)
+    Set<String> cached = members.getIfPresent(conversationId);
+    // a cached "no" is checked again: the user may have been added on another node a moment ago,
+    // and the notice that drops this entry may not be here yet
+    Future<Set<String>> ids = cached != null && cached.contains(userId) ? Future.succeededFuture(cached) : load(conversationId);
+    return ids.compose(found -> found.contains(userId)
+        ? Future.succeededFuture(found)
         : Future.failedFuture(ApiException.notFound("conversation not found")));
   }
 

@@ -41,6 +41,17 @@ final class EntryOrder {
     return out;
   }
 
+  /**
+   * Starts a kind's chain at {@code seq} when nothing of it was delivered yet (a channel whose
+   * first entries were read back from the stream): a live entry that overtook the next one is
+   * then held for it rather than taken as the chain's start.
+   */
+  void startAt(String kind, long seq) {
+    if (seq > 0 && lastDelivered(kind) == 0) {
+      delivered.put(kind, seq);
+    }
+  }
+
   /** The last sequence delivered of this kind (0: none yet). */
   long lastDelivered(String kind) {
     return delivered.getOrDefault(kind, 0L);

@@ -39,6 +39,11 @@ final class StoredCopies {
     }
   }
 
+  /** The stored copy of a recent message, or null when this node has not seen it (lately). */
+  ChatMessage recent(long seq) {
+    return recent.get(seq);
+  }
+
   Future<ChatMessage> await(long seq, Duration timeout) {
     ChatMessage done = recent.get(seq);
     if (done != null) {

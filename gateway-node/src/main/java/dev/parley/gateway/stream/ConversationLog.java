@@ -10,6 +10,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -59,16 +60,28 @@ public final class ConversationLog {
    * 404 {@code not_found}; membership checks are {@code work}'s job.
    */
   public <T> Future<Logged<T>> change(String conversationId, Function<Locked, Future<Change<T>>> work) {
+    return change(conversationId, work, (locked, logged) -> Future.succeededFuture());
+  }
+
+  /**
+   * Like {@link #change(String, Function)}, and runs {@code afterWrites} in the same transaction
+   * once the entries are written, for state that needs their sequences (e.g. a new member's read
+   * position starts at the system message that records the join).
+   */
+  public <T> Future<Logged<T>> change(String conversationId, Function<Locked, Future<Change<T>>> work,
+      BiFunction<Locked, Logged<T>, Future<Void>> afterWrites) {
     Context ctx = Vertx.currentContext();
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(conversationId))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.failedFuture(ApiException.notFound("no such conversation: " + conversationId));
           }
-          return work.apply(new Locked(conversationId, rows.iterator().next().getString(0), conn));
-        })
-        .compose(change -> writeAll(ctx, change.writes(), 0, new ArrayList<>())
-            .map(seqs -> new Logged<>(change.result(), seqs))));
+          Locked locked = new Locked(conversationId, rows.iterator().next().getString(0), conn);
+          return work.apply(locked)
+              .compose(change -> writeAll(ctx, change.writes(), 0, new ArrayList<>())
+                  .map(seqs -> new Logged<>(change.result(), seqs)))
+              .compose(logged -> afterWrites.apply(locked, logged).map(logged));
+        }));
   }
 
   private Future<List<Long>> writeAll(Context ctx, List<Write> writes, int index, List<Long> seqs) {

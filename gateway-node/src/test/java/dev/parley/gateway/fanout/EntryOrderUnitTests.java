@@ -75,4 +75,23 @@ class EntryOrderUnitTests {
     assertThat(order.lastDelivered("msg")).isEqualTo(14L);
     assertThat(order.accept(msg(12, 9))).isEmpty();
   }
+
+  @Test
+  void aChainStartedWhereACatchUpEndedHoldsALiveEntryThatOvertookTheNext() {
+    EntryOrder order = new EntryOrder();
+    order.startAt("msg", 20);
+    assertThat(order.accept(msg(20, 15))).as("read back already").isEmpty();
+    assertThat(order.accept(msg(30, 25))).as("25 comes first").isEmpty();
+    assertThat(seqs(order.accept(msg(25, 20)))).containsExactly(25L, 30L);
+  }
+
+  @Test
+  void startingAChainNeverMovesOneThatHasBegun() {
+    EntryOrder order = new EntryOrder();
+    order.accept(event(7, 0));
+    order.startAt("event", 40);
+    assertThat(order.lastDelivered("event")).isEqualTo(7);
+    order.startAt("msg", 0);
+    assertThat(order.lastDelivered("msg")).isZero();
+  }
 }

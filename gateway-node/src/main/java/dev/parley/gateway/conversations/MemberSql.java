@@ -1,0 +1,47 @@
+package dev.parley.gateway.conversations;
+
+/**
+ * The statements that change a conversation's members or settings, named. Each runs inside
+ * {@code ConversationLog.change}, which holds the conversation's row lock.
+ */
+final class MemberSql {
+  private MemberSql() {}
+
+  static final String CONVERSATION = """
+      SELECT c.id, c.type, c.name, c.description, c.created_by, c.last_seq, c.last_activity_at, c.created_at, c.updated_at
+      FROM conversations c WHERE c.id = $1
+      """;
+
+  static final String USER_NAME = "SELECT name FROM users WHERE id = $1";
+
+  /** A new member reads from the newest message on: its read position is set once that is written. */
+  static final String INSERT_MEMBER = """
+      INSERT INTO members (conversation_id, user_id, role) VALUES ($1, $2, 'member')
+      RETURNING joined_at
+      """;
+
+  static final String START_READING_AT = """
+      UPDATE members SET last_read_seq = greatest(last_read_seq, $3) WHERE conversation_id = $1 AND user_id = $2
+      """;
+
+  static final String DELETE_MEMBER = "DELETE FROM members WHERE conversation_id = $1 AND user_id = $2";
+
+  static final String SET_ROLE = "UPDATE members SET role = $3 WHERE conversation_id = $1 AND user_id = $2";
+
+  /** Only the fields the request names change ($2/$4 say whether it names them). */
+  static final String UPDATE_CONVERSATION = """
+      UPDATE conversations
+      SET name = CASE WHEN $2 THEN $3 ELSE name END,
+          description = CASE WHEN $4 THEN $5 ELSE description END,
+          updated_at = now()
+      WHERE id = $1
+      """;
+
+  static final String TOUCH_CONVERSATION = "UPDATE conversations SET updated_at = now() WHERE id = $1";
+
+  /** Soft delete: every query about conversations filters deleted_at, so the group is gone for everyone. */
+  static final String DELETE_CONVERSATION = "UPDATE conversations SET deleted_at = now(), updated_at = now() WHERE id = $1";
+
+  /** A direct conversation the member deleted: off their list until a newer message (the worker clears it). */
+  static final String HIDE = "UPDATE members SET hidden_at = now() WHERE conversation_id = $1 AND user_id = $2";
+}

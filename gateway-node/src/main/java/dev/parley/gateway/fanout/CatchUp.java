@@ -1,0 +1,202 @@
+package dev.parley.gateway.fanout;
+
+import dev.parley.contract.Subjects;
+import dev.parley.contract.wire.ChatMessage;
+import dev.parley.contract.wire.EventType;
+import dev.parley.contract.wire.Frames;
+import dev.parley.gateway.stream.StreamClient;
+import dev.parley.gateway.stream.StreamEntry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings connections of just-added users up to date before they receive a conversation live. A
+ * membership change names the stream sequence its users' membership starts at ({@code
+ * sinceSeq}: its first entry, e.g. {@code member.added}); what the stream stored from there may
+ * have been delivered here before the change's notice arrived, or republished before this node
+ * subscribed. So the stream is read back from {@code sinceSeq} to its end and written to the
+ * joining connections only; then they join the channel, with a floor that makes them skip the
+ * live copies of what they were given. Live entries wait while a catch-up runs, so a joiner never
+ * sees a later entry before an earlier one. Read-back entries never enter the channel's {@link
+ * EntryOrder}: the connections already there keep their own delivery untouched.
+ */
+final class CatchUp {
+  private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
+
+  /** The connections catching up together from one sequence. */
+  static final class Job {
+    final Channel channel;
+    final long fromSeq;
+    final Set<LocalConnection> joiners = new HashSet<>();
+    /** The last sequence read back (0: none yet). */
+    long lastReplayed;
+    /** The last message read back: the next one's prev_seq (0: none yet). */
+    long lastMessage;
+    long lastEvent;
+    /** Nobody here had received anything of the conversation when this started. */
+    final boolean freshChannel;
+
+    Job(Channel channel, long fromSeq) {
+      this.channel = channel;
+      this.fromSeq = fromSeq;
+      this.freshChannel = channel.connections.isEmpty() && channel.joining.isEmpty()
+          && channel.order.lastDelivered(Subjects.MESSAGE_KIND) == 0 && channel.order.lastDelivered(Subjects.EVENT_KIND) == 0;
+    }
+  }
+
+  private final Context ctx;
+  private final Subscriptions table;
+  private final StreamClient stream;
+  private final Subjects subjects;
+  private final EntryWriter writer;
+  private final StoredCopies storedCopies;
+  private final PreviousMessages previous;
+  private final Consumer<Channel> whenDone;
+
+  /** @param whenDone called when a channel's last catch-up finished: delivers the live entries held meanwhile */
+  CatchUp(Context ctx, Subscriptions table, StreamClient stream, Subjects subjects, EntryWriter writer,
+      StoredCopies storedCopies, PreviousMessages previous, Consumer<Channel> whenDone) {
+    this.ctx = ctx;
+    this.table = table;
+    this.stream = stream;
+    this.subjects = subjects;
+    this.writer = writer;
+    this.storedCopies = storedCopies;
+    this.previous = previous;
+    this.whenDone = whenDone;
+  }
+
+  /** Starts bringing {@code joiners} up to date from {@code fromSeq}; they hold the conversation from now. */
+  void start(Channel ch, Collection<LocalConnection> joiners, long fromSeq) {
+    Job job = new Job(ch, fromSeq);
+    for (LocalConnection c : joiners) {
+      if (table.hold(c, ch.conversationId)) {
+        job.joiners.add(c);
+        ch.joining.put(c, job);
+        ch.memberSince.put(c, fromSeq);
+      }
+    }
+    if (job.joiners.isEmpty()) {
+      table.releaseIfIdle(ch);
+      return;
+    }
+    if (ch.heldLive == null) {
+      ch.heldLive = new ArrayList<>();
+    }
+    ch.catchUpsRunning++;
+    step(job, fromSeq);
+  }
+
+  /** Catches connections up again after a delivered entry cut them off. */
+  void rejoin(String conversationId, List<EntryWriter.Rejoin> rejoins) {
+    for (EntryWriter.Rejoin r : rejoins) {
+      start(table.open(conversationId), List.of(r.connection()), r.memberSince());
+    }
+  }
+
+  private void step(Job job, long from) {
+    Channel ch = job.channel;
+    if (table.get(ch.conversationId) != ch) {
+      return; // released: everyone left
+    }
+    if (job.joiners.isEmpty()) {
+      finish(job);
+      return;
+    }
+    stream.nextOnSubject(ctx, from, subjects.streamConversation(ch.conversationId)).onComplete(ar -> {
+      if (table.get(ch.conversationId) != ch) {
+        return;
+      }
+      if (ar.failed()) {
+        log.warn("catching up conversation {} from seq {} failed; its new members get live events only: {}",
+            ch.conversationId, from, ar.cause().toString());
+        finish(job);
+      } else if (ar.result() == null) {
+        finish(job);
+      } else {
+        StreamEntry e = ar.result();
+        replay(job, e).onComplete(done -> step(job, e.seq() + 1));
+      }
+    });
+  }
+
+  private Future<Void> replay(Job job, StreamEntry e) {
+    String kind = Subjects.kindOf(e.subject());
+    boolean message = Subjects.MESSAGE_KIND.equals(kind);
+    Future<String> frame = message
+        ? previousOf(job, e.seq()).map(prev -> {
+          ChatMessage stored = ChatMessage.fromDraft(e.payload(), e.seq(), prev);
+          storedCopies.seen(stored); // a send from this node may be waiting for it
+          return Frames.event(EventType.MESSAGE_NEW, stored.toJson()).encode();
+        })
+        : Future.succeededFuture(e.payload().encode());
+    return frame.map(f -> {
+      job.lastReplayed = e.seq();
+      if (message) {
+        job.lastMessage = e.seq();
+      } else {
+        job.lastEvent = e.seq();
+      }
+      Channel ch = job.channel;
+      if (table.get(ch.conversationId) == ch) {
+        rejoin(ch.conversationId, writer.writeTo(ch, job.joiners, kind, e.payload(), e.seq(), f));
+      }
+      return (Void) null;
+    }).recover(err -> {
+      log.error("Skipping an undecodable stream entry seq={} conversation={} while catching up", e.seq(), job.channel.conversationId, err);
+      job.lastReplayed = e.seq();
+      return Future.succeededFuture();
+    });
+  }
+
+  /** The prev_seq of a read-back message: the message read back before it, else this node's copy, else history. */
+  private Future<Long> previousOf(Job job, long seq) {
+    if (job.lastMessage > 0) {
+      return Future.succeededFuture(job.lastMessage);
+    }
+    ChatMessage seen = storedCopies.recent(seq);
+    if (seen != null) {
+      return Future.succeededFuture(seen.prevSeq());
+    }
+    return onContext(previous.before(job.channel.conversationId, seq)).recover(err -> {
+      log.warn("prev_seq of seq {} in conversation {} unknown while catching up ({}); sent as null",
+          seq, job.channel.conversationId, err.toString());
+      return Future.succeededFuture(null);
+    });
+  }
+
+  /** History reads may complete elsewhere; the table is only ever touched on the hub's context. */
+  private <T> Future<T> onContext(Future<T> f) {
+    io.vertx.core.Promise<T> p = io.vertx.core.Promise.promise();
+    f.onComplete(ar -> ctx.runOnContext(v -> p.handle(ar)));
+    return p.future();
+  }
+
+  private void finish(Job job) {
+    Channel ch = job.channel;
+    long floor = Math.max(job.fromSeq - 1, job.lastReplayed);
+    for (LocalConnection c : job.joiners) {
+      ch.joining.remove(c);
+      ch.connections.add(c);
+      ch.floors.put(c, floor);
+    }
+    job.joiners.clear();
+    if (job.freshChannel) {
+      // what was read back is where this node's chains start: live entries continue from there
+      ch.order.startAt(Subjects.MESSAGE_KIND, Math.max(job.lastMessage, job.fromSeq - 1));
+      ch.order.startAt(Subjects.EVENT_KIND, Math.max(job.lastEvent, job.fromSeq - 1));
+    }
+    ch.catchUpsRunning--;
+    if (ch.catchUpsRunning == 0) {
+      whenDone.accept(ch);
+    }
+  }
+}

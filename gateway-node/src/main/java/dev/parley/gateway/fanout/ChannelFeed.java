@@ -1,0 +1,128 @@
+package dev.parley.gateway.fanout;
+
+import dev.parley.contract.Subjects;
+import dev.parley.contract.stream.StreamHeaders;
+import dev.parley.gateway.stream.StreamClient;
+import dev.parley.gateway.stream.StreamEntry;
+import io.micrometer.core.instrument.Counter;
+import io.nats.client.Message;
+import io.vertx.core.Context;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers each conversation's republished entries in stream order, once each. The stream
+ * republishes over core NATS, and an entry can overtake its predecessor; {@link EntryOrder} holds
+ * it until the predecessor arrives or, after {@link #GAP_WAIT_MS}, is read from the stream. Touched
+ * only on the hub's context.
+ */
+final class ChannelFeed {
+  private static final Logger log = LoggerFactory.getLogger(ChannelFeed.class);
+  /** How long an entry that overtook its predecessor waits before the predecessor is read from the stream. */
+  private static final long GAP_WAIT_MS = 200;
+
+  private final Context ctx;
+  private final Subscriptions table;
+  private final StreamClient stream;
+  private final Subjects subjects;
+  private final EntryWriter writer;
+  private final Counter entriesHeld;
+  private CatchUp catchUp;
+
+  ChannelFeed(Context ctx, Subscriptions table, StreamClient stream, Subjects subjects, EntryWriter writer, Counter entriesHeld) {
+    this.ctx = ctx;
+    this.table = table;
+    this.stream = stream;
+    this.subjects = subjects;
+    this.writer = writer;
+    this.entriesHeld = entriesHeld;
+  }
+
+  /** Set once at wiring (the catch-up in turn hands held entries back to {@link #releaseHeld}). */
+  void catchUpWith(CatchUp catchUp) {
+    this.catchUp = catchUp;
+  }
+
+  /** One republished entry of a subscribed conversation. */
+  void deliver(String conversationId, Message msg) {
+    Channel ch = table.get(conversationId);
+    if (ch == null) {
+      return;
+    }
+    if (ch.heldLive != null) {
+      ch.holdLive(msg);
+      return;
+    }
+    long seq;
+    long last;
+    try {
+      seq = Long.parseLong(msg.getHeaders().getFirst(StreamHeaders.SEQUENCE));
+      String lastHeader = msg.getHeaders().getFirst(StreamHeaders.LAST_SEQUENCE);
+      last = lastHeader == null ? 0 : Long.parseLong(lastHeader);
+    } catch (RuntimeException e) {
+      log.error("Dropping a fan-out entry without stream headers on {}", msg.getSubject());
+      return;
+    }
+    JsonObject payload;
+    try {
+      payload = new JsonObject(new String(msg.getData(), StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      log.error("Dropping undecodable stream entry seq={} conversation={}", seq, conversationId, e);
+      return;
+    }
+    List<EntryOrder.Entry> ready = ch.order.accept(new EntryOrder.Entry(seq, last, Subjects.kindOf(msg.getSubject()), payload));
+    if (ready.isEmpty() && !ch.order.kindsWithGaps().isEmpty()) {
+      entriesHeld.increment();
+    }
+    writeAll(ch, ready);
+    if (!ch.gapCheckScheduled && !ch.order.kindsWithGaps().isEmpty()) {
+      // an entry overtook its predecessor: give the predecessor a moment, then read it from the stream
+      ch.gapCheckScheduled = true;
+      ctx.owner().setTimer(GAP_WAIT_MS, t -> {
+        ch.gapCheckScheduled = false;
+        if (table.get(conversationId) == ch) {
+          ch.order.kindsWithGaps().forEach(kind -> fillGap(ch, kind, ch.order.lastDelivered(kind) + 1));
+        }
+      });
+    }
+  }
+
+  /** Delivers, in order, the live entries that waited while catch-ups ran. */
+  void releaseHeld(Channel ch) {
+    List<Message> held = ch.heldLive;
+    ch.heldLive = null;
+    if (held != null) {
+      // a delivered entry may start another catch-up, which holds what follows again
+      held.forEach(m -> deliver(ch.conversationId, m));
+    }
+  }
+
+  private void writeAll(Channel ch, List<EntryOrder.Entry> entries) {
+    for (EntryOrder.Entry e : entries) {
+      catchUp.rejoin(ch.conversationId, writer.writeLive(ch, e));
+    }
+  }
+
+  /** Reads the entries a gap is missing from the stream (the chain there is complete). */
+  private void fillGap(Channel ch, String kind, long from) {
+    String conversationId = ch.conversationId;
+    String subject = Subjects.MESSAGE_KIND.equals(kind) ? subjects.streamMessages(conversationId) : subjects.streamEvents(conversationId);
+    stream.nextOnSubject(ctx, from, subject).onComplete(ar -> {
+      if (table.get(conversationId) != ch || !ch.order.kindsWithGaps().contains(kind)) {
+        return;
+      }
+      if (ar.succeeded() && ar.result() != null) {
+        StreamEntry e = ar.result();
+        writeAll(ch, ch.order.accept(new EntryOrder.Entry(e.seq(), ch.order.lastDelivered(kind), kind, e.payload())));
+        fillGap(ch, kind, e.seq() + 1);
+        return;
+      }
+      log.warn("conversation {}: a gap in its {} entries could not be filled from the stream ({}); delivering what waits",
+          conversationId, kind, ar.failed() ? ar.cause().toString() : "not in the stream");
+      writeAll(ch, ch.order.flush(kind));
+    });
+  }
+}

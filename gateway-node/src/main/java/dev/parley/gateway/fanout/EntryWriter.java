@@ -1,0 +1,106 @@
+package dev.parley.gateway.fanout;
+
+import dev.parley.contract.Subjects;
+import dev.parley.contract.wire.ChatMessage;
+import dev.parley.contract.wire.EventType;
+import dev.parley.contract.wire.Frames;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns stream entries into frames (once per entry, whatever the number of recipients), writes
+ * them, and applies what a delivered entry changes about who receives the conversation here: after
+ * {@code member.removed} the removed user's connections stop receiving it, after {@code
+ * conversation.deleted} everyone's do. Doing this where the entry is delivered puts the cut at the
+ * entry's exact place in the stream on every node: the removed user gets {@code member.removed}
+ * and nothing after it.
+ */
+final class EntryWriter {
+  private static final Logger log = LoggerFactory.getLogger(EntryWriter.class);
+
+  private final Subscriptions table;
+  private final StoredCopies storedCopies;
+  private final Counter framesWritten;
+
+  EntryWriter(Subscriptions table, StoredCopies storedCopies, Counter framesWritten) {
+    this.table = table;
+    this.storedCopies = storedCopies;
+    this.framesWritten = framesWritten;
+  }
+
+  /** A connection a delivered {@code member.removed} cut off although a later change added its user back. */
+  record Rejoin(LocalConnection connection, long memberSince) {}
+
+  /** Writes an entry that arrived in order to the channel's connections; returns who must catch up again. */
+  List<Rejoin> writeLive(Channel ch, EntryOrder.Entry e) {
+    String frame = liveFrame(ch.conversationId, e);
+    if (frame == null) {
+      return List.of();
+    }
+    List<LocalConnection> targets = ch.liveTargets(e.seq());
+    send(frame, targets);
+    ch.pruneFloors();
+    return effects(ch, e.kind(), e.payload(), e.seq(), targets);
+  }
+
+  /** Writes a read-back entry's frame to some connections only (those catching up). */
+  List<Rejoin> writeTo(Channel ch, Collection<LocalConnection> targets, String kind, JsonObject payload, long seq, String frame) {
+    List<LocalConnection> snapshot = new ArrayList<>(targets);
+    send(frame, snapshot);
+    return effects(ch, kind, payload, seq, snapshot);
+  }
+
+  void send(String frame, Collection<LocalConnection> targets) {
+    for (LocalConnection c : targets) {
+      c.send(frame);
+    }
+    framesWritten.increment(targets.size());
+  }
+
+  private String liveFrame(String conversationId, EntryOrder.Entry e) {
+    try {
+      if (Subjects.MESSAGE_KIND.equals(e.kind())) {
+        ChatMessage stored = ChatMessage.fromDraft(e.payload(), e.seq(), ChatMessage.prevSeqFromStream(e.previousOnSubject()));
+        storedCopies.seen(stored);
+        return Frames.event(EventType.MESSAGE_NEW, stored.toJson()).encode();
+      }
+      return e.payload().encode();
+    } catch (RuntimeException ex) {
+      log.error("Dropping undecodable stream entry seq={} conversation={}", e.seq(), conversationId, ex);
+      return null;
+    }
+  }
+
+  private List<Rejoin> effects(Channel ch, String kind, JsonObject payload, long seq, List<LocalConnection> targets) {
+    if (!Subjects.EVENT_KIND.equals(kind)) {
+      return List.of();
+    }
+    String type = payload.getString("type");
+    if (EventType.CONVERSATION_DELETED.equals(type)) {
+      targets.forEach(c -> table.leave(c, ch));
+      return List.of();
+    }
+    if (!EventType.MEMBER_REMOVED.equals(type)) {
+      return List.of();
+    }
+    JsonObject data = payload.getJsonObject("data");
+    String userId = data == null ? null : data.getString("user_id");
+    List<Rejoin> rejoins = new ArrayList<>();
+    for (LocalConnection c : targets) {
+      if (c.userId().equals(userId)) {
+        Long since = ch.memberSince.get(c);
+        table.leave(c, ch);
+        if (since != null && since > seq) {
+          // removed and added back: the add's notice came first; catch up again from the add
+          rejoins.add(new Rejoin(c, since));
+        }
+      }
+    }
+    return rejoins;
+  }
+}

@@ -1,0 +1,150 @@
+package dev.parley.gateway.fanout;
+
+import dev.parley.contract.Subjects;
+import io.nats.client.Dispatcher;
+import io.nats.client.MessageHandler;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The subscription table: which conversations this node subscribes, and which local connections
+ * hold each one. A conversation is subscribed while a connection holds it or a send waits on it.
+ * Touched only on the hub's context.
+ */
+final class Subscriptions {
+  private final Dispatcher dispatcher;
+  private final Subjects subjects;
+  private final Function<String, MessageHandler> handlerFor;
+  private final Map<String, Channel> channels = new HashMap<>();
+  private final Map<String, Set<LocalConnection>> connectionsByUser = new HashMap<>();
+  private final Map<LocalConnection, Set<String>> conversationsByConnection = new HashMap<>();
+
+  /** @param handlerFor the handler of a conversation's republished entries */
+  Subscriptions(Dispatcher dispatcher, Subjects subjects, Function<String, MessageHandler> handlerFor) {
+    this.dispatcher = dispatcher;
+    this.subjects = subjects;
+    this.handlerFor = handlerFor;
+  }
+
+  Channel get(String conversationId) {
+    return channels.get(conversationId);
+  }
+
+  /** The conversation's channel, subscribing it first if needed. */
+  Channel open(String conversationId) {
+    Channel ch = channels.get(conversationId);
+    if (ch == null) {
+      ch = new Channel(conversationId, dispatcher.subscribe(subjects.fanout(conversationId), handlerFor.apply(conversationId)));
+      channels.put(conversationId, ch);
+    }
+    return ch;
+  }
+
+  void releaseIfIdle(Channel ch) {
+    if (ch.idle() && channels.get(ch.conversationId) == ch) {
+      dispatcher.unsubscribe(ch.subscription);
+      channels.remove(ch.conversationId);
+    }
+  }
+
+  void addConnection(LocalConnection c) {
+    connectionsByUser.computeIfAbsent(c.userId(), u -> new HashSet<>()).add(c);
+    conversationsByConnection.computeIfAbsent(c, k -> new HashSet<>());
+  }
+
+  /** Forgets a closed connection, and releases the conversations nobody holds any more. */
+  void removeConnection(LocalConnection c) {
+    Set<LocalConnection> mine = connectionsByUser.get(c.userId());
+    if (mine != null) {
+      mine.remove(c);
+      if (mine.isEmpty()) {
+        connectionsByUser.remove(c.userId());
+      }
+    }
+    Set<String> held = conversationsByConnection.remove(c);
+    if (held != null) {
+      for (String conversationId : held) {
+        Channel ch = channels.get(conversationId);
+        if (ch != null) {
+          ch.remove(c);
+          releaseIfIdle(ch);
+        }
+      }
+    }
+  }
+
+  Set<LocalConnection> connectionsOf(String userId) {
+    return connectionsByUser.getOrDefault(userId, Set.of());
+  }
+
+  /** Whether a connection receives the conversation (joined, or catching up to join). */
+  boolean holds(LocalConnection c, String conversationId) {
+    Set<String> held = conversationsByConnection.get(c);
+    return held != null && held.contains(conversationId);
+  }
+
+  /** Records that a connection holds the conversation; false when it did already (or has closed). */
+  boolean hold(LocalConnection c, String conversationId) {
+    Set<String> held = conversationsByConnection.get(c);
+    return held != null && held.add(conversationId);
+  }
+
+  /** The connection receives the channel's live entries from now on. */
+  void join(LocalConnection c, Channel ch) {
+    if (hold(c, ch.conversationId)) {
+      ch.connections.add(c);
+    }
+  }
+
+  /** The connection stops receiving the conversation (its user left, or the conversation is gone). */
+  void leave(LocalConnection c, Channel ch) {
+    Set<String> held = conversationsByConnection.get(c);
+    if (held != null) {
+      held.remove(ch.conversationId);
+    }
+    ch.remove(c);
+    releaseIfIdle(ch);
+  }
+
+  boolean hasConnections() {
+    return !connectionsByUser.isEmpty();
+  }
+
+  Map<String, Integer> connectionCounts() {
+    Map<String, Integer> counts = new HashMap<>();
+    connectionsByUser.forEach((u, cs) -> counts.put(u, cs.size()));
+    return counts;
+  }
+
+  /** For gauges, read from the metrics thread: sizes only. */
+  Map<String, Channel> channelsView() {
+    return channels;
+  }
+
+  Map<String, Set<LocalConnection>> usersView() {
+    return connectionsByUser;
+  }
+
+  /** Everyone holding the conversation here, joined or catching up. */
+  Collection<LocalConnection> holders(String conversationId) {
+    Channel ch = channels.get(conversationId);
+    if (ch == null) {
+      return List.of();
+    }
+    if (ch.joining.isEmpty()) {
+      return ch.connections;
+    }
+    Set<LocalConnection> all = new HashSet<>(ch.connections);
+    all.addAll(ch.joining.keySet());
+    return all;
+  }
+
+  void clear() {
+    channels.clear();
+  }
+}
