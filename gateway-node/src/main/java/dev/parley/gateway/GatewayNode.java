@@ -15,6 +15,7 @@ import dev.parley.gateway.conversations.MembershipAnnouncer;
 import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.fanout.FanoutHub;
 import dev.parley.gateway.http.ApiVerticle;
+import dev.parley.gateway.integrators.NatsSendEndpoint;
 import dev.parley.gateway.messages.HistoryReader;
 import dev.parley.gateway.messages.MessageRoutes;
 import dev.parley.gateway.messages.SendFrames;
@@ -62,6 +63,7 @@ public final class GatewayNode {
   private FanoutHub hub;
   private PresenceReporter presence;
   private WebSocketEndpoint webSocket;
+  private NatsSendEndpoint natsSends;
   private String deploymentId;
   private long keepAliveTimer = -1;
   private long jwksTimer = -1;
@@ -89,7 +91,7 @@ public final class GatewayNode {
     redis = new RedisProbe(config.redis().url());
     return SchemaCheck.verify(pool)
         .compose(v -> vertx.executeBlocking(this::connectNats))
-        .compose(v -> TokenVerifier.create(vertx, config.jwt()))
+        .compose(v -> TokenVerifier.create(vertx, config.jwt(), config.serviceKeys()))
         .compose(verifier -> {
           StreamClient stream;
           try {
@@ -105,6 +107,8 @@ public final class GatewayNode {
           UserDirectory users = new UserDirectory(pool);
           HistoryReader history = new HistoryReader(pool, stream, subjects, config.limits().maxHistoryTail(), registry);
           SendService sends = new SendService(membership, stream, hub, history, subjects, config.ackWaitForFanout(), registry);
+          natsSends = new NatsSendEndpoint(vertx.getOrCreateContext(), nats, subjects, verifier, users, sends,
+              config.limits().maxContentBytes(), registry);
           webSocket = new WebSocketEndpoint(verifier, users, conversations, hub,
               new FrameDispatcher(Map.of(
                   EventType.MESSAGE_SEND, new SendFrames(sends, config.limits().maxContentBytes()))), presence, config.limits().wsWriteQueueBytes(),
@@ -139,6 +143,7 @@ public final class GatewayNode {
           long idleNanos = config.wsIdleTimeout().toNanos();
           keepAliveTimer = vertx.setPeriodic(config.wsPingInterval().toMillis(), t -> webSocket.keepAlive(idleNanos));
           presence.start(vertx, config.presenceHeartbeatInterval());
+          natsSends.start();
           log.info("gateway {} listening on {}:{} (stream {}, prefix {}, {})", config.nodeId(), config.httpHost(), port(),
               config.nats().streamName(), config.nats().subjectPrefix(), config.jwt());
           return null;
@@ -171,6 +176,11 @@ public final class GatewayNode {
     return instances.isEmpty() ? -1 : instances.get(0).actualPort();
   }
 
+  /** Every route the API router has, as Vert.x Web holds them (the API-spec drift test reads these). */
+  public List<io.vertx.ext.web.Route> httpRoutes() {
+    return instances.isEmpty() ? List.of() : instances.get(0).routes();
+  }
+
   public String nodeId() {
     return config.nodeId();
   }
@@ -186,6 +196,9 @@ public final class GatewayNode {
     }
     if (jwksTimer >= 0) {
       vertx.cancelTimer(jwksTimer);
+    }
+    if (natsSends != null) {
+      natsSends.stop();
     }
     if (presence != null) {
       presence.stop(vertx);
