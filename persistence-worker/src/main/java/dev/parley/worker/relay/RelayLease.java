@@ -118,7 +118,14 @@ final class RelayLease implements AutoCloseable {
   }
 
   private void open() throws Exception {
-    PgConnection c = await(PgConnection.connect(vertx, options));
+    Future<PgConnection> connecting = PgConnection.connect(vertx, options);
+    PgConnection c;
+    try {
+      c = await(connecting);
+    } catch (Exception e) {
+      connecting.onSuccess(PgConnection::close); // a connection that arrives after the timeout is not kept
+      throw e;
+    }
     connection = c;
     c.closeHandler(v -> {
       if (connection == c) {

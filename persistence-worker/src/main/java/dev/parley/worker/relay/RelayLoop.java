@@ -161,12 +161,23 @@ final class RelayLoop implements Runnable {
           continue;
         }
         relayedUpTo = relay(batch, relayedUpTo);
-        // Acks the whole batch (AckPolicy.All), redeliveries of an earlier term's entries included.
-        batch.get(batch.size() - 1).ack();
+        // AckPolicy.All: acking the highest entry acks everything below it, the batch and any
+        // earlier term's leftovers included (a late redelivery may close the batch, so not the last)
+        highest(batch).ack();
       }
     } finally {
       source.close();
     }
+  }
+
+  private static Delivery highest(List<Delivery> batch) {
+    Delivery top = batch.get(0);
+    for (Delivery d : batch) {
+      if (d.streamSeq() > top.streamSeq()) {
+        top = d;
+      }
+    }
+    return top;
   }
 
   /**
