@@ -11,16 +11,10 @@ import dev.parley.worker.batch.StopSignal;
 import dev.parley.worker.nats.JetStreamSource;
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.api.ConsumerInfo;
-import io.nats.client.api.DeliverPolicy;
-import io.nats.client.api.MessageInfo;
 import io.nats.client.impl.Headers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -181,48 +175,23 @@ final class RelayLoop implements Runnable {
   }
 
   /**
-   * Where this term starts. Entries the previous holder was handed and did not ack lie between the
-   * ack floor and the consumer's delivered position; they are read from the stream by sequence and
-   * relayed first, in order, before anything new is pulled. (Pulling alone would not do: the
-   * server hands out new entries before it redelivers those, after their ack wait.)
+   * Where this term starts: first the entries the previous holder left unacked (see
+   * {@link Leftovers}), relayed in order, then whatever the consumer hands out next.
    *
    * @return the highest seq relayed or passed over so far
    */
   private long resume() throws Exception {
-    // an operator may have removed it (to skip a backlog): then relaying starts from now
+    // an operator may have removed the consumer (to skip a backlog): then relaying starts from now
     Relay.declare(jsm, settings, batchMax);
-    ConsumerInfo info = jsm.getConsumerInfo(streamName, StreamLayout.INTEGRATORS_CONSUMER);
-    ConsumerConfiguration config = info.getConsumerConfiguration();
-    long acked = info.getAckFloor().getStreamSequence();
-    long delivered = info.getDelivered().getStreamSequence();
-    // A consumer that never acked reports a floor of 0; its configured start says where it began.
-    long floorSeq = config.getDeliverPolicy() == DeliverPolicy.ByStartSequence
-        ? Math.max(acked, config.getStartSequence() - 1)
-        : (acked == 0 ? delivered : acked);
+    Leftovers leftovers = Leftovers.of(jsm, streamName);
     log.info("Relay on {} holds the lease: relaying {} from seq {} ({} unacknowledged entries to relay again first)",
-        nodeId, subjects.allConversationEvents(), floorSeq + 1, Math.max(0, delivered - floorSeq));
-    long relayedUpTo = floorSeq;
-    for (long from = floorSeq + 1; from <= delivered && !stop.isStopped(); from += batchMax) {
-      List<Delivery> chunk = read(from, Math.min(delivered, from + batchMax - 1));
+        nodeId, subjects.allConversationEvents(), leftovers.after() + 1, leftovers.count());
+    long relayedUpTo = leftovers.after();
+    for (long from = leftovers.after() + 1; from <= leftovers.upTo() && !stop.isStopped(); from += batchMax) {
+      List<Delivery> chunk = leftovers.read(from, Math.min(leftovers.upTo(), from + batchMax - 1));
       relayedUpTo = chunk.isEmpty() ? relayedUpTo : relay(chunk, relayedUpTo);
     }
-    return Math.max(relayedUpTo, delivered);
-  }
-
-  private List<Delivery> read(long from, long to) throws Exception {
-    List<Delivery> entries = new ArrayList<>();
-    for (long seq = from; seq <= to; seq++) {
-      try {
-        MessageInfo m = jsm.getMessage(streamName, seq);
-        entries.add(new StoredEntry(m.getSeq(), m.getSubject(), m.getData() == null ? new byte[0] : m.getData()));
-      } catch (JetStreamApiException e) {
-        if (e.getErrorCode() != 404) {
-          throw e;
-        }
-        // aged out or deleted: nothing to relay
-      }
-    }
-    return entries;
+    return Math.max(relayedUpTo, leftovers.upTo());
   }
 
   /** Publishes one batch (or replayed chunk) and returns the highest seq it covered. */
