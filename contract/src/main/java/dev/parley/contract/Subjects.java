@@ -44,9 +44,17 @@ public record Subjects(String prefix) {
     return prefix + ".fanout.conv." + conversationId + ".*";
   }
 
-  /** Public, per API.md: every durable event of a conversation, for integrators. */
+  /**
+   * Public, per API.md: every durable event of a conversation, for integrators, in seq order. The
+   * persistence workers' relay publishes here (core NATS) the exact frame WebSocket clients get.
+   */
   public String conversationEvents(String conversationId) {
     return prefix + ".conv." + conversationId + ".events";
+  }
+
+  /** Every conversation's durable events: what an integrator watching everything subscribes to. */
+  public String allConversationEvents() {
+    return prefix + ".conv.*.events";
   }
 
   /** Public, per API.md: ephemeral typing indicators. */
@@ -80,6 +88,14 @@ public record Subjects(String prefix) {
   /** Internal, request-reply: the presence of a list of users, answered by a presence node. */
   public String presenceQueries() {
     return prefix + ".internal.presence.query";
+  }
+
+  /**
+   * Public: request-reply send for bots and integrations without a WebSocket. Every gateway serves
+   * it in one queue group, so each request is answered once.
+   */
+  public String apiMessagesSend() {
+    return prefix + ".api.messages.send";
   }
 
   /** Internal: membership changes, so every gateway can (un)subscribe conversations for its connections. */

@@ -19,6 +19,7 @@ import dev.parley.gateway.conversations.MemberRoutes;
 import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.fanout.FanoutHub;
 import dev.parley.gateway.http.ApiVerticle;
+import dev.parley.gateway.integrators.NatsSendEndpoint;
 import dev.parley.gateway.messages.HistoryReader;
 import dev.parley.gateway.messages.MessageChangeRoutes;
 import dev.parley.gateway.messages.MessageChanges;
@@ -87,6 +88,7 @@ public final class GatewayNode {
   private TypingRelay typingRelay;
   private PresenceRelay presenceRelay;
   private WebSocketEndpoint webSocket;
+  private NatsSendEndpoint natsSends;
   private String deploymentId;
   private long keepAliveTimer = -1;
   private long jwksTimer = -1;
@@ -114,7 +116,7 @@ public final class GatewayNode {
     redis = new RedisProbe(config.redis().url());
     return SchemaCheck.verify(pool)
         .compose(v -> vertx.executeBlocking(this::connectNats))
-        .compose(v -> TokenVerifier.create(vertx, config.jwt()))
+        .compose(v -> TokenVerifier.create(vertx, config.jwt(), config.serviceKeys()))
         .compose(verifier -> {
           StreamClient stream;
           try {
@@ -143,6 +145,8 @@ public final class GatewayNode {
               config.ephemeral().typingLapse(), config.ephemeral().typingRenewInterval(), registry);
           TypingFrames typingFrames = new TypingFrames(membership, typing);
           PresenceClient presenceNodes = new PresenceClient(vertx, nats, subjects, config.ephemeral().presenceRequestTimeout());
+          natsSends = new NatsSendEndpoint(vertx.getOrCreateContext(), nats, subjects, verifier, users, sends,
+              config.limits().maxContentBytes(), registry);
           webSocket = new WebSocketEndpoint(verifier, users, conversations, hub,
               new FrameDispatcher(Map.of(
                   EventType.MESSAGE_SEND, new SendFrames(sends, config.limits().maxContentBytes()),
@@ -191,6 +195,7 @@ public final class GatewayNode {
           long idleNanos = config.wsIdleTimeout().toNanos();
           keepAliveTimer = vertx.setPeriodic(config.wsPingInterval().toMillis(), t -> webSocket.keepAlive(idleNanos));
           presence.start(vertx, config.presenceHeartbeatInterval());
+          natsSends.start();
           log.info("gateway {} listening on {}:{} (stream {}, prefix {}, {})", config.nodeId(), config.httpHost(), port(),
               config.nats().streamName(), config.nats().subjectPrefix(), config.jwt());
           return null;
@@ -223,6 +228,11 @@ public final class GatewayNode {
     return instances.isEmpty() ? -1 : instances.get(0).actualPort();
   }
 
+  /** Every route the API router has, as Vert.x Web holds them (the API-spec drift test reads these). */
+  public List<io.vertx.ext.web.Route> httpRoutes() {
+    return instances.isEmpty() ? List.of() : instances.get(0).routes();
+  }
+
   public String nodeId() {
     return config.nodeId();
   }
@@ -238,6 +248,9 @@ public final class GatewayNode {
     }
     if (jwksTimer >= 0) {
       vertx.cancelTimer(jwksTimer);
+    }
+    if (natsSends != null) {
+      natsSends.stop();
     }
     if (presence != null) {
       presence.stop(vertx);

@@ -15,6 +15,7 @@ import dev.parley.worker.nats.ConsumerWatch;
 import dev.parley.worker.nats.JetStreamSource;
 import dev.parley.worker.ops.WorkerMetrics;
 import dev.parley.worker.ops.WorkerState;
+import dev.parley.worker.relay.Relay;
 import dev.parley.worker.store.Failures;
 import dev.parley.worker.store.MessageStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -58,6 +59,7 @@ public final class PersistenceVerticle extends VerticleBase {
   private MessageStore store;
   private ConsumerWatch watch;
   private Thread fetchThread;
+  private Relay relay;
   private HttpServer http;
 
   public PersistenceVerticle(WorkerConfig config, Connection nats, Pool pool, PrometheusMeterRegistry registry) {
@@ -86,6 +88,9 @@ public final class PersistenceVerticle extends VerticleBase {
             .map(server -> {
               http = server;
               startFetching(opened);
+              if (relay != null) {
+                relay.start();
+              }
               watch = new ConsumerWatch(vertx, opened.context(), metrics);
               watch.start(LAG_POLL);
               log.info("Persistence worker {} consuming {}/{} in batches of up to {} (wait {} ms); ops on {}:{}",
@@ -106,6 +111,13 @@ public final class PersistenceVerticle extends VerticleBase {
     JetStreamManagement jsm = nats.jetStreamManagement();
     StreamLayout.ensureStream(jsm, config.nats());
     StreamLayout.ensurePersistenceConsumer(jsm, config.nats(), config.ackWait(), config.maxAckPending());
+    if (config.relay().enabled()) {
+      // declared before start completes, so nothing written after this worker is up escapes the relay
+      Relay.declare(jsm, config.nats(), config.relay().batchMax());
+      relay = Relay.create(vertx, nats, config.nats(), config.postgres(), config.relay().batchMax(), config.nodeId(), registry);
+    } else {
+      log.info("Relay to {} disabled on {} (PARLEY_RELAY_ENABLED=false)", config.nats().subjects().allConversationEvents(), config.nodeId());
+    }
     ConsumerContext context = nats.getStreamContext(config.nats().streamName())
         .getConsumerContext(StreamLayout.PERSISTENCE_CONSUMER);
     ConsumerConfiguration actual = context.getConsumerInfo().getConsumerConfiguration();
@@ -125,7 +137,8 @@ public final class PersistenceVerticle extends VerticleBase {
     BatchWriter writer = new BatchWriter(store, new EntryDecoder(config.nats().subjects()), backoff, metrics, state, stop, heartbeat);
     BatchAssembler assembler = new BatchAssembler(opened.source(), config.batchMax(), config.batchWait(),
         min(IDLE_POLL, heartbeat), System::nanoTime);
-    fetchThread = new Thread(new FetchLoop(opened.source(), assembler, writer, backoff, metrics, state, stop),
+    Runnable afterAck = relay == null ? () -> { } : relay.commitSignal();
+    fetchThread = new Thread(new FetchLoop(opened.source(), assembler, writer, backoff, metrics, state, stop, afterAck),
         "parley-worker-fetch");
     fetchThread.setDaemon(true);
     fetchThread.start();
@@ -153,6 +166,12 @@ public final class PersistenceVerticle extends VerticleBase {
     if (watch != null) {
       watch.stop();
     }
+    Future<Void> relayStopped = relay == null
+        ? Future.succeededFuture()
+        : vertx.executeBlocking(() -> {
+          relay.stop();
+          return null;
+        }, false);
     Future<Void> fetchStopped = fetchThread == null
         ? Future.succeededFuture()
         : vertx.executeBlocking(() -> {
@@ -162,7 +181,7 @@ public final class PersistenceVerticle extends VerticleBase {
           }
           return null;
         }, false);
-    return fetchStopped.compose(x -> http == null ? Future.succeededFuture() : http.close());
+    return Future.join(relayStopped, fetchStopped).transform(x -> http == null ? Future.succeededFuture() : http.close());
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -9,5 +9,11 @@ public final class StreamHeaders {
   /** Set on republished entries: the previous sequence stored on the same subject (0 when none). */
   public static final String LAST_SEQUENCE = "Nats-Last-Sequence";
 
+  /**
+   * Set by the relay on what it publishes to {@code <p>.conv.<id>.events}: the entry's stream
+   * sequence. Integrators de-duplicate and order by it (a message's {@code data.seq} is the same).
+   */
+  public static final String RELAY_SEQUENCE = "Parley-Seq";
+
   private StreamHeaders() {}
 }

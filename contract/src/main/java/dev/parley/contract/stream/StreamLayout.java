@@ -16,13 +16,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stream and the persistence consumer, declared once. Every process calls {@link #ensure} at
+ * The stream and its two durable consumers, declared once. Every process calls {@link #ensure} at
  * start; it creates what is missing and updates what drifted, so start order does not matter.
  * These calls block: run them off the event loop.
  */
 public final class StreamLayout {
   /** The durable pull consumer the persistence workers share. */
   public static final String PERSISTENCE_CONSUMER = "persistence";
+  /**
+   * The durable pull consumer of the relay that feeds {@code <p>.conv.<id>.events}. Only the
+   * worker holding the relay lease pulls from it, so it is read in stream order; acking an entry
+   * acks everything before it ({@link AckPolicy#All}), so its ack floor is "relayed up to here".
+   */
+  public static final String INTEGRATORS_CONSUMER = "integrators";
 
   private static final Logger log = LoggerFactory.getLogger(StreamLayout.class);
 
@@ -49,6 +55,22 @@ public final class StreamLayout {
         .durable(PERSISTENCE_CONSUMER)
         .ackPolicy(AckPolicy.Explicit)
         .deliverPolicy(DeliverPolicy.All)
+        .ackWait(ackWait)
+        .maxAckPending(maxAckPending)
+        .build();
+  }
+
+  /**
+   * The relay's consumer, starting at {@code startSequence}. The start is explicit (not
+   * {@code DeliverPolicy.New}) because the relay reads it back: a fresh consumer reports an ack
+   * floor of 0, and only the configured start tells it where relaying begins.
+   */
+  public static ConsumerConfiguration integratorsConsumer(long startSequence, Duration ackWait, int maxAckPending) {
+    return ConsumerConfiguration.builder()
+        .durable(INTEGRATORS_CONSUMER)
+        .ackPolicy(AckPolicy.All)
+        .deliverPolicy(DeliverPolicy.ByStartSequence)
+        .startSequence(Math.max(1, startSequence))
         .ackWait(ackWait)
         .maxAckPending(maxAckPending)
         .build();
@@ -88,6 +110,33 @@ public final class StreamLayout {
       }
       log.info("Creating durable consumer {} on stream {}", PERSISTENCE_CONSUMER, nats.streamName());
       jsm.addOrUpdateConsumer(nats.streamName(), persistenceConsumer(ackWait, maxAckPending));
+    }
+  }
+
+  /**
+   * Creates the relay's consumer if missing, starting after the stream's last entry: integrators
+   * get what is written from now on, not the stream's whole retained history. An existing consumer
+   * keeps its position (it resumes where relaying stopped). Two workers creating it at once is
+   * harmless: the loser finds it there.
+   */
+  public static void ensureIntegratorsConsumer(
+      JetStreamManagement jsm, NatsSettings nats, Duration ackWait, int maxAckPending)
+      throws IOException, JetStreamApiException {
+    try {
+      jsm.getConsumerInfo(nats.streamName(), INTEGRATORS_CONSUMER);
+      return;
+    } catch (JetStreamApiException e) {
+      if (e.getErrorCode() != 404) {
+        throw e;
+      }
+    }
+    long last = jsm.getStreamInfo(nats.streamName()).getStreamState().getLastSequence();
+    log.info("Creating durable consumer {} on stream {} from seq {}", INTEGRATORS_CONSUMER, nats.streamName(), last + 1);
+    try {
+      jsm.addOrUpdateConsumer(nats.streamName(), integratorsConsumer(last + 1, ackWait, maxAckPending));
+    } catch (JetStreamApiException e) {
+      // another worker created it meanwhile (with its own start): keep that one
+      jsm.getConsumerInfo(nats.streamName(), INTEGRATORS_CONSUMER);
     }
   }
 }

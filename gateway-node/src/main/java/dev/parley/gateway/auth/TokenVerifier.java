@@ -2,6 +2,7 @@ package dev.parley.gateway.auth;
 
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.config.JwtSettings;
+import dev.parley.gateway.config.ServiceKeys;
 import dev.parley.gateway.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,24 +14,39 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Checks a bearer token and returns who it names. The key set holds keys of the one configured
  * algorithm only, so {@code alg: none} and HS/RS confusion fail signature lookup. {@code exp} is
  * required (a token that never expires is refused), {@code iss}/{@code aud} when configured.
+ *
+ * <p>Service tokens, for bots, are either a JWT with the claim {@code "service": true} (its
+ * {@code sub} is the bot user) or a key of {@code PARLEY_SERVICE_KEYS}. Either authenticates as
+ * its bot user wherever a user token is accepted; {@link #verifyService} accepts nothing else.
  */
 public final class TokenVerifier {
+  /** The claim that marks a JWT as a service token. */
+  public static final String SERVICE_CLAIM = "service";
+
   private final JwtSettings settings;
+  private final ServiceKeys serviceKeys;
   private volatile JWTAuth auth;
 
-  private TokenVerifier(JwtSettings settings, JWTAuth auth) {
+  private TokenVerifier(JwtSettings settings, ServiceKeys serviceKeys, JWTAuth auth) {
     this.settings = settings;
+    this.serviceKeys = serviceKeys;
     this.auth = auth;
   }
 
   /** Builds the verifier; with a JWKS URL the keys are fetched first (and refreshed by {@link #reload}). */
   public static Future<TokenVerifier> create(Vertx vertx, JwtSettings settings) {
-    return buildAuth(vertx, settings).map(a -> new TokenVerifier(settings, a));
+    return create(vertx, settings, ServiceKeys.none());
+  }
+
+  /** As {@link #create(Vertx, JwtSettings)}, also accepting the configured service keys. */
+  public static Future<TokenVerifier> create(Vertx vertx, JwtSettings settings, ServiceKeys serviceKeys) {
+    return buildAuth(vertx, settings).map(a -> new TokenVerifier(settings, serviceKeys, a));
   }
 
   /** Re-reads the JWKS (keys rotate); keeps the old keys if the fetch fails. */
@@ -45,7 +61,33 @@ public final class TokenVerifier {
     return auth;
   }
 
+  /** A user token, or a service token acting as its bot user. */
   public Future<AuthenticatedUser> verify(String token) {
+    Optional<String> bot = serviceKeys.botFor(token);
+    if (bot.isPresent()) {
+      return Future.succeededFuture(new AuthenticatedUser(bot.get(), null));
+    }
+    return claims(token).map(TokenVerifier::userOf);
+  }
+
+  /**
+   * A service token only: a configured key, or a JWT carrying {@code "service": true}. A valid
+   * user token is refused with {@code forbidden}: it proves who the caller is, not that it may act
+   * as a bot.
+   */
+  public Future<AuthenticatedUser> verifyService(String token) {
+    Optional<String> bot = serviceKeys.botFor(token);
+    if (bot.isPresent()) {
+      return Future.succeededFuture(new AuthenticatedUser(bot.get(), null));
+    }
+    return claims(token).compose(claims -> Boolean.TRUE.equals(claims.getValue(SERVICE_CLAIM))
+        ? Future.succeededFuture(userOf(claims))
+        : Future.failedFuture(ApiException.forbidden(
+            "a service token is required: a JWT with \"service\": true, or a key of PARLEY_SERVICE_KEYS")));
+  }
+
+  /** The checked claims of a JWT: signature, algorithm, exp, iss/aud, and a well-formed sub. */
+  private Future<JsonObject> claims(String token) {
     if (token == null || token.isBlank()) {
       return Future.failedFuture(ApiException.unauthenticated("missing bearer token"));
     }
@@ -57,14 +99,17 @@ public final class TokenVerifier {
           if (!(claims.getValue("exp") instanceof Number)) {
             return Future.failedFuture(ApiException.unauthenticated("invalid token: the exp claim is required"));
           }
-          String sub = claims.getString("sub");
-          if (!Ids.isUserId(sub)) {
+          if (!Ids.isUserId(claims.getString("sub"))) {
             return Future.failedFuture(ApiException.unauthenticated("invalid token: sub must be 1-128 characters of [A-Za-z0-9._:@-]"));
           }
-          Object name = claims.getValue("name");
-          String display = name instanceof String s && !s.isBlank() ? (s.length() > 200 ? s.substring(0, 200) : s) : null;
-          return Future.succeededFuture(new AuthenticatedUser(sub, display));
+          return Future.succeededFuture(claims);
         });
+  }
+
+  private static AuthenticatedUser userOf(JsonObject claims) {
+    Object name = claims.getValue("name");
+    String display = name instanceof String s && !s.isBlank() ? (s.length() > 200 ? s.substring(0, 200) : s) : null;
+    return new AuthenticatedUser(claims.getString("sub"), display);
   }
 
   private static String describe(Throwable e) {

@@ -23,7 +23,8 @@ public record GatewayConfig(
     Duration wsIdleTimeout,
     Duration presenceHeartbeatInterval,
     Duration ackWaitForFanout,
-    Ephemeral ephemeral) {
+    Ephemeral ephemeral,
+    ServiceKeys serviceKeys) {
 
   /**
    * Size and rate limits of API.md.
@@ -84,6 +85,7 @@ public record GatewayConfig(
         idle,
         env.duration("PARLEY_PRESENCE_HEARTBEAT_INTERVAL", Duration.ofSeconds(5)),
         env.duration("PARLEY_SEND_FANOUT_WAIT", Duration.ofSeconds(2)),
-        Ephemeral.fromEnv(env));
+        Ephemeral.fromEnv(env),
+        ServiceKeys.fromEnv(env));
   }
 }

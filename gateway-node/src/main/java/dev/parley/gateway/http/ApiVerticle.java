@@ -35,6 +35,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private final Routes routes;
   private HttpServer server;
+  private volatile Router router;
 
   public ApiVerticle(Routes routes) {
     this.routes = routes;
@@ -55,6 +56,7 @@ public final class ApiVerticle extends VerticleBase {
 
     router.route().last().handler(ctx -> Responses.error(ctx, ApiException.notFound("no such route: " + ctx.request().method() + " " + ctx.normalizedPath())));
     router.route().failureHandler(Responses::failure);
+    this.router = router;
 
     return vertx.createHttpServer(routes.serverOptions())
         .requestHandler(router)
@@ -74,6 +76,12 @@ public final class ApiVerticle extends VerticleBase {
           ctx.next();
         })
         .onFailure(ctx::fail);
+  }
+
+  /** The routes mounted on this instance (empty before it started). */
+  public List<io.vertx.ext.web.Route> routes() {
+    Router r = router;
+    return r == null ? List.of() : r.getRoutes();
   }
 
   public int actualPort() {

@@ -22,9 +22,17 @@ public final class FetchLoop implements Runnable {
   private final WorkerMetrics metrics;
   private final WorkerState state;
   private final StopSignal stop;
+  private final Runnable afterAck;
 
   public FetchLoop(DeliverySource source, BatchAssembler assembler, BatchWriter writer, Backoff backoff,
       WorkerMetrics metrics, WorkerState state, StopSignal stop) {
+    this(source, assembler, writer, backoff, metrics, state, stop, () -> { });
+  }
+
+  /** @param afterAck told each time a committed batch has been acked (the relay waits for that) */
+  public FetchLoop(DeliverySource source, BatchAssembler assembler, BatchWriter writer, Backoff backoff,
+      WorkerMetrics metrics, WorkerState state, StopSignal stop, Runnable afterAck) {
+    this.afterAck = afterAck;
     this.source = source;
     this.assembler = assembler;
     this.writer = writer;
@@ -78,5 +86,6 @@ public final class FetchLoop implements Runnable {
     for (Delivery d : batch) {
       d.ack();
     }
+    afterAck.run();
   }
 }

@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param ackWait how long the stream waits for an ack before redelivering (set on the consumer when
  *     this worker creates it)
  * @param maxAckPending most entries handed out and not yet acked across all workers
+ * @param relay the relay to the integrators' subjects
  */
 public record WorkerConfig(
     PostgresSettings postgres,
@@ -26,7 +27,16 @@ public record WorkerConfig(
     int maxAckPending,
     String httpHost,
     int httpPort,
-    String nodeId) {
+    String nodeId,
+    Relay relay) {
+
+  /**
+   * The relay that publishes every stream entry to {@code <prefix>.conv.<id>.events}.
+   *
+   * @param enabled whether this worker takes part (one worker relays at a time; the others stand by)
+   * @param batchMax most entries published per batch (one flush, one ack, one Postgres round trip)
+   */
+  public record Relay(boolean enabled, int batchMax) {}
 
   public WorkerConfig {
     if (batchWait.isZero() || batchWait.isNegative()) {
@@ -55,7 +65,10 @@ public record WorkerConfig(
         env.integer("PARLEY_WORKER_MAX_ACK_PENDING", 10_000, 1, 1_000_000),
         env.string("PARLEY_WORKER_HTTP_HOST", "0.0.0.0"),
         env.integer("PARLEY_WORKER_HTTP_PORT", 8090, 0, 65535),
-        env.string("PARLEY_NODE_ID", defaultNodeId()));
+        env.string("PARLEY_NODE_ID", defaultNodeId()),
+        new Relay(
+            env.bool("PARLEY_RELAY_ENABLED", true),
+            env.integer("PARLEY_RELAY_BATCH_MAX", 256, 1, 10_000)));
   }
 
   /** {@code worker-<hostname>-<pid>}: unique per process, readable in NATS connection lists and logs. */

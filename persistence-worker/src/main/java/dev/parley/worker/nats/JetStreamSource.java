@@ -38,7 +38,7 @@ public final class JetStreamSource implements DeliverySource {
       try {
         m = consumer.nextMessage(timeout);
       } catch (JetStreamStatusCheckedException e) {
-        throw new IllegalStateException("pulling from the persistence consumer failed: " + e.getMessage(), e);
+        throw new IllegalStateException("pulling from the stream failed: " + e.getMessage(), e);
       }
       if (m == null) {
         return null;

@@ -24,6 +24,8 @@ class WorkerConfigUnitTests {
     assertThat(c.nodeId()).startsWith("worker-").endsWith("-" + ProcessHandle.current().pid());
     assertThat(c.nats().subjectPrefix()).isEqualTo("chat");
     assertThat(c.postgres().database()).isEqualTo("parley");
+    assertThat(c.relay().enabled()).isTrue();
+    assertThat(c.relay().batchMax()).isEqualTo(256);
   }
 
   @Test
@@ -36,7 +38,9 @@ class WorkerConfigUnitTests {
         "PARLEY_WORKER_HTTP_HOST", "127.0.0.1",
         "PARLEY_WORKER_HTTP_PORT", "0",
         "PARLEY_NODE_ID", "worker-a",
-        "PARLEY_SUBJECT_PREFIX", "t9")));
+        "PARLEY_SUBJECT_PREFIX", "t9",
+        "PARLEY_RELAY_ENABLED", "false",
+        "PARLEY_RELAY_BATCH_MAX", "64")));
 
     assertThat(c.batchMax()).isEqualTo(50);
     assertThat(c.batchWait()).isEqualTo(Duration.ofMillis(25));
@@ -46,6 +50,7 @@ class WorkerConfigUnitTests {
     assertThat(c.httpPort()).isZero();
     assertThat(c.nodeId()).isEqualTo("worker-a");
     assertThat(c.nats().streamName()).isEqualTo("T9_EVENTS");
+    assertThat(c.relay()).isEqualTo(new WorkerConfig.Relay(false, 64));
   }
 
   @Test
@@ -62,5 +67,9 @@ class WorkerConfigUnitTests {
         .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_WORKER_MAX_ACK_PENDING");
     assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_HTTP_PORT", "70000"))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_WORKER_HTTP_PORT");
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_RELAY_ENABLED", "maybe"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_RELAY_ENABLED");
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_RELAY_BATCH_MAX", "0"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_RELAY_BATCH_MAX");
   }
 }
