@@ -3,6 +3,7 @@ package dev.parley.contract.wire;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * The message object of API.md. {@code seq} and {@code prevSeq} are assigned by the stream, so a
@@ -25,6 +26,16 @@ public record ChatMessage(
     Instant editedAt,
     boolean deleted,
     JsonObject system) {
+
+  /**
+   * Times are kept to the microsecond, Postgres's precision, so a message reads the same whether
+   * it comes from the stream (a send's answer, a live event) or from the database (history, a
+   * resend's answer).
+   */
+  public ChatMessage {
+    createdAt = createdAt == null ? null : createdAt.truncatedTo(ChronoUnit.MICROS);
+    editedAt = editedAt == null ? null : editedAt.truncatedTo(ChronoUnit.MICROS);
+  }
 
   public static final String TEXT = "text";
   public static final String SYSTEM = "system";
