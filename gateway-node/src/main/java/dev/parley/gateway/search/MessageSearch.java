@@ -1,0 +1,59 @@
+package dev.parley.gateway.search;
+
+import dev.parley.gateway.http.Failures;
+import dev.parley.gateway.messages.MessageRows;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import java.util.Set;
+
+/**
+ * Full-text and trigram search over the messages Postgres holds, limited in SQL to the caller's
+ * conversations. A message acknowledged but not yet stored by the worker (usually milliseconds) is
+ * not found yet: search reads Postgres only.
+ */
+public final class MessageSearch {
+  private final Pool pool;
+  private final Timer latency;
+  private final Counter failures;
+
+  public MessageSearch(Pool pool, MeterRegistry registry) {
+    this.pool = pool;
+    this.latency = Timer.builder("parley_search_latency")
+        .description("time to answer a message search, Postgres included")
+        .publishPercentiles(0.5, 0.99)
+        .register(registry);
+    this.failures = Counter.builder("parley_search_failures_total")
+        .description("message searches that failed on the database")
+        .register(registry);
+  }
+
+  /**
+   * The best matches first, each a message object plus {@code highlight}.
+   *
+   * @param conversationId only this conversation (the caller's membership is checked before), or null for all
+   */
+  public Future<JsonArray> search(SearchQuery query, String userId, String conversationId, int limit) {
+    long started = System.nanoTime();
+    SearchSql.Statement statement = SearchSql.build(query, userId, conversationId, limit);
+    Set<String> words = query.highlightWords();
+    return pool.preparedQuery(statement.sql()).execute(statement.params())
+        .onFailure(e -> failures.increment())
+        .recover(Failures::database)
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          for (Row r : rows) {
+            JsonObject item = MessageRows.fromRow(r).toJson();
+            item.put("highlight", Highlighter.highlight(r.getString("content"), words));
+            items.add(item);
+          }
+          latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+          return items;
+        });
+  }
+}
