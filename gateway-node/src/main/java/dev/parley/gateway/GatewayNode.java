@@ -14,6 +14,9 @@ import dev.parley.gateway.conversations.ConversationStore;
 import dev.parley.gateway.conversations.MembershipAnnouncer;
 import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.fanout.FanoutHub;
+import dev.parley.gateway.files.FileCatalog;
+import dev.parley.gateway.files.FileRoutes;
+import dev.parley.gateway.files.LocalFileStorage;
 import dev.parley.gateway.http.ApiVerticle;
 import dev.parley.gateway.messages.HistoryReader;
 import dev.parley.gateway.messages.MessageRoutes;
@@ -24,6 +27,8 @@ import dev.parley.gateway.presence.PresenceReporter;
 import dev.parley.gateway.presence.RedisProbe;
 import dev.parley.gateway.realtime.FrameDispatcher;
 import dev.parley.gateway.realtime.WebSocketEndpoint;
+import dev.parley.gateway.search.MessageSearch;
+import dev.parley.gateway.search.SearchRoutes;
 import dev.parley.gateway.stream.StreamClient;
 import dev.parley.migrations.SchemaCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -87,7 +92,9 @@ public final class GatewayNode {
         .using(vertx)
         .build();
     redis = new RedisProbe(config.redis().url());
+    LocalFileStorage files = new LocalFileStorage(vertx, config.files().directory());
     return SchemaCheck.verify(pool)
+        .compose(v -> files.prepare())
         .compose(v -> vertx.executeBlocking(this::connectNats))
         .compose(v -> TokenVerifier.create(vertx, config.jwt()))
         .compose(verifier -> {
@@ -122,7 +129,9 @@ public final class GatewayNode {
               new DevTokenRoutes(verifier, config.jwt()),
               List.of(
                   new ConversationRoutes(conversations, new MembershipAnnouncer(hub, nats, stream, subjects)),
-                  new MessageRoutes(sends, history, membership, config.limits().maxContentBytes())),
+                  new MessageRoutes(sends, history, membership, config.limits().maxContentBytes()),
+                  new SearchRoutes(new MessageSearch(pool, registry), membership),
+                  new FileRoutes(files, new FileCatalog(pool), config.files().maxUploadBytes(), registry)),
               webSocket);
           if (config.jwt().jwksUrl() != null) {
             jwksTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), t -> verifier.reload(vertx)

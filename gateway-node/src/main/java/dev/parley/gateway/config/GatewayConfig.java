@@ -22,7 +22,8 @@ public record GatewayConfig(
     Duration wsPingInterval,
     Duration wsIdleTimeout,
     Duration presenceHeartbeatInterval,
-    Duration ackWaitForFanout) {
+    Duration ackWaitForFanout,
+    FileSettings files) {
 
   /** Size limits of API.md. */
   public record Limits(int maxContentBytes, int maxFrameBytes, int wsWriteQueueBytes, int maxHistoryTail) {}
@@ -51,6 +52,7 @@ public record GatewayConfig(
         ping,
         idle,
         env.duration("PARLEY_PRESENCE_HEARTBEAT_INTERVAL", Duration.ofSeconds(5)),
-        env.duration("PARLEY_SEND_FANOUT_WAIT", Duration.ofSeconds(2)));
+        env.duration("PARLEY_SEND_FANOUT_WAIT", Duration.ofSeconds(2)),
+        FileSettings.fromEnv(env));
   }
 }

@@ -1,0 +1,197 @@
+package dev.parley.gateway.files;
+
+import dev.parley.contract.wire.ErrorCode;
+import dev.parley.contract.wire.Ids;
+import dev.parley.gateway.auth.AuthenticatedUser;
+import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.http.Responses;
+import dev.parley.gateway.http.UnreadBodies;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerFileUpload;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code POST /api/v1/files}: the multipart body streams from the socket to storage, counted
+ * as it goes, so memory holds a chunk at a time and the limit holds whatever the client declared.
+ *
+ * <p>The request arrives authenticated and paused (no byte read yet). The first part named
+ * {@code file} is stored; other parts are read and dropped. Past the limit the partial object is
+ * removed, then 413 answers; nothing is stored and no row written. The row is written only once the
+ * object is complete, so a row always has its bytes. Runs on the request's event loop throughout.
+ */
+final class Upload {
+  private static final Logger log = LoggerFactory.getLogger(Upload.class);
+  /** Multipart framing and small form fields around the file, beyond the file's own limit. */
+  static final long MULTIPART_ALLOWANCE = 64 * 1024;
+  static final String FIELD = "file";
+
+  private final RoutingContext ctx;
+  private final HttpServerRequest request;
+  private final AuthenticatedUser user;
+  private final FileStorage storage;
+  private final FileCatalog catalog;
+  private final FileMetrics metrics;
+  private final long limit;
+  private Future<StoredFile> stored;
+  private boolean finished;
+
+  Upload(RoutingContext ctx, AuthenticatedUser user, FileStorage storage, FileCatalog catalog, FileMetrics metrics, long limit) {
+    this.ctx = ctx;
+    this.request = ctx.request();
+    this.user = user;
+    this.storage = storage;
+    this.catalog = catalog;
+    this.metrics = metrics;
+    this.limit = limit;
+  }
+
+  void start() {
+    String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+      refuse(ApiException.invalid("upload a multipart/form-data body with the file in a field named \"" + FIELD + "\""), "invalid");
+      return;
+    }
+    Long declared = contentLength();
+    if (declared != null && declared > limit + MULTIPART_ALLOWANCE) {
+      refuse(tooLarge(), "too_large");
+      return;
+    }
+    request.setExpectMultipart(true);
+    request.uploadHandler(this::part);
+    request.handler(chunk -> {
+      // a body far past the limit without a file part to count it (many fields, say) is refused too
+      if (!finished && request.bytesRead() > limit + MULTIPART_ALLOWANCE) {
+        refuse(tooLarge(), "too_large");
+      }
+    });
+    request.exceptionHandler(this::broken);
+    request.endHandler(v -> complete());
+    request.resume();
+  }
+
+  private void part(HttpServerFileUpload part) {
+    if (finished || stored != null || !FIELD.equals(part.name())) {
+      drop(part);
+      return;
+    }
+    part.pause();
+    String id = Ids.newId();
+    Promise<StoredFile> done = Promise.promise();
+    stored = done.future();
+    storage.create(id).onComplete(created -> {
+      if (created.failed()) {
+        log.error("upload by {}: cannot create storage object {}", user.userId(), id, created.cause());
+        done.fail(ApiException.unavailable("file storage is unavailable; retry shortly", created.cause()));
+        drop(part);
+        return;
+      }
+      receive(part, id, created.result(), done);
+    });
+  }
+
+  private void receive(HttpServerFileUpload part, String id, FileStorage.Pending pending, Promise<StoredFile> done) {
+    long[] size = {0};
+    part.handler(chunk -> {
+      size[0] += chunk.length();
+      if (size[0] > limit) {
+        drop(part);
+        pending.abort().onComplete(v -> {
+          done.tryFail(tooLarge());
+          refuse(tooLarge(), "too_large");
+        });
+        return;
+      }
+      pending.stream().write(chunk);
+      if (pending.stream().writeQueueFull()) {
+        part.pause();
+        pending.stream().drainHandler(v -> part.resume());
+      }
+    });
+    part.exceptionHandler(e -> pending.abort().onComplete(v -> done.tryFail(e)));
+    part.endHandler(v -> {
+      if (done.future().isComplete()) {
+        return;
+      }
+      StoredFile file = new StoredFile(id, user.userId(), FileNames.sanitize(part.filename()), size[0],
+          FileNames.contentType(part.contentType()), id);
+      pending.commit()
+          .compose(c -> catalog.insert(file).recover(e -> storage.delete(id).transform(ignored -> Future.failedFuture(e))))
+          .onSuccess(c -> done.tryComplete(file))
+          .onFailure(e -> pending.abort().onComplete(ignored -> done.tryFail(e)));
+    });
+    part.resume();
+  }
+
+  /** The request body has been read to its end: answer with the stored file, or say what was missing. */
+  private void complete() {
+    if (finished) {
+      return;
+    }
+    if (stored == null) {
+      refuse(ApiException.invalid("the multipart body has no file in a field named \"" + FIELD + "\""), "invalid");
+      return;
+    }
+    stored.onComplete(ar -> {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      if (ar.succeeded()) {
+        StoredFile f = ar.result();
+        metrics.stored(f.size());
+        log.info("upload {} by {} stored: {} bytes, {}", f.id(), f.uploaderId(), f.size(), f.contentType());
+        Responses.json(ctx, 201, f.toJson());
+      } else {
+        boolean tooLarge = ar.cause() instanceof ApiException api && api.code() == ErrorCode.TOO_LARGE;
+        metrics.rejected(tooLarge ? "too_large" : "failed");
+        Responses.error(ctx, ar.cause());
+      }
+    });
+  }
+
+  /** The client went away mid-body: nothing to answer; whatever was written is removed by the part's handler. */
+  private void broken(Throwable e) {
+    if (!finished) {
+      finished = true;
+      metrics.rejected("aborted");
+      log.info("upload by {} abandoned after {} bytes: {}", user.userId(), request.bytesRead(), e.toString());
+    }
+  }
+
+  private void refuse(ApiException e, String reason) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    metrics.rejected(reason);
+    log.info("upload by {} refused ({}): {}", user.userId(), reason, e.getMessage());
+    Responses.error(ctx, e);
+    UnreadBodies.discard(request);
+  }
+
+  private static void drop(HttpServerFileUpload part) {
+    part.handler(chunk -> { });
+    part.exceptionHandler(e -> { });
+    part.endHandler(v -> { });
+    part.resume();
+  }
+
+  private ApiException tooLarge() {
+    return ApiException.tooLarge("the file is larger than the upload limit of " + limit + " bytes");
+  }
+
+  private Long contentLength() {
+    String raw = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    try {
+      return raw == null ? null : Long.parseLong(raw.strip());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}
