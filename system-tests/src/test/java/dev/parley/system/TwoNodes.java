@@ -21,6 +21,11 @@ final class TwoNodes implements AutoCloseable {
     return new TwoNodes(Cluster.start(env), Vertx.vertx());
   }
 
+  /** With settings of the test's own ({@code PARLEY_*} variables) for every process. */
+  static TwoNodes start(TestEnvironment env, java.util.Map<String, String> overrides) {
+    return new TwoNodes(Cluster.start(env, overrides, 2, true), Vertx.vertx());
+  }
+
   @Override
   public void close() {
     apiA.close();

@@ -54,12 +54,12 @@ final class Upload {
   void start() {
     String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
     if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-      refuse(ApiException.invalid("upload a multipart/form-data body with the file in a field named \"" + FIELD + "\""), "invalid");
+      refuse(ApiException.invalid("upload a multipart/form-data body with the file in a field named \"" + FIELD + "\""));
       return;
     }
     Long declared = contentLength();
     if (declared != null && declared > limit + MULTIPART_ALLOWANCE) {
-      refuse(tooLarge(), "too_large");
+      refuse(tooLarge());
       return;
     }
     request.setExpectMultipart(true);
@@ -67,7 +67,7 @@ final class Upload {
     request.handler(chunk -> {
       // a body far past the limit without a file part to count it (many fields, say) is refused too
       if (!finished && request.bytesRead() > limit + MULTIPART_ALLOWANCE) {
-        refuse(tooLarge(), "too_large");
+        refuse(tooLarge());
       }
     });
     request.exceptionHandler(this::broken);
@@ -97,13 +97,22 @@ final class Upload {
 
   private void receive(HttpServerFileUpload part, String id, FileStorage.Pending pending, Promise<StoredFile> done) {
     long[] size = {0};
+    pending.stream().exceptionHandler(e -> {
+      // the disk refused a write (full, gone): stop reading into it
+      drop(part);
+      pending.abort().onComplete(v -> {
+        done.tryFail(ApiException.unavailable("file storage failed; retry shortly", e));
+        refuse(done.future().cause());
+      });
+    });
     part.handler(chunk -> {
       size[0] += chunk.length();
       if (size[0] > limit) {
         drop(part);
+        // answered once the partial object is gone, so nothing is left behind when the client hears
         pending.abort().onComplete(v -> {
           done.tryFail(tooLarge());
-          refuse(tooLarge(), "too_large");
+          refuse(tooLarge());
         });
         return;
       }
@@ -134,24 +143,22 @@ final class Upload {
       return;
     }
     if (stored == null) {
-      refuse(ApiException.invalid("the multipart body has no file in a field named \"" + FIELD + "\""), "invalid");
+      refuse(ApiException.invalid("the multipart body has no file in a field named \"" + FIELD + "\""));
       return;
     }
     stored.onComplete(ar -> {
+      if (ar.failed()) {
+        refuse(ar.cause());
+        return;
+      }
       if (finished) {
         return;
       }
       finished = true;
-      if (ar.succeeded()) {
-        StoredFile f = ar.result();
-        metrics.stored(f.size());
-        log.info("upload {} by {} stored: {} bytes, {}", f.id(), f.uploaderId(), f.size(), f.contentType());
-        Responses.json(ctx, 201, f.toJson());
-      } else {
-        boolean tooLarge = ar.cause() instanceof ApiException api && api.code() == ErrorCode.TOO_LARGE;
-        metrics.rejected(tooLarge ? "too_large" : "failed");
-        Responses.error(ctx, ar.cause());
-      }
+      StoredFile f = ar.result();
+      metrics.stored(f.size());
+      log.info("upload {} by {} stored: {} bytes, {}", f.id(), f.uploaderId(), f.size(), f.contentType());
+      Responses.json(ctx, 201, f.toJson());
     });
   }
 
@@ -164,13 +171,19 @@ final class Upload {
     }
   }
 
-  private void refuse(ApiException e, String reason) {
+  /** The one way an upload ends without a file: counted, logged once, answered, the rest of the body dropped. */
+  private void refuse(Throwable e) {
     if (finished) {
       return;
     }
     finished = true;
-    metrics.rejected(reason);
-    log.info("upload by {} refused ({}): {}", user.userId(), reason, e.getMessage());
+    if (e instanceof ApiException api && api.code() != ErrorCode.UNAVAILABLE) {
+      String reason = api.code() == ErrorCode.TOO_LARGE ? "too_large" : "invalid";
+      metrics.rejected(reason);
+      log.info("upload by {} refused ({}): {}", user.userId(), reason, e.getMessage());
+    } else {
+      metrics.rejected("failed"); // Responses.error logs it, with its cause
+    }
     Responses.error(ctx, e);
     UnreadBodies.discard(request);
   }

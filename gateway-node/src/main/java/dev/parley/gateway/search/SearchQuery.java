@@ -27,8 +27,12 @@ public record SearchQuery(String text, List<List<Term>> groups, List<Term> exclu
     /** A term shorter than this is matched as a whole word only: two letters make no useful trigrams. */
     static final int MIN_FUZZY_CHARS = 3;
 
+    /**
+     * Whether the trigram match may find this term as part of a word or misspelt. A quoted phrase
+     * asked for these words in this order, which trigrams cannot tell: it matches exactly.
+     */
     public boolean fuzzy() {
-      return text.codePointCount(0, text.length()) >= MIN_FUZZY_CHARS;
+      return !phrase && text.codePointCount(0, text.length()) >= MIN_FUZZY_CHARS;
     }
   }
 

@@ -60,8 +60,9 @@ class SearchQueryUnitTests {
   }
 
   @Test
-  void shortTermsMatchWholeWordsOnly() {
+  void shortTermsAndPhrasesMatchWholeWordsOnly() {
     assertThat(word("hi").fuzzy()).isFalse();
     assertThat(word("hey").fuzzy()).isTrue();
+    assertThat(new Term("hey there", true).fuzzy()).isFalse();
   }
 }
