@@ -88,7 +88,7 @@ public final class GatewayNode {
         .with(new PoolOptions().setMaxSize(config.postgres().poolSize()))
         // fail fast when Postgres is unreachable: reads answer 'unavailable', sends don't wait on it
         .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(2000))
-        .connectingTo(config.postgres().connectOptions().setCachePreparedStatements(true))
+        .connectingTo(withSettings(config.postgres().connectOptions().setCachePreparedStatements(true), MessageSearch.CONNECTION_SETTINGS))
         .using(vertx)
         .build();
     redis = new RedisProbe(config.redis().url());
@@ -152,6 +152,11 @@ public final class GatewayNode {
               config.nats().streamName(), config.nats().subjectPrefix(), config.jwt());
           return null;
         });
+  }
+
+  private static io.vertx.pgclient.PgConnectOptions withSettings(io.vertx.pgclient.PgConnectOptions options, Map<String, String> settings) {
+    settings.forEach(options::addProperty);
+    return options;
   }
 
   private HttpServerOptions serverOptions() {

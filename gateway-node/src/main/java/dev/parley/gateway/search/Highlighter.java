@@ -19,8 +19,8 @@ import java.util.Set;
  * message that has both.
  */
 public final class Highlighter {
-  /** The share of a query word's trigrams a content word must have: pg_trgm's default word-similarity threshold. */
-  static final double TYPO_SIMILARITY = 0.6;
+  /** How alike a misspelt query word and a content word must be: the threshold the SQL matched with. */
+  static final double TYPO_SIMILARITY = Double.parseDouble(SearchSql.WORD_SIMILARITY_THRESHOLD);
 
   private Highlighter() {}
 
@@ -70,12 +70,12 @@ public final class Highlighter {
     return false;
   }
 
-  /** The share of {@code term}'s trigrams found in {@code word} (pg_trgm pads words the same way). */
+  /**
+   * Shared trigrams over all trigrams of the two words, as pg_trgm counts them (each word padded
+   * with two spaces before and one after).
+   */
   static double similarity(String term, String word) {
     Set<String> t = trigrams(term);
-    if (t.isEmpty()) {
-      return 0;
-    }
     Set<String> w = trigrams(word);
     int common = 0;
     for (String g : t) {
@@ -83,7 +83,8 @@ public final class Highlighter {
         common++;
       }
     }
-    return (double) common / t.size();
+    int all = t.size() + w.size() - common;
+    return all == 0 ? 0 : (double) common / all;
   }
 
   private static Set<String> trigrams(String word) {

@@ -10,14 +10,22 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Full-text and trigram search over the messages Postgres holds, limited in SQL to the caller's
  * conversations. A message acknowledged but not yet stored by the worker (usually milliseconds) is
- * not found yet: search reads Postgres only.
+ * not found yet: search reads Postgres only. The pool must carry {@link #CONNECTION_SETTINGS}.
  */
 public final class MessageSearch {
+  /**
+   * Session settings search needs on every connection of the pool it is given (sent when a
+   * connection opens, so no query pays a round trip for them).
+   */
+  public static final Map<String, String> CONNECTION_SETTINGS =
+      Map.of("pg_trgm.word_similarity_threshold", SearchSql.WORD_SIMILARITY_THRESHOLD);
+
   private final Pool pool;
   private final Timer latency;
   private final Counter failures;

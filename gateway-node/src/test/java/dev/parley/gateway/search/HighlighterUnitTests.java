@@ -33,6 +33,8 @@ class HighlighterUnitTests {
         .isEqualTo("the <mark>deployment</mark> went out");
     assertThat(Highlighter.highlight("a message arrived", List.of("mesage")))
         .isEqualTo("a <mark>message</mark> arrived");
+    assertThat(Highlighter.highlight("the release is out", List.of("relase")))
+        .isEqualTo("the <mark>release</mark> is out");
     assertThat(Highlighter.highlight("the other one", List.of("the")))
         .as("the exact word is there, so words that merely contain it stay plain")
         .isEqualTo("<mark>the</mark> other one");
@@ -48,8 +50,10 @@ class HighlighterUnitTests {
   }
 
   @Test
-  void similarityCountsTheQueryWordsTrigramsFoundInTheWord() {
-    assertThat(Highlighter.similarity("deploy", "deployment")).isGreaterThan(0.8);
+  void similarityIsSharedTrigramsOverAllAsPgTrgmCountsThem() {
+    assertThat(Highlighter.similarity("mesage", "message")).isCloseTo(6.0 / 9, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(Highlighter.similarity("relase", "release")).isEqualTo(0.5);
+    assertThat(Highlighter.similarity("deploy", "employ")).isLessThan(Highlighter.TYPO_SIMILARITY);
     assertThat(Highlighter.similarity("deploy", "friday")).isZero();
   }
 }
