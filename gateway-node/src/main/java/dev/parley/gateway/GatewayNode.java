@@ -63,6 +63,7 @@ public final class GatewayNode {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Connection nats;
   private Pool pool;
+  private Pool searchPool;
   private RedisProbe redis;
   private FanoutHub hub;
   private PresenceReporter presence;
@@ -88,9 +89,10 @@ public final class GatewayNode {
         .with(new PoolOptions().setMaxSize(config.postgres().poolSize()))
         // fail fast when Postgres is unreachable: reads answer 'unavailable', sends don't wait on it
         .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(2000))
-        .connectingTo(withSettings(config.postgres().connectOptions().setCachePreparedStatements(true), MessageSearch.CONNECTION_SETTINGS))
+        .connectingTo(config.postgres().connectOptions().setCachePreparedStatements(true))
         .using(vertx)
         .build();
+    searchPool = MessageSearch.pool(vertx, config.postgres().connectOptions(), config.searchPoolSize());
     redis = new RedisProbe(config.redis().url());
     LocalFileStorage files = new LocalFileStorage(vertx, config.files().directory());
     return SchemaCheck.verify(pool)
@@ -130,7 +132,7 @@ public final class GatewayNode {
               List.of(
                   new ConversationRoutes(conversations, new MembershipAnnouncer(hub, nats, stream, subjects)),
                   new MessageRoutes(sends, history, membership, config.limits().maxContentBytes()),
-                  new SearchRoutes(new MessageSearch(pool, registry), membership),
+                  new SearchRoutes(new MessageSearch(searchPool, registry), membership),
                   new FileRoutes(files, new FileCatalog(pool), config.files().maxUploadBytes(), registry)),
               webSocket);
           if (config.jwt().jwksUrl() != null) {
@@ -152,11 +154,6 @@ public final class GatewayNode {
               config.nats().streamName(), config.nats().subjectPrefix(), config.jwt());
           return null;
         });
-  }
-
-  private static io.vertx.pgclient.PgConnectOptions withSettings(io.vertx.pgclient.PgConnectOptions options, Map<String, String> settings) {
-    settings.forEach(options::addProperty);
-    return options;
   }
 
   private HttpServerOptions serverOptions() {
@@ -219,6 +216,7 @@ public final class GatewayNode {
           });
         })
         .transform(ar -> pool == null ? Future.succeededFuture() : pool.close())
+        .transform(ar -> searchPool == null ? Future.succeededFuture() : searchPool.close())
         .transform(ar -> {
           if (redis != null) {
             redis.close();

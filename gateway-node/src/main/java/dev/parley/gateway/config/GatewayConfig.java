@@ -23,7 +23,8 @@ public record GatewayConfig(
     Duration wsIdleTimeout,
     Duration presenceHeartbeatInterval,
     Duration ackWaitForFanout,
-    FileSettings files) {
+    FileSettings files,
+    int searchPoolSize) {
 
   /** Size limits of API.md. */
   public record Limits(int maxContentBytes, int maxFrameBytes, int wsWriteQueueBytes, int maxHistoryTail) {}
@@ -53,6 +54,7 @@ public record GatewayConfig(
         idle,
         env.duration("PARLEY_PRESENCE_HEARTBEAT_INTERVAL", Duration.ofSeconds(5)),
         env.duration("PARLEY_SEND_FANOUT_WAIT", Duration.ofSeconds(2)),
-        FileSettings.fromEnv(env));
+        FileSettings.fromEnv(env),
+        env.integer("PARLEY_SEARCH_POOL_SIZE", 2, 1, 64));
   }
 }
