@@ -83,6 +83,21 @@ final class FileClient implements AutoCloseable {
     }));
   }
 
+  /**
+   * Starts a chunked upload, writes {@code head} (the start of the multipart body), waits for
+   * {@code whileOpen} to return, then drops the connection without finishing the body.
+   */
+  void abandonUpload(String token, Buffer head, Runnable whileOpen) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+        .setURI("/api/v1/files").addHeader("Authorization", "Bearer " + token)
+        .addHeader("Content-Type", "multipart/form-data; boundary=" + BOUNDARY);
+    var req = Cluster.await(client.request(options));
+    req.setChunked(true);
+    Cluster.await(req.write(head));
+    whileOpen.run();
+    Cluster.await(req.connection().close());
+  }
+
   Response download(String token, String fileId) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
         .setURI("/api/v1/files/" + fileId).addHeader("Authorization", "Bearer " + token);

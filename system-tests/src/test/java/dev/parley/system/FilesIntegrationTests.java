@@ -204,6 +204,32 @@ class FilesIntegrationTests {
   }
 
   @Test
+  void anUploadAbandonedMidwayLeavesNoPartialFileAndNoRow() throws IOException {
+    String alice = nodes.apiA.devToken(env.newId("alice"));
+    long rowsBefore = fileRows();
+    List<Path> filesBefore = storedFiles();
+    Buffer whole = FileClient.multipart(new Part("file", "half.bin", null, randomBytes(LIMIT / 2)));
+
+    filesA.abandonUpload(alice, whole.slice(0, whole.length() / 2), () ->
+        // the bytes reach the disk while the body is still arriving: it streams
+        Await.until(() -> partialFiles().isEmpty() ? null : Boolean.TRUE, System.nanoTime() + Duration.ofSeconds(10).toNanos(),
+            () -> "no partial file appeared while the upload was open"));
+
+    Await.until(() -> partialFiles().isEmpty() ? Boolean.TRUE : null, System.nanoTime() + Duration.ofSeconds(10).toNanos(),
+        () -> "partial files left behind: " + partialFiles());
+    assertThat(storedFiles()).isEqualTo(filesBefore);
+    assertThat(fileRows()).isEqualTo(rowsBefore);
+  }
+
+  private List<Path> partialFiles() {
+    try {
+      return storedFiles().stream().filter(p -> p.getFileName().toString().endsWith(".part")).toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void aBodyWithoutAFileFieldOrNotMultipartIsABadRequest() {
     String alice = nodes.apiA.devToken(env.newId("alice"));
     long rowsBefore = fileRows();

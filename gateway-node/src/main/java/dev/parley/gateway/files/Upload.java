@@ -8,6 +8,7 @@ import dev.parley.gateway.http.Responses;
 import dev.parley.gateway.http.UnreadBodies;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>The request arrives authenticated and paused (no byte read yet). The first part named
  * {@code file} is stored; other parts are read and dropped. Past the limit the partial object is
  * removed, then 413 answers; nothing is stored and no row written. The row is written only once the
- * object is complete, so a row always has its bytes. Runs on the request's event loop throughout.
+ * object is complete, so a row always has its bytes. A client that goes away mid-body leaves
+ * nothing either. Runs on the request's event loop throughout: no locks.
  */
 final class Upload {
   private static final Logger log = LoggerFactory.getLogger(Upload.class);
@@ -38,7 +40,12 @@ final class Upload {
   private final FileCatalog catalog;
   private final FileMetrics metrics;
   private final long limit;
-  private Future<StoredFile> stored;
+  /** The stored file, once a {@code file} part has begun; completes after its row is written. */
+  private Promise<StoredFile> stored;
+  /** The object being written, until committed or dropped. */
+  private FileStorage.Pending pending;
+  private long size;
+  /** Answered (or the client is gone): nothing more is written, whatever still arrives. */
   private boolean finished;
 
   Upload(RoutingContext ctx, AuthenticatedUser user, FileStorage storage, FileCatalog catalog, FileMetrics metrics, long limit) {
@@ -67,11 +74,14 @@ final class Upload {
     request.handler(chunk -> {
       // a body far past the limit without a file part to count it (many fields, say) is refused too
       if (!finished && request.bytesRead() > limit + MULTIPART_ALLOWANCE) {
-        refuse(tooLarge());
+        dropFile().onComplete(v -> refuse(tooLarge()));
       }
     });
     request.exceptionHandler(this::broken);
     request.endHandler(v -> complete());
+    if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+      request.response().writeContinue(); // the client waits for this before sending the body
+    }
     request.resume();
   }
 
@@ -80,61 +90,65 @@ final class Upload {
       drop(part);
       return;
     }
+    stored = Promise.promise();
     part.pause();
     String id = Ids.newId();
-    Promise<StoredFile> done = Promise.promise();
-    stored = done.future();
     storage.create(id).onComplete(created -> {
       if (created.failed()) {
-        log.error("upload by {}: cannot create storage object {}", user.userId(), id, created.cause());
-        done.fail(ApiException.unavailable("file storage is unavailable; retry shortly", created.cause()));
         drop(part);
+        stored.tryFail(ApiException.unavailable("file storage is unavailable; retry shortly", created.cause()));
         return;
       }
-      receive(part, id, created.result(), done);
+      pending = created.result();
+      if (finished) {
+        drop(part);
+        dropFile();
+        return;
+      }
+      receive(part, id);
     });
   }
 
-  private void receive(HttpServerFileUpload part, String id, FileStorage.Pending pending, Promise<StoredFile> done) {
-    long[] size = {0};
+  private void receive(HttpServerFileUpload part, String id) {
     pending.stream().exceptionHandler(e -> {
       // the disk refused a write (full, gone): stop reading into it
       drop(part);
-      pending.abort().onComplete(v -> {
-        done.tryFail(ApiException.unavailable("file storage failed; retry shortly", e));
-        refuse(done.future().cause());
-      });
+      dropFile().onComplete(v -> stored.tryFail(ApiException.unavailable("file storage failed; retry shortly", e)));
     });
-    part.handler(chunk -> {
-      size[0] += chunk.length();
-      if (size[0] > limit) {
-        drop(part);
-        // answered once the partial object is gone, so nothing is left behind when the client hears
-        pending.abort().onComplete(v -> {
-          done.tryFail(tooLarge());
-          refuse(tooLarge());
-        });
-        return;
-      }
-      pending.stream().write(chunk);
-      if (pending.stream().writeQueueFull()) {
-        part.pause();
-        pending.stream().drainHandler(v -> part.resume());
-      }
-    });
-    part.exceptionHandler(e -> pending.abort().onComplete(v -> done.tryFail(e)));
+    part.handler(chunk -> write(part, chunk));
+    part.exceptionHandler(e -> dropFile().onComplete(v -> stored.tryFail(e)));
     part.endHandler(v -> {
-      if (done.future().isComplete()) {
+      if (finished || pending == null) {
         return;
       }
-      StoredFile file = new StoredFile(id, user.userId(), FileNames.sanitize(part.filename()), size[0],
+      StoredFile file = new StoredFile(id, user.userId(), FileNames.sanitize(part.filename()), size,
           FileNames.contentType(part.contentType()), id);
-      pending.commit()
+      FileStorage.Pending committing = pending;
+      pending = null;
+      committing.commit()
           .compose(c -> catalog.insert(file).recover(e -> storage.delete(id).transform(ignored -> Future.failedFuture(e))))
-          .onSuccess(c -> done.tryComplete(file))
-          .onFailure(e -> pending.abort().onComplete(ignored -> done.tryFail(e)));
+          .onSuccess(c -> stored.tryComplete(file))
+          .onFailure(e -> committing.abort().onComplete(ignored -> stored.tryFail(e)));
     });
     part.resume();
+  }
+
+  private void write(HttpServerFileUpload part, Buffer chunk) {
+    if (finished || pending == null) {
+      return;
+    }
+    size += chunk.length();
+    if (size > limit) {
+      drop(part);
+      // answered once the partial object is gone, so nothing is left behind when the client hears
+      dropFile().onComplete(v -> refuse(tooLarge()));
+      return;
+    }
+    pending.stream().write(chunk);
+    if (pending.stream().writeQueueFull()) {
+      part.pause();
+      pending.stream().drainHandler(v -> part.resume());
+    }
   }
 
   /** The request body has been read to its end: answer with the stored file, or say what was missing. */
@@ -146,7 +160,7 @@ final class Upload {
       refuse(ApiException.invalid("the multipart body has no file in a field named \"" + FIELD + "\""));
       return;
     }
-    stored.onComplete(ar -> {
+    stored.future().onComplete(ar -> {
       if (ar.failed()) {
         refuse(ar.cause());
         return;
@@ -162,13 +176,23 @@ final class Upload {
     });
   }
 
-  /** The client went away mid-body: nothing to answer; whatever was written is removed by the part's handler. */
+  /** The client went away mid-body: nothing to answer, and what was written goes. */
   private void broken(Throwable e) {
-    if (!finished) {
-      finished = true;
-      metrics.rejected("aborted");
-      log.info("upload by {} abandoned after {} bytes: {}", user.userId(), request.bytesRead(), e.toString());
+    if (finished) {
+      return;
     }
+    finished = true;
+    metrics.rejected("aborted");
+    log.info("upload by {} abandoned after {} bytes: {}", user.userId(), request.bytesRead(), e.toString());
+    dropFile();
+  }
+
+  /** Removes the object being written, if any; completes when it is gone. */
+  private Future<Void> dropFile() {
+    FileStorage.Pending dropping = pending;
+    pending = null;
+    return dropping == null ? Future.succeededFuture() : dropping.abort()
+        .onFailure(e -> log.warn("upload by {}: could not remove a partial file: {}", user.userId(), e.toString()));
   }
 
   /** The one way an upload ends without a file: counted, logged once, answered, the rest of the body dropped. */
