@@ -92,6 +92,7 @@ final class FileClient implements AutoCloseable {
         .setURI("/api/v1/files").addHeader("Authorization", "Bearer " + token)
         .addHeader("Content-Type", "multipart/form-data; boundary=" + BOUNDARY);
     var req = Cluster.await(client.request(options));
+    req.exceptionHandler(e -> { }); // the close below is the point
     req.setChunked(true);
     Cluster.await(req.write(head));
     whileOpen.run();
