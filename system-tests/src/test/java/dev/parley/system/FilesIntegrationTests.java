@@ -248,6 +248,19 @@ class FilesIntegrationTests {
   }
 
   @Test
+  void aRowWhoseBytesAreGoneIsNotFoundRatherThanAnError() throws IOException {
+    String alice = nodes.apiA.devToken(env.newId("alice"));
+    String fileId = upload(alice, "lost.txt", text("soon gone"));
+    Path stored = storedFiles().stream().filter(p -> p.getFileName().toString().equals(fileId)).findFirst().orElseThrow();
+
+    Files.delete(stored);
+
+    Response r = filesB.download(alice, fileId);
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.errorCode()).isEqualTo("not_found");
+  }
+
+  @Test
   void anUploadWithoutATokenIsRefusedAndUnknownIdsAreNotFound() {
     Response noToken = filesA.upload(null, new Part("file", "a.txt", "text/plain", text("hello")));
     assertThat(noToken.status()).isEqualTo(401);

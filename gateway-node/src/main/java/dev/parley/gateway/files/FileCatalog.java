@@ -5,8 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
-import java.util.List;
 
 /** The {@code files} table: one row per stored upload. */
 public final class FileCatalog {
@@ -28,10 +26,6 @@ public final class FileCatalog {
         WHERE a.file_id = f.id))
       """;
 
-  static final String OWNED = """
-      SELECT id, uploader_id, name, size, content_type, storage_key FROM files WHERE uploader_id = $1 AND id = ANY($2)
-      """;
-
   private final Pool pool;
 
   public FileCatalog(Pool pool) {
@@ -50,20 +44,6 @@ public final class FileCatalog {
     return pool.preparedQuery(READABLE).execute(Tuple.of(fileId, userId))
         .recover(Failures::database)
         .map(rows -> rows.size() == 0 ? null : fromRow(rows.iterator().next()));
-  }
-
-  /**
-   * The files among {@code ids} that {@code userId} uploaded, in no particular order: what a send
-   * checks before attaching files to a message.
-   */
-  public Future<List<StoredFile>> ownedBy(String userId, List<String> ids) {
-    return pool.preparedQuery(OWNED).execute(Tuple.of(userId, ids.toArray(new String[0])))
-        .recover(Failures::database)
-        .map(rows -> {
-          List<StoredFile> out = new ArrayList<>(rows.size());
-          rows.forEach(r -> out.add(fromRow(r)));
-          return out;
-        });
   }
 
   private static StoredFile fromRow(Row r) {

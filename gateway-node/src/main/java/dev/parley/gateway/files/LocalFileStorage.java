@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.FileSystem;
-import io.vertx.core.file.FileSystemException;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
@@ -83,12 +82,13 @@ public final class LocalFileStorage implements FileStorage {
   }
 
   private static boolean isMissing(Throwable e) {
+    // Vert.x wraps the JDK's exception in its FileSystemException
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof NoSuchFileException) {
         return true;
       }
     }
-    return e instanceof FileSystemException && String.valueOf(e.getMessage()).contains("NoSuchFile");
+    return false;
   }
 
   private final class LocalPending implements Pending {
