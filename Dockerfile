@@ -22,7 +22,8 @@ FROM eclipse-temurin:17-jre
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin parley
+ && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin parley \
+ && mkdir -p /var/lib/parley/files && chown -R parley /var/lib/parley
 WORKDIR /app
 COPY --from=build /out/ /app/
 COPY --chmod=0755 deploy/docker-entrypoint.sh /usr/local/bin/parley

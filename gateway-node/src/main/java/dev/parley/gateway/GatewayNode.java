@@ -18,6 +18,9 @@ import dev.parley.gateway.conversations.MemberChanges;
 import dev.parley.gateway.conversations.MemberRoutes;
 import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.fanout.FanoutHub;
+import dev.parley.gateway.files.FileCatalog;
+import dev.parley.gateway.files.FileRoutes;
+import dev.parley.gateway.files.LocalFileStorage;
 import dev.parley.gateway.http.ApiVerticle;
 import dev.parley.gateway.integrators.NatsSendEndpoint;
 import dev.parley.gateway.messages.HistoryReader;
@@ -43,6 +46,8 @@ import dev.parley.gateway.presence.RedisProbe;
 import dev.parley.gateway.realtime.FrameDispatcher;
 import dev.parley.gateway.realtime.WebSocketEndpoint;
 import dev.parley.gateway.stream.ConversationLog;
+import dev.parley.gateway.search.MessageSearch;
+import dev.parley.gateway.search.SearchRoutes;
 import dev.parley.gateway.stream.StreamClient;
 import dev.parley.gateway.typing.TypingFrames;
 import dev.parley.gateway.typing.TypingRelay;
@@ -82,6 +87,7 @@ public final class GatewayNode {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Connection nats;
   private Pool pool;
+  private Pool searchPool;
   private RedisProbe redis;
   private FanoutHub hub;
   private PresenceReporter presence;
@@ -113,8 +119,11 @@ public final class GatewayNode {
         .connectingTo(config.postgres().connectOptions().setCachePreparedStatements(true))
         .using(vertx)
         .build();
+    searchPool = MessageSearch.pool(vertx, config.postgres().connectOptions(), config.searchPoolSize());
     redis = new RedisProbe(config.redis().url());
+    LocalFileStorage files = new LocalFileStorage(vertx, config.files().directory());
     return SchemaCheck.verify(pool)
+        .compose(v -> files.prepare())
         .compose(v -> vertx.executeBlocking(this::connectNats))
         .compose(v -> TokenVerifier.create(vertx, config.jwt(), config.serviceKeys()))
         .compose(verifier -> {
@@ -178,7 +187,9 @@ public final class GatewayNode {
                   new MessageChangeRoutes(messageChanges, config.limits().maxContentBytes()),
                   new ReactionRoutes(reactions),
                   new ReadRoutes(readReceipts),
-                  new OnlineRoutes(pool, presenceNodes)),
+                  new OnlineRoutes(pool, presenceNodes),
+                  new SearchRoutes(new MessageSearch(searchPool, registry), membership),
+                  new FileRoutes(files, new FileCatalog(pool), config.files().maxUploadBytes(), registry)),
               webSocket);
           if (config.jwt().jwksUrl() != null) {
             jwksTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), t -> verifier.reload(vertx)
@@ -279,6 +290,7 @@ public final class GatewayNode {
           });
         })
         .transform(ar -> pool == null ? Future.succeededFuture() : pool.close())
+        .transform(ar -> searchPool == null ? Future.succeededFuture() : searchPool.close())
         .transform(ar -> {
           if (redis != null) {
             redis.close();

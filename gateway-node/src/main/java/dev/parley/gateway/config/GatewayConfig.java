@@ -24,7 +24,9 @@ public record GatewayConfig(
     Duration presenceHeartbeatInterval,
     Duration ackWaitForFanout,
     Ephemeral ephemeral,
-    ServiceKeys serviceKeys) {
+    ServiceKeys serviceKeys,
+    FileSettings files,
+    int searchPoolSize) {
 
   /**
    * Size and rate limits of API.md.
@@ -86,6 +88,8 @@ public record GatewayConfig(
         env.duration("PARLEY_PRESENCE_HEARTBEAT_INTERVAL", Duration.ofSeconds(5)),
         env.duration("PARLEY_SEND_FANOUT_WAIT", Duration.ofSeconds(2)),
         Ephemeral.fromEnv(env),
-        ServiceKeys.fromEnv(env));
+        ServiceKeys.fromEnv(env),
+        FileSettings.fromEnv(env),
+        env.integer("PARLEY_SEARCH_POOL_SIZE", 2, 1, 64));
   }
 }

@@ -20,7 +20,7 @@ import java.util.List;
  * Every route of the API in one place; each feature mounts its own.
  */
 public final class ApiVerticle extends VerticleBase {
-  /** JSON bodies are small; uploads get their own limit on their own route. */
+  /** JSON bodies are small; uploads stream on their own routes ({@link ApiRoutes#mountStreaming}), never through this. */
   private static final long JSON_BODY_LIMIT = 256 * 1024;
 
   /** Everything the routes need, built once per node and shared by every instance. */
@@ -49,6 +49,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/metrics").handler(ctx -> routes.ops().handle(ctx.request()));
     router.get("/ws").handler(routes.webSocket()::handle);
 
+    routes.features().forEach(feature -> feature.mountStreaming(router, this::authenticatePaused));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(JSON_BODY_LIMIT));
     routes.devTokens().mount(router);
     router.route("/api/v1/*").handler(this::authenticate);
@@ -82,6 +83,25 @@ public final class ApiVerticle extends VerticleBase {
   public List<io.vertx.ext.web.Route> routes() {
     Router r = router;
     return r == null ? List.of() : r.getRoutes();
+  }
+
+  /**
+   * For a route that streams its body: no byte is read while the token is checked (asynchronously),
+   * so the route finds the body untouched. A refused request's body is read and dropped (bounded)
+   * so the client sees the 401.
+   */
+  private void authenticatePaused(RoutingContext ctx) {
+    ctx.request().pause();
+    routes.verifier().verify(BearerTokens.fromHeader(ctx.request()))
+        .compose(routes.users()::ensure)
+        .onSuccess(user -> {
+          ctx.put(Requests.USER_KEY, user);
+          ctx.next();
+        })
+        .onFailure(e -> {
+          ctx.fail(e);
+          UnreadBodies.discard(ctx.request());
+        });
   }
 
   public int actualPort() {

@@ -24,6 +24,22 @@ class GatewayConfigUnitTests {
   }
 
   @Test
+  void uploadsAndSearchHaveTheirOwnSettings() {
+    GatewayConfig defaults = GatewayConfig.fromEnv(new Env(Map.of()));
+    assertThat(defaults.files().maxUploadBytes()).isEqualTo(25 * 1024 * 1024);
+    assertThat(defaults.files().directory().isAbsolute() && defaults.files().directory().endsWith(java.nio.file.Path.of("data", "files"))).isTrue();
+    assertThat(defaults.searchPoolSize()).isEqualTo(2);
+
+    GatewayConfig set = GatewayConfig.fromEnv(new Env(Map.of("PARLEY_FILES_DIR", "/srv/parley/files",
+        "PARLEY_MAX_UPLOAD_BYTES", "1024", "PARLEY_SEARCH_POOL_SIZE", "4")));
+    assertThat(set.files().directory()).isEqualTo(java.nio.file.Path.of("/srv/parley/files"));
+    assertThat(set.files().maxUploadBytes()).isEqualTo(1024);
+    assertThat(set.searchPoolSize()).isEqualTo(4);
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_MAX_UPLOAD_BYTES", "0"))))
+        .hasMessageContaining("PARLEY_MAX_UPLOAD_BYTES");
+  }
+
+  @Test
   void productionNeedsARealSecretAndHasNoDevTokens() {
     assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_PROFILE", "prod"))))
         .hasMessageContaining("PARLEY_JWT_SECRET is required");

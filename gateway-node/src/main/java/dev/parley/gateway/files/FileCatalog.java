@@ -1,0 +1,53 @@
+package dev.parley.gateway.files;
+
+import dev.parley.gateway.http.Failures;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+/** The {@code files} table: one row per stored upload. */
+public final class FileCatalog {
+  static final String INSERT = """
+      INSERT INTO files (id, uploader_id, name, size, content_type, storage_key) VALUES ($1, $2, $3, $4, $5, $6)
+      """;
+
+  /**
+   * The one question a download asks: may this user read this file? The uploader may; so may every
+   * member of a live conversation where it is attached to a live message. Anyone else finds nothing.
+   */
+  static final String READABLE = """
+      SELECT f.id, f.uploader_id, f.name, f.size, f.content_type, f.storage_key FROM files f
+      WHERE f.id = $1 AND (f.uploader_id = $2 OR EXISTS (
+        SELECT 1 FROM attachments a
+        JOIN conversations c ON c.id = a.conversation_id AND c.deleted_at IS NULL
+        JOIN members mb ON mb.conversation_id = a.conversation_id AND mb.user_id = $2
+        JOIN messages m ON m.id = a.message_id AND m.deleted_at IS NULL
+        WHERE a.file_id = f.id))
+      """;
+
+  private final Pool pool;
+
+  public FileCatalog(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<Void> insert(StoredFile f) {
+    return pool.preparedQuery(INSERT)
+        .execute(Tuple.of(f.id(), f.uploaderId(), f.name(), f.size(), f.contentType(), f.storageKey()))
+        .recover(Failures::database)
+        .mapEmpty();
+  }
+
+  /** The file when {@code userId} may download it, else null (missing and forbidden look the same). */
+  Future<StoredFile> readable(String fileId, String userId) {
+    return pool.preparedQuery(READABLE).execute(Tuple.of(fileId, userId))
+        .recover(Failures::database)
+        .map(rows -> rows.size() == 0 ? null : fromRow(rows.iterator().next()));
+  }
+
+  private static StoredFile fromRow(Row r) {
+    return new StoredFile(r.getString("id"), r.getString("uploader_id"), r.getString("name"), r.getLong("size"),
+        r.getString("content_type"), r.getString("storage_key"));
+  }
+}

@@ -1,0 +1,92 @@
+package dev.parley.gateway.search;
+
+import dev.parley.gateway.http.Failures;
+import dev.parley.gateway.messages.MessageRows;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Full-text and trigram search over the messages Postgres holds, limited in SQL to the caller's
+ * conversations. A message acknowledged but not yet stored by the worker (usually milliseconds) is
+ * not found yet: search reads Postgres only.
+ */
+public final class MessageSearch {
+  /**
+   * Session settings of search's own connections, sent when a connection opens (no query pays a
+   * round trip for them): the trigram threshold of {@link SearchSql}, and generic plans. A custom
+   * plan sees the query's trigrams, prices the trigram index by how common they are and scans the
+   * conversation's rows instead, running word_similarity on each (10-20 µs a row, which the
+   * planner counts as nearly free): 150 ms where the generic plan's index probes take 10 ms on
+   * the million-message measurements in docs/search.md.
+   */
+  static final Map<String, String> CONNECTION_SETTINGS = Map.of(
+      "pg_trgm.word_similarity_threshold", SearchSql.WORD_SIMILARITY_THRESHOLD,
+      "plan_cache_mode", "force_generic_plan");
+
+  private final Pool pool;
+  private final Timer latency;
+  private final Counter failures;
+
+  /**
+   * Search's own small pool: its settings stay off the connections other features use, and a burst
+   * of slow searches cannot take the connections sends and history reads need.
+   */
+  public static Pool pool(Vertx vertx, PgConnectOptions options, int size) {
+    CONNECTION_SETTINGS.forEach(options::addProperty);
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size))
+        .with(new NetClientOptions().setConnectTimeout(2000))
+        .connectingTo(options.setCachePreparedStatements(true))
+        .using(vertx)
+        .build();
+  }
+
+  /** @param pool a pool from {@link #pool} */
+  public MessageSearch(Pool pool, MeterRegistry registry) {
+    this.pool = pool;
+    this.latency = Timer.builder("parley_search_latency")
+        .description("time to answer a message search, Postgres included")
+        .publishPercentiles(0.5, 0.99)
+        .register(registry);
+    this.failures = Counter.builder("parley_search_failures_total")
+        .description("message searches that failed on the database")
+        .register(registry);
+  }
+
+  /**
+   * The best matches first, each a message object plus {@code highlight}.
+   *
+   * @param conversationId only this conversation (the caller's membership is checked before), or null for all
+   */
+  public Future<JsonArray> search(SearchQuery query, String userId, String conversationId, int limit) {
+    long started = System.nanoTime();
+    SearchSql.Statement statement = SearchSql.build(query, userId, conversationId, limit);
+    Set<String> words = query.highlightWords();
+    return pool.preparedQuery(statement.sql()).execute(statement.params())
+        .onFailure(e -> failures.increment())
+        .recover(Failures::database)
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          for (Row r : rows) {
+            JsonObject item = MessageRows.fromRow(r).toJson();
+            item.put("highlight", Highlighter.highlight(r.getString("content"), words));
+            items.add(item);
+          }
+          latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+          return items;
+        });
+  }
+}

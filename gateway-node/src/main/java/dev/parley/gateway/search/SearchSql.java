@@ -1,0 +1,111 @@
+package dev.parley.gateway.search;
+
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The search statement for one query. Its shape depends on the query's terms (one trigram
+ * condition per term), so it is built here; user text only ever travels as a parameter.
+ *
+ * <p>The plan is fixed by the statement's shape (docs/search.md has it, measured on a million
+ * messages): the caller's live conversations first ({@code mine}, from {@code members_by_user}),
+ * then each conversation searched on its own through the GIN indexes led by
+ * {@code conversation_id} ({@code LATERAL … LIMIT} keeps the planner from reading every matching
+ * message of every conversation first). Two tiers:
+ * <ol>
+ *   <li>{@code exact}: {@code search_vector @@ websearch_to_tsquery('simple', q)} — every word as a
+ *       whole word, phrases, {@code or}, {@code -word} — ranked by {@code ts_rank_cd} (more of an
+ *       {@code or}'s words, closer together, rank higher);</li>
+ *   <li>{@code fuzzy}, only when the exact tier has fewer than {@code limit} hits: every term
+ *       matched as part of a word or misspelt ({@code content %> term}, pg_trgm's word similarity),
+ *       exclusions still applied, ranked by word similarity, always below every exact hit.</li>
+ * </ol>
+ * Newest first on equal scores. Only the {@code LIMIT}ed rows get their attachments and reactions.
+ */
+final class SearchSql {
+  private SearchSql() {}
+
+  /** The statement and its parameters. */
+  record Statement(String sql, Tuple params) {}
+
+  /**
+   * How alike a term and a stretch of a message must be for {@code %>} (pg_trgm's word similarity,
+   * shared trigrams over all trigrams). pg_trgm's default, 0.6, misses one dropped letter in a
+   * six-letter word ("relase"); 0.5 finds it, while 0.4 would let "deploy" find "employ".
+   */
+  static final String WORD_SIMILARITY_THRESHOLD = "0.5";
+
+  private static final String TSQUERY = "websearch_to_tsquery('simple'::regconfig, $1::text)";
+  private static final String SEARCHABLE = "m.deleted_at IS NULL AND m.type <> 'system'";
+
+  static final String COLUMNS = """
+      m.id, m.conversation_id, m.seq, m.prev_seq, m.sender_id, m.type, m.content, m.reply_to_id, m.client_msg_id,
+      m.system, m.created_at, m.edited_at, m.deleted_at IS NOT NULL AS deleted,
+      COALESCE((SELECT json_agg(json_build_object('id', f.id, 'name', f.name, 'size', f.size, 'content_type', f.content_type)
+                                ORDER BY a.position)
+                FROM attachments a JOIN files f ON f.id = a.file_id WHERE a.message_id = m.id), '[]'::json) AS attachments,
+      COALESCE((SELECT json_agg(json_build_object('emoji', r.emoji, 'count', r.n, 'user_ids', r.users) ORDER BY r.first_at)
+                FROM (SELECT emoji, count(*) AS n, json_agg(user_id ORDER BY created_at) AS users, min(created_at) AS first_at
+                      FROM reactions WHERE message_id = m.id GROUP BY emoji) r), '[]'::json) AS reactions
+      """;
+
+  static Statement build(SearchQuery query, String userId, String conversationId, int limit) {
+    List<Object> params = new ArrayList<>();
+    params.add(query.text());   // $1
+    params.add(userId);         // $2
+    params.add(limit);          // $3
+    String fuzzy = fuzzyConditions(query, params);
+    String scope = "";
+    if (conversationId != null) {
+      params.add(conversationId);
+      scope = " AND mb.conversation_id = $" + params.size();
+    }
+    String sql = "WITH mine AS MATERIALIZED ("
+        + " SELECT mb.conversation_id FROM members mb"
+        + " JOIN conversations c ON c.id = mb.conversation_id AND c.deleted_at IS NULL"
+        + " WHERE mb.user_id = $2" + scope + "),"
+        + " exact AS ("
+        + " SELECT h.* FROM mine CROSS JOIN LATERAL ("
+        + "  SELECT m.id, m.seq, 1 AS tier, ts_rank_cd(m.search_vector, " + TSQUERY + ") AS score FROM messages m"
+        + "  WHERE m.conversation_id = mine.conversation_id AND " + SEARCHABLE
+        + "   AND m.search_vector @@ " + TSQUERY
+        + "  ORDER BY score DESC, m.seq DESC LIMIT $3) h"
+        + " ORDER BY h.score DESC, h.seq DESC LIMIT $3),"
+        + " fuzzy AS ("
+        + " SELECT h.* FROM mine CROSS JOIN LATERAL ("
+        + "  SELECT m.id, m.seq, 2 AS tier, word_similarity($1::text, m.content) AS score FROM messages m"
+        + "  WHERE m.conversation_id = mine.conversation_id AND " + SEARCHABLE
+        + "   AND " + fuzzy
+        + "   AND NOT m.search_vector @@ " + TSQUERY
+        + "  ORDER BY score DESC, m.seq DESC LIMIT $3) h"
+        + " WHERE (SELECT count(*) FROM exact) < $3"
+        + " ORDER BY h.score DESC, h.seq DESC LIMIT $3)"
+        + " SELECT " + COLUMNS
+        + " FROM (SELECT * FROM exact UNION ALL SELECT * FROM fuzzy) hits JOIN messages m ON m.id = hits.id"
+        + " ORDER BY hits.tier, hits.score DESC, hits.seq DESC LIMIT $3";
+    return new Statement(sql, Tuple.from(params));
+  }
+
+  /** Every group of terms must match (one of its terms); exclusions still exclude. */
+  private static String fuzzyConditions(SearchQuery query, List<Object> params) {
+    StringBuilder out = new StringBuilder();
+    for (List<SearchQuery.Term> group : query.groups()) {
+      out.append(out.length() == 0 ? "" : " AND ").append('(');
+      for (int k = 0; k < group.size(); k++) {
+        SearchQuery.Term term = group.get(k);
+        params.add(term.text());
+        String p = "$" + params.size() + "::text";
+        out.append(k == 0 ? "" : " OR ").append(term.fuzzy()
+            ? "m.content %> " + p
+            : "m.search_vector @@ " + (term.phrase() ? "phraseto_tsquery" : "plainto_tsquery") + "('simple'::regconfig, " + p + ")");
+      }
+      out.append(')');
+    }
+    if (!query.excluded().isEmpty()) {
+      params.add(query.exclusionsText());
+      out.append(" AND m.search_vector @@ websearch_to_tsquery('simple'::regconfig, $").append(params.size()).append("::text)");
+    }
+    return out.toString();
+  }
+}
