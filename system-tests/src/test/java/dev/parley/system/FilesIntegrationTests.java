@@ -9,7 +9,6 @@ import dev.parley.testing.TestEnvironment;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -140,11 +139,10 @@ class FilesIntegrationTests {
     assertThat(beforeAttach.status()).isEqualTo(404);
     assertThat(beforeAttach.errorCode()).isEqualTo("not_found");
 
-    // attaching through a send is the send path's work; here the row it would write is seeded
-    String messageId = nodes.apiA.send(alice, conversationId, "see the notes", null).body().getString("id");
-    Rows.awaitCount(pool, conversationId, 1, Duration.ofSeconds(20));
-    Cluster.await(pool.preparedQuery("INSERT INTO attachments (message_id, file_id, conversation_id) VALUES ($1, $2, $3)")
-        .execute(Tuple.of(messageId, fileId, conversationId)));
+    JsonObject sent = MessageApi.send(nodes.apiA, alice, conversationId,
+        new JsonObject().put("content", "see the notes").put("attachment_ids", new io.vertx.core.json.JsonArray().add(fileId))).body();
+    assertThat(sent.getJsonArray("attachments").getJsonObject(0).getString("id")).isEqualTo(fileId);
+    String messageId = sent.getString("id");
 
     Response member = filesB.download(bob, fileId);
     assertThat(member.status()).isEqualTo(200);
@@ -152,8 +150,8 @@ class FilesIntegrationTests {
     assertThat(filesA.download(stranger, fileId).status()).isEqualTo(404);
     assertThat(filesA.download(stranger, fileId).errorCode()).isEqualTo("not_found");
 
-    // a soft-deleted message no longer shares its files, whoever has not detached them yet
-    Cluster.await(pool.preparedQuery("UPDATE messages SET deleted_at = now() WHERE id = $1").execute(Tuple.of(messageId)));
+    // soft-deleting the message detaches its files: members lose access, the uploader keeps it
+    assertThat(MessageApi.delete(nodes.apiB, alice, messageId).status()).isEqualTo(204);
     assertThat(filesB.download(bob, fileId).status()).isEqualTo(404);
     assertThat(filesB.download(alice, fileId).status()).isEqualTo(200);
   }
@@ -166,13 +164,11 @@ class FilesIntegrationTests {
     String bob = nodes.apiB.devToken(bobId);
     String conversationId = nodes.apiA.createGroup(alice, "gone", List.of(bobId)).getString("id");
     String fileId = upload(alice, "plan.txt", text("plan"));
-    String messageId = nodes.apiA.send(alice, conversationId, "plan attached", null).body().getString("id");
-    Rows.awaitCount(pool, conversationId, 1, Duration.ofSeconds(20));
-    Cluster.await(pool.preparedQuery("INSERT INTO attachments (message_id, file_id, conversation_id) VALUES ($1, $2, $3)")
-        .execute(Tuple.of(messageId, fileId, conversationId)));
+    MessageApi.send(nodes.apiA, alice, conversationId,
+        new JsonObject().put("content", "plan attached").put("attachment_ids", new io.vertx.core.json.JsonArray().add(fileId)));
     assertThat(filesB.download(bob, fileId).status()).isEqualTo(200);
 
-    Cluster.await(pool.preparedQuery("UPDATE conversations SET deleted_at = now() WHERE id = $1").execute(Tuple.of(conversationId)));
+    assertThat(ConversationCalls.delete(nodes.apiB, alice, conversationId).status()).isEqualTo(204);
 
     assertThat(filesB.download(bob, fileId).status()).isEqualTo(404);
     assertThat(filesA.download(alice, fileId).status()).isEqualTo(200);
