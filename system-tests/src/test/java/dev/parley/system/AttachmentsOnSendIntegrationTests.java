@@ -4,46 +4,23 @@ import static dev.parley.system.MessageApi.about;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.contract.wire.Ids;
-import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * attachment_ids and reply_to_id on a send. Files are seeded as rows of the {@code files} table,
  * as an upload would leave them.
  */
-@ExtendWith(ParleyExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AttachmentsOnSendIntegrationTests {
+class AttachmentsOnSendIntegrationTests extends OnTwoNodes {
   private static final Duration WAIT = Duration.ofSeconds(2);
 
-  private final TestEnvironment env;
-  private TwoNodes nodes;
-  private Pool pool;
-
   AttachmentsOnSendIntegrationTests(TestEnvironment env) {
-    this.env = env;
-  }
-
-  @BeforeAll
-  void start() {
-    nodes = TwoNodes.start(env);
-    pool = env.pgPool(nodes.vertx);
-  }
-
-  @AfterAll
-  void stop() {
-    nodes.close();
+    super(env);
   }
 
   private static JsonObject withFiles(String content, JsonObject... files) {
@@ -56,17 +33,17 @@ class AttachmentsOnSendIntegrationTests {
   }
 
   private long attachmentRows(String messageId) {
-    return Cluster.await(pool.preparedQuery("SELECT count(*) FROM attachments WHERE message_id = $1").execute(Tuple.of(messageId)))
+    return Cluster.await(pool().preparedQuery("SELECT count(*) FROM attachments WHERE message_id = $1").execute(Tuple.of(messageId)))
         .iterator().next().getLong(0);
   }
 
   @Test
   void filesWithoutTextMakeAFileMessageThatListsTheFilesEverywhere() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "files");
-    JsonObject report = MessageApi.insertFile(pool, c.alice(), "report.pdf", 48_213, "application/pdf");
-    JsonObject photo = MessageApi.insertFile(pool, c.alice(), "photo.jpg", 1_024, "image/jpeg");
-    try (WsClient bobOnB = WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), c.bobToken());
-         WsClient carolOnB = WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), c.carolToken())) {
+    Cast c = cast("files");
+    JsonObject report = MessageApi.insertFile(pool(), c.alice(), "report.pdf", 48_213, "application/pdf");
+    JsonObject photo = MessageApi.insertFile(pool(), c.alice(), "photo.jpg", 1_024, "image/jpeg");
+    try (WsClient bobOnB = onB(c.bobToken());
+         WsClient carolOnB = onB(c.carolToken())) {
       Api.Reply sent = MessageApi.send(nodes.apiA, c.aliceToken(), c.conversationId(), withFiles(null, photo, report));
 
       assertThat(sent.status()).isEqualTo(201);
@@ -80,7 +57,7 @@ class AttachmentsOnSendIntegrationTests {
       assertThat(MessageApi.inHistory(nodes.apiB, c.bobToken(), c.conversationId(), id).getJsonArray("attachments"))
           .as("read before or after the worker stores it").containsExactly(photo, report);
 
-      Rows.awaitCount(pool, c.conversationId(), 1, Duration.ofSeconds(10));
+      Rows.awaitCount(pool(), c.conversationId(), 1, Duration.ofSeconds(10));
       JsonObject stored = MessageApi.inHistory(nodes.apiB, c.bobToken(), c.conversationId(), id);
       assertThat(stored.getString("type")).isEqualTo("file");
       assertThat(stored.getJsonArray("attachments")).as("from Postgres, in the order sent").containsExactly(photo, report);
@@ -91,15 +68,15 @@ class AttachmentsOnSendIntegrationTests {
 
   @Test
   void textWithFilesStaysTextAndWebSocketSendsCarryFilesToo() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "captioned");
-    JsonObject file = MessageApi.insertFile(pool, c.bob(), "notes.txt", 12, "text/plain");
+    Cast c = cast("captioned");
+    JsonObject file = MessageApi.insertFile(pool(), c.bob(), "notes.txt", 12, "text/plain");
     Api.Reply captioned = MessageApi.send(nodes.apiB, c.bobToken(), c.conversationId(), withFiles("see notes", file));
     assertThat(captioned.status()).isEqualTo(201);
     assertThat(captioned.body().getString("type")).isEqualTo("text");
     assertThat(captioned.body().getString("content")).isEqualTo("see notes");
     assertThat(captioned.body().getJsonArray("attachments")).containsExactly(file);
 
-    try (WsClient bob = WsClient.connect(nodes.vertx, nodes.cluster.gateway(0).port(), c.bobToken())) {
+    try (WsClient bob = onA(c.bobToken())) {
       bob.send(new JsonObject().put("type", "message.send").put("id", "w1")
           .put("data", withFiles(null, file).put("conversation_id", c.conversationId())));
       JsonObject ack = bob.awaitOne(f -> "w1".equals(f.getString("id")), WAIT);
@@ -111,10 +88,10 @@ class AttachmentsOnSendIntegrationTests {
 
   @Test
   void onlyTheSendersOwnExistingFilesMayBeAttached() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "not yours");
-    JsonObject bobsFile = MessageApi.insertFile(pool, c.bob(), "bob.png", 10, "image/png");
+    Cast c = cast("not yours");
+    JsonObject bobsFile = MessageApi.insertFile(pool(), c.bob(), "bob.png", 10, "image/png");
     JsonObject missing = new JsonObject().put("id", Ids.newId());
-    try (WsClient bobOnB = WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), c.bobToken())) {
+    try (WsClient bobOnB = onB(c.bobToken())) {
       for (JsonObject body : List.of(withFiles("mine?", bobsFile), withFiles(null, missing),
           new JsonObject().put("attachment_ids", new JsonArray().add(7)), new JsonObject().put("attachment_ids", new JsonArray()))) {
         Api.Reply r = MessageApi.send(nodes.apiA, c.aliceToken(), c.conversationId(), body);
@@ -131,8 +108,8 @@ class AttachmentsOnSendIntegrationTests {
 
   @Test
   void deletingAMessageDetachesItsFiles() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "detach");
-    JsonObject file = MessageApi.insertFile(pool, c.alice(), "old.zip", 999, "application/zip");
+    Cast c = cast("detach");
+    JsonObject file = MessageApi.insertFile(pool(), c.alice(), "old.zip", 999, "application/zip");
     String id = MessageApi.send(nodes.apiA, c.aliceToken(), c.conversationId(), withFiles("bye", file)).body().getString("id");
     assertThat(MessageApi.delete(nodes.apiB, c.aliceToken(), id).status()).isEqualTo(204);
     assertThat(attachmentRows(id)).isZero();
@@ -143,7 +120,7 @@ class AttachmentsOnSendIntegrationTests {
 
   @Test
   void aReplyMustNameAMessageOfTheSameConversation() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "replies");
+    Cast c = cast("replies");
     String elsewhere = nodes.apiA.createGroup(c.aliceToken(), "elsewhere", List.of()).getString("id");
     String foreign = MessageApi.sent(nodes.apiA, c.aliceToken(), elsewhere, "other room").getString("id");
     // replying straight after the send: the target may not be stored yet

@@ -13,58 +13,29 @@ import static dev.parley.system.ConversationCalls.setRole;
 import static dev.parley.system.ConversationCalls.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Renaming, deleting and hiding conversations, and the list's order and unread counts, across two nodes. */
-@ExtendWith(ParleyExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConversationLifecycleIntegrationTests {
+class ConversationLifecycleIntegrationTests extends OnTwoNodes {
   private static final Duration STORED = Duration.ofSeconds(20);
 
-  private final TestEnvironment env;
-  private TwoNodes nodes;
-
   ConversationLifecycleIntegrationTests(TestEnvironment env) {
-    this.env = env;
-  }
-
-  @BeforeAll
-  void start() {
-    nodes = TwoNodes.start(env);
-  }
-
-  @AfterAll
-  void stop() {
-    nodes.close();
-  }
-
-  private WsClient ws(int node, String token) {
-    return WsClient.connect(nodes.vertx, nodes.cluster.gateway(node).port(), token);
+    super(env);
   }
 
   @Test
   void theOwnerOrAnAdminRenamesTheGroupAndMembersGetConversationUpdated() {
-    String alice = env.newId("alice");
-    String bob = env.newId("bob");
-    String carol = env.newId("carol");
-    String aliceToken = nodes.apiA.devToken(alice);
-    String bobToken = nodes.apiA.devToken(bob);
-    String carolToken = nodes.apiA.devToken(carol);
+    Cast c = castWithCarol("team");
+    String id = c.conversationId();
     String strangerToken = nodes.apiA.devToken(env.newId("stranger"));
-    String id = nodes.apiA.createGroup(aliceToken, "team", List.of(bob, carol)).getString("id");
-    setRole(nodes.apiA, aliceToken, id, bob, "admin");
+    setRole(nodes.apiA, c.aliceToken(), id, c.bob(), "admin");
 
-    try (WsClient carolOnB = ws(1, carolToken); WsClient strangerOnB = ws(1, strangerToken)) {
-      Api.Reply renamed = update(nodes.apiA, aliceToken, id, new JsonObject().put("name", "  renamed ").put("description", "what we do"));
+    try (WsClient carolOnB = onB(c.carolToken()); WsClient strangerOnB = onB(strangerToken)) {
+      Api.Reply renamed = update(nodes.apiA, c.aliceToken(), id, new JsonObject().put("name", "  renamed ").put("description", "what we do"));
       assertThat(renamed.status()).isEqualTo(200);
       assertThat(renamed.body().getString("id")).isEqualTo(id);
       assertThat(renamed.body().getString("name")).isEqualTo("renamed");
@@ -75,71 +46,66 @@ class ConversationLifecycleIntegrationTests {
       assertThat(event).isEqualTo(renamed.body());
 
       // an admin may too; a field left out stays, null clears it
-      Api.Reply cleared = update(nodes.apiB, bobToken, id, new JsonObject().putNull("description"));
+      Api.Reply cleared = update(nodes.apiB, c.bobToken(), id, new JsonObject().putNull("description"));
       assertThat(cleared.status()).isEqualTo(200);
       assertThat(cleared.body().getString("name")).isEqualTo("renamed");
       assertThat(cleared.body().getValue("description")).isNull();
       carolOnB.await(event("conversation.updated", id), 2, EVENT_WAIT);
       assertThat(framesAbout(strangerOnB, id)).isEmpty();
     }
-    assertThat(details(nodes.apiB, carolToken, id).body().getString("name")).isEqualTo("renamed");
+    assertThat(details(nodes.apiB, c.carolToken(), id).body().getString("name")).isEqualTo("renamed");
 
-    Api.Reply byMember = update(nodes.apiB, carolToken, id, new JsonObject().put("name", "mine"));
+    Api.Reply byMember = update(nodes.apiB, c.carolToken(), id, new JsonObject().put("name", "mine"));
     assertThat(byMember.status()).isEqualTo(403);
     assertThat(errorCode(byMember)).isEqualTo("forbidden");
     assertThat(update(nodes.apiB, strangerToken, id, new JsonObject().put("name", "mine")).status()).isEqualTo(404);
     for (JsonObject bad : List.of(new JsonObject(), new JsonObject().put("name", 5), new JsonObject().put("name", "x".repeat(201)),
         new JsonObject().put("description", List.of("x")))) {
-      Api.Reply r = update(nodes.apiA, aliceToken, id, bad);
+      Api.Reply r = update(nodes.apiA, c.aliceToken(), id, bad);
       assertThat(r.status()).as(bad.encode()).isEqualTo(400);
       assertThat(errorCode(r)).isEqualTo("invalid_argument");
     }
-    String direct = ConversationCalls.direct(nodes.apiA, aliceToken, bob).body().getString("id");
-    assertThat(update(nodes.apiA, aliceToken, direct, new JsonObject().put("name", "us")).status()).isEqualTo(400);
+    String direct = ConversationCalls.direct(nodes.apiA, c.aliceToken(), c.bob()).body().getString("id");
+    assertThat(update(nodes.apiA, c.aliceToken(), direct, new JsonObject().put("name", "us")).status()).isEqualTo(400);
   }
 
   @Test
   void theOwnerDeletesTheGroupForEveryoneAndThenEverythingAboutItIs404() {
-    String alice = env.newId("alice");
-    String bob = env.newId("bob");
-    String carol = env.newId("carol");
-    String aliceToken = nodes.apiA.devToken(alice);
-    String bobToken = nodes.apiA.devToken(bob);
-    String carolToken = nodes.apiA.devToken(carol);
+    Cast c = castWithCarol("doomed");
+    String id = c.conversationId();
     String strangerToken = nodes.apiA.devToken(env.newId("stranger"));
-    String id = nodes.apiA.createGroup(aliceToken, "doomed", List.of(bob, carol)).getString("id");
-    setRole(nodes.apiA, aliceToken, id, bob, "admin");
-    nodes.apiA.send(carolToken, id, "history", null);
+    setRole(nodes.apiA, c.aliceToken(), id, c.bob(), "admin");
+    nodes.apiA.send(c.carolToken(), id, "history", null);
 
-    assertThat(delete(nodes.apiB, bobToken, id).status()).as("an admin may not").isEqualTo(403);
-    assertThat(delete(nodes.apiB, carolToken, id).status()).isEqualTo(403);
+    assertThat(delete(nodes.apiB, c.bobToken(), id).status()).as("an admin may not").isEqualTo(403);
+    assertThat(delete(nodes.apiB, c.carolToken(), id).status()).isEqualTo(403);
     assertThat(delete(nodes.apiB, strangerToken, id).status()).isEqualTo(404);
 
-    try (WsClient carolOnA = ws(0, carolToken);
-         WsClient carolOnB = ws(1, carolToken);
-         WsClient bobOnB = ws(1, bobToken);
-         WsClient strangerOnB = ws(1, strangerToken)) {
-      assertThat(delete(nodes.apiA, aliceToken, id).status()).isEqualTo(204);
+    try (WsClient carolOnA = onA(c.carolToken());
+         WsClient carolOnB = onB(c.carolToken());
+         WsClient bobOnB = onB(c.bobToken());
+         WsClient strangerOnB = onB(strangerToken)) {
+      assertThat(delete(nodes.apiA, c.aliceToken(), id).status()).isEqualTo(204);
       for (WsClient member : List.of(carolOnA, carolOnB, bobOnB)) {
         JsonObject deleted = member.awaitOne(event("conversation.deleted", id), EVENT_WAIT);
         assertThat(deleted.getJsonObject("data")).isEqualTo(new JsonObject().put("conversation_id", id));
       }
       assertThat(framesAbout(strangerOnB, id)).isEmpty();
 
-      for (String token : List.of(aliceToken, bobToken, carolToken)) {
+      for (String token : List.of(c.aliceToken(), c.bobToken(), c.carolToken())) {
         assertThat(details(nodes.apiB, token, id).status()).isEqualTo(404);
         assertThat(nodes.apiB.history(token, id, null).status()).as("its history is gone").isEqualTo(404);
         assertThat(nodes.apiA.history(token, id, null).status()).isEqualTo(404);
         assertThat(listed(nodes.apiB, token, id)).isNull();
       }
-      Api.Reply send = nodes.apiB.send(carolToken, id, "anyone?", null);
+      Api.Reply send = nodes.apiB.send(c.carolToken(), id, "anyone?", null);
       assertThat(send.status()).isEqualTo(404);
       assertThat(errorCode(send)).isEqualTo("not_found");
-      assertThat(update(nodes.apiA, aliceToken, id, new JsonObject().put("name", "back")).status()).isEqualTo(404);
-      assertThat(addMember(nodes.apiA, aliceToken, id, env.newId("x")).status()).isEqualTo(404);
-      assertThat(removeMember(nodes.apiA, aliceToken, id, bob).status()).isEqualTo(404);
-      assertThat(setRole(nodes.apiA, aliceToken, id, bob, "member").status()).isEqualTo(404);
-      assertThat(delete(nodes.apiA, aliceToken, id).status()).isEqualTo(404);
+      assertThat(update(nodes.apiA, c.aliceToken(), id, new JsonObject().put("name", "back")).status()).isEqualTo(404);
+      assertThat(addMember(nodes.apiA, c.aliceToken(), id, env.newId("x")).status()).isEqualTo(404);
+      assertThat(removeMember(nodes.apiA, c.aliceToken(), id, c.bob()).status()).isEqualTo(404);
+      assertThat(setRole(nodes.apiA, c.aliceToken(), id, c.bob(), "member").status()).isEqualTo(404);
+      assertThat(delete(nodes.apiA, c.aliceToken(), id).status()).isEqualTo(404);
       for (WsClient member : List.of(carolOnA, carolOnB, bobOnB)) {
         List<JsonObject> frames = framesAbout(member, id);
         assertThat(frames.get(frames.size() - 1).getString("type")).as("nothing after conversation.deleted").isEqualTo("conversation.deleted");
@@ -155,7 +121,7 @@ class ConversationLifecycleIntegrationTests {
     String bobToken = nodes.apiB.devToken(bob);
     String id = ConversationCalls.direct(nodes.apiA, aliceToken, bob).body().getString("id");
     nodes.apiA.send(aliceToken, id, "hi bob", null);
-    Rows.awaitCount(env.pgPool(nodes.vertx), id, 1, STORED);
+    Rows.awaitCount(pool(), id, 1, STORED);
 
     assertThat(delete(nodes.apiB, nodes.apiB.devToken(env.newId("stranger")), id).status()).isEqualTo(404);
     assertThat(delete(nodes.apiA, aliceToken, id).status()).isEqualTo(204);
@@ -197,7 +163,7 @@ class ConversationLifecycleIntegrationTests {
     nodes.apiA.send(bobToken, first, "b3", null);
     assertThat(addMember(nodes.apiA, aliceToken, first, carol).status()).isEqualTo(201);
     nodes.apiB.send(bobToken, first, "b4", null);
-    Rows.awaitCount(env.pgPool(nodes.vertx), first, 6, STORED);
+    Rows.awaitCount(pool(), first, 6, STORED);
     // a deleted message never counts
     assertThat(MessageApi.delete(nodes.apiB, bobToken, b2).status()).isEqualTo(204);
 
@@ -210,7 +176,7 @@ class ConversationLifecycleIntegrationTests {
 
     // newest activity first
     nodes.apiB.send(bobToken, second, "newer", null);
-    Rows.awaitCount(env.pgPool(nodes.vertx), second, 1, STORED);
+    Rows.awaitCount(pool(), second, 1, STORED);
     List<String> order = ConversationCalls.list(nodes.apiA, aliceToken).stream().map(c -> c.getString("id"))
         .filter(cid -> cid.equals(first) || cid.equals(second)).toList();
     assertThat(order).containsExactly(second, first);
@@ -224,7 +190,7 @@ class ConversationLifecycleIntegrationTests {
     String bobToken = nodes.apiA.devToken(bob);
     String id = ConversationCalls.direct(nodes.apiA, aliceToken, bob).body().getString("id");
     assertThat(delete(nodes.apiA, aliceToken, id).status()).isEqualTo(204);
-    try (WsClient aliceOnB = ws(1, aliceToken)) {
+    try (WsClient aliceOnB = onB(aliceToken)) {
       nodes.apiA.send(bobToken, id, "ping", null);
       aliceOnB.awaitOne(ConversationCalls.message(id, "ping"), EVENT_WAIT);
       assertThat(framesAbout(aliceOnB, id)).hasSize(1);

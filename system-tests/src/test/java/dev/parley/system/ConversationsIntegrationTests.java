@@ -2,7 +2,6 @@ package dev.parley.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -15,30 +14,11 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(ParleyExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConversationsIntegrationTests {
-  private final TestEnvironment env;
-  private TwoNodes nodes;
-
+class ConversationsIntegrationTests extends OnTwoNodes {
   ConversationsIntegrationTests(TestEnvironment env) {
-    this.env = env;
-  }
-
-  @BeforeAll
-  void start() {
-    nodes = TwoNodes.start(env);
-  }
-
-  @AfterAll
-  void stop() {
-    nodes.close();
+    super(env);
   }
 
   private static JsonObject direct(String other) {
@@ -134,7 +114,7 @@ class ConversationsIntegrationTests {
     nodes.apiA.send(frankToken, ids.get(0), "one", null);
     nodes.apiA.send(frankToken, ids.get(0), "two", null);
     nodes.apiB.send(ginaToken, ids.get(0), "mine", null);
-    Rows.awaitCount(env.pgPool(nodes.vertx), ids.get(0), 3, Duration.ofSeconds(20));
+    Rows.awaitCount(pool(), ids.get(0), 3, Duration.ofSeconds(20));
 
     Api.Reply page1 = nodes.apiB.call(HttpMethod.GET, "/api/v1/conversations?limit=2", ginaToken, null);
     assertThat(page1.status()).isEqualTo(200);

@@ -2,55 +2,29 @@ package dev.parley.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(ParleyExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FanOutIntegrationTests {
+class FanOutIntegrationTests extends OnTwoNodes {
   private static final Duration WAIT = Duration.ofSeconds(5);
 
-  private final TestEnvironment env;
-  private TwoNodes nodes;
-
   FanOutIntegrationTests(TestEnvironment env) {
-    this.env = env;
-  }
-
-  @BeforeAll
-  void startCluster() {
-    nodes = TwoNodes.start(env);
-  }
-
-  @AfterAll
-  void stopCluster() {
-    nodes.close();
+    super(env);
   }
 
   @Test
   void messageSentOnNodeAReachesMembersOnBothNodesAndTheSendersOtherConnectionExactlyOnce() {
-    String alice = env.newId("alice");
-    String bob = env.newId("bob");
-    String carol = env.newId("carol");
-    String alice2 = nodes.apiA.devToken(alice);
-    String bobToken = nodes.apiA.devToken(bob);
-    String carolToken = nodes.apiA.devToken(carol);
-    JsonObject group = nodes.apiA.createGroup(alice2, "fan-out", List.of(bob));
-    String conversationId = group.getString("id");
+    Cast c = cast("fan-out");
+    String conversationId = c.conversationId();
 
-    try (WsClient aliceOnA = WsClient.connect(nodes.vertx, nodes.cluster.gateway(0).port(), alice2);
-         WsClient aliceOnB = WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), alice2);
-         WsClient bobOnA = WsClient.connect(nodes.vertx, nodes.cluster.gateway(0).port(), bobToken);
-         WsClient bobOnB = WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), bobToken);
-         WsClient carolOnB = WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), carolToken)) {
+    try (WsClient aliceOnA = onA(c.aliceToken());
+         WsClient aliceOnB = onB(c.aliceToken());
+         WsClient bobOnA = onA(c.bobToken());
+         WsClient bobOnB = onB(c.bobToken());
+         WsClient carolOnB = onB(c.carolToken())) {
 
       aliceOnA.send(new JsonObject().put("type", "message.send").put("id", "f1")
           .put("data", new JsonObject().put("conversation_id", conversationId).put("content", "hello both nodes")));
@@ -60,7 +34,7 @@ class FanOutIntegrationTests {
       assertThat(stored.getString("content")).isEqualTo("hello both nodes");
       assertThat(stored.getLong("seq")).isPositive();
       assertThat(stored.getValue("prev_seq")).isNull();
-      assertThat(stored.getString("sender_id")).isEqualTo(alice);
+      assertThat(stored.getString("sender_id")).isEqualTo(c.alice());
 
       for (WsClient member : List.of(aliceOnA, aliceOnB, bobOnA, bobOnB)) {
         JsonObject event = member.awaitOne(f -> "message.new".equals(f.getString("type")), WAIT);
@@ -69,7 +43,7 @@ class FanOutIntegrationTests {
       }
 
       // a second message proves the first was not delivered twice meanwhile, and chains prev_seq
-      Api.Reply second = nodes.apiB.send(bobToken, conversationId, "second", null);
+      Api.Reply second = nodes.apiB.send(c.bobToken(), conversationId, "second", null);
       assertThat(second.status()).isEqualTo(201);
       assertThat(second.body().getLong("prev_seq")).isEqualTo(stored.getLong("seq"));
       for (WsClient member : List.of(aliceOnA, aliceOnB, bobOnA, bobOnB)) {
@@ -87,8 +61,8 @@ class FanOutIntegrationTests {
     String erin = env.newId("erin");
     String daveToken = nodes.apiA.devToken(dave);
     String erinToken = nodes.apiA.devToken(erin);
-    try (WsClient erinOnB = WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), erinToken);
-         WsClient daveOnA = WsClient.connect(nodes.vertx, nodes.cluster.gateway(0).port(), daveToken)) {
+    try (WsClient erinOnB = onB(erinToken);
+         WsClient daveOnA = onA(daveToken)) {
       for (int round = 0; round < 20; round++) {
         // send the instant the conversation exists: node B may subscribe after the message is stored
         JsonObject group = nodes.apiA.createGroup(daveToken, "later " + round, List.of(erin));
@@ -116,7 +90,7 @@ class FanOutIntegrationTests {
   void badFramesGetAnErrorAndTheConnectionStaysOpen() {
     String frank = env.newId("frank");
     String token = nodes.apiA.devToken(frank);
-    try (WsClient ws = WsClient.connect(nodes.vertx, nodes.cluster.gateway(0).port(), token)) {
+    try (WsClient ws = onA(token)) {
       ws.sendText("not json");
       JsonObject notJson = ws.awaitOne(f -> "error".equals(f.getString("type")), WAIT);
       assertThat(notJson.getJsonObject("data").getString("code")).isEqualTo("invalid_argument");
@@ -136,7 +110,7 @@ class FanOutIntegrationTests {
   @Test
   void aFrameOverTheLimitClosesTheConnectionWith1009() {
     String token = nodes.apiA.devToken(env.newId("big"));
-    try (WsClient ws = WsClient.connect(nodes.vertx, nodes.cluster.gateway(0).port(), token)) {
+    try (WsClient ws = onA(token)) {
       ws.sendText("{\"type\":\"message.send\",\"data\":{\"content\":\"" + "x".repeat(70 * 1024) + "\"}}");
       Short code = Await.until(ws::closeCode, System.nanoTime() + WAIT.toNanos(), () -> "connection still open");
       assertThat(code).isEqualTo((short) 1009);
@@ -147,7 +121,7 @@ class FanOutIntegrationTests {
   void anEntryThatOvertakesItsPredecessorIsHeldThenDeliveredOnce() throws Exception {
     String token = nodes.apiA.devToken(env.newId("order"));
     String conversationId = nodes.apiA.createGroup(token, "order", List.of()).getString("id");
-    try (WsClient ws = WsClient.connect(nodes.vertx, nodes.cluster.gateway(0).port(), token)) {
+    try (WsClient ws = onA(token)) {
       long first = nodes.apiA.send(token, conversationId, "first", null).body().getLong("seq");
       ws.awaitOne(f -> "message.new".equals(f.getString("type")), WAIT);
 

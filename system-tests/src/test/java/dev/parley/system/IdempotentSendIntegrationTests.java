@@ -2,7 +2,6 @@ package dev.parley.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,30 +11,11 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(ParleyExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IdempotentSendIntegrationTests {
-  private final TestEnvironment env;
-  private TwoNodes nodes;
-
+class IdempotentSendIntegrationTests extends OnTwoNodes {
   IdempotentSendIntegrationTests(TestEnvironment env) {
-    this.env = env;
-  }
-
-  @BeforeAll
-  void start() {
-    nodes = TwoNodes.start(env);
-  }
-
-  @AfterAll
-  void stop() {
-    nodes.close();
+    super(env);
   }
 
   @Test
@@ -57,7 +37,7 @@ class IdempotentSendIntegrationTests {
       assertThat(r.body().getString("content")).isEqualTo("once");
     }
     assertThat(nodes.apiB.send(token, conversationId, "marker", "c-2").status()).isEqualTo(201);
-    List<Rows.Stored> stored = Rows.awaitCount(env.pgPool(nodes.vertx), conversationId, 2, Duration.ofSeconds(20));
+    List<Rows.Stored> stored = Rows.awaitCount(pool(), conversationId, 2, Duration.ofSeconds(20));
     assertThat(stored).extracting(Rows.Stored::content).containsExactly("once", "marker");
   }
 
@@ -86,7 +66,7 @@ class IdempotentSendIntegrationTests {
     assertThat(created).as("exactly one send created it").isEqualTo(1);
 
     assertThat(nodes.apiA.send(token, conversationId, "after", null).status()).isEqualTo(201);
-    List<Rows.Stored> stored = Rows.awaitCount(env.pgPool(nodes.vertx), conversationId, 2, Duration.ofSeconds(20));
+    List<Rows.Stored> stored = Rows.awaitCount(pool(), conversationId, 2, Duration.ofSeconds(20));
     assertThat(stored).extracting(Rows.Stored::content).containsExactly("race", "after");
   }
 }

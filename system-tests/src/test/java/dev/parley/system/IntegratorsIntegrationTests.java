@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.contract.Subjects;
 import dev.parley.system.NatsRecorder.Received;
-import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -20,11 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What an integrator sees and does with nothing but NATS and a service token: every durable event
@@ -32,9 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * WebSocket client gets; and sends as a bot over NATS request-reply or REST, through the same
  * durable, de-duplicated send path.
  */
-@ExtendWith(ParleyExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IntegratorsIntegrationTests {
+class IntegratorsIntegrationTests extends OnTwoNodes {
   private static final Duration WAIT = Duration.ofSeconds(10);
   /** Cross-node delivery is promised within 2 s. */
   private static final Duration CROSS_NODE = Duration.ofSeconds(2);
@@ -42,51 +35,32 @@ class IntegratorsIntegrationTests {
   private static final String KEY_BOT = "keybot";
   private static final String KEY = "k".repeat(8) + "0123456789abcdef0123456789abcdef";
 
-  private final TestEnvironment env;
-  private Cluster cluster;
-  private Vertx vertx;
-  private Api apiA;
-  private Api apiB;
   private Connection integrator;
   private Subjects subjects;
 
   IntegratorsIntegrationTests(TestEnvironment env) {
-    this.env = env;
+    super(env, Map.of("PARLEY_JWT_SECRET", SECRET, "PARLEY_SERVICE_KEYS", KEY_BOT + "=" + KEY));
   }
 
   @BeforeAll
-  void start() {
-    cluster = Cluster.start(env, Map.of("PARLEY_JWT_SECRET", SECRET, "PARLEY_SERVICE_KEYS", KEY_BOT + "=" + KEY), 2, true);
-    vertx = Vertx.vertx();
-    apiA = new Api(vertx, cluster.baseUrl(0));
-    apiB = new Api(vertx, cluster.baseUrl(1));
+  void connectIntegrator() {
     integrator = env.newNatsConnection();
     subjects = env.nats().subjects();
   }
 
-  @AfterAll
-  void stop() {
-    apiA.close();
-    apiB.close();
-    Cluster.await(vertx.close());
-    cluster.close();
-  }
-
   @Test
   void messagesSentOnBothNodesReachTheEventsSubjectInSeqOrderExactlyAsAWebSocketClientGotThem() {
-    String alice = env.newId("alice");
-    String bob = env.newId("bob");
-    String aliceToken = apiA.devToken(alice);
-    String bobToken = apiA.devToken(bob);
-    String carolToken = apiA.devToken(env.newId("carol"));
-    String conversationId = apiA.createGroup(aliceToken, "relay", List.of(bob)).getString("id");
+    Cast c = cast("relay");
+    String conversationId = c.conversationId();
 
     try (NatsRecorder events = new NatsRecorder(integrator, subjects.conversationEvents(conversationId));
-         WsClient bobOnB = WsClient.connect(vertx, cluster.gateway(1).port(), bobToken);
-         WsClient carolOnA = WsClient.connect(vertx, cluster.gateway(0).port(), carolToken)) {
+         WsClient bobOnB = onB(c.bobToken());
+         WsClient carolOnA = onA(c.carolToken())) {
       int count = 20;
       for (int i = 0; i < count; i++) {
-        Api.Reply r = i % 2 == 0 ? apiA.send(aliceToken, conversationId, "a" + i, null) : apiB.send(bobToken, conversationId, "b" + i, null);
+        Api.Reply r = i % 2 == 0
+            ? nodes.apiA.send(c.aliceToken(), conversationId, "a" + i, null)
+            : nodes.apiB.send(c.bobToken(), conversationId, "b" + i, null);
         assertThat(r.status()).isEqualTo(201);
       }
 
@@ -115,13 +89,13 @@ class IntegratorsIntegrationTests {
   void durableEventsComeThroughAsTheyAreInSeqOrderWithTheMessages() {
     String dave = env.newId("dave");
     String erin = env.newId("erin");
-    String daveToken = apiA.devToken(dave);
-    String erinToken = apiA.devToken(erin);
+    String daveToken = nodes.apiA.devToken(dave);
+    String erinToken = nodes.apiA.devToken(erin);
 
     try (NatsRecorder everything = new NatsRecorder(integrator, subjects.allConversationEvents());
-         WsClient erinOnB = WsClient.connect(vertx, cluster.gateway(1).port(), erinToken)) {
-      String conversationId = apiA.createGroup(daveToken, "events", List.of(erin)).getString("id");
-      assertThat(apiA.send(daveToken, conversationId, "after the creation", null).status()).isEqualTo(201);
+         WsClient erinOnB = onB(erinToken)) {
+      String conversationId = nodes.apiA.createGroup(daveToken, "events", List.of(erin)).getString("id");
+      assertThat(nodes.apiA.send(daveToken, conversationId, "after the creation", null).status()).isEqualTo(201);
 
       String subject = subjects.conversationEvents(conversationId);
       List<Received> relayed = everything.await(r -> r.subject().equals(subject), 2, WAIT);
@@ -139,15 +113,15 @@ class IntegratorsIntegrationTests {
     String bot = env.newId("ci-bot");
     String alice = env.newId("alice");
     String bob = env.newId("bob");
-    String aliceToken = apiA.devToken(alice);
-    String bobToken = apiA.devToken(bob);
-    String carolToken = apiA.devToken(env.newId("carol"));
-    String conversationId = apiA.createGroup(aliceToken, "bots", List.of(bob, bot)).getString("id");
+    String aliceToken = nodes.apiA.devToken(alice);
+    String bobToken = nodes.apiA.devToken(bob);
+    String carolToken = nodes.apiA.devToken(env.newId("carol"));
+    String conversationId = nodes.apiA.createGroup(aliceToken, "bots", List.of(bob, bot)).getString("id");
     String jwt = serviceJwt(bot, SECRET, 600);
 
     try (NatsRecorder events = new NatsRecorder(integrator, subjects.conversationEvents(conversationId));
-         WsClient bobOnB = WsClient.connect(vertx, cluster.gateway(1).port(), bobToken);
-         WsClient carolOnB = WsClient.connect(vertx, cluster.gateway(1).port(), carolToken)) {
+         WsClient bobOnB = onB(bobToken);
+         WsClient carolOnB = onB(carolToken)) {
       JsonObject first = request(new JsonObject().put("token", jwt).put("conversation_id", conversationId)
           .put("content", "build #512 passed").put("client_msg_id", "b-1"), null);
       assertThat(first.getBoolean("created")).isTrue();
@@ -187,21 +161,21 @@ class IntegratorsIntegrationTests {
     String jwtBot = env.newId("jwt-bot");
     String alice = env.newId("alice");
     String bob = env.newId("bob");
-    String aliceToken = apiA.devToken(alice);
-    String bobToken = apiA.devToken(bob);
-    String conversationId = apiA.createGroup(aliceToken, "rest bots", List.of(bob, jwtBot, KEY_BOT)).getString("id");
+    String aliceToken = nodes.apiA.devToken(alice);
+    String bobToken = nodes.apiA.devToken(bob);
+    String conversationId = nodes.apiA.createGroup(aliceToken, "rest bots", List.of(bob, jwtBot, KEY_BOT)).getString("id");
 
-    try (WsClient bobOnB = WsClient.connect(vertx, cluster.gateway(1).port(), bobToken)) {
-      Api.Reply byJwt = apiA.send(serviceJwt(jwtBot, SECRET, 600), conversationId, "via a service JWT", "r-1");
+    try (WsClient bobOnB = onB(bobToken)) {
+      Api.Reply byJwt = nodes.apiA.send(serviceJwt(jwtBot, SECRET, 600), conversationId, "via a service JWT", "r-1");
       assertThat(byJwt.status()).isEqualTo(201);
       assertThat(byJwt.body().getString("sender_id")).isEqualTo(jwtBot);
 
-      Api.Reply byKey = apiA.send(KEY, conversationId, "via a service key", "r-1");
+      Api.Reply byKey = nodes.apiA.send(KEY, conversationId, "via a service key", "r-1");
       assertThat(byKey.status()).isEqualTo(201);
       assertThat(byKey.body().getString("sender_id")).isEqualTo(KEY_BOT);
       assertThat(byKey.body().getLong("prev_seq")).isEqualTo(byJwt.body().getLong("seq"));
 
-      Api.Reply resend = apiB.send(KEY, conversationId, "ignored", "r-1");
+      Api.Reply resend = nodes.apiB.send(KEY, conversationId, "ignored", "r-1");
       assertThat(resend.status()).as("the same client_msg_id on the other node").isEqualTo(200);
       assertThat(resend.body().getString("id")).isEqualTo(byKey.body().getString("id"));
       assertThat(resend.body().getLong("seq")).isEqualTo(byKey.body().getLong("seq"));
@@ -211,7 +185,7 @@ class IntegratorsIntegrationTests {
       assertThat(seen).extracting(f -> f.getJsonObject("data").getString("sender_id")).containsExactly(jwtBot, KEY_BOT);
 
       // a key is a credential for its bot on other routes too: history reads as the bot
-      Api.Reply history = apiB.history(KEY, conversationId, null);
+      Api.Reply history = nodes.apiB.history(KEY, conversationId, null);
       assertThat(history.status()).isEqualTo(200);
       assertThat(history.body().getJsonArray("items")).hasSize(2);
     }
@@ -220,8 +194,8 @@ class IntegratorsIntegrationTests {
   @Test
   void aBotThatIsNotAMemberGetsNotFound() throws Exception {
     String alice = env.newId("alice");
-    String aliceToken = apiA.devToken(alice);
-    String conversationId = apiA.createGroup(aliceToken, "private", List.of()).getString("id");
+    String aliceToken = nodes.apiA.devToken(alice);
+    String conversationId = nodes.apiA.createGroup(aliceToken, "private", List.of()).getString("id");
 
     JsonObject overNats = request(new JsonObject().put("token", serviceJwt(env.newId("outsider"), SECRET, 600))
         .put("conversation_id", conversationId).put("content", "let me in"), null);
@@ -229,18 +203,18 @@ class IntegratorsIntegrationTests {
     assertError(request(new JsonObject().put("token", KEY).put("conversation_id", conversationId).put("content", "hi"), null),
         "not_found");
 
-    Api.Reply overRest = apiB.send(KEY, conversationId, "let me in", null);
+    Api.Reply overRest = nodes.apiB.send(KEY, conversationId, "let me in", null);
     assertThat(overRest.status()).isEqualTo(404);
     assertThat(overRest.body().getJsonObject("error").getString("code")).isEqualTo("not_found");
-    assertThat(apiA.history(aliceToken, conversationId, null).body().getJsonArray("items")).isEmpty();
+    assertThat(nodes.apiA.history(aliceToken, conversationId, null).body().getJsonArray("items")).isEmpty();
   }
 
   @Test
   void badTokensAreUnauthenticatedAndAUserTokenIsNoServiceToken() throws Exception {
     String bot = env.newId("bot");
     String alice = env.newId("alice");
-    String aliceToken = apiA.devToken(alice);
-    String conversationId = apiA.createGroup(aliceToken, "guarded", List.of(bot)).getString("id");
+    String aliceToken = nodes.apiA.devToken(alice);
+    String conversationId = nodes.apiA.createGroup(aliceToken, "guarded", List.of(bot)).getString("id");
     JsonObject send = new JsonObject().put("conversation_id", conversationId).put("content", "hi");
 
     assertError(request(send.copy().put("token", "garbage"), null), "unauthenticated");
@@ -251,7 +225,7 @@ class IntegratorsIntegrationTests {
     assertError(request(send.copy().put("token", KEY + "x"), null), "unauthenticated");
     assertError(request(send.copy().put("token", aliceToken), null), "forbidden");
 
-    Api.Reply wrongKey = apiA.send(KEY.substring(1), conversationId, "hi", null);
+    Api.Reply wrongKey = nodes.apiA.send(KEY.substring(1), conversationId, "hi", null);
     assertThat(wrongKey.status()).isEqualTo(401);
     assertThat(wrongKey.body().getJsonObject("error").getString("code")).isEqualTo("unauthenticated");
 
@@ -260,8 +234,8 @@ class IntegratorsIntegrationTests {
     assertError(request(new JsonObject().put("token", jwt).put("content", "no conversation"), null), "invalid_argument");
     assertError(request(send.copy().put("token", jwt).put("content", ""), null), "invalid_argument");
     assertError(request(send.copy().put("token", jwt).put("content", "x".repeat(16 * 1024 + 1)), null), "too_large");
-    assertThat(apiA.history(aliceToken, conversationId, null).body().getJsonArray("items")).as("nothing was sent").isEmpty();
-    assertThat(apiA.call(HttpMethod.GET, "/api/v1/conversations", aliceToken, null).status()).isEqualTo(200);
+    assertThat(nodes.apiA.history(aliceToken, conversationId, null).body().getJsonArray("items")).as("nothing was sent").isEmpty();
+    assertThat(nodes.apiA.call(HttpMethod.GET, "/api/v1/conversations", aliceToken, null).status()).isEqualTo(200);
   }
 
   private JsonObject request(JsonObject body, Headers headers) throws Exception {
@@ -282,7 +256,7 @@ class IntegratorsIntegrationTests {
 
   /** A service token: {@code "service": true}, {@code sub} = the bot. */
   private String serviceJwt(String bot, String secret, long ttlSeconds) {
-    JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
+    JWTAuth auth = JWTAuth.create(nodes.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
     long now = System.currentTimeMillis() / 1000;
     return auth.generateToken(new JsonObject().put("sub", bot).put("service", true).put("exp", now + ttlSeconds),
         new JWTOptions().setAlgorithm("HS256"));

@@ -14,82 +14,53 @@ import static dev.parley.system.ConversationCalls.setRole;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.contract.wire.Ids;
-import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Members: add, remove, leave, roles, succession, and what each member's connections see, across two nodes. */
-@ExtendWith(ParleyExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MembersIntegrationTests {
-  private final TestEnvironment env;
-  private TwoNodes nodes;
-
+class MembersIntegrationTests extends OnTwoNodes {
   MembersIntegrationTests(TestEnvironment env) {
-    this.env = env;
-  }
-
-  @BeforeAll
-  void start() {
-    nodes = TwoNodes.start(env);
-  }
-
-  @AfterAll
-  void stop() {
-    nodes.close();
-  }
-
-  private WsClient ws(int node, String token) {
-    return WsClient.connect(nodes.vertx, nodes.cluster.gateway(node).port(), token);
+    super(env);
   }
 
   @Test
   void anAddedUsersOpenConnectionsGetMemberAddedTheSystemMessageAndEverythingAfterWithoutReconnecting() {
-    String alice = env.newId("alice");
-    String bob = env.newId("bob");
-    String carol = env.newId("carol");
-    String aliceToken = nodes.apiA.devToken(alice);
-    String bobToken = nodes.apiA.devToken(bob);
-    String carolToken = nodes.apiA.devToken(carol);
+    Cast c = cast("team");
+    String id = c.conversationId();
     String strangerToken = nodes.apiA.devToken(env.newId("stranger"));
-    String id = nodes.apiA.createGroup(aliceToken, "team", List.of(bob)).getString("id");
-    long before = nodes.apiA.send(aliceToken, id, "before carol", null).body().getLong("seq");
+    long before = nodes.apiA.send(c.aliceToken(), id, "before carol", null).body().getLong("seq");
 
     // carol on A is the only holder there (the node subscribes because of the change); on B bob
     // already holds the conversation (the node may have delivered the change before its notice)
-    try (WsClient carolOnA = ws(0, carolToken);
-         WsClient carolOnB = ws(1, carolToken);
-         WsClient bobOnB = ws(1, bobToken);
-         WsClient strangerOnB = ws(1, strangerToken)) {
-      Api.Reply added = addMember(nodes.apiA, aliceToken, id, carol);
+    try (WsClient carolOnA = onA(c.carolToken());
+         WsClient carolOnB = onB(c.carolToken());
+         WsClient bobOnB = onB(c.bobToken());
+         WsClient strangerOnB = onB(strangerToken)) {
+      Api.Reply added = addMember(nodes.apiA, c.aliceToken(), id, c.carol());
       assertThat(added.status()).isEqualTo(201);
-      assertThat(added.body()).isEqualTo(new JsonObject().put("user_id", carol).put("role", "member").put("name", carol));
+      assertThat(added.body()).isEqualTo(new JsonObject().put("user_id", c.carol()).put("role", "member").put("name", c.carol()));
 
       for (WsClient member : List.of(carolOnA, carolOnB, bobOnB)) {
         List<JsonObject> got = member.await(about(id), 2, EVENT_WAIT);
         assertThat(got).extracting(f -> f.getString("type")).containsExactly("member.added", "message.new");
         assertThat(got.get(0).getJsonObject("data"))
-            .isEqualTo(new JsonObject().put("conversation_id", id).put("user_id", carol).put("role", "member"));
+            .isEqualTo(new JsonObject().put("conversation_id", id).put("user_id", c.carol()).put("role", "member"));
         JsonObject system = got.get(1).getJsonObject("data");
         assertThat(system.getString("type")).isEqualTo("system");
         assertThat(system.getValue("sender_id")).isNull();
-        assertThat(system.getString("content")).isEqualTo(alice + " added " + carol);
+        assertThat(system.getString("content")).isEqualTo(c.alice() + " added " + c.carol());
         assertThat(system.getJsonObject("system"))
-            .isEqualTo(new JsonObject().put("event", "member.added").put("actor_id", alice).put("user_id", carol));
+            .isEqualTo(new JsonObject().put("event", "member.added").put("actor_id", c.alice()).put("user_id", c.carol()));
         assertThat(system.getLong("prev_seq")).as("the system message follows the last message").isEqualTo(before);
       }
 
       // no reconnect: what follows reaches carol's connections, and carol may send on the other node at once
-      nodes.apiA.send(bobToken, id, "welcome carol", null);
-      Api.Reply carolSends = nodes.apiB.send(carolToken, id, "thanks", null);
+      nodes.apiA.send(c.bobToken(), id, "welcome carol", null);
+      Api.Reply carolSends = nodes.apiB.send(c.carolToken(), id, "thanks", null);
       assertThat(carolSends.status()).isEqualTo(201);
       for (WsClient member : List.of(carolOnA, carolOnB, bobOnB)) {
         member.awaitOne(message(id, "welcome carol"), EVENT_WAIT);
@@ -99,10 +70,10 @@ class MembersIntegrationTests {
       assertThat(framesAbout(strangerOnB, id)).as("a non-member sees nothing").isEmpty();
 
       // a new member sees the whole history
-      Api.Reply history = nodes.apiB.history(carolToken, id, null);
+      Api.Reply history = nodes.apiB.history(c.carolToken(), id, null);
       assertThat(history.status()).isEqualTo(200);
       assertThat(history.body().getJsonArray("items")).extracting(o -> ((JsonObject) o).getString("content"))
-          .containsExactly("before carol", alice + " added " + carol, "welcome carol", "thanks");
+          .containsExactly("before carol", c.alice() + " added " + c.carol(), "welcome carol", "thanks");
     }
   }
 
@@ -114,7 +85,7 @@ class MembersIntegrationTests {
     String aliceToken = nodes.apiA.devToken(alice);
     String bobToken = nodes.apiA.devToken(bob);
     String carolToken = nodes.apiA.devToken(carol);
-    try (WsClient bobOnB = ws(1, bobToken); WsClient carolOnA = ws(0, carolToken); WsClient carolOnB = ws(1, carolToken)) {
+    try (WsClient bobOnB = onB(bobToken); WsClient carolOnA = onA(carolToken); WsClient carolOnB = onB(carolToken)) {
       for (int round = 0; round < 15; round++) {
         String id = nodes.apiA.createGroup(aliceToken, "round " + round, List.of(bob)).getString("id");
         nodes.apiB.send(bobToken, id, "before " + round, null);
@@ -154,7 +125,7 @@ class MembersIntegrationTests {
         .containsExactly(alice + " added " + ghost);
 
     // ghost signs in later: the group is there, with nothing unread (its read position starts at the join)
-    Rows.awaitCount(env.pgPool(nodes.vertx), id, 2, Duration.ofSeconds(20));
+    Rows.awaitCount(pool(), id, 2, Duration.ofSeconds(20));
     String ghostToken = nodes.apiB.devToken(ghost);
     JsonObject listed = ConversationCalls.listed(nodes.apiB, ghostToken, id);
     assertThat(listed).isNotNull();
@@ -165,65 +136,57 @@ class MembersIntegrationTests {
 
   @Test
   void addingIsRefusedToPlainMembersStrangersBadIdsAndDirectConversations() {
-    String alice = env.newId("alice");
-    String bob = env.newId("bob");
-    String aliceToken = nodes.apiA.devToken(alice);
-    String bobToken = nodes.apiA.devToken(bob);
+    Cast c = cast("team");
+    String id = c.conversationId();
     String strangerToken = nodes.apiA.devToken(env.newId("stranger"));
-    String id = nodes.apiA.createGroup(aliceToken, "team", List.of(bob)).getString("id");
 
-    Api.Reply byMember = addMember(nodes.apiA, bobToken, id, env.newId("x"));
+    Api.Reply byMember = addMember(nodes.apiA, c.bobToken(), id, env.newId("x"));
     assertThat(byMember.status()).isEqualTo(403);
     assertThat(errorCode(byMember)).isEqualTo("forbidden");
     Api.Reply byStranger = addMember(nodes.apiB, strangerToken, id, env.newId("x"));
     assertThat(byStranger.status()).isEqualTo(404);
     assertThat(errorCode(byStranger)).isEqualTo("not_found");
-    assertThat(addMember(nodes.apiA, aliceToken, Ids.newId(), env.newId("x")).status()).isEqualTo(404);
-    assertThat(addMember(nodes.apiA, aliceToken, id, "not valid!").status()).isEqualTo(400);
-    Api.Reply noUser = nodes.apiA.call(HttpMethod.POST, "/api/v1/conversations/" + id + "/members", aliceToken, new JsonObject());
+    assertThat(addMember(nodes.apiA, c.aliceToken(), Ids.newId(), env.newId("x")).status()).isEqualTo(404);
+    assertThat(addMember(nodes.apiA, c.aliceToken(), id, "not valid!").status()).isEqualTo(400);
+    Api.Reply noUser = nodes.apiA.call(HttpMethod.POST, "/api/v1/conversations/" + id + "/members", c.aliceToken(), new JsonObject());
     assertThat(noUser.status()).isEqualTo(400);
     assertThat(errorCode(noUser)).isEqualTo("invalid_argument");
 
-    String direct = ConversationCalls.direct(nodes.apiA, aliceToken, bob).body().getString("id");
-    Api.Reply toDirect = addMember(nodes.apiA, aliceToken, direct, env.newId("x"));
+    String direct = ConversationCalls.direct(nodes.apiA, c.aliceToken(), c.bob()).body().getString("id");
+    Api.Reply toDirect = addMember(nodes.apiA, c.aliceToken(), direct, env.newId("x"));
     assertThat(toDirect.status()).isEqualTo(400);
     assertThat(errorCode(toDirect)).isEqualTo("invalid_argument");
-    assertThat(removeMember(nodes.apiA, aliceToken, direct, bob).status()).isEqualTo(400);
-    assertThat(setRole(nodes.apiA, aliceToken, direct, bob, "admin").status()).isEqualTo(400);
-    assertThat(removeMember(nodes.apiA, strangerToken, direct, bob).status()).as("strangers learn nothing").isEqualTo(404);
+    assertThat(removeMember(nodes.apiA, c.aliceToken(), direct, c.bob()).status()).isEqualTo(400);
+    assertThat(setRole(nodes.apiA, c.aliceToken(), direct, c.bob(), "admin").status()).isEqualTo(400);
+    assertThat(removeMember(nodes.apiA, strangerToken, direct, c.bob()).status()).as("strangers learn nothing").isEqualTo(404);
   }
 
   @Test
   void aRemovedMembersConnectionsGetMemberRemovedAndThenNothingMore() {
-    String alice = env.newId("alice");
-    String bob = env.newId("bob");
-    String carol = env.newId("carol");
-    String aliceToken = nodes.apiA.devToken(alice);
-    String bobToken = nodes.apiA.devToken(bob);
-    String carolToken = nodes.apiA.devToken(carol);
+    Cast c = castWithCarol("team");
+    String id = c.conversationId();
     String strangerToken = nodes.apiA.devToken(env.newId("stranger"));
-    String id = nodes.apiA.createGroup(aliceToken, "team", List.of(bob, carol)).getString("id");
 
-    try (WsClient bobOnA = ws(0, bobToken);
-         WsClient bobOnB = ws(1, bobToken);
-         WsClient carolOnB = ws(1, carolToken);
-         WsClient strangerOnB = ws(1, strangerToken)) {
-      assertThat(removeMember(nodes.apiA, aliceToken, id, bob).status()).isEqualTo(204);
+    try (WsClient bobOnA = onA(c.bobToken());
+         WsClient bobOnB = onB(c.bobToken());
+         WsClient carolOnB = onB(c.carolToken());
+         WsClient strangerOnB = onB(strangerToken)) {
+      assertThat(removeMember(nodes.apiA, c.aliceToken(), id, c.bob()).status()).isEqualTo(204);
 
       for (WsClient member : List.of(bobOnA, bobOnB, carolOnB)) {
         List<JsonObject> got = member.await(about(id), 2, EVENT_WAIT);
         assertThat(got).extracting(f -> f.getString("type")).containsExactly("message.new", "member.removed");
-        assertThat(got.get(0).getJsonObject("data").getString("content")).isEqualTo(alice + " removed " + bob);
+        assertThat(got.get(0).getJsonObject("data").getString("content")).isEqualTo(c.alice() + " removed " + c.bob());
         assertThat(got.get(0).getJsonObject("data").getJsonObject("system").getString("event")).isEqualTo("member.removed");
-        assertThat(got.get(1).getJsonObject("data")).isEqualTo(new JsonObject().put("conversation_id", id).put("user_id", bob));
+        assertThat(got.get(1).getJsonObject("data")).isEqualTo(new JsonObject().put("conversation_id", id).put("user_id", c.bob()));
       }
 
       // later events reach the members (also on bob's node) and never bob
-      nodes.apiA.send(aliceToken, id, "after bob", null);
-      nodes.apiB.send(carolToken, id, "still here", null);
+      nodes.apiA.send(c.aliceToken(), id, "after bob", null);
+      nodes.apiB.send(c.carolToken(), id, "still here", null);
       carolOnB.awaitOne(message(id, "after bob"), EVENT_WAIT);
       carolOnB.awaitOne(message(id, "still here"), EVENT_WAIT);
-      assertThat(ConversationCalls.update(nodes.apiA, aliceToken, id, new JsonObject().put("name", "without bob")).status()).isEqualTo(200);
+      assertThat(ConversationCalls.update(nodes.apiA, c.aliceToken(), id, new JsonObject().put("name", "without bob")).status()).isEqualTo(200);
       carolOnB.awaitOne(event("conversation.updated", id), EVENT_WAIT);
       for (WsClient removed : List.of(bobOnA, bobOnB)) {
         assertThat(framesAbout(removed, id)).extracting(f -> f.getString("type")).containsExactly("message.new", "member.removed");
@@ -232,34 +195,31 @@ class MembersIntegrationTests {
     }
 
     // and the conversation is gone for bob, on either node
-    assertThat(details(nodes.apiB, bobToken, id).status()).isEqualTo(404);
-    assertThat(nodes.apiB.history(bobToken, id, null).status()).isEqualTo(404);
-    assertThat(nodes.apiA.send(bobToken, id, "let me in", null).status()).isEqualTo(404);
-    assertThat(ConversationCalls.listed(nodes.apiB, bobToken, id)).isNull();
-    assertThat(roles(details(nodes.apiA, aliceToken, id).body())).containsExactlyInAnyOrder(alice + ":owner", carol + ":member");
+    assertThat(details(nodes.apiB, c.bobToken(), id).status()).isEqualTo(404);
+    assertThat(nodes.apiB.history(c.bobToken(), id, null).status()).isEqualTo(404);
+    assertThat(nodes.apiA.send(c.bobToken(), id, "let me in", null).status()).isEqualTo(404);
+    assertThat(ConversationCalls.listed(nodes.apiB, c.bobToken(), id)).isNull();
+    assertThat(roles(details(nodes.apiA, c.aliceToken(), id).body())).containsExactlyInAnyOrder(c.alice() + ":owner", c.carol() + ":member");
   }
 
   @Test
   void aRemovedUserAddedBackGetsTheConversationAgainOnTheSameConnection() {
-    String alice = env.newId("alice");
-    String bob = env.newId("bob");
-    String aliceToken = nodes.apiA.devToken(alice);
-    String bobToken = nodes.apiA.devToken(bob);
-    String id = nodes.apiA.createGroup(aliceToken, "team", List.of(bob)).getString("id");
-    nodes.apiA.send(aliceToken, id, "first", null);
-    try (WsClient bobOnB = ws(1, bobToken)) {
-      assertThat(removeMember(nodes.apiA, aliceToken, id, bob).status()).isEqualTo(204);
+    Cast c = cast("team");
+    String id = c.conversationId();
+    nodes.apiA.send(c.aliceToken(), id, "first", null);
+    try (WsClient bobOnB = onB(c.bobToken())) {
+      assertThat(removeMember(nodes.apiA, c.aliceToken(), id, c.bob()).status()).isEqualTo(204);
       bobOnB.awaitOne(event("member.removed", id), EVENT_WAIT);
-      nodes.apiA.send(aliceToken, id, "while bob was away", null);
-      assertThat(addMember(nodes.apiA, aliceToken, id, bob).status()).isEqualTo(201);
-      nodes.apiA.send(aliceToken, id, "welcome back", null);
+      nodes.apiA.send(c.aliceToken(), id, "while bob was away", null);
+      assertThat(addMember(nodes.apiA, c.aliceToken(), id, c.bob()).status()).isEqualTo(201);
+      nodes.apiA.send(c.aliceToken(), id, "welcome back", null);
       bobOnB.awaitOne(message(id, "welcome back"), EVENT_WAIT);
       assertThat(framesAbout(bobOnB, id)).extracting(f -> f.getString("type") + ":" + f.getJsonObject("data").getString("content", ""))
           .containsExactly(
-              "message.new:" + alice + " removed " + bob, "member.removed:",
-              "member.added:", "message.new:" + alice + " added " + bob, "message.new:welcome back");
+              "message.new:" + c.alice() + " removed " + c.bob(), "member.removed:",
+              "member.added:", "message.new:" + c.alice() + " added " + c.bob(), "message.new:welcome back");
     }
-    assertThat(historyItems(bobToken, id)).extracting(m -> m.getString("content")).contains("first", "while bob was away", "welcome back");
+    assertThat(historyItems(c.bobToken(), id)).extracting(m -> m.getString("content")).contains("first", "while bob was away", "welcome back");
   }
 
   @Test
@@ -300,74 +260,66 @@ class MembersIntegrationTests {
 
   @Test
   void theOwnerSetsRolesAndHandsOwnershipOverAndMembersSeeConversationUpdated() {
-    String alice = env.newId("alice");
-    String bob = env.newId("bob");
-    String carol = env.newId("carol");
-    String aliceToken = nodes.apiA.devToken(alice);
-    String bobToken = nodes.apiA.devToken(bob);
-    String carolToken = nodes.apiA.devToken(carol);
+    Cast c = castWithCarol("team");
+    String id = c.conversationId();
     String strangerToken = nodes.apiA.devToken(env.newId("stranger"));
-    String id = nodes.apiA.createGroup(aliceToken, "team", List.of(bob, carol)).getString("id");
 
-    assertThat(setRole(nodes.apiA, bobToken, id, carol, "admin").status()).isEqualTo(403);
-    assertThat(setRole(nodes.apiA, strangerToken, id, carol, "admin").status()).isEqualTo(404);
-    assertThat(setRole(nodes.apiA, aliceToken, id, carol, "root").status()).isEqualTo(400);
-    assertThat(nodes.apiA.call(HttpMethod.PUT, "/api/v1/conversations/" + id + "/members/" + carol, aliceToken, new JsonObject()).status())
+    assertThat(setRole(nodes.apiA, c.bobToken(), id, c.carol(), "admin").status()).isEqualTo(403);
+    assertThat(setRole(nodes.apiA, strangerToken, id, c.carol(), "admin").status()).isEqualTo(404);
+    assertThat(setRole(nodes.apiA, c.aliceToken(), id, c.carol(), "root").status()).isEqualTo(400);
+    assertThat(nodes.apiA.call(HttpMethod.PUT, "/api/v1/conversations/" + id + "/members/" + c.carol(), c.aliceToken(), new JsonObject()).status())
         .isEqualTo(400);
-    assertThat(setRole(nodes.apiA, aliceToken, id, env.newId("nobody"), "admin").status()).isEqualTo(404);
-    assertThat(setRole(nodes.apiA, aliceToken, id, alice, "member").status()).as("the owner hands over instead").isEqualTo(400);
+    assertThat(setRole(nodes.apiA, c.aliceToken(), id, env.newId("nobody"), "admin").status()).isEqualTo(404);
+    assertThat(setRole(nodes.apiA, c.aliceToken(), id, c.alice(), "member").status()).as("the owner hands over instead").isEqualTo(400);
 
-    try (WsClient carolOnB = ws(1, carolToken); WsClient strangerOnB = ws(1, strangerToken)) {
-      Api.Reply promoted = setRole(nodes.apiA, aliceToken, id, bob, "admin");
+    try (WsClient carolOnB = onB(c.carolToken()); WsClient strangerOnB = onB(strangerToken)) {
+      Api.Reply promoted = setRole(nodes.apiA, c.aliceToken(), id, c.bob(), "admin");
       assertThat(promoted.status()).isEqualTo(200);
-      assertThat(promoted.body()).isEqualTo(new JsonObject().put("user_id", bob).put("role", "admin").put("name", bob));
+      assertThat(promoted.body()).isEqualTo(new JsonObject().put("user_id", c.bob()).put("role", "admin").put("name", c.bob()));
       JsonObject updated = carolOnB.awaitOne(event("conversation.updated", id), EVENT_WAIT).getJsonObject("data");
-      assertThat(roles(updated)).containsExactlyInAnyOrder(alice + ":owner", bob + ":admin", carol + ":member");
+      assertThat(roles(updated)).containsExactlyInAnyOrder(c.alice() + ":owner", c.bob() + ":admin", c.carol() + ":member");
 
-      assertThat(setRole(nodes.apiA, bobToken, id, carol, "admin").status()).as("setting roles is the owner's").isEqualTo(403);
-      Api.Reply same = setRole(nodes.apiA, aliceToken, id, bob, "admin");
+      assertThat(setRole(nodes.apiA, c.bobToken(), id, c.carol(), "admin").status()).as("setting roles is the owner's").isEqualTo(403);
+      Api.Reply same = setRole(nodes.apiA, c.aliceToken(), id, c.bob(), "admin");
       assertThat(same.status()).isEqualTo(200);
 
-      Api.Reply handedOver = setRole(nodes.apiB, aliceToken, id, carol, "owner");
+      Api.Reply handedOver = setRole(nodes.apiB, c.aliceToken(), id, c.carol(), "owner");
       assertThat(handedOver.status()).isEqualTo(200);
       assertThat(handedOver.body().getString("role")).isEqualTo("owner");
       List<JsonObject> updates = carolOnB.await(event("conversation.updated", id), 2, EVENT_WAIT);
-      assertThat(roles(updates.get(1).getJsonObject("data"))).containsExactlyInAnyOrder(alice + ":admin", bob + ":admin", carol + ":owner");
+      assertThat(roles(updates.get(1).getJsonObject("data")))
+          .containsExactlyInAnyOrder(c.alice() + ":admin", c.bob() + ":admin", c.carol() + ":owner");
       assertThat(carolOnB.framesOfType("conversation.updated")).as("an unchanged role sends nothing").hasSize(2);
       assertThat(framesAbout(strangerOnB, id)).isEmpty();
     }
-    assertThat(roles(details(nodes.apiB, bobToken, id).body())).containsExactlyInAnyOrder(alice + ":admin", bob + ":admin", carol + ":owner");
-    assertThat(setRole(nodes.apiA, aliceToken, id, bob, "member").status()).as("alice is no longer the owner").isEqualTo(403);
-    assertThat(setRole(nodes.apiA, carolToken, id, alice, "member").status()).isEqualTo(200);
+    assertThat(roles(details(nodes.apiB, c.bobToken(), id).body()))
+        .containsExactlyInAnyOrder(c.alice() + ":admin", c.bob() + ":admin", c.carol() + ":owner");
+    assertThat(setRole(nodes.apiA, c.aliceToken(), id, c.bob(), "member").status()).as("alice is no longer the owner").isEqualTo(403);
+    assertThat(setRole(nodes.apiA, c.carolToken(), id, c.alice(), "member").status()).isEqualTo(200);
   }
 
   @Test
   void whenTheOwnerLeavesTheLongestStandingAdminElseMemberTakesOverAndTheLastOneOutDeletesTheGroup() {
-    String alice = env.newId("alice");
-    String bob = env.newId("bob");
-    String carol = env.newId("carol");
+    Cast c = cast("team");
+    String id = c.conversationId();
     String erin = env.newId("erin");
-    String aliceToken = nodes.apiA.devToken(alice);
-    String bobToken = nodes.apiA.devToken(bob);
-    String carolToken = nodes.apiA.devToken(carol);
     String erinToken = nodes.apiA.devToken(erin);
-    String id = nodes.apiA.createGroup(aliceToken, "team", List.of(bob)).getString("id");
-    addMember(nodes.apiA, aliceToken, id, carol);
-    addMember(nodes.apiA, aliceToken, id, erin);
-    setRole(nodes.apiA, aliceToken, id, carol, "admin");
+    addMember(nodes.apiA, c.aliceToken(), id, c.carol());
+    addMember(nodes.apiA, c.aliceToken(), id, erin);
+    setRole(nodes.apiA, c.aliceToken(), id, c.carol(), "admin");
 
-    try (WsClient bobOnB = ws(1, bobToken); WsClient erinOnA = ws(0, erinToken)) {
+    try (WsClient bobOnB = onB(c.bobToken()); WsClient erinOnA = onA(erinToken)) {
       // carol joined after bob, but admins come first
-      assertThat(removeMember(nodes.apiA, aliceToken, id, alice).status()).isEqualTo(204);
+      assertThat(removeMember(nodes.apiA, c.aliceToken(), id, c.alice()).status()).isEqualTo(204);
       List<JsonObject> got = bobOnB.await(about(id), 3, EVENT_WAIT);
       assertThat(got).extracting(f -> f.getString("type")).containsExactly("message.new", "member.removed", "conversation.updated");
-      assertThat(got.get(0).getJsonObject("data").getString("content")).isEqualTo(alice + " left");
-      assertThat(roles(got.get(2).getJsonObject("data"))).containsExactlyInAnyOrder(bob + ":member", carol + ":owner", erin + ":member");
+      assertThat(got.get(0).getJsonObject("data").getString("content")).isEqualTo(c.alice() + " left");
+      assertThat(roles(got.get(2).getJsonObject("data"))).containsExactlyInAnyOrder(c.bob() + ":member", c.carol() + ":owner", erin + ":member");
 
       // no admin left: the longest-standing member, bob, over erin who joined later
-      assertThat(removeMember(nodes.apiB, carolToken, id, carol).status()).isEqualTo(204);
-      assertThat(roles(details(nodes.apiA, erinToken, id).body())).containsExactlyInAnyOrder(bob + ":owner", erin + ":member");
-      assertThat(removeMember(nodes.apiB, bobToken, id, bob).status()).isEqualTo(204);
+      assertThat(removeMember(nodes.apiB, c.carolToken(), id, c.carol()).status()).isEqualTo(204);
+      assertThat(roles(details(nodes.apiA, erinToken, id).body())).containsExactlyInAnyOrder(c.bob() + ":owner", erin + ":member");
+      assertThat(removeMember(nodes.apiB, c.bobToken(), id, c.bob()).status()).isEqualTo(204);
       assertThat(roles(details(nodes.apiA, erinToken, id).body())).containsExactly(erin + ":owner");
       erinOnA.await(event("conversation.updated", id), 2, EVENT_WAIT);
 
@@ -375,7 +327,7 @@ class MembersIntegrationTests {
       assertThat(removeMember(nodes.apiA, erinToken, id, erin).status()).isEqualTo(204);
       erinOnA.awaitOne(event("member.removed", id), EVENT_WAIT);
     }
-    for (String token : List.of(aliceToken, bobToken, carolToken, erinToken)) {
+    for (String token : List.of(c.aliceToken(), c.bobToken(), c.carolToken(), erinToken)) {
       assertThat(details(nodes.apiB, token, id).status()).isEqualTo(404);
       assertThat(ConversationCalls.listed(nodes.apiB, token, id)).isNull();
     }

@@ -1,6 +1,5 @@
 package dev.parley.system;
 
-import dev.parley.testing.TestEnvironment;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,20 +13,6 @@ import java.util.function.Predicate;
 /** The message calls of the public API (edit, delete, reactions, reads) and the frames they cause, for tests. */
 final class MessageApi {
   private MessageApi() {}
-
-  /** A group owned by alice with bob in it, and carol who is not: a cast for most message tests. */
-  record Cast(String conversationId, String alice, String aliceToken, String bob, String bobToken, String carol, String carolToken) {}
-
-  static Cast cast(TwoNodes nodes, TestEnvironment env, String name) {
-    String alice = env.newId("alice");
-    String bob = env.newId("bob");
-    String carol = env.newId("carol");
-    String aliceToken = nodes.apiA.devToken(alice);
-    String bobToken = nodes.apiA.devToken(bob);
-    String carolToken = nodes.apiA.devToken(carol);
-    String conversationId = nodes.apiA.createGroup(aliceToken, name, List.of(bob)).getString("id");
-    return new Cast(conversationId, alice, aliceToken, bob, bobToken, carol, carolToken);
-  }
 
   static Api.Reply send(Api api, String token, String conversationId, JsonObject body) {
     return api.call(HttpMethod.POST, "/api/v1/conversations/" + conversationId + "/messages", token, body);

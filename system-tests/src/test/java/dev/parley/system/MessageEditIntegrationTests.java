@@ -4,53 +4,26 @@ import static dev.parley.system.MessageApi.about;
 import static dev.parley.system.MessageApi.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** PUT and DELETE /api/v1/messages/{id}: who may, what members see on the other node, what history shows. */
-@ExtendWith(ParleyExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MessageEditIntegrationTests {
+class MessageEditIntegrationTests extends OnTwoNodes {
   private static final Duration WAIT = Duration.ofSeconds(2);
 
-  private final TestEnvironment env;
-  private TwoNodes nodes;
-  private Pool pool;
-
   MessageEditIntegrationTests(TestEnvironment env) {
-    this.env = env;
-  }
-
-  @BeforeAll
-  void start() {
-    nodes = TwoNodes.start(env);
-    pool = env.pgPool(nodes.vertx);
-  }
-
-  @AfterAll
-  void stop() {
-    nodes.close();
-  }
-
-  private WsClient wsOnB(String token) {
-    return WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), token);
+    super(env);
   }
 
   @Test
   void theAuthorEditsRightAfterSendingAndMembersOnTheOtherNodeSeeItAtOnce() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "edits");
-    try (WsClient bobOnB = wsOnB(c.bobToken()); WsClient carolOnB = wsOnB(c.carolToken())) {
+    Cast c = cast("edits");
+    try (WsClient bobOnB = onB(c.bobToken()); WsClient carolOnB = onB(c.carolToken())) {
       // no wait between send and edit: the worker may not have stored the message yet
       JsonObject sent = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "helo");
       Api.Reply edited = MessageApi.edit(nodes.apiA, c.aliceToken(), sent.getString("id"), "hello");
@@ -73,7 +46,7 @@ class MessageEditIntegrationTests {
 
   @Test
   void onlyTheAuthorMayEditAndOthersLearnNothing() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "edit rights");
+    Cast c = cast("edit rights");
     String id = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "mine").getString("id");
 
     Api.Reply byMember = MessageApi.edit(nodes.apiB, c.bobToken(), id, "yours now");
@@ -91,7 +64,7 @@ class MessageEditIntegrationTests {
 
   @Test
   void editsAreValidatedLikeSends() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "edit input");
+    Cast c = cast("edit input");
     String id = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "short").getString("id");
 
     Api.Reply blank = MessageApi.edit(nodes.apiA, c.aliceToken(), id, "   ");
@@ -110,8 +83,8 @@ class MessageEditIntegrationTests {
 
   @Test
   void systemMessagesCanBeNeitherEditedNorDeleted() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "system");
-    String systemId = MessageApi.insertSystemMessage(pool, c.conversationId());
+    Cast c = cast("system");
+    String systemId = MessageApi.insertSystemMessage(pool(), c.conversationId());
     Api.Reply edit = MessageApi.edit(nodes.apiA, c.aliceToken(), systemId, "rewritten");
     assertThat(edit.status()).isEqualTo(403);
     Api.Reply delete = MessageApi.delete(nodes.apiA, c.aliceToken(), systemId);
@@ -120,13 +93,13 @@ class MessageEditIntegrationTests {
 
   @Test
   void theAuthorDeletesTheSlotStaysAndMembersOnTheOtherNodeSeeIt() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "deletes");
-    try (WsClient bobOnB = wsOnB(c.bobToken()); WsClient carolOnB = wsOnB(c.carolToken())) {
+    Cast c = cast("deletes");
+    try (WsClient bobOnB = onB(c.bobToken()); WsClient carolOnB = onB(c.carolToken())) {
       JsonObject first = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "secret plans");
       JsonObject second = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "after");
       String id = first.getString("id");
       assertThat(MessageApi.react(nodes.apiB, c.bobToken(), id, "😮").status()).isEqualTo(201);
-      Rows.awaitCount(pool, c.conversationId(), 2, Duration.ofSeconds(10));
+      Rows.awaitCount(pool(), c.conversationId(), 2, Duration.ofSeconds(10));
       assertThat(MessageApi.unread(nodes.apiB, c.bobToken(), c.conversationId())).isEqualTo(2);
 
       assertThat(MessageApi.delete(nodes.apiA, c.aliceToken(), id).status()).isEqualTo(204);
@@ -144,7 +117,7 @@ class MessageEditIntegrationTests {
           .as("the slot keeps its place in the chain").isEqualTo(first.getLong("seq"));
       assertThat(MessageApi.unread(nodes.apiB, c.bobToken(), c.conversationId())).as("a deleted message is not unread").isEqualTo(1);
 
-      Row row = Cluster.await(pool.preparedQuery("SELECT content, deleted_at, search_vector::text AS words FROM messages WHERE id = $1")
+      Row row = Cluster.await(pool().preparedQuery("SELECT content, deleted_at, search_vector::text AS words FROM messages WHERE id = $1")
           .execute(Tuple.of(id))).iterator().next();
       assertThat(row.getString("content")).as("the text is gone from the database, so search cannot find it").isNull();
       assertThat(row.getValue("deleted_at")).isNotNull();
@@ -166,11 +139,11 @@ class MessageEditIntegrationTests {
 
   @Test
   void theOwnerAndAdminsMayDeleteOtherPeoplesMessagesMembersMayNot() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "moderation");
+    Cast c = cast("moderation");
     String dan = env.newId("dan");
     String danToken = nodes.apiA.devToken(dan);
-    Cluster.await(pool.preparedQuery("INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING").execute(Tuple.of(dan)));
-    Cluster.await(pool.preparedQuery("INSERT INTO members (conversation_id, user_id, role) VALUES ($1, $2, 'admin')")
+    Cluster.await(pool().preparedQuery("INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING").execute(Tuple.of(dan)));
+    Cluster.await(pool().preparedQuery("INSERT INTO members (conversation_id, user_id, role) VALUES ($1, $2, 'admin')")
         .execute(Tuple.of(c.conversationId(), dan)));
 
     String bobs = MessageApi.sent(nodes.apiB, c.bobToken(), c.conversationId(), "bob one").getString("id");
@@ -188,8 +161,8 @@ class MessageEditIntegrationTests {
 
   @Test
   void eventsOfEditsAndDeletesKeepTheConversationsOrder() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "order");
-    try (WsClient bobOnB = wsOnB(c.bobToken())) {
+    Cast c = cast("order");
+    try (WsClient bobOnB = onB(c.bobToken())) {
       String id = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "v0").getString("id");
       for (int i = 1; i <= 5; i++) {
         assertThat(MessageApi.edit(i % 2 == 0 ? nodes.apiA : nodes.apiB, c.aliceToken(), id, "v" + i).status()).isEqualTo(200);
@@ -204,7 +177,7 @@ class MessageEditIntegrationTests {
 
   @Test
   void aMessageTheWorkerHasNotStoredIsWaitedForThenRetryIsAdvisedNotNotFound() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "lagging worker");
+    Cast c = cast("lagging worker");
     nodes.cluster.stopWorker();
     try {
       String id = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "acked, not stored").getString("id");

@@ -2,7 +2,6 @@ package dev.parley.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import io.nats.client.Dispatcher;
 import io.vertx.core.http.HttpMethod;
@@ -11,54 +10,26 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * presence.changed across two gateways and the presence node: co-members and the user's own
  * connections only; the grace period (shortened here) spares a quick reconnect; /users/online.
  */
-@ExtendWith(ParleyExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PresenceIntegrationTests {
+class PresenceIntegrationTests extends OnTwoNodes {
   /** Shorter than the 15 s default, so going offline is quick to see. */
   private static final Duration GRACE = Duration.ofSeconds(2);
   private static final Duration CROSS_NODE = Duration.ofSeconds(2);
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private final TestEnvironment env;
-  private TwoNodes nodes;
-
   PresenceIntegrationTests(TestEnvironment env) {
-    this.env = env;
-  }
-
-  @BeforeAll
-  void startCluster() {
-    nodes = TwoNodes.start(env, Map.of(
+    super(env, Map.of(
         "PARLEY_PRESENCE_OFFLINE_GRACE", GRACE.toMillis() + "ms",
         "PARLEY_PRESENCE_STATUS_MIN_INTERVAL", "0ms"));
-  }
-
-  @AfterAll
-  void stopCluster() {
-    nodes.close();
-  }
-
-  private WsClient onA(String token) {
-    return WsClient.connect(nodes.vertx, nodes.cluster.gateway(0).port(), token);
-  }
-
-  private WsClient onB(String token) {
-    return WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), token);
   }
 
   private static Predicate<JsonObject> presence(String userId, String status) {
@@ -82,56 +53,43 @@ class PresenceIntegrationTests {
     return f -> id.equals(f.getString("id"));
   }
 
-  /** Tokens of new users; the first creates a group with the others when {@code grouped}. */
-  private List<String> users(boolean grouped, String... ids) {
-    List<String> tokens = Arrays.stream(ids).map(nodes.apiA::devToken).toList();
-    if (grouped) {
-      nodes.apiA.createGroup(tokens.get(0), "presence", List.of(ids).subList(1, ids.length));
-    }
-    return tokens;
-  }
-
   private Api.Reply online(Api api, String token, String query) {
     return api.call(HttpMethod.GET, "/api/v1/users/online" + (query == null ? "" : "?" + query), token, null);
   }
 
   @Test
   void aChangeReachesCoMembersOnTheOtherNodeAndTheUsersOwnConnectionsNeverAStranger() {
-    String alice = env.newId("alice");
-    String bob = env.newId("bob");
-    String carol = env.newId("carol");
-    List<String> t = users(true, alice, bob);
-    String carolToken = users(false, carol).get(0);
+    Cast c = cast("presence");
     List<JsonObject> integrator = new CopyOnWriteArrayList<>();
     Dispatcher tap = env.natsConnection().createDispatcher(msg -> integrator.add(new JsonObject(new String(msg.getData(), StandardCharsets.UTF_8))));
-    tap.subscribe(env.nats().subjectPrefix() + ".presence." + alice);
+    tap.subscribe(env.nats().subjectPrefix() + ".presence." + c.alice());
 
-    try (WsClient bobOnB = onB(t.get(1));
-         WsClient carolOnA = onA(carolToken);
-         WsClient carolOnB = onB(carolToken);
-         WsClient aliceOnA = onA(t.get(0))) {
-      JsonObject online = bobOnB.awaitOne(presence(alice, "online"), CROSS_NODE);
+    try (WsClient bobOnB = onB(c.bobToken());
+         WsClient carolOnA = onA(c.carolToken());
+         WsClient carolOnB = onB(c.carolToken());
+         WsClient aliceOnA = onA(c.aliceToken())) {
+      JsonObject online = bobOnB.awaitOne(presence(c.alice(), "online"), CROSS_NODE);
       assertThat(online.getJsonObject("data").fieldNames()).containsExactlyInAnyOrder("user_id", "status", "last_seen_at");
 
-      try (WsClient aliceOnB = onB(t.get(0))) {
+      try (WsClient aliceOnB = onB(c.aliceToken())) {
         aliceOnA.send(update("p1", "away"));
         JsonObject ack = aliceOnA.awaitOne(replyTo("p1"), WAIT);
         assertThat(ack.getString("type")).isEqualTo("ack");
-        assertThat(ack.getJsonObject("data").getString("user_id")).isEqualTo(alice);
+        assertThat(ack.getJsonObject("data").getString("user_id")).isEqualTo(c.alice());
         assertThat(ack.getJsonObject("data").getString("status")).isEqualTo("away");
 
-        JsonObject away = bobOnB.awaitOne(presence(alice, "away"), CROSS_NODE);
-        assertThat(aliceOnB.awaitOne(presence(alice, "away"), CROSS_NODE)).as("the user's own other connection").isEqualTo(away);
-        aliceOnA.awaitOne(presence(alice, "away"), CROSS_NODE);
+        JsonObject away = bobOnB.awaitOne(presence(c.alice(), "away"), CROSS_NODE);
+        assertThat(aliceOnB.awaitOne(presence(c.alice(), "away"), CROSS_NODE)).as("the user's own other connection").isEqualTo(away);
+        aliceOnA.awaitOne(presence(c.alice(), "away"), CROSS_NODE);
         assertThat(Instant.parse(away.getJsonObject("data").getString("last_seen_at")))
             .isAfterOrEqualTo(Instant.parse(online.getJsonObject("data").getString("last_seen_at")));
 
         Await.until(() -> integrator.size() >= 2 ? integrator : null, System.nanoTime() + WAIT.toNanos(), integrator::toString);
         assertThat(integrator).containsExactly(online, away);
       }
-      assertThat(statusesOf(bobOnB, alice)).containsExactly("online", "away");
-      assertThat(statusesOf(carolOnA, alice)).as("a stranger hears nothing").isEmpty();
-      assertThat(statusesOf(carolOnB, alice)).as("a stranger hears nothing").isEmpty();
+      assertThat(statusesOf(bobOnB, c.alice())).containsExactly("online", "away");
+      assertThat(statusesOf(carolOnA, c.alice())).as("a stranger hears nothing").isEmpty();
+      assertThat(statusesOf(carolOnB, c.alice())).as("a stranger hears nothing").isEmpty();
     } finally {
       env.natsConnection().closeDispatcher(tap);
     }
@@ -139,7 +97,7 @@ class PresenceIntegrationTests {
 
   @Test
   void aStatusOtherThanOnlineAwayOrBusyIsRefused() {
-    String token = users(false, env.newId("dora")).get(0);
+    String token = nodes.apiA.devToken(env.newId("dora"));
     try (WsClient ws = onA(token)) {
       int n = 0;
       for (Object bad : new Object[] {"offline", "sleeping", "AWAY", 1, null}) {
@@ -157,27 +115,24 @@ class PresenceIntegrationTests {
 
   @Test
   void aQuickReconnectIsNoFlapAndKeepsTheStatus() {
-    String dan = env.newId("dan");
-    String erin = env.newId("erin");
-    String fay = env.newId("fay");
-    List<String> t = users(true, dan, erin, fay);
-    try (WsClient erinOnB = onB(t.get(1))) {
-      WsClient first = onA(t.get(0));
-      erinOnB.awaitOne(presence(dan, "online"), CROSS_NODE);
+    Cast c = castWithCarol("presence");
+    try (WsClient bobOnB = onB(c.bobToken())) {
+      WsClient first = onA(c.aliceToken());
+      bobOnB.awaitOne(presence(c.alice(), "online"), CROSS_NODE);
       first.send(update("b", "busy"));
-      erinOnB.awaitOne(presence(dan, "busy"), CROSS_NODE);
+      bobOnB.awaitOne(presence(c.alice(), "busy"), CROSS_NODE);
 
       first.close();
-      try (WsClient again = onA(t.get(0))) {
-        // fay leaves after dan came back and stays away: by the time fay is announced offline, dan's
-        // grace period (had it run on) would have ended, and dan would have been announced first
-        WsClient fayWs = onB(t.get(2));
-        erinOnB.awaitOne(presence(fay, "online"), CROSS_NODE);
-        fayWs.close();
-        erinOnB.awaitOne(presence(fay, "offline"), GRACE.plus(WAIT));
+      try (WsClient again = onA(c.aliceToken())) {
+        // carol leaves after alice came back and stays away: by the time carol is announced offline,
+        // alice's grace period (had it run on) would have ended, and alice would have been announced first
+        WsClient carolOnB = onB(c.carolToken());
+        bobOnB.awaitOne(presence(c.carol(), "online"), CROSS_NODE);
+        carolOnB.close();
+        bobOnB.awaitOne(presence(c.carol(), "offline"), GRACE.plus(WAIT));
 
-        assertThat(statusesOf(erinOnB, dan)).containsExactly("online", "busy");
-        JsonArray items = online(nodes.apiB, t.get(1), "user_ids=" + dan).body().getJsonArray("items");
+        assertThat(statusesOf(bobOnB, c.alice())).containsExactly("online", "busy");
+        JsonArray items = online(nodes.apiB, c.bobToken(), "user_ids=" + c.alice()).body().getJsonArray("items");
         assertThat(items).hasSize(1);
         assertThat(items.getJsonObject(0).getString("status")).as("the status survived the reconnect").isEqualTo("busy");
       }
@@ -186,60 +141,55 @@ class PresenceIntegrationTests {
 
   @Test
   void afterTheGracePeriodTheUserIsOfflineWithWhenTheyWereLastSeen() {
-    String gus = env.newId("gus");
-    String hal = env.newId("hal");
-    List<String> t = users(true, gus, hal);
-    try (WsClient halOnB = onB(t.get(1))) {
-      WsClient gusOnA = onA(t.get(0));
-      halOnB.awaitOne(presence(gus, "online"), CROSS_NODE);
+    Cast c = cast("presence");
+    try (WsClient bobOnB = onB(c.bobToken())) {
+      WsClient aliceOnA = onA(c.aliceToken());
+      bobOnB.awaitOne(presence(c.alice(), "online"), CROSS_NODE);
 
       Instant beforeClose = Instant.now();
       long closing = System.nanoTime();
-      gusOnA.close();
+      aliceOnA.close();
       Instant afterClose = Instant.now();
-      JsonObject offline = halOnB.awaitOne(presence(gus, "offline"), GRACE.plus(WAIT));
+      JsonObject offline = bobOnB.awaitOne(presence(c.alice(), "offline"), GRACE.plus(WAIT));
 
       assertThat(Duration.ofNanos(System.nanoTime() - closing)).isGreaterThanOrEqualTo(GRACE);
       assertThat(Instant.parse(offline.getJsonObject("data").getString("last_seen_at")))
           .isBetween(beforeClose.minusMillis(100), afterClose.plusSeconds(1));
-      assertThat(online(nodes.apiB, t.get(1), "user_ids=" + gus).body().getJsonArray("items")).isEmpty();
-      assertThat(statusesOf(halOnB, gus)).containsExactly("online", "offline");
+      assertThat(online(nodes.apiB, c.bobToken(), "user_ids=" + c.alice()).body().getJsonArray("items")).isEmpty();
+      assertThat(statusesOf(bobOnB, c.alice())).containsExactly("online", "offline");
     }
   }
 
   @Test
   void usersOnlineListsOnlineCoMembersAndTheCallerButNeverAStrangerEvenWhenAskedById() {
-    String ian = env.newId("ian");
-    String jo = env.newId("jo");
-    String kay = env.newId("kay");
+    Cast c = castWithCarol("presence");
     String lou = env.newId("lou");
-    List<String> t = users(true, ian, jo, kay);
-    String louToken = users(false, lou).get(0);
-    try (WsClient ianOnA = onA(t.get(0)); WsClient joOnB = onB(t.get(1)); WsClient louOnA = onA(louToken)) {
-      joOnB.send(update("j", "away"));
-      assertThat(joOnB.awaitOne(replyTo("j"), WAIT).getString("type")).isEqualTo("ack");
-      ianOnA.send(update("i", "busy"));
-      assertThat(ianOnA.awaitOne(replyTo("i"), WAIT).getString("type")).isEqualTo("ack");
+    String louToken = nodes.apiA.devToken(lou);
+    try (WsClient aliceOnA = onA(c.aliceToken()); WsClient bobOnB = onB(c.bobToken()); WsClient louOnA = onA(louToken)) {
+      bobOnB.send(update("j", "away"));
+      assertThat(bobOnB.awaitOne(replyTo("j"), WAIT).getString("type")).isEqualTo("ack");
+      aliceOnA.send(update("i", "busy"));
+      assertThat(aliceOnA.awaitOne(replyTo("i"), WAIT).getString("type")).isEqualTo("ack");
       louOnA.awaitOne(presence(lou, "online"), CROSS_NODE);
 
-      Api.Reply all = online(nodes.apiA, t.get(0), null);
+      Api.Reply all = online(nodes.apiA, c.aliceToken(), null);
       assertThat(all.status()).isEqualTo(200);
       assertThat(all.body().getJsonArray("items")).containsExactly(
-          entry(all, ian), entry(all, jo));
-      assertThat(entry(all, ian).getString("status")).isEqualTo("busy");
-      assertThat(entry(all, jo).getString("status")).isEqualTo("away");
-      assertThat(entry(all, jo).getString("last_seen_at")).isNotBlank();
+          entry(all, c.alice()), entry(all, c.bob()));
+      assertThat(entry(all, c.alice()).getString("status")).isEqualTo("busy");
+      assertThat(entry(all, c.bob()).getString("status")).isEqualTo("away");
+      assertThat(entry(all, c.bob()).getString("last_seen_at")).isNotBlank();
 
-      assertThat(ids(online(nodes.apiB, t.get(0), "user_ids=" + lou + "," + jo))).containsExactly(jo);
-      assertThat(ids(online(nodes.apiB, t.get(0), "user_ids=" + lou))).as("a stranger, online, asked by id").isEmpty();
-      assertThat(ids(online(nodes.apiB, t.get(0), "user_ids=" + kay))).as("a co-member who is offline").isEmpty();
-      assertThat(ids(online(nodes.apiB, t.get(0), "user_ids=" + ian))).containsExactly(ian);
+      assertThat(ids(online(nodes.apiB, c.aliceToken(), "user_ids=" + lou + "," + c.bob()))).containsExactly(c.bob());
+      assertThat(ids(online(nodes.apiB, c.aliceToken(), "user_ids=" + lou))).as("a stranger, online, asked by id").isEmpty();
+      assertThat(ids(online(nodes.apiB, c.aliceToken(), "user_ids=" + c.carol()))).as("a co-member who is offline").isEmpty();
+      assertThat(ids(online(nodes.apiB, c.aliceToken(), "user_ids=" + c.alice()))).containsExactly(c.alice());
       assertThat(ids(online(nodes.apiA, louToken, null))).as("the stranger sees only themself").containsExactly(lou);
 
-      Api.Reply bad = online(nodes.apiA, t.get(0), "user_ids=a,b%20c");
+      Api.Reply bad = online(nodes.apiA, c.aliceToken(), "user_ids=a,b%20c");
       assertThat(bad.status()).isEqualTo(400);
       assertThat(bad.body().getJsonObject("error").getString("code")).isEqualTo("invalid_argument");
-      assertThat(online(nodes.apiA, t.get(0), "user_ids=").status()).isEqualTo(400);
+      assertThat(online(nodes.apiA, c.aliceToken(), "user_ids=").status()).isEqualTo(400);
       assertThat(online(nodes.apiA, null, null).status()).isEqualTo(401);
     }
   }

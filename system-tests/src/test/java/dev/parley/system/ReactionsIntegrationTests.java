@@ -5,50 +5,26 @@ import static dev.parley.system.MessageApi.frame;
 import static dev.parley.system.MessageApi.reaction;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** POST/DELETE /api/v1/messages/{id}/reactions: one per user per emoji, events on every node, counts in history. */
-@ExtendWith(ParleyExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReactionsIntegrationTests {
+class ReactionsIntegrationTests extends OnTwoNodes {
   private static final Duration WAIT = Duration.ofSeconds(2);
 
-  private final TestEnvironment env;
-  private TwoNodes nodes;
-
   ReactionsIntegrationTests(TestEnvironment env) {
-    this.env = env;
-  }
-
-  @BeforeAll
-  void start() {
-    nodes = TwoNodes.start(env);
-  }
-
-  @AfterAll
-  void stop() {
-    nodes.close();
-  }
-
-  private WsClient wsOn(int node, String token) {
-    return WsClient.connect(nodes.vertx, nodes.cluster.gateway(node).port(), token);
+    super(env);
   }
 
   @Test
   void aReactionReachesMembersOnTheOtherNodeOnceAndAddingItAgainChangesNothing() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "reactions");
-    try (WsClient aliceOnA = wsOn(0, c.aliceToken()); WsClient carolOnA = wsOn(0, c.carolToken())) {
+    Cast c = cast("reactions");
+    try (WsClient aliceOnA = onA(c.aliceToken()); WsClient carolOnA = onA(c.carolToken())) {
       // right after the send: the worker may not have stored the message yet
       String id = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "react to me").getString("id");
       Api.Reply added = MessageApi.react(nodes.apiB, c.bobToken(), id, "👍");
@@ -82,8 +58,8 @@ class ReactionsIntegrationTests {
 
   @Test
   void removingAReactionReachesTheOtherNodeAndRemovingItAgainIsQuiet() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "unreact");
-    try (WsClient bobOnB = wsOn(1, c.bobToken()); WsClient carolOnB = wsOn(1, c.carolToken())) {
+    Cast c = cast("unreact");
+    try (WsClient bobOnB = onB(c.bobToken()); WsClient carolOnB = onB(c.carolToken())) {
       String id = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "hm").getString("id");
       MessageApi.react(nodes.apiA, c.aliceToken(), id, "👩‍👩‍👧‍👦");
       MessageApi.react(nodes.apiA, c.aliceToken(), id, "two words");
@@ -109,7 +85,7 @@ class ReactionsIntegrationTests {
 
   @Test
   void badEmojiIs400AndStrangersAndUnknownMessagesAre404() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "reaction input");
+    Cast c = cast("reaction input");
     String id = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "x").getString("id");
     for (Object bad : new Object[] {"", "   ", "x".repeat(65), 7, null}) {
       Api.Reply r = MessageApi.react(nodes.apiA, c.aliceToken(), id, bad);
@@ -127,7 +103,7 @@ class ReactionsIntegrationTests {
 
   @Test
   void everyMessageOfAHistoryPageCarriesItsOwnReactions() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "page of reactions");
+    Cast c = cast("page of reactions");
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       ids.add(MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "m" + i).getString("id"));

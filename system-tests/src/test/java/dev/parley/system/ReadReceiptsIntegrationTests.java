@@ -3,45 +3,19 @@ package dev.parley.system;
 import static dev.parley.system.MessageApi.about;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** POST /api/v1/messages/{id}/read and WS message.read: forward only, a receipt only when the position moves. */
-@ExtendWith(ParleyExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReadReceiptsIntegrationTests {
+class ReadReceiptsIntegrationTests extends OnTwoNodes {
   private static final Duration WAIT = Duration.ofSeconds(2);
 
-  private final TestEnvironment env;
-  private TwoNodes nodes;
-  private io.vertx.sqlclient.Pool pool;
-
   ReadReceiptsIntegrationTests(TestEnvironment env) {
-    this.env = env;
-  }
-
-  @BeforeAll
-  void start() {
-    nodes = TwoNodes.start(env);
-    pool = env.pgPool(nodes.vertx);
-  }
-
-  @AfterAll
-  void stop() {
-    nodes.close();
-  }
-
-  private WsClient wsOn(int node, String token) {
-    return WsClient.connect(nodes.vertx, nodes.cluster.gateway(node).port(), token);
+    super(env);
   }
 
   private static Predicate<JsonObject> receipt(String messageId) {
@@ -55,8 +29,8 @@ class ReadReceiptsIntegrationTests {
 
   @Test
   void readingMovesThePositionForwardOnlyAndSendsAReceiptOnlyWhenItMoves() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "receipts");
-    try (WsClient aliceOnA = wsOn(0, c.aliceToken()); WsClient carolOnA = wsOn(0, c.carolToken())) {
+    Cast c = cast("receipts");
+    try (WsClient aliceOnA = onA(c.aliceToken()); WsClient carolOnA = onA(c.carolToken())) {
       JsonObject first = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "one");
       JsonObject second = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "two");
       JsonObject third = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "three");
@@ -69,7 +43,7 @@ class ReadReceiptsIntegrationTests {
       assertThat(moved.getString("user_id")).isEqualTo(c.bob());
       assertThat(moved.getLong("seq")).isEqualTo(second.getLong("seq"));
       assertThat(Instant.parse(moved.getString("read_at"))).isAfter(before);
-      Rows.awaitCount(pool, c.conversationId(), 3, Duration.ofSeconds(10));
+      Rows.awaitCount(pool(), c.conversationId(), 3, Duration.ofSeconds(10));
       assertThat(MessageApi.unread(nodes.apiB, c.bobToken(), c.conversationId())).isEqualTo(1);
 
       assertThat(MessageApi.read(nodes.apiB, c.bobToken(), first.getString("id")).status()).as("older: moves nothing").isEqualTo(204);
@@ -88,8 +62,8 @@ class ReadReceiptsIntegrationTests {
 
   @Test
   void theWebSocketFrameIsAckedAndItsReceiptReachesTheOtherNode() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "ws receipts");
-    try (WsClient bobOnB = wsOn(1, c.bobToken()); WsClient aliceOnA = wsOn(0, c.aliceToken()); WsClient carolOnA = wsOn(0, c.carolToken())) {
+    Cast c = cast("ws receipts");
+    try (WsClient bobOnB = onB(c.bobToken()); WsClient aliceOnA = onA(c.aliceToken()); WsClient carolOnA = onA(c.carolToken())) {
       JsonObject first = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "one");
       JsonObject second = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "two");
 
@@ -109,7 +83,7 @@ class ReadReceiptsIntegrationTests {
 
   @Test
   void strangersWrongConversationsAndBadFramesAreRefused() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "receipt refusals");
+    Cast c = cast("receipt refusals");
     String other = nodes.apiA.createGroup(c.bobToken(), "elsewhere", java.util.List.of()).getString("id");
     String id = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "x").getString("id");
 
@@ -118,7 +92,7 @@ class ReadReceiptsIntegrationTests {
     assertThat(stranger.body().getJsonObject("error").getString("code")).isEqualTo("not_found");
     assertThat(MessageApi.read(nodes.apiA, c.bobToken(), dev.parley.contract.wire.Ids.newId()).status()).isEqualTo(404);
 
-    try (WsClient bob = wsOn(1, c.bobToken()); WsClient carol = wsOn(1, c.carolToken())) {
+    try (WsClient bob = onB(c.bobToken()); WsClient carol = onB(c.carolToken())) {
       bob.send(readFrame("w1", other, id));
       assertThat(bob.awaitOne(f -> "w1".equals(f.getString("id")), WAIT).getJsonObject("data").getString("code"))
           .as("a message of another conversation").isEqualTo("not_found");
@@ -128,7 +102,7 @@ class ReadReceiptsIntegrationTests {
       assertThat(carol.awaitOne(f -> "w3".equals(f.getString("id")), WAIT).getJsonObject("data").getString("code")).isEqualTo("not_found");
       assertThat(bob.closeCode()).isNull();
     }
-    Rows.awaitCount(pool, c.conversationId(), 1, Duration.ofSeconds(10));
+    Rows.awaitCount(pool(), c.conversationId(), 1, Duration.ofSeconds(10));
     assertThat(MessageApi.unread(nodes.apiB, c.bobToken(), c.conversationId())).as("nothing moved").isEqualTo(1);
   }
 }

@@ -3,49 +3,26 @@ package dev.parley.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.contract.wire.Ids;
-import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Search over messages sent through the real send path on node A, stored by the worker, and
  * searched on node B. Each test writes words of its own (a per-test marker) so tests never see each
  * other's messages.
  */
-@ExtendWith(ParleyExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SearchIntegrationTests {
-  private final TestEnvironment env;
-  private TwoNodes nodes;
-  private Pool pool;
-
+class SearchIntegrationTests extends OnTwoNodes {
   SearchIntegrationTests(TestEnvironment env) {
-    this.env = env;
-  }
-
-  @BeforeAll
-  void start() {
-    nodes = TwoNodes.start(env);
-    pool = env.pgPool(nodes.vertx);
-  }
-
-  @AfterAll
-  void stop() {
-    nodes.close();
+    super(env);
   }
 
   /** Two members of one group, plus a stranger in a group of their own. */
@@ -63,14 +40,14 @@ class SearchIntegrationTests {
   }
 
   private List<String> sendTo(String token, String conversationId, String... texts) {
-    long before = Rows.count(pool, conversationId);
+    long before = Rows.count(pool(), conversationId);
     List<String> ids = new ArrayList<>();
     for (String t : texts) {
       Api.Reply r = nodes.apiA.send(token, conversationId, t, null);
       assertThat(r.status()).isEqualTo(201);
       ids.add(r.body().getString("id"));
     }
-    Rows.awaitCount(pool, conversationId, before + texts.length, Duration.ofSeconds(20));
+    Rows.awaitCount(pool(), conversationId, before + texts.length, Duration.ofSeconds(20));
     return ids;
   }
 
@@ -213,7 +190,7 @@ class SearchIntegrationTests {
     List<String> ids = s.send(tag + " keep this", tag + " delete this");
     assertThat(MessageApi.delete(nodes.apiB, s.alice, ids.get(1)).status()).isEqualTo(204);
     // a system message whose text would match (real ones name users, which a query cannot pick)
-    Cluster.await(pool.preparedQuery("INSERT INTO messages (id, conversation_id, seq, type, content, system, created_at)"
+    Cluster.await(pool().preparedQuery("INSERT INTO messages (id, conversation_id, seq, type, content, system, created_at)"
             + " VALUES ($1, $2, 9000000000, 'system', $3, '{\"event\":\"member.added\"}', now())")
         .execute(Tuple.of(Ids.newId(), s.conversationId, tag + " alice added this")));
 

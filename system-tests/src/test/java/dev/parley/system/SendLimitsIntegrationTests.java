@@ -2,42 +2,22 @@ package dev.parley.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Content size (16 KiB of UTF-8, the default) and the send rate, here lowered to 1 per second with
  * bursts of 3 (PARLEY_SEND_RATE_PER_SECOND, PARLEY_SEND_BURST) so a test can reach it reliably.
  */
-@ExtendWith(ParleyExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SendLimitsIntegrationTests {
+class SendLimitsIntegrationTests extends OnTwoNodes {
   private static final Duration WAIT = Duration.ofSeconds(2);
   private static final int LIMIT = 16 * 1024;
 
-  private final TestEnvironment env;
-  private TwoNodes nodes;
-
   SendLimitsIntegrationTests(TestEnvironment env) {
-    this.env = env;
-  }
-
-  @BeforeAll
-  void start() {
-    nodes = TwoNodes.start(env, Map.of("PARLEY_SEND_RATE_PER_SECOND", "1", "PARLEY_SEND_BURST", "3"));
-  }
-
-  @AfterAll
-  void stop() {
-    nodes.close();
+    super(env, Map.of("PARLEY_SEND_RATE_PER_SECOND", "1", "PARLEY_SEND_BURST", "3"));
   }
 
   private static JsonObject sendFrame(String id, String conversationId, String content) {
@@ -47,7 +27,7 @@ class SendLimitsIntegrationTests {
 
   @Test
   void contentOver16KiBOfUtf8IsTooLargeOnRestAndWebSocket() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "sizes");
+    Cast c = cast("sizes");
     String exactly = "€".repeat(LIMIT / 3) + "x"; // 16,383 + 1 bytes
     Api.Reply fits = nodes.apiA.send(c.aliceToken(), c.conversationId(), exactly, null);
     assertThat(fits.status()).isEqualTo(201);
@@ -57,7 +37,7 @@ class SendLimitsIntegrationTests {
     assertThat(over.status()).isEqualTo(413);
     assertThat(over.body().getJsonObject("error").getString("code")).isEqualTo("too_large");
 
-    try (WsClient ws = WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), c.bobToken())) {
+    try (WsClient ws = onB(c.bobToken())) {
       ws.send(sendFrame("big", c.conversationId(), "a".repeat(LIMIT + 1)));
       JsonObject error = ws.awaitOne(f -> "big".equals(f.getString("id")), WAIT);
       assertThat(error.getString("type")).isEqualTo("error");
@@ -69,8 +49,8 @@ class SendLimitsIntegrationTests {
 
   @Test
   void restSendsPastTheBurstAre429WithRetryAfterUntilATokenComesBack() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "rest rate");
-    try (WsClient bobOnB = WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), c.bobToken())) {
+    Cast c = cast("rest rate");
+    try (WsClient bobOnB = onB(c.bobToken())) {
       for (int i = 0; i < 3; i++) {
         assertThat(nodes.apiA.send(c.aliceToken(), c.conversationId(), "burst " + i, null).status()).isEqualTo(201);
       }
@@ -95,8 +75,8 @@ class SendLimitsIntegrationTests {
 
   @Test
   void webSocketSendsPastTheBurstGetARateLimitedErrorWithRetryAfterMs() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "ws rate");
-    try (WsClient bobOnB = WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), c.bobToken())) {
+    Cast c = cast("ws rate");
+    try (WsClient bobOnB = onB(c.bobToken())) {
       for (int i = 0; i < 4; i++) {
         bobOnB.send(sendFrame("s" + i, c.conversationId(), "ws " + i));
       }
@@ -115,7 +95,7 @@ class SendLimitsIntegrationTests {
 
   @Test
   void usersHaveTheirOwnLimit() {
-    MessageApi.Cast c = MessageApi.cast(nodes, env, "per user");
+    Cast c = cast("per user");
     for (int i = 0; i < 3; i++) {
       nodes.apiB.send(c.aliceToken(), c.conversationId(), "alice " + i, null);
     }

@@ -17,10 +17,6 @@ final class TwoNodes implements AutoCloseable {
     this.apiB = new Api(vertx, cluster.baseUrl(1));
   }
 
-  static TwoNodes start(TestEnvironment env) {
-    return new TwoNodes(Cluster.start(env), Vertx.vertx());
-  }
-
   /** With {@code overrides} in every process's environment (e.g. shorter timers for a test). */
   static TwoNodes start(TestEnvironment env, java.util.Map<String, String> overrides) {
     return new TwoNodes(Cluster.start(env, overrides, 2, true), Vertx.vertx());

@@ -7,7 +7,6 @@ import dev.parley.contract.wire.EventType;
 import dev.parley.contract.wire.Frames;
 import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.http.ApiException;
-import dev.parley.gateway.http.Failures;
 import dev.parley.gateway.stream.ConversationLog;
 import dev.parley.gateway.stream.ConversationLog.Change;
 import dev.parley.gateway.stream.ConversationLog.Write;
@@ -39,31 +38,26 @@ public final class MessageChanges {
    * @param content already checked for type and size ({@link SendRequest#editContent})
    */
   public Future<ChatMessage> edit(AuthenticatedUser caller, String messageId, String content) {
-    return locator.locate(messageId, caller.userId())
-        .compose(at -> log.change(at.conversationId(), locked -> StoredMessages.roleOf(locked.conn(), at.conversationId(), caller.userId())
-            .compose(role -> StoredMessages.target(locked.conn(), at.conversationId(), messageId))
-            .compose(target -> {
-              if (target.isSystem()) {
-                return Future.failedFuture(ApiException.forbidden("system messages cannot be edited"));
-              }
-              if (!caller.userId().equals(target.senderId())) {
-                return Future.failedFuture(ApiException.forbidden("only the author may edit a message"));
-              }
-              if (target.deleted()) {
-                return Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "the message was deleted"));
-              }
-              boolean noText = content.isBlank();
-              if (noText && !target.hasAttachments()) {
-                return Future.failedFuture(ApiException.invalid("content must be a non-empty string"));
-              }
-              String type = noText ? ChatMessage.FILE : ChatMessage.TEXT;
-              return locked.conn().preparedQuery(MessageSql.EDIT).execute(Tuple.of(messageId, noText ? "" : content, type))
-                  .compose(updated -> StoredMessages.read(locked.conn(), messageId))
-                  .map(edited -> Change.of(edited, new Write(subjects.streamEvents(at.conversationId()), null,
-                      Frames.event(EventType.MESSAGE_UPDATED, edited.toJson()))));
-            })))
-        .recover(Failures::database)
-        .map(ConversationLog.Logged::result);
+    return StoredMessages.change(locator, log, caller.userId(), messageId, (conn, role, target) -> {
+      if (target.isSystem()) {
+        return Future.failedFuture(ApiException.forbidden("system messages cannot be edited"));
+      }
+      if (!caller.userId().equals(target.senderId())) {
+        return Future.failedFuture(ApiException.forbidden("only the author may edit a message"));
+      }
+      if (target.deleted()) {
+        return Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "the message was deleted"));
+      }
+      boolean noText = content.isBlank();
+      if (noText && !target.hasAttachments()) {
+        return Future.failedFuture(ApiException.invalid("content must be a non-empty string"));
+      }
+      String type = noText ? ChatMessage.FILE : ChatMessage.TEXT;
+      return conn.preparedQuery(MessageSql.EDIT).execute(Tuple.of(messageId, noText ? "" : content, type))
+          .compose(updated -> StoredMessages.read(conn, messageId))
+          .map(edited -> Change.of(edited, new Write(subjects.streamEvents(target.conversationId()), null,
+              Frames.event(EventType.MESSAGE_UPDATED, edited.toJson()))));
+    });
   }
 
   /**
@@ -74,29 +68,25 @@ public final class MessageChanges {
    * @return whether this call deleted it
    */
   public Future<Boolean> delete(AuthenticatedUser caller, String messageId) {
-    return locator.locate(messageId, caller.userId())
-        .compose(at -> log.change(at.conversationId(), locked -> StoredMessages.roleOf(locked.conn(), at.conversationId(), caller.userId())
-            .compose(role -> StoredMessages.target(locked.conn(), at.conversationId(), messageId).compose(target -> {
-              if (target.isSystem()) {
-                return Future.failedFuture(ApiException.forbidden("system messages cannot be deleted"));
-              }
-              boolean moderator = "owner".equals(role) || "admin".equals(role);
-              if (!caller.userId().equals(target.senderId()) && !moderator) {
-                return Future.failedFuture(ApiException.forbidden("only the author, the owner or an admin may delete a message"));
-              }
-              if (target.deleted()) {
-                return Future.succeededFuture(Change.of(false));
-              }
-              Tuple id = Tuple.of(messageId);
-              JsonObject event = new JsonObject().put("conversation_id", at.conversationId()).put("message_id", messageId)
-                  .put("seq", target.seq());
-              return locked.conn().preparedQuery(MessageSql.SOFT_DELETE).execute(id)
-                  .compose(x -> locked.conn().preparedQuery(MessageSql.DETACH_FILES).execute(id))
-                  .compose(x -> locked.conn().preparedQuery(MessageSql.CLEAR_REACTIONS).execute(id))
-                  .map(x -> Change.of(true, new Write(subjects.streamEvents(at.conversationId()), null,
-                      Frames.event(EventType.MESSAGE_DELETED, event))));
-            }))))
-        .recover(Failures::database)
-        .map(ConversationLog.Logged::result);
+    return StoredMessages.change(locator, log, caller.userId(), messageId, (conn, role, target) -> {
+      if (target.isSystem()) {
+        return Future.failedFuture(ApiException.forbidden("system messages cannot be deleted"));
+      }
+      boolean moderator = "owner".equals(role) || "admin".equals(role);
+      if (!caller.userId().equals(target.senderId()) && !moderator) {
+        return Future.failedFuture(ApiException.forbidden("only the author, the owner or an admin may delete a message"));
+      }
+      if (target.deleted()) {
+        return Future.succeededFuture(Change.of(false));
+      }
+      Tuple id = Tuple.of(messageId);
+      JsonObject event = new JsonObject().put("conversation_id", target.conversationId()).put("message_id", messageId)
+          .put("seq", target.seq());
+      return conn.preparedQuery(MessageSql.SOFT_DELETE).execute(id)
+          .compose(x -> conn.preparedQuery(MessageSql.DETACH_FILES).execute(id))
+          .compose(x -> conn.preparedQuery(MessageSql.CLEAR_REACTIONS).execute(id))
+          .map(x -> Change.of(true, new Write(subjects.streamEvents(target.conversationId()), null,
+              Frames.event(EventType.MESSAGE_DELETED, event))));
+    });
   }
 }

@@ -1,10 +1,14 @@
 package dev.parley.gateway.messages;
 
 /** Every statement the messages feature runs, named. */
-final class MessageSql {
+public final class MessageSql {
   private MessageSql() {}
 
-  private static final String COLUMNS = """
+  /**
+   * A message object's columns, from {@code messages m}, as {@link MessageRows#fromRow} reads them
+   * (search selects its hits with these too).
+   */
+  public static final String COLUMNS = """
       m.id, m.conversation_id, m.seq, m.prev_seq, m.sender_id, m.type, m.content, m.reply_to_id, m.client_msg_id,
       m.system, m.created_at, m.edited_at, m.deleted_at IS NOT NULL AS deleted,
       COALESCE((SELECT json_agg(json_build_object('id', f.id, 'name', f.name, 'size', f.size, 'content_type', f.content_type)

@@ -2,17 +2,43 @@ package dev.parley.gateway.messages;
 
 import dev.parley.contract.wire.ChatMessage;
 import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.http.Failures;
+import dev.parley.gateway.stream.ConversationLog;
+import dev.parley.gateway.stream.ConversationLog.Change;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 /**
  * Reads a change to a message needs, on the connection of the change's transaction (see
- * {@code ConversationLog.change}), so what it decides on is what it changes.
+ * {@code ConversationLog.change}), so what it decides on is what it changes; and {@link #change},
+ * which runs such a change.
  */
 public final class StoredMessages {
   private StoredMessages() {}
+
+  /** A change to one message, given the transaction, the caller's role and the message (see {@link #change}). */
+  @FunctionalInterface
+  public interface MessageChange<T> {
+    Future<Change<T>> apply(SqlConnection conn, String role, Target target);
+  }
+
+  /**
+   * Runs {@code work} as a change of the message's conversation ({@link ConversationLog#change}):
+   * the message is located for the caller (404 unless a member), then the caller's role and the
+   * message are read under the conversation's lock and handed to {@code work}.
+   */
+  public static <T> Future<T> change(MessageLocator locator, ConversationLog log, String callerId, String messageId,
+      MessageChange<T> work) {
+    return locator.locate(messageId, callerId)
+        .compose(at -> log.change(at.conversationId(), locked -> roleOf(locked.conn(), at.conversationId(), callerId)
+            .compose(role -> target(locked.conn(), at.conversationId(), messageId)
+                .compose(target -> work.apply(locked.conn(), role, target)))))
+        .recover(Failures::database)
+        .map(ConversationLog.Logged::result);
+  }
 
   /** A message about to be changed: who wrote it, what it is, and whether it is still there. */
   public record Target(String id, String conversationId, long seq, String senderId, String type, boolean deleted,

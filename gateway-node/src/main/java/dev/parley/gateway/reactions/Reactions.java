@@ -7,7 +7,6 @@ import dev.parley.contract.wire.EventType;
 import dev.parley.contract.wire.Frames;
 import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.http.ApiException;
-import dev.parley.gateway.http.Failures;
 import dev.parley.gateway.messages.MessageLocator;
 import dev.parley.gateway.messages.StoredMessages;
 import dev.parley.gateway.stream.ConversationLog;
@@ -39,33 +38,24 @@ public final class Reactions {
 
   /** Adds the caller's reaction; a deleted message takes none (409). */
   public Future<Added> add(AuthenticatedUser caller, String messageId, String emoji) {
-    return locator.locate(messageId, caller.userId())
-        .compose(at -> log.change(at.conversationId(), locked -> StoredMessages.roleOf(locked.conn(), at.conversationId(), caller.userId())
-            .compose(role -> StoredMessages.target(locked.conn(), at.conversationId(), messageId))
-            .compose(target -> {
-              if (target.deleted()) {
-                return Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "the message was deleted"));
-              }
-              return locked.conn().preparedQuery(ReactionSql.ADD).execute(Tuple.of(messageId, emoji, caller.userId()))
-                  .compose(inserted -> StoredMessages.read(locked.conn(), messageId).map(message -> inserted.rowCount() == 0
-                      ? Change.of(new Added(message, false))
-                      : Change.of(new Added(message, true), event(EventType.REACTION_ADDED, at.conversationId(), messageId, emoji, caller))));
-            })))
-        .recover(Failures::database)
-        .map(ConversationLog.Logged::result);
+    return StoredMessages.change(locator, log, caller.userId(), messageId, (conn, role, target) -> {
+      if (target.deleted()) {
+        return Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "the message was deleted"));
+      }
+      return conn.preparedQuery(ReactionSql.ADD).execute(Tuple.of(messageId, emoji, caller.userId()))
+          .compose(inserted -> StoredMessages.read(conn, messageId).map(message -> inserted.rowCount() == 0
+              ? Change.of(new Added(message, false))
+              : Change.of(new Added(message, true), event(EventType.REACTION_ADDED, target.conversationId(), messageId, emoji, caller))));
+    });
   }
 
   /** Removes the caller's reaction. @return whether there was one */
   public Future<Boolean> remove(AuthenticatedUser caller, String messageId, String emoji) {
-    return locator.locate(messageId, caller.userId())
-        .compose(at -> log.change(at.conversationId(), locked -> StoredMessages.roleOf(locked.conn(), at.conversationId(), caller.userId())
-            .compose(role -> StoredMessages.target(locked.conn(), at.conversationId(), messageId))
-            .compose(target -> locked.conn().preparedQuery(ReactionSql.REMOVE).execute(Tuple.of(messageId, emoji, caller.userId())))
+    return StoredMessages.change(locator, log, caller.userId(), messageId, (conn, role, target) ->
+        conn.preparedQuery(ReactionSql.REMOVE).execute(Tuple.of(messageId, emoji, caller.userId()))
             .map(removed -> removed.rowCount() == 0
                 ? Change.of(false)
-                : Change.of(true, event(EventType.REACTION_REMOVED, at.conversationId(), messageId, emoji, caller)))))
-        .recover(Failures::database)
-        .map(ConversationLog.Logged::result);
+                : Change.of(true, event(EventType.REACTION_REMOVED, target.conversationId(), messageId, emoji, caller))));
   }
 
   private Write event(String type, String conversationId, String messageId, String emoji, AuthenticatedUser caller) {

@@ -1,5 +1,6 @@
 package dev.parley.gateway.search;
 
+import dev.parley.gateway.messages.MessageSql;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,17 +40,6 @@ final class SearchSql {
   private static final String TSQUERY = "websearch_to_tsquery('simple'::regconfig, $1::text)";
   private static final String SEARCHABLE = "m.deleted_at IS NULL AND m.type <> 'system'";
 
-  static final String COLUMNS = """
-      m.id, m.conversation_id, m.seq, m.prev_seq, m.sender_id, m.type, m.content, m.reply_to_id, m.client_msg_id,
-      m.system, m.created_at, m.edited_at, m.deleted_at IS NOT NULL AS deleted,
-      COALESCE((SELECT json_agg(json_build_object('id', f.id, 'name', f.name, 'size', f.size, 'content_type', f.content_type)
-                                ORDER BY a.position)
-                FROM attachments a JOIN files f ON f.id = a.file_id WHERE a.message_id = m.id), '[]'::json) AS attachments,
-      COALESCE((SELECT json_agg(json_build_object('emoji', r.emoji, 'count', r.n, 'user_ids', r.users) ORDER BY r.first_at)
-                FROM (SELECT emoji, count(*) AS n, json_agg(user_id ORDER BY created_at) AS users, min(created_at) AS first_at
-                      FROM reactions WHERE message_id = m.id GROUP BY emoji) r), '[]'::json) AS reactions
-      """;
-
   static Statement build(SearchQuery query, String userId, String conversationId, int limit) {
     List<Object> params = new ArrayList<>();
     params.add(query.text());   // $1
@@ -81,7 +71,7 @@ final class SearchSql {
         + "  ORDER BY score DESC, m.seq DESC LIMIT $3) h"
         + " WHERE (SELECT count(*) FROM exact) < $3"
         + " ORDER BY h.score DESC, h.seq DESC LIMIT $3)"
-        + " SELECT " + COLUMNS
+        + " SELECT " + MessageSql.COLUMNS
         + " FROM (SELECT * FROM exact UNION ALL SELECT * FROM fuzzy) hits JOIN messages m ON m.id = hits.id"
         + " ORDER BY hits.tier, hits.score DESC, hits.seq DESC LIMIT $3";
     return new Statement(sql, Tuple.from(params));
