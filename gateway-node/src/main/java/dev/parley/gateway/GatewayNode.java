@@ -48,6 +48,7 @@ import dev.parley.gateway.realtime.WebSocketEndpoint;
 import dev.parley.gateway.stream.ConversationLog;
 import dev.parley.gateway.search.MessageSearch;
 import dev.parley.gateway.search.SearchRoutes;
+import dev.parley.gateway.stream.PersistedWrites;
 import dev.parley.gateway.stream.StreamClient;
 import dev.parley.gateway.typing.TypingFrames;
 import dev.parley.gateway.typing.TypingRelay;
@@ -143,7 +144,8 @@ public final class GatewayNode {
           UserDirectory users = new UserDirectory(pool);
           ConversationLog conversationLog = new ConversationLog(pool, stream);
           MembershipAnnouncer announcer = new MembershipAnnouncer(hub, nats, stream, subjects);
-          MessageLocator locator = new MessageLocator(pool, stream, membership, MESSAGE_LOOKUP_WAIT, registry);
+          PersistedWrites persisted = new PersistedWrites(stream, MESSAGE_LOOKUP_WAIT, registry);
+          MessageLocator locator = new MessageLocator(pool, persisted, membership);
           SendRateLimiter sendLimiter = new SendRateLimiter(config.limits().sendRatePerSecond(), config.limits().sendBurst());
           SendService sends = new SendService(membership, stream, hub, history, pool, locator, sendLimiter, subjects,
               config.ackWaitForFanout(), registry);
@@ -189,7 +191,7 @@ public final class GatewayNode {
                   new ReadRoutes(readReceipts),
                   new OnlineRoutes(pool, presenceNodes),
                   new SearchRoutes(new MessageSearch(searchPool, registry), membership),
-                  new FileRoutes(files, new FileCatalog(pool), config.files().maxUploadBytes(), registry)),
+                  new FileRoutes(files, new FileCatalog(pool), persisted, config.files().maxUploadBytes(), registry)),
               webSocket);
           if (config.jwt().jwksUrl() != null) {
             jwksTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), t -> verifier.reload(vertx)

@@ -1,5 +1,6 @@
 package dev.parley.gateway.files;
 
+import dev.parley.gateway.stream.PersistedWrites;
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.http.ApiException;
@@ -23,10 +24,13 @@ public final class FileRoutes implements ApiRoutes {
 
   private final FileStorage storage;
   private final FileCatalog catalog;
+  private final PersistedWrites persisted;
   private final FileMetrics metrics;
   private final long maxUploadBytes;
 
-  public FileRoutes(FileStorage storage, FileCatalog catalog, long maxUploadBytes, MeterRegistry registry) {
+  public FileRoutes(FileStorage storage, FileCatalog catalog, PersistedWrites persisted, long maxUploadBytes,
+      MeterRegistry registry) {
+    this.persisted = persisted;
     this.storage = storage;
     this.catalog = catalog;
     this.maxUploadBytes = maxUploadBytes;
@@ -53,7 +57,10 @@ public final class FileRoutes implements ApiRoutes {
     if (!Ids.isGeneratedId(fileId)) {
       throw ApiException.notFound("file not found");
     }
+    // a file attached to a message sent a moment ago is readable once the worker stored the message
     catalog.readable(fileId, caller.userId())
+        .compose(file -> file != null ? io.vertx.core.Future.succeededFuture(file)
+            : persisted.storedUpToNow().compose(v -> catalog.readable(fileId, caller.userId())))
         .compose(file -> {
           if (file == null) {
             return io.vertx.core.Future.failedFuture(ApiException.notFound("file not found"));

@@ -1,0 +1,66 @@
+package dev.parley.gateway.stream;
+
+import dev.parley.gateway.http.ApiException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+
+/**
+ * Waits, briefly, for the worker to store what the stream already holds. A send is acknowledged
+ * once the stream has it; its Postgres rows (the message, its attachments) follow milliseconds
+ * later. A read that finds nothing in Postgres for something a client may just have been told
+ * about (a message id, a file attached to a new message) asks this first: when the persistence
+ * consumer's ack floor is below the stream's last sequence at the time of the call, it re-reads the
+ * floor until it passes that sequence, bounded by {@code maxWait}, so the read can look again.
+ * Past the deadline the answer is 503 {@code unavailable} (retry): the thing may exist.
+ */
+public final class PersistedWrites {
+  private static final long POLL_MS = 10;
+
+  private final StreamClient stream;
+  private final Duration maxWait;
+  private final Counter waits;
+
+  public PersistedWrites(StreamClient stream, Duration maxWait, MeterRegistry registry) {
+    this.stream = stream;
+    this.maxWait = maxWait;
+    this.waits = Counter.builder("parley_message_lookup_waits_total")
+        .description("lookups that waited for the worker to store recent stream entries")
+        .register(registry);
+  }
+
+  /** Completes once everything the stream held at the time of the call is in Postgres. */
+  public Future<Void> storedUpToNow() {
+    Context ctx = Vertx.currentContext();
+    Future<Long> last = stream.lastSequence(ctx);
+    Future<Long> floor = stream.persistedFloor(ctx);
+    return Future.all(last, floor).compose(v -> {
+      if (floor.result() >= last.result()) {
+        return Future.succeededFuture();
+      }
+      waits.increment();
+      return awaitFloor(ctx, last.result(), System.nanoTime() + maxWait.toNanos());
+    });
+  }
+
+  private Future<Void> awaitFloor(Context ctx, long target, long deadline) {
+    Promise<Void> tick = Promise.promise();
+    ctx.owner().setTimer(POLL_MS, t -> tick.complete());
+    return tick.future()
+        .compose(v -> stream.persistedFloor(ctx))
+        .compose(floor -> {
+          if (floor >= target) {
+            return Future.succeededFuture();
+          }
+          if (System.nanoTime() > deadline) {
+            return Future.failedFuture(ApiException.unavailable(
+                "recent messages are still being stored, so this cannot be found yet; retry shortly", null));
+          }
+          return awaitFloor(ctx, target, deadline);
+        });
+  }
+}
