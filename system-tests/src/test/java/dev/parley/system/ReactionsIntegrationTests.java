@@ -52,6 +52,8 @@ class ReactionsIntegrationTests extends OnTwoNodes {
       assertThat(inHistory.getJsonArray("reactions")).containsExactly(
           new JsonObject().put("emoji", "👍").put("count", 2).put("user_ids", new JsonArray().add(c.bob()).add(c.alice())),
           new JsonObject().put("emoji", ":party_parrot:").put("count", 1).put("user_ids", new JsonArray().add(c.alice())));
+      JsonObject lastInList = ConversationCalls.listed(nodes.apiB, c.bobToken(), c.conversationId()).getJsonObject("last_message");
+      assertThat(lastInList).as("the list's last message is the whole message object").isEqualTo(inHistory);
       assertThat(about(carolOnA, c.conversationId())).as("a non-member sees nothing").isEmpty();
     }
   }

@@ -1,5 +1,7 @@
 package dev.parley.gateway.conversations;
 
+import dev.parley.gateway.messages.MessageSql;
+
 /** Every statement the conversation feature runs, named. */
 final class ConversationSql {
   private ConversationSql() {}
@@ -60,9 +62,10 @@ final class ConversationSql {
    */
   static final String LIST = """
       SELECT p.*,
-             lm.id AS lm_id, lm.conversation_id AS lm_conversation_id, lm.seq AS lm_seq, lm.prev_seq AS lm_prev_seq, lm.sender_id AS lm_sender_id, lm.type AS lm_type,
-             lm.content AS lm_content, lm.reply_to_id AS lm_reply_to_id, lm.client_msg_id AS lm_client_msg_id,
-             lm.created_at AS lm_created_at, lm.edited_at AS lm_edited_at, lm.deleted_at IS NOT NULL AS lm_deleted, lm.system AS lm_system,
+             lm.id AS lm_id, lm.conversation_id AS lm_conversation_id, lm.seq AS lm_seq, lm.prev_seq AS lm_prev_seq,
+             lm.sender_id AS lm_sender_id, lm.type AS lm_type, lm.content AS lm_content, lm.reply_to_id AS lm_reply_to_id,
+             lm.client_msg_id AS lm_client_msg_id, lm.created_at AS lm_created_at, lm.edited_at AS lm_edited_at,
+             lm.deleted AS lm_deleted, lm.system AS lm_system, lm.attachments AS lm_attachments, lm.reactions AS lm_reactions,
              (SELECT count(*) FROM (
                 SELECT 1 FROM messages x
                 WHERE x.conversation_id = p.id AND x.seq > p.last_read_seq
@@ -79,7 +82,9 @@ final class ConversationSql {
         LIMIT $4
       ) p
       LEFT JOIN LATERAL (
-        SELECT * FROM messages y WHERE y.conversation_id = p.id ORDER BY y.seq DESC LIMIT 1
+        SELECT
+        """ + MessageSql.COLUMNS + """
+        FROM messages m WHERE m.conversation_id = p.id ORDER BY m.seq DESC LIMIT 1
       ) lm ON true
       ORDER BY p.last_activity_at DESC, p.id DESC
       """;

@@ -16,8 +16,9 @@ public final class MessageRows {
   }
 
   /**
-   * Reads a message from columns named {@code prefix + name}. Attachments and reactions are read
-   * when the query selected them (history), and are empty otherwise (a list's last message).
+   * Reads a message from columns named {@code prefix + name}, as {@link MessageSql#COLUMNS}
+   * selects them (history, search, a list's last message). Attachments and reactions are empty
+   * when a query did not select them.
    */
   public static ChatMessage fromRow(Row r, String prefix) {
     return new ChatMessage(
