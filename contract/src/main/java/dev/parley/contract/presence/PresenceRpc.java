@@ -1,6 +1,7 @@
 package dev.parley.contract.presence;
 
 import dev.parley.contract.wire.ErrorCode;
+import dev.parley.contract.wire.Frames;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -120,11 +121,7 @@ public final class PresenceRpc {
   /** A request the presence node could not serve, with the contract's error code. */
   public record Failure(ErrorCode code, String message, Long retryAfterMillis) {
     public byte[] toBytes() {
-      JsonObject error = new JsonObject().put("code", code.wire()).put("message", message);
-      if (retryAfterMillis != null) {
-        error.put("retry_after_ms", retryAfterMillis);
-      }
-      return new JsonObject().put("error", error).toBuffer().getBytes();
+      return Frames.errorBody(code, message, retryAfterMillis).toBuffer().getBytes();
     }
 
     /** The failure a reply carries, or null when it is a success. */
@@ -136,6 +133,7 @@ public final class PresenceRpc {
       for (ErrorCode c : ErrorCode.values()) {
         if (c.wire().equals(error.getValue("code"))) {
           code = c;
+          break;
         }
       }
       Object retry = error.getValue("retry_after_ms");

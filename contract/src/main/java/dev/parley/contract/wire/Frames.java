@@ -15,15 +15,33 @@ public final class Frames {
   }
 
   public static JsonObject error(String id, ErrorCode code, String message) {
+    return error(id, code, message, null);
+  }
+
+  /** An error frame; {@code retryAfterMillis}, when given, becomes {@code data.retry_after_ms}. */
+  public static JsonObject error(String id, ErrorCode code, String message, Long retryAfterMillis) {
     JsonObject frame = new JsonObject().put("type", EventType.ERROR);
     if (id != null) {
       frame.put("id", id);
     }
-    return frame.put("data", new JsonObject().put("code", code.wire()).put("message", message));
+    return frame.put("data", errorData(code, message, retryAfterMillis));
   }
 
   /** REST error body: {@code {"error":{"code","message"}}}. */
   public static JsonObject errorBody(ErrorCode code, String message) {
-    return new JsonObject().put("error", new JsonObject().put("code", code.wire()).put("message", message));
+    return errorBody(code, message, null);
+  }
+
+  /** An error body {@code {"error":{"code","message","retry_after_ms"?}}} (REST, NATS replies). */
+  public static JsonObject errorBody(ErrorCode code, String message, Long retryAfterMillis) {
+    return new JsonObject().put("error", errorData(code, message, retryAfterMillis));
+  }
+
+  private static JsonObject errorData(ErrorCode code, String message, Long retryAfterMillis) {
+    JsonObject error = new JsonObject().put("code", code.wire()).put("message", message);
+    if (retryAfterMillis != null) {
+      error.put("retry_after_ms", retryAfterMillis);
+    }
+    return error;
   }
 }

@@ -7,7 +7,11 @@ public final class BearerTokens {
   private BearerTokens() {}
 
   public static String fromHeader(HttpServerRequest req) {
-    String h = req.getHeader("Authorization");
+    return fromAuthorization(req.getHeader("Authorization"));
+  }
+
+  /** The token of an {@code Authorization: Bearer <token>} value (HTTP or a NATS header); null otherwise. */
+  public static String fromAuthorization(String h) {
     if (h == null) {
       return null;
     }

@@ -3,6 +3,7 @@ package dev.parley.gateway.integrators;
 import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.ErrorCode;
 import dev.parley.contract.wire.Frames;
+import dev.parley.gateway.auth.BearerTokens;
 import dev.parley.gateway.auth.TokenVerifier;
 import dev.parley.gateway.auth.UserDirectory;
 import dev.parley.gateway.http.ApiException;
@@ -13,7 +14,6 @@ import io.micrometer.core.instrument.Timer;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
-import io.nats.client.impl.Headers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -89,7 +89,7 @@ public final class NatsSendEndpoint {
       return;
     }
     byte[] data = msg.getData();
-    String headerToken = bearer(msg.getHeaders());
+    String headerToken = BearerTokens.fromAuthorization(msg.getHeaders() == null ? null : msg.getHeaders().getFirst(AUTHORIZATION));
     ctx.runOnContext(v -> serve(replyTo, data, headerToken));
   }
 
@@ -138,11 +138,7 @@ public final class NatsSendEndpoint {
       if (api.code() == ErrorCode.UNAVAILABLE) {
         log.warn("Bot send over NATS -> unavailable: {}", e.getMessage());
       }
-      JsonObject reply = Frames.errorBody(api.code(), api.getMessage());
-      if (api.retryAfterMillis() != null) {
-        reply.getJsonObject("error").put("retry_after_ms", api.retryAfterMillis());
-      }
-      return reply;
+      return Frames.errorBody(api.code(), api.getMessage(), api.retryAfterMillis());
     }
     count(ErrorCode.INTERNAL.wire());
     log.error("Bot send over NATS failed unexpectedly", e);
@@ -153,14 +149,4 @@ public final class NatsSendEndpoint {
     registry.counter("parley_bot_sends_total", "transport", "nats", "outcome", outcome).increment();
   }
 
-  private static String bearer(Headers headers) {
-    if (headers == null) {
-      return null;
-    }
-    String h = headers.getFirst(AUTHORIZATION);
-    if (h != null && h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return h.substring(7).trim();
-    }
-    return null;
-  }
 }

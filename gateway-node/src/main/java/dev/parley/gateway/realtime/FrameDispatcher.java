@@ -59,12 +59,8 @@ public final class FrameDispatcher {
       } else {
         Throwable e = ar.cause();
         if (e instanceof ApiException api) {
-          JsonObject error = Frames.error(id, api.code(), api.getMessage());
-          if (api.retryAfterMillis() != null) {
-            // REST says Retry-After in seconds; a frame can be exact
-            error.getJsonObject("data").put("retry_after_ms", api.retryAfterMillis());
-          }
-          conn.send(error.encode());
+          // REST says Retry-After in seconds; a frame can be exact
+          conn.send(Frames.error(id, api.code(), api.getMessage(), api.retryAfterMillis()).encode());
         } else {
           log.error("frame {} from {} failed unexpectedly", type, conn.userId(), e);
           conn.send(Frames.error(id, ErrorCode.INTERNAL, "internal error").encode());
