@@ -102,12 +102,7 @@ public final class StreamLayout {
   public static void ensurePersistenceConsumer(
       JetStreamManagement jsm, NatsSettings nats, Duration ackWait, int maxAckPending)
       throws IOException, JetStreamApiException {
-    try {
-      jsm.getConsumerInfo(nats.streamName(), PERSISTENCE_CONSUMER);
-    } catch (JetStreamApiException e) {
-      if (e.getErrorCode() != 404) {
-        throw e;
-      }
+    if (!exists(jsm, nats.streamName(), PERSISTENCE_CONSUMER)) {
       log.info("Creating durable consumer {} on stream {}", PERSISTENCE_CONSUMER, nats.streamName());
       jsm.addOrUpdateConsumer(nats.streamName(), persistenceConsumer(ackWait, maxAckPending));
     }
@@ -122,13 +117,8 @@ public final class StreamLayout {
   public static void ensureIntegratorsConsumer(
       JetStreamManagement jsm, NatsSettings nats, Duration ackWait, int maxAckPending)
       throws IOException, JetStreamApiException {
-    try {
-      jsm.getConsumerInfo(nats.streamName(), INTEGRATORS_CONSUMER);
+    if (exists(jsm, nats.streamName(), INTEGRATORS_CONSUMER)) {
       return;
-    } catch (JetStreamApiException e) {
-      if (e.getErrorCode() != 404) {
-        throw e;
-      }
     }
     long last = jsm.getStreamInfo(nats.streamName()).getStreamState().getLastSequence();
     log.info("Creating durable consumer {} on stream {} from seq {}", INTEGRATORS_CONSUMER, nats.streamName(), last + 1);
@@ -137,6 +127,20 @@ public final class StreamLayout {
     } catch (JetStreamApiException e) {
       // another worker created it meanwhile (with its own start): keep that one
       jsm.getConsumerInfo(nats.streamName(), INTEGRATORS_CONSUMER);
+    }
+  }
+
+  /** Whether the durable consumer exists (any answer but "not found" is an error). */
+  private static boolean exists(JetStreamManagement jsm, String stream, String consumer)
+      throws IOException, JetStreamApiException {
+    try {
+      jsm.getConsumerInfo(stream, consumer);
+      return true;
+    } catch (JetStreamApiException e) {
+      if (e.getErrorCode() != 404) {
+        throw e;
+      }
+      return false;
     }
   }
 }

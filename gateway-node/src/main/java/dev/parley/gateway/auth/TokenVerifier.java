@@ -39,12 +39,10 @@ public final class TokenVerifier {
     this.auth = auth;
   }
 
-  /** Builds the verifier; with a JWKS URL the keys are fetched first (and refreshed by {@link #reload}). */
-  public static Future<TokenVerifier> create(Vertx vertx, JwtSettings settings) {
-    return create(vertx, settings, ServiceKeys.none());
-  }
-
-  /** As {@link #create(Vertx, JwtSettings)}, also accepting the configured service keys. */
+  /**
+   * Builds the verifier, accepting the configured service keys too; with a JWKS URL the keys are
+   * fetched first (and refreshed by {@link #reload}).
+   */
   public static Future<TokenVerifier> create(Vertx vertx, JwtSettings settings, ServiceKeys serviceKeys) {
     return buildAuth(vertx, settings).map(a -> new TokenVerifier(settings, serviceKeys, a));
   }
@@ -63,11 +61,7 @@ public final class TokenVerifier {
 
   /** A user token, or a service token acting as its bot user. */
   public Future<AuthenticatedUser> verify(String token) {
-    Optional<String> bot = serviceKeys.botFor(token);
-    if (bot.isPresent()) {
-      return Future.succeededFuture(new AuthenticatedUser(bot.get(), null));
-    }
-    return claims(token).map(TokenVerifier::userOf);
+    return verify(token, false);
   }
 
   /**
@@ -76,11 +70,16 @@ public final class TokenVerifier {
    * as a bot.
    */
   public Future<AuthenticatedUser> verifyService(String token) {
+    return verify(token, true);
+  }
+
+  /** A configured key acts as its bot; otherwise the JWT's claims, which must be a service's when {@code serviceOnly}. */
+  private Future<AuthenticatedUser> verify(String token, boolean serviceOnly) {
     Optional<String> bot = serviceKeys.botFor(token);
     if (bot.isPresent()) {
       return Future.succeededFuture(new AuthenticatedUser(bot.get(), null));
     }
-    return claims(token).compose(claims -> Boolean.TRUE.equals(claims.getValue(SERVICE_CLAIM))
+    return claims(token).compose(claims -> !serviceOnly || Boolean.TRUE.equals(claims.getValue(SERVICE_CLAIM))
         ? Future.succeededFuture(userOf(claims))
         : Future.failedFuture(ApiException.forbidden(
             "a service token is required: a JWT with \"service\": true, or a key of PARLEY_SERVICE_KEYS")));

@@ -24,11 +24,6 @@ public final class FetchLoop implements Runnable {
   private final StopSignal stop;
   private final Runnable afterAck;
 
-  public FetchLoop(DeliverySource source, BatchAssembler assembler, BatchWriter writer, Backoff backoff,
-      WorkerMetrics metrics, WorkerState state, StopSignal stop) {
-    this(source, assembler, writer, backoff, metrics, state, stop, () -> { });
-  }
-
   /** @param afterAck told each time a committed batch has been acked (the relay waits for that) */
   public FetchLoop(DeliverySource source, BatchAssembler assembler, BatchWriter writer, Backoff backoff,
       WorkerMetrics metrics, WorkerState state, StopSignal stop, Runnable afterAck) {

@@ -66,6 +66,13 @@ final class RelayLease implements AutoCloseable {
     return held && connected;
   }
 
+  /** Ends the relaying term once the lock's session has ended. */
+  void requireHeld() throws TermEnded {
+    if (!held()) {
+      throw new TermEnded("the relay lease's Postgres session has ended");
+    }
+  }
+
   /**
    * Each message's stored prev_seq, read on the session holding the lock; success proves the lease.
    * Fails with {@link TermEnded} when the session is gone, which ends this worker's relaying.
@@ -73,9 +80,7 @@ final class RelayLease implements AutoCloseable {
    * @param messages the batch's messages (possibly none: the read still confirms the lease)
    */
   Map<Long, Stored> storedPrevSeqs(List<RelayBatch.Entry> messages) throws TermEnded, InterruptedException {
-    if (!held()) {
-      throw new TermEnded("the relay lease's Postgres session has ended");
-    }
+    requireHeld();
     String[] conversations = new String[messages.size()];
     Long[] seqs = new Long[messages.size()];
     for (int i = 0; i < messages.size(); i++) {

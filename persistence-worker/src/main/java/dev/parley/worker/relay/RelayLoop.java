@@ -147,9 +147,7 @@ final class RelayLoop implements Runnable {
     try {
       BatchAssembler assembler = new BatchAssembler(source, batchMax, BATCH_WAIT, IDLE_POLL, System::nanoTime);
       while (!stop.isStopped()) {
-        if (!lease.held()) {
-          throw new TermEnded("the relay lease's Postgres session has ended");
-        }
+        lease.requireHeld();
         List<Delivery> batch = assembler.next();
         if (batch.isEmpty()) {
           continue;
@@ -252,9 +250,7 @@ final class RelayLoop implements Runnable {
       if (stop.isStopped()) {
         throw new TermEnded("stopping");
       }
-      if (!lease.held()) {
-        throw new TermEnded("the relay lease's Postgres session has ended");
-      }
+      lease.requireHeld();
       long now = System.nanoTime();
       if (now - lastBeat >= HEARTBEAT.toNanos()) {
         held.forEach(Delivery::inProgress);
