@@ -61,12 +61,8 @@ public final class OfflineAnnouncer {
     this.clock = clock;
   }
 
-  /** Announces every user whose grace period has ended; completes with them. */
-  public Future<List<PresenceState>> announceDue() {
-    return claim(new ArrayList<>());
-  }
-
-  private Future<List<PresenceState>> claim(List<PresenceState> sofar) {
+  /** Announces every user whose grace period has ended, a batch at a time. */
+  public Future<Void> announceDue() {
     String now = Long.toString(clock.millis());
     return CLAIM_DUE.run(redis, "pending offline", keys.base(), now, Integer.toString(BATCH)).compose(reply -> {
       long claimed = (Long) reply.get(0);
@@ -78,8 +74,7 @@ public final class OfflineAnnouncer {
       }
       metrics.transitions(0, offline.size());
       announcer.announceAll(offline);
-      sofar.addAll(offline);
-      return claimed == BATCH ? claim(sofar) : Future.succeededFuture(sofar);
+      return claimed == BATCH ? announceDue() : Future.succeededFuture();
     });
   }
 }

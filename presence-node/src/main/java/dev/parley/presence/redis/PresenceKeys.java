@@ -58,8 +58,4 @@ public record PresenceKeys(String keyPrefix) {
   public String pendingOffline() {
     return base() + "pending-offline";
   }
-
-  public String statusGap(String userId) {
-    return base() + "status-gap:" + userId;
-  }
 }

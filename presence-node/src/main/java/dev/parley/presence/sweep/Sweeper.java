@@ -25,8 +25,11 @@ public final class Sweeper {
   private final String owner;
   private final Duration interval;
 
-  /** {@code owner} identifies this presence node in the sweep lock; {@code interval} is its hold time. */
-  /** Users with no connection left after a sweep go offline {@code grace} after they were last seen. */
+  /**
+   * {@code owner} identifies this presence node in the sweep lock; {@code interval} is its hold
+   * time. Users with no connection left after a sweep go offline {@code grace} after they were
+   * last seen.
+   */
   public Sweeper(RedisLink redis, PresenceKeys keys, PresenceMetrics metrics, String owner, Duration interval,
       Duration grace, Duration stateTtl, Clock clock) {
     this.store = new SweepStore(redis, keys, grace, stateTtl, clock);
