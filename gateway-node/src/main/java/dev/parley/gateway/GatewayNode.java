@@ -41,6 +41,7 @@ import dev.parley.gateway.presence.OnlineRoutes;
 import dev.parley.gateway.presence.PresenceClient;
 import dev.parley.gateway.presence.PresenceFrames;
 import dev.parley.gateway.presence.PresenceRelay;
+import dev.parley.gateway.presence.SharedConversations;
 import dev.parley.gateway.presence.PresenceReporter;
 import dev.parley.gateway.presence.RedisProbe;
 import dev.parley.gateway.realtime.FrameDispatcher;
@@ -63,6 +64,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
@@ -113,14 +115,8 @@ public final class GatewayNode {
   private Future<Void> startAll() {
     Subjects subjects = config.nats().subjects();
     registry.config().commonTags("node", config.nodeId());
-    pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(config.postgres().poolSize()))
-        // fail fast when Postgres is unreachable: reads answer 'unavailable', sends don't wait on it
-        .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(2000))
-        .connectingTo(config.postgres().connectOptions().setCachePreparedStatements(true))
-        .using(vertx)
-        .build();
-    searchPool = MessageSearch.pool(vertx, config.postgres().connectOptions(), config.searchPoolSize());
+    pool = pgPool(config.postgres().connectOptions(), config.postgres().poolSize());
+    searchPool = pgPool(MessageSearch.withSettings(config.postgres().connectOptions()), config.searchPoolSize());
     redis = new RedisProbe(config.redis().url());
     LocalFileStorage files = new LocalFileStorage(vertx, config.files().directory());
     return SchemaCheck.verify(pool)
@@ -137,10 +133,15 @@ public final class GatewayNode {
           Context hubContext = vertx.getOrCreateContext();
           MembershipCache membership = new MembershipCache(pool, Duration.ofMinutes(10));
           HistoryReader history = new HistoryReader(pool, stream, subjects, config.limits().maxHistoryTail(), registry);
-          hub = new FanoutHub(hubContext, nats, stream, subjects, registry,
-              (conversationId, seq) -> history.at(conversationId, seq).map(ChatMessage::prevSeq), membership::invalidate);
-          presence = new PresenceReporter(config.nodeId(), nats, subjects, hub);
           ConversationStore conversations = new ConversationStore(pool);
+          SharedConversations sharedConversations = new SharedConversations(conversations);
+          hub = new FanoutHub(hubContext, nats, stream, subjects, registry,
+              (conversationId, seq) -> history.at(conversationId, seq).map(ChatMessage::prevSeq),
+              change -> {
+                membership.invalidate(change.conversationId());
+                sharedConversations.forget(change);
+              });
+          presence = new PresenceReporter(config.nodeId(), nats, subjects, hub);
           UserDirectory users = new UserDirectory(pool);
           ConversationLog conversationLog = new ConversationLog(pool, stream);
           MembershipAnnouncer announcer = new MembershipAnnouncer(hub, nats, stream, subjects);
@@ -169,7 +170,7 @@ public final class GatewayNode {
           webSocket.onClose(c -> typing.connectionClosed(c.userId(), c.id()));
           typingRelay = new TypingRelay(nats, subjects, hub);
           typingRelay.start();
-          presenceRelay = new PresenceRelay(hubContext, nats, subjects, hub, conversations, registry);
+          presenceRelay = new PresenceRelay(hubContext, nats, subjects, hub, sharedConversations, registry);
           presenceRelay.start();
           Readiness readiness = new Readiness()
               .check("nats", () -> nats.getStatus() == Connection.Status.CONNECTED
@@ -213,6 +214,16 @@ public final class GatewayNode {
               config.nats().streamName(), config.nats().subjectPrefix(), config.jwt());
           return null;
         });
+  }
+
+  private Pool pgPool(PgConnectOptions options, int size) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size))
+        // fail fast when Postgres is unreachable: reads answer 'unavailable', sends don't wait on it
+        .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(2000))
+        .connectingTo(options.setCachePreparedStatements(true))
+        .using(vertx)
+        .build();
   }
 
   private HttpServerOptions serverOptions() {

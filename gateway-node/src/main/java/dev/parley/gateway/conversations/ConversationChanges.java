@@ -28,14 +28,12 @@ public final class ConversationChanges {
 
   /** The group's new name/description; {@code conversation.updated} to every member. */
   public Future<JsonObject> update(String conversationId, String callerId, Patch patch) {
-    return log.change(conversationId, locked -> ConversationStore.roster(locked.conn(), conversationId)
-            .compose(members -> update(locked, new Roster(members), callerId, patch)))
+    return log.change(conversationId, Roster.read(callerId, (locked, roster, caller) -> update(locked, caller, patch)))
         .recover(Failures::database)
         .map(ConversationLog.Logged::result);
   }
 
-  private Future<Change<JsonObject>> update(Locked locked, Roster roster, String callerId, Patch patch) {
-    Member caller = roster.caller(callerId);
+  private Future<Change<JsonObject>> update(Locked locked, Member caller, Patch patch) {
     MemberChanges.requireGroup(locked, "a direct conversation has no name or description");
     if (!MemberRules.mayEditConversation(caller.role())) {
       throw ApiException.forbidden("only the owner or an admin may change the group");
@@ -52,8 +50,7 @@ public final class ConversationChanges {
    * all). A direct conversation: hidden from the caller's list until a newer message arrives.
    */
   public Future<Void> delete(String conversationId, String callerId) {
-    return log.change(conversationId, locked -> ConversationStore.roster(locked.conn(), conversationId)
-            .compose(members -> delete(locked, new Roster(members), callerId)))
+    return log.change(conversationId, Roster.read(callerId, this::delete))
         .recover(Failures::database)
         .compose(logged -> logged.result().isEmpty()
             ? Future.succeededFuture()
@@ -61,11 +58,10 @@ public final class ConversationChanges {
   }
 
   /** The users who lost the conversation (none when a direct one was only hidden). */
-  private Future<Change<List<String>>> delete(Locked locked, Roster roster, String callerId) {
-    Member caller = roster.caller(callerId);
+  private Future<Change<List<String>>> delete(Locked locked, Roster roster, Member caller) {
     String conversationId = locked.conversationId();
     if (!"group".equals(locked.type())) {
-      return locked.conn().preparedQuery(MemberSql.HIDE).execute(Tuple.of(conversationId, callerId))
+      return locked.conn().preparedQuery(MemberSql.HIDE).execute(Tuple.of(conversationId, caller.userId()))
           .map(v -> Change.of(List.<String>of()));
     }
     if (!MemberRules.mayDeleteGroup(caller.role())) {

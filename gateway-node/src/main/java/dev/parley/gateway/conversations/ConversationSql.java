@@ -33,8 +33,11 @@ final class ConversationSql {
 
   static final String UNHIDE = "UPDATE members SET hidden_at = NULL WHERE conversation_id = $1 AND user_id = $2 AND hidden_at IS NOT NULL";
 
-  static final String DETAILS = """
-      SELECT c.id, c.type, c.name, c.description, c.created_by, c.last_seq, c.last_activity_at, c.created_at, c.updated_at
+  /** A conversation object's columns, from {@code conversations c}, as {@code ConversationStore.conversationJson} reads them. */
+  static final String COLUMNS =
+      "c.id, c.type, c.name, c.description, c.created_by, c.last_seq, c.last_activity_at, c.created_at, c.updated_at";
+
+  static final String DETAILS = "SELECT " + COLUMNS + "\n" + """
       FROM conversations c
       WHERE c.id = $1 AND c.deleted_at IS NULL
         AND EXISTS (SELECT 1 FROM members m WHERE m.conversation_id = c.id AND m.user_id = $2)

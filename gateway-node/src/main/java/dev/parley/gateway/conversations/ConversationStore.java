@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -118,20 +117,20 @@ public final class ConversationStore {
           if (rows.rowCount() == 0) {
             return Future.failedFuture(ApiException.notFound("conversation not found"));
           }
-          JsonObject c = conversationJson(rows.iterator().next());
-          return conn.preparedQuery(ConversationSql.MEMBERS).execute(Tuple.of(conversationId))
-              .map(members -> c.put("members", membersJson(members)));
+          return withMembers(conn, conversationId, rows.iterator().next());
         });
   }
 
   /** The conversation as {@code GET} answers it, read on the connection of a change in progress. */
   static Future<JsonObject> snapshot(SqlConnection conn, String conversationId) {
     return conn.preparedQuery(MemberSql.CONVERSATION).execute(Tuple.of(conversationId))
-        .compose(rows -> {
-          JsonObject c = conversationJson(rows.iterator().next());
-          return conn.preparedQuery(ConversationSql.MEMBERS).execute(Tuple.of(conversationId))
-              .map(members -> c.put("members", membersJson(members)));
-        });
+        .compose(rows -> withMembers(conn, conversationId, rows.iterator().next()));
+  }
+
+  private static Future<JsonObject> withMembers(SqlConnection conn, String conversationId, Row conversation) {
+    JsonObject c = conversationJson(conversation);
+    return roster(conn, conversationId)
+        .map(members -> c.put("members", new JsonArray(members.stream().map(Member::toJson).toList())));
   }
 
   /** Every member, longest-standing first. */
@@ -165,14 +164,6 @@ public final class ConversationStore {
         .put("created_at", iso(r.getOffsetDateTime("created_at")))
         .put("updated_at", iso(r.getOffsetDateTime("updated_at")))
         .put("last_activity_at", iso(r.getOffsetDateTime("last_activity_at")));
-  }
-
-  private static JsonArray membersJson(RowSet<Row> rows) {
-    JsonArray out = new JsonArray();
-    for (Row m : rows) {
-      out.add(new JsonObject().put("user_id", m.getString("user_id")).put("role", m.getString("role")).put("name", m.getString("name")));
-    }
-    return out;
   }
 
   static String iso(OffsetDateTime t) {

@@ -37,8 +37,7 @@ public final class MemberChanges {
   public record Added(Member member, boolean created) {}
 
   public Future<Added> add(String conversationId, String callerId, String userId) {
-    return log.change(conversationId, locked -> ConversationStore.roster(locked.conn(), conversationId)
-            .compose(members -> add(locked, new Roster(members), callerId, userId)),
+    return log.change(conversationId, Roster.read(callerId, (locked, roster, caller) -> add(locked, roster, caller, userId)),
             // the join's system message is the newest message: the new member has read up to it
             (locked, logged) -> logged.result().created()
                 ? locked.conn().preparedQuery(MemberSql.START_READING_AT).execute(Tuple.of(conversationId, userId, logged.lastSeq())).mapEmpty()
@@ -49,8 +48,7 @@ public final class MemberChanges {
             : Future.succeededFuture(logged.result()));
   }
 
-  private Future<Change<Added>> add(Locked locked, Roster roster, String callerId, String userId) {
-    Member caller = roster.caller(callerId);
+  private Future<Change<Added>> add(Locked locked, Roster roster, Member caller, String userId) {
     requireGroup(locked, "members cannot be added to a direct conversation");
     if (!MemberRules.mayAddMembers(caller.role())) {
       throw ApiException.forbidden("only the owner or an admin may add members");
@@ -75,17 +73,15 @@ public final class MemberChanges {
    * {@link MemberRules#successor}; the last member leaving deletes it.
    */
   public Future<Void> remove(String conversationId, String callerId, String userId) {
-    return log.change(conversationId, locked -> ConversationStore.roster(locked.conn(), conversationId)
-            .compose(members -> remove(locked, new Roster(members), callerId, userId)))
+    return log.change(conversationId, Roster.read(callerId, (locked, roster, caller) -> remove(locked, roster, caller, userId)))
         .recover(Failures::database)
         .compose(logged -> announcer.left(conversationId, List.of(userId)));
   }
 
-  private Future<Change<Void>> remove(Locked locked, Roster roster, String callerId, String userId) {
-    Member caller = roster.caller(callerId);
+  private Future<Change<Void>> remove(Locked locked, Roster roster, Member caller, String userId) {
     requireGroup(locked, "a direct conversation keeps its two members; delete it to hide it instead");
     Member target = roster.target(userId);
-    boolean self = callerId.equals(userId);
+    boolean self = caller.userId().equals(userId);
     if (!MemberRules.mayRemove(caller.role(), target.role(), self)) {
       throw ApiException.forbidden(caller.role() == Role.ADMIN
           ? "an admin may remove members, not the owner or another admin"
@@ -119,14 +115,13 @@ public final class MemberChanges {
 
   /** The owner sets a member's role; {@code owner} hands ownership over (the previous owner becomes admin). */
   public Future<Member> setRole(String conversationId, String callerId, String userId, Role wanted) {
-    return log.change(conversationId, locked -> ConversationStore.roster(locked.conn(), conversationId)
-            .compose(members -> setRole(locked, new Roster(members), callerId, userId, wanted)))
+    return log.change(conversationId,
+            Roster.read(callerId, (locked, roster, caller) -> setRole(locked, roster, caller, userId, wanted)))
         .recover(Failures::database)
         .map(ConversationLog.Logged::result);
   }
 
-  private Future<Change<Member>> setRole(Locked locked, Roster roster, String callerId, String userId, Role wanted) {
-    Member caller = roster.caller(callerId);
+  private Future<Change<Member>> setRole(Locked locked, Roster roster, Member caller, String userId, Role wanted) {
     requireGroup(locked, "a direct conversation has no roles to set");
     if (!MemberRules.maySetRoles(caller.role())) {
       throw ApiException.forbidden("only the owner may set roles");
@@ -134,13 +129,13 @@ public final class MemberChanges {
     Member target = roster.target(userId);
     SqlConnection conn = locked.conn();
     String conversationId = locked.conversationId();
-    Future<Void> applied = switch (MemberRules.roleChange(callerId, target, wanted)) {
+    Future<Void> applied = switch (MemberRules.roleChange(caller.userId(), target, wanted)) {
       case UNCHANGED -> null;
       case OWNER_MUST_HAND_OVER -> throw ApiException.invalid(
           "the owner keeps the owner role until handing it to another member ({\"role\":\"owner\"}) or leaving");
       case SET -> setRole(conn, conversationId, userId, wanted);
       case HAND_OVER -> setRole(conn, conversationId, userId, Role.OWNER)
-          .compose(v -> setRole(conn, conversationId, callerId, Role.ADMIN));
+          .compose(v -> setRole(conn, conversationId, caller.userId(), Role.ADMIN));
     };
     if (applied == null) {
       return Future.succeededFuture(Change.of(target));

@@ -49,6 +49,11 @@ public final class MemberRules {
     };
   }
 
+  /** Someone else's message: the owner and admins may delete it (anyone may delete their own). */
+  public static boolean mayDeleteOthersMessages(Role actor) {
+    return actor == Role.OWNER || actor == Role.ADMIN;
+  }
+
   public static boolean maySetRoles(Role actor) {
     return actor == Role.OWNER;
   }

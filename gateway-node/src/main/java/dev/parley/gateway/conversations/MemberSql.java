@@ -7,10 +7,7 @@ package dev.parley.gateway.conversations;
 final class MemberSql {
   private MemberSql() {}
 
-  static final String CONVERSATION = """
-      SELECT c.id, c.type, c.name, c.description, c.created_by, c.last_seq, c.last_activity_at, c.created_at, c.updated_at
-      FROM conversations c WHERE c.id = $1
-      """;
+  static final String CONVERSATION = "SELECT " + ConversationSql.COLUMNS + " FROM conversations c WHERE c.id = $1";
 
   static final String USER_NAME = "SELECT name FROM users WHERE id = $1";
 

@@ -32,14 +32,6 @@ public final class MembershipCache {
     this.members = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(ttl).build();
   }
 
-  public Future<Set<String>> membersOf(String conversationId) {
-    Set<String> cached = members.getIfPresent(conversationId);
-    if (cached != null) {
-      return Future.succeededFuture(cached);
-    }
-    return load(conversationId);
-  }
-
   private Future<Set<String>> load(String conversationId) {
     return pool.preparedQuery(MEMBERS).execute(Tuple.of(conversationId))
         .recover(Failures::database)

@@ -1,12 +1,33 @@
 package dev.parley.gateway.conversations;
 
 import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.stream.ConversationLog;
+import dev.parley.gateway.stream.ConversationLog.Locked;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** A conversation's members as read under its lock, longest-standing first. */
 record Roster(List<Member> members) {
+
+  /** A change that needs the members and the caller's entry, read under the conversation's lock. */
+  @FunctionalInterface
+  interface Change<T> {
+    Future<ConversationLog.Change<T>> apply(Locked locked, Roster roster, Member caller);
+  }
+
+  /**
+   * The work of a {@link ConversationLog#change}: reads the roster under the lock and hands it, with
+   * the caller's entry, to {@code work} (a caller who is not a member gets 404).
+   */
+  static <T> Function<Locked, Future<ConversationLog.Change<T>>> read(String callerId, Change<T> work) {
+    return locked -> ConversationStore.roster(locked.conn(), locked.conversationId()).compose(members -> {
+      Roster roster = new Roster(members);
+      return work.apply(locked, roster, roster.caller(callerId));
+    });
+  }
 
   /** The caller's entry; a caller who is not a member learns nothing (404, as for a missing conversation). */
   Member caller(String userId) {

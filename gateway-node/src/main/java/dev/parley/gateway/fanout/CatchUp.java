@@ -2,8 +2,6 @@ package dev.parley.gateway.fanout;
 
 import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.ChatMessage;
-import dev.parley.contract.wire.EventType;
-import dev.parley.contract.wire.Frames;
 import dev.parley.gateway.stream.StreamClient;
 import dev.parley.gateway.stream.StreamEntry;
 import io.vertx.core.Context;
@@ -132,11 +130,7 @@ final class CatchUp {
     String kind = Subjects.kindOf(e.subject());
     boolean message = Subjects.MESSAGE_KIND.equals(kind);
     Future<String> frame = message
-        ? previousOf(job, e.seq()).map(prev -> {
-          ChatMessage stored = ChatMessage.fromDraft(e.payload(), e.seq(), prev);
-          storedCopies.seen(stored); // a send from this node may be waiting for it
-          return Frames.event(EventType.MESSAGE_NEW, stored.toJson()).encode();
-        })
+        ? previousOf(job, e.seq()).map(prev -> writer.messageFrame(e.payload(), e.seq(), prev))
         : Future.succeededFuture(e.payload().encode());
     return frame.map(f -> {
       job.lastReplayed = e.seq();

@@ -74,11 +74,11 @@ final class ChannelFeed {
       return;
     }
     List<EntryOrder.Entry> ready = ch.order.accept(new EntryOrder.Entry(seq, last, Subjects.kindOf(msg.getSubject()), payload));
-    if (ready.isEmpty() && !ch.order.kindsWithGaps().isEmpty()) {
+    if (ready.isEmpty() && ch.order.hasGaps()) {
       entriesHeld.increment();
     }
     writeAll(ch, ready);
-    if (!ch.gapCheckScheduled && !ch.order.kindsWithGaps().isEmpty()) {
+    if (!ch.gapCheckScheduled && ch.order.hasGaps()) {
       // an entry overtook its predecessor: give the predecessor a moment, then read it from the stream
       ch.gapCheckScheduled = true;
       ctx.owner().setTimer(GAP_WAIT_MS, t -> {

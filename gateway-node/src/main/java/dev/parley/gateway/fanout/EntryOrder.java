@@ -57,6 +57,16 @@ final class EntryOrder {
     return delivered.getOrDefault(kind, 0L);
   }
 
+  /** Whether any entry waits for a predecessor. */
+  boolean hasGaps() {
+    for (TreeMap<Long, Entry> waiting : held.values()) {
+      if (!waiting.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Kinds with entries waiting for a predecessor. */
   List<String> kindsWithGaps() {
     List<String> kinds = new ArrayList<>();

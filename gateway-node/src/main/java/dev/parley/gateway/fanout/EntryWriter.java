@@ -42,6 +42,11 @@ final class EntryWriter {
     if (frame == null) {
       return List.of();
     }
+    if (ch.floors.isEmpty() && Subjects.MESSAGE_KIND.equals(e.kind())) {
+      // the common case: no catch-up floors, and a message changes no membership, so no copy is needed
+      send(frame, ch.connections);
+      return List.of();
+    }
     List<LocalConnection> targets = ch.liveTargets(e.seq());
     send(frame, targets);
     ch.pruneFloors();
@@ -65,15 +70,20 @@ final class EntryWriter {
   private String liveFrame(String conversationId, EntryOrder.Entry e) {
     try {
       if (Subjects.MESSAGE_KIND.equals(e.kind())) {
-        ChatMessage stored = ChatMessage.fromDraft(e.payload(), e.seq(), ChatMessage.prevSeqFromStream(e.previousOnSubject()));
-        storedCopies.seen(stored);
-        return Frames.event(EventType.MESSAGE_NEW, stored.toJson()).encode();
+        return messageFrame(e.payload(), e.seq(), ChatMessage.prevSeqFromStream(e.previousOnSubject()));
       }
       return e.payload().encode();
     } catch (RuntimeException ex) {
       log.error("Dropping undecodable stream entry seq={} conversation={}", e.seq(), conversationId, ex);
       return null;
     }
+  }
+
+  /** The {@code message.new} frame of a stored draft; a send from this node may be waiting for the message. */
+  String messageFrame(JsonObject draft, long seq, Long prevSeq) {
+    ChatMessage stored = ChatMessage.fromDraft(draft, seq, prevSeq);
+    storedCopies.seen(stored);
+    return Frames.event(EventType.MESSAGE_NEW, stored.toJson()).encode();
   }
 
   private List<Rejoin> effects(Channel ch, String kind, JsonObject payload, long seq, List<LocalConnection> targets) {

@@ -46,8 +46,8 @@ public final class FanoutHub {
   private final CatchUp catchUp;
   private final StoredCopies storedCopies;
   private final RecentJoins recentJoins = new RecentJoins();
-  private final Consumer<String> membershipInvalidated;
-  private final Counter framesWritten;
+  private final Consumer<MembershipChange> membershipChanged;
+  private final EntryWriter writer;
   private final Set<String> seenChanges = Collections.newSetFromMap(new LinkedHashMap<>() {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -57,17 +57,17 @@ public final class FanoutHub {
 
   /**
    * @param previous prev_seq of a message read back from the stream, when this node has not seen it
-   * @param membershipInvalidated told the id of every conversation whose membership changed, so
-   *     caches elsewhere drop it
+   * @param membershipChanged told every membership change (once each, local or from another
+   *     gateway), so caches elsewhere drop what it makes stale
    */
   public FanoutHub(Context ctx, Connection nc, StreamClient stream, Subjects subjects, MeterRegistry registry,
-      PreviousMessages previous, Consumer<String> membershipInvalidated) {
+      PreviousMessages previous, Consumer<MembershipChange> membershipChanged) {
     this.ctx = ctx;
     this.nc = nc;
-    this.membershipInvalidated = membershipInvalidated;
+    this.membershipChanged = membershipChanged;
     this.dispatcher = nc.createDispatcher();
     this.storedCopies = new StoredCopies(ctx.owner());
-    this.framesWritten = Counter.builder("parley_fanout_frames_written_total")
+    Counter framesWritten = Counter.builder("parley_fanout_frames_written_total")
         .description("frames written to local connections").register(registry);
     Counter eventsReceived = Counter.builder("parley_fanout_events_received_total")
         .description("stream entries received for fan-out").register(registry);
@@ -77,7 +77,7 @@ public final class FanoutHub {
       eventsReceived.increment();
       ctx.runOnContext(v -> deliver(conversationId, msg));
     });
-    EntryWriter writer = new EntryWriter(table, storedCopies, framesWritten);
+    this.writer = new EntryWriter(table, storedCopies, framesWritten);
     this.feed = new ChannelFeed(ctx, table, stream, subjects, writer, entriesHeld);
     this.catchUp = new CatchUp(ctx, table, stream, subjects, writer, storedCopies, previous, feed::releaseHeld);
     feed.catchUpWith(catchUp);
@@ -173,7 +173,7 @@ public final class FanoutHub {
       return;
     }
     String conversationId = change.conversationId();
-    membershipInvalidated.accept(conversationId);
+    membershipChanged.accept(change);
     // removed users' connections are cut off where the stream's member.removed is delivered
     change.removed().forEach(userId -> recentJoins.left(userId, conversationId));
     if (change.sinceSeq() > 0) {
@@ -215,16 +215,8 @@ public final class FanoutHub {
    * connections holding the conversation, except those of {@code exceptUserId}.
    */
   public void deliverEphemeral(String conversationId, String frame, String exceptUserId) {
-    ctx.runOnContext(v -> {
-      int written = 0;
-      for (LocalConnection c : table.holders(conversationId)) {
-        if (!c.userId().equals(exceptUserId)) {
-          c.send(frame);
-          written++;
-        }
-      }
-      framesWritten.increment(written);
-    });
+    ctx.runOnContext(v -> writer.send(frame,
+        table.holders(conversationId).stream().filter(c -> !c.userId().equals(exceptUserId)).toList()));
   }
 
   /**
@@ -238,8 +230,7 @@ public final class FanoutHub {
       for (String conversationId : conversationIds) {
         targets.addAll(table.holders(conversationId));
       }
-      targets.forEach(c -> c.send(frame));
-      framesWritten.increment(targets.size());
+      writer.send(frame, targets);
     });
   }
 

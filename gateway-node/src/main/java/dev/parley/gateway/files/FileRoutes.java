@@ -1,13 +1,13 @@
 package dev.parley.gateway.files;
 
 import dev.parley.gateway.stream.PersistedWrites;
-import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.http.ApiRoutes;
 import dev.parley.gateway.http.Requests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -53,25 +53,20 @@ public final class FileRoutes implements ApiRoutes {
 
   private void download(RoutingContext ctx) {
     AuthenticatedUser caller = Requests.user(ctx);
-    String fileId = ctx.pathParam("fileId");
-    if (!Ids.isGeneratedId(fileId)) {
-      throw ApiException.notFound("file not found");
-    }
+    String fileId = Requests.generatedId(ctx.pathParam("fileId"), "file not found");
     // a file attached to a message sent a moment ago is readable once the worker stored the message
-    catalog.readable(fileId, caller.userId())
-        .compose(file -> file != null ? io.vertx.core.Future.succeededFuture(file)
-            : persisted.storedUpToNow().compose(v -> catalog.readable(fileId, caller.userId())))
+    persisted.readOnceStored(() -> catalog.readable(fileId, caller.userId()))
         .compose(file -> {
           if (file == null) {
-            return io.vertx.core.Future.failedFuture(ApiException.notFound("file not found"));
+            return Future.failedFuture(ApiException.notFound("file not found"));
           }
           return storage.open(file.storageKey())
               .recover(e -> {
                 if (e instanceof FileStorage.MissingException) {
                   log.error("file {} has a row but no stored bytes under {}", file.id(), file.storageKey());
-                  return io.vertx.core.Future.failedFuture(ApiException.notFound("file not found"));
+                  return Future.failedFuture(ApiException.notFound("file not found"));
                 }
-                return io.vertx.core.Future.failedFuture(ApiException.unavailable("file storage is unavailable; retry shortly", e));
+                return Future.failedFuture(ApiException.unavailable("file storage is unavailable; retry shortly", e));
               })
               .map(opened -> {
                 send(ctx.response(), file, opened);

@@ -125,10 +125,12 @@ final class Upload {
           FileNames.contentType(part.contentType()), id);
       FileStorage.Pending committing = pending;
       pending = null;
+      // a failed commit leaves the partial file to abort; a failed insert, the stored file to delete
       committing.commit()
+          .recover(e -> committing.abort().transform(ignored -> Future.failedFuture(e)))
           .compose(c -> catalog.insert(file).recover(e -> storage.delete(id).transform(ignored -> Future.failedFuture(e))))
           .onSuccess(c -> stored.tryComplete(file))
-          .onFailure(e -> committing.abort().onComplete(ignored -> stored.tryFail(e)));
+          .onFailure(stored::tryFail);
     });
     part.resume();
   }

@@ -7,6 +7,7 @@ import dev.parley.gateway.auth.TokenVerifier;
 import dev.parley.gateway.auth.UserDirectory;
 import dev.parley.gateway.realtime.WebSocketEndpoint;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -70,13 +71,18 @@ public final class ApiVerticle extends VerticleBase {
       ctx.next();
       return;
     }
+    verifyThen(ctx, ctx::fail);
+  }
+
+  /** Checks the bearer token (and the user row); on success the route goes on with the caller set. */
+  private void verifyThen(RoutingContext ctx, Handler<Throwable> onFailure) {
     routes.verifier().verify(BearerTokens.fromHeader(ctx.request()))
         .compose(routes.users()::ensure)
         .onSuccess(user -> {
           ctx.put(Requests.USER_KEY, user);
           ctx.next();
         })
-        .onFailure(ctx::fail);
+        .onFailure(onFailure);
   }
 
   /** The routes mounted on this instance (empty before it started). */
@@ -92,16 +98,10 @@ public final class ApiVerticle extends VerticleBase {
    */
   private void authenticatePaused(RoutingContext ctx) {
     ctx.request().pause();
-    routes.verifier().verify(BearerTokens.fromHeader(ctx.request()))
-        .compose(routes.users()::ensure)
-        .onSuccess(user -> {
-          ctx.put(Requests.USER_KEY, user);
-          ctx.next();
-        })
-        .onFailure(e -> {
-          ctx.fail(e);
-          UnreadBodies.discard(ctx.request());
-        });
+    verifyThen(ctx, e -> {
+      ctx.fail(e);
+      UnreadBodies.discard(ctx.request());
+    });
   }
 
   public int actualPort() {

@@ -20,9 +20,19 @@ public final class Requests {
 
   /** A path id that is not one we could have issued names nothing: 404, like a missing one. */
   public static String conversationId(RoutingContext ctx) {
-    String id = ctx.pathParam("conversationId");
+    return generatedId(ctx.pathParam("conversationId"), "conversation not found");
+  }
+
+  /** An optional conversation id in the query: null when absent or empty; 404 when it names nothing. */
+  public static String optionalConversationId(RoutingContext ctx, String name) {
+    String id = ctx.request().getParam(name);
+    return id == null || id.isEmpty() ? null : generatedId(id, "conversation not found");
+  }
+
+  /** {@code id}, when it is one we could have issued; otherwise 404 with {@code notFound}. */
+  public static String generatedId(String id, String notFound) {
     if (!Ids.isGeneratedId(id)) {
-      throw ApiException.notFound("conversation not found");
+      throw ApiException.notFound(notFound);
     }
     return id;
   }

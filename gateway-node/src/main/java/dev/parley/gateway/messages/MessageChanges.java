@@ -6,6 +6,8 @@ import dev.parley.contract.wire.ErrorCode;
 import dev.parley.contract.wire.EventType;
 import dev.parley.contract.wire.Frames;
 import dev.parley.gateway.auth.AuthenticatedUser;
+import dev.parley.gateway.conversations.MemberRules;
+import dev.parley.gateway.conversations.Role;
 import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.stream.ConversationLog;
 import dev.parley.gateway.stream.ConversationLog.Change;
@@ -72,7 +74,7 @@ public final class MessageChanges {
       if (target.isSystem()) {
         return Future.failedFuture(ApiException.forbidden("system messages cannot be deleted"));
       }
-      boolean moderator = "owner".equals(role) || "admin".equals(role);
+      boolean moderator = MemberRules.mayDeleteOthersMessages(Role.parse(role));
       if (!caller.userId().equals(target.senderId()) && !moderator) {
         return Future.failedFuture(ApiException.forbidden("only the author, the owner or an admin may delete a message"));
       }

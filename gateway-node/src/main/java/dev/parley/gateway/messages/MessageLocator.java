@@ -1,5 +1,6 @@
 package dev.parley.gateway.messages;
 
+import dev.parley.contract.wire.ErrorCode;
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.http.ApiException;
@@ -38,7 +39,7 @@ public final class MessageLocator {
     return find(messageId).compose(found -> found == null
         ? Future.failedFuture(ApiException.notFound("message not found"))
         : membership.requireMember(found.conversationId(), userId)
-            .recover(e -> Future.failedFuture(e instanceof ApiException api && api.code() == dev.parley.contract.wire.ErrorCode.NOT_FOUND
+            .recover(e -> Future.failedFuture(e instanceof ApiException api && api.code() == ErrorCode.NOT_FOUND
                 ? ApiException.notFound("message not found") : e))
             .map(members -> found));
   }
@@ -48,9 +49,7 @@ public final class MessageLocator {
     if (!Ids.isGeneratedId(messageId)) {
       return Future.succeededFuture(null);
     }
-    return byId(messageId).compose(found -> found != null
-        ? Future.succeededFuture(found)
-        : persisted.storedUpToNow().compose(v -> byId(messageId)));
+    return persisted.readOnceStored(() -> byId(messageId));
   }
 
   private Future<Located> byId(String messageId) {

@@ -2,8 +2,6 @@ package dev.parley.gateway.presence;
 
 import dev.parley.contract.Subjects;
 import dev.parley.contract.presence.PresenceState;
-import dev.parley.contract.wire.MembershipChange;
-import dev.parley.gateway.conversations.ConversationStore;
 import dev.parley.gateway.fanout.FanoutHub;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,8 +9,7 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.vertx.core.Context;
-import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
+import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +31,14 @@ public final class PresenceRelay {
   private final Counter dropped;
   private Dispatcher dispatcher;
 
-  public PresenceRelay(Context ctx, Connection nats, Subjects subjects, FanoutHub hub, ConversationStore conversations, MeterRegistry registry) {
+  /** @param shared told of membership changes by the hub, which receives them */
+  public PresenceRelay(Context ctx, Connection nats, Subjects subjects, FanoutHub hub, SharedConversations shared,
+      MeterRegistry registry) {
     this.ctx = ctx;
     this.nats = nats;
     this.subjects = subjects;
     this.hub = hub;
-    this.shared = new SharedConversations(conversations);
+    this.shared = shared;
     this.received = Counter.builder("parley_presence_changes_received_total")
         .description("presence.changed events received from the presence nodes").register(registry);
     this.dropped = Counter.builder("parley_presence_changes_undelivered_total")
@@ -50,8 +49,6 @@ public final class PresenceRelay {
   public void start() {
     dispatcher = nats.createDispatcher();
     dispatcher.subscribe(subjects.presenceWildcard(), msg -> ctx.runOnContext(v -> onChange(msg)));
-    // a user who joins or leaves a conversation shares different conversations from now on
-    dispatcher.subscribe(subjects.membershipChanges(), this::onMembershipChange);
   }
 
   private void onChange(Message msg) {
@@ -70,21 +67,11 @@ public final class PresenceRelay {
         .compose(any -> any ? shared.of(userId).map(ids -> {
           hub.deliverToSharers(ids, userId, frame);
           return null;
-        }) : io.vertx.core.Future.succeededFuture())
+        }) : Future.succeededFuture())
         .onFailure(e -> {
           dropped.increment();
           log.warn("presence change of {} not delivered: its conversations could not be read: {}", userId, e.toString());
         });
-  }
-
-  private void onMembershipChange(Message msg) {
-    try {
-      MembershipChange change = MembershipChange.fromJson(new JsonObject(new String(msg.getData(), StandardCharsets.UTF_8)));
-      change.added().forEach(shared::invalidate);
-      change.removed().forEach(shared::invalidate);
-    } catch (RuntimeException e) {
-      log.debug("ignoring an unreadable membership change: {}", e.toString());
-    }
   }
 
   public void close() {

@@ -2,6 +2,7 @@ package dev.parley.gateway.presence;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.parley.contract.wire.MembershipChange;
 import dev.parley.gateway.conversations.ConversationStore;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -12,13 +13,13 @@ import java.util.List;
  * reconnects or changes status several times costs one query), dropped when a membership change
  * names the user, and expiring anyway as a backstop.
  */
-final class SharedConversations {
+public final class SharedConversations {
   static final Duration TTL = Duration.ofSeconds(10);
 
   private final ConversationStore conversations;
   private final Cache<String, List<String>> byUser = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(TTL).build();
 
-  SharedConversations(ConversationStore conversations) {
+  public SharedConversations(ConversationStore conversations) {
     this.conversations = conversations;
   }
 
@@ -34,7 +35,9 @@ final class SharedConversations {
     });
   }
 
-  void invalidate(String userId) {
-    byUser.invalidate(userId);
+  /** A user who joined or left a conversation shares different conversations from now on. */
+  public void forget(MembershipChange change) {
+    change.added().forEach(byUser::invalidate);
+    change.removed().forEach(byUser::invalidate);
   }
 }

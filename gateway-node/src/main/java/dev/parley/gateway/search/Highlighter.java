@@ -29,13 +29,18 @@ public final class Highlighter {
       return "";
     }
     Set<String> exact = new HashSet<>();
-    List<String> fuzzy = new ArrayList<>(queryWords);
+    List<String> unmatched = new ArrayList<>(queryWords);
     for (String w : words(content)) {
       String lower = w.toLowerCase(Locale.ROOT);
-      if (fuzzy.remove(lower)) {
+      if (unmatched.remove(lower)) {
         exact.add(lower);
       }
     }
+    // each query word's trigrams once, not once per content word
+    List<FuzzyTerm> fuzzy = unmatched.stream()
+        .filter(SearchQuery.Term::longEnough)
+        .map(term -> new FuzzyTerm(term, trigrams(term)))
+        .toList();
     StringBuilder out = new StringBuilder(content.length() + 32);
     int i = 0;
     int n = content.length();
@@ -57,13 +62,22 @@ public final class Highlighter {
     return out.toString();
   }
 
-  static boolean matches(String word, Set<String> exact, List<String> fuzzy) {
+  /** A query word the content does not hold exactly, long enough for trigram matching. */
+  private record FuzzyTerm(String text, Set<String> trigrams) {}
+
+  private static boolean matches(String word, Set<String> exact, List<FuzzyTerm> fuzzy) {
     if (exact.contains(word)) {
       return true;
     }
-    for (String term : fuzzy) {
-      if (term.codePointCount(0, term.length()) >= SearchQuery.Term.MIN_FUZZY_CHARS
-          && (word.contains(term) || similarity(term, word) >= TYPO_SIMILARITY)) {
+    Set<String> wordTrigrams = null;
+    for (FuzzyTerm term : fuzzy) {
+      if (word.contains(term.text())) {
+        return true;
+      }
+      if (wordTrigrams == null) {
+        wordTrigrams = trigrams(word);
+      }
+      if (similarity(term.trigrams(), wordTrigrams) >= TYPO_SIMILARITY) {
         return true;
       }
     }
@@ -75,8 +89,10 @@ public final class Highlighter {
    * with two spaces before and one after).
    */
   static double similarity(String term, String word) {
-    Set<String> t = trigrams(term);
-    Set<String> w = trigrams(word);
+    return similarity(trigrams(term), trigrams(word));
+  }
+
+  private static double similarity(Set<String> t, Set<String> w) {
     int common = 0;
     for (String g : t) {
       if (w.contains(g)) {

@@ -6,14 +6,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import java.util.Map;
 import java.util.Set;
@@ -41,20 +37,16 @@ public final class MessageSearch {
   private final Counter failures;
 
   /**
-   * Search's own small pool: its settings stay off the connections other features use, and a burst
-   * of slow searches cannot take the connections sends and history reads need.
+   * The connect options of search's own small pool: its settings stay off the connections other
+   * features use, and a burst of slow searches cannot take the connections sends and history
+   * reads need.
    */
-  public static Pool pool(Vertx vertx, PgConnectOptions options, int size) {
+  public static PgConnectOptions withSettings(PgConnectOptions options) {
     CONNECTION_SETTINGS.forEach(options::addProperty);
-    return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size))
-        .with(new NetClientOptions().setConnectTimeout(2000))
-        .connectingTo(options.setCachePreparedStatements(true))
-        .using(vertx)
-        .build();
+    return options;
   }
 
-  /** @param pool a pool from {@link #pool} */
+  /** @param pool a pool connecting with {@link #withSettings} */
   public MessageSearch(Pool pool, MeterRegistry registry) {
     this.pool = pool;
     this.latency = Timer.builder("parley_search_latency")

@@ -32,7 +32,12 @@ public record SearchQuery(String text, List<List<Term>> groups, List<Term> exclu
      * asked for these words in this order, which trigrams cannot tell: it matches exactly.
      */
     public boolean fuzzy() {
-      return !phrase && text.codePointCount(0, text.length()) >= MIN_FUZZY_CHARS;
+      return !phrase && longEnough(text);
+    }
+
+    /** Whether a word is long enough for trigram matching. */
+    static boolean longEnough(String word) {
+      return word.codePointCount(0, word.length()) >= MIN_FUZZY_CHARS;
     }
   }
 

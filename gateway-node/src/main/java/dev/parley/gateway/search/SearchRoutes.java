@@ -1,9 +1,7 @@
 package dev.parley.gateway.search;
 
-import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.conversations.MembershipCache;
-import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.http.ApiRoutes;
 import dev.parley.gateway.http.Requests;
 import dev.parley.gateway.http.Responses;
@@ -34,14 +32,7 @@ public final class SearchRoutes implements ApiRoutes {
     AuthenticatedUser caller = Requests.user(ctx);
     SearchQuery query = SearchQuery.parse(ctx.request().getParam("q"));
     int limit = Requests.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-    String conversationId = ctx.request().getParam("conversation_id");
-    if (conversationId != null && conversationId.isEmpty()) {
-      conversationId = null;
-    }
-    if (conversationId != null && !Ids.isGeneratedId(conversationId)) {
-      throw ApiException.notFound("conversation not found");
-    }
-    String scope = conversationId;
+    String scope = Requests.optionalConversationId(ctx, "conversation_id");
     // the SQL keeps to the caller's conversations anyway; asking about one you are not in is a 404
     Future<?> allowed = scope == null ? Future.succeededFuture() : membership.requireMember(scope, caller.userId());
     allowed.compose(v -> search.search(query, caller.userId(), scope, limit))

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Waits, briefly, for the worker to store what the stream already holds. A send is acknowledged
@@ -31,6 +32,14 @@ public final class PersistedWrites {
     this.waits = Counter.builder("parley_message_lookup_waits_total")
         .description("lookups that waited for the worker to store recent stream entries")
         .register(registry);
+  }
+
+  /**
+   * {@code read}'s answer; when it finds nothing (null), the answer of a second read once the
+   * worker has stored what the stream held at the time of the call.
+   */
+  public <T> Future<T> readOnceStored(Supplier<Future<T>> read) {
+    return read.get().compose(found -> found != null ? Future.succeededFuture(found) : storedUpToNow().compose(v -> read.get()));
   }
 
   /** Completes once everything the stream held at the time of the call is in Postgres. */

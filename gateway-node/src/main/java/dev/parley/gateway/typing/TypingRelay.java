@@ -2,7 +2,6 @@ package dev.parley.gateway.typing;
 
 import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.EventType;
-import dev.parley.contract.wire.Frames;
 import dev.parley.gateway.fanout.FanoutHub;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -52,10 +51,7 @@ public final class TypingRelay {
       return;
     }
     String userId = data.getString("user_id");
-    String frame = Frames.event(EventType.TYPING_INDICATOR, new JsonObject()
-        .put("conversation_id", conversationId)
-        .put("user_id", userId)
-        .put("typing", Boolean.TRUE.equals(data.getValue("typing")))).encode();
+    String frame = TypingTracker.indicator(conversationId, userId, Boolean.TRUE.equals(data.getValue("typing"))).encode();
     hub.deliverEphemeral(conversationId, frame, userId);
   }
 

@@ -184,9 +184,14 @@ public final class TypingTracker {
     }
   }
 
-  private void publish(String userId, String conversationId, boolean typing) {
-    JsonObject frame = Frames.event(EventType.TYPING_INDICATOR,
+  /** The {@code typing.indicator} frame, as published and as delivered. */
+  static JsonObject indicator(String conversationId, String userId, boolean typing) {
+    return Frames.event(EventType.TYPING_INDICATOR,
         new JsonObject().put("conversation_id", conversationId).put("user_id", userId).put("typing", typing));
+  }
+
+  private void publish(String userId, String conversationId, boolean typing) {
+    JsonObject frame = indicator(conversationId, userId, typing);
     try {
       // jnats only queues the bytes for its writer thread: fine on an event loop
       nats.publish(subjects.typing(conversationId), frame.toBuffer().getBytes());
