@@ -29,7 +29,7 @@ class MigratorIntegrationTests {
     assertThat(Migrator.createDatabaseIfMissing(db)).isTrue();
     MigrationResult result = Migrator.migrate(db);
 
-    assertThat(result.applied()).containsExactlyElementsOf(Migrations.BUNDLED.stream().map(Migrations.Migration::version).toList());
+    assertThat(result.applied()).containsExactly("1", "5");
     assertThat(result.currentVersion()).isEqualTo(Migrations.LATEST_VERSION);
     assertThat(tables(db)).contains("users", "conversations", "members", "messages", "reactions",
         "files", "attachments", "undeliverable_events", "flyway_schema_history");
@@ -63,10 +63,7 @@ class MigratorIntegrationTests {
     String line = MigrateMain.run(db);
 
     assertThat(line).isEqualTo("database " + db.database() + " at " + db.host() + ":" + db.port()
-        + " (created): " + MigrateMain.summary(db, false, new MigrationResult(
-            Migrations.BUNDLED.stream().map(Migrations.Migration::version).toList(), Migrations.LATEST_VERSION))
-            .replaceFirst("^.*?: ", ""));
-    assertThat(line).contains("schema at version " + Migrations.LATEST_VERSION);
+        + " (created): schema at version 5 (applied 2 migrations)");
   }
 
   private static List<String> tables(PostgresSettings db) throws SQLException {
