@@ -52,6 +52,11 @@ abstract class OnTwoNodes {
     return WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), token);
   }
 
+  /** As {@link #onB(String)}, running {@code onOpen} the instant the connection opens. */
+  WsClient onB(String token, Runnable onOpen) {
+    return WsClient.connect(nodes.vertx, nodes.cluster.gateway(1).port(), token, onOpen);
+  }
+
   /** A group {@code name} that alice owns with bob in it; carol, signed in too, is not a member. */
   Cast cast(String name) {
     return Cast.of(nodes.apiA, env, name, false);

@@ -187,6 +187,24 @@ class TypingIntegrationTests extends OnTwoNodes {
     }
   }
 
+  /**
+   * The connection is registered before the handshake answers: an indicator another gateway
+   * publishes the instant the client sees its connection open still reaches it. Many rounds, since
+   * a gap between the answer and the registration would lose only some of them.
+   */
+  @Test
+  void anIndicatorPublishedTheInstantAConnectionOpensReachesIt() {
+    Cast c = cast("typing");
+    String subject = env.nats().subjectPrefix() + ".conv." + c.conversationId() + ".typing";
+    byte[] fromAnotherGateway = new JsonObject().put("type", "typing.indicator").put("data", new JsonObject()
+        .put("conversation_id", c.conversationId()).put("user_id", c.alice()).put("typing", true)).toBuffer().getBytes();
+    for (int round = 0; round < 40; round++) {
+      try (WsClient bobOnB = onB(c.bobToken(), () -> env.natsConnection().publish(subject, fromAnotherGateway))) {
+        bobOnB.awaitOne(indicator(c.alice(), true), CROSS_NODE);
+      }
+    }
+  }
+
   @Test
   void aTyperWhoDisconnectsEndsTheIndicatorAtOnce() {
     Cast c = cast("typing");

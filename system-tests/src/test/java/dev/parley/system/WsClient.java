@@ -15,21 +15,35 @@ import java.util.function.Predicate;
 public final class WsClient implements AutoCloseable {
   private final WebSocketClient client;
   private final WebSocket ws;
-  private final List<JsonObject> frames = new CopyOnWriteArrayList<>();
+  private final List<JsonObject> frames;
   private volatile Short closeCode;
 
-  private WsClient(WebSocketClient client, WebSocket ws) {
+  private WsClient(WebSocketClient client, WebSocket ws, List<JsonObject> frames) {
     this.client = client;
     this.ws = ws;
-    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    this.frames = frames;
     ws.closeHandler(v -> closeCode = ws.closeStatusCode());
   }
 
   public static WsClient connect(Vertx vertx, int port, String token) {
+    return connect(vertx, port, token, () -> { });
+  }
+
+  /**
+   * Connects and runs {@code onOpen} the instant the handshake's answer arrives, on the client's
+   * event loop, before the test thread wakes: for what must reach a connection the moment it opens.
+   */
+  public static WsClient connect(Vertx vertx, int port, String token, Runnable onOpen) {
     WebSocketClient client = vertx.createWebSocketClient();
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
         .addHeader("Authorization", "Bearer " + token);
-    return new WsClient(client, Cluster.await(client.connect(options)));
+    List<JsonObject> frames = new CopyOnWriteArrayList<>();
+    WebSocket ws = Cluster.await(client.connect(options).onSuccess(opened -> {
+      // set on the socket's event loop as it opens: no frame can come before the handler
+      opened.textMessageHandler(text -> frames.add(new JsonObject(text)));
+      onOpen.run();
+    }));
+    return new WsClient(client, ws, frames);
   }
 
   public void sendText(String text) {

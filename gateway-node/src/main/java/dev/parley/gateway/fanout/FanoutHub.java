@@ -93,7 +93,11 @@ public final class FanoutHub {
     feed.deliver(conversationId, msg);
   }
 
-  /** Registers a connection for the conversations its user belongs to (as read before its handshake). */
+  /**
+   * Registers a connection for the conversations its user belongs to (as read before its
+   * handshake). Called before the handshake answers, so the subscriptions exist and the connection
+   * holds them before the client can see its connection open.
+   */
   public Future<Void> attach(LocalConnection connection, Collection<String> conversationIds) {
     return onContext(() -> {
       table.addConnection(connection);
@@ -123,34 +127,18 @@ public final class FanoutHub {
    * cannot be missed.
    */
   public Future<Void> acquire(String conversationId) {
-    return acquireAll(List.of(conversationId));
-  }
-
-  /**
-   * Subscribes conversations ahead of a connection's handshake, so the subscriptions exist before
-   * the client can see its connection open; {@link #attach} then joins them without a gap.
-   */
-  public Future<Void> acquireAll(Collection<String> conversationIds) {
     return onContext(() -> {
-      for (String conversationId : conversationIds) {
-        table.open(conversationId).pendingSends++;
-      }
+      table.open(conversationId).pendingSends++;
       return null;
     });
   }
 
   public void release(String conversationId) {
-    releaseAll(List.of(conversationId));
-  }
-
-  public void releaseAll(Collection<String> conversationIds) {
     ctx.runOnContext(v -> {
-      for (String conversationId : conversationIds) {
-        Channel ch = table.get(conversationId);
-        if (ch != null) {
-          ch.pendingSends--;
-          table.releaseIfIdle(ch);
-        }
+      Channel ch = table.get(conversationId);
+      if (ch != null) {
+        ch.pendingSends--;
+        table.releaseIfIdle(ch);
       }
     });
   }

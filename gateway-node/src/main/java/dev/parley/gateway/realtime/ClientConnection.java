@@ -2,14 +2,25 @@ package dev.parley.gateway.realtime;
 
 import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.fanout.LocalConnection;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayDeque;
+import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client WebSocket. Writes are bounded: when the socket's write queue is full the client is
  * too slow to keep up, and it is closed with a reason rather than letting the gateway's memory grow.
+ *
+ * <p>A connection exists before its socket: the hub registers it while the handshake is still
+ * unanswered, so every frame for it from the moment the client sees its connection open (typing,
+ * presence, stream entries) is kept. Frames sent before {@link #bind} wait, in order, and are
+ * written when the socket is there.
  */
 public final class ClientConnection implements LocalConnection {
   /** Close code for a client that cannot keep up (private-use range of RFC 6455). */
@@ -20,22 +31,39 @@ public final class ClientConnection implements LocalConnection {
 
   private final String id;
   private final AuthenticatedUser user;
-  private final ServerWebSocket ws;
   private final AtomicBoolean closing = new AtomicBoolean();
-  /** Bytes handed to the socket and not yet written out: the connection's own bounded queue. */
-  private final java.util.concurrent.atomic.AtomicLong pendingBytes = new java.util.concurrent.atomic.AtomicLong();
+  /** Bytes handed to the socket (or waiting for it) and not yet written out: the connection's own bounded queue. */
+  private final AtomicLong pendingBytes = new AtomicLong();
   private final long maxPendingBytes;
   private volatile long lastHeardFrom = System.nanoTime();
 
   /** The socket's own event loop: every write happens there, so frames from the hub and acks never interleave. */
-  private final io.vertx.core.Context context;
+  private final Context context;
+  /** Set once by {@link #bind}; read and written on {@link #context} only, as is {@link #beforeBind}. */
+  private ServerWebSocket ws;
+  private final Queue<String> beforeBind = new ArrayDeque<>();
+  private short closeCode;
+  private String closeReason;
 
-  public ClientConnection(String id, AuthenticatedUser user, ServerWebSocket ws, long maxPendingBytes, io.vertx.core.Context context) {
+  /** @param context the event loop of the HTTP connection that is being upgraded */
+  public ClientConnection(String id, AuthenticatedUser user, long maxPendingBytes, Context context) {
     this.maxPendingBytes = maxPendingBytes;
     this.context = context;
     this.id = id;
     this.user = user;
-    this.ws = ws;
+  }
+
+  /** The handshake succeeded: frames that waited for the socket are written now, in order. */
+  public void bind(ServerWebSocket socket) {
+    onContext(() -> {
+      ws = socket;
+      for (String frame = beforeBind.poll(); frame != null; frame = beforeBind.poll()) {
+        write(frame);
+      }
+      if (closeReason != null) {
+        ws.close(closeCode, closeReason);
+      }
+    });
   }
 
   public String id() {
@@ -62,11 +90,18 @@ public final class ClientConnection implements LocalConnection {
       close(CLOSE_SLOW_CONSUMER, "slow consumer: more than " + maxPendingBytes + " bytes waiting to be written");
       return;
     }
-    if (context.isEventLoopContext() && io.vertx.core.Vertx.currentContext() == context) {
-      ws.writeTextMessage(frame).onComplete(ar -> pendingBytes.addAndGet(-size));
-    } else {
-      context.runOnContext(v -> ws.writeTextMessage(frame).onComplete(ar -> pendingBytes.addAndGet(-size)));
-    }
+    onContext(() -> {
+      if (ws == null) {
+        beforeBind.add(frame);
+      } else {
+        write(frame);
+      }
+    });
+  }
+
+  private void write(String frame) {
+    long size = frame.length();
+    ws.writeTextMessage(frame).onComplete(ar -> pendingBytes.addAndGet(-size));
   }
 
   /** Any frame or pong from the client counts as life. */
@@ -80,14 +115,34 @@ public final class ClientConnection implements LocalConnection {
 
   public void ping() {
     if (!closing.get()) {
-      context.runOnContext(v -> ws.writePing(io.vertx.core.buffer.Buffer.buffer("p")));
+      onContext(() -> {
+        if (ws != null) {
+          ws.writePing(Buffer.buffer("p"));
+        }
+      });
     }
   }
 
   public void close(short code, String reason) {
     if (closing.compareAndSet(false, true)) {
       log.info("closing connection {} of {}: {}", id, user.userId(), reason);
-      context.runOnContext(v -> ws.close(code, reason));
+      onContext(() -> {
+        if (ws == null) {
+          // not bound yet: closed as soon as it is (an upgrade that fails is detached by its endpoint)
+          closeCode = code;
+          closeReason = reason;
+        } else {
+          ws.close(code, reason);
+        }
+      });
+    }
+  }
+
+  private void onContext(Runnable action) {
+    if (context.isEventLoopContext() && Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
     }
   }
 }

@@ -63,23 +63,21 @@ public final class WebSocketEndpoint {
       return;
     }
     req.pause();
+    io.vertx.core.Context connectionContext = io.vertx.core.Vertx.currentContext();
     verifier.verify(BearerTokens.fromHeaderOrQuery(req))
         .compose(users::ensure)
-        .compose(user -> conversations.conversationIdsOf(user.userId())
-            .compose(ids -> hub.acquireAll(ids).map(v -> new Object[] {user, ids})))
-        .onSuccess(found -> {
-          AuthenticatedUser user = (AuthenticatedUser) found[0];
-          @SuppressWarnings("unchecked")
-          java.util.List<String> ids = (java.util.List<String>) found[1];
-          // subscribed before the handshake answers: nothing published after the client sees its
-          // connection open can be missed
-          req.toWebSocket()
-              .onSuccess(ws -> open(ws, user, ids).onComplete(ar -> hub.releaseAll(ids)))
-              .onFailure(e -> {
-                hub.releaseAll(ids);
-                log.debug("upgrade failed: {}", e.toString());
-              });
-        })
+        .compose(user -> conversations.conversationIdsOf(user.userId()).compose(ids -> {
+          // registered with the hub before the handshake answers: every frame for this user from the
+          // moment the client sees its connection open is kept for it, and written once the socket is up
+          ClientConnection conn = new ClientConnection(Ids.newId(), user, writeQueueBytes, connectionContext);
+          return hub.attach(conn, ids).map(conn);
+        }))
+        .onSuccess(conn -> req.toWebSocket()
+            .onSuccess(ws -> open(ws, conn))
+            .onFailure(e -> {
+              hub.detach(conn);
+              log.debug("upgrade failed: {}", e.toString());
+            }))
         .onFailure(e -> {
           ApiException api = e instanceof ApiException a ? a : ApiException.unavailable("cannot accept connections right now", e);
           if (api.code().httpStatus() >= 500) {
@@ -91,8 +89,8 @@ public final class WebSocketEndpoint {
         });
   }
 
-  private io.vertx.core.Future<Void> open(ServerWebSocket ws, AuthenticatedUser user, java.util.List<String> conversationIds) {
-    ClientConnection conn = new ClientConnection(Ids.newId(), user, ws, writeQueueBytes, io.vertx.core.Vertx.currentContext());
+  private void open(ServerWebSocket ws, ClientConnection conn) {
+    String userId = conn.userId();
     open.add(conn);
     ws.textMessageHandler(text -> {
       conn.heard();
@@ -104,16 +102,16 @@ public final class WebSocketEndpoint {
     });
     ws.pongHandler(b -> conn.heard());
     ws.frameHandler(new MessageSizeGuard(conn, maxMessageBytes));
-    ws.exceptionHandler(e -> log.debug("connection {} of {}: {}", conn.id(), user.userId(), e.toString()));
+    ws.exceptionHandler(e -> log.debug("connection {} of {}: {}", conn.id(), userId, e.toString()));
     ws.closeHandler(v -> {
       if (open.remove(conn)) {
         hub.detach(conn);
-        presence.disconnected(user.userId(), conn.id());
+        presence.disconnected(userId, conn.id());
         closeListeners.forEach(l -> l.accept(conn));
       }
     });
-    presence.connected(user.userId(), conn.id());
-    return hub.attach(conn, conversationIds);
+    conn.bind(ws);
+    presence.connected(userId, conn.id());
   }
 
   /** Pings every connection; closes those that answered nothing within {@code idleNanos}. */
