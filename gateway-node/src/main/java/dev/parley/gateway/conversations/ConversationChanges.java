@@ -28,12 +28,12 @@ public final class ConversationChanges {
 
   /** The group's new name/description; {@code conversation.updated} to every member. */
   public Future<JsonObject> update(String conversationId, String callerId, Patch patch) {
-    return log.change(conversationId, Roster.read(callerId, (locked, roster, caller) -> update(locked, caller, patch)))
+    return log.change(conversationId, Roster.read(callerId, (locked, roster, caller) -> update(locked, roster, caller, patch)))
         .recover(Failures::database)
         .map(ConversationLog.Logged::result);
   }
 
-  private Future<Change<JsonObject>> update(Locked locked, Member caller, Patch patch) {
+  private Future<Change<JsonObject>> update(Locked locked, Roster roster, Member caller, Patch patch) {
     MemberChanges.requireGroup(locked, "a direct conversation has no name or description");
     if (!MemberRules.mayEditConversation(caller.role())) {
       throw ApiException.forbidden("only the owner or an admin may change the group");
@@ -41,8 +41,10 @@ public final class ConversationChanges {
     String conversationId = locked.conversationId();
     return locked.conn().preparedQuery(MemberSql.UPDATE_CONVERSATION)
         .execute(Tuple.of(conversationId, patch.nameGiven(), patch.name(), patch.descriptionGiven(), patch.description()))
-        .compose(v -> ConversationStore.snapshot(locked.conn(), conversationId))
-        .map(snapshot -> Change.of(snapshot, events.updated(conversationId, snapshot)));
+        .map(updated -> {
+          JsonObject snapshot = ConversationStore.withMembers(updated.iterator().next(), roster.members());
+          return Change.of(snapshot, events.updated(conversationId, snapshot));
+        });
   }
 
   /**

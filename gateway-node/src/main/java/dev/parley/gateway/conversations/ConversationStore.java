@@ -128,9 +128,12 @@ public final class ConversationStore {
   }
 
   private static Future<JsonObject> withMembers(SqlConnection conn, String conversationId, Row conversation) {
-    JsonObject c = conversationJson(conversation);
-    return roster(conn, conversationId)
-        .map(members -> c.put("members", new JsonArray(members.stream().map(Member::toJson).toList())));
+    return roster(conn, conversationId).map(members -> withMembers(conversation, members));
+  }
+
+  /** A conversation's JSON with its {@code members}. */
+  static JsonObject withMembers(Row conversation, List<Member> members) {
+    return conversationJson(conversation).put("members", new JsonArray(members.stream().map(Member::toJson).toList()));
   }
 
   /** Every member, longest-standing first. */

@@ -8,6 +8,7 @@ import dev.parley.gateway.stream.ConversationLog.Change;
 import dev.parley.gateway.stream.ConversationLog.Locked;
 import dev.parley.gateway.stream.ConversationLog.Write;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -61,8 +62,10 @@ public final class MemberChanges {
     String conversationId = locked.conversationId();
     return ConversationStore.ensureUsers(conn, List.of(userId))
         .compose(v -> conn.preparedQuery(MemberSql.INSERT_MEMBER).execute(Tuple.of(conversationId, userId)))
-        .compose(inserted -> conn.preparedQuery(MemberSql.USER_NAME).execute(Tuple.of(userId)).map(names -> new Member(
-            userId, Role.MEMBER, names.iterator().next().getString(0), inserted.iterator().next().getOffsetDateTime(0))))
+        .map(inserted -> {
+          Row row = inserted.iterator().next();
+          return new Member(userId, Role.MEMBER, row.getString("name"), row.getOffsetDateTime("joined_at"));
+        })
         .map(added -> Change.of(new Added(added, true),
             events.memberAdded(conversationId, added),
             events.message(SystemMessages.added(conversationId, caller, added, Instant.now()))));

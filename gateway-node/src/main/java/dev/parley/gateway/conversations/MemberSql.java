@@ -9,12 +9,13 @@ final class MemberSql {
 
   static final String CONVERSATION = "SELECT " + ConversationSql.COLUMNS + " FROM conversations c WHERE c.id = $1";
 
-  static final String USER_NAME = "SELECT name FROM users WHERE id = $1";
-
-  /** A new member reads from the newest message on: its read position is set once that is written. */
+  /**
+   * A new member reads from the newest message on: its read position is set once that is written.
+   * Returns the join time and the user's name (for the member entry) in one round trip.
+   */
   static final String INSERT_MEMBER = """
       INSERT INTO members (conversation_id, user_id, role) VALUES ($1, $2, 'member')
-      RETURNING joined_at
+      RETURNING joined_at, (SELECT name FROM users WHERE id = $2) AS name
       """;
 
   static final String START_READING_AT = """
@@ -26,13 +27,14 @@ final class MemberSql {
   static final String SET_ROLE = "UPDATE members SET role = $3 WHERE conversation_id = $1 AND user_id = $2";
 
   /** Only the fields the request names change ($2/$4 say whether it names them). */
+  /** Returns the changed conversation: with the roster already read under the lock, the whole snapshot. */
   static final String UPDATE_CONVERSATION = """
-      UPDATE conversations
-      SET name = CASE WHEN $2 THEN $3 ELSE name END,
-          description = CASE WHEN $4 THEN $5 ELSE description END,
+      UPDATE conversations c
+      SET name = CASE WHEN $2 THEN $3 ELSE c.name END,
+          description = CASE WHEN $4 THEN $5 ELSE c.description END,
           updated_at = now()
-      WHERE id = $1
-      """;
+      WHERE c.id = $1
+      RETURNING\s""" + ConversationSql.COLUMNS;
 
   static final String TOUCH_CONVERSATION = "UPDATE conversations SET updated_at = now() WHERE id = $1";
 

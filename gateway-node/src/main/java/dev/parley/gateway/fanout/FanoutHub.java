@@ -3,6 +3,7 @@ package dev.parley.gateway.fanout;
 import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.ChatMessage;
 import dev.parley.contract.wire.MembershipChange;
+import dev.parley.gateway.concurrent.OnContext;
 import dev.parley.gateway.stream.StreamClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,7 +11,6 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -242,14 +242,7 @@ public final class FanoutHub {
   }
 
   private <T> Future<T> onContext(Callable<T> action) {
-    Promise<T> p = Promise.promise();
-    ctx.runOnContext(v -> {
-      try {
-        p.complete(action.call());
-      } catch (Exception e) {
-        p.fail(e);
-      }
-    });
-    return p.future();
+    return OnContext.call(ctx, action);
   }
+
 }

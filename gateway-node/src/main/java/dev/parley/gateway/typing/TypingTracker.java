@@ -3,19 +3,19 @@ package dev.parley.gateway.typing;
 import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.EventType;
 import dev.parley.contract.wire.Frames;
+import dev.parley.gateway.concurrent.OnContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -201,15 +201,7 @@ public final class TypingTracker {
     }
   }
 
-  private <T> Future<T> onContext(Supplier<T> action) {
-    Promise<T> p = Promise.promise();
-    ctx.runOnContext(v -> {
-      try {
-        p.complete(action.get());
-      } catch (RuntimeException e) {
-        p.fail(e);
-      }
-    });
-    return p.future();
+  private <T> Future<T> onContext(Callable<T> action) {
+    return OnContext.call(ctx, action);
   }
 }
