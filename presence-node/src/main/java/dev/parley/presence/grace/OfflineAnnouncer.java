@@ -1,16 +1,14 @@
 package dev.parley.presence.grace;
 
 import dev.parley.contract.presence.PresenceState;
-import dev.parley.contract.presence.PresenceStatus;
 import dev.parley.presence.announce.PresenceAnnouncer;
 import dev.parley.presence.ops.PresenceMetrics;
 import dev.parley.presence.redis.LuaScript;
 import dev.parley.presence.redis.PresenceKeys;
+import dev.parley.presence.redis.PresenceLua;
 import dev.parley.presence.redis.RedisLink;
 import io.vertx.core.Future;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,7 +26,7 @@ public final class OfflineAnnouncer {
   static final int BATCH = 500;
 
   /**
-   * ARGV: base, now ms, batch size. Returns {users claimed, {user, last seen ms, ...} now offline}.
+   * ARGV: base, now ms, batch size. Returns {users claimed, {user, 'offline', last seen ms, ...}}.
    * A claimed user with a connection again (its return raced this run) is only taken out.
    */
   static final LuaScript CLAIM_DUE = new LuaScript("claim-offline", """
@@ -41,6 +39,7 @@ public final class OfflineAnnouncer {
         if redis.call('EXISTS', base .. 'conn:' .. user) == 0 then
           redis.call('DEL', base .. 'state:' .. user)
           offline[#offline + 1] = user
+          offline[#offline + 1] = 'offline'
           offline[#offline + 1] = redis.call('GET', base .. 'last_seen:' .. user) or now
         end
       end
@@ -66,12 +65,7 @@ public final class OfflineAnnouncer {
     String now = Long.toString(clock.millis());
     return CLAIM_DUE.run(redis, "pending offline", keys.base(), now, Integer.toString(BATCH)).compose(reply -> {
       long claimed = (Long) reply.get(0);
-      @SuppressWarnings("unchecked")
-      List<String> pairs = (List<String>) reply.get(1);
-      List<PresenceState> offline = new ArrayList<>(pairs.size() / 2);
-      for (int i = 0; i + 1 < pairs.size(); i += 2) {
-        offline.add(new PresenceState(pairs.get(i), PresenceStatus.OFFLINE, Instant.ofEpochMilli(Long.parseLong(pairs.get(i + 1)))));
-      }
+      List<PresenceState> offline = PresenceLua.states(reply.get(1));
       metrics.transitions(0, offline.size());
       announcer.announceAll(offline);
       return claimed == BATCH ? announceDue() : Future.succeededFuture();

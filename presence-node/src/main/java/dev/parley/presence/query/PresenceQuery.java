@@ -1,7 +1,6 @@
 package dev.parley.presence.query;
 
 import dev.parley.contract.presence.PresenceState;
-import dev.parley.contract.presence.PresenceStatus;
 import dev.parley.presence.redis.LuaScript;
 import dev.parley.presence.redis.PresenceKeys;
 import dev.parley.presence.redis.PresenceLua;
@@ -59,14 +58,7 @@ public final class PresenceQuery {
     if (args.size() == 2) {
       return Future.succeededFuture(List.of());
     }
-    return STATES.run(redis, "query users=" + (args.size() - 2), args.toArray(String[]::new)).map(reply -> {
-      List<PresenceState> out = new ArrayList<>(reply.size() / 3);
-      for (int i = 0; i + 2 < reply.size(); i += 3) {
-        out.add(new PresenceState((String) reply.get(i), PresenceStatus.fromWire((String) reply.get(i + 1)),
-            Instant.ofEpochMilli(Long.parseLong((String) reply.get(i + 2)))));
-      }
-      return out;
-    });
+    return STATES.run(redis, "query users=" + (args.size() - 2), args.toArray(String[]::new)).map(PresenceLua::states);
   }
 
   public Future<Boolean> isConnected(String userId) {

@@ -1,5 +1,11 @@
 package dev.parley.presence.redis;
 
+import dev.parley.contract.presence.PresenceState;
+import dev.parley.contract.presence.PresenceStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Lua functions every presence script shares, so that "a user came online" and "a user's last
  * connection went away" mean the same thing whichever script notices it (a report, a heartbeat, a
@@ -44,6 +50,20 @@ public final class PresenceLua {
       end
 
       """;
+
+  /**
+   * The presence states in a script's reply: the one format every script returns them in, a flat
+   * Lua array {@code {user, status, at ms, user, status, at ms, ...}}.
+   */
+  public static List<PresenceState> states(Object luaArray) {
+    List<?> flat = (List<?>) luaArray;
+    List<PresenceState> out = new ArrayList<>(flat.size() / 3);
+    for (int i = 0; i + 2 < flat.size(); i += 3) {
+      out.add(new PresenceState((String) flat.get(i), PresenceStatus.fromWire((String) flat.get(i + 1)),
+          Instant.ofEpochMilli(Long.parseLong((String) flat.get(i + 2)))));
+    }
+    return out;
+  }
 
   /** A script whose body may call the shared functions. */
   public static LuaScript script(String name, String body) {

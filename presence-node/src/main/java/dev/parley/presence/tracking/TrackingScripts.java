@@ -59,7 +59,7 @@ final class TrackingScripts {
    * A gateway's full list of counts replaces what is recorded for it.
    * ARGV: base, node, heartbeat at ms, node TTL ms, connection TTL ms, now ms, grace ms, state TTL ms,
    * then user, count pairs (counts above zero only).
-   * Returns {1, {user, status, ...} to announce online, users whose last connection went away},
+   * Returns {1, {user, status, now ms, ...} to announce online, users whose last connection went away},
    * or {0} for a stale heartbeat.
    */
   static final LuaScript HEARTBEAT = PresenceLua.script("heartbeat", """
@@ -99,6 +99,7 @@ final class TrackingScripts {
           if status ~= '' then
             online[#online + 1] = user
             online[#online + 1] = status
+            online[#online + 1] = now
           end
         else
           redis.call('PEXPIRE', base .. 'state:' .. user, stateTtl)

@@ -5,6 +5,7 @@ import dev.parley.contract.presence.PresenceReport;
 import dev.parley.contract.presence.PresenceState;
 import dev.parley.contract.presence.PresenceStatus;
 import dev.parley.presence.redis.PresenceKeys;
+import dev.parley.presence.redis.PresenceLua;
 import dev.parley.presence.redis.RedisLink;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -79,16 +80,7 @@ public final class TrackingStore {
     return TrackingScripts.HEARTBEAT.run(redis, context, args.toArray(String[]::new))
         .map(reply -> ((Long) reply.get(0)) == 0
             ? Optional.empty()
-            : Optional.of(new PresenceChanges(states(strings(reply.get(1)), now), strings(reply.get(2)))));
-  }
-
-  /** {user, status, user, status...} from a script, as states changed at {@code now}. */
-  static List<PresenceState> states(List<String> pairs, long now) {
-    List<PresenceState> out = new ArrayList<>(pairs.size() / 2);
-    for (int i = 0; i + 1 < pairs.size(); i += 2) {
-      out.add(new PresenceState(pairs.get(i), PresenceStatus.fromWire(pairs.get(i + 1)), Instant.ofEpochMilli(now)));
-    }
-    return out;
+            : Optional.of(new PresenceChanges(PresenceLua.states(reply.get(1)), strings(reply.get(2)))));
   }
 
   @SuppressWarnings("unchecked")
