@@ -26,8 +26,10 @@ final class MemberSql {
 
   static final String SET_ROLE = "UPDATE members SET role = $3 WHERE conversation_id = $1 AND user_id = $2";
 
-  /** Only the fields the request names change ($2/$4 say whether it names them). */
-  /** Returns the changed conversation: with the roster already read under the lock, the whole snapshot. */
+  /**
+   * Only the fields the request names change ($2/$4 say whether it names them). Returns the changed
+   * conversation, which with the roster already read under the lock is the whole snapshot.
+   */
   static final String UPDATE_CONVERSATION = """
       UPDATE conversations c
       SET name = CASE WHEN $2 THEN $3 ELSE c.name END,

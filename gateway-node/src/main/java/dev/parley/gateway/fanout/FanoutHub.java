@@ -244,5 +244,4 @@ public final class FanoutHub {
   private <T> Future<T> onContext(Callable<T> action) {
     return OnContext.call(ctx, action);
   }
-
 }

@@ -1,8 +1,8 @@
 package dev.parley.gateway.realtime;
 
+import dev.parley.contract.wire.ErrorCode;
 import dev.parley.contract.wire.Frames;
 import dev.parley.contract.wire.Ids;
-import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.auth.BearerTokens;
 import dev.parley.gateway.auth.TokenVerifier;
 import dev.parley.gateway.auth.UserDirectory;
@@ -11,11 +11,16 @@ import dev.parley.gateway.fanout.FanoutHub;
 import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.presence.PresenceReporter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +40,7 @@ public final class WebSocketEndpoint {
   private final int writeQueueBytes;
   private final int maxMessageBytes;
   private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
-  private final java.util.List<java.util.function.Consumer<ClientConnection>> closeListeners =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Consumer<ClientConnection>> closeListeners = new CopyOnWriteArrayList<>();
 
   public WebSocketEndpoint(TokenVerifier verifier, UserDirectory users, ConversationStore conversations, FanoutHub hub,
       FrameDispatcher dispatcher, PresenceReporter presence, int writeQueueBytes, int maxMessageBytes, MeterRegistry registry) {
@@ -52,7 +56,7 @@ public final class WebSocketEndpoint {
   }
 
   /** {@code listener} is told of every connection that closes (e.g. to end what it kept alive). */
-  public void onClose(java.util.function.Consumer<ClientConnection> listener) {
+  public void onClose(Consumer<ClientConnection> listener) {
     closeListeners.add(listener);
   }
 
@@ -63,7 +67,7 @@ public final class WebSocketEndpoint {
       return;
     }
     req.pause();
-    io.vertx.core.Context connectionContext = io.vertx.core.Vertx.currentContext();
+    Context connectionContext = Vertx.currentContext();
     verifier.verify(BearerTokens.fromHeaderOrQuery(req))
         .compose(users::ensure)
         .compose(user -> conversations.conversationIdsOf(user.userId()).compose(ids -> {
@@ -98,7 +102,7 @@ public final class WebSocketEndpoint {
     });
     ws.binaryMessageHandler(b -> {
       conn.heard();
-      conn.send(Frames.error(null, dev.parley.contract.wire.ErrorCode.INVALID_ARGUMENT, "binary frames are not supported: send JSON text frames").encode());
+      conn.send(Frames.error(null, ErrorCode.INVALID_ARGUMENT, "binary frames are not supported: send JSON text frames").encode());
     });
     ws.pongHandler(b -> conn.heard());
     ws.frameHandler(new MessageSizeGuard(conn, maxMessageBytes));

@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/search.md's plans come from scripts/search-scale/explain.sql; this keeps the statements
+ * docs/search.md's plans come from scripts/search-scale/statements.sql; this keeps the statements
  * there equal to what {@link SearchSql} sends, and the session the same as search's pool.
  */
 class SearchScaleScriptUnitTests {
   private static final Path SCRIPTS = Path.of("..", "scripts", "search-scale");
 
-  /** The PREPARE line for a statement, as it stands in explain.sql. */
+  /** The PREPARE line for a statement, as it stands in statements.sql. */
   static String prepared(String name, String q, String conversationId) {
     SearchSql.Statement s = SearchSql.build(SearchQuery.parse(q), "user", conversationId, 20);
     StringBuilder types = new StringBuilder();
