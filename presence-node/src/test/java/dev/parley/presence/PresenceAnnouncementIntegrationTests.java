@@ -1,6 +1,5 @@
 package dev.parley.presence;
 
-import static dev.parley.presence.Await.result;
 import static dev.parley.presence.Await.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +35,7 @@ class PresenceAnnouncementIntegrationTests {
   private final TestEnvironment env;
   private final PresenceKeys keys;
   private final RedisCommands<String, String> redis;
-  private final List<PresenceNode> nodes = new ArrayList<>();
+  private PresenceNodes nodes;
   private Vertx vertx;
   private PresenceEvents events;
 
@@ -49,33 +48,26 @@ class PresenceAnnouncementIntegrationTests {
   @BeforeEach
   void setUp() {
     RedisKeys.deleteAll(redis, env.redis().keyPrefix());
-    vertx = Vertx.vertx();
+    nodes = new PresenceNodes(env);
+    vertx = nodes.vertx();
     events = new PresenceEvents(env.natsConnection(), env.nats().subjects().presenceWildcard());
   }
 
   @AfterEach
   void tearDown() {
     events.close();
-    nodes.forEach(n -> result(n.close()));
-    nodes.clear();
-    result(vertx.close());
+    nodes.close();
   }
 
   private PresenceNode startNode(Duration grace) {
-    Map<String, String> vars = new HashMap<>(Map.of(
-        "PARLEY_PRESENCE_NODE_ID", env.newId("presence"),
-        "PARLEY_PRESENCE_HTTP_HOST", "127.0.0.1",
-        "PARLEY_PRESENCE_HTTP_PORT", "0",
+    return nodes.start(Map.of(
         "PARLEY_PRESENCE_NODE_TTL", "60s",
         "PARLEY_PRESENCE_OFFLINE_GRACE", grace.toMillis() + "ms",
         "PARLEY_PRESENCE_STATUS_MIN_INTERVAL", "500ms"));
-    PresenceNode node = result(PresenceNode.start(vertx, PresenceConfig.fromEnv(env.env(vars))));
-    nodes.add(node);
-    return node;
   }
 
   private FakeGateway gateway() {
-    return new FakeGateway(env.natsConnection(), env.nats().subjects(), env.newId("gw"));
+    return nodes.gateway("gw");
   }
 
   private JsonObject request(String subject, byte[] body) {
@@ -259,8 +251,7 @@ class PresenceAnnouncementIntegrationTests {
     until(vertx, () -> first.query().isConnected(gina), connected -> !connected);
     assertThat(redis.zscore(keys.pendingOffline(), gina)).isNotNull();
 
-    result(first.close());
-    nodes.remove(first);
+    nodes.stop(first);
     startNode(Duration.ofSeconds(2));
 
     assertThat(events.awaitOne(gina, PresenceStatus.OFFLINE, WAIT).state().userId()).isEqualTo(gina);

@@ -26,6 +26,7 @@ class PresenceTrackingIntegrationTests {
   private final TestEnvironment env;
   private final PresenceKeys keys;
   private final RedisCommands<String, String> redis;
+  private PresenceNodes nodes;
   private Vertx vertx;
   private PresenceNode node;
   private PresenceQuery query;
@@ -39,24 +40,21 @@ class PresenceTrackingIntegrationTests {
 
   @BeforeEach
   void startNode() {
-    vertx = Vertx.vertx();
+    nodes = new PresenceNodes(env);
+    vertx = nodes.vertx();
     // A long node TTL: nothing here should be swept while a test runs.
-    node = result(PresenceNode.start(vertx, PresenceConfig.fromEnv(env.env(Map.of(
-        "PARLEY_PRESENCE_HTTP_HOST", "127.0.0.1",
-        "PARLEY_PRESENCE_HTTP_PORT", "0",
-        "PARLEY_PRESENCE_NODE_TTL", "60s")))));
+    node = nodes.start(Map.of("PARLEY_PRESENCE_NODE_TTL", "60s"));
     query = node.query();
     ops = new OpsClient(vertx);
   }
 
   @AfterEach
   void stopNode() {
-    result(node.close());
-    result(vertx.close());
+    nodes.close();
   }
 
   private FakeGateway gateway(String hint) {
-    return new FakeGateway(env.natsConnection(), env.nats().subjects(), env.newId(hint));
+    return nodes.gateway(hint);
   }
 
   private Map<String, Integer> connectionsOnceEqual(String userId, Map<String, Integer> expected) {
@@ -221,27 +219,21 @@ class PresenceTrackingIntegrationTests {
   void deploymentsWithDifferentKeyPrefixesDoNotSeeEachOther() {
     String otherPrefix = env.redis().keyPrefix() + "-other";
     String otherSubjects = env.nats().subjectPrefix() + "other";
-    PresenceNode other = result(PresenceNode.start(vertx, PresenceConfig.fromEnv(env.env(Map.of(
-        "PARLEY_PRESENCE_HTTP_HOST", "127.0.0.1",
-        "PARLEY_PRESENCE_HTTP_PORT", "0",
+    PresenceNode other = nodes.start(Map.of(
         "PARLEY_SUBJECT_PREFIX", otherSubjects,
-        "PARLEY_REDIS_KEY_PREFIX", otherPrefix)))));
-    try {
-      FakeGateway here = gateway("here");
-      FakeGateway there = new FakeGateway(env.natsConnection(), other.config().nats().subjects(), env.newId("there"));
-      String ivan = env.newId("ivan");
+        "PARLEY_REDIS_KEY_PREFIX", otherPrefix));
+    FakeGateway here = gateway("here");
+    FakeGateway there = new FakeGateway(env.natsConnection(), other.config().nats().subjects(), env.newId("there"));
+    String ivan = env.newId("ivan");
 
-      here.connect(ivan);
-      there.connect(ivan);
-      there.connect(ivan);
+    here.connect(ivan);
+    there.connect(ivan);
+    there.connect(ivan);
 
-      connectionsOnceEqual(ivan, Map.of(here.nodeId(), 1));
-      until(vertx, () -> other.query().connectionsByNode(ivan), Map.of(there.nodeId(), 2)::equals);
-      assertThat(redis.hgetall(new PresenceKeys(otherPrefix).connections(ivan))).isEqualTo(Map.of(there.nodeId(), "2"));
-      assertThat(redis.hgetall(keys.connections(ivan))).isEqualTo(Map.of(here.nodeId(), "1"));
-      assertThat(redis.sismember(keys.nodes(), there.nodeId())).isFalse();
-    } finally {
-      result(other.close());
-    }
+    connectionsOnceEqual(ivan, Map.of(here.nodeId(), 1));
+    until(vertx, () -> other.query().connectionsByNode(ivan), Map.of(there.nodeId(), 2)::equals);
+    assertThat(redis.hgetall(new PresenceKeys(otherPrefix).connections(ivan))).isEqualTo(Map.of(there.nodeId(), "2"));
+    assertThat(redis.hgetall(keys.connections(ivan))).isEqualTo(Map.of(here.nodeId(), "1"));
+    assertThat(redis.sismember(keys.nodes(), there.nodeId())).isFalse();
   }
 }

@@ -28,6 +28,7 @@ class RedisOutageIntegrationTests {
   private static final Duration RECOVERY = Duration.ofSeconds(30);
 
   private final TestEnvironment env;
+  private PresenceNodes nodes;
   private Vertx vertx;
   private TcpProxy proxy;
   private OpsClient ops;
@@ -39,7 +40,8 @@ class RedisOutageIntegrationTests {
 
   @BeforeEach
   void setUp() {
-    vertx = Vertx.vertx();
+    nodes = new PresenceNodes(env);
+    vertx = nodes.vertx();
     ops = new OpsClient(vertx);
     RedisURI redis = RedisURI.create(env.redis().url());
     proxy = result(TcpProxy.start(vertx, redis.getHost(), redis.getPort()));
@@ -47,24 +49,20 @@ class RedisOutageIntegrationTests {
 
   @AfterEach
   void tearDown() {
-    if (node != null) {
-      result(node.close());
-    }
+    nodes.stopAll();
     result(proxy.close());
-    result(vertx.close());
+    nodes.close();
   }
 
   private PresenceNode startNode() {
-    return result(PresenceNode.start(vertx, PresenceConfig.fromEnv(env.env(Map.of(
+    return nodes.start(Map.of(
         "PARLEY_REDIS_URL", "redis://" + proxy.host() + ":" + proxy.port(),
         "PARLEY_PRESENCE_REDIS_TIMEOUT", "500ms",
-        "PARLEY_PRESENCE_HTTP_HOST", "127.0.0.1",
-        "PARLEY_PRESENCE_HTTP_PORT", "0",
-        "PARLEY_PRESENCE_NODE_TTL", "60s")))));
+        "PARLEY_PRESENCE_NODE_TTL", "60s"));
   }
 
   private FakeGateway gateway(String hint) {
-    return new FakeGateway(env.natsConnection(), env.nats().subjects(), env.newId(hint));
+    return nodes.gateway(hint);
   }
 
   private OpsClient.Reply ready() {

@@ -11,7 +11,6 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +28,7 @@ class SweepIntegrationTests {
   private final TestEnvironment env;
   private final PresenceKeys keys;
   private final RedisCommands<String, String> redis;
-  private final List<PresenceNode> nodes = new ArrayList<>();
+  private PresenceNodes nodes;
   private Vertx vertx;
   private OpsClient ops;
 
@@ -42,34 +41,29 @@ class SweepIntegrationTests {
   @BeforeEach
   void setUp() {
     RedisKeys.deleteAll(redis, env.redis().keyPrefix());
-    vertx = Vertx.vertx();
+    nodes = new PresenceNodes(env);
+    vertx = nodes.vertx();
     ops = new OpsClient(vertx);
   }
 
   @AfterEach
   void tearDown() {
-    nodes.forEach(n -> result(n.close()));
-    result(vertx.close());
+    nodes.close();
   }
 
   private PresenceNode startNode() {
-    PresenceNode node = result(PresenceNode.start(vertx, PresenceConfig.fromEnv(env.env(Map.of(
-        "PARLEY_PRESENCE_NODE_ID", env.newId("presence"),
-        "PARLEY_PRESENCE_HTTP_HOST", "127.0.0.1",
-        "PARLEY_PRESENCE_HTTP_PORT", "0",
+    return nodes.start(Map.of(
         "PARLEY_PRESENCE_NODE_TTL", NODE_TTL.toMillis() + "ms",
-        "PARLEY_PRESENCE_SWEEP_INTERVAL", "200ms")))));
-    nodes.add(node);
-    return node;
+        "PARLEY_PRESENCE_SWEEP_INTERVAL", "200ms"));
   }
 
   private FakeGateway gateway(String hint) {
-    return new FakeGateway(env.natsConnection(), env.nats().subjects(), env.newId(hint));
+    return nodes.gateway(hint);
   }
 
   /** The series summed over every presence node of the test. */
   private Future<Double> metric(String series) {
-    List<Future<OpsClient.Reply>> scrapes = nodes.stream().map(n -> ops.get(n.port(), "/metrics")).toList();
+    List<Future<OpsClient.Reply>> scrapes = nodes.running().stream().map(n -> ops.get(n.port(), "/metrics")).toList();
     return Future.all(scrapes).map(all -> scrapes.stream()
         .mapToDouble(scrape -> OpsClient.sample(scrape.result().body(), series))
         .sum());
