@@ -5,6 +5,7 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.Republish;
 import io.nats.client.api.StorageType;
@@ -102,7 +103,7 @@ public final class StreamLayout {
   public static void ensurePersistenceConsumer(
       JetStreamManagement jsm, NatsSettings nats, Duration ackWait, int maxAckPending)
       throws IOException, JetStreamApiException {
-    if (!exists(jsm, nats.streamName(), PERSISTENCE_CONSUMER)) {
+    if (find(jsm, nats.streamName(), PERSISTENCE_CONSUMER) == null) {
       log.info("Creating durable consumer {} on stream {}", PERSISTENCE_CONSUMER, nats.streamName());
       jsm.addOrUpdateConsumer(nats.streamName(), persistenceConsumer(ackWait, maxAckPending));
     }
@@ -113,34 +114,36 @@ public final class StreamLayout {
    * get what is written from now on, not the stream's whole retained history. An existing consumer
    * keeps its position (it resumes where relaying stopped). Two workers creating it at once is
    * harmless: the loser finds it there.
+   *
+   * @return the consumer as it is now (its positions tell a new relay where to resume)
    */
-  public static void ensureIntegratorsConsumer(
+  public static ConsumerInfo ensureIntegratorsConsumer(
       JetStreamManagement jsm, NatsSettings nats, Duration ackWait, int maxAckPending)
       throws IOException, JetStreamApiException {
-    if (exists(jsm, nats.streamName(), INTEGRATORS_CONSUMER)) {
-      return;
+    ConsumerInfo existing = find(jsm, nats.streamName(), INTEGRATORS_CONSUMER);
+    if (existing != null) {
+      return existing;
     }
     long last = jsm.getStreamInfo(nats.streamName()).getStreamState().getLastSequence();
     log.info("Creating durable consumer {} on stream {} from seq {}", INTEGRATORS_CONSUMER, nats.streamName(), last + 1);
     try {
-      jsm.addOrUpdateConsumer(nats.streamName(), integratorsConsumer(last + 1, ackWait, maxAckPending));
+      return jsm.addOrUpdateConsumer(nats.streamName(), integratorsConsumer(last + 1, ackWait, maxAckPending));
     } catch (JetStreamApiException e) {
       // another worker created it meanwhile (with its own start): keep that one
-      jsm.getConsumerInfo(nats.streamName(), INTEGRATORS_CONSUMER);
+      return jsm.getConsumerInfo(nats.streamName(), INTEGRATORS_CONSUMER);
     }
   }
 
-  /** Whether the durable consumer exists (any answer but "not found" is an error). */
-  private static boolean exists(JetStreamManagement jsm, String stream, String consumer)
+  /** The durable consumer, or null when it does not exist (any answer but "not found" is an error). */
+  private static ConsumerInfo find(JetStreamManagement jsm, String stream, String consumer)
       throws IOException, JetStreamApiException {
     try {
-      jsm.getConsumerInfo(stream, consumer);
-      return true;
+      return jsm.getConsumerInfo(stream, consumer);
     } catch (JetStreamApiException e) {
       if (e.getErrorCode() != 404) {
         throw e;
       }
-      return false;
+      return null;
     }
   }
 }

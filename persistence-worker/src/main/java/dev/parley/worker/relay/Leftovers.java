@@ -1,6 +1,5 @@
 package dev.parley.worker.relay;
 
-import dev.parley.contract.stream.StreamLayout;
 import dev.parley.worker.batch.Delivery;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -20,8 +19,8 @@ import java.util.List;
  */
 record Leftovers(JetStreamManagement jsm, String streamName, long after, long upTo) {
 
-  static Leftovers of(JetStreamManagement jsm, String streamName) throws Exception {
-    ConsumerInfo info = jsm.getConsumerInfo(streamName, StreamLayout.INTEGRATORS_CONSUMER);
+  /** @param info the {@code integrators} consumer as the new term found it */
+  static Leftovers of(JetStreamManagement jsm, String streamName, ConsumerInfo info) {
     ConsumerConfiguration config = info.getConsumerConfiguration();
     long acked = info.getAckFloor().getStreamSequence();
     long delivered = info.getDelivered().getStreamSequence();

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.api.ConsumerInfo;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import java.io.IOException;
@@ -79,10 +80,10 @@ public final class Relay {
 
   /**
    * Declares the relay's durable consumer if missing (from the stream's end: integrators get what
-   * is written from then on). Blocking.
+   * is written from then on), and returns it as it is now. Blocking.
    */
-  public static void declare(JetStreamManagement jsm, NatsSettings nats, int batchMax) throws IOException, JetStreamApiException {
-    StreamLayout.ensureIntegratorsConsumer(jsm, nats, ACK_WAIT, maxAckPending(batchMax));
+  public static ConsumerInfo declare(JetStreamManagement jsm, NatsSettings nats, int batchMax) throws IOException, JetStreamApiException {
+    return StreamLayout.ensureIntegratorsConsumer(jsm, nats, ACK_WAIT, maxAckPending(batchMax));
   }
 
   /**

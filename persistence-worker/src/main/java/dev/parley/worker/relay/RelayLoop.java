@@ -180,8 +180,7 @@ final class RelayLoop implements Runnable {
    */
   private long resume() throws Exception {
     // an operator may have removed the consumer (to skip a backlog): then relaying starts from now
-    Relay.declare(jsm, settings, batchMax);
-    Leftovers leftovers = Leftovers.of(jsm, streamName);
+    Leftovers leftovers = Leftovers.of(jsm, streamName, Relay.declare(jsm, settings, batchMax));
     log.info("Relay on {} holds the lease: relaying {} from seq {} ({} unacknowledged entries to relay again first)",
         nodeId, subjects.allConversationEvents(), leftovers.after() + 1, leftovers.count());
     long relayedUpTo = leftovers.after();
