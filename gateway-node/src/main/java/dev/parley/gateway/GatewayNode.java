@@ -195,7 +195,7 @@ public final class GatewayNode {
                   new FileRoutes(files, new FileCatalog(pool), persisted, config.files().maxUploadBytes(), registry)),
               webSocket);
           if (config.jwt().jwksUrl() != null) {
-            jwksTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), t -> verifier.reload(vertx)
+            jwksTimer = vertx.setPeriodic(TokenVerifier.reloadInterval().toMillis(), t -> verifier.reload()
                 .onFailure(e -> log.warn("JWKS refresh from {} failed, keeping the old keys: {}", config.jwt().jwksUrl(), e.toString())));
           }
           return vertx.deployVerticle(() -> {
