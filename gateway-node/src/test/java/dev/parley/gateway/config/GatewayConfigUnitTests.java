@@ -85,6 +85,24 @@ class GatewayConfigUnitTests {
   }
 
   @Test
+  void corsOriginsAreExactOriginsAndNoneByDefault() {
+    assertThat(GatewayConfig.fromEnv(dev(Map.of())).browsers().corsOrigins()).isEmpty();
+    assertThat(GatewayConfig.fromEnv(dev(Map.of("PARLEY_CORS_ORIGINS", " https://app.example, http://localhost:3000 ,")))
+        .browsers().corsOrigins()).containsExactly("https://app.example", "http://localhost:3000");
+    for (String bad : new String[] {"*", "https://app.example/", "app.example", "https://*.example", "https://app.example/path"}) {
+      assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_CORS_ORIGINS", bad))))
+          .as(bad).hasMessageContaining("PARLEY_CORS_ORIGINS");
+    }
+  }
+
+  @Test
+  void webSocketTicketsLastThirtySecondsByDefault() {
+    assertThat(GatewayConfig.fromEnv(dev(Map.of())).browsers().wsTicketTtl()).isEqualTo(Duration.ofSeconds(30));
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_WS_TICKET_TTL", "1h"))))
+        .hasMessageContaining("PARLEY_WS_TICKET_TTL");
+  }
+
+  @Test
   void productionNeedsARealSecretAndHasNoDevTokens() {
     assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_PROFILE", "prod"))))
         .hasMessageContaining("PARLEY_JWT_SECRET is required");
