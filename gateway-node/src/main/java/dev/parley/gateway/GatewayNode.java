@@ -1,6 +1,7 @@
 package dev.parley.gateway;
 
 import dev.parley.contract.Subjects;
+import dev.parley.contract.config.Secrets;
 import dev.parley.contract.ops.OpsRoutes;
 import dev.parley.contract.ops.Readiness;
 import dev.parley.contract.nats.NatsConnections;
@@ -247,7 +248,8 @@ public final class GatewayNode {
     try {
       nats = NatsConnections.connect(config.nats().url(), config.nodeId(), "sends fail with 'unavailable' until it returns");
     } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot reach NATS at " + config.nats().url() + " (set PARLEY_NATS_URL, and start nats-server with -js): " + e.getMessage(), e);
+      throw new IllegalStateException("cannot reach NATS at " + Secrets.redact(config.nats().url())
+          + " (set PARLEY_NATS_URL, and start nats-server with -js): " + Secrets.redact(e.getMessage()), e);
     }
     StreamLayout.ensureStream(nats.jetStreamManagement(), config.nats());
     return null;
