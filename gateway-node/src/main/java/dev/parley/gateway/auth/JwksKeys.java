@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The public keys of a JWKS URL, of the one pinned algorithm. Retrieval is Nimbus's
  * {@link JWKSource}: one HTTP retriever with connect and read timeouts and a size limit, the set
- * cached (and refreshed ahead of its expiry), fetched again when a token names a {@code kid} the
+ * cached for {@link #CACHE_TIME_TO_LIVE}, fetched again when a token names a {@code kid} the
  * cached set lacks, and at most twice per {@code refetchInterval} so tokens with made-up key ids
  * cannot hammer the identity provider. Every call may block on HTTP, so each runs on a worker
  * thread, never on an event loop.
@@ -54,6 +54,9 @@ final class JwksKeys {
       this.source = JWKSourceBuilder.<SecurityContext>create(new URI(url).toURL(),
               new DefaultResourceRetriever(CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS, SIZE_LIMIT_BYTES))
           .cache(CACHE_TIME_TO_LIVE.toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
+          // no refresh-ahead: it runs on a thread pool of its own; the gateway's timer reloads the
+          // set when the cache lapses, on a worker thread, so no request waits for it anyway
+          .refreshAheadCache(false)
           .rateLimited(refetchInterval.toMillis())
           .build();
     } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
