@@ -13,6 +13,7 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -81,7 +82,7 @@ public final class TokenVerifier {
   }
 
   /** How often {@link #reload} is worth calling: when the fetched set's cache lapses. */
-  public static java.time.Duration reloadInterval() {
+  public static Duration reloadInterval() {
     return JwksKeys.CACHE_TIME_TO_LIVE;
   }
 
