@@ -16,6 +16,8 @@
 : "${PARLEY_REDIS_URL:=redis://127.0.0.1:6379}"
 
 # --- the local dev stack of `make run` ----------------------------------------------------
+# The gateway defaults to the production profile (no dev secret, no dev tokens): `make run` asks
+# for dev explicitly, and prints the secret it uses.
 : "${PARLEY_PROFILE:=dev}"
 : "${PARLEY_JWT_SECRET:=parley-dev-secret}"
 : "${PARLEY_DEV_TOKENS:=true}"

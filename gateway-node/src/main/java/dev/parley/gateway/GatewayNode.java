@@ -1,13 +1,17 @@
 package dev.parley.gateway;
 
 import dev.parley.contract.Subjects;
+import dev.parley.contract.config.Secrets;
 import dev.parley.contract.ops.OpsRoutes;
 import dev.parley.contract.ops.Readiness;
 import dev.parley.contract.nats.NatsConnections;
 import dev.parley.contract.stream.StreamLayout;
 import dev.parley.gateway.auth.DevTokenRoutes;
+import dev.parley.gateway.auth.HandshakeAuth;
 import dev.parley.gateway.auth.TokenVerifier;
 import dev.parley.gateway.auth.UserDirectory;
+import dev.parley.gateway.auth.WsTicketRoutes;
+import dev.parley.gateway.auth.WsTickets;
 import dev.parley.gateway.config.GatewayConfig;
 import dev.parley.contract.wire.ChatMessage;
 import dev.parley.gateway.conversations.ConversationChanges;
@@ -159,7 +163,8 @@ public final class GatewayNode {
           PresenceClient presenceNodes = new PresenceClient(vertx, nats, subjects, config.ephemeral().presenceRequestTimeout());
           natsSends = new NatsSendEndpoint(vertx.getOrCreateContext(), nats, subjects, verifier, users, sends,
               config.limits().maxContentBytes(), registry);
-          webSocket = new WebSocketEndpoint(verifier, users, conversations, hub,
+          WsTickets tickets = new WsTickets(vertx, redis, config.redis().keyPrefix(), config.browsers().wsTicketTtl());
+          webSocket = new WebSocketEndpoint(new HandshakeAuth(verifier, tickets), users, conversations, hub,
               new FrameDispatcher(Map.of(
                   EventType.MESSAGE_SEND, new SendFrames(sends, config.limits().maxContentBytes()),
                   EventType.MESSAGE_READ, new ReadFrames(readReceipts),
@@ -192,10 +197,12 @@ public final class GatewayNode {
                   new ReadRoutes(readReceipts),
                   new OnlineRoutes(pool, presenceNodes),
                   new SearchRoutes(new MessageSearch(searchPool, registry), membership),
-                  new FileRoutes(files, new FileCatalog(pool), persisted, config.files().maxUploadBytes(), registry)),
-              webSocket);
+                  new FileRoutes(files, new FileCatalog(pool), persisted, config.files().maxUploadBytes(), registry),
+                  new WsTicketRoutes(tickets)),
+              webSocket,
+              config.browsers().corsOrigins());
           if (config.jwt().jwksUrl() != null) {
-            jwksTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), t -> verifier.reload(vertx)
+            jwksTimer = vertx.setPeriodic(TokenVerifier.reloadInterval().toMillis(), t -> verifier.reload()
                 .onFailure(e -> log.warn("JWKS refresh from {} failed, keeping the old keys: {}", config.jwt().jwksUrl(), e.toString())));
           }
           return vertx.deployVerticle(() -> {
@@ -241,7 +248,8 @@ public final class GatewayNode {
     try {
       nats = NatsConnections.connect(config.nats().url(), config.nodeId(), "sends fail with 'unavailable' until it returns");
     } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot reach NATS at " + config.nats().url() + " (set PARLEY_NATS_URL, and start nats-server with -js): " + e.getMessage(), e);
+      throw new IllegalStateException("cannot reach NATS at " + Secrets.redact(config.nats().url())
+          + " (set PARLEY_NATS_URL, and start nats-server with -js): " + Secrets.redact(e.getMessage()), e);
     }
     StreamLayout.ensureStream(nats.jetStreamManagement(), config.nats());
     return null;

@@ -1,6 +1,7 @@
 package dev.parley.worker;
 
 import dev.parley.contract.config.PostgresSettings;
+import dev.parley.contract.config.Secrets;
 import dev.parley.worker.config.WorkerConfig;
 import dev.parley.contract.nats.NatsConnections;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -50,7 +51,8 @@ public final class PersistenceWorker {
     Pool pool = pool(vertx, config.postgres());
     return vertx.executeBlocking(() -> NatsConnections.connect(config.nats().url(), config.nodeId(), "the stream keeps every entry meanwhile"), false)
         .recover(e -> pool.close().transform(x -> Future.failedFuture(
-            new IllegalStateException("cannot connect to NATS at " + config.nats().url() + ": " + e.getMessage(), e))))
+            new IllegalStateException("cannot connect to NATS at " + Secrets.redact(config.nats().url()) + ": "
+                + Secrets.redact(e.getMessage()), e))))
         .compose(nats -> {
           PersistenceVerticle verticle = new PersistenceVerticle(config, nats, pool, registry);
           return vertx.deployVerticle(verticle)

@@ -19,13 +19,18 @@ import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** RS256 with a PEM key or a JWKS URL; iss/aud when configured; the HS/RS confusion attack refused. */
+/**
+ * RS256 with a PEM key or a JWKS URL (a key rotated in is fetched, unknown key ids do not make the
+ * gateway hammer the identity provider); iss/aud when configured; the HS/RS confusion attack refused.
+ */
 @ExtendWith(ParleyExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AsymmetricAuthIntegrationTests {
@@ -49,10 +54,7 @@ class AsymmetricAuthIntegrationTests {
     publicPem = pem("PUBLIC KEY", keys.getPublic().getEncoded());
     signer = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256")
         .setBuffer(pem("PRIVATE KEY", keys.getPrivate().getEncoded()))));
-    RSAPublicKey pub = (RSAPublicKey) keys.getPublic();
-    JsonObject jwk = new JsonObject().put("kty", "RSA").put("alg", "RS256").put("use", "sig").put("kid", "k1")
-        .put("n", b64url(pub.getModulus())).put("e", b64url(pub.getPublicExponent()));
-    JsonObject jwks = new JsonObject().put("keys", new JsonArray().add(jwk));
+    JsonObject jwks = new JsonObject().put("keys", new JsonArray().add(jwk("k1", (RSAPublicKey) keys.getPublic())));
     jwksServer = Cluster.await(vertx.createHttpServer()
         .requestHandler(req -> req.response().putHeader("content-type", "application/json").end(jwks.encode()))
         .listen(0, "127.0.0.1"));
@@ -66,6 +68,11 @@ class AsymmetricAuthIntegrationTests {
 
   private static String pem(String type, byte[] der) {
     return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n";
+  }
+
+  private static JsonObject jwk(String kid, RSAPublicKey pub) {
+    return new JsonObject().put("kty", "RSA").put("alg", "RS256").put("use", "sig").put("kid", kid)
+        .put("n", b64url(pub.getModulus())).put("e", b64url(pub.getPublicExponent()));
   }
 
   private static String b64url(BigInteger n) {
@@ -110,6 +117,50 @@ class AsymmetricAuthIntegrationTests {
          Api api = new Api(vertx, cluster.baseUrl(0))) {
       assertThat(status(api, rs256(claims("jwks.user")))).isEqualTo(200);
       assertThat(status(api, "not-a-token")).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void aKeyRotatedInAfterStartIsFetchedOnceAndUnknownKeyIdsDoNotRefetchAgain() throws Exception {
+    KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+    gen.initialize(2048);
+    KeyPair rotated = gen.generateKeyPair();
+    JWTAuth rotatedSigner = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256")
+        .setBuffer(pem("PRIVATE KEY", rotated.getPrivate().getEncoded()))));
+    AtomicInteger fetches = new AtomicInteger();
+    AtomicReference<JsonArray> published = new AtomicReference<>(new JsonArray().add(jwk("k1", (RSAPublicKey) keys.getPublic())));
+    HttpServer idp = Cluster.await(vertx.createHttpServer()
+        .requestHandler(req -> {
+          fetches.incrementAndGet();
+          req.response().putHeader("content-type", "application/json").end(new JsonObject().put("keys", published.get()).encode());
+        })
+        .listen(0, "127.0.0.1"));
+    // a long refetch interval: the rate limit, not the clock, decides what this test sees
+    try (Cluster cluster = Cluster.start(env, Map.of("PARLEY_JWT_ALGORITHM", "RS256",
+             "PARLEY_JWT_JWKS_URL", "http://127.0.0.1:" + idp.actualPort() + "/jwks.json",
+             "PARLEY_JWT_JWKS_REFETCH_INTERVAL", "4m", "PARLEY_DEV_TOKENS", "false"), 1, false);
+         Api api = new Api(vertx, cluster.baseUrl(0))) {
+      assertThat(fetches.get()).as("the set is fetched at start").isEqualTo(1);
+      assertThat(status(api, rs256(claims("before.rotation")))).isEqualTo(200);
+      assertThat(fetches.get()).as("a known kid needs no fetch").isEqualTo(1);
+
+      published.set(new JsonArray().add(jwk("k1", (RSAPublicKey) keys.getPublic())).add(jwk("k2", (RSAPublicKey) rotated.getPublic())));
+      String signedWithK2 = rotatedSigner.generateToken(claims("after.rotation"),
+          new JWTOptions().setAlgorithm("RS256").setHeader(new JsonObject().put("kid", "k2")));
+      assertThat(status(api, signedWithK2)).as("the rotated key is fetched and accepted").isEqualTo(200);
+      assertThat(fetches.get()).isEqualTo(2);
+      assertThat(status(api, signedWithK2)).isEqualTo(200);
+      assertThat(fetches.get()).as("k2 is known now").isEqualTo(2);
+
+      for (int i = 0; i < 5; i++) {
+        String unknownKid = rotatedSigner.generateToken(claims("made.up"),
+            new JWTOptions().setAlgorithm("RS256").setHeader(new JsonObject().put("kid", "k-unknown-" + i)));
+        assertThat(status(api, unknownKid)).isEqualTo(401);
+      }
+      assertThat(fetches.get()).as("unknown kids within the refetch interval fetch nothing more").isEqualTo(2);
+      assertThat(status(api, rs256(claims("still.fine")))).isEqualTo(200);
+    } finally {
+      Cluster.await(idp.close());
     }
   }
 

@@ -92,6 +92,27 @@ class AuthIntegrationTests {
   }
 
   @Test
+  void aTokenValidForLongerThanTheLifetimeCapIsRefused() {
+    // sign() stamps iat = now: the lifetime is exp - iat
+    assertRefused(sign(SECRET, new JsonObject().put("sub", "long.lived").put("exp", now() + 25 * 3600)));
+    Api.Reply underTheCap = api.call(HttpMethod.GET, "/api/v1/conversations",
+        sign(SECRET, new JsonObject().put("sub", "day.lived").put("exp", now() + 23 * 3600)), null);
+    assertThat(underTheCap.status()).isEqualTo(200);
+    assertThat(api.call(HttpMethod.GET, "/api/v1/conversations", api.devToken("dev.user"), null).status())
+        .as("dev tokens fit under the cap").isEqualTo(200);
+  }
+
+  @Test
+  void withoutIatTheRemainingLifetimeIsCapped() {
+    JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
+    JWTOptions noIat = new JWTOptions().setAlgorithm("HS256").setNoTimestamp(true);
+    assertRefused(auth.generateToken(new JsonObject().put("sub", "no.iat").put("exp", now() + 25 * 3600), noIat));
+    Api.Reply fine = api.call(HttpMethod.GET, "/api/v1/conversations",
+        auth.generateToken(new JsonObject().put("sub", "no.iat").put("exp", now() + 3600), noIat), null);
+    assertThat(fine.status()).isEqualTo(200);
+  }
+
+  @Test
   void tokenWithoutExpIsRefused() {
     assertRefused(sign(SECRET, new JsonObject().put("sub", "u1")));
   }

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +23,14 @@ final class ProcessNode implements AutoCloseable {
       Path log = Files.createTempFile("parley-" + name + "-", ".log");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass);
-      pb.environment().putAll(env);
+      // a null value removes a variable this JVM's own environment would pass on
+      env.forEach((k, v) -> {
+        if (v == null) {
+          pb.environment().remove(k);
+        } else {
+          pb.environment().put(k, v);
+        }
+      });
       pb.redirectErrorStream(true).redirectOutput(log.toFile());
       return new ProcessNode(pb.start(), log);
     } catch (IOException e) {
@@ -34,6 +42,14 @@ final class ProcessNode implements AutoCloseable {
   void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** The exit code once the process ends by itself within {@code timeout}; fails the test otherwise. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("still running after " + timeout + ": " + logTail());
+    }
+    return process.exitValue();
   }
 
   boolean isAlive() {

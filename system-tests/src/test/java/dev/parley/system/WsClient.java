@@ -34,9 +34,17 @@ public final class WsClient implements AutoCloseable {
    * event loop, before the test thread wakes: for what must reach a connection the moment it opens.
    */
   public static WsClient connect(Vertx vertx, int port, String token, Runnable onOpen) {
+    return open(vertx, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
+        .addHeader("Authorization", "Bearer " + token), onOpen);
+  }
+
+  /** Connects as {@code options} say (a ticket in the URI, an Origin header, ...). */
+  public static WsClient open(Vertx vertx, WebSocketConnectOptions options) {
+    return open(vertx, options, () -> { });
+  }
+
+  private static WsClient open(Vertx vertx, WebSocketConnectOptions options, Runnable onOpen) {
     WebSocketClient client = vertx.createWebSocketClient();
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
-        .addHeader("Authorization", "Bearer " + token);
     List<JsonObject> frames = new CopyOnWriteArrayList<>();
     WebSocket ws = Cluster.await(client.connect(options).onSuccess(opened -> {
       // set on the socket's event loop as it opens: no frame can come before the handler

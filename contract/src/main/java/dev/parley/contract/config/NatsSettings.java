@@ -36,4 +36,11 @@ public record NatsSettings(
   public Subjects subjects() {
     return new Subjects(subjectPrefix);
   }
+
+  /** The URL may hold a user and password or a token: never printed. */
+  @Override
+  public String toString() {
+    return "NatsSettings[url=" + Secrets.redact(url) + ", subjectPrefix=" + subjectPrefix + ", streamName=" + streamName
+        + ", duplicateWindow=" + duplicateWindow + ", streamMaxAge=" + streamMaxAge + ", replicas=" + replicas + "]";
+  }
 }

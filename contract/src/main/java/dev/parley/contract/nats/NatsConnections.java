@@ -8,6 +8,7 @@ import io.nats.client.JetStreamSubscription;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.support.Status;
+import dev.parley.contract.config.Secrets;
 import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * How every Parley process connects to NATS: named after the node (it shows in the server's
  * connection list), reconnecting forever, every state change and client error logged through
- * SLF4J (jnats logs to JUL otherwise). {@code whileDisconnected} tells the operator what a lost
+ * SLF4J (jnats logs to JUL otherwise), with credentials in URLs redacted ({@link Secrets}). {@code whileDisconnected} tells the operator what a lost
  * connection means for this process.
  */
 public final class NatsConnections {
@@ -64,19 +65,19 @@ public final class NatsConnections {
         case DISCONNECTED -> log.warn("NATS disconnected; reconnecting: {}", whileDisconnected);
         case CLOSED -> log.info("NATS connection closed");
         case CONNECTED, RECONNECTED, RESUBSCRIBED ->
-            log.info("NATS {} ({})", type.getEvent(), uriDetails != null ? uriDetails : conn.getConnectedUrl());
+            log.info("NATS {} ({})", type.getEvent(), Secrets.redact(uriDetails != null ? uriDetails : conn.getConnectedUrl()));
         default -> log.debug("NATS {}", type.getEvent());
       }
     }
 
     @Override
     public void errorOccurred(Connection conn, String error) {
-      log.warn("NATS error: {}", error);
+      log.warn("NATS error: {}", Secrets.redact(error));
     }
 
     @Override
     public void exceptionOccurred(Connection conn, Exception exp) {
-      log.warn("NATS exception: {}", exp.toString());
+      log.warn("NATS exception: {}", Secrets.redact(exp.toString()));
     }
 
     @Override

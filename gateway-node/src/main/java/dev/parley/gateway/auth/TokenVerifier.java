@@ -6,20 +6,30 @@ import dev.parley.gateway.config.ServiceKeys;
 import dev.parley.gateway.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Checks a bearer token and returns who it names. The key set holds keys of the one configured
  * algorithm only, so {@code alg: none} and HS/RS confusion fail signature lookup. {@code exp} is
- * required (a token that never expires is refused), {@code iss}/{@code aud} when configured.
+ * required (a token that never expires is refused), and a token may not be valid for longer than
+ * {@code PARLEY_JWT_MAX_LIFETIME}; {@code iss}/{@code aud} are checked when configured.
+ *
+ * <p>With a JWKS URL the keys come from {@link JwksKeys}; a token naming a {@code kid} not among
+ * them makes the set be fetched again (rate-limited), so a key the identity provider rotates in is
+ * accepted without a restart. Signature and claims are checked by vertx-auth in every mode, so HS256,
+ * PEM and JWKS tokens pass the same checks.
  *
  * <p>Service tokens, for bots, are either a JWT with the claim {@code "service": true} (its
  * {@code sub} is the bot user) or a key of {@code PARLEY_SERVICE_KEYS}. Either authenticates as
@@ -29,34 +39,55 @@ public final class TokenVerifier {
   /** The claim that marks a JWT as a service token. */
   public static final String SERVICE_CLAIM = "service";
 
+  /** The keys in use and their ids; replaced whole when a JWKS fetch brings others. */
+  private record Keys(JWTAuth auth, Set<String> kids) {}
+
+  private final Vertx vertx;
   private final JwtSettings settings;
   private final ServiceKeys serviceKeys;
-  private volatile JWTAuth auth;
+  private final JwksKeys jwks;
+  private volatile Keys keys;
 
-  private TokenVerifier(JwtSettings settings, ServiceKeys serviceKeys, JWTAuth auth) {
+  private TokenVerifier(Vertx vertx, JwtSettings settings, ServiceKeys serviceKeys, JwksKeys jwks) {
+    this.vertx = vertx;
     this.settings = settings;
     this.serviceKeys = serviceKeys;
-    this.auth = auth;
+    this.jwks = jwks;
   }
 
   /**
    * Builds the verifier, accepting the configured service keys too; with a JWKS URL the keys are
-   * fetched first (and refreshed by {@link #reload}).
+   * fetched first (and kept fresh by {@link #reload}).
    */
   public static Future<TokenVerifier> create(Vertx vertx, JwtSettings settings, ServiceKeys serviceKeys) {
-    return buildAuth(vertx, settings).map(a -> new TokenVerifier(settings, serviceKeys, a));
+    if (settings.jwksUrl() == null) {
+      TokenVerifier v = new TokenVerifier(vertx, settings, serviceKeys, null);
+      v.keys = new Keys(JWTAuth.create(vertx, staticKeyOptions(settings)), Set.of());
+      return Future.succeededFuture(v);
+    }
+    TokenVerifier v = new TokenVerifier(vertx, settings, serviceKeys,
+        new JwksKeys(vertx, settings.jwksUrl(), settings.algorithm(), settings.jwksRefetchInterval()));
+    return v.reload().map(v);
   }
 
-  /** Re-reads the JWKS (keys rotate); keeps the old keys if the fetch fails. */
-  public Future<Void> reload(Vertx vertx) {
-    return buildAuth(vertx, settings).map(a -> {
-      this.auth = a;
+  /** With a JWKS URL: takes the current set (fetched again once its cache lapses); keeps the old keys if that fails. */
+  public Future<Void> reload() {
+    if (jwks == null) {
+      return Future.succeededFuture();
+    }
+    return jwks.load(null).map(list -> {
+      keys = keysOf(list);
       return null;
     });
   }
 
+  /** How often {@link #reload} is worth calling: when the fetched set's cache lapses. */
+  public static Duration reloadInterval() {
+    return JwksKeys.CACHE_TIME_TO_LIVE;
+  }
+
   public JWTAuth jwtAuth() {
-    return auth;
+    return keys.auth();
   }
 
   /** A user token, or a service token acting as its bot user. */
@@ -90,13 +121,19 @@ public final class TokenVerifier {
     if (token == null || token.isBlank()) {
       return Future.failedFuture(ApiException.unauthenticated("missing bearer token"));
     }
-    return auth.authenticate(new TokenCredentials(token))
+    return keysFor(token)
+        .compose(k -> k.auth().authenticate(new TokenCredentials(token)))
         .recover(e -> Future.failedFuture(ApiException.unauthenticated("invalid token: " + describe(e))))
         .compose(user -> {
           // The decoded claims live in the attributes; the principal holds only part of them.
           JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
-          if (!(claims.getValue("exp") instanceof Number)) {
+          if (!(claims.getValue("exp") instanceof Number exp)) {
             return Future.failedFuture(ApiException.unauthenticated("invalid token: the exp claim is required"));
+          }
+          long lifetime = lifetimeSeconds(exp.longValue(), claims.getValue("iat"));
+          if (lifetime > settings.maxLifetime().toSeconds()) {
+            return Future.failedFuture(ApiException.unauthenticated("invalid token: it is valid for " + lifetime
+                + " s, longer than the " + settings.maxLifetime().toSeconds() + " s this server accepts"));
           }
           if (!Ids.isUserId(claims.getString("sub"))) {
             return Future.failedFuture(ApiException.unauthenticated("invalid token: sub must be 1-128 characters of [A-Za-z0-9._:@-]"));
@@ -120,50 +157,75 @@ public final class TokenVerifier {
     return m.length() > 120 ? m.substring(0, 120) : m;
   }
 
-  private static Future<JWTAuth> buildAuth(Vertx vertx, JwtSettings s) {
+  /**
+   * {@code exp - iat}; without {@code iat}, what is left of it from now (less the leeway, so a
+   * token minted just now by a clock slightly ahead still fits).
+   */
+  private long lifetimeSeconds(long exp, Object iat) {
+    if (iat instanceof Number n) {
+      return exp - n.longValue();
+    }
+    return exp - System.currentTimeMillis() / 1000 - settings.leewaySeconds();
+  }
+
+  /** The keys to check {@code token} with: a JWKS set is fetched again first when the token names a kid it lacks. */
+  private Future<Keys> keysFor(String token) {
+    Keys current = keys;
+    if (jwks == null) {
+      return Future.succeededFuture(current);
+    }
+    String kid = kidOf(token);
+    if (kid == null || current.kids().contains(kid)) {
+      return Future.succeededFuture(current);
+    }
+    return jwks.load(kid)
+        .map(list -> {
+          Keys fresh = keysOf(list);
+          if (!fresh.kids().equals(keys.kids())) {
+            keys = fresh;
+          }
+          return keys;
+        })
+        .otherwise(e -> keys);
+  }
+
+  /** The {@code kid} of a JWT's header; null when it has none or is no JWT (then the signature check refuses it). */
+  static String kidOf(String token) {
+    int dot = token.indexOf('.');
+    if (dot <= 0) {
+      return null;
+    }
+    try {
+      byte[] header = Base64.getUrlDecoder().decode(token.substring(0, dot));
+      Object kid = new JsonObject(new String(header, StandardCharsets.UTF_8)).getValue("kid");
+      return kid instanceof String s ? s : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private Keys keysOf(List<JsonObject> jwkList) {
+    if (jwkList.isEmpty()) {
+      throw new IllegalStateException("the JWKS at " + jwks.url() + " has no " + settings.algorithm() + " signing key");
+    }
+    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(jwtOptions(settings));
+    jwkList.forEach(options::addJwk);
+    Set<String> kids = jwkList.stream().map(k -> k.getString("kid")).filter(k -> k != null).collect(Collectors.toUnmodifiableSet());
+    return new Keys(JWTAuth.create(vertx, options), kids);
+  }
+
+  private static JWTOptions jwtOptions(JwtSettings s) {
     JWTOptions jwtOptions = new JWTOptions().setLeeway(s.leewaySeconds()).setIgnoreExpiration(false);
     s.issuer().ifPresent(jwtOptions::setIssuer);
     s.audience().ifPresent(a -> jwtOptions.setAudience(List.of(a)));
-    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(jwtOptions);
-    if (s.secret() != null) {
-      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(s.secret()));
-      return Future.succeededFuture(JWTAuth.create(vertx, options));
-    }
-    if (s.publicKeyPem() != null) {
-      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(s.algorithm()).setBuffer(s.publicKeyPem()));
-      return Future.succeededFuture(JWTAuth.create(vertx, options));
-    }
-    return JwksFetcher.fetch(vertx, s.jwksUrl()).map(keys -> {
-      for (Object k : keys) {
-        JsonObject jwk = (JsonObject) k;
-        // pin the algorithm: keys of any other kind are not loaded at all
-        String alg = jwk.getString("alg", s.algorithm());
-        if (alg.equals(s.algorithm())) {
-          options.addJwk(jwk.copy().put("alg", alg));
-        }
-      }
-      if (options.getJwks() == null || options.getJwks().isEmpty()) {
-        throw new IllegalStateException("the JWKS at " + s.jwksUrl() + " has no " + s.algorithm() + " key");
-      }
-      return JWTAuth.create(vertx, options);
-    });
+    return jwtOptions;
   }
 
-  /** Fetches a JWKS document: {@code {"keys":[...]}}. */
-  static final class JwksFetcher {
-    private JwksFetcher() {}
-
-    static Future<JsonArray> fetch(Vertx vertx, String url) {
-      return vertx.createHttpClient()
-          .request(new io.vertx.core.http.RequestOptions().setAbsoluteURI(url).setMethod(io.vertx.core.http.HttpMethod.GET))
-          .compose(req -> req.send())
-          .compose(resp -> {
-            if (resp.statusCode() != 200) {
-              return Future.failedFuture("JWKS " + url + " answered HTTP " + resp.statusCode());
-            }
-            return resp.body();
-          })
-          .map(body -> body.toJsonObject().getJsonArray("keys", new JsonArray()));
-    }
+  /** A shared secret (HS256) or a PEM public key: keys that never change. */
+  private static JWTAuthOptions staticKeyOptions(JwtSettings s) {
+    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(jwtOptions(s));
+    return s.secret() != null
+        ? options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(s.secret()))
+        : options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(s.algorithm()).setBuffer(s.publicKeyPem()));
   }
 }

@@ -32,7 +32,8 @@ public final class ApiVerticle extends VerticleBase {
       UserDirectory users,
       DevTokenRoutes devTokens,
       List<ApiRoutes> features,
-      WebSocketEndpoint webSocket) {}
+      WebSocketEndpoint webSocket,
+      List<String> corsOrigins) {}
 
   private final Routes routes;
   private HttpServer server;
@@ -45,6 +46,11 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    if (!routes.corsOrigins().isEmpty()) {
+      // first, so a preflight is answered before any route, and a browser page of another origin
+      // is refused (403) everywhere, the /ws handshake included, before anything else runs
+      router.route().handler(BrowserOrigins.cors(routes.corsOrigins()));
+    }
     router.get("/health").handler(ctx -> routes.ops().handle(ctx.request()));
     router.get("/ready").handler(ctx -> routes.ops().handle(ctx.request()));
     router.get("/metrics").handler(ctx -> routes.ops().handle(ctx.request()));

@@ -41,7 +41,9 @@ public final class Responses {
     if (ctx.response().ended()) {
       return;
     }
-    if (e == null) {
+    // a status without an ApiException comes from vertx-web's own handlers (no route, body limit,
+    // CORS refusing an origin with 403 and an exception of its own): the status says it all
+    if (e == null || (!(e instanceof ApiException) && ctx.statusCode() >= 400 && ctx.statusCode() < 500)) {
       int status = ctx.statusCode();
       ErrorCode code = switch (status) {
         case 400 -> ErrorCode.INVALID_ARGUMENT;
@@ -76,6 +78,7 @@ public final class Responses {
 
   private static String describeStatus(int status) {
     return switch (status) {
+      case 403 -> "this request's Origin is not allowed";
       case 404 -> "no such route";
       case 405 -> "method not allowed on this route";
       case 413 -> "the request body is too large";

@@ -3,8 +3,7 @@ package dev.parley.gateway.realtime;
 import dev.parley.contract.wire.ErrorCode;
 import dev.parley.contract.wire.Frames;
 import dev.parley.contract.wire.Ids;
-import dev.parley.gateway.auth.BearerTokens;
-import dev.parley.gateway.auth.TokenVerifier;
+import dev.parley.gateway.auth.HandshakeAuth;
 import dev.parley.gateway.auth.UserDirectory;
 import dev.parley.gateway.conversations.ConversationStore;
 import dev.parley.gateway.fanout.FanoutHub;
@@ -25,13 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /ws}: authenticates the handshake (header or {@code ?token=}; refused with HTTP 401),
+ * {@code /ws}: authenticates the handshake (header, {@code ?token=} or a single-use
+ * {@code ?ticket=}; refused with HTTP 401),
  * then registers the connection for its user's conversations and dispatches its frames.
  */
 public final class WebSocketEndpoint {
   private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
 
-  private final TokenVerifier verifier;
+  private final HandshakeAuth auth;
   private final UserDirectory users;
   private final ConversationStore conversations;
   private final FanoutHub hub;
@@ -42,10 +42,10 @@ public final class WebSocketEndpoint {
   private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
   private final List<Consumer<ClientConnection>> closeListeners = new CopyOnWriteArrayList<>();
 
-  public WebSocketEndpoint(TokenVerifier verifier, UserDirectory users, ConversationStore conversations, FanoutHub hub,
+  public WebSocketEndpoint(HandshakeAuth auth, UserDirectory users, ConversationStore conversations, FanoutHub hub,
       FrameDispatcher dispatcher, PresenceReporter presence, int writeQueueBytes, int maxMessageBytes, MeterRegistry registry) {
     this.maxMessageBytes = maxMessageBytes;
-    this.verifier = verifier;
+    this.auth = auth;
     this.users = users;
     this.conversations = conversations;
     this.hub = hub;
@@ -68,7 +68,7 @@ public final class WebSocketEndpoint {
     }
     req.pause();
     Context connectionContext = Vertx.currentContext();
-    verifier.verify(BearerTokens.fromHeaderOrQuery(req))
+    auth.authenticate(req)
         .compose(users::ensure)
         .compose(user -> conversations.conversationIdsOf(user.userId()).compose(ids -> {
           // registered with the hub before the handshake answers: every frame for this user from the

@@ -3,15 +3,26 @@ package dev.parley.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.contract.config.ConfigException;
 import dev.parley.contract.config.Env;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class GatewayConfigUnitTests {
+  private static final String REAL_SECRET = "x".repeat(40);
+
+  /** The dev profile, as make run and the tests ask for it, plus {@code vars}. */
+  private static Env dev(Map<String, String> vars) {
+    Map<String, String> all = new HashMap<>(vars);
+    all.putIfAbsent("PARLEY_PROFILE", "dev");
+    return new Env(all);
+  }
+
   @Test
-  void localDefaultsAreTheDevProfile() {
-    GatewayConfig c = GatewayConfig.fromEnv(new Env(Map.of()));
+  void theDevProfileHasTheDevSecretAndDevTokens() {
+    GatewayConfig c = GatewayConfig.fromEnv(dev(Map.of()));
     assertThat(c.httpPort()).isEqualTo(8080);
     assertThat(c.jwt().secret()).isEqualTo(JwtSettings.DEV_SECRET);
     assertThat(c.jwt().devTokens()).isTrue();
@@ -25,18 +36,70 @@ class GatewayConfigUnitTests {
 
   @Test
   void uploadsAndSearchHaveTheirOwnSettings() {
-    GatewayConfig defaults = GatewayConfig.fromEnv(new Env(Map.of()));
+    GatewayConfig defaults = GatewayConfig.fromEnv(dev(Map.of()));
     assertThat(defaults.files().maxUploadBytes()).isEqualTo(25 * 1024 * 1024);
     assertThat(defaults.files().directory().isAbsolute() && defaults.files().directory().endsWith(java.nio.file.Path.of("data", "files"))).isTrue();
     assertThat(defaults.searchPoolSize()).isEqualTo(2);
 
-    GatewayConfig set = GatewayConfig.fromEnv(new Env(Map.of("PARLEY_FILES_DIR", "/srv/parley/files",
+    GatewayConfig set = GatewayConfig.fromEnv(dev(Map.of("PARLEY_FILES_DIR", "/srv/parley/files",
         "PARLEY_MAX_UPLOAD_BYTES", "1024", "PARLEY_SEARCH_POOL_SIZE", "4")));
     assertThat(set.files().directory()).isEqualTo(java.nio.file.Path.of("/srv/parley/files"));
     assertThat(set.files().maxUploadBytes()).isEqualTo(1024);
     assertThat(set.searchPoolSize()).isEqualTo(4);
-    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_MAX_UPLOAD_BYTES", "0"))))
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_MAX_UPLOAD_BYTES", "0"))))
         .hasMessageContaining("PARLEY_MAX_UPLOAD_BYTES");
+  }
+
+  @Test
+  void withoutAProfileItIsProductionAndRefusesToStartWithoutASecret() {
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PARLEY_JWT_SECRET is required")
+        .hasMessageContaining("PARLEY_PROFILE=dev");
+    GatewayConfig c = GatewayConfig.fromEnv(new Env(Map.of("PARLEY_JWT_SECRET", REAL_SECRET)));
+    assertThat(c.jwt().devTokens()).isFalse();
+    assertThat(c.jwt().secret()).isEqualTo(REAL_SECRET);
+  }
+
+  @Test
+  void productionRefusesTheDevSecretAndDevTokens() {
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_JWT_SECRET", JwtSettings.DEV_SECRET))))
+        .hasMessageContaining("PARLEY_JWT_SECRET is the public dev secret");
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_PROFILE", "prod", "PARLEY_JWT_SECRET", REAL_SECRET,
+        "PARLEY_DEV_TOKENS", "true"))))
+        .hasMessageContaining("PARLEY_DEV_TOKENS=true needs PARLEY_PROFILE=dev");
+  }
+
+  @Test
+  void tokenLifetimeIsCappedAtADayByDefaultAndDevTokensFitUnderTheCap() {
+    assertThat(GatewayConfig.fromEnv(dev(Map.of())).jwt().maxLifetime()).isEqualTo(Duration.ofHours(24));
+    JwtSettings hour = GatewayConfig.fromEnv(dev(Map.of("PARLEY_JWT_MAX_LIFETIME", "1h"))).jwt();
+    assertThat(hour.maxLifetime()).isEqualTo(Duration.ofHours(1));
+    assertThat(hour.devTokenTtlSeconds()).isEqualTo(3600);
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_JWT_MAX_LIFETIME", "1h", "PARLEY_DEV_TOKEN_TTL_SECONDS", "7200"))))
+        .hasMessageContaining("PARLEY_DEV_TOKEN_TTL_SECONDS").hasMessageContaining("PARLEY_JWT_MAX_LIFETIME");
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_JWT_MAX_LIFETIME", "10s"))))
+        .hasMessageContaining("PARLEY_JWT_MAX_LIFETIME");
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_JWT_JWKS_REFETCH_INTERVAL", "5m"))))
+        .hasMessageContaining("PARLEY_JWT_JWKS_REFETCH_INTERVAL");
+  }
+
+  @Test
+  void corsOriginsAreExactOriginsAndNoneByDefault() {
+    assertThat(GatewayConfig.fromEnv(dev(Map.of())).browsers().corsOrigins()).isEmpty();
+    assertThat(GatewayConfig.fromEnv(dev(Map.of("PARLEY_CORS_ORIGINS", " https://app.example, http://localhost:3000 ,")))
+        .browsers().corsOrigins()).containsExactly("https://app.example", "http://localhost:3000");
+    for (String bad : new String[] {"*", "https://app.example/", "app.example", "https://*.example", "https://app.example/path"}) {
+      assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_CORS_ORIGINS", bad))))
+          .as(bad).hasMessageContaining("PARLEY_CORS_ORIGINS");
+    }
+  }
+
+  @Test
+  void webSocketTicketsLastThirtySecondsByDefault() {
+    assertThat(GatewayConfig.fromEnv(dev(Map.of())).browsers().wsTicketTtl()).isEqualTo(Duration.ofSeconds(30));
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_WS_TICKET_TTL", "1h"))))
+        .hasMessageContaining("PARLEY_WS_TICKET_TTL");
   }
 
   @Test
@@ -51,53 +114,53 @@ class GatewayConfigUnitTests {
 
   @Test
   void asymmetricAlgorithmsNeedExactlyOneKeySourceAndNoDevTokens() {
-    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_JWT_ALGORITHM", "RS256", "PARLEY_DEV_TOKENS", "false"))))
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_JWT_ALGORITHM", "RS256", "PARLEY_DEV_TOKENS", "false"))))
         .hasMessageContaining("PARLEY_JWT_PUBLIC_KEY").hasMessageContaining("PARLEY_JWT_JWKS_URL");
-    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_JWT_ALGORITHM", "RS256", "PARLEY_JWT_JWKS_URL", "http://idp/jwks"))))
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_JWT_ALGORITHM", "RS256", "PARLEY_JWT_JWKS_URL", "http://idp/jwks"))))
         .hasMessageContaining("PARLEY_DEV_TOKENS=true needs PARLEY_JWT_ALGORITHM=HS256");
-    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_JWT_ALGORITHM", "none"))))
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_JWT_ALGORITHM", "none"))))
         .hasMessageContaining("PARLEY_JWT_ALGORITHM=none");
   }
 
   @Test
   void sendLimitsAreConfigurableAndMustBePositive() {
-    GatewayConfig c = GatewayConfig.fromEnv(new Env(Map.of("PARLEY_SEND_RATE_PER_SECOND", "5", "PARLEY_SEND_BURST", "7")));
+    GatewayConfig c = GatewayConfig.fromEnv(dev(Map.of("PARLEY_SEND_RATE_PER_SECOND", "5", "PARLEY_SEND_BURST", "7")));
     assertThat(c.limits().sendRatePerSecond()).isEqualTo(5);
     assertThat(c.limits().sendBurst()).isEqualTo(7);
-    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_SEND_RATE_PER_SECOND", "0"))))
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_SEND_RATE_PER_SECOND", "0"))))
         .hasMessageContaining("PARLEY_SEND_RATE_PER_SECOND");
-    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_SEND_BURST", "many"))))
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_SEND_BURST", "many"))))
         .hasMessageContaining("PARLEY_SEND_BURST");
   }
 
   @Test
   void idleTimeoutMustOutlastThePingInterval() {
-    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_WS_PING_INTERVAL", "30s", "PARLEY_WS_IDLE_TIMEOUT", "20s"))))
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_WS_PING_INTERVAL", "30s", "PARLEY_WS_IDLE_TIMEOUT", "20s"))))
         .hasMessageContaining("PARLEY_WS_IDLE_TIMEOUT");
   }
 
   @Test
   void typingAndPresenceTimersHaveTheContractsDefaultsAndARenewalComesBeforeTheLapse() {
-    GatewayConfig.Ephemeral defaults = GatewayConfig.fromEnv(new Env(Map.of())).ephemeral();
+    GatewayConfig.Ephemeral defaults = GatewayConfig.fromEnv(dev(Map.of())).ephemeral();
     assertThat(defaults.typingLapse()).isEqualTo(Duration.ofSeconds(5));
     assertThat(defaults.typingRenewInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(defaults.presenceRequestTimeout()).isEqualTo(Duration.ofSeconds(2));
 
-    GatewayConfig.Ephemeral set = GatewayConfig.fromEnv(new Env(Map.of(
+    GatewayConfig.Ephemeral set = GatewayConfig.fromEnv(dev(Map.of(
         "PARLEY_TYPING_LAPSE", "2s", "PARLEY_TYPING_RENEW_INTERVAL", "500ms", "PARLEY_PRESENCE_REQUEST_TIMEOUT", "1s"))).ephemeral();
     assertThat(set).isEqualTo(new GatewayConfig.Ephemeral(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(1)));
 
-    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_TYPING_LAPSE", "2s"))))
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_TYPING_LAPSE", "2s"))))
         .hasMessageContaining("PARLEY_TYPING_RENEW_INTERVAL").hasMessageContaining("PARLEY_TYPING_LAPSE");
-    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_PRESENCE_REQUEST_TIMEOUT", "0s"))))
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_PRESENCE_REQUEST_TIMEOUT", "0s"))))
         .hasMessageContaining("PARLEY_PRESENCE_REQUEST_TIMEOUT");
-    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_TYPING_LAPSE", "soon"))))
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_TYPING_LAPSE", "soon"))))
         .hasMessageContaining("PARLEY_TYPING_LAPSE");
   }
 
   @Test
   void theSecretNeverShowsInTheSettingsDescription() {
-    assertThat(GatewayConfig.fromEnv(new Env(Map.of("PARLEY_JWT_SECRET", "do-not-print-me"))).jwt().toString())
+    assertThat(GatewayConfig.fromEnv(dev(Map.of("PARLEY_JWT_SECRET", "do-not-print-me"))).jwt().toString())
         .doesNotContain("do-not-print-me");
   }
 }

@@ -56,10 +56,10 @@ class ServiceKeysUnitTests {
 
   @Test
   void theConfigReadsThemAndPrintsOnlyBotIds() {
-    GatewayConfig none = GatewayConfig.fromEnv(new Env(Map.of()));
+    GatewayConfig none = GatewayConfig.fromEnv(new Env(Map.of("PARLEY_PROFILE", "dev")));
     assertThat(none.serviceKeys().isEmpty()).isTrue();
 
-    GatewayConfig c = GatewayConfig.fromEnv(new Env(Map.of("PARLEY_SERVICE_KEYS", "bot=" + SECRET_A)));
+    GatewayConfig c = GatewayConfig.fromEnv(new Env(Map.of("PARLEY_PROFILE", "dev", "PARLEY_SERVICE_KEYS", "bot=" + SECRET_A)));
     assertThat(c.serviceKeys().botFor(SECRET_A)).contains("bot");
     assertThat(c.serviceKeys().toString()).contains("bot").doesNotContain(SECRET_A);
     assertThat(c.toString()).doesNotContain(SECRET_A);

@@ -93,9 +93,10 @@ public final class BatchWriter {
       report(List.of(u), cause);
       return r;
     } catch (PoisonException e) {
-      // Not even storable as text: the log line is the only record left, so it carries the payload.
-      log.error("Dropping stream entry seq={} of conversation {} on {}: it could not be stored ({}) nor set aside ({}); payload: {}",
-          u.streamSeq(), u.conversationId(), u.subject(), u.reason(), Failures.describe(e.getCause()), u.payload());
+      // Not even storable as text. The payload is people's messages: logs never carry it (the
+      // stream still holds the entry until its max age).
+      log.error("Dropping stream entry seq={} of conversation {} on {}: it could not be stored ({}) nor set aside ({})",
+          u.streamSeq(), u.conversationId(), u.subject(), u.reason(), Failures.describe(e.getCause()));
       metrics.setAside("dropped");
       return StoreResult.NOTHING;
     }

@@ -3,6 +3,9 @@ package dev.parley.worker.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.ChatMessage;
 import dev.parley.worker.ops.WorkerMetrics;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The retry and poison rules, against a store whose answers the test scripts. */
 class BatchWriterUnitTests {
@@ -121,6 +125,26 @@ class BatchWriterUnitTests {
     assertThat(result.inserted()).isEqualTo(2);
     assertThat(result.setAside()).isEqualTo(2);
     assertThat(counter("parley.worker.undeliverable")).isEqualTo(2);
+  }
+
+  @Test
+  void anEntryThatCannotEvenBeSetAsideIsDroppedWithoutItsPayloadInTheLog() throws Exception {
+    ScriptedStore refusingAll = new ScriptedStore(b -> Future.failedFuture(new PgException("violates check constraint", "ERROR", "23514", null)));
+    ChatMessage secret = new ChatMessage("m7", "conv1", 0, null, "alice", ChatMessage.TEXT, "the launch code is 0000", null,
+        new JsonArray(), new JsonArray(), "c7", Instant.parse("2024-05-01T10:00:00Z"), null, false, null);
+    Logger logger = (Logger) LoggerFactory.getLogger(BatchWriter.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    logger.addAppender(logged);
+    try {
+      writer(refusingAll).write(List.of(new FakeDelivery(subjects.streamMessages("conv1"), secret.toDraftJson().encode(), 7)));
+    } finally {
+      logger.detachAppender(logged);
+    }
+    assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
+        .anySatisfy(line -> assertThat(line).contains("Dropping stream entry seq=7").contains("conv1").contains("23514"))
+        .allSatisfy(line -> assertThat(line).doesNotContain("launch code"));
+    assertThat(counter("parley.worker.undeliverable")).isEqualTo(1);
   }
 
   @Test
