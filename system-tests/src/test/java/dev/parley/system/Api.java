@@ -56,8 +56,22 @@ public final class Api implements AutoCloseable {
     if (token != null) {
       req.putHeader("Authorization", "Bearer " + token);
     }
-    var future = body == null ? req.send() : req.sendJsonObject(body);
-    HttpResponse<Buffer> resp = Cluster.await(future);
+    return reply(Cluster.await(body == null ? req.send() : req.sendJsonObject(body)));
+  }
+
+  /**
+   * {@code body} as it is, as {@code application/json}: for bytes a JSON encoder would not write
+   * (malformed UTF-8, or JSON escapes of lone surrogates: see {@link AsciiJson}).
+   */
+  public Reply callRaw(HttpMethod method, String path, String token, Buffer body) {
+    var req = client.requestAbs(method, baseUrl + path).putHeader("content-type", "application/json");
+    if (token != null) {
+      req.putHeader("Authorization", "Bearer " + token);
+    }
+    return reply(Cluster.await(req.sendBuffer(body)));
+  }
+
+  private static Reply reply(HttpResponse<Buffer> resp) {
     String text = resp.bodyAsString();
     JsonObject json = text == null || text.isBlank() ? null : new JsonObject(text);
     return new Reply(resp.statusCode(), json, resp.headers());

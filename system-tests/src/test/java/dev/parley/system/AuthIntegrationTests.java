@@ -12,6 +12,8 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -63,6 +65,28 @@ class AuthIntegrationTests {
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.body().getJsonObject("error").getString("code")).isEqualTo("unauthenticated");
     assertThat(r.body().getJsonObject("error").getString("message")).isNotBlank().doesNotContain(token == null ? "\u0000" : token);
+  }
+
+  @Test
+  void aNameClaimThatCannotBeKeptRefusesTheTokenAndALongNameIsCutOnACodePoint() {
+    String nul = sign(SECRET, new JsonObject().put("sub", "nul.name").put("name", "Eve\u0000").put("exp", now() + 600));
+    assertRefused(nul);
+    assertThat(api.call(HttpMethod.GET, "/api/v1/conversations", nul, null).body().getJsonObject("error").getString("message"))
+        .isEqualTo("invalid token: the name claim contains U+0000 (NUL) at index 3");
+    assertRefused(sign(SECRET, new JsonObject().put("sub", "two.lines").put("name", "Eve\nAdams").put("exp", now() + 600)));
+
+    // 251 code points in 501 chars: cut at 200 chars, the last emoji would lose its low half
+    String longName = "a" + "😀".repeat(250);
+    String token = sign(SECRET, new JsonObject().put("sub", "long.name").put("name", longName).put("exp", now() + 600));
+    assertThat(api.call(HttpMethod.GET, "/api/v1/conversations", token, null).status()).isEqualTo(200);
+    Pool pool = env.pgPool(vertx);
+    try {
+      String stored = Cluster.await(pool.preparedQuery("SELECT name FROM users WHERE id = $1").execute(Tuple.of("long.name")))
+          .iterator().next().getString(0);
+      assertThat(stored).isEqualTo("a" + "😀".repeat(199));
+    } finally {
+      Cluster.await(pool.close());
+    }
   }
 
   @Test

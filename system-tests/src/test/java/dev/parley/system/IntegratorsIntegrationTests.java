@@ -234,6 +234,11 @@ class IntegratorsIntegrationTests extends OnTwoNodes {
     assertError(request(new JsonObject().put("token", jwt).put("content", "no conversation"), null), "invalid_argument");
     assertError(request(send.copy().put("token", jwt).put("content", ""), null), "invalid_argument");
     assertError(request(send.copy().put("token", jwt).put("content", "x".repeat(16 * 1024 + 1)), null), "too_large");
+    assertError(request(send.copy().put("token", jwt).put("content", "nul\u0000inside"), null), "invalid_argument");
+    assertError(requestRaw(AsciiJson.encode(send.copy().put("token", jwt).put("content", "\ud800")).getBytes(StandardCharsets.US_ASCII), null),
+        "invalid_argument");
+    byte[] latin1 = send.copy().put("token", jwt).put("content", "caf\u00e9").encode().getBytes(StandardCharsets.ISO_8859_1);
+    assertError(requestRaw(latin1, null), "invalid_argument");
     assertThat(nodes.apiA.history(aliceToken, conversationId, null).body().getJsonArray("items")).as("nothing was sent").isEmpty();
     assertThat(nodes.apiA.call(HttpMethod.GET, "/api/v1/conversations", aliceToken, null).status()).isEqualTo(200);
   }

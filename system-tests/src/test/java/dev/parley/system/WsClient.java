@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +57,11 @@ public final class WsClient implements AutoCloseable {
 
   public void sendText(String text) {
     Cluster.await(ws.writeTextMessage(text));
+  }
+
+  /** One frame as given: for messages split across frames, or bytes no String could hold. */
+  public void writeFrame(WebSocketFrame frame) {
+    Cluster.await(ws.writeFrame(frame));
   }
 
   public void send(JsonObject frame) {

@@ -4,6 +4,8 @@ import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.config.JwtSettings;
 import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.http.Responses;
+import dev.parley.gateway.http.TextRules;
+import dev.parley.gateway.http.TextRules.Kind;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.web.Router;
@@ -38,7 +40,7 @@ public final class DevTokenRoutes {
     JsonObject claims = new JsonObject().put("sub", userId);
     Object name = body.getValue("name");
     if (name instanceof String s && !s.isBlank()) {
-      claims.put("name", s);
+      claims.put("name", TextRules.require("name", s, Kind.SINGLE_LINE));
     }
     JWTOptions options = new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(settings.devTokenTtlSeconds());
     settings.issuer().ifPresent(options::setIssuer);

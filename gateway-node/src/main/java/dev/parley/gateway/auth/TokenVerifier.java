@@ -4,6 +4,8 @@ import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.config.JwtSettings;
 import dev.parley.gateway.config.ServiceKeys;
 import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.http.TextRules;
+import dev.parley.gateway.http.TextRules.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -38,6 +40,8 @@ import java.util.stream.Collectors;
 public final class TokenVerifier {
   /** The claim that marks a JWT as a service token. */
   public static final String SERVICE_CLAIM = "service";
+  /** Longer display names are cut (on a code point) rather than refused: they come from an identity provider. */
+  private static final int MAX_NAME_CODE_POINTS = 200;
 
   /** The keys in use and their ids; replaced whole when a JWKS fetch brings others. */
   private record Keys(JWTAuth auth, Set<String> kids) {}
@@ -138,14 +142,25 @@ public final class TokenVerifier {
           if (!Ids.isUserId(claims.getString("sub"))) {
             return Future.failedFuture(ApiException.unauthenticated("invalid token: sub must be 1-128 characters of [A-Za-z0-9._:@-]"));
           }
+          // the name is stored on the user's row: a token whose name cannot be kept is refused, not half-used
+          String nameProblem = claims.getValue("name") instanceof String name
+              ? TextRules.problem("the name claim", name, Kind.SINGLE_LINE) : null;
+          if (nameProblem != null) {
+            return Future.failedFuture(ApiException.unauthenticated("invalid token: " + nameProblem));
+          }
           return Future.succeededFuture(claims);
         });
   }
 
   private static AuthenticatedUser userOf(JsonObject claims) {
     Object name = claims.getValue("name");
-    String display = name instanceof String s && !s.isBlank() ? (s.length() > 200 ? s.substring(0, 200) : s) : null;
+    String display = name instanceof String s && !s.isBlank() ? firstCodePoints(s, MAX_NAME_CODE_POINTS) : null;
     return new AuthenticatedUser(claims.getString("sub"), display);
+  }
+
+  /** Cut on a code point, never between the halves of a surrogate pair. */
+  private static String firstCodePoints(String s, int max) {
+    return s.codePointCount(0, s.length()) > max ? s.substring(0, s.offsetByCodePoints(0, max)) : s;
   }
 
   private static String describe(Throwable e) {

@@ -6,6 +6,8 @@ import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.http.ApiRoutes;
 import dev.parley.gateway.http.Requests;
 import dev.parley.gateway.http.Responses;
+import dev.parley.gateway.http.TextRules;
+import dev.parley.gateway.http.TextRules.Kind;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -60,8 +62,8 @@ public final class ConversationRoutes implements ApiRoutes {
           .onSuccess(created -> Responses.json(ctx, created.created() ? 201 : 200, created.conversation()))
           .onFailure(ctx::fail);
     } else if ("group".equals(type)) {
-      String groupName = optionalText(name, "name", MAX_NAME);
-      String groupDescription = optionalText(description, "description", MAX_DESCRIPTION);
+      String groupName = optionalText(name, "name", MAX_NAME, Kind.SINGLE_LINE);
+      String groupDescription = optionalText(description, "description", MAX_DESCRIPTION, Kind.MULTI_LINE);
       store.createGroup(caller.userId(), groupName, groupDescription, others)
           .compose(created -> announceIfNew(created).map(created))
           .onSuccess(created -> Responses.json(ctx, 201, created.conversation()))
@@ -110,8 +112,8 @@ public final class ConversationRoutes implements ApiRoutes {
       throw ApiException.invalid("give name and/or description (null clears one)");
     }
     ConversationChanges.Patch patch = new ConversationChanges.Patch(
-        nameGiven, optionalText(body.getValue("name"), "name", MAX_NAME),
-        descriptionGiven, optionalText(body.getValue("description"), "description", MAX_DESCRIPTION));
+        nameGiven, optionalText(body.getValue("name"), "name", MAX_NAME, Kind.SINGLE_LINE),
+        descriptionGiven, optionalText(body.getValue("description"), "description", MAX_DESCRIPTION, Kind.MULTI_LINE));
     changes.update(id, caller.userId(), patch).onSuccess(c -> Responses.json(ctx, 200, c)).onFailure(ctx::fail);
   }
 
@@ -143,14 +145,14 @@ public final class ConversationRoutes implements ApiRoutes {
     return ids;
   }
 
-  private static String optionalText(Object raw, String field, int max) {
+  private static String optionalText(Object raw, String field, int max, Kind kind) {
     if (raw == null) {
       return null;
     }
     if (!(raw instanceof String s)) {
       throw ApiException.invalid(field + " must be a string");
     }
-    String trimmed = s.strip();
+    String trimmed = TextRules.require(field, s, kind).strip();
     if (trimmed.length() > max) {
       throw ApiException.invalid(field + " is longer than " + max + " characters");
     }

@@ -5,6 +5,8 @@ import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.http.Responses;
+import dev.parley.gateway.http.TextRules;
+import dev.parley.gateway.http.TextRules.Kind;
 import dev.parley.gateway.http.UnreadBodies;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -88,6 +90,12 @@ final class Upload {
   private void part(HttpServerFileUpload part) {
     if (finished || stored != null || !FIELD.equals(part.name())) {
       drop(part);
+      return;
+    }
+    String nameProblem = TextRules.problem("the file name", part.filename(), Kind.SINGLE_LINE);
+    if (nameProblem != null) {
+      drop(part);
+      refuse(ApiException.invalid(nameProblem));
       return;
     }
     stored = Promise.promise();

@@ -2,9 +2,12 @@ package dev.parley.gateway.http;
 
 import dev.parley.contract.wire.ErrorCode;
 import dev.parley.contract.wire.Frames;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.CharacterCodingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +23,19 @@ public final class Responses {
   }
 
   public static JsonObject jsonBody(RoutingContext ctx) {
-    String raw = ctx.body() == null ? null : ctx.body().asString();
+    Buffer bytes = ctx.body() == null ? null : ctx.body().buffer();
+    String raw;
+    try {
+      // strictly: Buffer.toString would turn malformed bytes into U+FFFD and store that instead
+      raw = bytes == null ? null : TextRules.decodeUtf8(bytes.getBytes());
+    } catch (CharacterCodingException e) {
+      throw ApiException.invalid("the body is not valid UTF-8");
+    }
     if (raw == null || raw.isBlank()) {
       throw ApiException.invalid("a JSON object body is required");
     }
     try {
-      Object parsed = io.vertx.core.json.Json.decodeValue(raw);
+      Object parsed = Json.decodeValue(raw);
       if (parsed instanceof JsonObject o) {
         return o;
       }

@@ -7,6 +7,7 @@ import dev.parley.gateway.auth.BearerTokens;
 import dev.parley.gateway.auth.TokenVerifier;
 import dev.parley.gateway.auth.UserDirectory;
 import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.http.TextRules;
 import dev.parley.gateway.messages.SendRequest;
 import dev.parley.gateway.messages.SendService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,8 +17,8 @@ import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -115,7 +116,10 @@ public final class NatsSendEndpoint {
   private Future<SendService.Sent> send(byte[] data, String headerToken) {
     JsonObject body;
     try {
-      body = new JsonObject(Buffer.buffer(data == null ? new byte[0] : data));
+      // decoded strictly first: the JSON parser would let an encoded surrogate through
+      body = new JsonObject(TextRules.decodeUtf8(data == null ? new byte[0] : data));
+    } catch (CharacterCodingException e) {
+      return Future.failedFuture(ApiException.invalid("the request is not valid UTF-8"));
     } catch (RuntimeException e) {
       return Future.failedFuture(ApiException.invalid("the request must be a JSON object"));
     }

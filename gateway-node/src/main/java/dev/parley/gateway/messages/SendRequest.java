@@ -3,6 +3,8 @@ package dev.parley.gateway.messages;
 import dev.parley.contract.wire.ChatMessage;
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.http.TextRules;
+import dev.parley.gateway.http.TextRules.Kind;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +51,7 @@ public record SendRequest(String conversationId, String content, String clientMs
     } else if (!(content instanceof String s) || (s.isBlank() && attachmentIds.isEmpty())) {
       throw ApiException.invalid("content must be a non-empty string (it may be empty only when attachment_ids names files)");
     } else {
-      text = s.isBlank() ? "" : s;
+      text = s.isBlank() ? "" : TextRules.require("content", s, Kind.MULTI_LINE);
     }
     checkSize(text, maxContentBytes);
     Object clientMsgId = body.getValue("client_msg_id");
@@ -69,7 +71,7 @@ public record SendRequest(String conversationId, String content, String clientMs
       throw ApiException.invalid("content must be a string");
     }
     checkSize(text, maxContentBytes);
-    return text;
+    return TextRules.require("content", text, Kind.MULTI_LINE);
   }
 
   private static void checkSize(String text, int maxContentBytes) {

@@ -96,16 +96,20 @@ public final class WebSocketEndpoint {
   private void open(ServerWebSocket ws, ClientConnection conn) {
     String userId = conn.userId();
     open.add(conn);
-    ws.textMessageHandler(text -> {
-      conn.heard();
-      dispatcher.dispatch(conn, text);
-    });
     ws.binaryMessageHandler(b -> {
       conn.heard();
       conn.send(Frames.error(null, ErrorCode.INVALID_ARGUMENT, "binary frames are not supported: send JSON text frames").encode());
     });
     ws.pongHandler(b -> conn.heard());
-    ws.frameHandler(new MessageSizeGuard(conn, maxMessageBytes));
+    MessageSizeGuard sizeGuard = new MessageSizeGuard(conn, maxMessageBytes);
+    TextMessages texts = new TextMessages(conn, maxMessageBytes, text -> {
+      conn.heard();
+      dispatcher.dispatch(conn, text);
+    });
+    ws.frameHandler(frame -> {
+      sizeGuard.handle(frame);
+      texts.handle(frame);
+    });
     ws.exceptionHandler(e -> log.debug("connection {} of {}: {}", conn.id(), userId, e.toString()));
     ws.closeHandler(v -> {
       if (open.remove(conn)) {

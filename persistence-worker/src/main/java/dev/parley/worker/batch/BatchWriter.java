@@ -2,12 +2,12 @@ package dev.parley.worker.batch;
 
 import dev.parley.worker.ops.WorkerMetrics;
 import dev.parley.worker.ops.WorkerState;
+import dev.parley.worker.store.DeadLetter;
 import dev.parley.worker.store.Failures;
 import dev.parley.worker.store.MessageRow;
 import dev.parley.worker.store.BatchStore;
 import dev.parley.worker.store.StoreBatch;
 import dev.parley.worker.store.StoreResult;
-import dev.parley.worker.store.Undeliverable;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * Stores one batch, whatever it takes, on the fetch thread (it blocks; never call it from an event
  * loop). A transient failure keeps the batch and retries with backoff, telling the stream the
  * entries are still being worked on so they are not handed to another worker meanwhile. A batch
- * Postgres refuses outright is stored entry by entry, and an entry refused on its own is set aside
- * in {@code undeliverable_events}: one bad entry must not stall the stream.
+ * Postgres refuses outright is stored entry by entry, and an entry refused on its own goes to
+ * {@code dead_letters} byte for byte, with one ERROR line and a count, and is then acked: one bad
+ * entry must not stall the stream, and none is dropped without a trace.
  */
 public final class BatchWriter {
   private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
@@ -57,7 +58,7 @@ public final class BatchWriter {
     StoreResult result;
     try {
       result = decoded.store().isEmpty() ? StoreResult.NOTHING : attempt(decoded.store(), batch);
-      report(decoded.store().undeliverable(), "undecodable");
+      report(decoded.store().deadLetters(), "undecodable");
     } catch (PoisonException e) {
       log.warn("Postgres refused a batch of {} entries ({}); storing them one by one",
           batch.size(), Failures.describe(e.getCause()));
@@ -76,37 +77,39 @@ public final class BatchWriter {
       try {
         total = total.plus(attempt(StoreBatch.of(row), held));
       } catch (PoisonException e) {
-        Undeliverable u = decoder.undeliverable(bySeq.get(row.seq()), "rejected: " + Failures.describe(e.getCause()));
-        total = total.plus(setAside(u, "rejected", held));
+        DeadLetter d = decoder.deadLetter(bySeq.get(row.seq()), "rejected: " + Failures.describe(e.getCause()));
+        total = total.plus(deadLetter(d, "rejected", held));
       }
     }
-    for (Undeliverable u : batch.undeliverable()) {
-      total = total.plus(setAside(u, "undecodable", held));
+    for (DeadLetter d : batch.deadLetters()) {
+      total = total.plus(deadLetter(d, "undecodable", held));
     }
     return total;
   }
 
-  private StoreResult setAside(Undeliverable u, String cause, List<Delivery> held)
+  private StoreResult deadLetter(DeadLetter d, String cause, List<Delivery> held)
       throws AbandonedException, InterruptedException {
     try {
-      StoreResult r = attempt(StoreBatch.of(u), held);
-      report(List.of(u), cause);
+      StoreResult r = attempt(StoreBatch.of(d), held);
+      report(List.of(d), cause);
       return r;
     } catch (PoisonException e) {
-      // Not even storable as text. The payload is people's messages: logs never carry it (the
-      // stream still holds the entry until its max age).
-      log.error("Dropping stream entry seq={} of conversation {} on {}: it could not be stored ({}) nor set aside ({})",
-          u.streamSeq(), u.conversationId(), u.subject(), u.reason(), Failures.describe(e.getCause()));
-      metrics.setAside("dropped");
+      // bytea and escaped text leave Postgres nothing to refuse; should it still, the stream keeps
+      // the entry until its max age: the line says where to find it, never what it says
+      log.error("Dropping stream entry seq={} subject={} conversation={}: it could not be stored ({}) nor dead-lettered ({});"
+              + " it stays in the stream until it ages out (nats stream get <stream> {})",
+          d.streamSeq(), d.subject(), d.conversationId(), d.error(), Failures.describe(e.getCause()), d.streamSeq());
+      metrics.deadLettered("dropped");
       return StoreResult.NOTHING;
     }
   }
 
-  private void report(List<Undeliverable> setAside, String cause) {
-    for (Undeliverable u : setAside) {
-      log.error("Set aside stream entry seq={} of conversation {} on {} in undeliverable_events: {}",
-          u.streamSeq(), u.conversationId(), u.subject(), u.reason());
-      metrics.setAside(cause);
+  /** One ERROR line per dead letter: where it was and why, never its payload (message text). */
+  private void report(List<DeadLetter> dead, String cause) {
+    for (DeadLetter d : dead) {
+      log.error("Dead-lettered stream entry seq={} subject={} conversation={}: {}",
+          d.streamSeq(), d.subject(), d.conversationId(), d.error());
+      metrics.deadLettered(cause);
     }
   }
 

@@ -1,5 +1,8 @@
 package dev.parley.worker.batch;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * One stream entry handed to this worker, not yet acknowledged. Implementations are thread-safe:
  * the fetch thread acks, and signals progress while it holds a batch it cannot store yet.
@@ -10,10 +13,18 @@ public interface Delivery {
 
   byte[] data();
 
+  /**
+   * The entry's headers, each name with its values in order; kept with a dead letter so a replay
+   * can send the entry as it was. None for an entry read by sequence rather than delivered.
+   */
+  default Map<String, List<String>> headers() {
+    return Map.of();
+  }
+
   /** The entry's stream sequence: its {@code seq}. */
   long streamSeq();
 
-  /** Stored (or deliberately set aside): the stream may forget it for this consumer. */
+  /** Stored (or dead-lettered): the stream may forget it for this consumer. */
   void ack();
 
   /** Still working on it: restart the redelivery timer. */

@@ -1,14 +1,16 @@
 package dev.parley.worker.batch;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.ChatMessage;
+import dev.parley.worker.store.DeadLetter;
 import dev.parley.worker.store.MessageRow;
 import dev.parley.worker.store.StoreBatch;
-import dev.parley.worker.store.Undeliverable;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,8 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a batch of stream entries: message drafts become rows, other durable events are counted
- * and skipped (nothing stores them yet), and an entry that cannot be read is set aside whole
- * rather than retried forever.
+ * and skipped (nothing stores them yet), and an entry that cannot be read becomes a dead letter,
+ * kept whole, rather than retried forever.
  */
 public final class EntryDecoder {
   private static final Pattern EVENT_TYPE = Pattern.compile("[a-z_]{1,32}(\\.[a-z_]{1,32}){0,3}");
@@ -40,7 +42,7 @@ public final class EntryDecoder {
 
   public Decoded decode(List<Delivery> batch) {
     List<MessageRow> rows = new ArrayList<>(batch.size());
-    List<Undeliverable> setAside = new ArrayList<>();
+    List<DeadLetter> dead = new ArrayList<>();
     Map<String, Integer> skipped = new LinkedHashMap<>();
     Set<Long> seen = new HashSet<>();
     for (Delivery d : batch) {
@@ -57,16 +59,34 @@ public final class EntryDecoder {
           throw new IllegalArgumentException("unknown subject kind '" + kind + "'");
         }
       } catch (RuntimeException e) {
-        setAside.add(undeliverable(d, "undecodable: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
+        dead.add(deadLetter(d, "undecodable: " + describe(e)));
       }
     }
-    return new Decoded(new StoreBatch(rows, setAside), skipped);
+    return new Decoded(new StoreBatch(rows, dead), skipped);
   }
 
-  /** The entry whole, as text Postgres accepts (it refuses NUL in text, so that one is escaped). */
-  public Undeliverable undeliverable(Delivery d, String reason) {
-    String payload = new String(d.data(), StandardCharsets.UTF_8).replace("\u0000", "\\u0000");
-    return new Undeliverable(d.streamSeq(), d.subject(), payload, reason, conversationOf(d.subject()));
+  /** The entry exactly as the stream holds it, with its headers and why it cannot be stored. */
+  public DeadLetter deadLetter(Delivery d, String error) {
+    JsonObject headers = new JsonObject();
+    d.headers().forEach((name, values) -> headers.put(name, new JsonArray(List.copyOf(values))));
+    // Postgres text holds no NUL; an error message is ours or the driver's, but make sure
+    return new DeadLetter(d.streamSeq(), d.subject(), headers.encode(), d.data(), error.replace("\u0000", "\\u0000"),
+        conversationOf(d.subject()));
+  }
+
+  /**
+   * Why an entry could not be read, without quoting it: the JSON parser's own message would carry
+   * a piece of the payload (message text) into the log.
+   */
+  static String describe(RuntimeException e) {
+    if (e instanceof DecodeException && e.getCause() instanceof JsonProcessingException json) {
+      JsonLocation at = json.getLocation();
+      return "not valid JSON" + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+    }
+    if (e instanceof DecodeException) {
+      return "not valid JSON";
+    }
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   private MessageRow messageRow(Delivery d) {

@@ -2,6 +2,10 @@ package dev.parley.worker.nats;
 
 import dev.parley.worker.batch.Delivery;
 import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** A JetStream message as the fetch loop sees it. */
 final class NatsDelivery implements Delivery {
@@ -22,6 +26,16 @@ final class NatsDelivery implements Delivery {
   public byte[] data() {
     byte[] data = message.getData();
     return data == null ? new byte[0] : data;
+  }
+
+  @Override
+  public Map<String, List<String>> headers() {
+    Headers headers = message.getHeaders();
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    if (headers != null) {
+      headers.forEach((name, values) -> out.put(name, List.copyOf(values)));
+    }
+    return out;
   }
 
   @Override

@@ -58,9 +58,13 @@ public final class WorkerMetrics {
     registry.counter("parley.worker.events.skipped", "type", type).increment(count);
   }
 
-  /** {@code cause}: {@code undecodable} (not readable) or {@code rejected} (Postgres refused it). */
-  public void setAside(String cause) {
-    registry.counter("parley.worker.undeliverable", "cause", cause).increment();
+  /**
+   * An entry went to {@code dead_letters}. {@code cause}: {@code undecodable} (not readable),
+   * {@code rejected} (Postgres refused it), or {@code dropped} (not even the dead letter could be
+   * written).
+   */
+  public void deadLettered(String cause) {
+    registry.counter("parley.worker.dead.letters", "cause", cause).increment();
   }
 
   public void consumerPosition(long pending, long unacked) {

@@ -134,7 +134,7 @@ final class RelayBatch {
       if (row == null || !row.stored()) {
         skipped.merge(NOT_STORED, 1, Integer::sum);
         notes.add("message seq " + e.seq() + " of conversation " + e.conversationId()
-            + " is not in Postgres (a resend kept out by its client_msg_id, or set aside)");
+            + " is not in Postgres (a resend kept out by its client_msg_id, or a dead letter)");
         continue;
       }
       try {

@@ -19,7 +19,7 @@ final class RelaySql {
 
   /**
    * prev_seq of each message as the worker stored it; a key with no row (a resend the client-id
-   * constraint kept out, an entry set aside) comes back with {@code stored = false}. Index probes
+   * constraint kept out, a dead letter) comes back with {@code stored = false}. Index probes
    * on {@code (conversation_id, seq)}; with no keys it is still one round trip on the lease's
    * session, which is what confirms the lease before a batch is published.
    */

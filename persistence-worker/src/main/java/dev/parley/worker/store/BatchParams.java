@@ -1,5 +1,6 @@
 package dev.parley.worker.store;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -95,19 +96,24 @@ final class BatchParams {
         .addArrayOfInteger(positions.toArray(new Integer[0]));
   }
 
-  static Tuple undeliverable(List<Undeliverable> entries) {
+  static Tuple deadLetters(List<DeadLetter> entries) {
     int n = entries.size();
     Long[] seq = new Long[n];
     String[] subject = new String[n];
-    String[] payload = new String[n];
-    String[] reason = new String[n];
+    String[] headers = new String[n];
+    Buffer[] payload = new Buffer[n];
+    String[] error = new String[n];
+    String[] conversation = new String[n];
     for (int i = 0; i < n; i++) {
-      Undeliverable u = entries.get(i);
-      seq[i] = u.streamSeq();
-      subject[i] = u.subject();
-      payload[i] = u.payload();
-      reason[i] = u.reason();
+      DeadLetter d = entries.get(i);
+      seq[i] = d.streamSeq();
+      subject[i] = d.subject();
+      headers[i] = d.headersJson();
+      payload[i] = Buffer.buffer(d.payload());
+      error[i] = d.error();
+      conversation[i] = d.conversationId();
     }
-    return Tuple.tuple().addArrayOfLong(seq).addArrayOfString(subject).addArrayOfString(payload).addArrayOfString(reason);
+    return Tuple.tuple().addArrayOfLong(seq).addArrayOfString(subject).addArrayOfString(headers)
+        .addValue(payload).addArrayOfString(error).addArrayOfString(conversation);
   }
 }

@@ -4,7 +4,7 @@ package dev.parley.worker.store;
  * Every statement the worker runs, named. A batch is one transaction running them in this order:
  * {@link #LOCK_CONVERSATIONS}, {@link #INSERT_MESSAGES}, {@link #INSERT_ATTACHMENTS},
  * {@link #REPAIR_PREV_SEQ}, {@link #ADVANCE_CONVERSATIONS}, {@link #ADVANCE_SENDER_READ},
- * {@link #UNHIDE_MEMBERS}, {@link #INSERT_UNDELIVERABLE}. Batch values travel as arrays and are
+ * {@link #UNHIDE_MEMBERS}, {@link #INSERT_DEAD_LETTERS}. Batch values travel as arrays and are
  * expanded with {@code unnest}, so a batch of 500 costs the same number of round trips as a batch
  * of one. Every follow-up statement joins the batch's {@code (conversation_id, seq)} back to
  * {@code messages}: it acts on what is stored, whether this transaction or an earlier delivery of
@@ -110,10 +110,13 @@ final class MessageSql {
             GROUP BY m.conversation_id) s
       WHERE mb.conversation_id = s.conversation_id AND mb.hidden_at < s.newest""";
 
-  /** Poison entries, kept whole; a second delivery of the same entry changes nothing. */
-  static final String INSERT_UNDELIVERABLE = """
-      INSERT INTO undeliverable_events (stream_seq, subject, payload, reason)
-      SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[])
+  /**
+   * Entries that cannot be stored, kept byte for byte (bytea: whatever the payload holds, NUL or
+   * malformed UTF-8 included, it fits); a second delivery of the same entry changes nothing.
+   */
+  static final String INSERT_DEAD_LETTERS = """
+      INSERT INTO dead_letters (stream_seq, subject, headers, payload, error, conversation_id)
+      SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bytea[], $5::text[], $6::text[])
       ON CONFLICT (stream_seq) DO NOTHING""";
 
   /** Readiness probe. */

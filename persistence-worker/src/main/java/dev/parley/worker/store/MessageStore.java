@@ -32,8 +32,8 @@ public final class MessageStore implements BatchStore {
       return Future.succeededFuture(StoreResult.NOTHING);
     }
     return pool.withTransaction(conn -> writeMessages(conn, batch.messages())
-            .compose(stored -> writeUndeliverable(conn, batch.undeliverable())
-                .map(setAside -> new StoreResult(stored, batch.messages().size() - stored, setAside))))
+            .compose(stored -> writeDeadLetters(conn, batch.deadLetters())
+                .map(dead -> new StoreResult(stored, batch.messages().size() - stored, dead))))
         .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -60,11 +60,11 @@ public final class MessageStore implements BatchStore {
             .map(x -> inserted));
   }
 
-  private static Future<Integer> writeUndeliverable(SqlConnection conn, List<Undeliverable> entries) {
+  private static Future<Integer> writeDeadLetters(SqlConnection conn, List<DeadLetter> entries) {
     if (entries.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return run(conn, MessageSql.INSERT_UNDELIVERABLE, BatchParams.undeliverable(entries));
+    return run(conn, MessageSql.INSERT_DEAD_LETTERS, BatchParams.deadLetters(entries));
   }
 
   /** Runs one statement; the number of rows it inserted, updated or returned. */

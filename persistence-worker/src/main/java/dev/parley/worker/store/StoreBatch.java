@@ -2,27 +2,27 @@ package dev.parley.worker.store;
 
 import java.util.List;
 
-/** What one transaction writes: messages to store and entries to set aside. */
-public record StoreBatch(List<MessageRow> messages, List<Undeliverable> undeliverable) {
+/** What one transaction writes: messages to store and entries to dead-letter. */
+public record StoreBatch(List<MessageRow> messages, List<DeadLetter> deadLetters) {
 
   public StoreBatch {
     messages = List.copyOf(messages);
-    undeliverable = List.copyOf(undeliverable);
+    deadLetters = List.copyOf(deadLetters);
   }
 
   public static StoreBatch of(MessageRow message) {
     return new StoreBatch(List.of(message), List.of());
   }
 
-  public static StoreBatch of(Undeliverable entry) {
+  public static StoreBatch of(DeadLetter entry) {
     return new StoreBatch(List.of(), List.of(entry));
   }
 
   public boolean isEmpty() {
-    return messages.isEmpty() && undeliverable.isEmpty();
+    return messages.isEmpty() && deadLetters.isEmpty();
   }
 
   public int size() {
-    return messages.size() + undeliverable.size();
+    return messages.size() + deadLetters.size();
   }
 }

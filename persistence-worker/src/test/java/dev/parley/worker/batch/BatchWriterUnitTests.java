@@ -11,9 +11,9 @@ import dev.parley.contract.wire.ChatMessage;
 import dev.parley.worker.ops.WorkerMetrics;
 import dev.parley.worker.ops.WorkerState;
 import dev.parley.worker.store.BatchStore;
+import dev.parley.worker.store.DeadLetter;
 import dev.parley.worker.store.StoreBatch;
 import dev.parley.worker.store.StoreResult;
-import dev.parley.worker.store.Undeliverable;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -52,7 +52,7 @@ class BatchWriterUnitTests {
   }
 
   private static Future<StoreResult> stored(StoreBatch b) {
-    return Future.succeededFuture(new StoreResult(b.messages().size(), 0, b.undeliverable().size()));
+    return Future.succeededFuture(new StoreResult(b.messages().size(), 0, b.deadLetters().size()));
   }
 
   private BatchWriter writer(BatchStore store) {
@@ -70,7 +70,7 @@ class BatchWriterUnitTests {
   private static List<Long> seqs(StoreBatch b) {
     List<Long> out = new ArrayList<>();
     b.messages().forEach(r -> out.add(r.seq()));
-    b.undeliverable().forEach(u -> out.add(u.streamSeq()));
+    b.deadLetters().forEach(u -> out.add(u.streamSeq()));
     return out;
   }
 
@@ -109,7 +109,7 @@ class BatchWriterUnitTests {
   }
 
   @Test
-  void poisonBatchIsStoredOneByOneAndTheBadEntrySetAside() throws Exception {
+  void poisonBatchIsStoredOneByOneAndTheBadEntryDeadLettered() throws Exception {
     ScriptedStore store = new ScriptedStore(b -> b.messages().stream().anyMatch(r -> r.seq() == 2)
         ? Future.failedFuture(new PgException("violates check constraint", "ERROR", "23514", null))
         : stored(b));
@@ -119,12 +119,12 @@ class BatchWriterUnitTests {
 
     assertThat(store.writes).extracting(BatchWriterUnitTests::seqs).containsExactly(
         List.of(1L, 2L, 3L, 4L), List.of(1L), List.of(2L), List.of(2L), List.of(3L), List.of(4L));
-    Undeliverable setAside = store.writes.get(3).undeliverable().get(0);
-    assertThat(setAside.reason()).startsWith("rejected: ").contains("23514");
-    assertThat(setAside.payload()).contains("\"id\":\"m2\"");
+    DeadLetter dead = store.writes.get(3).deadLetters().get(0);
+    assertThat(dead.error()).startsWith("rejected: ").contains("23514");
+    assertThat(dead.payload()).isEqualTo(message(2).data());
     assertThat(result.inserted()).isEqualTo(2);
-    assertThat(result.setAside()).isEqualTo(2);
-    assertThat(counter("parley.worker.undeliverable")).isEqualTo(2);
+    assertThat(result.deadLettered()).isEqualTo(2);
+    assertThat(counter("parley.worker.dead.letters")).isEqualTo(2);
   }
 
   @Test

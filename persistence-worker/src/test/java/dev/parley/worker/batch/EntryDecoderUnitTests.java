@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.ChatMessage;
+import dev.parley.worker.store.DeadLetter;
 import dev.parley.worker.store.MessageRow;
-import dev.parley.worker.store.Undeliverable;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -30,7 +30,7 @@ class EntryDecoderUnitTests {
   void draftBecomesARowAtItsStreamSequence() {
     EntryDecoder.Decoded d = decoder.decode(List.of(message(draft("m1", "conv1"), 42)));
 
-    assertThat(d.store().undeliverable()).isEmpty();
+    assertThat(d.store().deadLetters()).isEmpty();
     MessageRow row = d.store().messages().get(0);
     assertThat(row.id()).isEqualTo("m1");
     assertThat(row.conversationId()).isEqualTo("conv1");
@@ -80,8 +80,8 @@ class EntryDecoderUnitTests {
   }
 
   @Test
-  void unreadableEntriesAreSetAsideWholeWithTheReason() {
-    FakeDelivery garbage = new FakeDelivery(subjects.streamMessages("conv1"), "not json\u0000", 11);
+  void unreadableEntriesBecomeDeadLettersByteForByteWithTheError() {
+    FakeDelivery garbage = new FakeDelivery(subjects.streamMessages("conv1"), "{\"content\":\"secret\" not json\u0000", 11);
     FakeDelivery noDate = new FakeDelivery(subjects.streamMessages("conv1"),
         draft("m4", "conv1").toDraftJson().put("created_at", "yesterday").encode(), 12);
     FakeDelivery wrongConversation = new FakeDelivery(subjects.streamMessages("conv1"),
@@ -93,14 +93,15 @@ class EntryDecoderUnitTests {
     EntryDecoder.Decoded d = decoder.decode(List.of(garbage, noDate, wrongConversation, badEvent, unknownKind, good));
 
     assertThat(d.store().messages()).extracting(MessageRow::id).containsExactly("m6");
-    assertThat(d.store().undeliverable()).extracting(Undeliverable::streamSeq).containsExactly(11L, 12L, 13L, 14L, 15L);
-    Undeliverable first = d.store().undeliverable().get(0);
-    assertThat(first.payload()).isEqualTo("not json\\u0000");
+    assertThat(d.store().deadLetters()).extracting(DeadLetter::streamSeq).containsExactly(11L, 12L, 13L, 14L, 15L);
+    DeadLetter first = d.store().deadLetters().get(0);
+    assertThat(first.payload()).isEqualTo(garbage.data());
     assertThat(first.subject()).isEqualTo("t1.stream.conv.conv1.msg");
     assertThat(first.conversationId()).isEqualTo("conv1");
-    assertThat(first.reason()).startsWith("undecodable: ");
-    assertThat(d.store().undeliverable().get(2).reason()).contains("does not match subject conversation conv1");
-    assertThat(d.store().undeliverable().get(4).reason()).contains("unknown subject kind 'other'");
+    assertThat(first.headersJson()).isEqualTo("{}");
+    assertThat(first.error()).startsWith("undecodable: not valid JSON").doesNotContain("secret");
+    assertThat(d.store().deadLetters().get(2).error()).contains("does not match subject conversation conv1");
+    assertThat(d.store().deadLetters().get(4).error()).contains("unknown subject kind 'other'");
   }
 
   @Test

@@ -112,7 +112,11 @@ final class Chat {
   }
 
   long publishRaw(String subject, Headers headers, String payload) throws Exception {
-    PublishAck ack = js.publish(subject, headers, payload.getBytes(StandardCharsets.UTF_8));
+    return publishRaw(subject, headers, payload.getBytes(StandardCharsets.UTF_8));
+  }
+
+  long publishRaw(String subject, Headers headers, byte[] payload) throws Exception {
+    PublishAck ack = js.publish(subject, headers, payload);
     assertThat(ack.isDuplicate()).as("test publishes are unique").isFalse();
     return ack.getSeqno();
   }

@@ -4,15 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
+import dev.parley.worker.store.DeadLetter;
 import dev.parley.worker.store.Failures;
 import dev.parley.worker.store.MessageRow;
 import dev.parley.worker.store.MessageStore;
 import dev.parley.worker.store.StoreBatch;
 import dev.parley.worker.store.StoreResult;
-import dev.parley.worker.store.Undeliverable;
 import dev.parley.contract.wire.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -165,16 +166,22 @@ class MessageStoreIntegrationTests {
   }
 
   @Test
-  void undeliverableEntriesAreKeptOnce() throws Exception {
-    Undeliverable bad = new Undeliverable(987_654, "t.stream.conv.x.msg", "{not json", "undecodable: test", "x");
+  void deadLettersAreKeptOnceByteForByte() throws Exception {
+    byte[] payload = {'{', 0, (byte) 0xff, '"'}; // NUL and a byte that is no UTF-8: text could not hold it
+    DeadLetter bad = new DeadLetter(987_654, "t.stream.conv.x.msg", "{\"Nats-Msg-Id\":[\"abc\"]}", payload,
+        "undecodable: test", "x");
 
     StoreResult first = store.write(StoreBatch.of(bad)).await(10, TimeUnit.SECONDS);
     StoreResult again = store.write(StoreBatch.of(bad)).await(10, TimeUnit.SECONDS);
 
-    assertThat(first.setAside()).isEqualTo(1);
-    assertThat(again.setAside()).isZero();
-    assertThat(chat.count("SELECT count(*) FROM undeliverable_events WHERE stream_seq = 987654 AND payload = '{not json'"))
-        .isEqualTo(1);
+    assertThat(first.deadLettered()).isEqualTo(1);
+    assertThat(again.deadLettered()).isZero();
+    Row row = chat.await(chat.pool.query("SELECT * FROM dead_letters WHERE stream_seq = 987654").execute()).iterator().next();
+    assertThat(row.getBuffer("payload").getBytes()).isEqualTo(payload);
+    assertThat(row.getString("headers")).isEqualTo("{\"Nats-Msg-Id\":[\"abc\"]}");
+    assertThat(row.getString("error")).isEqualTo("undecodable: test");
+    assertThat(row.getString("conversation_id")).isEqualTo("x");
+    assertThat(row.getLocalDateTime("replayed_at")).isNull();
   }
 
   @Test

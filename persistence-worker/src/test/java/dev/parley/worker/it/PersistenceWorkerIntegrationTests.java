@@ -167,7 +167,7 @@ class PersistenceWorkerIntegrationTests {
     Await.until("acked", TIMEOUT, chat::consumerDrained);
     chat.assertChain(conversation, List.of(seq));
     assertThat(new Ops(worker.port()).metric("parley_worker_events_skipped_total{type=\"reaction.added\"}")).isEqualTo(2);
-    assertThat(chat.count("SELECT count(*) FROM undeliverable_events")).isZero();
+    assertThat(chat.count("SELECT count(*) FROM dead_letters")).isZero();
   }
 
   @Test

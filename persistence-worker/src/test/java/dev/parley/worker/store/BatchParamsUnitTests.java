@@ -2,6 +2,7 @@ package dev.parley.worker.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -59,12 +60,15 @@ class BatchParamsUnitTests {
   }
 
   @Test
-  void undeliverableEntriesKeepSubjectPayloadAndReason() {
-    Tuple t = BatchParams.undeliverable(List.of(new Undeliverable(12, "s.msg", "{bad", "undecodable: x", "c")));
+  void deadLettersKeepSubjectHeadersBytesErrorAndConversation() {
+    byte[] payload = {'{', 0, (byte) 0xff};
+    Tuple t = BatchParams.deadLetters(List.of(new DeadLetter(12, "s.msg", "{}", payload, "undecodable: x", "c")));
     assertThat((Long[]) t.getValue(0)).containsExactly(12L);
     assertThat((String[]) t.getValue(1)).containsExactly("s.msg");
-    assertThat((String[]) t.getValue(2)).containsExactly("{bad");
-    assertThat((String[]) t.getValue(3)).containsExactly("undecodable: x");
+    assertThat((String[]) t.getValue(2)).containsExactly("{}");
+    assertThat(((Buffer[]) t.getValue(3))[0].getBytes()).isEqualTo(payload);
+    assertThat((String[]) t.getValue(4)).containsExactly("undecodable: x");
+    assertThat((String[]) t.getValue(5)).containsExactly("c");
   }
 
   @Test
@@ -76,7 +80,7 @@ class BatchParamsUnitTests {
         MessageSql.ADVANCE_SENDER_READ, MessageSql.UNHIDE_MEMBERS)) {
       assertThat(placeholders(followUp)).isEqualTo(BatchParams.keys(rows).size());
     }
-    assertThat(placeholders(MessageSql.INSERT_UNDELIVERABLE)).isEqualTo(4);
+    assertThat(placeholders(MessageSql.INSERT_DEAD_LETTERS)).isEqualTo(6);
   }
 
   private static int placeholders(String sql) {
