@@ -20,6 +20,7 @@ import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.fanout.FanoutHub;
 import dev.parley.gateway.files.FileCatalog;
 import dev.parley.gateway.files.FileRoutes;
+import dev.parley.gateway.files.FileSweeper;
 import dev.parley.gateway.files.LocalFileStorage;
 import dev.parley.gateway.http.ApiVerticle;
 import dev.parley.gateway.integrators.NatsSendEndpoint;
@@ -93,6 +94,7 @@ public final class GatewayNode {
   private Pool searchPool;
   private RedisProbe redis;
   private RateLimiter limiter;
+  private FileSweeper fileSweeper;
   private FanoutHub hub;
   private PresenceReporter presence;
   private TypingRelay typingRelay;
@@ -122,6 +124,7 @@ public final class GatewayNode {
     LocalFileStorage files = new LocalFileStorage(vertx, config.files().directory());
     limiter = new RateLimiter(vertx, config.rateLimits().rates(), config.redis().url(), config.redis().keyPrefix(),
         config.rateLimits().redisTimeout(), registry);
+    fileSweeper = new FileSweeper(vertx, pool, files, config.files().sweepAge(), config.files().sweepInterval(), registry);
     return SchemaCheck.verify(pool)
         .compose(v -> files.prepare())
         .compose(v -> limiter.start())
@@ -197,7 +200,7 @@ public final class GatewayNode {
                   new ReadRoutes(readReceipts),
                   new OnlineRoutes(pool, presenceNodes),
                   new SearchRoutes(new MessageSearch(searchPool, registry), membership),
-                  new FileRoutes(files, new FileCatalog(pool), persisted, limiter,
+                  new FileRoutes(files, new FileCatalog(pool, config.files().quotaBytes()), persisted, limiter,
                       config.files().maxUploadBytes(), registry)),
               webSocket);
           if (config.jwt().jwksUrl() != null) {
@@ -216,6 +219,7 @@ public final class GatewayNode {
           keepAliveTimer = vertx.setPeriodic(config.wsPingInterval().toMillis(), t -> webSocket.keepAlive(idleNanos));
           presence.start(vertx, config.presenceHeartbeatInterval());
           natsSends.start();
+          fileSweeper.start();
           log.info("gateway {} listening on {}:{} (stream {}, prefix {}, {})", config.nodeId(), config.httpHost(), port(),
               config.nats().streamName(), config.nats().subjectPrefix(), config.jwt());
           return null;
@@ -281,6 +285,9 @@ public final class GatewayNode {
     }
     if (natsSends != null) {
       natsSends.stop();
+    }
+    if (fileSweeper != null) {
+      fileSweeper.stop();
     }
     if (presence != null) {
       presence.stop(vertx);

@@ -9,7 +9,7 @@ import java.util.List;
 public final class Migrations {
 
   /** The schema version this build needs (the last bundled migration). */
-  public static final String LATEST_VERSION = "5";
+  public static final String LATEST_VERSION = "8";
 
   /** Where Flyway finds the SQL, on the classpath of this module. */
   public static final String LOCATION = "classpath:db/migration";
@@ -17,7 +17,8 @@ public final class Migrations {
   /** Every bundled migration, oldest first. Add a line here with each new {@code V<n>__<name>.sql}. */
   public static final List<Migration> BUNDLED = List.of(
       new Migration("1", "schema"),
-      new Migration("5", "search_indexes"));
+      new Migration("5", "search_indexes"),
+      new Migration("8", "file_quota_and_sweep"));
 
   private Migrations() {
   }

@@ -29,7 +29,7 @@ class MigratorIntegrationTests {
     assertThat(Migrator.createDatabaseIfMissing(db)).isTrue();
     MigrationResult result = Migrator.migrate(db);
 
-    assertThat(result.applied()).containsExactly("1", "5");
+    assertThat(result.applied()).containsExactly("1", "5", "8");
     assertThat(result.currentVersion()).isEqualTo(Migrations.LATEST_VERSION);
     assertThat(tables(db)).contains("users", "conversations", "members", "messages", "reactions",
         "files", "attachments", "undeliverable_events", "flyway_schema_history");

@@ -165,6 +165,20 @@ class MessageStoreIntegrationTests {
   }
 
   @Test
+  void aFileSweptBeforeItsMessageIsStoredIsNotLinkedAndTheMessageIsStored() throws Exception {
+    String alice = chat.user("alice");
+    String conversation = chat.group(alice);
+    // the send checked the file; the gateways' sweep deleted its row before the worker got here
+    MessageRow withFile = new MessageRow(Ids.newId(), conversation, 303, alice, "file", "", null, "c-303", null,
+        T0, List.of(Ids.newId()));
+
+    write(withFile);
+
+    assertThat(chat.count("SELECT count(*) FROM messages WHERE id = $1", withFile.id())).isEqualTo(1);
+    assertThat(chat.count("SELECT count(*) FROM attachments WHERE message_id = $1", withFile.id())).isZero();
+  }
+
+  @Test
   void undeliverableEntriesAreKeptOnce() throws Exception {
     Undeliverable bad = new Undeliverable(987_654, "t.stream.conv.x.msg", "{not json", "undecodable: test", "x");
 
