@@ -23,12 +23,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sweep (PARLEY_FILES_SWEEP_AGE, here 3 s; both gateways sweep every 300 ms, sharing the
+ * The sweep (PARLEY_FILES_SWEEP_AGE, here 5 s; both gateways sweep every 300 ms, sharing the
  * directory) deletes the row and the bytes of every file no live message uses, and partial uploads
  * left by a crash; a file attached to a live message stays. The quota counts stored files only.
  */
 class FileSweepIntegrationTests extends OnTwoNodes {
-  private static final Duration AGE = Duration.ofSeconds(3);
+  private static final Duration AGE = Duration.ofSeconds(5);
   private static final long QUOTA = 2500;
   private static final Path DIR = tempDir();
   private FileClient files;
@@ -80,12 +80,17 @@ class FileSweepIntegrationTests extends OnTwoNodes {
     assertThat(sent.status()).as("%s", sent.body()).isEqualTo(201);
     // stored by the worker (the attachment row with it) well before the file is old enough to sweep
     Await.until(() -> Cluster.await(pool().preparedQuery("SELECT 1 FROM attachments WHERE file_id = $1").execute(Tuple.of(fileId)))
-        .size() > 0 ? true : null, System.nanoTime() + Duration.ofSeconds(2).toNanos(), () -> "file " + fileId + " not attached");
+        .size() > 0 ? true : null, System.nanoTime() + Duration.ofSeconds(3).toNanos(), () -> "file " + fileId + " not attached");
     return sent.body().getString("id");
   }
 
   private static void awaitGone(String what, Supplier<Boolean> gone) {
     Await.until(() -> gone.get() ? true : null, System.nanoTime() + AGE.plusSeconds(10).toNanos(), () -> what + " is still there");
+  }
+
+  private double partialsSwept() {
+    return nodes.cluster.gateway(0).registry().get("parley_files_partials_swept_total").counter().count()
+        + nodes.cluster.gateway(1).registry().get("parley_files_partials_swept_total").counter().count();
   }
 
   private double sweptFiles() {
@@ -95,6 +100,7 @@ class FileSweepIntegrationTests extends OnTwoNodes {
 
   @Test
   void filesNoLiveMessageUsesAreSweptAfterTheAgeAndAnAttachedOneStays() {
+    double sweptBefore = sweptFiles();
     Cast c = cast("sweep");
     String kept = upload(c.aliceToken(), 100);
     String neverAttached = upload(c.aliceToken(), 101);
@@ -108,16 +114,17 @@ class FileSweepIntegrationTests extends OnTwoNodes {
     sendWith(gone, inDeletedConversation);
     assertThat(nodes.apiB.call(HttpMethod.DELETE, "/api/v1/conversations/" + gone.conversationId(), gone.aliceToken(), null).status())
         .isEqualTo(204);
-    double sweptBefore = sweptFiles();
 
     for (String fileId : new String[] {neverAttached, detachedByDelete, inDeletedConversation}) {
       awaitGone("file " + fileId, () -> !hasRow(fileId) && !Files.exists(bytesOf(fileId)));
     }
-    assertThat(sweptFiles() - sweptBefore).isGreaterThanOrEqualTo(3);
+    // counted once the bytes are gone, a moment after the file disappears
+    awaitGone("the swept files' count", () -> sweptFiles() - sweptBefore >= 3);
     assertThat(hasRow(kept)).as("attached to a live message").isTrue();
     assertThat(Files.exists(bytesOf(kept))).isTrue();
-    Response download = new FileClient(nodes.vertx, nodes.cluster.gateway(1).port()).download(c.bobToken(), kept);
-    assertThat(download.status()).isEqualTo(200);
+    try (FileClient onB = new FileClient(nodes.vertx, nodes.cluster.gateway(1).port())) {
+      assertThat(onB.download(c.bobToken(), kept).status()).as("bob downloads it on the other node").isEqualTo(200);
+    }
   }
 
   @Test
@@ -127,9 +134,7 @@ class FileSweepIntegrationTests extends OnTwoNodes {
     Files.setLastModifiedTime(crashed, FileTime.from(Instant.now().minus(AGE).minusSeconds(60)));
 
     awaitGone("the partial upload", () -> !Files.exists(crashed));
-    long swept = (long) (nodes.cluster.gateway(0).registry().get("parley_files_partials_swept_total").counter().count()
-        + nodes.cluster.gateway(1).registry().get("parley_files_partials_swept_total").counter().count());
-    assertThat(swept).isGreaterThanOrEqualTo(1);
+    awaitGone("the partial uploads' count", () -> partialsSwept() >= 1);
   }
 
   @Test

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * removed, then 413 answers; nothing is stored and no row written. Once the file has arrived its
  * bytes are taken from the user's hourly upload allowance (past it: 429 with Retry-After) and the
  * row must fit the user's quota of stored bytes (past it: 413); either refusal removes the object.
- * The row is written only once the object is complete, so a row always has its bytes. A client that goes away mid-body leaves
- * nothing either. Runs on the request's event loop throughout: no locks.
+ * The row is written only once the object is complete, so a row always has its bytes. A client
+ * that goes away mid-body leaves nothing either. Runs on the request's event loop throughout: no
+ * locks.
  */
 final class Upload {
   private static final Logger log = LoggerFactory.getLogger(Upload.class);
