@@ -24,16 +24,17 @@ import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.fanout.FanoutHub;
 import dev.parley.gateway.files.FileCatalog;
 import dev.parley.gateway.files.FileRoutes;
+import dev.parley.gateway.files.FileSweeper;
 import dev.parley.gateway.files.LocalFileStorage;
 import dev.parley.gateway.http.ApiVerticle;
 import dev.parley.gateway.integrators.NatsSendEndpoint;
+import dev.parley.gateway.limits.RateLimiter;
 import dev.parley.gateway.messages.HistoryReader;
 import dev.parley.gateway.messages.MessageChangeRoutes;
 import dev.parley.gateway.messages.MessageChanges;
 import dev.parley.gateway.messages.MessageLocator;
 import dev.parley.gateway.messages.MessageRoutes;
 import dev.parley.gateway.messages.SendFrames;
-import dev.parley.gateway.messages.SendRateLimiter;
 import dev.parley.gateway.messages.SendService;
 import dev.parley.gateway.reactions.ReactionRoutes;
 import dev.parley.gateway.reactions.Reactions;
@@ -96,6 +97,8 @@ public final class GatewayNode {
   private Pool pool;
   private Pool searchPool;
   private RedisProbe redis;
+  private RateLimiter limiter;
+  private FileSweeper fileSweeper;
   private FanoutHub hub;
   private PresenceReporter presence;
   private TypingRelay typingRelay;
@@ -123,8 +126,12 @@ public final class GatewayNode {
     searchPool = pgPool(MessageSearch.withSettings(config.postgres().connectOptions()), config.searchPoolSize());
     redis = new RedisProbe(config.redis().url());
     LocalFileStorage files = new LocalFileStorage(vertx, config.files().directory());
+    limiter = new RateLimiter(vertx, config.rateLimits().rates(), config.redis().url(), config.redis().keyPrefix(),
+        config.rateLimits().redisTimeout(), registry);
+    fileSweeper = new FileSweeper(vertx, pool, files, config.files().sweepAge(), config.files().sweepInterval(), registry);
     return SchemaCheck.verify(pool)
         .compose(v -> files.prepare())
+        .compose(v -> limiter.start())
         .compose(v -> vertx.executeBlocking(this::connectNats))
         .compose(v -> TokenVerifier.create(vertx, config.jwt(), config.serviceKeys()))
         .compose(verifier -> {
@@ -151,15 +158,15 @@ public final class GatewayNode {
           MembershipAnnouncer announcer = new MembershipAnnouncer(hub, nats, stream, subjects);
           PersistedWrites persisted = new PersistedWrites(stream, MESSAGE_LOOKUP_WAIT, registry);
           MessageLocator locator = new MessageLocator(pool, persisted, membership);
-          SendRateLimiter sendLimiter = new SendRateLimiter(config.limits().sendRatePerSecond(), config.limits().sendBurst());
-          SendService sends = new SendService(membership, stream, hub, history, pool, locator, sendLimiter, subjects,
+          SendService sends = new SendService(membership, stream, hub, history, pool, locator, limiter, subjects,
               config.ackWaitForFanout(), registry);
-          MessageChanges messageChanges = new MessageChanges(locator, conversationLog, subjects);
-          Reactions reactions = new Reactions(locator, conversationLog, subjects);
-          ReadReceipts readReceipts = new ReadReceipts(pool, locator, conversationLog, subjects);
+          MessageChanges messageChanges = new MessageChanges(locator, conversationLog, subjects, limiter);
+          Reactions reactions = new Reactions(locator, conversationLog, subjects, limiter,
+              config.rateLimits().maxDistinctReactions());
+          ReadReceipts readReceipts = new ReadReceipts(pool, locator, conversationLog, subjects, limiter);
           TypingTracker typing = new TypingTracker(hubContext, nats, subjects,
               config.ephemeral().typingLapse(), config.ephemeral().typingRenewInterval(), registry);
-          TypingFrames typingFrames = new TypingFrames(membership, typing);
+          TypingFrames typingFrames = new TypingFrames(membership, typing, limiter);
           PresenceClient presenceNodes = new PresenceClient(vertx, nats, subjects, config.ephemeral().presenceRequestTimeout());
           natsSends = new NatsSendEndpoint(vertx.getOrCreateContext(), nats, subjects, verifier, users, sends,
               config.limits().maxContentBytes(), registry);
@@ -189,15 +196,17 @@ public final class GatewayNode {
               users,
               new DevTokenRoutes(verifier, config.jwt()),
               List.of(
-                  new ConversationRoutes(conversations, announcer, new ConversationChanges(conversationLog, announcer, subjects)),
-                  new MemberRoutes(new MemberChanges(conversationLog, announcer, subjects)),
+                  new ConversationRoutes(conversations, announcer, new ConversationChanges(conversationLog, announcer, subjects),
+                      limiter),
+                  new MemberRoutes(new MemberChanges(conversationLog, announcer, subjects, limiter)),
                   new MessageRoutes(sends, history, membership, config.limits().maxContentBytes()),
                   new MessageChangeRoutes(messageChanges, config.limits().maxContentBytes()),
                   new ReactionRoutes(reactions),
                   new ReadRoutes(readReceipts),
                   new OnlineRoutes(pool, presenceNodes),
                   new SearchRoutes(new MessageSearch(searchPool, registry), membership),
-                  new FileRoutes(files, new FileCatalog(pool), persisted, config.files().maxUploadBytes(), registry),
+                  new FileRoutes(files, new FileCatalog(pool, config.files().quotaBytes()), persisted, limiter,
+                      config.files().maxUploadBytes(), registry),
                   new WsTicketRoutes(tickets)),
               webSocket,
               config.browsers().corsOrigins());
@@ -217,6 +226,7 @@ public final class GatewayNode {
           keepAliveTimer = vertx.setPeriodic(config.wsPingInterval().toMillis(), t -> webSocket.keepAlive(idleNanos));
           presence.start(vertx, config.presenceHeartbeatInterval());
           natsSends.start();
+          fileSweeper.start();
           log.info("gateway {} listening on {}:{} (stream {}, prefix {}, {})", config.nodeId(), config.httpHost(), port(),
               config.nats().streamName(), config.nats().subjectPrefix(), config.jwt());
           return null;
@@ -284,6 +294,9 @@ public final class GatewayNode {
     if (natsSends != null) {
       natsSends.stop();
     }
+    if (fileSweeper != null) {
+      fileSweeper.stop();
+    }
     if (presence != null) {
       presence.stop(vertx);
     }
@@ -312,6 +325,7 @@ public final class GatewayNode {
         })
         .transform(ar -> pool == null ? Future.succeededFuture() : pool.close())
         .transform(ar -> searchPool == null ? Future.succeededFuture() : searchPool.close())
+        .transform(ar -> limiter == null ? Future.succeededFuture() : limiter.close())
         .transform(ar -> {
           if (redis != null) {
             redis.close();

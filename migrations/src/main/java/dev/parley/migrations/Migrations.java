@@ -9,7 +9,7 @@ import java.util.List;
 public final class Migrations {
 
   /** The schema version this build needs (the last bundled migration). */
-  public static final String LATEST_VERSION = "6";
+  public static final String LATEST_VERSION = "8";
 
   /** Where Flyway finds the SQL, on the classpath of this module. */
   public static final String LOCATION = "classpath:db/migration";
@@ -18,7 +18,8 @@ public final class Migrations {
   public static final List<Migration> BUNDLED = List.of(
       new Migration("1", "schema"),
       new Migration("5", "search_indexes"),
-      new Migration("6", "dead_letters"));
+      new Migration("6", "dead_letters"),
+      new Migration("8", "file_quota_and_sweep"));
 
   private Migrations() {
   }

@@ -75,6 +75,12 @@ public final class Cluster implements AutoCloseable {
     // load and recovery tests send far faster than a person; SendLimitsIntegrationTests sets the limit it tests
     all.put("PARLEY_SEND_RATE_PER_SECOND", "1000000");
     all.put("PARLEY_SEND_BURST", "1000000");
+    // fixtures create a group per test, some tests dozens per user; SharedRateLimitsIntegrationTests tests these limits
+    all.put("PARLEY_GROUP_CREATE_LIMIT", "1000000/1s");
+    all.put("PARLEY_MEMBER_ADD_LIMIT", "1000000/1s");
+    // a busy test machine can hold a Redis answer past the default 250 ms, and a node would then
+    // count limits on its own for a moment; RateLimitOutageIntegrationTests cuts Redis instead
+    all.put("PARLEY_RATE_LIMIT_REDIS_TIMEOUT", "2s");
     all.putAll(overrides);
     all.putAll(extra);
     return all;

@@ -88,8 +88,10 @@ class SendLimitsIntegrationTests extends OnTwoNodes {
           .containsExactlyInAnyOrder("s0", "s1", "s2");
       assertThat(bobOnB.closeCode()).isNull();
 
-      // the buckets are per gateway node (documented): the same user on the other node has its own
-      assertThat(nodes.apiA.send(c.bobToken(), c.conversationId(), "via node A", null).status()).isEqualTo(201);
+      // the bucket is the user's across the cluster: the other node refuses too
+      Api.Reply viaA = nodes.apiA.send(c.bobToken(), c.conversationId(), "via node A", null);
+      assertThat(viaA.status()).isEqualTo(429);
+      assertThat(viaA.body().getJsonObject("error").getString("code")).isEqualTo("rate_limited");
     }
   }
 

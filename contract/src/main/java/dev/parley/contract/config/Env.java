@@ -53,6 +53,23 @@ public final class Env {
     }
   }
 
+  /** As {@link #integer}, for counts past 2^31 (bytes). */
+  public long longInteger(String name, long fallback, long min, long max) {
+    Optional<String> raw = optional(name);
+    if (raw.isEmpty()) {
+      return fallback;
+    }
+    try {
+      long v = Long.parseLong(raw.get());
+      if (v < min || v > max) {
+        throw new ConfigException(name + "=" + raw.get() + " is out of range: expected " + min + ".." + max);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name + "=" + raw.get() + " is not a whole number");
+    }
+  }
+
   public boolean bool(String name, boolean fallback) {
     Optional<String> raw = optional(name);
     if (raw.isEmpty()) {
@@ -81,7 +98,8 @@ public final class Env {
     return d;
   }
 
-  static Duration parseDuration(String text) {
+  /** A duration written as {@link #duration} reads it, or null when the text is not one. */
+  public static Duration parseDuration(String text) {
     Matcher m = DURATION.matcher(text.trim());
     if (!m.matches()) {
       return null;

@@ -27,12 +27,13 @@ public record GatewayConfig(
     ServiceKeys serviceKeys,
     FileSettings files,
     int searchPoolSize,
-    BrowserSettings browsers) {
+    BrowserSettings browsers,
+    RateLimitSettings rateLimits) {
 
   /**
    * Size and rate limits of API.md.
    *
-   * @param sendRatePerSecond sends per user per second, per gateway node (token refill rate)
+   * @param sendRatePerSecond sends per user per second across the cluster (token refill rate)
    * @param sendBurst sends a user may make at once before the rate applies (bucket size)
    */
   public record Limits(int maxContentBytes, int maxFrameBytes, int wsWriteQueueBytes, int maxHistoryTail,
@@ -68,6 +69,9 @@ public record GatewayConfig(
     if (idle.compareTo(ping) <= 0) {
       throw new ConfigException("PARLEY_WS_IDLE_TIMEOUT (" + idle + ") must be longer than PARLEY_WS_PING_INTERVAL (" + ping + ")");
     }
+    FileSettings files = FileSettings.fromEnv(env);
+    int sendRate = env.integer("PARLEY_SEND_RATE_PER_SECOND", 20, 1, 1_000_000);
+    int sendBurst = env.integer("PARLEY_SEND_BURST", 40, 1, 1_000_000);
     return new GatewayConfig(
         env.string("PARLEY_NODE_ID", "gateway-" + UUID.randomUUID().toString().substring(0, 8)),
         env.string("PARLEY_HTTP_HOST", "0.0.0.0"),
@@ -82,16 +86,17 @@ public record GatewayConfig(
             env.integer("PARLEY_WS_MAX_FRAME_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
             env.integer("PARLEY_WS_WRITE_QUEUE_BYTES", 1024 * 1024, 4096, 256 * 1024 * 1024),
             env.integer("PARLEY_HISTORY_MAX_STREAM_TAIL", 5000, 1, 1_000_000),
-            env.integer("PARLEY_SEND_RATE_PER_SECOND", 20, 1, 1_000_000),
-            env.integer("PARLEY_SEND_BURST", 40, 1, 1_000_000)),
+            sendRate,
+            sendBurst),
         ping,
         idle,
         env.duration("PARLEY_PRESENCE_HEARTBEAT_INTERVAL", Duration.ofSeconds(5)),
         env.duration("PARLEY_SEND_FANOUT_WAIT", Duration.ofSeconds(2)),
         Ephemeral.fromEnv(env),
         ServiceKeys.fromEnv(env),
-        FileSettings.fromEnv(env),
+        files,
         env.integer("PARLEY_SEARCH_POOL_SIZE", 2, 1, 64),
-        BrowserSettings.fromEnv(env));
+        BrowserSettings.fromEnv(env),
+        RateLimitSettings.fromEnv(env, sendRate, sendBurst, files.maxUploadBytes()));
   }
 }

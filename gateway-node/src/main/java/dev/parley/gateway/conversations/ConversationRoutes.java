@@ -8,6 +8,8 @@ import dev.parley.gateway.http.Requests;
 import dev.parley.gateway.http.Responses;
 import dev.parley.gateway.http.TextRules;
 import dev.parley.gateway.http.TextRules.Kind;
+import dev.parley.gateway.limits.LimitedAction;
+import dev.parley.gateway.limits.RateLimiter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -24,11 +26,14 @@ public final class ConversationRoutes implements ApiRoutes {
   private final ConversationStore store;
   private final MembershipAnnouncer announcer;
   private final ConversationChanges changes;
+  private final RateLimiter limiter;
 
-  public ConversationRoutes(ConversationStore store, MembershipAnnouncer announcer, ConversationChanges changes) {
+  public ConversationRoutes(ConversationStore store, MembershipAnnouncer announcer, ConversationChanges changes,
+      RateLimiter limiter) {
     this.store = store;
     this.announcer = announcer;
     this.changes = changes;
+    this.limiter = limiter;
   }
 
   @Override
@@ -64,7 +69,9 @@ public final class ConversationRoutes implements ApiRoutes {
     } else if ("group".equals(type)) {
       String groupName = optionalText(name, "name", MAX_NAME, Kind.SINGLE_LINE);
       String groupDescription = optionalText(description, "description", MAX_DESCRIPTION, Kind.MULTI_LINE);
-      store.createGroup(caller.userId(), groupName, groupDescription, others)
+      // a new group each time (a direct conversation is found again): rate limited per creator
+      limiter.acquire(LimitedAction.GROUP_CREATE, caller.userId())
+          .compose(go -> store.createGroup(caller.userId(), groupName, groupDescription, others))
           .compose(created -> announceIfNew(created).map(created))
           .onSuccess(created -> Responses.json(ctx, 201, created.conversation()))
           .onFailure(ctx::fail);

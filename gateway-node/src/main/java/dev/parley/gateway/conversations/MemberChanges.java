@@ -3,6 +3,8 @@ package dev.parley.gateway.conversations;
 import dev.parley.contract.Subjects;
 import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.http.Failures;
+import dev.parley.gateway.limits.LimitedAction;
+import dev.parley.gateway.limits.RateLimiter;
 import dev.parley.gateway.stream.ConversationLog;
 import dev.parley.gateway.stream.ConversationLog.Change;
 import dev.parley.gateway.stream.ConversationLog.Locked;
@@ -21,23 +23,30 @@ import java.util.Optional;
  * lock through {@link ConversationLog}, so the member rows and the stream entries clients see
  * (system message, {@code member.added}/{@code member.removed}, {@code conversation.updated})
  * commit in one order; then every gateway is told, so added users' open connections start
- * receiving the conversation (from the change's first entry) and membership caches drop it.
+ * receiving the conversation (from the change's first entry) and membership caches drop it. Adds
+ * are rate limited per caller ({@link RateLimiter}).
  */
 public final class MemberChanges {
   private final ConversationLog log;
   private final MembershipAnnouncer announcer;
   private final ConversationEvents events;
+  private final RateLimiter limiter;
 
-  public MemberChanges(ConversationLog log, MembershipAnnouncer announcer, Subjects subjects) {
+  public MemberChanges(ConversationLog log, MembershipAnnouncer announcer, Subjects subjects, RateLimiter limiter) {
     this.log = log;
     this.announcer = announcer;
     this.events = new ConversationEvents(subjects);
+    this.limiter = limiter;
   }
 
   /** The member entry, and whether this call added it (false: it was a member already). */
   public record Added(Member member, boolean created) {}
 
   public Future<Added> add(String conversationId, String callerId, String userId) {
+    return limiter.acquire(LimitedAction.MEMBER_ADD, callerId).compose(go -> added(conversationId, callerId, userId));
+  }
+
+  private Future<Added> added(String conversationId, String callerId, String userId) {
     return log.change(conversationId, Roster.read(callerId, (locked, roster, caller) -> add(locked, roster, caller, userId)),
             // the join's system message is the newest message: the new member has read up to it
             (locked, logged) -> logged.result().created()

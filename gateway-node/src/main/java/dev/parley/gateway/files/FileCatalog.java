@@ -1,5 +1,6 @@
 package dev.parley.gateway.files;
 
+import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.http.Failures;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -11,6 +12,12 @@ public final class FileCatalog {
   static final String INSERT = """
       INSERT INTO files (id, uploader_id, name, size, content_type, storage_key) VALUES ($1, $2, $3, $4, $5, $6)
       """;
+
+  /** One uploader's inserts, one at a time (on any node): two parallel uploads cannot both fit the last bytes of a quota. */
+  static final String LOCK_UPLOADER = "SELECT pg_advisory_xact_lock(hashtextextended('parley.files.uploader:' || $1, 0))";
+
+  /** What the uploader stores now: every row of theirs (a swept file has none and stops counting). */
+  static final String STORED_BYTES = "SELECT coalesce(sum(size), 0)::bigint AS bytes FROM files WHERE uploader_id = $1";
 
   /**
    * The one question a download asks: may this user read this file? The uploader may; so may every
@@ -27,14 +34,27 @@ public final class FileCatalog {
       """;
 
   private final Pool pool;
+  private final long quotaBytes;
 
-  public FileCatalog(Pool pool) {
+  /** @param quotaBytes bytes of files one user may have stored ({@code PARLEY_FILES_QUOTA_BYTES}) */
+  public FileCatalog(Pool pool, long quotaBytes) {
     this.pool = pool;
+    this.quotaBytes = quotaBytes;
   }
 
+  /** Writes the row, unless it would take the uploader past the quota: 413 {@code too_large}, nothing written. */
   Future<Void> insert(StoredFile f) {
-    return pool.preparedQuery(INSERT)
-        .execute(Tuple.of(f.id(), f.uploaderId(), f.name(), f.size(), f.contentType(), f.storageKey()))
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_UPLOADER).execute(Tuple.of(f.uploaderId()))
+            .compose(locked -> conn.preparedQuery(STORED_BYTES).execute(Tuple.of(f.uploaderId())))
+            .compose(rows -> {
+              long stored = rows.iterator().next().getLong("bytes");
+              if (stored + f.size() > quotaBytes) {
+                return Future.failedFuture(ApiException.tooLarge("the file would take your stored files to " + (stored + f.size())
+                    + " bytes, past your quota of " + quotaBytes + " bytes"));
+              }
+              return conn.preparedQuery(INSERT)
+                  .execute(Tuple.of(f.id(), f.uploaderId(), f.name(), f.size(), f.contentType(), f.storageKey()));
+            }))
         .recover(Failures::database)
         .mapEmpty();
   }

@@ -28,7 +28,7 @@ final class FileMetrics {
     bytes.increment(size);
   }
 
-  /** reason: too_large, invalid, aborted (client went away) or failed (storage or database). */
+  /** reason: too_large (the file, or the quota), rate_limited, invalid, aborted (client went away) or failed (storage or database). */
   void rejected(String reason) {
     Counter.builder("parley_files_uploads_rejected_total")
         .description("uploads that stored nothing, by reason")

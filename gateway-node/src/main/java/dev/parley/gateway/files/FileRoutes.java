@@ -5,6 +5,7 @@ import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.http.ApiRoutes;
 import dev.parley.gateway.http.Requests;
+import dev.parley.gateway.limits.RateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Future;
@@ -26,13 +27,15 @@ public final class FileRoutes implements ApiRoutes {
   private final FileCatalog catalog;
   private final PersistedWrites persisted;
   private final FileMetrics metrics;
+  private final RateLimiter limiter;
   private final long maxUploadBytes;
 
-  public FileRoutes(FileStorage storage, FileCatalog catalog, PersistedWrites persisted, long maxUploadBytes,
-      MeterRegistry registry) {
+  public FileRoutes(FileStorage storage, FileCatalog catalog, PersistedWrites persisted, RateLimiter limiter,
+      long maxUploadBytes, MeterRegistry registry) {
     this.persisted = persisted;
     this.storage = storage;
     this.catalog = catalog;
+    this.limiter = limiter;
     this.maxUploadBytes = maxUploadBytes;
     this.metrics = new FileMetrics(registry);
   }
@@ -48,7 +51,7 @@ public final class FileRoutes implements ApiRoutes {
   }
 
   private void upload(RoutingContext ctx) {
-    new Upload(ctx, Requests.user(ctx), storage, catalog, metrics, maxUploadBytes).start();
+    new Upload(ctx, Requests.user(ctx), storage, catalog, metrics, limiter, maxUploadBytes).start();
   }
 
   private void download(RoutingContext ctx) {

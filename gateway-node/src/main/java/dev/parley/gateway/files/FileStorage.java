@@ -4,11 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
+import java.time.Duration;
 
 /**
  * Where file contents live, by key. The rows in {@code files} say what a key is and who may read
  * it; storage only holds bytes. {@link LocalFileStorage} keeps them in a directory; an object store
- * would be another implementation of these three calls.
+ * would be another implementation of these calls.
  */
 public interface FileStorage {
 
@@ -18,8 +19,16 @@ public interface FileStorage {
   /** The object's bytes, for one read; fails with {@link MissingException} when there is none. */
   Future<Opened> open(String key);
 
-  /** Removes an object (a file whose row could not be written); absent is fine. */
+  /** Removes an object (a file whose row could not be written, or one swept); absent is fine. */
   Future<Void> delete(String key);
+
+  /**
+   * Removes objects begun and never committed nor aborted (the writer crashed) whose last write is
+   * older than {@code age}. Safe while other nodes write: an upload in progress keeps writing.
+   *
+   * @return how many were removed
+   */
+  Future<Integer> removeAbandoned(Duration age);
 
   /** An object being written. Exactly one of {@link #commit()} or {@link #abort()} ends it. */
   interface Pending {

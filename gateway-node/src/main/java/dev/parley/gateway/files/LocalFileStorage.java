@@ -9,8 +9,15 @@ import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Files in a local (or mounted, shared) directory, through Vert.x's asynchronous file system so no
@@ -19,10 +26,14 @@ import java.nio.file.Path;
  * on commit: a reader never sees half a file, and a crash leaves only a {@code .part} to sweep.
  */
 public final class LocalFileStorage implements FileStorage {
+  private static final String PARTIAL = ".part";
+
+  private final Vertx vertx;
   private final FileSystem fs;
   private final Path root;
 
   public LocalFileStorage(Vertx vertx, Path root) {
+    this.vertx = vertx;
     this.fs = vertx.fileSystem();
     this.root = root;
   }
@@ -41,7 +52,7 @@ public final class LocalFileStorage implements FileStorage {
   @Override
   public Future<Pending> create(String key) {
     Path target = pathOf(key);
-    String partial = target + ".part";
+    String partial = target + PARTIAL;
     return fs.mkdirs(target.getParent().toString())
         .compose(v -> fs.open(partial, new OpenOptions().setWrite(true).setCreateNew(true)))
         .map(file -> new LocalPending(file, partial, target.toString()));
@@ -67,6 +78,38 @@ public final class LocalFileStorage implements FileStorage {
   @Override
   public Future<Void> delete(String key) {
     return deleteIfPresent(pathOf(key).toString());
+  }
+
+  @Override
+  public Future<Integer> removeAbandoned(Duration age) {
+    // a walk of every bucket directory: on a worker thread, never an event loop
+    return vertx.executeBlocking(() -> {
+      FileTime cutoff = FileTime.from(Instant.now().minus(age));
+      int removed = 0;
+      try (DirectoryStream<Path> buckets = Files.newDirectoryStream(root, Files::isDirectory)) {
+        for (Path bucket : buckets) {
+          try (DirectoryStream<Path> partials = Files.newDirectoryStream(bucket, "*" + PARTIAL)) {
+            for (Path partial : partials) {
+              if (olderThan(partial, cutoff) && Files.deleteIfExists(partial)) {
+                removed++;
+              }
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return removed;
+    }, false);
+  }
+
+  /** False for a file gone meanwhile (another node swept it, or its upload committed). */
+  private static boolean olderThan(Path file, FileTime cutoff) throws IOException {
+    try {
+      return Files.getLastModifiedTime(file).compareTo(cutoff) < 0;
+    } catch (NoSuchFileException e) {
+      return false;
+    }
   }
 
   private Future<Void> deleteIfPresent(String path) {

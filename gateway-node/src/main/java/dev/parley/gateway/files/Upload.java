@@ -8,6 +8,8 @@ import dev.parley.gateway.http.Responses;
 import dev.parley.gateway.http.TextRules;
 import dev.parley.gateway.http.TextRules.Kind;
 import dev.parley.gateway.http.UnreadBodies;
+import dev.parley.gateway.limits.LimitedAction;
+import dev.parley.gateway.limits.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -25,9 +27,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The request arrives authenticated and paused (no byte read yet). The first part named
  * {@code file} is stored; other parts are read and dropped. Past the limit the partial object is
- * removed, then 413 answers; nothing is stored and no row written. The row is written only once the
- * object is complete, so a row always has its bytes. A client that goes away mid-body leaves
- * nothing either. Runs on the request's event loop throughout: no locks.
+ * removed, then 413 answers; nothing is stored and no row written. Once the file has arrived its
+ * bytes are taken from the user's hourly upload allowance (past it: 429 with Retry-After) and the
+ * row must fit the user's quota of stored bytes (past it: 413); either refusal removes the object.
+ * The row is written only once the object is complete, so a row always has its bytes. A client
+ * that goes away mid-body leaves nothing either. Runs on the request's event loop throughout: no
+ * locks.
  */
 final class Upload {
   private static final Logger log = LoggerFactory.getLogger(Upload.class);
@@ -41,6 +46,7 @@ final class Upload {
   private final FileStorage storage;
   private final FileCatalog catalog;
   private final FileMetrics metrics;
+  private final RateLimiter limiter;
   private final long limit;
   /** The stored file, once a {@code file} part has begun; completes after its row is written. */
   private Promise<StoredFile> stored;
@@ -50,13 +56,15 @@ final class Upload {
   /** Answered (or the client is gone): nothing more is written, whatever still arrives. */
   private boolean finished;
 
-  Upload(RoutingContext ctx, AuthenticatedUser user, FileStorage storage, FileCatalog catalog, FileMetrics metrics, long limit) {
+  Upload(RoutingContext ctx, AuthenticatedUser user, FileStorage storage, FileCatalog catalog, FileMetrics metrics,
+      RateLimiter limiter, long limit) {
     this.ctx = ctx;
     this.request = ctx.request();
     this.user = user;
     this.storage = storage;
     this.catalog = catalog;
     this.metrics = metrics;
+    this.limiter = limiter;
     this.limit = limit;
   }
 
@@ -133,8 +141,9 @@ final class Upload {
           FileNames.contentType(part.contentType()), id);
       FileStorage.Pending committing = pending;
       pending = null;
-      // a failed commit leaves the partial file to abort; a failed insert, the stored file to delete
-      committing.commit()
+      // a refusal or a failed commit leaves the partial file to abort; a failed insert, the stored file to delete
+      limiter.acquire(LimitedAction.UPLOAD_BYTES, user.userId(), size)
+          .compose(allowed -> committing.commit())
           .recover(e -> committing.abort().transform(ignored -> Future.failedFuture(e)))
           .compose(c -> catalog.insert(file).recover(e -> storage.delete(id).transform(ignored -> Future.failedFuture(e))))
           .onSuccess(c -> stored.tryComplete(file))
@@ -212,7 +221,11 @@ final class Upload {
     }
     finished = true;
     if (e instanceof ApiException api && api.code() != ErrorCode.UNAVAILABLE) {
-      String reason = api.code() == ErrorCode.TOO_LARGE ? "too_large" : "invalid";
+      String reason = switch (api.code()) {
+        case TOO_LARGE -> "too_large";
+        case RATE_LIMITED -> "rate_limited";
+        default -> "invalid";
+      };
       metrics.rejected(reason);
       log.info("upload by {} refused ({}): {}", user.userId(), reason, e.getMessage());
     } else {

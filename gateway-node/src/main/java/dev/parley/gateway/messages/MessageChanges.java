@@ -9,6 +9,8 @@ import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.conversations.MemberRules;
 import dev.parley.gateway.conversations.Role;
 import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.limits.LimitedAction;
+import dev.parley.gateway.limits.RateLimiter;
 import dev.parley.gateway.stream.ConversationLog;
 import dev.parley.gateway.stream.ConversationLog.Change;
 import dev.parley.gateway.stream.ConversationLog.Write;
@@ -26,40 +28,44 @@ public final class MessageChanges {
   private final MessageLocator locator;
   private final ConversationLog log;
   private final Subjects subjects;
+  private final RateLimiter limiter;
 
-  public MessageChanges(MessageLocator locator, ConversationLog log, Subjects subjects) {
+  public MessageChanges(MessageLocator locator, ConversationLog log, Subjects subjects, RateLimiter limiter) {
     this.locator = locator;
     this.log = log;
     this.subjects = subjects;
+    this.limiter = limiter;
   }
 
   /**
    * Replaces the content (author only). System messages: 403; a deleted message: 409. Blank
-   * content is allowed only on a message with files (it becomes a {@code file} message).
+   * content is allowed only on a message with files (it becomes a {@code file} message). Edits are
+   * rate limited per user (429).
    *
    * @param content already checked for type and size ({@link SendRequest#editContent})
    */
   public Future<ChatMessage> edit(AuthenticatedUser caller, String messageId, String content) {
-    return StoredMessages.change(locator, log, caller.userId(), messageId, (conn, role, target) -> {
-      if (target.isSystem()) {
-        return Future.failedFuture(ApiException.forbidden("system messages cannot be edited"));
-      }
-      if (!caller.userId().equals(target.senderId())) {
-        return Future.failedFuture(ApiException.forbidden("only the author may edit a message"));
-      }
-      if (target.deleted()) {
-        return Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "the message was deleted"));
-      }
-      boolean noText = content.isBlank();
-      if (noText && !target.hasAttachments()) {
-        return Future.failedFuture(ApiException.invalid("content must be a non-empty string"));
-      }
-      String type = noText ? ChatMessage.FILE : ChatMessage.TEXT;
-      return conn.preparedQuery(MessageSql.EDIT).execute(Tuple.of(messageId, noText ? "" : content, type))
-          .compose(updated -> StoredMessages.read(conn, messageId))
-          .map(edited -> Change.of(edited, new Write(subjects.streamEvents(target.conversationId()), null,
-              Frames.event(EventType.MESSAGE_UPDATED, edited.toJson()))));
-    });
+    return limiter.acquire(LimitedAction.EDIT, caller.userId())
+        .compose(go -> StoredMessages.change(locator, log, caller.userId(), messageId, (conn, role, target) -> {
+          if (target.isSystem()) {
+            return Future.failedFuture(ApiException.forbidden("system messages cannot be edited"));
+          }
+          if (!caller.userId().equals(target.senderId())) {
+            return Future.failedFuture(ApiException.forbidden("only the author may edit a message"));
+          }
+          if (target.deleted()) {
+            return Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "the message was deleted"));
+          }
+          boolean noText = content.isBlank();
+          if (noText && !target.hasAttachments()) {
+            return Future.failedFuture(ApiException.invalid("content must be a non-empty string"));
+          }
+          String type = noText ? ChatMessage.FILE : ChatMessage.TEXT;
+          return conn.preparedQuery(MessageSql.EDIT).execute(Tuple.of(messageId, noText ? "" : content, type))
+              .compose(updated -> StoredMessages.read(conn, messageId))
+              .map(edited -> Change.of(edited, new Write(subjects.streamEvents(target.conversationId()), null,
+                  Frames.event(EventType.MESSAGE_UPDATED, edited.toJson()))));
+        }));
   }
 
   /**

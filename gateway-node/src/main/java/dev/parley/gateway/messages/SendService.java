@@ -8,6 +8,8 @@ import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.fanout.FanoutHub;
 import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.limits.LimitedAction;
+import dev.parley.gateway.limits.RateLimiter;
 import dev.parley.gateway.stream.StreamClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * from the stream's republished copy). Postgres is not on this path: sends are acknowledged while
  * it is down, and the worker stores them when it returns. Two extras read it: attached files are
  * checked against the {@code files} table (no check, no send: 503 while it is down), and a
- * {@code reply_to_id} is checked when the check can finish (see {@link SendReferences}). A per-user
- * token bucket ({@link SendRateLimiter}) comes first and costs nothing but memory.
+ * {@code reply_to_id} is checked when the check can finish (see {@link SendReferences}). The
+ * user's rate limit ({@link RateLimiter}, shared by every node) comes first.
  */
 public final class SendService {
   private static final Logger log = LoggerFactory.getLogger(SendService.class);
@@ -41,7 +43,7 @@ public final class SendService {
   private final FanoutHub hub;
   private final HistoryReader history;
   private final SendReferences references;
-  private final SendRateLimiter limiter;
+  private final RateLimiter limiter;
   private final Subjects subjects;
   private final Duration fanoutWait;
   private final Timer latency;
@@ -50,7 +52,7 @@ public final class SendService {
   private final Counter rateLimited;
 
   public SendService(MembershipCache membership, StreamClient stream, FanoutHub hub, HistoryReader history,
-      Pool pool, MessageLocator locator, SendRateLimiter limiter, Subjects subjects, Duration fanoutWait, MeterRegistry registry) {
+      Pool pool, MessageLocator locator, RateLimiter limiter, Subjects subjects, Duration fanoutWait, MeterRegistry registry) {
     this.membership = membership;
     this.stream = stream;
     this.hub = hub;
@@ -72,13 +74,13 @@ public final class SendService {
 
   public Future<Sent> send(AuthenticatedUser sender, SendRequest req) {
     long started = System.nanoTime();
-    long wait = limiter.tryAcquire(sender.userId());
-    if (wait > 0) {
-      rateLimited.increment();
-      return Future.failedFuture(new ApiException(ErrorCode.RATE_LIMITED,
-          "too many messages; retry in " + wait + " ms", wait, null));
-    }
     Context ctx = Vertx.currentContext();
+    return limiter.acquire(LimitedAction.SEND, sender.userId())
+        .onFailure(e -> rateLimited.increment())
+        .compose(go -> admitted(ctx, started, sender, req));
+  }
+
+  private Future<Sent> admitted(Context ctx, long started, AuthenticatedUser sender, SendRequest req) {
     Future<?> member = membership.requireMember(req.conversationId(), sender.userId());
     Future<ChatMessage> earlier = req.clientMsgId() == null
         ? Future.succeededFuture(null)

@@ -8,5 +8,10 @@ final class ReactionSql {
       INSERT INTO reactions (message_id, emoji, user_id) VALUES ($1, $2, $3)
       ON CONFLICT (message_id, emoji, user_id) DO NOTHING""";
 
+  /** How many distinct emoji the message carries, and whether {@code $2} is one of them. */
+  static final String DISTINCT = """
+      SELECT count(DISTINCT emoji) AS distinct_emoji, coalesce(bool_or(emoji = $2), false) AS present
+      FROM reactions WHERE message_id = $1""";
+
   static final String REMOVE = "DELETE FROM reactions WHERE message_id = $1 AND emoji = $2 AND user_id = $3";
 }

@@ -6,6 +6,8 @@ import dev.parley.contract.wire.Frames;
 import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.http.Failures;
+import dev.parley.gateway.limits.LimitedAction;
+import dev.parley.gateway.limits.RateLimiter;
 import dev.parley.gateway.messages.MessageLocator;
 import dev.parley.gateway.stream.ConversationLog;
 import dev.parley.gateway.stream.ConversationLog.Change;
@@ -26,21 +28,24 @@ public final class ReadReceipts {
   private final MessageLocator locator;
   private final ConversationLog log;
   private final Subjects subjects;
+  private final RateLimiter limiter;
 
-  public ReadReceipts(Pool pool, MessageLocator locator, ConversationLog log, Subjects subjects) {
+  public ReadReceipts(Pool pool, MessageLocator locator, ConversationLog log, Subjects subjects, RateLimiter limiter) {
     this.pool = pool;
     this.locator = locator;
     this.log = log;
     this.subjects = subjects;
+    this.limiter = limiter;
   }
 
   /**
    * @param conversationId the conversation the client named (WS), or null (REST): a message of
    *     another conversation is then 404
-   * @return whether the read position moved
+   * @return whether the read position moved (rate limited per reader: 429 / {@code rate_limited})
    */
   public Future<Boolean> read(AuthenticatedUser reader, String messageId, String conversationId) {
-    return locator.locate(messageId, reader.userId())
+    return limiter.acquire(LimitedAction.READ, reader.userId())
+        .compose(go -> locator.locate(messageId, reader.userId()))
         .compose(at -> {
           if (conversationId != null && !conversationId.equals(at.conversationId())) {
             return Future.failedFuture(ApiException.notFound("message not found"));

@@ -3,6 +3,8 @@ package dev.parley.gateway.typing;
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.limits.LimitedAction;
+import dev.parley.gateway.limits.RateLimiter;
 import dev.parley.gateway.realtime.ClientConnection;
 import dev.parley.gateway.realtime.FrameHandler;
 import dev.parley.gateway.realtime.InOrder;
@@ -17,15 +19,18 @@ import java.util.function.BiFunction;
  *
  * <p>A connection's typing frames are applied in the order they arrived ({@link InOrder}): the
  * membership check may go to Postgres, and without the wait a fast start-stop could end as "typing".
+ * Both frames count against the user's typing rate limit ({@code rate_limited} past it).
  */
 public final class TypingFrames {
   private final MembershipCache membership;
   private final TypingTracker tracker;
+  private final RateLimiter limiter;
   private final InOrder inOrder = new InOrder();
 
-  public TypingFrames(MembershipCache membership, TypingTracker tracker) {
+  public TypingFrames(MembershipCache membership, TypingTracker tracker, RateLimiter limiter) {
     this.membership = membership;
     this.tracker = tracker;
+    this.limiter = limiter;
   }
 
   public FrameHandler start() {
@@ -39,7 +44,8 @@ public final class TypingFrames {
   private FrameHandler handler(BiFunction<ClientConnection, String, Future<Void>> apply) {
     return (connection, data) -> {
       String conversationId = conversationId(data);
-      return inOrder.run(connection.id(), () -> membership.requireMember(conversationId, connection.userId())
+      return inOrder.run(connection.id(), () -> limiter.acquire(LimitedAction.TYPING, connection.userId())
+          .compose(go -> membership.requireMember(conversationId, connection.userId()))
           .compose(members -> apply.apply(connection, conversationId))
           .map(v -> new JsonObject()));
     };

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.contract.config.ConfigException;
 import dev.parley.contract.config.Env;
+import dev.parley.gateway.limits.LimitedAction;
+import dev.parley.gateway.limits.Rate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -131,6 +133,48 @@ class GatewayConfigUnitTests {
         .hasMessageContaining("PARLEY_SEND_RATE_PER_SECOND");
     assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_SEND_BURST", "many"))))
         .hasMessageContaining("PARLEY_SEND_BURST");
+  }
+
+  @Test
+  void everyCostlyActionHasADefaultLimitAndEachIsConfigurable() {
+    RateLimitSettings defaults = GatewayConfig.fromEnv(new Env(Map.of())).rateLimits();
+    assertThat(defaults.rates()).containsOnlyKeys(LimitedAction.values());
+    assertThat(defaults.rates().get(LimitedAction.SEND)).isEqualTo(new Rate(40, 20, Duration.ofSeconds(1)));
+    assertThat(defaults.rates().get(LimitedAction.EDIT)).isEqualTo(Rate.of(30, Duration.ofMinutes(1)));
+    assertThat(defaults.rates().get(LimitedAction.GROUP_CREATE)).isEqualTo(Rate.of(20, Duration.ofHours(1)));
+    assertThat(defaults.rates().get(LimitedAction.UPLOAD_BYTES)).isEqualTo(Rate.of(500L * 1024 * 1024, Duration.ofHours(1)));
+    assertThat(defaults.maxDistinctReactions()).isEqualTo(20);
+    assertThat(defaults.redisTimeout()).isEqualTo(Duration.ofMillis(250));
+
+    RateLimitSettings set = GatewayConfig.fromEnv(new Env(Map.of("PARLEY_READ_LIMIT", "5/10s",
+        "PARLEY_UPLOAD_BYTES_PER_HOUR", "5000000000", "PARLEY_MAX_DISTINCT_REACTIONS", "3"))).rateLimits();
+    assertThat(set.rates().get(LimitedAction.READ)).isEqualTo(Rate.of(5, Duration.ofSeconds(10)));
+    assertThat(set.rates().get(LimitedAction.UPLOAD_BYTES).capacity()).isEqualTo(5_000_000_000L);
+    assertThat(set.maxDistinctReactions()).isEqualTo(3);
+
+    for (String bad : new String[] {"5", "0/1m", "5/soon", "x/1m", "5/0s"}) {
+      assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_TYPING_LIMIT", bad))))
+          .as(bad).hasMessageContaining("PARLEY_TYPING_LIMIT");
+    }
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_UPLOAD_BYTES_PER_HOUR", "1000"))))
+        .as("less than one upload's limit").hasMessageContaining("PARLEY_MAX_UPLOAD_BYTES");
+  }
+
+  @Test
+  void filesHaveAQuotaAndASweep() {
+    FileSettings defaults = GatewayConfig.fromEnv(new Env(Map.of())).files();
+    assertThat(defaults.quotaBytes()).isEqualTo(1024L * 1024 * 1024);
+    assertThat(defaults.sweepAge()).isEqualTo(Duration.ofHours(24));
+    assertThat(defaults.sweepInterval()).isEqualTo(Duration.ofHours(1));
+    FileSettings set = GatewayConfig.fromEnv(new Env(Map.of("PARLEY_FILES_QUOTA_BYTES", "10000000000",
+        "PARLEY_FILES_SWEEP_AGE", "7d", "PARLEY_FILES_SWEEP_INTERVAL", "10m"))).files();
+    assertThat(set.quotaBytes()).isEqualTo(10_000_000_000L);
+    assertThat(set.sweepAge()).isEqualTo(Duration.ofDays(7));
+    assertThat(set.sweepInterval()).isEqualTo(Duration.ofMinutes(10));
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_FILES_SWEEP_AGE", "0s"))))
+        .hasMessageContaining("PARLEY_FILES_SWEEP_AGE");
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_FILES_QUOTA_BYTES", "0"))))
+        .hasMessageContaining("PARLEY_FILES_QUOTA_BYTES");
   }
 
   @Test

@@ -43,13 +43,15 @@ final class MessageSql {
 
   /**
    * Links stored messages to their files; a message that was not stored gets no links, and
-   * neither does one deleted since (a redelivered batch must not re-attach what a delete detached).
+   * neither does one deleted since (a redelivered batch must not re-attach what a delete detached),
+   * nor a file the gateways' sweep removed meanwhile (it links nothing, rather than fail the batch).
    */
   static final String INSERT_ATTACHMENTS = """
       INSERT INTO attachments (message_id, file_id, conversation_id, position)
       SELECT a.message_id, a.file_id, m.conversation_id, a.position
       FROM unnest($1::text[], $2::text[], $3::int[]) AS a(message_id, file_id, position)
       JOIN messages m ON m.id = a.message_id AND m.deleted_at IS NULL
+      JOIN files f ON f.id = a.file_id
       ON CONFLICT DO NOTHING""";
 
   /**

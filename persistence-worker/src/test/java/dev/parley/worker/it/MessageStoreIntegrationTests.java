@@ -166,6 +166,20 @@ class MessageStoreIntegrationTests {
   }
 
   @Test
+  void aFileSweptBeforeItsMessageIsStoredIsNotLinkedAndTheMessageIsStored() throws Exception {
+    String alice = chat.user("alice");
+    String conversation = chat.group(alice);
+    // the send checked the file; the gateways' sweep deleted its row before the worker got here
+    MessageRow withFile = new MessageRow(Ids.newId(), conversation, 303, alice, "file", "", null, "c-303", null,
+        T0, List.of(Ids.newId()));
+
+    write(withFile);
+
+    assertThat(chat.count("SELECT count(*) FROM messages WHERE id = $1", withFile.id())).isEqualTo(1);
+    assertThat(chat.count("SELECT count(*) FROM attachments WHERE message_id = $1", withFile.id())).isZero();
+  }
+
+  @Test
   void deadLettersAreKeptOnceByteForByte() throws Exception {
     byte[] payload = {'{', 0, (byte) 0xff, '"'}; // NUL and a byte that is no UTF-8: text could not hold it
     DeadLetter bad = new DeadLetter(987_654, "t.stream.conv.x.msg", "{\"Nats-Msg-Id\":[\"abc\"]}", payload,
