@@ -51,6 +51,7 @@ import dev.parley.gateway.search.MessageSearch;
 import dev.parley.gateway.search.SearchRoutes;
 import dev.parley.gateway.stream.PersistedWrites;
 import dev.parley.gateway.stream.StreamClient;
+import dev.parley.gateway.stream.UnstoredMessages;
 import dev.parley.gateway.typing.TypingFrames;
 import dev.parley.gateway.typing.TypingRelay;
 import dev.parley.gateway.typing.TypingTracker;
@@ -132,8 +133,10 @@ public final class GatewayNode {
           }
           Context hubContext = vertx.getOrCreateContext();
           MembershipCache membership = new MembershipCache(pool, Duration.ofMinutes(10));
-          HistoryReader history = new HistoryReader(pool, stream, subjects, config.limits().maxHistoryTail(), registry);
-          ConversationStore conversations = new ConversationStore(pool);
+          UnstoredMessages unstored = new UnstoredMessages(stream, subjects, config.limits().maxHistoryTail(),
+              config.limits().maxStreamScan());
+          HistoryReader history = new HistoryReader(pool, unstored, registry);
+          ConversationStore conversations = new ConversationStore(pool, unstored);
           SharedConversations sharedConversations = new SharedConversations(conversations);
           hub = new FanoutHub(hubContext, nats, stream, subjects, registry,
               (conversationId, seq) -> history.at(conversationId, seq).map(ChatMessage::prevSeq),
@@ -146,7 +149,7 @@ public final class GatewayNode {
           ConversationLog conversationLog = new ConversationLog(pool, stream);
           MembershipAnnouncer announcer = new MembershipAnnouncer(hub, nats, stream, subjects);
           PersistedWrites persisted = new PersistedWrites(stream, MESSAGE_LOOKUP_WAIT, registry);
-          MessageLocator locator = new MessageLocator(pool, persisted, membership);
+          MessageLocator locator = new MessageLocator(pool, unstored, persisted, membership);
           SendRateLimiter sendLimiter = new SendRateLimiter(config.limits().sendRatePerSecond(), config.limits().sendBurst());
           SendService sends = new SendService(membership, stream, hub, history, pool, locator, sendLimiter, subjects,
               config.ackWaitForFanout(), registry);
@@ -191,8 +194,8 @@ public final class GatewayNode {
                   new ReactionRoutes(reactions),
                   new ReadRoutes(readReceipts),
                   new OnlineRoutes(pool, presenceNodes),
-                  new SearchRoutes(new MessageSearch(searchPool, registry), membership),
-                  new FileRoutes(files, new FileCatalog(pool), persisted, config.files().maxUploadBytes(), registry)),
+                  new SearchRoutes(new MessageSearch(searchPool, unstored, registry), membership),
+                  new FileRoutes(files, new FileCatalog(pool), unstored, persisted, config.files().maxUploadBytes(), registry)),
               webSocket);
           if (config.jwt().jwksUrl() != null) {
             jwksTimer = vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), t -> verifier.reload(vertx)

@@ -45,15 +45,21 @@ public final class PersistedWrites {
   /** Completes once everything the stream held at the time of the call is in Postgres. */
   public Future<Void> storedUpToNow() {
     Context ctx = Vertx.currentContext();
-    Future<Long> last = stream.lastSequence(ctx);
-    Future<Long> floor = stream.persistedFloor(ctx);
-    return Future.all(last, floor).compose(v -> {
-      if (floor.result() >= last.result()) {
-        return Future.succeededFuture();
-      }
-      waits.increment();
-      return awaitFloor(ctx, last.result(), System.nanoTime() + maxWait.toNanos());
-    });
+    return stream.persistencePosition(ctx).compose(p -> p.floor() >= p.last() ? Future.succeededFuture() : waitFor(ctx, p.last()));
+  }
+
+  /**
+   * Completes once the entry at {@code seq} (and every one before it) is in Postgres: for a change
+   * to a message found in the stream, which needs its row. Entries after it are not waited for.
+   */
+  public Future<Void> storedThrough(long seq) {
+    Context ctx = Vertx.currentContext();
+    return stream.persistedFloor(ctx).compose(floor -> floor >= seq ? Future.succeededFuture() : waitFor(ctx, seq));
+  }
+
+  private Future<Void> waitFor(Context ctx, long target) {
+    waits.increment();
+    return awaitFloor(ctx, target, System.nanoTime() + maxWait.toNanos());
   }
 
   private Future<Void> awaitFloor(Context ctx, long target, long deadline) {
