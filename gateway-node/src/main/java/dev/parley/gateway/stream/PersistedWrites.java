@@ -11,13 +11,14 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * Waits, briefly, for the worker to store what the stream already holds. A send is acknowledged
- * once the stream has it; its Postgres rows (the message, its attachments) follow milliseconds
- * later. A read that finds nothing in Postgres for something a client may just have been told
- * about (a message id, a file attached to a new message) asks this first: when the persistence
- * consumer's ack floor is below the stream's last sequence at the time of the call, it re-reads the
- * floor until it passes that sequence, bounded by {@code maxWait}, so the read can look again.
- * Past the deadline the answer is 503 {@code unavailable} (retry): the thing may exist.
+ * Waits, briefly, for the worker to store stream entries. A send is acknowledged once the stream
+ * has it; its Postgres rows (the message, its attachments) follow milliseconds later. Reads do not
+ * wait: they add what is not stored yet ({@link UnstoredMessages}). Two things still do:
+ * a change that needs a message's row waits until that entry is stored ({@link #storedThrough});
+ * and a lookup whose match may lie further back in the window than a read looks at waits until
+ * the worker has stored what the stream held at the time of the call ({@link #readOnceStored}).
+ * Either re-reads the ack floor until it passes its target, bounded by {@code maxWait}; past the
+ * deadline the answer is 503 {@code unavailable} (retry): the thing may exist.
  */
 public final class PersistedWrites {
   private static final long POLL_MS = 10;
