@@ -83,10 +83,16 @@ final class ConversationSql {
    * worker will store them: they move the conversation's activity and head ({@code touched}), bring
    * a hidden conversation back when newer than the hiding, move their sender's read position, may be
    * the last message, and count as unread. Postgres computes both with the same conditions.
+   * {@code touched} is one row of two JSON objects keyed by conversation: each membership row looks
+   * its conversation up there (a key lookup), instead of a join the planner, guessing one row for
+   * the aggregate, would run as a nested loop comparing every membership with every conversation.
    */
   static final String LIST = "WITH " + UnstoredSql.cte(5) + """
-      , touched AS (SELECT x.conversation_id, max(x.seq) AS max_seq, max(x.created_at) AS newest
-                    FROM unstored x GROUP BY x.conversation_id)
+      , touched AS (
+          SELECT coalesce(jsonb_object_agg(g.conversation_id, g.max_seq), '{}') AS max_seq,
+                 coalesce(jsonb_object_agg(g.conversation_id, g.newest), '{}') AS newest
+          FROM (SELECT x.conversation_id, max(x.seq) AS max_seq, max(x.created_at) AS newest
+                FROM unstored x GROUP BY x.conversation_id) g)
       SELECT p.*,
              lm.id AS lm_id, lm.conversation_id AS lm_conversation_id, lm.seq AS lm_seq, lm.prev_seq AS lm_prev_seq,
              lm.sender_id AS lm_sender_id, lm.type AS lm_type, lm.content AS lm_content, lm.reply_to_id AS lm_reply_to_id,
@@ -102,15 +108,19 @@ final class ConversationSql {
                   WHERE x.conversation_id = p.id AND x.seq > r.read_seq
                     AND x.type <> 'system' AND x.sender_id IS DISTINCT FROM p.user_id)) AS unread
       FROM (
-        SELECT c.id, c.type, c.name, c.description, c.created_by, greatest(c.last_seq, t.max_seq) AS last_seq,
-               greatest(c.last_activity_at, t.newest) AS last_activity_at, c.created_at, c.updated_at,
-               m.user_id, m.role, m.last_read_seq
-        FROM members m
-        JOIN conversations c ON c.id = m.conversation_id
-        LEFT JOIN touched t ON t.conversation_id = c.id
-        WHERE m.user_id = $1 AND c.deleted_at IS NULL AND (m.hidden_at IS NULL OR m.hidden_at < t.newest)
-          AND ($2::timestamptz IS NULL OR (greatest(c.last_activity_at, t.newest), c.id) < ($2::timestamptz, $3::text))
-        ORDER BY greatest(c.last_activity_at, t.newest) DESC, c.id DESC
+        SELECT q.* FROM (
+          SELECT c.id, c.type, c.name, c.description, c.created_by,
+                 greatest(c.last_seq, (t.max_seq ->> c.id)::bigint) AS last_seq,
+                 greatest(c.last_activity_at, (t.newest ->> c.id)::timestamptz) AS last_activity_at,
+                 c.created_at, c.updated_at, m.user_id, m.role, m.last_read_seq, m.hidden_at,
+                 (t.newest ->> c.id)::timestamptz AS unstored_newest
+          FROM members m
+          JOIN conversations c ON c.id = m.conversation_id
+          CROSS JOIN touched t
+          WHERE m.user_id = $1 AND c.deleted_at IS NULL) q
+        WHERE (q.hidden_at IS NULL OR q.hidden_at < q.unstored_newest)
+          AND ($2::timestamptz IS NULL OR (q.last_activity_at, q.id) < ($2::timestamptz, $3::text))
+        ORDER BY q.last_activity_at DESC, q.id DESC
         LIMIT $4
       ) p
       CROSS JOIN LATERAL (

@@ -17,14 +17,21 @@ import java.util.List;
 public final class UnstoredSql {
   private UnstoredSql() {}
 
-  /** The CTE {@code unstored}, read from parameter {@code $param} ({@link #json}). */
+  /**
+   * The CTE {@code unstored}, read from parameter {@code $param} ({@link #json}). Whether Postgres
+   * has a row is one index probe per message (the lateral {@code LIMIT 1} keeps it a probe: as
+   * {@code NOT EXISTS} the planner, guessing 100 rows for the function, may hash the whole table).
+   */
   public static String cte(int param) {
     return """
         unstored AS MATERIALIZED (
           SELECT x.* FROM json_to_recordset($%d::text::json) AS x(
             id text, conversation_id text, seq bigint, sender_id text, type text, content text, reply_to_id text,
             client_msg_id text, system jsonb, created_at timestamptz, attachments json)
-          WHERE NOT EXISTS (SELECT 1 FROM messages s WHERE s.conversation_id = x.conversation_id AND s.seq = x.seq))
+          LEFT JOIN LATERAL (
+            SELECT true AS stored FROM messages s WHERE s.conversation_id = x.conversation_id AND s.seq = x.seq LIMIT 1
+          ) s ON true
+          WHERE s.stored IS NULL)
         """.formatted(param);
   }
 

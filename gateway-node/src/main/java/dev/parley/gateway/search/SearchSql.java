@@ -67,11 +67,14 @@ final class SearchSql {
         + " JOIN conversations c ON c.id = mb.conversation_id AND c.deleted_at IS NULL"
         + " WHERE mb.user_id = $2" + scope + "),"
         + UnstoredSql.cte(params.size()) + ","
-        // the unstored messages of the caller's conversations, with the columns the conditions below read
+        // the unstored messages of the caller's conversations (a probe of members each), with the
+        // columns the conditions below read
         + " unstored_searchable AS ("
         + "  SELECT x.id, x.seq, x.type, x.content, NULL::timestamptz AS deleted_at,"
         + "   to_tsvector('simple'::regconfig, coalesce(x.content, '')) AS search_vector"
-        + "  FROM unstored x JOIN mine ON mine.conversation_id = x.conversation_id),"
+        + "  FROM unstored x WHERE EXISTS (SELECT 1 FROM members mb"
+        + "   JOIN conversations c ON c.id = mb.conversation_id AND c.deleted_at IS NULL"
+        + "   WHERE mb.conversation_id = x.conversation_id AND mb.user_id = $2" + scope + ")),"
         + " exact AS (SELECT e.* FROM ("
         + " SELECT h.* FROM mine CROSS JOIN LATERAL ("
         + "  SELECT m.id, m.seq, 1 AS tier, ts_rank_cd(m.search_vector, " + TSQUERY + ") AS score FROM messages m"
