@@ -86,7 +86,7 @@ public final class UnstoredMessages {
       }
       if (out.size() >= maxTail) {
         return Future.failedFuture(ApiException.unavailable(
-            "history is catching up: more than " + maxTail + " messages of this conversation are not stored yet", null));
+            "this conversation is catching up: more than " + maxTail + " of its messages are not stored yet; retry shortly", null));
       }
       ChatMessage m = decode(e);
       if (m != null) {
