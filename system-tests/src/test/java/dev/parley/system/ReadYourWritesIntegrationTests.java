@@ -183,12 +183,11 @@ class ReadYourWritesIntegrationTests extends OnTwoNodes {
     Cast c = cast("lookups");
     withoutWorker(() -> {
       JsonObject sent = MessageApi.sent(nodes.apiA, c.bobToken(), c.conversationId(), "read me");
-      long started = System.nanoTime();
+      // before, each of these waited for the worker (2 s) and answered 503
       assertThat(MessageApi.read(nodes.apiB, c.aliceToken(), sent.getString("id")).status()).isEqualTo(204);
       assertThat(MessageApi.read(nodes.apiB, c.carolToken(), sent.getString("id")).status()).as("not a member").isEqualTo(404);
       assertThat(MessageApi.read(nodes.apiB, c.aliceToken(), dev.parley.contract.wire.Ids.newId()).status())
-          .as("an id that is nowhere: 404 at once, not a wait").isEqualTo(404);
-      assertThat((System.nanoTime() - started) / 1_000_000).as("no wait for the worker").isLessThan(1_000L);
+          .as("an id that is nowhere: 404, not a wait ending in 503").isEqualTo(404);
       assertThat(listed(nodes.apiB, c.aliceToken(), c.conversationId()).getLong("unread_count")).isZero();
       return null;
     });
@@ -213,13 +212,11 @@ class ReadYourWritesIntegrationTests extends OnTwoNodes {
             new JsonObject().put("content", "minutes attached").put("attachment_ids", new JsonArray().add(fileId)));
         assertThat(sent.status()).isEqualTo(201);
 
-        long started = System.nanoTime();
+        // before, the download waited for the worker to store the whole backlog (2 s) and answered 503
         FileClient.Response byBob = filesB.download(c.bobToken(), fileId);
-        long tookMs = (System.nanoTime() - started) / 1_000_000;
         assertThat(byBob.status()).isEqualTo(200);
         assertThat(byBob.body()).isEqualTo(content);
-        assertThat(tookMs).as("no wait for the worker's backlog").isLessThan(1_000L);
-        assertThat(filesB.download(c.carolToken(), fileId).status()).as("not a member: 404 at once").isEqualTo(404);
+        assertThat(filesB.download(c.carolToken(), fileId).status()).as("not a member: 404, not a wait ending in 503").isEqualTo(404);
         return null;
       });
 

@@ -7,6 +7,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -20,7 +21,8 @@ import java.util.function.Predicate;
  *       on, one request per unstored message plus one, never the other conversations';</li>
  *   <li>every message of the window ({@link #all}, for reads over all of a user's conversations),
  *       read by sequence, {@value #PARALLEL} requests at a time, at most {@code maxScan} entries,
- *       past which the read answers 503 {@code unavailable};</li>
+ *       past which the read answers 503 {@code unavailable}; entries read by an earlier read are
+ *       taken from {@link WindowCache}, so under load a read fetches only the newest few;</li>
  *   <li>the messages passing a test ({@link #matching}, for lookups by id), newest first, so a
  *       message acknowledged a moment ago is found among the first entries read whatever backlog
  *       lies before it.</li>
@@ -34,6 +36,7 @@ public final class UnstoredMessages {
   private final Subjects subjects;
   private final int maxTail;
   private final int maxScan;
+  private final WindowCache cache;
 
   /**
    * @param maxTail most unstored messages of one conversation a read takes ({@code PARLEY_HISTORY_MAX_STREAM_TAIL})
@@ -44,6 +47,7 @@ public final class UnstoredMessages {
     this.subjects = subjects;
     this.maxTail = maxTail;
     this.maxScan = maxScan;
+    this.cache = new WindowCache(2 * maxScan);
   }
 
   /** The stream's entries a read may not find in Postgres: those in ({@code floor}, {@code last}]. */
@@ -59,7 +63,10 @@ public final class UnstoredMessages {
 
   /** Where the worker stands now; take it before reading Postgres. */
   public Future<Window> window(Context ctx) {
-    return stream.persistencePosition(ctx).map(p -> new Window(p.floor(), p.last()));
+    return stream.persistencePosition(ctx).map(p -> {
+      cache.dropThrough(p.floor());
+      return new Window(p.floor(), p.last());
+    });
   }
 
   /** The conversation's messages in the window, oldest first; 503 past {@code maxTail} of them. */
@@ -154,20 +161,26 @@ public final class UnstoredMessages {
     });
   }
 
-  /** The messages stored at {@code from}..{@code to}, read at once, in sequence order (other entries skipped). */
+  /**
+   * The messages stored at {@code from}..{@code to}, in sequence order (other entries skipped):
+   * those this gateway read before from {@link WindowCache}, the others read at once.
+   */
   private Future<List<ChatMessage>> readRange(Context ctx, long from, long to) {
-    List<Future<StreamEntry>> reads = new ArrayList<>();
+    List<Future<Optional<ChatMessage>>> reads = new ArrayList<>();
     for (long seq = from; seq <= to; seq++) {
-      reads.add(stream.entryAt(ctx, seq));
+      Optional<ChatMessage> known = cache.get(seq);
+      long at = seq;
+      reads.add(known != null ? Future.succeededFuture(known) : stream.entryAt(ctx, seq).map(e -> {
+        Optional<ChatMessage> read = e == null || !Subjects.MESSAGE_KIND.equals(Subjects.kindOf(e.subject()))
+            ? WindowCache.NOT_A_MESSAGE : Optional.ofNullable(decode(e));
+        cache.put(at, read);
+        return read;
+      }));
     }
     return Future.all(reads).map(done -> {
       List<ChatMessage> out = new ArrayList<>();
-      for (Future<StreamEntry> read : reads) {
-        StreamEntry e = read.result();
-        ChatMessage m = e == null || !Subjects.MESSAGE_KIND.equals(Subjects.kindOf(e.subject())) ? null : decode(e);
-        if (m != null) {
-          out.add(m);
-        }
+      for (Future<Optional<ChatMessage>> read : reads) {
+        read.result().ifPresent(out::add);
       }
       return out;
     });
