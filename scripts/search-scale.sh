@@ -45,19 +45,20 @@ read -r TYPICAL HEAVY BIG_USER BIG_CONV < <(psql -qXtA -F' ' -d "$DB" -c "
       || count(m.id) || ' messages' FROM members mb JOIN messages m ON m.conversation_id = mb.conversation_id
       WHERE mb.user_id = '$u'"
   done
-  psql -qXtA -d "$DB" -c "SELECT '$BIG_CONV: ' || count(*) || ' messages' FROM messages WHERE conversation_id = '$BIG_CONV'"
+  psql -qXtA -d "$DB" -c "SELECT '$BIG_CONV: ' || count(*) || ' messages' FROM messages WHERE conversation_id = '$BIG_CONV', '[]'"
   psql -qXtA -d "$DB" -c "SELECT indexrelname || ': ' || pg_size_pretty(pg_relation_size(indexrelid))
     FROM pg_stat_user_indexes WHERE relname = 'messages' ORDER BY 1"
 } | tee "$OUT"
 
+# the last argument: no unstored message (what the worker has not stored yet joins as a JSON array)
 CASES=(
-  "words|'deploy friday', '$TYPICAL', 20, 'deploy', 'friday'"
-  "words|'deploy friday', '$HEAVY', 20, 'deploy', 'friday'"
-  "word|'meeting', '$TYPICAL', 20, 'meeting'"
-  "word|'meeting', '$HEAVY', 20, 'meeting'"
-  "typo|'relase', '$TYPICAL', 20, 'relase'"
-  "typo|'relase', '$HEAVY', 20, 'relase'"
-  "scoped|'relase', '$BIG_USER', 20, 'relase', '$BIG_CONV'"
+  "words|'deploy friday', '$TYPICAL', 20, 'deploy', 'friday', '[]'"
+  "words|'deploy friday', '$HEAVY', 20, 'deploy', 'friday', '[]'"
+  "word|'meeting', '$TYPICAL', 20, 'meeting', '[]'"
+  "word|'meeting', '$HEAVY', 20, 'meeting', '[]'"
+  "typo|'relase', '$TYPICAL', 20, 'relase', '[]'"
+  "typo|'relase', '$HEAVY', 20, 'relase', '[]'"
+  "scoped|'relase', '$BIG_USER', 20, 'relase', '$BIG_CONV', '[]'"
 )
 for c in "${CASES[@]}"; do
   name=${c%%|*}; args=${c#*|}

@@ -56,6 +56,7 @@ import dev.parley.gateway.search.MessageSearch;
 import dev.parley.gateway.search.SearchRoutes;
 import dev.parley.gateway.stream.PersistedWrites;
 import dev.parley.gateway.stream.StreamClient;
+import dev.parley.gateway.stream.UnstoredMessages;
 import dev.parley.gateway.typing.TypingFrames;
 import dev.parley.gateway.typing.TypingRelay;
 import dev.parley.gateway.typing.TypingTracker;
@@ -143,8 +144,10 @@ public final class GatewayNode {
           }
           Context hubContext = vertx.getOrCreateContext();
           MembershipCache membership = new MembershipCache(pool, Duration.ofMinutes(10));
-          HistoryReader history = new HistoryReader(pool, stream, subjects, config.limits().maxHistoryTail(), registry);
-          ConversationStore conversations = new ConversationStore(pool);
+          UnstoredMessages unstored = new UnstoredMessages(stream, subjects, config.limits().maxHistoryTail(),
+              config.limits().maxStreamScan());
+          HistoryReader history = new HistoryReader(pool, unstored, registry);
+          ConversationStore conversations = new ConversationStore(pool, unstored);
           SharedConversations sharedConversations = new SharedConversations(conversations);
           hub = new FanoutHub(hubContext, nats, stream, subjects, registry,
               (conversationId, seq) -> history.at(conversationId, seq).map(ChatMessage::prevSeq),
@@ -157,7 +160,7 @@ public final class GatewayNode {
           ConversationLog conversationLog = new ConversationLog(pool, stream);
           MembershipAnnouncer announcer = new MembershipAnnouncer(hub, nats, stream, subjects);
           PersistedWrites persisted = new PersistedWrites(stream, MESSAGE_LOOKUP_WAIT, registry);
-          MessageLocator locator = new MessageLocator(pool, persisted, membership);
+          MessageLocator locator = new MessageLocator(pool, unstored, persisted, membership);
           SendService sends = new SendService(membership, stream, hub, history, pool, locator, limiter, subjects,
               config.ackWaitForFanout(), registry);
           MessageChanges messageChanges = new MessageChanges(locator, conversationLog, subjects, limiter);
@@ -204,8 +207,8 @@ public final class GatewayNode {
                   new ReactionRoutes(reactions),
                   new ReadRoutes(readReceipts),
                   new OnlineRoutes(pool, presenceNodes),
-                  new SearchRoutes(new MessageSearch(searchPool, registry), membership),
-                  new FileRoutes(files, new FileCatalog(pool, config.files().quotaBytes()), persisted, limiter,
+                  new SearchRoutes(new MessageSearch(searchPool, unstored, registry), membership),
+                  new FileRoutes(files, new FileCatalog(pool, config.files().quotaBytes()), unstored, persisted, limiter,
                       config.files().maxUploadBytes(), registry),
                   new WsTicketRoutes(tickets)),
               webSocket,

@@ -35,9 +35,11 @@ public record GatewayConfig(
    *
    * @param sendRatePerSecond sends per user per second across the cluster (token refill rate)
    * @param sendBurst sends a user may make at once before the rate applies (bucket size)
+   * @param maxStreamScan most unstored stream entries a read over all of a user's conversations (the
+   *     list, search) or a lookup by id reads; beyond, the list and search answer 503
    */
   public record Limits(int maxContentBytes, int maxFrameBytes, int wsWriteQueueBytes, int maxHistoryTail,
-      int sendRatePerSecond, int sendBurst) {}
+      int sendRatePerSecond, int sendBurst, int maxStreamScan) {}
 
   /**
    * Typing and presence.
@@ -87,7 +89,8 @@ public record GatewayConfig(
             env.integer("PARLEY_WS_WRITE_QUEUE_BYTES", 1024 * 1024, 4096, 256 * 1024 * 1024),
             env.integer("PARLEY_HISTORY_MAX_STREAM_TAIL", 5000, 1, 1_000_000),
             sendRate,
-            sendBurst),
+            sendBurst,
+            env.integer("PARLEY_READ_MAX_STREAM_SCAN", 2000, 1, 100_000)),
         ping,
         idle,
         env.duration("PARLEY_PRESENCE_HEARTBEAT_INTERVAL", Duration.ofSeconds(5)),

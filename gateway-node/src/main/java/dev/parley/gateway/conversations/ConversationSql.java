@@ -1,6 +1,7 @@
 package dev.parley.gateway.conversations;
 
 import dev.parley.gateway.messages.MessageSql;
+import dev.parley.gateway.messages.UnstoredSql;
 
 /** Every statement the conversation feature runs, named. */
 final class ConversationSql {
@@ -37,8 +38,23 @@ final class ConversationSql {
   static final String COLUMNS =
       "c.id, c.type, c.name, c.description, c.created_by, c.last_seq, c.last_activity_at, c.created_at, c.updated_at";
 
+  /** The conversation, for a member; no row for anyone else or a deleted one. */
   static final String DETAILS = "SELECT " + COLUMNS + "\n" + """
       FROM conversations c
+      WHERE c.id = $1 AND c.deleted_at IS NULL
+        AND EXISTS (SELECT 1 FROM members m WHERE m.conversation_id = c.id AND m.user_id = $2)
+      """;
+
+  /**
+   * {@link #DETAILS} as a read answers it: its head ({@code last_seq}, {@code last_activity_at})
+   * moved by the conversation's unstored messages ($3, {@link UnstoredSql}) as the worker will move
+   * it when it stores them.
+   */
+  static final String DETAILS_READ = "WITH " + UnstoredSql.cte(3) + """
+      SELECT c.id, c.type, c.name, c.description, c.created_by, greatest(c.last_seq, u.max_seq) AS last_seq,
+             greatest(c.last_activity_at, u.newest) AS last_activity_at, c.created_at, c.updated_at
+      FROM conversations c
+      CROSS JOIN (SELECT max(x.seq) AS max_seq, max(x.created_at) AS newest FROM unstored x WHERE x.conversation_id = $1) u
       WHERE c.id = $1 AND c.deleted_at IS NULL
         AND EXISTS (SELECT 1 FROM members m WHERE m.conversation_id = c.id AND m.user_id = $2)
       """;
@@ -62,32 +78,65 @@ final class ConversationSql {
    * partial messages_countable index), so the cost grows with neither history nor the number of
    * conversations beyond the page. Unread: other people's live, non-system messages after the
    * read position (API.md, "Fine points").
+   *
+   * <p>Messages acknowledged but not stored yet ($5, {@link UnstoredSql}; usually none) count as the
+   * worker will store them: they move the conversation's activity and head ({@code touched}), bring
+   * a hidden conversation back when newer than the hiding, move their sender's read position, may be
+   * the last message, and count as unread. Postgres computes both with the same conditions.
+   * {@code touched} is one row of two JSON objects keyed by conversation: each membership row looks
+   * its conversation up there (a key lookup), instead of a join the planner, guessing one row for
+   * the aggregate, would run as a nested loop comparing every membership with every conversation.
    */
-  static final String LIST = """
+  static final String LIST = "WITH " + UnstoredSql.cte(5) + """
+      , touched AS (
+          SELECT coalesce(jsonb_object_agg(g.conversation_id, g.max_seq), '{}') AS max_seq,
+                 coalesce(jsonb_object_agg(g.conversation_id, g.newest), '{}') AS newest
+          FROM (SELECT x.conversation_id, max(x.seq) AS max_seq, max(x.created_at) AS newest
+                FROM unstored x GROUP BY x.conversation_id) g)
       SELECT p.*,
              lm.id AS lm_id, lm.conversation_id AS lm_conversation_id, lm.seq AS lm_seq, lm.prev_seq AS lm_prev_seq,
              lm.sender_id AS lm_sender_id, lm.type AS lm_type, lm.content AS lm_content, lm.reply_to_id AS lm_reply_to_id,
              lm.client_msg_id AS lm_client_msg_id, lm.created_at AS lm_created_at, lm.edited_at AS lm_edited_at,
              lm.deleted AS lm_deleted, lm.system AS lm_system, lm.attachments AS lm_attachments, lm.reactions AS lm_reactions,
-             (SELECT count(*) FROM (
-                SELECT 1 FROM messages x
-                WHERE x.conversation_id = p.id AND x.seq > p.last_read_seq
-                  AND x.deleted_at IS NULL AND x.type <> 'system' AND x.sender_id IS DISTINCT FROM p.user_id
-                LIMIT 1000) capped) AS unread
+             least(1000,
+               (SELECT count(*) FROM (
+                  SELECT 1 FROM messages x
+                  WHERE x.conversation_id = p.id AND x.seq > r.read_seq
+                    AND x.deleted_at IS NULL AND x.type <> 'system' AND x.sender_id IS DISTINCT FROM p.user_id
+                  LIMIT 1000) capped)
+               + (SELECT count(*) FROM unstored x
+                  WHERE x.conversation_id = p.id AND x.seq > r.read_seq
+                    AND x.type <> 'system' AND x.sender_id IS DISTINCT FROM p.user_id)) AS unread
       FROM (
-        SELECT c.id, c.type, c.name, c.description, c.created_by, c.last_seq, c.last_activity_at, c.created_at, c.updated_at,
-               m.user_id, m.role, m.last_read_seq
-        FROM members m
-        JOIN conversations c ON c.id = m.conversation_id
-        WHERE m.user_id = $1 AND c.deleted_at IS NULL AND m.hidden_at IS NULL
-          AND ($2::timestamptz IS NULL OR (c.last_activity_at, c.id) < ($2::timestamptz, $3::text))
-        ORDER BY c.last_activity_at DESC, c.id DESC
+        SELECT q.* FROM (
+          SELECT c.id, c.type, c.name, c.description, c.created_by,
+                 greatest(c.last_seq, (t.max_seq ->> c.id)::bigint) AS last_seq,
+                 greatest(c.last_activity_at, (t.newest ->> c.id)::timestamptz) AS last_activity_at,
+                 c.created_at, c.updated_at, m.user_id, m.role, m.last_read_seq, m.hidden_at,
+                 (t.newest ->> c.id)::timestamptz AS unstored_newest
+          FROM members m
+          JOIN conversations c ON c.id = m.conversation_id
+          CROSS JOIN touched t
+          WHERE m.user_id = $1 AND c.deleted_at IS NULL) q
+        WHERE (q.hidden_at IS NULL OR q.hidden_at < q.unstored_newest)
+          AND ($2::timestamptz IS NULL OR (q.last_activity_at, q.id) < ($2::timestamptz, $3::text))
+        ORDER BY q.last_activity_at DESC, q.id DESC
         LIMIT $4
       ) p
+      CROSS JOIN LATERAL (
+        SELECT greatest(p.last_read_seq,
+                        (SELECT max(x.seq) FROM unstored x WHERE x.conversation_id = p.id AND x.sender_id = p.user_id)) AS read_seq
+      ) r
       LEFT JOIN LATERAL (
-        SELECT
-        """ + MessageSql.COLUMNS + """
-        FROM messages m WHERE m.conversation_id = p.id ORDER BY m.seq DESC LIMIT 1
+        SELECT * FROM (
+          (SELECT
+      """ + MessageSql.COLUMNS + """
+           FROM messages m WHERE m.conversation_id = p.id ORDER BY m.seq DESC LIMIT 1)
+          UNION ALL
+          (SELECT
+      """ + UnstoredSql.COLUMNS + """
+           FROM unstored x WHERE x.conversation_id = p.id ORDER BY x.seq DESC LIMIT 1)
+        ) newest ORDER BY newest.seq DESC LIMIT 1
       ) lm ON true
       ORDER BY p.last_activity_at DESC, p.id DESC
       """;

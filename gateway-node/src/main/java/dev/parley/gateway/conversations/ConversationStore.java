@@ -4,7 +4,11 @@ import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.http.Failures;
 import dev.parley.gateway.messages.MessageRows;
+import dev.parley.gateway.messages.UnstoredSql;
+import dev.parley.gateway.stream.UnstoredMessages;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -16,12 +20,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
-/** Conversations and their members in Postgres. */
+/**
+ * Conversations and their members in Postgres. Reads (the list, details) also count the messages
+ * the worker has not stored yet ({@link UnstoredMessages}, {@link UnstoredSql}), so they show a
+ * message from the moment it is acknowledged.
+ */
 public final class ConversationStore {
   private final Pool pool;
+  private final UnstoredMessages unstored;
 
-  public ConversationStore(Pool pool) {
+  public ConversationStore(Pool pool, UnstoredMessages unstored) {
     this.pool = pool;
+    this.unstored = unstored;
   }
 
   /** A conversation as answered by create/get, and whether this call created it. */
@@ -74,7 +84,15 @@ public final class ConversationStore {
   }
 
   public Future<JsonObject> get(String conversationId, String callerId) {
-    return pool.withConnection(conn -> details(conn, conversationId, callerId)).recover(Failures::database);
+    Context ctx = Vertx.currentContext();
+    return unstored.window(ctx)
+        .compose(window -> unstored.of(ctx, conversationId, window))
+        .compose(messages -> pool.withConnection(conn -> conn.preparedQuery(ConversationSql.DETAILS_READ)
+                .execute(Tuple.of(conversationId, callerId, UnstoredSql.json(messages)))
+                .compose(rows -> rows.rowCount() == 0
+                    ? Future.failedFuture(ApiException.notFound("conversation not found"))
+                    : withMembers(conn, conversationId, rows.iterator().next())))
+            .recover(Failures::database));
   }
 
   public Future<List<String>> conversationIdsOf(String userId) {
@@ -87,10 +105,18 @@ public final class ConversationStore {
         });
   }
 
+  /**
+   * A page of the caller's list. When the worker has stored everything (one request tells), the
+   * query gets no unstored message; otherwise every message of the window, whichever
+   * conversations they are in: the query keeps the caller's.
+   */
   public Future<Page> list(String userId, ListCursor cursor, int limit) {
-    Tuple params = Tuple.of(userId, cursor == null ? null : cursor.lastActivityAt(), cursor == null ? null : cursor.id(), limit + 1);
-    return pool.preparedQuery(ConversationSql.LIST).execute(params)
-        .recover(Failures::database)
+    Context ctx = Vertx.currentContext();
+    return unstored.window(ctx)
+        .compose(window -> window.isEmpty() ? Future.succeededFuture(UnstoredSql.NONE) : unstored.all(ctx, window).map(UnstoredSql::json))
+        .compose(pending -> pool.preparedQuery(ConversationSql.LIST)
+            .execute(Tuple.of(userId, cursor == null ? null : cursor.lastActivityAt(), cursor == null ? null : cursor.id(), limit + 1, pending))
+            .recover(Failures::database))
         .map(rows -> {
           List<JsonObject> items = new ArrayList<>();
           List<Row> all = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.parley.gateway.files;
 
 import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.http.Failures;
+import dev.parley.gateway.messages.UnstoredSql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -33,6 +34,25 @@ public final class FileCatalog {
         WHERE a.file_id = f.id))
       """;
 
+  /**
+   * {@link #READABLE}, counting also the messages acknowledged and not stored yet ($3,
+   * {@link UnstoredSql}): a member of a live conversation where such a message attaches the file
+   * may read it, as they may once the worker has stored it and its attachments.
+   */
+  static final String READABLE_WITH_UNSTORED = "WITH " + UnstoredSql.cte(3) + """
+      SELECT f.id, f.uploader_id, f.name, f.size, f.content_type, f.storage_key FROM files f
+      WHERE f.id = $1 AND (f.uploader_id = $2 OR EXISTS (
+        SELECT 1 FROM attachments a
+        JOIN conversations c ON c.id = a.conversation_id AND c.deleted_at IS NULL
+        JOIN members mb ON mb.conversation_id = a.conversation_id AND mb.user_id = $2
+        JOIN messages m ON m.id = a.message_id AND m.deleted_at IS NULL
+        WHERE a.file_id = f.id) OR EXISTS (
+        SELECT 1 FROM unstored x
+        JOIN conversations c ON c.id = x.conversation_id AND c.deleted_at IS NULL
+        JOIN members mb ON mb.conversation_id = x.conversation_id AND mb.user_id = $2
+        WHERE EXISTS (SELECT 1 FROM json_array_elements(x.attachments) a WHERE coalesce(a->>'id', a#>>'{}') = f.id)))
+      """;
+
   private final Pool pool;
   private final long quotaBytes;
 
@@ -62,6 +82,13 @@ public final class FileCatalog {
   /** The file when {@code userId} may download it, else null (missing and forbidden look the same). */
   Future<StoredFile> readable(String fileId, String userId) {
     return pool.preparedQuery(READABLE).execute(Tuple.of(fileId, userId))
+        .recover(Failures::database)
+        .map(rows -> rows.size() == 0 ? null : fromRow(rows.iterator().next()));
+  }
+
+  /** As {@link #readable(String, String)}, with messages not stored yet that attach it ({@link UnstoredSql#json}). */
+  Future<StoredFile> readable(String fileId, String userId, String unstored) {
+    return pool.preparedQuery(READABLE_WITH_UNSTORED).execute(Tuple.of(fileId, userId, unstored))
         .recover(Failures::database)
         .map(rows -> rows.size() == 0 ? null : fromRow(rows.iterator().next()));
   }

@@ -1,15 +1,21 @@
 package dev.parley.gateway.files;
 
-import dev.parley.gateway.stream.PersistedWrites;
+import dev.parley.contract.wire.ChatMessage;
 import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.http.ApiRoutes;
 import dev.parley.gateway.http.Requests;
 import dev.parley.gateway.limits.RateLimiter;
+import dev.parley.gateway.messages.UnstoredSql;
+import dev.parley.gateway.stream.PersistedWrites;
+import dev.parley.gateway.stream.UnstoredMessages;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Handler;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -25,13 +31,15 @@ public final class FileRoutes implements ApiRoutes {
 
   private final FileStorage storage;
   private final FileCatalog catalog;
+  private final UnstoredMessages unstored;
   private final PersistedWrites persisted;
   private final FileMetrics metrics;
   private final RateLimiter limiter;
   private final long maxUploadBytes;
 
-  public FileRoutes(FileStorage storage, FileCatalog catalog, PersistedWrites persisted, RateLimiter limiter,
-      long maxUploadBytes, MeterRegistry registry) {
+  public FileRoutes(FileStorage storage, FileCatalog catalog, UnstoredMessages unstored, PersistedWrites persisted,
+      RateLimiter limiter, long maxUploadBytes, MeterRegistry registry) {
+    this.unstored = unstored;
     this.persisted = persisted;
     this.storage = storage;
     this.catalog = catalog;
@@ -57,8 +65,8 @@ public final class FileRoutes implements ApiRoutes {
   private void download(RoutingContext ctx) {
     AuthenticatedUser caller = Requests.user(ctx);
     String fileId = Requests.generatedId(ctx.pathParam("fileId"), "file not found");
-    // a file attached to a message sent a moment ago is readable once the worker stored the message
-    persisted.readOnceStored(() -> catalog.readable(fileId, caller.userId()))
+    catalog.readable(fileId, caller.userId())
+        .compose(file -> file != null ? Future.succeededFuture(file) : readableBeforeStored(fileId, caller.userId()))
         .compose(file -> {
           if (file == null) {
             return Future.failedFuture(ApiException.notFound("file not found"));
@@ -77,6 +85,35 @@ public final class FileRoutes implements ApiRoutes {
               });
         })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * A file attached to a message acknowledged a moment ago, which the worker may not have stored
+   * yet: the worker's window is read newest first for messages attaching it, and the access check
+   * runs again with them (or, when the window is empty, again on Postgres alone, which may have
+   * stored them meanwhile). Only a window wider than a read looks at, with no such message among its
+   * newest entries, makes the download wait for the worker (bounded; then 503).
+   */
+  private Future<StoredFile> readableBeforeStored(String fileId, String userId) {
+    Context ctx = Vertx.currentContext();
+    return unstored.window(ctx)
+        .compose(window -> unstored.matching(ctx, window, m -> attaches(m, fileId), false))
+        .compose(found -> {
+          if (!found.messages().isEmpty()) {
+            return catalog.readable(fileId, userId, UnstoredSql.json(found.messages()));
+          }
+          return found.complete() ? catalog.readable(fileId, userId)
+              : persisted.readOnceStored(() -> catalog.readable(fileId, userId));
+        });
+  }
+
+  private static boolean attaches(ChatMessage m, String fileId) {
+    for (Object a : m.attachments()) {
+      if (fileId.equals(a instanceof JsonObject o ? o.getValue("id") : a)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void send(HttpServerResponse response, StoredFile file, FileStorage.Opened opened) {

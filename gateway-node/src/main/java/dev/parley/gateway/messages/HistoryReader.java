@@ -1,11 +1,9 @@
 package dev.parley.gateway.messages;
 
-import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.ChatMessage;
-import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.http.Failures;
-import dev.parley.gateway.stream.StreamClient;
-import dev.parley.gateway.stream.StreamEntry;
+import dev.parley.gateway.stream.UnstoredMessages;
+import dev.parley.gateway.stream.UnstoredMessages.Window;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -15,6 +13,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -25,7 +24,8 @@ import java.util.TreeMap;
  *
  * <p>The persistence consumer's ack floor F is read first: every entry at or below F is committed
  * in Postgres. Then Postgres gives the page, and the stream gives this conversation's messages
- * after F (usually none or a handful: one request that answers "no message"). The two are merged by
+ * after F ({@link UnstoredMessages}: nothing to read when the worker has stored everything, else
+ * one request per unstored message of this conversation plus one). The two are merged by
  * seq (Postgres wins: it has the current state). Reading F before Postgres matters: a batch
  * committed between the two reads is then found in Postgres, the stream, or both, never neither.
  *
@@ -35,16 +35,12 @@ import java.util.TreeMap;
  */
 public final class HistoryReader {
   private final Pool pool;
-  private final StreamClient stream;
-  private final Subjects subjects;
-  private final int maxTail;
+  private final UnstoredMessages unstored;
   private final DistributionSummary tailSizes;
 
-  public HistoryReader(Pool pool, StreamClient stream, Subjects subjects, int maxTail, MeterRegistry registry) {
+  public HistoryReader(Pool pool, UnstoredMessages unstored, MeterRegistry registry) {
     this.pool = pool;
-    this.stream = stream;
-    this.subjects = subjects;
-    this.maxTail = maxTail;
+    this.unstored = unstored;
     this.tailSizes = DistributionSummary.builder("parley_history_stream_tail_messages")
         .description("messages a history read took from the stream because the worker had not stored them yet")
         .register(registry);
@@ -53,12 +49,12 @@ public final class HistoryReader {
   /** Messages after {@code afterSeq}, oldest first. */
   public Future<HistoryPage> after(String conversationId, long afterSeq, int limit) {
     Context ctx = Vertx.currentContext();
-    return stream.persistedFloor(ctx).compose(floor -> {
+    return unstored.window(ctx).compose(window -> {
       Future<List<ChatMessage>> rows = query(MessageSql.PAGE_AFTER, Tuple.of(conversationId, afterSeq, limit + 1));
       Future<Long> predecessor = pool.preparedQuery(MessageSql.PREDECESSOR).execute(Tuple.of(conversationId, afterSeq))
           .recover(Failures::database)
           .map(rs -> rs.iterator().next().getLong(0));
-      Future<List<ChatMessage>> tail = tail(ctx, conversationId, floor, Long.MAX_VALUE);
+      Future<List<ChatMessage>> tail = tail(ctx, conversationId, window, Long.MAX_VALUE);
       return Future.all(rows, predecessor, tail).map(done -> {
         NavigableMap<Long, ChatMessage> merged = merge(rows.result(), tail.result());
         Long pred = predecessor.result();
@@ -77,16 +73,16 @@ public final class HistoryReader {
   public Future<HistoryPage> before(String conversationId, Long beforeSeq, int limit) {
     long bound = beforeSeq == null ? Long.MAX_VALUE : beforeSeq;
     Context ctx = Vertx.currentContext();
-    return stream.persistedFloor(ctx).compose(floor -> {
+    return unstored.window(ctx).compose(window -> {
       Future<List<ChatMessage>> rows = query(MessageSql.PAGE_BEFORE, Tuple.of(conversationId, bound, limit + 1));
-      Future<List<ChatMessage>> tail = tail(ctx, conversationId, floor, bound);
+      Future<List<ChatMessage>> tail = tail(ctx, conversationId, window, bound);
       return Future.all(rows, tail).map(done -> {
         NavigableMap<Long, ChatMessage> merged = merge(rows.result(), tail.result());
         List<ChatMessage> newestFirst = new ArrayList<>(merged.headMap(bound, false).descendingMap().values());
         boolean hasMore = newestFirst.size() > limit;
         Long pred = hasMore ? newestFirst.get(limit).seq() : null;
         List<ChatMessage> page = new ArrayList<>(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
-        java.util.Collections.reverse(page);
+        Collections.reverse(page);
         return new HistoryPage(chain(page, pred), hasMore);
       });
     });
@@ -120,30 +116,9 @@ public final class HistoryReader {
         });
   }
 
-  /** This conversation's messages in the stream after {@code floor} and below {@code bound}. */
-  private Future<List<ChatMessage>> tail(Context ctx, String conversationId, long floor, long bound) {
-    List<ChatMessage> out = new ArrayList<>();
-    return readFrom(ctx, subjects.streamMessages(conversationId), floor + 1, bound, out).map(v -> {
-      tailSizes.record(out.size());
-      return out;
-    });
-  }
-
-  private Future<Void> readFrom(Context ctx, String subject, long from, long bound, List<ChatMessage> out) {
-    if (from >= bound) {
-      return Future.succeededFuture();
-    }
-    return stream.nextOnSubject(ctx, from, subject).compose((StreamEntry e) -> {
-      if (e == null || e.seq() >= bound) {
-        return Future.succeededFuture();
-      }
-      if (out.size() >= maxTail) {
-        return Future.failedFuture(ApiException.unavailable(
-            "history is catching up: more than " + maxTail + " messages of this conversation are not stored yet", null));
-      }
-      out.add(ChatMessage.fromDraft(e.payload(), e.seq(), null));
-      return readFrom(ctx, subject, e.seq() + 1, bound, out);
-    });
+  /** This conversation's messages in the window (not stored yet) below {@code bound}. */
+  private Future<List<ChatMessage>> tail(Context ctx, String conversationId, Window window, long bound) {
+    return unstored.before(ctx, conversationId, window, bound).onSuccess(out -> tailSizes.record(out.size()));
   }
 
   private static NavigableMap<Long, ChatMessage> merge(List<ChatMessage> fromDb, List<ChatMessage> fromStream) {

@@ -32,7 +32,7 @@ public final class StoredMessages {
    */
   public static <T> Future<T> change(MessageLocator locator, ConversationLog log, String callerId, String messageId,
       MessageChange<T> work) {
-    return locator.locate(messageId, callerId)
+    return locator.locateStored(messageId, callerId)
         .compose(at -> log.change(at.conversationId(), locked -> roleOf(locked.conn(), at.conversationId(), callerId)
             .compose(role -> target(locked.conn(), at.conversationId(), messageId)
                 .compose(target -> work.apply(locked.conn(), role, target)))))

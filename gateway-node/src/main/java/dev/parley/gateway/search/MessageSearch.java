@@ -2,10 +2,14 @@ package dev.parley.gateway.search;
 
 import dev.parley.gateway.http.Failures;
 import dev.parley.gateway.messages.MessageRows;
+import dev.parley.gateway.messages.UnstoredSql;
+import dev.parley.gateway.stream.UnstoredMessages;
+import io.vertx.core.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
@@ -15,9 +19,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Full-text and trigram search over the messages Postgres holds, limited in SQL to the caller's
- * conversations. A message acknowledged but not yet stored by the worker (usually milliseconds) is
- * not found yet: search reads Postgres only.
+ * Full-text and trigram search over the messages Postgres holds and those acknowledged that the
+ * worker has not stored yet ({@link UnstoredMessages}), limited in SQL to the caller's
+ * conversations: a message is found from the moment it is acknowledged.
  */
 public final class MessageSearch {
   /**
@@ -33,6 +37,7 @@ public final class MessageSearch {
       "plan_cache_mode", "force_generic_plan");
 
   private final Pool pool;
+  private final UnstoredMessages unstored;
   private final Timer latency;
   private final Counter failures;
 
@@ -47,8 +52,9 @@ public final class MessageSearch {
   }
 
   /** @param pool a pool connecting with {@link #withSettings} */
-  public MessageSearch(Pool pool, MeterRegistry registry) {
+  public MessageSearch(Pool pool, UnstoredMessages unstored, MeterRegistry registry) {
     this.pool = pool;
+    this.unstored = unstored;
     this.latency = Timer.builder("parley_search_latency")
         .description("time to answer a message search, Postgres included")
         .publishPercentiles(0.5, 0.99)
@@ -59,17 +65,35 @@ public final class MessageSearch {
   }
 
   /**
+   * What the worker has not stored yet, for the query to search too: nothing when it has stored
+   * everything (one request tells), else the one conversation's unstored messages, or every
+   * unstored message for a search over all of the caller's conversations (the query keeps theirs).
+   */
+  private Future<String> unstoredMessages(String conversationId) {
+    Context ctx = Vertx.currentContext();
+    return unstored.window(ctx).compose(window -> {
+      if (window.isEmpty()) {
+        return Future.succeededFuture(UnstoredSql.NONE);
+      }
+      return (conversationId == null ? unstored.all(ctx, window) : unstored.of(ctx, conversationId, window)).map(UnstoredSql::json);
+    });
+  }
+
+  /**
    * The best matches first, each a message object plus {@code highlight}.
    *
    * @param conversationId only this conversation (the caller's membership is checked before), or null for all
    */
   public Future<JsonArray> search(SearchQuery query, String userId, String conversationId, int limit) {
     long started = System.nanoTime();
-    SearchSql.Statement statement = SearchSql.build(query, userId, conversationId, limit);
     Set<String> words = query.highlightWords();
-    return pool.preparedQuery(statement.sql()).execute(statement.params())
-        .onFailure(e -> failures.increment())
-        .recover(Failures::database)
+    return unstoredMessages(conversationId)
+        .compose(pending -> {
+          SearchSql.Statement statement = SearchSql.build(query, userId, conversationId, limit, pending);
+          return pool.preparedQuery(statement.sql()).execute(statement.params())
+              .onFailure(e -> failures.increment())
+              .recover(Failures::database);
+        })
         .map(rows -> {
           JsonArray items = new JsonArray();
           for (Row r : rows) {

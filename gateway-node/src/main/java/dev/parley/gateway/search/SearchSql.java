@@ -1,6 +1,7 @@
 package dev.parley.gateway.search;
 
 import dev.parley.gateway.messages.MessageSql;
+import dev.parley.gateway.messages.UnstoredSql;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,11 @@ import java.util.List;
  *       exclusions still applied, ranked by word similarity, always below every exact hit.</li>
  * </ol>
  * Newest first on equal scores. Only the {@code LIMIT}ed rows get their attachments and reactions.
+ *
+ * <p>Messages acknowledged but not stored yet ({@code unstored}, usually none; see
+ * {@link UnstoredSql}) go through the same conditions and scores as stored ones: their
+ * {@code search_vector} is computed as the table's generated column computes it, so a message is
+ * found, ranked and highlighted the same before and after the worker stores it.
  */
 final class SearchSql {
   private SearchSql() {}
@@ -40,7 +46,11 @@ final class SearchSql {
   private static final String TSQUERY = "websearch_to_tsquery('simple'::regconfig, $1::text)";
   private static final String SEARCHABLE = "m.deleted_at IS NULL AND m.type <> 'system'";
 
-  static Statement build(SearchQuery query, String userId, String conversationId, int limit) {
+  /**
+   * @param unstored the messages acknowledged and not stored yet that the search must see too
+   *     ({@link UnstoredSql#json}; {@link UnstoredSql#NONE} when the worker has stored everything)
+   */
+  static Statement build(SearchQuery query, String userId, String conversationId, int limit, String unstored) {
     List<Object> params = new ArrayList<>();
     params.add(query.text());   // $1
     params.add(userId);         // $2
@@ -51,29 +61,49 @@ final class SearchSql {
       params.add(conversationId);
       scope = " AND mb.conversation_id = $" + params.size();
     }
+    params.add(unstored);
     String sql = "WITH mine AS MATERIALIZED ("
         + " SELECT mb.conversation_id FROM members mb"
         + " JOIN conversations c ON c.id = mb.conversation_id AND c.deleted_at IS NULL"
         + " WHERE mb.user_id = $2" + scope + "),"
-        + " exact AS ("
+        + UnstoredSql.cte(params.size()) + ","
+        // the unstored messages of the caller's conversations (a probe of members each), with the
+        // columns the conditions below read
+        + " unstored_searchable AS ("
+        + "  SELECT x.id, x.seq, x.type, x.content, NULL::timestamptz AS deleted_at,"
+        + "   to_tsvector('simple'::regconfig, coalesce(x.content, '')) AS search_vector"
+        + "  FROM unstored x WHERE EXISTS (SELECT 1 FROM members mb"
+        + "   JOIN conversations c ON c.id = mb.conversation_id AND c.deleted_at IS NULL"
+        + "   WHERE mb.conversation_id = x.conversation_id AND mb.user_id = $2" + scope + ")),"
+        + " exact AS (SELECT e.* FROM ("
         + " SELECT h.* FROM mine CROSS JOIN LATERAL ("
         + "  SELECT m.id, m.seq, 1 AS tier, ts_rank_cd(m.search_vector, " + TSQUERY + ") AS score FROM messages m"
         + "  WHERE m.conversation_id = mine.conversation_id AND " + SEARCHABLE
         + "   AND m.search_vector @@ " + TSQUERY
         + "  ORDER BY score DESC, m.seq DESC LIMIT $3) h"
-        + " ORDER BY h.score DESC, h.seq DESC LIMIT $3),"
-        + " fuzzy AS ("
+        + " UNION ALL"
+        + " SELECT m.id, m.seq, 1 AS tier, ts_rank_cd(m.search_vector, " + TSQUERY + ") AS score FROM unstored_searchable m"
+        + "  WHERE " + SEARCHABLE + " AND m.search_vector @@ " + TSQUERY
+        + " ) e ORDER BY e.score DESC, e.seq DESC LIMIT $3),"
+        + " fuzzy AS (SELECT f.* FROM ("
         + " SELECT h.* FROM mine CROSS JOIN LATERAL ("
         + "  SELECT m.id, m.seq, 2 AS tier, word_similarity($1::text, m.content) AS score FROM messages m"
         + "  WHERE m.conversation_id = mine.conversation_id AND " + SEARCHABLE
         + "   AND " + fuzzy
         + "   AND NOT m.search_vector @@ " + TSQUERY
         + "  ORDER BY score DESC, m.seq DESC LIMIT $3) h"
-        + " WHERE (SELECT count(*) FROM exact) < $3"
-        + " ORDER BY h.score DESC, h.seq DESC LIMIT $3)"
-        + " SELECT " + MessageSql.COLUMNS
-        + " FROM (SELECT * FROM exact UNION ALL SELECT * FROM fuzzy) hits JOIN messages m ON m.id = hits.id"
-        + " ORDER BY hits.tier, hits.score DESC, hits.seq DESC LIMIT $3";
+        + " UNION ALL"
+        + " SELECT m.id, m.seq, 2 AS tier, word_similarity($1::text, m.content) AS score FROM unstored_searchable m"
+        + "  WHERE " + SEARCHABLE + " AND " + fuzzy + " AND NOT m.search_vector @@ " + TSQUERY
+        + " ) f WHERE (SELECT count(*) FROM exact) < $3"
+        + " ORDER BY f.score DESC, f.seq DESC LIMIT $3),"
+        + " hits AS (SELECT * FROM exact UNION ALL SELECT * FROM fuzzy)"
+        + " SELECT " + MessageSql.COLUMNS + ", hits.tier, hits.score"
+        + " FROM hits JOIN messages m ON m.id = hits.id"
+        + " UNION ALL"
+        + " SELECT " + UnstoredSql.COLUMNS + ", hits.tier, hits.score"
+        + " FROM hits JOIN unstored x ON x.id = hits.id"
+        + " ORDER BY tier, score DESC, seq DESC LIMIT $3";
     return new Statement(sql, Tuple.from(params));
   }
 

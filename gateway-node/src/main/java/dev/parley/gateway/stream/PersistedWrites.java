@@ -11,13 +11,14 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * Waits, briefly, for the worker to store what the stream already holds. A send is acknowledged
- * once the stream has it; its Postgres rows (the message, its attachments) follow milliseconds
- * later. A read that finds nothing in Postgres for something a client may just have been told
- * about (a message id, a file attached to a new message) asks this first: when the persistence
- * consumer's ack floor is below the stream's last sequence at the time of the call, it re-reads the
- * floor until it passes that sequence, bounded by {@code maxWait}, so the read can look again.
- * Past the deadline the answer is 503 {@code unavailable} (retry): the thing may exist.
+ * Waits, briefly, for the worker to store stream entries. A send is acknowledged once the stream
+ * has it; its Postgres rows (the message, its attachments) follow milliseconds later. Reads do not
+ * wait: they add what is not stored yet ({@link UnstoredMessages}). Two things still do:
+ * a change that needs a message's row waits until that entry is stored ({@link #storedThrough});
+ * and a lookup whose match may lie further back in the window than a read looks at waits until
+ * the worker has stored what the stream held at the time of the call ({@link #readOnceStored}).
+ * Either re-reads the ack floor until it passes its target, bounded by {@code maxWait}; past the
+ * deadline the answer is 503 {@code unavailable} (retry): the thing may exist.
  */
 public final class PersistedWrites {
   private static final long POLL_MS = 10;
@@ -45,15 +46,21 @@ public final class PersistedWrites {
   /** Completes once everything the stream held at the time of the call is in Postgres. */
   public Future<Void> storedUpToNow() {
     Context ctx = Vertx.currentContext();
-    Future<Long> last = stream.lastSequence(ctx);
-    Future<Long> floor = stream.persistedFloor(ctx);
-    return Future.all(last, floor).compose(v -> {
-      if (floor.result() >= last.result()) {
-        return Future.succeededFuture();
-      }
-      waits.increment();
-      return awaitFloor(ctx, last.result(), System.nanoTime() + maxWait.toNanos());
-    });
+    return stream.persistencePosition(ctx).compose(p -> p.floor() >= p.last() ? Future.succeededFuture() : waitFor(ctx, p.last()));
+  }
+
+  /**
+   * Completes once the entry at {@code seq} (and every one before it) is in Postgres: for a change
+   * to a message found in the stream, which needs its row. Entries after it are not waited for.
+   */
+  public Future<Void> storedThrough(long seq) {
+    Context ctx = Vertx.currentContext();
+    return stream.persistedFloor(ctx).compose(floor -> floor >= seq ? Future.succeededFuture() : waitFor(ctx, seq));
+  }
+
+  private Future<Void> waitFor(Context ctx, long target) {
+    waits.increment();
+    return awaitFloor(ctx, target, System.nanoTime() + maxWait.toNanos());
   }
 
   private Future<Void> awaitFloor(Context ctx, long target, long deadline) {

@@ -82,6 +82,42 @@ public final class StreamClient {
     });
   }
 
+  /** The entry stored at {@code seq}, or null when there is none (never written, or aged out). */
+  public Future<StreamEntry> entryAt(Context ctx, long seq) {
+    return msgGet(ctx, new JsonObject().put("seq", seq));
+  }
+
+  /**
+   * Where the persistence consumer stands, from one consumer-info request: its ack floor, and the
+   * stream's last sequence as the consumer counts it (delivered, plus what is still to deliver; the
+   * consumer has no filter, so that is every entry). Every entry at or below the floor is committed
+   * in Postgres; the ones above it may not be. Before the consumer exists the floor is 0 and the
+   * last sequence is read from the stream.
+   */
+  public Future<ConsumerPosition> persistencePosition(Context ctx) {
+    String subject = "$JS.API.CONSUMER.INFO." + settings.streamName() + "." + StreamLayout.PERSISTENCE_CONSUMER;
+    return request(ctx, subject, new byte[0]).compose(resp -> {
+      JsonObject err = resp.getJsonObject("error");
+      if (err != null) {
+        if (err.getInteger("code", 0) == 404) {
+          return lastSequence(ctx).map(last -> new ConsumerPosition(0, last));
+        }
+        return Future.failedFuture(new IllegalStateException("consumer info failed: " + err.getString("description")));
+      }
+      long floor = sequenceOf(resp.getJsonObject("ack_floor"));
+      long delivered = sequenceOf(resp.getJsonObject("delivered"));
+      long pending = resp.getLong("num_pending", 0L);
+      return Future.succeededFuture(new ConsumerPosition(floor, Math.max(floor, delivered) + pending));
+    });
+  }
+
+  /** The persistence consumer's ack floor and the last sequence of the stream it reads. */
+  public record ConsumerPosition(long floor, long last) {}
+
+  private static long sequenceOf(JsonObject position) {
+    return position == null ? 0L : position.getLong("stream_seq", 0L);
+  }
+
   /** The stream's last sequence right now (every conversation's entries count). */
   public Future<Long> lastSequence(Context ctx) {
     return request(ctx, "$JS.API.STREAM.INFO." + settings.streamName(), new byte[0]).map(resp -> {

@@ -2,6 +2,7 @@ package dev.parley.gateway.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.gateway.messages.UnstoredSql;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class SearchScaleScriptUnitTests {
 
   /** The PREPARE line for a statement, as it stands in statements.sql. */
   static String prepared(String name, String q, String conversationId) {
-    SearchSql.Statement s = SearchSql.build(SearchQuery.parse(q), "user", conversationId, 20);
+    SearchSql.Statement s = SearchSql.build(SearchQuery.parse(q), "user", conversationId, 20, UnstoredSql.NONE);
     StringBuilder types = new StringBuilder();
     for (int i = 0; i < s.params().size(); i++) {
       types.append(i == 0 ? "" : ", ").append(s.params().getValue(i) instanceof Integer ? "int" : "text");
