@@ -66,7 +66,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -143,7 +142,7 @@ public final class GatewayNode {
               });
           presence = new PresenceReporter(config.nodeId(), nats, subjects, hub);
           UserDirectory users = new UserDirectory(pool);
-          ConversationLog conversationLog = new ConversationLog(pool, stream);
+          ConversationLog conversationLog = new ConversationLog(pool, stream, config.database().lockedPublishTimeout());
           MembershipAnnouncer announcer = new MembershipAnnouncer(hub, nats, stream, subjects);
           PersistedWrites persisted = new PersistedWrites(stream, MESSAGE_LOOKUP_WAIT, registry);
           MessageLocator locator = new MessageLocator(pool, persisted, membership);
@@ -218,10 +217,12 @@ public final class GatewayNode {
 
   private Pool pgPool(PgConnectOptions options, int size) {
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size))
+        // a bounded wait for a connection, and bounded statements and lock waits: a slow or locked
+        // database answers 'unavailable' fast instead of piling requests up
+        .with(config.database().poolOptions(size))
         // fail fast when Postgres is unreachable: reads answer 'unavailable', sends don't wait on it
         .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(2000))
-        .connectingTo(options.setCachePreparedStatements(true))
+        .connectingTo(config.database().applyTo(options).setCachePreparedStatements(true))
         .using(vertx)
         .build();
   }

@@ -1,5 +1,6 @@
 package dev.parley.system;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -52,15 +53,21 @@ public final class Api implements AutoCloseable {
   }
 
   public Reply call(HttpMethod method, String path, String token, JsonObject body) {
+    return Cluster.await(callAsync(method, path, token, body));
+  }
+
+  /** As {@link #call}, without waiting: for requests that must be in flight together. */
+  public Future<Reply> callAsync(HttpMethod method, String path, String token, JsonObject body) {
     var req = client.requestAbs(method, baseUrl + path);
     if (token != null) {
       req.putHeader("Authorization", "Bearer " + token);
     }
     var future = body == null ? req.send() : req.sendJsonObject(body);
-    HttpResponse<Buffer> resp = Cluster.await(future);
-    String text = resp.bodyAsString();
-    JsonObject json = text == null || text.isBlank() ? null : new JsonObject(text);
-    return new Reply(resp.statusCode(), json, resp.headers());
+    return future.map((HttpResponse<Buffer> resp) -> {
+      String text = resp.bodyAsString();
+      JsonObject json = text == null || text.isBlank() ? null : new JsonObject(text);
+      return new Reply(resp.statusCode(), json, resp.headers());
+    });
   }
 
   @Override

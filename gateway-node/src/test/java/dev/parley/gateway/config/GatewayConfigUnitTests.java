@@ -40,6 +40,22 @@ class GatewayConfigUnitTests {
   }
 
   @Test
+  void theDatabaseIsWaitedOnForBoundedTimesOnly() {
+    DatabaseLimits defaults = GatewayConfig.fromEnv(new Env(Map.of())).database();
+    assertThat(defaults.waitQueue()).isEqualTo(128);
+    assertThat(defaults.acquireTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(defaults.statementTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(defaults.lockTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(defaults.lockedPublishTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(defaults.poolOptions(8).getMaxWaitQueueSize()).isEqualTo(128);
+    assertThat(defaults.poolOptions(8).getConnectionTimeout()).isEqualTo(2000);
+    assertThat(defaults.applyTo(new io.vertx.pgclient.PgConnectOptions()).getProperties())
+        .containsEntry("statement_timeout", "5000").containsEntry("lock_timeout", "2000");
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_PG_LOCK_TIMEOUT", "0ms"))))
+        .hasMessageContaining("PARLEY_PG_LOCK_TIMEOUT");
+  }
+
+  @Test
   void productionNeedsARealSecretAndHasNoDevTokens() {
     assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_PROFILE", "prod"))))
         .hasMessageContaining("PARLEY_JWT_SECRET is required");
