@@ -58,6 +58,7 @@ import dev.parley.migrations.SchemaCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -130,7 +131,7 @@ public final class GatewayNode {
             return Future.failedFuture(e);
           }
           Context hubContext = vertx.getOrCreateContext();
-          MembershipCache membership = new MembershipCache(pool, Duration.ofMinutes(10));
+          MembershipCache membership = new MembershipCache(pool, config.fanout().membershipCacheTtl());
           HistoryReader history = new HistoryReader(pool, stream, subjects, config.limits().maxHistoryTail(), registry);
           ConversationStore conversations = new ConversationStore(pool);
           SharedConversations sharedConversations = new SharedConversations(conversations);
@@ -139,7 +140,16 @@ public final class GatewayNode {
               change -> {
                 membership.invalidate(change.conversationId());
                 sharedConversations.forget(change);
-              });
+              },
+              config.fanout().handoffMax(), config.fanout().heldMax());
+          // notices and republished copies sent while NATS was away are lost: forget what they would
+          // have dropped, and read every subscribed conversation back from the stream
+          nats.addConnectionListener((conn, event) -> {
+            if (event == ConnectionListener.Events.RECONNECTED || event == ConnectionListener.Events.RESUBSCRIBED) {
+              membership.invalidateAll();
+              hub.resyncAll();
+            }
+          });
           presence = new PresenceReporter(config.nodeId(), nats, subjects, hub);
           UserDirectory users = new UserDirectory(pool);
           ConversationLog conversationLog = new ConversationLog(pool, stream, config.database().lockedPublishTimeout());

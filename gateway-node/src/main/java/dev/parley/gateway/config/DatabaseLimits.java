@@ -26,7 +26,7 @@ public record DatabaseLimits(int waitQueue, Duration acquireTimeout, Duration st
 
   public static DatabaseLimits fromEnv(Env env) {
     DatabaseLimits limits = new DatabaseLimits(
-        env.integer("PARLEY_PG_POOL_WAIT_QUEUE", 128, 0, 100_000),
+        env.integer("PARLEY_PG_POOL_WAIT_QUEUE", 1024, 0, 100_000),
         env.duration("PARLEY_PG_ACQUIRE_TIMEOUT", Duration.ofSeconds(2)),
         env.duration("PARLEY_PG_STATEMENT_TIMEOUT", Duration.ofSeconds(5)),
         env.duration("PARLEY_PG_LOCK_TIMEOUT", Duration.ofSeconds(2)),
