@@ -64,6 +64,7 @@ import dev.parley.migrations.SchemaCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -72,7 +73,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -143,7 +143,7 @@ public final class GatewayNode {
             return Future.failedFuture(e);
           }
           Context hubContext = vertx.getOrCreateContext();
-          MembershipCache membership = new MembershipCache(pool, Duration.ofMinutes(10));
+          MembershipCache membership = new MembershipCache(pool, config.fanout().membershipCacheTtl());
           UnstoredMessages unstored = new UnstoredMessages(stream, subjects, config.limits().maxHistoryTail(),
               config.limits().maxStreamScan());
           HistoryReader history = new HistoryReader(pool, unstored, registry);
@@ -154,10 +154,19 @@ public final class GatewayNode {
               change -> {
                 membership.invalidate(change.conversationId());
                 sharedConversations.forget(change);
-              });
+              },
+              config.fanout().handoffMax(), config.fanout().heldMax());
+          // notices and republished copies sent while NATS was away are lost: forget what they would
+          // have dropped, and read every subscribed conversation back from the stream
+          nats.addConnectionListener((conn, event) -> {
+            if (event == ConnectionListener.Events.RECONNECTED || event == ConnectionListener.Events.RESUBSCRIBED) {
+              membership.invalidateAll();
+              hub.resyncAll();
+            }
+          });
           presence = new PresenceReporter(config.nodeId(), nats, subjects, hub);
           UserDirectory users = new UserDirectory(pool);
-          ConversationLog conversationLog = new ConversationLog(pool, stream);
+          ConversationLog conversationLog = new ConversationLog(pool, stream, config.database().lockedPublishTimeout());
           MembershipAnnouncer announcer = new MembershipAnnouncer(hub, nats, stream, subjects);
           PersistedWrites persisted = new PersistedWrites(stream, MESSAGE_LOOKUP_WAIT, registry);
           MessageLocator locator = new MessageLocator(pool, unstored, persisted, membership);
@@ -238,10 +247,12 @@ public final class GatewayNode {
 
   private Pool pgPool(PgConnectOptions options, int size) {
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size))
+        // a bounded wait for a connection, and bounded statements and lock waits: a slow or locked
+        // database answers 'unavailable' fast instead of piling requests up
+        .with(config.database().poolOptions(size))
         // fail fast when Postgres is unreachable: reads answer 'unavailable', sends don't wait on it
         .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(2000))
-        .connectingTo(options.setCachePreparedStatements(true))
+        .connectingTo(config.database().applyTo(options).setCachePreparedStatements(true))
         .using(vertx)
         .build();
   }

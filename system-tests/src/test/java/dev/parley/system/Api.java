@@ -1,5 +1,6 @@
 package dev.parley.system;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -52,11 +53,16 @@ public final class Api implements AutoCloseable {
   }
 
   public Reply call(HttpMethod method, String path, String token, JsonObject body) {
+    return Cluster.await(callAsync(method, path, token, body));
+  }
+
+  /** As {@link #call}, without waiting: for requests that must be in flight together. */
+  public Future<Reply> callAsync(HttpMethod method, String path, String token, JsonObject body) {
     var req = client.requestAbs(method, baseUrl + path);
     if (token != null) {
       req.putHeader("Authorization", "Bearer " + token);
     }
-    return reply(Cluster.await(body == null ? req.send() : req.sendJsonObject(body)));
+    return (body == null ? req.send() : req.sendJsonObject(body)).map(Api::reply);
   }
 
   /**
@@ -68,7 +74,7 @@ public final class Api implements AutoCloseable {
     if (token != null) {
       req.putHeader("Authorization", "Bearer " + token);
     }
-    return reply(Cluster.await(req.sendBuffer(body)));
+    return Cluster.await(req.sendBuffer(body).map(Api::reply));
   }
 
   private static Reply reply(HttpResponse<Buffer> resp) {

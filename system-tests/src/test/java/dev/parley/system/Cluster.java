@@ -87,9 +87,14 @@ public final class Cluster implements AutoCloseable {
   }
 
   public GatewayNode startGateway(String nodeId) {
+    return startGateway(nodeId, Map.of());
+  }
+
+  /** A gateway with {@code extra} in its environment only (e.g. its own way to NATS, through a proxy). */
+  public GatewayNode startGateway(String nodeId, Map<String, String> extra) {
     Vertx vertx = newVertx();
     vertxes.add(vertx);
-    GatewayNode node = await(GatewayNode.start(vertx, GatewayConfig.fromEnv(envFor(nodeId, Map.of()))));
+    GatewayNode node = await(GatewayNode.start(vertx, GatewayConfig.fromEnv(envFor(nodeId, extra))));
     gateways.add(node);
     return node;
   }

@@ -28,7 +28,9 @@ public record GatewayConfig(
     FileSettings files,
     int searchPoolSize,
     BrowserSettings browsers,
-    RateLimitSettings rateLimits) {
+    RateLimitSettings rateLimits,
+    DatabaseLimits database,
+    FanoutLimits fanout) {
 
   /**
    * Size and rate limits of API.md.
@@ -100,6 +102,8 @@ public record GatewayConfig(
         files,
         env.integer("PARLEY_SEARCH_POOL_SIZE", 2, 1, 64),
         BrowserSettings.fromEnv(env),
-        RateLimitSettings.fromEnv(env, sendRate, sendBurst, files.maxUploadBytes()));
+        RateLimitSettings.fromEnv(env, sendRate, sendBurst, files.maxUploadBytes()),
+        DatabaseLimits.fromEnv(env),
+        FanoutLimits.fromEnv(env));
   }
 }

@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  */
 final class CatchUp {
   private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
+  /** A read that failed (NATS away) is tried again after this long. */
+  private static final long RETRY_MS = 1000;
+  /** About half a minute of failed reads: longer than a NATS reconnect takes. */
+  private static final int MAX_RETRIES = 30;
 
   /** The connections catching up together from one sequence. */
   static final class Job {
@@ -41,6 +45,8 @@ final class CatchUp {
     long lastEvent;
     /** Nobody here had received anything of the conversation when this started. */
     final boolean freshChannel;
+    /** Reads of the stream that failed so far. */
+    int failures;
 
     Job(Channel channel, long fromSeq) {
       this.channel = channel;
@@ -113,10 +119,17 @@ final class CatchUp {
       if (table.get(ch.conversationId) != ch) {
         return;
       }
-      if (ar.failed()) {
-        log.warn("catching up conversation {} from seq {} failed; its new members get live events only: {}",
-            ch.conversationId, from, ar.cause().toString());
+      if (ar.failed() && job.failures >= MAX_RETRIES) {
+        log.warn("catching up conversation {} from seq {} failed {} times; its new members get live events only: {}",
+            ch.conversationId, from, job.failures, ar.cause().toString());
         finish(job);
+      } else if (ar.failed()) {
+        // NATS away (live entries wait meanwhile, within PARLEY_FANOUT_HELD_MAX): try again, from here
+        if (job.failures++ == 0) {
+          log.warn("catching up conversation {} from seq {} failed; trying again every {} ms: {}",
+              ch.conversationId, from, RETRY_MS, ar.cause().toString());
+        }
+        ctx.owner().setTimer(RETRY_MS, t -> step(job, from));
       } else if (ar.result() == null) {
         finish(job);
       } else {

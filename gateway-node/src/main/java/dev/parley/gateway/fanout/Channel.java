@@ -34,11 +34,25 @@ final class Channel {
   boolean gapCheckScheduled;
   /** Live entries that arrived while catch-ups ran (null when none runs): delivered after them, in order. */
   List<Message> heldLive;
+  /**
+   * The lowest sequence of the live entries dropped because {@link #heldLive} was full (0: none):
+   * once the catch-ups end, the conversation is read back from the stream instead.
+   */
+  long heldLiveDroppedFrom;
   int catchUpsRunning;
+  /** The highest stream sequence this node had seen when it subscribed the conversation. */
+  final long openMark;
+  /** A {@link Resync} is reading the stream back for this channel. */
+  boolean resyncing;
+  /** Another resync was asked for while one ran: it runs again, from where delivery then stands. */
+  boolean resyncAgain;
+  /** Where a resync of a kind with nothing delivered yet starts: the lowest sequence known missed (0: none). */
+  long resyncFrom;
 
-  Channel(String conversationId, Subscription subscription) {
+  Channel(String conversationId, Subscription subscription, long openMark) {
     this.conversationId = conversationId;
     this.subscription = subscription;
+    this.openMark = openMark;
   }
 
   boolean idle() {

@@ -30,30 +30,52 @@ final class ChannelFeed {
   private final Subjects subjects;
   private final EntryWriter writer;
   private final Counter entriesHeld;
+  private final int heldMax;
+  private final Counter heldDropped;
   private CatchUp catchUp;
+  private Resync resync;
+  /** The highest stream sequence delivered here, any conversation (where a new channel starts). */
+  private long highestSeen;
 
-  ChannelFeed(Context ctx, Subscriptions table, StreamClient stream, Subjects subjects, EntryWriter writer, Counter entriesHeld) {
+  /**
+   * @param heldMax most entries a channel holds back at once (waiting for catch-ups, or for an
+   *     overtaken predecessor); past it they are dropped and read back from the stream
+   */
+  ChannelFeed(Context ctx, Subscriptions table, StreamClient stream, Subjects subjects, EntryWriter writer, Counter entriesHeld,
+      int heldMax, Counter heldDropped) {
     this.ctx = ctx;
     this.table = table;
     this.stream = stream;
     this.subjects = subjects;
     this.writer = writer;
     this.entriesHeld = entriesHeld;
+    this.heldMax = heldMax;
+    this.heldDropped = heldDropped;
   }
 
-  /** Set once at wiring (the catch-up in turn hands held entries back to {@link #releaseHeld}). */
-  void catchUpWith(CatchUp catchUp) {
+  /**
+   * Set once at wiring: the catch-up in turn hands held entries back to {@link #releaseHeld}, the
+   * resync delivers through {@link #writeAll}.
+   */
+  void wire(CatchUp catchUp, Resync resync) {
     this.catchUp = catchUp;
+    this.resync = resync;
+  }
+
+  /** The highest stream sequence delivered here so far (any conversation). */
+  long highestSeen() {
+    return highestSeen;
+  }
+
+  /** Raises {@link #highestSeen} (e.g. to the stream's last sequence at start). */
+  void seen(long seq) {
+    highestSeen = Math.max(highestSeen, seq);
   }
 
   /** One republished entry of a subscribed conversation. */
   void deliver(String conversationId, Message msg) {
     Channel ch = table.get(conversationId);
     if (ch == null) {
-      return;
-    }
-    if (ch.heldLive != null) {
-      ch.holdLive(msg);
       return;
     }
     long seq;
@@ -66,6 +88,17 @@ final class ChannelFeed {
       log.error("Dropping a fan-out entry without stream headers on {}", msg.getSubject());
       return;
     }
+    seen(seq);
+    if (ch.heldLive != null) {
+      if (ch.heldLive.size() < heldMax) {
+        ch.holdLive(msg);
+      } else {
+        // too many wait for the catch-ups: stop holding; once they end, the stream is read back instead
+        heldDropped.increment();
+        ch.heldLiveDroppedFrom = ch.heldLiveDroppedFrom == 0 ? seq : Math.min(ch.heldLiveDroppedFrom, seq);
+      }
+      return;
+    }
     JsonObject payload;
     try {
       payload = new JsonObject(new String(msg.getData(), StandardCharsets.UTF_8));
@@ -76,6 +109,13 @@ final class ChannelFeed {
     List<EntryOrder.Entry> ready = ch.order.accept(new EntryOrder.Entry(seq, last, Subjects.kindOf(msg.getSubject()), payload));
     if (ready.isEmpty() && ch.order.hasGaps()) {
       entriesHeld.increment();
+      if (ch.order.heldCount() > heldMax) {
+        // a predecessor is long missing and entries pile up behind it: read them all back instead
+        int dropped = ch.order.heldCount();
+        heldDropped.increment(dropped);
+        resync.request(ch, ch.order.dropHeld());
+        return;
+      }
     }
     writeAll(ch, ready);
     if (!ch.gapCheckScheduled && ch.order.hasGaps()) {
@@ -94,13 +134,19 @@ final class ChannelFeed {
   void releaseHeld(Channel ch) {
     List<Message> held = ch.heldLive;
     ch.heldLive = null;
+    long droppedFrom = ch.heldLiveDroppedFrom;
+    ch.heldLiveDroppedFrom = 0;
     if (held != null) {
       // a delivered entry may start another catch-up, which holds what follows again
       held.forEach(m -> deliver(ch.conversationId, m));
     }
+    if (droppedFrom > 0) {
+      resync.request(ch, droppedFrom);
+    }
   }
 
-  private void writeAll(Channel ch, List<EntryOrder.Entry> entries) {
+  /** Writes entries the channel's order released, and catches up whoever a delivered entry cut off and re-added. */
+  void writeAll(Channel ch, List<EntryOrder.Entry> entries) {
     for (EntryOrder.Entry e : entries) {
       catchUp.rejoin(ch.conversationId, writer.writeLive(ch, e));
     }

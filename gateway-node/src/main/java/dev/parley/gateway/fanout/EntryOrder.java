@@ -78,6 +78,30 @@ final class EntryOrder {
     return kinds;
   }
 
+  /** How many entries wait for a predecessor, of every kind. */
+  int heldCount() {
+    int n = 0;
+    for (TreeMap<Long, Entry> waiting : held.values()) {
+      n += waiting.size();
+    }
+    return n;
+  }
+
+  /**
+   * Forgets every waiting entry (too many waited: they are read back from the stream instead);
+   * returns the lowest sequence dropped, 0 when none waited.
+   */
+  long dropHeld() {
+    long lowest = 0;
+    for (TreeMap<Long, Entry> waiting : held.values()) {
+      for (Entry e : waiting.values()) {
+        lowest = lowest == 0 ? e.seq() : Math.min(lowest, e.seq());
+      }
+    }
+    held.clear();
+    return lowest;
+  }
+
   /** Gives up on a gap the stream cannot fill: delivers what waits, in sequence order. */
   List<Entry> flush(String kind) {
     TreeMap<Long, Entry> waiting = held.remove(kind);

@@ -4,11 +4,13 @@ import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.ChatMessage;
 import dev.parley.contract.wire.EventType;
 import dev.parley.contract.wire.Frames;
+import dev.parley.contract.wire.MembershipChange;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +28,18 @@ final class EntryWriter {
   private final Subscriptions table;
   private final StoredCopies storedCopies;
   private final Counter framesWritten;
+  private final Consumer<MembershipChange> membershipEvents;
 
-  EntryWriter(Subscriptions table, StoredCopies storedCopies, Counter framesWritten) {
+  /**
+   * @param membershipEvents told each membership change delivered from the stream ({@code
+   *     member.added}, {@code member.removed}, {@code conversation.deleted}), so caches drop what it
+   *     makes stale even when the change's core-NATS notice never arrives
+   */
+  EntryWriter(Subscriptions table, StoredCopies storedCopies, Counter framesWritten, Consumer<MembershipChange> membershipEvents) {
     this.table = table;
     this.storedCopies = storedCopies;
     this.framesWritten = framesWritten;
+    this.membershipEvents = membershipEvents;
   }
 
   /** A connection a delivered {@code member.removed} cut off although a later change added its user back. */
@@ -86,11 +95,26 @@ final class EntryWriter {
     return Frames.event(EventType.MESSAGE_NEW, stored.toJson()).encode();
   }
 
+  private void tellMembershipChanged(String conversationId, String type, String userId, long seq) {
+    List<String> user = userId == null ? List.of() : List.of(userId);
+    String changeId = "stream:" + seq;
+    if (EventType.MEMBER_REMOVED.equals(type)) {
+      membershipEvents.accept(new MembershipChange(changeId, conversationId, List.of(), user, 0, null));
+    } else if (EventType.MEMBER_ADDED.equals(type)) {
+      membershipEvents.accept(new MembershipChange(changeId, conversationId, user, List.of(), 0, null));
+    } else if (EventType.CONVERSATION_DELETED.equals(type)) {
+      membershipEvents.accept(new MembershipChange(changeId, conversationId, List.of(), List.of(), 0, null));
+    }
+  }
+
   private List<Rejoin> effects(Channel ch, String kind, JsonObject payload, long seq, List<LocalConnection> targets) {
     if (!Subjects.EVENT_KIND.equals(kind)) {
       return List.of();
     }
     String type = payload.getString("type");
+    JsonObject data = payload.getJsonObject("data");
+    String userId = data == null ? null : data.getString("user_id");
+    tellMembershipChanged(ch.conversationId, type, userId, seq);
     if (EventType.CONVERSATION_DELETED.equals(type)) {
       targets.forEach(c -> table.leave(c, ch));
       return List.of();
@@ -98,8 +122,6 @@ final class EntryWriter {
     if (!EventType.MEMBER_REMOVED.equals(type)) {
       return List.of();
     }
-    JsonObject data = payload.getJsonObject("data");
-    String userId = data == null ? null : data.getString("user_id");
     List<Rejoin> rejoins = new ArrayList<>();
     for (LocalConnection c : targets) {
       if (c.userId().equals(userId)) {

@@ -6,6 +6,7 @@ import dev.parley.contract.wire.MembershipChange;
 import dev.parley.gateway.concurrent.OnContext;
 import dev.parley.gateway.stream.StreamClient;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -44,6 +45,8 @@ public final class FanoutHub {
   private final Subscriptions table;
   private final ChannelFeed feed;
   private final CatchUp catchUp;
+  private final Resync resync;
+  private final Handoff handoff;
   private final StoredCopies storedCopies;
   private final RecentJoins recentJoins = new RecentJoins();
   private final Consumer<MembershipChange> membershipChanged;
@@ -58,10 +61,12 @@ public final class FanoutHub {
   /**
    * @param previous prev_seq of a message read back from the stream, when this node has not seen it
    * @param membershipChanged told every membership change (once each, local or from another
-   *     gateway), so caches elsewhere drop what it makes stale
+   *     gateway), and every one delivered from the stream, so caches elsewhere drop what it makes stale
+   * @param handoffMax most republished entries waiting at once for the hub's event loop
+   * @param heldMax most entries one conversation holds back at once
    */
   public FanoutHub(Context ctx, Connection nc, StreamClient stream, Subjects subjects, MeterRegistry registry,
-      PreviousMessages previous, Consumer<MembershipChange> membershipChanged) {
+      PreviousMessages previous, Consumer<MembershipChange> membershipChanged, int handoffMax, int heldMax) {
     this.ctx = ctx;
     this.nc = nc;
     this.membershipChanged = membershipChanged;
@@ -73,24 +78,61 @@ public final class FanoutHub {
         .description("stream entries received for fan-out").register(registry);
     Counter entriesHeld = Counter.builder("parley_fanout_entries_held_total")
         .description("republished entries that overtook their predecessor and were held to keep order").register(registry);
+    Counter handoffDropped = Counter.builder("parley_fanout_handoff_dropped_total")
+        .description("live copies dropped because the hand-off to the fan-out event loop was full (read back from the stream)")
+        .register(registry);
+    Counter heldDropped = Counter.builder("parley_fanout_held_dropped_total")
+        .description("held entries dropped because a conversation held too many (read back from the stream)").register(registry);
+    Counter resyncs = Counter.builder("parley_fanout_resyncs_total")
+        .description("conversations read back from the stream after live copies were dropped or lost").register(registry);
+    this.handoff = new Handoff(ctx, handoffMax, this::deliver, this::missed, handoffDropped);
     this.table = new Subscriptions(dispatcher, subjects, conversationId -> msg -> {
       eventsReceived.increment();
-      ctx.runOnContext(v -> deliver(conversationId, msg));
-    });
-    this.writer = new EntryWriter(table, storedCopies, framesWritten);
-    this.feed = new ChannelFeed(ctx, table, stream, subjects, writer, entriesHeld);
+      handoff.offer(conversationId, msg);
+    }, this::streamMark);
+    this.writer = new EntryWriter(table, storedCopies, framesWritten, membershipChanged);
+    this.feed = new ChannelFeed(ctx, table, stream, subjects, writer, entriesHeld, heldMax, heldDropped);
     this.catchUp = new CatchUp(ctx, table, stream, subjects, writer, storedCopies, previous, feed::releaseHeld);
-    feed.catchUpWith(catchUp);
+    this.resync = new Resync(ctx, table, stream, subjects, previous, feed::writeAll, resyncs);
+    feed.wire(catchUp, resync);
     registry.gauge("parley_fanout_subscribed_conversations", table.channelsView(), Map::size);
     registry.gauge("parley_fanout_local_users", table.usersView(), Map::size);
+    Gauge.builder("parley_fanout_handoff_queue_depth", handoff, Handoff::depth)
+        .description("republished entries waiting for the fan-out event loop").register(registry);
     dispatcher.subscribe(subjects.membershipChanges(), msg -> {
       JsonObject json = new JsonObject(new String(msg.getData(), StandardCharsets.UTF_8));
       ctx.runOnContext(v -> applyMembershipChange(MembershipChange.fromJson(json)));
     });
+    // where channels opened before any entry arrives start, should they have to be read back
+    stream.lastSequence(ctx).onSuccess(feed::seen);
   }
 
   private void deliver(String conversationId, io.nats.client.Message msg) {
     feed.deliver(conversationId, msg);
+  }
+
+  private long streamMark() {
+    return feed.highestSeen();
+  }
+
+  /** Live copies of a conversation were dropped at the hand-off: read it back from the stream. */
+  private void missed(String conversationId, long fromSeq) {
+    Channel ch = table.get(conversationId);
+    if (ch != null) {
+      resync.request(ch, fromSeq);
+    }
+  }
+
+  /**
+   * Reads every subscribed conversation back from where its delivery stands: after a NATS
+   * reconnect, the republished copies sent while this node was away never arrive.
+   */
+  public void resyncAll() {
+    ctx.runOnContext(v -> table.channels().forEach(ch -> {
+      if (table.get(ch.conversationId) == ch) {
+        resync.request(ch, 0);
+      }
+    }));
   }
 
   /**

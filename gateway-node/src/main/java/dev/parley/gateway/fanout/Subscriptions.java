@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * The subscription table: which conversations this node subscribes, and which local connections
@@ -20,15 +21,20 @@ final class Subscriptions {
   private final Dispatcher dispatcher;
   private final Subjects subjects;
   private final Function<String, MessageHandler> handlerFor;
+  private final LongSupplier streamMark;
   private final Map<String, Channel> channels = new HashMap<>();
   private final Map<String, Set<LocalConnection>> connectionsByUser = new HashMap<>();
   private final Map<LocalConnection, Set<String>> conversationsByConnection = new HashMap<>();
 
-  /** @param handlerFor the handler of a conversation's republished entries */
-  Subscriptions(Dispatcher dispatcher, Subjects subjects, Function<String, MessageHandler> handlerFor) {
+  /**
+   * @param handlerFor the handler of a conversation's republished entries
+   * @param streamMark the highest stream sequence this node has seen (where a new channel's delivery starts)
+   */
+  Subscriptions(Dispatcher dispatcher, Subjects subjects, Function<String, MessageHandler> handlerFor, LongSupplier streamMark) {
     this.dispatcher = dispatcher;
     this.subjects = subjects;
     this.handlerFor = handlerFor;
+    this.streamMark = streamMark;
   }
 
   Channel get(String conversationId) {
@@ -39,7 +45,8 @@ final class Subscriptions {
   Channel open(String conversationId) {
     Channel ch = channels.get(conversationId);
     if (ch == null) {
-      ch = new Channel(conversationId, dispatcher.subscribe(subjects.fanout(conversationId), handlerFor.apply(conversationId)));
+      ch = new Channel(conversationId, dispatcher.subscribe(subjects.fanout(conversationId), handlerFor.apply(conversationId)),
+          streamMark.getAsLong());
       channels.put(conversationId, ch);
     }
     return ch;
@@ -142,6 +149,11 @@ final class Subscriptions {
     Set<LocalConnection> all = new HashSet<>(ch.connections);
     all.addAll(ch.joining.keySet());
     return all;
+  }
+
+  /** Every subscribed channel (a copy: resyncs may release some meanwhile). */
+  List<Channel> channels() {
+    return List.copyOf(channels.values());
   }
 
   void clear() {

@@ -51,7 +51,8 @@ public final class MessageRoutes implements ApiRoutes {
     if (after != null && before != null) {
       throw ApiException.invalid("give after_seq or before_seq, not both");
     }
-    membership.requireMember(conversationId, caller.userId())
+    // history reads Postgres anyway: check membership there too, so a removal counts at once
+    membership.requireMemberNow(conversationId, caller.userId())
         .compose(v -> after != null ? history.after(conversationId, after, limit) : history.before(conversationId, before, limit))
         .onSuccess(page -> Responses.json(ctx, 200, toJson(page)))
         .onFailure(ctx::fail);

@@ -8,8 +8,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -28,10 +30,16 @@ public final class ConversationLog {
 
   private final Pool pool;
   private final StreamClient stream;
+  private final Duration publishTimeout;
 
-  public ConversationLog(Pool pool, StreamClient stream) {
+  /**
+   * @param publishTimeout longest wait for the stream's ack of each write: the conversation's row
+   *     stays locked meanwhile, and every other change to it waits (at most {@code lock_timeout})
+   */
+  public ConversationLog(Pool pool, StreamClient stream, Duration publishTimeout) {
     this.pool = pool;
     this.stream = stream;
+    this.publishTimeout = publishTimeout;
   }
 
   /** One entry to write to the stream: its subject, an optional de-duplication id, and its body. */
@@ -89,9 +97,13 @@ public final class ConversationLog {
       return Future.succeededFuture(seqs);
     }
     Write w = writes.get(index);
-    return stream.publish(ctx, w.subject(), w.dedupId(), w.payload()).compose(published -> {
-      seqs.add(published.seq());
-      return writeAll(ctx, writes, index + 1, seqs);
-    });
+    return stream.publish(ctx, w.subject(), w.dedupId(), w.payload())
+        .timeout(publishTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .recover(e -> Future.failedFuture(e instanceof ApiException ? e
+            : ApiException.unavailable("the message bus did not confirm the write in time; retry", e)))
+        .compose(published -> {
+          seqs.add(published.seq());
+          return writeAll(ctx, writes, index + 1, seqs);
+        });
   }
 }

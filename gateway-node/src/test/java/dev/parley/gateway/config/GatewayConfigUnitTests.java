@@ -105,6 +105,35 @@ class GatewayConfigUnitTests {
   }
 
   @Test
+  void theDatabaseIsWaitedOnForBoundedTimesOnly() {
+    DatabaseLimits defaults = GatewayConfig.fromEnv(dev(Map.of())).database();
+    assertThat(defaults.waitQueue()).isEqualTo(1024);
+    assertThat(defaults.acquireTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(defaults.statementTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(defaults.lockTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(defaults.lockedPublishTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(defaults.poolOptions(8).getMaxWaitQueueSize()).isEqualTo(1024);
+    assertThat(defaults.poolOptions(8).getConnectionTimeout()).isEqualTo(2000);
+    assertThat(defaults.applyTo(new io.vertx.pgclient.PgConnectOptions()).getProperties())
+        .containsEntry("statement_timeout", "5000").containsEntry("lock_timeout", "2000");
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_PG_LOCK_TIMEOUT", "0ms"))))
+        .hasMessageContaining("PARLEY_PG_LOCK_TIMEOUT");
+  }
+
+  @Test
+  void theFanoutIsBoundedAndMembershipTrustedBriefly() {
+    FanoutLimits defaults = GatewayConfig.fromEnv(dev(Map.of())).fanout();
+    assertThat(defaults.handoffMax()).isEqualTo(10_000);
+    assertThat(defaults.heldMax()).isEqualTo(10_000);
+    assertThat(defaults.membershipCacheTtl()).isEqualTo(Duration.ofSeconds(5));
+    FanoutLimits set = GatewayConfig.fromEnv(dev(Map.of("PARLEY_FANOUT_QUEUE_MAX", "1", "PARLEY_FANOUT_HELD_MAX", "2",
+        "PARLEY_MEMBERSHIP_CACHE_TTL", "250ms"))).fanout();
+    assertThat(set).isEqualTo(new FanoutLimits(1, 2, Duration.ofMillis(250)));
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_FANOUT_QUEUE_MAX", "0"))))
+        .hasMessageContaining("PARLEY_FANOUT_QUEUE_MAX");
+  }
+
+  @Test
   void productionNeedsARealSecretAndHasNoDevTokens() {
     assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_PROFILE", "prod"))))
         .hasMessageContaining("PARLEY_JWT_SECRET is required");

@@ -14,7 +14,7 @@ class ChannelUnitTests {
 
   @Test
   void aConnectionThatCaughtUpSkipsLiveCopiesUpToItsFloorOnly() {
-    Channel ch = new Channel("c1", null);
+    Channel ch = new Channel("c1", null, 0);
     Conn old = new Conn("alice");
     Conn joined = new Conn("bob");
     ch.connections.add(old);
@@ -27,7 +27,7 @@ class ChannelUnitTests {
 
   @Test
   void aFloorIsForgottenOnceBothKindsAreDeliveredPastIt() {
-    Channel ch = new Channel("c1", null);
+    Channel ch = new Channel("c1", null, 0);
     Conn joined = new Conn("bob");
     ch.connections.add(joined);
     ch.floors.put(joined, 40L);
@@ -41,7 +41,7 @@ class ChannelUnitTests {
 
   @Test
   void removingAConnectionForgetsItEverywhere() {
-    Channel ch = new Channel("c1", null);
+    Channel ch = new Channel("c1", null, 0);
     Conn c = new Conn("bob");
     CatchUp.Job job = new CatchUp.Job(ch, 10);
     job.joiners.add(c);

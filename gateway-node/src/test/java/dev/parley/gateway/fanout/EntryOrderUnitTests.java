@@ -28,6 +28,23 @@ class EntryOrderUnitTests {
   }
 
   @Test
+  void droppedHeldEntriesAreForgottenAndTheirLowestSequenceNamed() {
+    EntryOrder order = new EntryOrder();
+    order.accept(msg(5, 0));
+    order.accept(event(2, 0));
+    order.accept(msg(14, 12));
+    order.accept(msg(12, 9));
+    order.accept(event(11, 7));
+    assertThat(order.heldCount()).isEqualTo(3);
+    assertThat(order.dropHeld()).isEqualTo(11);
+    assertThat(order.heldCount()).isZero();
+    assertThat(order.hasGaps()).isFalse();
+    // what a read-back delivers next continues the chain where it stood
+    assertThat(seqs(order.accept(msg(9, 5)))).containsExactly(9L);
+    assertThat(order.dropHeld()).isZero();
+  }
+
+  @Test
   void anEntryThatOvertookItsPredecessorWaitsForIt() {
     EntryOrder order = new EntryOrder();
     order.accept(msg(5, 0));

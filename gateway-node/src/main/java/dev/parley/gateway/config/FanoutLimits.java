@@ -1,0 +1,26 @@
+package dev.parley.gateway.config;
+
+import dev.parley.contract.config.Env;
+import java.time.Duration;
+
+/**
+ * What a gateway holds for its fan-out, and for how long it trusts what it cached about membership.
+ *
+ * @param handoffMax {@code PARLEY_FANOUT_QUEUE_MAX}: republished entries that may wait at once for
+ *     the fan-out event loop; past it live copies are dropped and their conversations read back from
+ *     the stream
+ * @param heldMax {@code PARLEY_FANOUT_HELD_MAX}: entries one conversation may hold back at once
+ *     (while new members catch up, or behind an overtaken entry); past it they are dropped and read
+ *     back from the stream
+ * @param membershipCacheTtl {@code PARLEY_MEMBERSHIP_CACHE_TTL}: how long a cached membership is
+ *     trusted without asking Postgres, so the longest a removal can go unnoticed on a node that
+ *     missed its notice
+ */
+public record FanoutLimits(int handoffMax, int heldMax, Duration membershipCacheTtl) {
+  public static FanoutLimits fromEnv(Env env) {
+    return new FanoutLimits(
+        env.integer("PARLEY_FANOUT_QUEUE_MAX", 10_000, 1, 10_000_000),
+        env.integer("PARLEY_FANOUT_HELD_MAX", 10_000, 1, 10_000_000),
+        env.duration("PARLEY_MEMBERSHIP_CACHE_TTL", Duration.ofSeconds(5)));
+  }
+}

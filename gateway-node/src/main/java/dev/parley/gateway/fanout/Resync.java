@@ -1,0 +1,136 @@
+package dev.parley.gateway.fanout;
+
+import dev.parley.contract.Subjects;
+import dev.parley.gateway.stream.StreamClient;
+import dev.parley.gateway.stream.StreamEntry;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a subscribed conversation back from the stream where this node's delivery of it stands,
+ * and delivers what it missed through the channel's own {@link EntryOrder}, like a filled gap: in
+ * order, once each, to the connections that receive it live. Used when live copies were lost or
+ * dropped on purpose: the hand-off to the event loop was full ({@link Handoff}), too many entries
+ * waited in a channel, or NATS reconnected (core-NATS copies sent meanwhile never arrive). Reads
+ * go on to the stream's end, so what arrives live meanwhile is either read too or de-duplicated.
+ * Touched only on the hub's context.
+ */
+final class Resync {
+  private static final Logger log = LoggerFactory.getLogger(Resync.class);
+  /** A read that failed (NATS still away) is tried again after this long. */
+  private static final long RETRY_MS = 1000;
+
+  private final Context ctx;
+  private final Subscriptions table;
+  private final StreamClient stream;
+  private final Subjects subjects;
+  private final PreviousMessages previous;
+  private final BiConsumer<Channel, List<EntryOrder.Entry>> writeInOrder;
+  private final Counter resyncs;
+
+  /** @param writeInOrder writes entries the channel's order released (the feed's live path) */
+  Resync(Context ctx, Subscriptions table, StreamClient stream, Subjects subjects, PreviousMessages previous,
+      BiConsumer<Channel, List<EntryOrder.Entry>> writeInOrder, Counter resyncs) {
+    this.ctx = ctx;
+    this.table = table;
+    this.stream = stream;
+    this.subjects = subjects;
+    this.previous = previous;
+    this.writeInOrder = writeInOrder;
+    this.resyncs = resyncs;
+  }
+
+  /**
+   * Reads the channel back from where its delivery stands; for a kind nothing was delivered of
+   * yet, from {@code missedFrom} (the lowest sequence known lost; 0: unknown, then from where the
+   * node stood in the stream when it subscribed the conversation).
+   */
+  void request(Channel ch, long missedFrom) {
+    if (missedFrom > 0) {
+      ch.resyncFrom = ch.resyncFrom == 0 ? missedFrom : Math.min(ch.resyncFrom, missedFrom);
+    }
+    if (ch.resyncing) {
+      ch.resyncAgain = true;
+      return;
+    }
+    start(ch);
+  }
+
+  private void start(Channel ch) {
+    ch.resyncing = true;
+    ch.resyncAgain = false;
+    resyncs.increment();
+    long fallback = ch.resyncFrom > 0 ? ch.resyncFrom : ch.openMark + 1;
+    ch.resyncFrom = 0;
+    long from = Math.min(startOf(ch, Subjects.MESSAGE_KIND, fallback), startOf(ch, Subjects.EVENT_KIND, fallback));
+    step(ch, from, fallback);
+  }
+
+  private static long startOf(Channel ch, String kind, long fallback) {
+    long last = ch.order.lastDelivered(kind);
+    return last > 0 ? last + 1 : fallback;
+  }
+
+  private void step(Channel ch, long from, long fallback) {
+    String conversationId = ch.conversationId;
+    if (table.get(conversationId) != ch) {
+      return; // released: nobody here receives it any more
+    }
+    stream.nextOnSubject(ctx, from, subjects.streamConversation(conversationId)).onComplete(ar -> {
+      if (table.get(conversationId) != ch) {
+        return;
+      }
+      if (ar.failed()) {
+        log.warn("conversation {}: reading the stream back from seq {} failed ({}); trying again in {} ms",
+            conversationId, from, ar.cause().toString(), RETRY_MS);
+        ch.resyncing = false;
+        ctx.owner().setTimer(RETRY_MS, t -> {
+          if (table.get(conversationId) == ch) {
+            request(ch, fallback);
+          }
+        });
+        return;
+      }
+      StreamEntry e = ar.result();
+      if (e == null) {
+        ch.resyncing = false;
+        if (ch.resyncAgain) {
+          start(ch);
+        }
+        return;
+      }
+      String kind = Subjects.kindOf(e.subject());
+      long last = ch.order.lastDelivered(kind);
+      if (e.seq() <= last || (last == 0 && e.seq() < fallback)) {
+        step(ch, e.seq() + 1, fallback); // delivered already, or before what this node ever delivered
+        return;
+      }
+      previousOf(ch, kind, e.seq()).onComplete(prev -> {
+        if (table.get(conversationId) != ch) {
+          return;
+        }
+        // the kind's chain here, else what history says (the first message read back on a fresh channel)
+        long delivered = ch.order.lastDelivered(kind);
+        long previousOnSubject = delivered > 0 ? delivered : prev.succeeded() && prev.result() != null ? prev.result() : 0;
+        writeInOrder.accept(ch, ch.order.accept(new EntryOrder.Entry(e.seq(), previousOnSubject, kind, e.payload())));
+        step(ch, e.seq() + 1, fallback);
+      });
+    });
+  }
+
+  /** A message's prev_seq when nothing of its chain was delivered here: from history (completes on ctx). */
+  private Future<Long> previousOf(Channel ch, String kind, long seq) {
+    if (!Subjects.MESSAGE_KIND.equals(kind) || ch.order.lastDelivered(kind) > 0) {
+      return Future.succeededFuture(0L);
+    }
+    Promise<Long> p = Promise.promise();
+    previous.before(ch.conversationId, seq).onComplete(ar -> ctx.runOnContext(v -> p.handle(ar)));
+    return p.future();
+  }
+}
