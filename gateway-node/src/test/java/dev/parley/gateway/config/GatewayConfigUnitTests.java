@@ -166,7 +166,7 @@ class GatewayConfigUnitTests {
 
   @Test
   void everyCostlyActionHasADefaultLimitAndEachIsConfigurable() {
-    RateLimitSettings defaults = GatewayConfig.fromEnv(new Env(Map.of())).rateLimits();
+    RateLimitSettings defaults = GatewayConfig.fromEnv(dev(Map.of())).rateLimits();
     assertThat(defaults.rates()).containsOnlyKeys(LimitedAction.values());
     assertThat(defaults.rates().get(LimitedAction.SEND)).isEqualTo(new Rate(40, 20, Duration.ofSeconds(1)));
     assertThat(defaults.rates().get(LimitedAction.EDIT)).isEqualTo(Rate.of(30, Duration.ofMinutes(1)));
@@ -175,34 +175,34 @@ class GatewayConfigUnitTests {
     assertThat(defaults.maxDistinctReactions()).isEqualTo(20);
     assertThat(defaults.redisTimeout()).isEqualTo(Duration.ofMillis(250));
 
-    RateLimitSettings set = GatewayConfig.fromEnv(new Env(Map.of("PARLEY_READ_LIMIT", "5/10s",
+    RateLimitSettings set = GatewayConfig.fromEnv(dev(Map.of("PARLEY_READ_LIMIT", "5/10s",
         "PARLEY_UPLOAD_BYTES_PER_HOUR", "5000000000", "PARLEY_MAX_DISTINCT_REACTIONS", "3"))).rateLimits();
     assertThat(set.rates().get(LimitedAction.READ)).isEqualTo(Rate.of(5, Duration.ofSeconds(10)));
     assertThat(set.rates().get(LimitedAction.UPLOAD_BYTES).capacity()).isEqualTo(5_000_000_000L);
     assertThat(set.maxDistinctReactions()).isEqualTo(3);
 
     for (String bad : new String[] {"5", "0/1m", "5/soon", "x/1m", "5/0s"}) {
-      assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_TYPING_LIMIT", bad))))
+      assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_TYPING_LIMIT", bad))))
           .as(bad).hasMessageContaining("PARLEY_TYPING_LIMIT");
     }
-    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_UPLOAD_BYTES_PER_HOUR", "1000"))))
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_UPLOAD_BYTES_PER_HOUR", "1000"))))
         .as("less than one upload's limit").hasMessageContaining("PARLEY_MAX_UPLOAD_BYTES");
   }
 
   @Test
   void filesHaveAQuotaAndASweep() {
-    FileSettings defaults = GatewayConfig.fromEnv(new Env(Map.of())).files();
+    FileSettings defaults = GatewayConfig.fromEnv(dev(Map.of())).files();
     assertThat(defaults.quotaBytes()).isEqualTo(1024L * 1024 * 1024);
     assertThat(defaults.sweepAge()).isEqualTo(Duration.ofHours(24));
     assertThat(defaults.sweepInterval()).isEqualTo(Duration.ofHours(1));
-    FileSettings set = GatewayConfig.fromEnv(new Env(Map.of("PARLEY_FILES_QUOTA_BYTES", "10000000000",
+    FileSettings set = GatewayConfig.fromEnv(dev(Map.of("PARLEY_FILES_QUOTA_BYTES", "10000000000",
         "PARLEY_FILES_SWEEP_AGE", "7d", "PARLEY_FILES_SWEEP_INTERVAL", "10m"))).files();
     assertThat(set.quotaBytes()).isEqualTo(10_000_000_000L);
     assertThat(set.sweepAge()).isEqualTo(Duration.ofDays(7));
     assertThat(set.sweepInterval()).isEqualTo(Duration.ofMinutes(10));
-    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_FILES_SWEEP_AGE", "0s"))))
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_FILES_SWEEP_AGE", "0s"))))
         .hasMessageContaining("PARLEY_FILES_SWEEP_AGE");
-    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_FILES_QUOTA_BYTES", "0"))))
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_FILES_QUOTA_BYTES", "0"))))
         .hasMessageContaining("PARLEY_FILES_QUOTA_BYTES");
   }
 

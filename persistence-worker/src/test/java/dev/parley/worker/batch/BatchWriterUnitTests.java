@@ -144,7 +144,7 @@ class BatchWriterUnitTests {
     assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
         .anySatisfy(line -> assertThat(line).contains("Dropping stream entry seq=7").contains("conv1").contains("23514"))
         .allSatisfy(line -> assertThat(line).doesNotContain("launch code"));
-    assertThat(counter("parley.worker.undeliverable")).isEqualTo(1);
+    assertThat(counter("parley.worker.dead.letters")).isEqualTo(1);
   }
 
   @Test
