@@ -31,7 +31,7 @@ public record GatewayConfig(
     RateLimitSettings rateLimits) {
 
   /**
-   * Size and rate limits of API.md.
+   * Size and rate limits of docs/api.md#limits.
    *
    * @param sendRatePerSecond sends per user per second across the cluster (token refill rate)
    * @param sendBurst sends a user may make at once before the rate applies (bucket size)
