@@ -45,8 +45,9 @@ public record Subjects(String prefix) {
   }
 
   /**
-   * Public, per API.md: every durable event of a conversation, for integrators, in seq order. The
-   * persistence workers' relay publishes here (core NATS) the exact frame WebSocket clients get.
+   * Public, per docs/api.md#nats-subjects-for-integrators: every durable event of a conversation,
+   * for integrators, in seq order. The persistence workers' relay publishes here (core NATS) the
+   * exact frame WebSocket clients get.
    */
   public String conversationEvents(String conversationId) {
     return prefix + ".conv." + conversationId + ".events";
@@ -57,12 +58,12 @@ public record Subjects(String prefix) {
     return prefix + ".conv.*.events";
   }
 
-  /** Public, per API.md: ephemeral typing indicators. */
+  /** Public, per docs/api.md#nats-subjects-for-integrators: ephemeral typing indicators. */
   public String typing(String conversationId) {
     return prefix + ".conv." + conversationId + ".typing";
   }
 
-  /** Public, per API.md: presence changes of one user. */
+  /** Public, per docs/api.md#nats-subjects-for-integrators: presence changes of one user. */
   public String presence(String userId) {
     return prefix + ".presence." + userId;
   }

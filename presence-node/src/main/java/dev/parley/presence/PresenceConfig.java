@@ -14,8 +14,9 @@ import java.time.Duration;
  * @param nodeTtl a gateway node whose last heartbeat is older than this is dead and swept
  * @param sweepInterval how often dead gateway nodes are looked for
  * @param redisTimeout how long a Redis command (or connection attempt) may take
- * @param offlineGrace a user with no open connection anywhere for this long is offline (API.md: 15 s);
- *     a reconnect within it changes nothing, and the user's status survives it
+ * @param offlineGrace a user with no open connection anywhere for this long is offline
+ *     (docs/api.md#presence-and-typing: 15 s); a reconnect within it changes nothing, and the
+ *     user's status survives it
  * @param statusMinInterval least time between two status changes of one user (presence.update);
  *     a faster change is refused with {@code rate_limited}
  */

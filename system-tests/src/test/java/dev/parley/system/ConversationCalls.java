@@ -10,7 +10,7 @@ import java.util.function.Predicate;
 
 /** The conversation and member routes as tests call them, and predicates over the frames they cause. */
 final class ConversationCalls {
-  /** API.md: an event reaches a member's connection on another node within this. */
+  /** docs/api.md#events: an event reaches a member's connection on another node within this. */
   static final Duration EVENT_WAIT = Duration.ofSeconds(2);
 
   private ConversationCalls() {}

@@ -20,8 +20,8 @@ import java.util.Objects;
  * </ul>
  *
  * Either may instead answer {@link Failure} {@code {"error":{"code","message","retry_after_ms"?}}}
- * with a code of API.md ({@code unavailable} when Redis is down, {@code rate_limited} for status
- * updates that come too fast).
+ * with a code of docs/api.md#errors ({@code unavailable} when Redis is down, {@code rate_limited}
+ * for status updates that come too fast).
  */
 public final class PresenceRpc {
   /** Most user ids one query may carry; a gateway splits longer lists. */

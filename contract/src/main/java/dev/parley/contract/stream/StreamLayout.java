@@ -17,8 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stream and its two durable consumers, declared once. Every process calls {@link #ensure} at
- * start; it creates what is missing and updates what drifted, so start order does not matter.
+ * The stream and its two durable consumers, declared once. Gateways and workers call {@link
+ * #ensureStream} at start (workers also {@link #ensurePersistenceConsumer}, and the relay {@link
+ * #ensureIntegratorsConsumer}); each creates what is missing, and the stream is updated where its
+ * settings drifted, so start order does not matter.
  * These calls block: run them off the event loop.
  */
 public final class StreamLayout {

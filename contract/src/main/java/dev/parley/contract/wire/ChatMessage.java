@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * The message object of API.md. {@code seq} and {@code prevSeq} are assigned by the stream, so a
- * message is first a draft ({@code seq == 0}) written to the stream, then a stored message once its
- * sequence is known.
+ * The message object of docs/api.md#the-message-object. {@code seq} and {@code prevSeq} are
+ * assigned by the stream, so a message is first a draft ({@code seq == 0}) written to the stream,
+ * then a stored message once its sequence is known.
  */
 public record ChatMessage(
     String id,
@@ -59,7 +59,7 @@ public record ChatMessage(
     return o;
   }
 
-  /** The full message object of API.md. */
+  /** The full message object of docs/api.md#the-message-object. */
   public JsonObject toJson() {
     return new JsonObject()
         .put("id", id)

@@ -1,6 +1,6 @@
 package dev.parley.contract.wire;
 
-/** The {@code error.code} values of API.md with the HTTP status each maps to. */
+/** The {@code error.code} values of docs/api.md#errors with the HTTP status each maps to. */
 public enum ErrorCode {
   INVALID_ARGUMENT(400),
   UNAUTHENTICATED(401),

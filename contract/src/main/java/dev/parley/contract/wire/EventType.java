@@ -1,6 +1,6 @@
 package dev.parley.contract.wire;
 
-/** The {@code type} of every frame and event in API.md, spelled once. */
+/** The {@code type} of every frame and event in docs/api.md#websocket, spelled once. */
 public final class EventType {
   // client -> server
   public static final String MESSAGE_SEND = "message.send";

@@ -2,7 +2,9 @@ package dev.parley.contract.wire;
 
 import io.vertx.core.json.JsonObject;
 
-/** Builds the JSON frames of API.md: {@code {"type","id"?,"data"}} and the error shape. */
+/**
+ * Builds the JSON frames of docs/api.md#frames: {@code {"type","id"?,"data"}} and the error shape.
+ */
 public final class Frames {
   private Frames() {}
 

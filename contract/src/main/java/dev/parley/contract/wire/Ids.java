@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /** Identifier rules and generation. */
 public final class Ids {
-  /** API.md: a user id is 1-128 chars of {@code [A-Za-z0-9._:@-]}. */
+  /** docs/api.md#authentication: a user id is 1-128 chars of {@code [A-Za-z0-9._:@-]}. */
   public static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
   /** Client message ids: printable, bounded, so they can go into a header and an index. */
   public static final Pattern CLIENT_MSG_ID = Pattern.compile("[\\x21-\\x7E]{1,128}");

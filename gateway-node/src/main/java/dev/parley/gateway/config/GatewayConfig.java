@@ -33,7 +33,7 @@ public record GatewayConfig(
     FanoutLimits fanout) {
 
   /**
-   * Size and rate limits of API.md.
+   * Size and rate limits of docs/api.md#limits.
    *
    * @param sendRatePerSecond sends per user per second across the cluster (token refill rate)
    * @param sendBurst sends a user may make at once before the rate applies (bucket size)

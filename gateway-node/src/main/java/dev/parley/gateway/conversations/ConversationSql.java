@@ -77,7 +77,7 @@ final class ConversationSql {
    * unread count, each an index probe (messages_conversation_seq; an index-only count on the
    * partial messages_countable index), so the cost grows with neither history nor the number of
    * conversations beyond the page. Unread: other people's live, non-system messages after the
-   * read position (API.md, "Fine points").
+   * read position (docs/api.md#read-positions-and-unread-counts).
    *
    * <p>Messages acknowledged but not stored yet ($5, {@link UnstoredSql}; usually none) count as the
    * worker will store them: they move the conversation's activity and head ({@code touched}), bring

@@ -6,7 +6,9 @@ import java.time.OffsetDateTime;
 /** One member of a conversation, with when they joined (succession goes by it). */
 public record Member(String userId, Role role, String name, OffsetDateTime joinedAt) {
 
-  /** The member entry of API.md: {@code {"user_id","role","name"}}. */
+  /**
+   * The member entry {@code {"user_id","role","name"}} of docs/api.md#conversations-and-members.
+   */
   public JsonObject toJson() {
     return new JsonObject().put("user_id", userId).put("role", role.wire()).put("name", name);
   }

@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Who may do what in a group, in one place (API.md, "Fine points"): owners and admins edit the
- * group and add members; an admin removes plain members only, never the owner or another admin;
- * anyone may leave; only the owner deletes the group and sets roles, and hands ownership over by
- * giving another member the owner role. No I/O: the callers load the members, ask, and act.
+ * Who may do what in a group, in one place (docs/api.md#conversations-and-members): owners and
+ * admins edit the group and add members; an admin removes plain members only, never the owner or
+ * another admin; anyone may leave; only the owner deletes the group and sets roles, and hands
+ * ownership over by giving another member the owner role. No I/O: the callers load the members,
+ * ask, and act.
  */
 public final class MemberRules {
   private MemberRules() {}

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * Indicators are per gateway: a user typing in one conversation from two nodes has two. A gateway
  * that dies emits no {@code typing: false} for its users; clients also drop an indicator that is
- * not renewed within the lapse (API.md).
+ * not renewed within the lapse (docs/api.md#presence-and-typing).
  */
 public final class TypingTracker {
   /** Least time between two publishes of one indicator: the bound on a fast-toggling client. */

@@ -93,7 +93,10 @@ final class MessageSql {
             GROUP BY m.conversation_id) s
       WHERE c.id = s.conversation_id AND (c.last_seq < s.max_seq OR c.last_activity_at < s.newest)""";
 
-  /** API.md: sending a message moves the sender's read position to it (never backwards). */
+  /**
+   * docs/api.md#read-positions-and-unread-counts: sending a message moves the sender's read
+   * position to it (never backwards).
+   */
   static final String ADVANCE_SENDER_READ = """
       UPDATE members mb SET last_read_seq = s.max_seq
       FROM (SELECT m.conversation_id, m.sender_id, max(m.seq) AS max_seq

@@ -18,8 +18,9 @@ import java.util.TreeMap;
 
 /**
  * Reads presence as the presence node records it. A user is <em>connected</em> while their
- * connection counts over every gateway node add up to more than zero, and <em>online</em> (API.md)
- * while connected or within the grace period after their last connection went away.
+ * connection counts over every gateway node add up to more than zero, and <em>online</em>
+ * (docs/api.md#presence-and-typing) while connected or within the grace period after their last
+ * connection went away.
  */
 public final class PresenceQuery {
   /**

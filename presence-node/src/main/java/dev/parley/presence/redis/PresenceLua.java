@@ -20,7 +20,8 @@ public final class PresenceLua {
   private PresenceLua() {}
 
   static final String FUNCTIONS = """
-      -- Online (API.md): connected somewhere, or within the grace period after the last connection.
+      -- Online (docs/api.md#presence-and-typing): connected somewhere, or within the grace
+      -- period after the last connection.
       local function isOnline(base, user)
         return redis.call('EXISTS', base .. 'conn:' .. user) == 1
             or redis.call('ZSCORE', base .. 'pending-offline', user) ~= false
