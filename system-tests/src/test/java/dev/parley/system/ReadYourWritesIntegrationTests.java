@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * API.md: after an ack, every member's read on any node reflects the write. Each test writes on
+ * docs/api.md#reading-your-writes: after an ack, every member's read on any node reflects the write. Each test writes on
  * node A with the worker stopped, so nothing it writes reaches Postgres, and reads on node B at
  * once: the conversation list (last message, unread count, order, a hidden direct conversation back),
  * details, search, a lookup by id and the download of a file just attached, the last behind a
