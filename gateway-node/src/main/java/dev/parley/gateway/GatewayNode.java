@@ -165,8 +165,10 @@ public final class GatewayNode {
                   EventType.MESSAGE_READ, new ReadFrames(readReceipts),
                   EventType.TYPING_START, typingFrames.start(),
                   EventType.TYPING_STOP, typingFrames.stop(),
-                  EventType.PRESENCE_UPDATE, new PresenceFrames(presenceNodes))), presence, config.limits().wsWriteQueueBytes(),
-              config.limits().maxFrameBytes(), registry);
+                  EventType.PRESENCE_UPDATE, new PresenceFrames(presenceNodes))), presence,
+              new WebSocketEndpoint.Limits(config.limits().wsWriteQueueBytes(), config.limits().maxFrameBytes(),
+                  config.wsBounds().maxConnectionsPerUser(), config.wsBounds().maxInFlight()),
+              registry);
           webSocket.onClose(c -> typing.connectionClosed(c.userId(), c.id()));
           typingRelay = new TypingRelay(nats, subjects, hub);
           typingRelay.start();
@@ -230,10 +232,14 @@ public final class GatewayNode {
     return new HttpServerOptions()
         .setHost(config.httpHost())
         .setPort(config.httpPort())
-        // a single oversized frame is refused by the codec (1009); a message spread over several
-        // frames is measured by MessageSizeGuard, which closes with 1009 too
+        // a single oversized frame is refused by the codec from its header (WebSocketEndpoint closes
+        // with 1009); a message spread over several frames is counted by MessageAssembler (1009 too)
         .setMaxWebSocketFrameSize(config.limits().maxFrameBytes())
-        .setMaxWebSocketMessageSize(config.limits().maxFrameBytes() * 4)
+        .setMaxWebSocketMessageSize(config.limits().maxFrameBytes())
+        // no WebSocket compression: the limits apply to bytes on the wire, and an inflater would
+        // build a message of any size from a small compressed frame before anything could count it
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         .setCompressionSupported(true);
   }
 

@@ -26,7 +26,8 @@ public record GatewayConfig(
     Ephemeral ephemeral,
     ServiceKeys serviceKeys,
     FileSettings files,
-    int searchPoolSize) {
+    int searchPoolSize,
+    WebSocketBounds wsBounds) {
 
   /**
    * Size and rate limits of API.md.
@@ -90,6 +91,7 @@ public record GatewayConfig(
         Ephemeral.fromEnv(env),
         ServiceKeys.fromEnv(env),
         FileSettings.fromEnv(env),
-        env.integer("PARLEY_SEARCH_POOL_SIZE", 2, 1, 64));
+        env.integer("PARLEY_SEARCH_POOL_SIZE", 2, 1, 64),
+        WebSocketBounds.fromEnv(env));
   }
 }

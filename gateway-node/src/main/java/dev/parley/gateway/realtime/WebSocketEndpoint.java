@@ -1,5 +1,6 @@
 package dev.parley.gateway.realtime;
 
+import dev.parley.contract.wire.CloseReason;
 import dev.parley.contract.wire.ErrorCode;
 import dev.parley.contract.wire.Frames;
 import dev.parley.contract.wire.Ids;
@@ -10,16 +11,25 @@ import dev.parley.gateway.conversations.ConversationStore;
 import dev.parley.gateway.fanout.FanoutHub;
 import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.presence.PresenceReporter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +37,21 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code /ws}: authenticates the handshake (header or {@code ?token=}; refused with HTTP 401),
  * then registers the connection for its user's conversations and dispatches its frames.
+ *
+ * <p>Bounds per connection: a message over {@link Limits#maxMessageBytes} closes it with 1009; at
+ * {@link Limits#maxInFlight} unanswered frames it is not read until answers drain; at
+ * {@link Limits#maxConnectionsPerUser} open connections a user's next handshake is refused (429).
  */
 public final class WebSocketEndpoint {
   private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
+
+  /**
+   * @param writeQueueBytes bytes allowed to wait for a slow client before it is closed (4008)
+   * @param maxMessageBytes largest client message, over all its frames (else 1009)
+   * @param maxConnectionsPerUser open connections per user on this node (one more: HTTP 429)
+   * @param maxInFlight unanswered frames per connection before it stops being read
+   */
+  public record Limits(int writeQueueBytes, int maxMessageBytes, int maxConnectionsPerUser, int maxInFlight) {}
 
   private final TokenVerifier verifier;
   private final UserDirectory users;
@@ -37,22 +59,29 @@ public final class WebSocketEndpoint {
   private final FanoutHub hub;
   private final FrameDispatcher dispatcher;
   private final PresenceReporter presence;
-  private final int writeQueueBytes;
-  private final int maxMessageBytes;
-  private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
+  private final Limits limits;
+  private final ConnectionQuota quota;
+  private final Map<ClientConnection, InFlightFrames> open = new ConcurrentHashMap<>();
   private final List<Consumer<ClientConnection>> closeListeners = new CopyOnWriteArrayList<>();
+  private final AtomicInteger framesInFlight = new AtomicInteger();
+  private final AtomicLong readPauses = new AtomicLong();
+  private final AtomicLong refusedOverCap = new AtomicLong();
 
   public WebSocketEndpoint(TokenVerifier verifier, UserDirectory users, ConversationStore conversations, FanoutHub hub,
-      FrameDispatcher dispatcher, PresenceReporter presence, int writeQueueBytes, int maxMessageBytes, MeterRegistry registry) {
-    this.maxMessageBytes = maxMessageBytes;
+      FrameDispatcher dispatcher, PresenceReporter presence, Limits limits, MeterRegistry registry) {
     this.verifier = verifier;
     this.users = users;
     this.conversations = conversations;
     this.hub = hub;
     this.dispatcher = dispatcher;
     this.presence = presence;
-    this.writeQueueBytes = writeQueueBytes;
-    registry.gauge("parley_ws_connections", open, Set::size);
+    this.limits = limits;
+    this.quota = new ConnectionQuota(limits.maxConnectionsPerUser());
+    registry.gauge("parley_ws_connections", open, Map::size);
+    Gauge.builder("parley_ws_frames_in_flight", framesInFlight, AtomicInteger::get)
+        .description("client frames being handled and not yet answered, over every connection").register(registry);
+    registry.more().counter("parley_ws_read_pauses_total", List.of(), readPauses);
+    registry.more().counter("parley_ws_connections_refused_total", List.of(), refusedOverCap);
   }
 
   /** {@code listener} is told of every connection that closes (e.g. to end what it kept alive). */
@@ -70,16 +99,24 @@ public final class WebSocketEndpoint {
     Context connectionContext = Vertx.currentContext();
     verifier.verify(BearerTokens.fromHeaderOrQuery(req))
         .compose(users::ensure)
-        .compose(user -> conversations.conversationIdsOf(user.userId()).compose(ids -> {
-          // registered with the hub before the handshake answers: every frame for this user from the
-          // moment the client sees its connection open is kept for it, and written once the socket is up
-          ClientConnection conn = new ClientConnection(Ids.newId(), user, writeQueueBytes, connectionContext);
-          return hub.attach(conn, ids).map(conn);
-        }))
+        .compose(user -> {
+          if (!quota.tryAcquire(user.userId())) {
+            refusedOverCap.incrementAndGet();
+            return Future.failedFuture(new ApiException(ErrorCode.RATE_LIMITED,
+                "too many connections: at most " + quota.maxPerUser() + " per user on this node"));
+          }
+          return conversations.conversationIdsOf(user.userId()).compose(ids -> {
+            // registered with the hub before the handshake answers: every frame for this user from the
+            // moment the client sees its connection open is kept for it, and written once the socket is up
+            ClientConnection conn = new ClientConnection(Ids.newId(), user, limits.writeQueueBytes(), connectionContext);
+            return hub.attach(conn, ids).map(conn);
+          }).recover(e -> releaseThen(user.userId(), e));
+        })
         .onSuccess(conn -> req.toWebSocket()
             .onSuccess(ws -> open(ws, conn))
             .onFailure(e -> {
               hub.detach(conn);
+              quota.release(conn.userId());
               log.debug("upgrade failed: {}", e.toString());
             }))
         .onFailure(e -> {
@@ -93,22 +130,33 @@ public final class WebSocketEndpoint {
         });
   }
 
+  private <T> Future<T> releaseThen(String userId, Throwable cause) {
+    quota.release(userId);
+    return Future.failedFuture(cause);
+  }
+
   private void open(ServerWebSocket ws, ClientConnection conn) {
     String userId = conn.userId();
-    open.add(conn);
-    ws.textMessageHandler(text -> {
-      conn.heard();
-      dispatcher.dispatch(conn, text);
+    InFlightFrames inFlight = new InFlightFrames(ws, Vertx.currentContext(), limits.maxInFlight(), framesInFlight, readPauses);
+    open.put(conn, inFlight);
+    ws.frameHandler(new MessageAssembler(conn, limits.maxMessageBytes(),
+        text -> {
+          inFlight.started();
+          dispatcher.dispatch(conn, text).onComplete(ar -> inFlight.finished());
+        },
+        () -> conn.send(Frames.error(null, ErrorCode.INVALID_ARGUMENT, "binary frames are not supported: send JSON text frames").encode())));
+    ws.exceptionHandler(e -> {
+      if (e instanceof CorruptedWebSocketFrameException corrupt
+          && WebSocketCloseStatus.MESSAGE_TOO_BIG.equals(corrupt.closeStatus())) {
+        // one frame over the limit, refused by the codec from its header before its payload is read
+        conn.close(CloseReason.MESSAGE_TOO_BIG, "frame larger than " + limits.maxMessageBytes() + " bytes");
+      } else {
+        log.debug("connection {} of {}: {}", conn.id(), userId, e.toString());
+      }
     });
-    ws.binaryMessageHandler(b -> {
-      conn.heard();
-      conn.send(Frames.error(null, ErrorCode.INVALID_ARGUMENT, "binary frames are not supported: send JSON text frames").encode());
-    });
-    ws.pongHandler(b -> conn.heard());
-    ws.frameHandler(new MessageSizeGuard(conn, maxMessageBytes));
-    ws.exceptionHandler(e -> log.debug("connection {} of {}: {}", conn.id(), userId, e.toString()));
     ws.closeHandler(v -> {
-      if (open.remove(conn)) {
+      if (open.remove(conn) != null) {
+        quota.release(userId);
         hub.detach(conn);
         presence.disconnected(userId, conn.id());
         closeListeners.forEach(l -> l.accept(conn));
@@ -118,21 +166,49 @@ public final class WebSocketEndpoint {
     presence.connected(userId, conn.id());
   }
 
-  /** Pings every connection; closes those that answered nothing within {@code idleNanos}. */
+  /** Pings every connection; closes those that sent nothing (no frame, ping or pong) within {@code idleNanos}. */
   public void keepAlive(long idleNanos) {
-    for (ClientConnection c : open) {
-      if (c.nanosSinceHeard() > idleNanos) {
-        c.close(ClientConnection.CLOSE_IDLE, "no frame or pong within the idle timeout");
+    open.forEach((c, inFlight) -> {
+      // a connection whose frames we are still answering is waiting on us, not idle
+      if (c.nanosSinceHeard() > idleNanos && !inFlight.busy()) {
+        c.close(CloseReason.IDLE, "nothing heard within the idle timeout");
       } else {
         c.ping();
       }
-    }
+    });
   }
 
-  /** Closes every connection (shutdown): clients reconnect to another node and resume. */
-  public void closeAll() {
-    for (ClientConnection c : open) {
-      c.close((short) 1001, "server shutting down");
+  /**
+   * Closes every connection with 1001, spread evenly over {@code spread} so that clients do not all
+   * reconnect at once. Each connection stops being read first, and is closed once every frame it
+   * sent has been answered (a send already published gets its ack before the close). Completes
+   * when every connection has closed.
+   */
+  public Future<Void> drain(Vertx vertx, Duration spread) {
+    List<Map.Entry<ClientConnection, InFlightFrames>> all = new ArrayList<>(open.entrySet());
+    List<Future<Void>> closed = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      ClientConnection conn = all.get(i).getKey();
+      InFlightFrames inFlight = all.get(i).getValue();
+      Promise<Void> done = Promise.promise();
+      closed.add(done.future());
+      long delayMillis = Math.max(1, spread.toMillis() * i / all.size());
+      vertx.setTimer(delayMillis, t -> inFlight.stopReading().onComplete(answered -> {
+        conn.close(CloseReason.GOING_AWAY, "node draining");
+        done.complete();
+      }));
     }
+    log.info("draining {} WebSocket connections over {}", all.size(), spread);
+    return Future.join(closed).mapEmpty();
+  }
+
+  /** Closes every connection at once (a stop without a drain): clients reconnect to another node and resume. */
+  public void closeAll() {
+    open.keySet().forEach(c -> c.close(CloseReason.GOING_AWAY, "server shutting down"));
+  }
+
+  /** Open connections on this node. */
+  public int connections() {
+    return open.size();
   }
 }
