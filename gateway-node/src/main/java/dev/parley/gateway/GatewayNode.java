@@ -92,6 +92,7 @@ public final class GatewayNode {
   private Pool pool;
   private Pool searchPool;
   private RedisProbe redis;
+  private Readiness readiness;
   private FanoutHub hub;
   private PresenceReporter presence;
   private TypingRelay typingRelay;
@@ -174,11 +175,15 @@ public final class GatewayNode {
           typingRelay.start();
           presenceRelay = new PresenceRelay(hubContext, nats, subjects, hub, sharedConversations, registry);
           presenceRelay.start();
-          Readiness readiness = new Readiness()
+          // ready = this node can take traffic: NATS (sends are acked by the stream) and not draining.
+          // Postgres, Redis and presence are reported, not required: without them sends are still
+          // acked, and taking every gateway out of rotation would turn a partial outage into a full one.
+          readiness = new Readiness()
               .check("nats", () -> nats.getStatus() == Connection.Status.CONNECTED
                   ? Future.succeededFuture() : Future.failedFuture("NATS connection is " + nats.getStatus()))
-              .check("postgres", () -> pool.query("SELECT 1").execute().timeout(2, TimeUnit.SECONDS))
-              .check("redis", () -> redis.ping(vertx).timeout(2, TimeUnit.SECONDS));
+              .report("postgres", () -> pool.query("SELECT 1").execute().timeout(2, TimeUnit.SECONDS))
+              .report("redis", () -> redis.ping(vertx).timeout(2, TimeUnit.SECONDS))
+              .report("presence", presenceNodes::probe);
           ApiVerticle.Routes routes = new ApiVerticle.Routes(
               serverOptions(),
               new OpsRoutes(registry, readiness),
