@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A Parley process in its own JVM, so a test can kill it as {@code kill -9} would. */
+/** A Parley process in its own JVM, so a test can kill it as {@code kill -9} would, or stop it with SIGTERM. */
 final class ProcessNode implements AutoCloseable {
   private final Process process;
   private final Path log;
@@ -34,6 +34,16 @@ final class ProcessNode implements AutoCloseable {
   void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, as an orchestrator stops a process: its shutdown hook runs. */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the process to end; its exit code, or null when it is still running after {@code seconds}. */
+  Integer awaitExit(long seconds) throws InterruptedException {
+    return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : null;
   }
 
   boolean isAlive() {

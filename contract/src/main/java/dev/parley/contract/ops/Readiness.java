@@ -1,9 +1,14 @@
 package dev.parley.contract.ops;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -29,6 +34,11 @@ public final class Readiness {
   }
 
   private final Map<String, Check> checks = new LinkedHashMap<>();
+  /** The reported checks' last results, when they are refreshed in the background. */
+  private final Map<String, String> lastReported = new ConcurrentHashMap<>();
+  private volatile boolean reportedInBackground;
+  private final AtomicBoolean refreshing = new AtomicBoolean();
+  private long refreshTimer = -1;
   private volatile String notServing;
 
   /** A dependency the process cannot take traffic without. */
@@ -48,6 +58,38 @@ public final class Readiness {
     notServing = status;
   }
 
+  /**
+   * Runs the reported checks every {@code period} in the background; {@link #run} then takes their
+   * last results instead of waiting for them, so a load balancer's probe is answered at once
+   * whatever a slow dependency does (only the required checks run on each call).
+   */
+  public void refreshReportedEvery(Vertx vertx, Duration period) {
+    reportedInBackground = true;
+    refreshReported();
+    refreshTimer = vertx.setPeriodic(period.toMillis(), t -> refreshReported());
+  }
+
+  /** Stops what {@link #refreshReportedEvery} started. */
+  public void stopRefreshing(Vertx vertx) {
+    if (refreshTimer >= 0) {
+      vertx.cancelTimer(refreshTimer);
+      refreshTimer = -1;
+    }
+  }
+
+  private void refreshReported() {
+    if (!refreshing.compareAndSet(false, true)) {
+      return; // the previous round is still waiting on a slow dependency
+    }
+    List<Future<?>> round = new ArrayList<>();
+    checks.forEach((name, check) -> {
+      if (!check.required()) {
+        round.add(outcome(check).onSuccess(result -> lastReported.put(name, result)));
+      }
+    });
+    Future.join(round).onComplete(ar -> refreshing.set(false));
+  }
+
   public List<String> names() {
     return List.copyOf(checks.keySet());
   }
@@ -56,7 +98,12 @@ public final class Readiness {
   public Future<Report> run() {
     List<String> names = names();
     List<Future<String>> results = names.stream()
-        .map(n -> safely(checks.get(n).probe()).map(x -> "ok").recover(e -> Future.succeededFuture(describe(e))))
+        .map(n -> {
+          Check check = checks.get(n);
+          return check.required() || !reportedInBackground
+              ? outcome(check)
+              : Future.succeededFuture(lastReported.getOrDefault(n, "not checked yet"));
+        })
         .toList();
     return Future.join(results).map(done -> {
       Map<String, String> out = new LinkedHashMap<>();
@@ -70,6 +117,10 @@ public final class Readiness {
       boolean ready = requiredUp && stopped == null;
       return new Report(ready, stopped != null ? stopped : ready ? "ready" : "unavailable", out);
     });
+  }
+
+  private static Future<String> outcome(Check check) {
+    return safely(check.probe()).map(x -> "ok").recover(e -> Future.succeededFuture(describe(e)));
   }
 
   private static Future<?> safely(Supplier<Future<?>> probe) {

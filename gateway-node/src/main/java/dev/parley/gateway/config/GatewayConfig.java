@@ -27,7 +27,8 @@ public record GatewayConfig(
     ServiceKeys serviceKeys,
     FileSettings files,
     int searchPoolSize,
-    WebSocketBounds wsBounds) {
+    WebSocketBounds wsBounds,
+    DrainSettings drain) {
 
   /**
    * Size and rate limits of API.md.
@@ -92,6 +93,7 @@ public record GatewayConfig(
         ServiceKeys.fromEnv(env),
         FileSettings.fromEnv(env),
         env.integer("PARLEY_SEARCH_POOL_SIZE", 2, 1, 64),
-        WebSocketBounds.fromEnv(env));
+        WebSocketBounds.fromEnv(env),
+        DrainSettings.fromEnv(env));
   }
 }

@@ -22,7 +22,7 @@ final class InFlightFrames {
   private final AtomicLong pauses;
   private volatile int count;
   private boolean paused;
-  /** Set by {@link #stopReading}: reading never resumes, and {@link #answered} completes at zero. */
+  /** Set by {@link #stopTaking}: completes when no frame taken is left unanswered. */
   private Promise<Void> drained;
 
   InFlightFrames(ServerWebSocket ws, Context context, int max, AtomicInteger nodeTotal, AtomicLong pauses) {
@@ -33,8 +33,14 @@ final class InFlightFrames {
     this.pauses = pauses;
   }
 
-  /** A frame starts being handled (on the socket's context). */
-  void started() {
+  /**
+   * A frame is about to be handled (on the socket's context); false once the connection is
+   * draining: the frame is dropped, unanswered, as if it had never been read.
+   */
+  boolean start() {
+    if (drained != null) {
+      return false;
+    }
     count++;
     nodeTotal.incrementAndGet();
     if (count >= max && !paused) {
@@ -42,6 +48,7 @@ final class InFlightFrames {
       pauses.incrementAndGet();
       ws.pause();
     }
+    return true;
   }
 
   /** A frame has been answered (its answer handed to the socket), from any thread. */
@@ -66,15 +73,19 @@ final class InFlightFrames {
   }
 
   /**
-   * Stops reading the socket for good (drain); the future completes once every frame already read
-   * has been answered.
+   * Stops taking frames for good (drain): later ones are dropped unanswered. The socket is read on
+   * (resumed if it was paused), so the client's answer to the close frame is seen and the
+   * connection ends at once. The future completes once every frame already taken has been answered.
    */
-  Future<Void> stopReading() {
+  Future<Void> stopTaking() {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
       if (drained == null) {
         drained = Promise.promise();
-        ws.pause();
+        if (paused) {
+          paused = false;
+          ws.resume();
+        }
         if (count == 0) {
           drained.complete();
         }

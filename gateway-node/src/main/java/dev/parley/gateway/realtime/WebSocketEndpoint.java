@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -141,8 +142,9 @@ public final class WebSocketEndpoint {
     open.put(conn, inFlight);
     ws.frameHandler(new MessageAssembler(conn, limits.maxMessageBytes(),
         text -> {
-          inFlight.started();
-          dispatcher.dispatch(conn, text).onComplete(ar -> inFlight.finished());
+          if (inFlight.start()) {
+            dispatcher.dispatch(conn, text).onComplete(ar -> inFlight.finished());
+          }
         },
         () -> conn.send(Frames.error(null, ErrorCode.INVALID_ARGUMENT, "binary frames are not supported: send JSON text frames").encode())));
     ws.exceptionHandler(e -> {
@@ -180,11 +182,11 @@ public final class WebSocketEndpoint {
 
   /**
    * Closes every connection with 1001, spread evenly over {@code spread} so that clients do not all
-   * reconnect at once. Each connection stops being read first, and is closed once every frame it
-   * sent has been answered (a send already published gets its ack before the close). Completes
-   * when every connection has closed.
+   * reconnect at once. Each connection stops taking frames first (later ones are dropped, never
+   * handled), and is closed once every frame it took has been answered (a send already published gets its ack before the close), or after
+   * {@code answersWithin} at most. Completes when every connection has been closed.
    */
-  public Future<Void> drain(Vertx vertx, Duration spread) {
+  public Future<Void> drain(Vertx vertx, Duration spread, Duration answersWithin) {
     List<Map.Entry<ClientConnection, InFlightFrames>> all = new ArrayList<>(open.entrySet());
     List<Future<Void>> closed = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
@@ -193,7 +195,8 @@ public final class WebSocketEndpoint {
       Promise<Void> done = Promise.promise();
       closed.add(done.future());
       long delayMillis = Math.max(1, spread.toMillis() * i / all.size());
-      vertx.setTimer(delayMillis, t -> inFlight.stopReading().onComplete(answered -> {
+      vertx.setTimer(delayMillis, t -> inFlight.stopTaking()
+          .timeout(Math.max(1, answersWithin.toMillis()), TimeUnit.MILLISECONDS).onComplete(answered -> {
         conn.close(CloseReason.GOING_AWAY, "node draining");
         done.complete();
       }));
