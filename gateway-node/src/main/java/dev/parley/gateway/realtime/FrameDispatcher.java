@@ -26,6 +26,19 @@ public final class FrameDispatcher {
     this.handlers = Map.copyOf(handlers);
   }
 
+  /** Answers {@code text} with {@code why} (an {@code error} with the frame's id, when it has one) without handling it. */
+  public void refuse(ClientConnection conn, String text, ApiException why) {
+    String id = null;
+    try {
+      if (Json.decodeValue(text) instanceof JsonObject frame && frame.getValue("id") instanceof String s) {
+        id = s;
+      }
+    } catch (DecodeException e) {
+      // no id to answer with
+    }
+    conn.send(Frames.error(id, why.code(), why.getMessage()).encode());
+  }
+
   /** Handles {@code text}; the future completes once its answer (if any) has been handed to the connection. */
   public Future<Void> dispatch(ClientConnection conn, String text) {
     JsonObject frame;

@@ -35,7 +35,7 @@ final class InFlightFrames {
 
   /**
    * A frame is about to be handled (on the socket's context); false once the connection is
-   * draining: the frame is dropped, unanswered, as if it had never been read.
+   * draining: the frame is not to be handled.
    */
   boolean start() {
     if (drained != null) {
@@ -73,7 +73,7 @@ final class InFlightFrames {
   }
 
   /**
-   * Stops taking frames for good (drain): later ones are dropped unanswered. The socket is read on
+   * Stops taking frames for good (drain): later ones are not handled. The socket is read on
    * (resumed if it was paused), so the client's answer to the close frame is seen and the
    * connection ends at once. The future completes once every frame already taken has been answered.
    */

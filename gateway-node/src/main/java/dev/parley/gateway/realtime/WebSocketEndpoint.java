@@ -45,6 +45,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebSocketEndpoint {
   private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
+  /** The answer to a frame that arrives while the node drains: it was not handled; send it again elsewhere. */
+  private static final ApiException DRAINING =
+      ApiException.unavailable("this node is shutting down: reconnect (to any node) and send it again", null);
 
   /**
    * @param writeQueueBytes bytes allowed to wait for a slow client before it is closed (4008)
@@ -144,6 +147,8 @@ public final class WebSocketEndpoint {
         text -> {
           if (inFlight.start()) {
             dispatcher.dispatch(conn, text).onComplete(ar -> inFlight.finished());
+          } else {
+            dispatcher.refuse(conn, text, DRAINING);
           }
         },
         () -> conn.send(Frames.error(null, ErrorCode.INVALID_ARGUMENT, "binary frames are not supported: send JSON text frames").encode())));
@@ -182,23 +187,23 @@ public final class WebSocketEndpoint {
 
   /**
    * Closes every connection with 1001, spread evenly over {@code spread} so that clients do not all
-   * reconnect at once. Each connection stops taking frames first (later ones are dropped, never
-   * handled), and is closed once every frame it took has been answered (a send already published gets its ack before the close), or after
-   * {@code answersWithin} at most. Completes when every connection has been closed.
+   * reconnect at once. Every connection stops taking frames at once (later ones are answered
+   * {@code unavailable}, never handled); each is closed at its turn once every frame it took has
+   * been answered (a send already published gets its ack before the close), waiting at most
+   * {@code answersWithin}. Completes when every connection has been closed.
    */
   public Future<Void> drain(Vertx vertx, Duration spread, Duration answersWithin) {
     List<Map.Entry<ClientConnection, InFlightFrames>> all = new ArrayList<>(open.entrySet());
     List<Future<Void>> closed = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       ClientConnection conn = all.get(i).getKey();
-      InFlightFrames inFlight = all.get(i).getValue();
-      Promise<Void> done = Promise.promise();
-      closed.add(done.future());
-      long delayMillis = Math.max(1, spread.toMillis() * i / all.size());
-      vertx.setTimer(delayMillis, t -> inFlight.stopTaking()
-          .timeout(Math.max(1, answersWithin.toMillis()), TimeUnit.MILLISECONDS).onComplete(answered -> {
+      Future<Void> answered = all.get(i).getValue().stopTaking()
+          .timeout(Math.max(1, answersWithin.toMillis()), TimeUnit.MILLISECONDS);
+      Promise<Void> turn = Promise.promise();
+      vertx.setTimer(Math.max(1, spread.toMillis() * i / all.size()), t -> turn.complete());
+      closed.add(Future.join(turn.future(), answered).transform(ar -> {
         conn.close(CloseReason.GOING_AWAY, "node draining");
-        done.complete();
+        return Future.<Void>succeededFuture();
       }));
     }
     log.info("draining {} WebSocket connections over {}", all.size(), spread);
