@@ -4,6 +4,7 @@ import dev.parley.contract.config.ConfigException;
 import dev.parley.contract.config.Env;
 import dev.parley.gateway.config.GatewayConfig;
 import io.vertx.core.Vertx;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,23 +35,34 @@ public final class GatewayMain {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("gateway {} shutting down", config.nodeId());
-      try {
-        node.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        log.warn("shutdown did not finish cleanly: {}", e.toString());
-      }
-      // Vert.x completes its own close on a thread it is shutting down, so the completion can be
-      // lost: wait briefly on a latch instead of on the future.
-      java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
-      vertx.close().onComplete(ar -> closed.countDown());
-      try {
-        closed.await(3, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      log.info("gateway {} stopped", config.nodeId());
-    }, "shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, node, config), "shutdown"));
+  }
+
+  /**
+   * SIGTERM: drain (see {@link GatewayNode#drain}), bounded by PARLEY_DRAIN_TIMEOUT, then exit 0 when
+   * the drain finished in time (1 otherwise), not the JVM's 143 for a signal: the node stopped the
+   * way it was asked to.
+   */
+  private static void stop(Vertx vertx, GatewayNode node, GatewayConfig config) {
+    long started = System.nanoTime();
+    log.info("gateway {} stopping: draining for at most {}", config.nodeId(), config.drain().timeout());
+    boolean clean = true;
+    try {
+      node.drain().toCompletionStage().toCompletableFuture().get(config.drain().timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      clean = false;
+      log.warn("gateway {} did not drain within {}: {}", config.nodeId(), config.drain().timeout(), e.toString());
+    }
+    // Vert.x completes its own close on a thread it is shutting down, so the completion can be
+    // lost: wait briefly on a latch instead of on the future.
+    CountDownLatch closed = new CountDownLatch(1);
+    vertx.close().onComplete(ar -> closed.countDown());
+    try {
+      closed.await(3, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("gateway {} stopped after {} ms", config.nodeId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    Runtime.getRuntime().halt(clean ? 0 : 1);
   }
 }

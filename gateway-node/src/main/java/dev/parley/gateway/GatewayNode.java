@@ -68,12 +68,14 @@ import io.nats.client.ConnectionListener;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -89,6 +91,8 @@ public final class GatewayNode {
   private static final Logger log = LoggerFactory.getLogger(GatewayNode.class);
   /** How long a lookup of a message id waits for the worker to store recent messages (see MessageLocator). */
   private static final Duration MESSAGE_LOOKUP_WAIT = Duration.ofSeconds(2);
+  /** How often Postgres, Redis and presence are checked for /ready's body and parley_dependency_up. */
+  private static final Duration READINESS_REFRESH = Duration.ofSeconds(2);
 
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -100,6 +104,7 @@ public final class GatewayNode {
   private RedisProbe redis;
   private RateLimiter limiter;
   private FileSweeper fileSweeper;
+  private Readiness readiness;
   private FanoutHub hub;
   private PresenceReporter presence;
   private TypingRelay typingRelay;
@@ -189,18 +194,26 @@ public final class GatewayNode {
                   EventType.MESSAGE_READ, new ReadFrames(readReceipts),
                   EventType.TYPING_START, typingFrames.start(),
                   EventType.TYPING_STOP, typingFrames.stop(),
-                  EventType.PRESENCE_UPDATE, new PresenceFrames(presenceNodes))), presence, config.limits().wsWriteQueueBytes(),
-              config.limits().maxFrameBytes(), registry);
+                  EventType.PRESENCE_UPDATE, new PresenceFrames(presenceNodes))), presence,
+              new WebSocketEndpoint.Limits(config.limits().wsWriteQueueBytes(), config.limits().maxFrameBytes(),
+                  config.wsBounds().maxConnectionsPerUser(), config.wsBounds().maxInFlight()),
+              registry);
           webSocket.onClose(c -> typing.connectionClosed(c.userId(), c.id()));
           typingRelay = new TypingRelay(nats, subjects, hub);
           typingRelay.start();
           presenceRelay = new PresenceRelay(hubContext, nats, subjects, hub, sharedConversations, registry);
           presenceRelay.start();
-          Readiness readiness = new Readiness()
+          // ready = this node can take traffic: NATS (sends are acked by the stream) and not draining.
+          // Postgres, Redis and presence are reported, not required: without them sends are still
+          // acked, and taking every gateway out of rotation would turn a partial outage into a full one.
+          readiness = new Readiness()
               .check("nats", () -> nats.getStatus() == Connection.Status.CONNECTED
                   ? Future.succeededFuture() : Future.failedFuture("NATS connection is " + nats.getStatus()))
-              .check("postgres", () -> pool.query("SELECT 1").execute().timeout(2, TimeUnit.SECONDS))
-              .check("redis", () -> redis.ping(vertx).timeout(2, TimeUnit.SECONDS));
+              .report("postgres", () -> pool.query("SELECT 1").execute().timeout(2, TimeUnit.SECONDS))
+              .report("redis", () -> redis.ping(vertx).timeout(2, TimeUnit.SECONDS))
+              .report("presence", presenceNodes::probe);
+          // a load balancer's probe is answered at once: the reported checks run in the background
+          readiness.refreshReportedEvery(vertx, READINESS_REFRESH);
           ApiVerticle.Routes routes = new ApiVerticle.Routes(
               serverOptions(),
               new OpsRoutes(registry, readiness),
@@ -261,10 +274,14 @@ public final class GatewayNode {
     return new HttpServerOptions()
         .setHost(config.httpHost())
         .setPort(config.httpPort())
-        // a single oversized frame is refused by the codec (1009); a message spread over several
-        // frames is measured by MessageSizeGuard, which closes with 1009 too
+        // a single oversized frame is refused by the codec from its header (WebSocketEndpoint closes
+        // with 1009); a message spread over several frames is counted by MessageAssembler (1009 too)
         .setMaxWebSocketFrameSize(config.limits().maxFrameBytes())
-        .setMaxWebSocketMessageSize(config.limits().maxFrameBytes() * 4)
+        .setMaxWebSocketMessageSize(config.limits().maxFrameBytes())
+        // no WebSocket compression: the limits apply to bytes on the wire, and an inflater would
+        // build a message of any size from a small compressed frame before anything could count it
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         .setCompressionSupported(true);
   }
 
@@ -297,6 +314,36 @@ public final class GatewayNode {
     return registry;
   }
 
+  /**
+   * The orderly stop (SIGTERM): not ready at once ({@code /ready} 503 {@code draining}), serving as
+   * usual for {@code delay} so load balancers take the node out of rotation; then stops accepting
+   * connections and requests, lets requests in progress finish, closes WebSockets with 1001 spread
+   * over {@code closeSpread} (each once the frames it sent are answered), and closes the rest.
+   * The caller bounds the whole (PARLEY_DRAIN_TIMEOUT).
+   */
+  public Future<Void> drain() {
+    Duration delay = config.drain().delay();
+    Duration spread = config.drain().closeSpread();
+    if (readiness != null) {
+      readiness.stopServing("draining");
+    }
+    log.info("gateway {} draining: not ready now, stops accepting in {}", config.nodeId(), delay);
+    Promise<Void> delayed = Promise.promise();
+    vertx.setTimer(Math.max(1, delay.toMillis()), t -> delayed.complete());
+    return delayed.future().compose(v -> {
+      // the servers stop accepting now; what is still open when the drain's budget (less a second
+      // for closing the rest) runs out is closed by them, whatever it is doing
+      Duration grace = config.drain().timeout().minus(delay).minusSeconds(1);
+      List<Future<Void>> stopping = new ArrayList<>();
+      instances.forEach(api -> stopping.add(api.shutdown(grace)));
+      if (webSocket != null) {
+        // a socket whose last sends are still unanswered is closed (1001) before the servers cut it
+        stopping.add(webSocket.drain(vertx, spread, grace.minus(spread).minusSeconds(1)));
+      }
+      return Future.join(stopping).transform(ar -> close());
+    });
+  }
+
   /** Stops accepting, closes client connections (they reconnect elsewhere), then dependencies. */
   public Future<Void> close() {
     if (keepAliveTimer >= 0) {
@@ -305,8 +352,8 @@ public final class GatewayNode {
     if (jwksTimer >= 0) {
       vertx.cancelTimer(jwksTimer);
     }
-    if (natsSends != null) {
-      natsSends.stop();
+    if (readiness != null) {
+      readiness.stopRefreshing(vertx);
     }
     if (fileSweeper != null) {
       fileSweeper.stop();
@@ -317,8 +364,15 @@ public final class GatewayNode {
     if (webSocket != null) {
       webSocket.closeAll();
     }
-    Future<?> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
-    return undeployed.transform(ar -> vertx.executeBlocking(() -> {
+    // closing the bot-send dispatcher blocks, and close() may run on an event loop (after a drain)
+    Future<Void> botSendsStopped = vertx.executeBlocking(() -> {
+      if (natsSends != null) {
+        natsSends.stop();
+      }
+      return null;
+    });
+    return botSendsStopped.transform(ar -> deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId))
+        .transform(ar -> vertx.executeBlocking(() -> {
           if (typingRelay != null) {
             typingRelay.close();
           }

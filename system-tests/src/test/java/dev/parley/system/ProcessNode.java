@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A Parley process in its own JVM, so a test can kill it as {@code kill -9} would. */
+/** A Parley process in its own JVM, so a test can kill it as {@code kill -9} would, or stop it with SIGTERM. */
 final class ProcessNode implements AutoCloseable {
   private final Process process;
   private final Path log;
@@ -50,6 +50,11 @@ final class ProcessNode implements AutoCloseable {
       throw new AssertionError("still running after " + timeout + ": " + logTail());
     }
     return process.exitValue();
+  }
+
+  /** SIGTERM, as an orchestrator stops a process: its shutdown hook runs. */
+  void terminate() {
+    process.destroy();
   }
 
   boolean isAlive() {

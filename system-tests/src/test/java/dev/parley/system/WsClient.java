@@ -18,12 +18,16 @@ public final class WsClient implements AutoCloseable {
   private final WebSocket ws;
   private final List<JsonObject> frames;
   private volatile Short closeCode;
+  private volatile long closedAtNanos;
 
   private WsClient(WebSocketClient client, WebSocket ws, List<JsonObject> frames) {
     this.client = client;
     this.ws = ws;
     this.frames = frames;
-    ws.closeHandler(v -> closeCode = ws.closeStatusCode());
+    ws.closeHandler(v -> {
+      closedAtNanos = System.nanoTime();
+      closeCode = ws.closeStatusCode();
+    });
   }
 
   public static WsClient connect(Vertx vertx, int port, String token) {
@@ -102,6 +106,11 @@ public final class WsClient implements AutoCloseable {
 
   public Short closeCode() {
     return closeCode;
+  }
+
+  /** When the connection closed ({@link System#nanoTime()}), or 0 while it is open. */
+  public long closedAtNanos() {
+    return closedAtNanos;
   }
 
   private String tail() {

@@ -30,7 +30,9 @@ public record GatewayConfig(
     BrowserSettings browsers,
     RateLimitSettings rateLimits,
     DatabaseLimits database,
-    FanoutLimits fanout) {
+    FanoutLimits fanout,
+    WebSocketBounds wsBounds,
+    DrainSettings drain) {
 
   /**
    * Size and rate limits of docs/api.md#limits.
@@ -104,6 +106,8 @@ public record GatewayConfig(
         BrowserSettings.fromEnv(env),
         RateLimitSettings.fromEnv(env, sendRate, sendBurst, files.maxUploadBytes()),
         DatabaseLimits.fromEnv(env),
-        FanoutLimits.fromEnv(env));
+        FanoutLimits.fromEnv(env),
+        WebSocketBounds.fromEnv(env),
+        DrainSettings.fromEnv(env));
   }
 }

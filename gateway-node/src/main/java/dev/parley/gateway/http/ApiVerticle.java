@@ -14,7 +14,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP server instance (deployed once per event loop; Vert.x spreads connections across them).
@@ -112,6 +114,14 @@ public final class ApiVerticle extends VerticleBase {
 
   public int actualPort() {
     return server == null ? -1 : server.actualPort();
+  }
+
+  /**
+   * Stops accepting connections; each HTTP connection closes once its request in progress is
+   * answered, and whatever is still open after {@code grace} is closed.
+   */
+  public Future<Void> shutdown(Duration grace) {
+    return server == null ? Future.succeededFuture() : server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -52,6 +52,11 @@ public final class PresenceClient {
     });
   }
 
+  /** Readiness: a presence node answers a query (for an id no user has), so presence works end to end. */
+  public Future<Void> probe() {
+    return request(subjects.presenceQueries(), new PresenceRpc.Query(List.of("parley.readiness-probe")).toBytes()).mapEmpty();
+  }
+
   private Future<JsonObject> request(String subject, byte[] body) {
     Future<io.nats.client.Message> answered;
     try {

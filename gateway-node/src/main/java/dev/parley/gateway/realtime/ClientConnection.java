@@ -1,5 +1,6 @@
 package dev.parley.gateway.realtime;
 
+import dev.parley.contract.wire.CloseReason;
 import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.fanout.LocalConnection;
 import io.vertx.core.Context;
@@ -23,10 +24,6 @@ import org.slf4j.LoggerFactory;
  * written when the socket is there.
  */
 public final class ClientConnection implements LocalConnection {
-  /** Close code for a client that cannot keep up (private-use range of RFC 6455). */
-  public static final short CLOSE_SLOW_CONSUMER = 4008;
-  public static final short CLOSE_IDLE = 4000;
-
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
 
   private final String id;
@@ -87,7 +84,7 @@ public final class ClientConnection implements LocalConnection {
     // frames are mostly ASCII JSON: the char count is a cheap, close bound on the bytes
     long size = frame.length();
     if (pendingBytes.addAndGet(size) > maxPendingBytes) {
-      close(CLOSE_SLOW_CONSUMER, "slow consumer: more than " + maxPendingBytes + " bytes waiting to be written");
+      close(CloseReason.SLOW_CONSUMER, "more than " + maxPendingBytes + " bytes waiting to be written");
       return;
     }
     onContext(() -> {
@@ -123,9 +120,14 @@ public final class ClientConnection implements LocalConnection {
     }
   }
 
-  public void close(short code, String reason) {
+  /** Closes with {@code reason}'s code and text; {@code detail} goes to the log only. */
+  public void close(CloseReason reason, String detail) {
+    close(reason.code(), reason.reason(), detail);
+  }
+
+  private void close(short code, String reason, String detail) {
     if (closing.compareAndSet(false, true)) {
-      log.info("closing connection {} of {}: {}", id, user.userId(), reason);
+      log.info("closing connection {} of {} with {}: {}", id, user.userId(), code, detail);
       onContext(() -> {
         if (ws == null) {
           // not bound yet: closed as soon as it is (an upgrade that fails is detached by its endpoint)

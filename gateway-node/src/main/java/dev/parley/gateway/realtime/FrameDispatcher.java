@@ -26,18 +26,32 @@ public final class FrameDispatcher {
     this.handlers = Map.copyOf(handlers);
   }
 
-  public void dispatch(ClientConnection conn, String text) {
+  /** Answers {@code text} with {@code why} (an {@code error} with the frame's id, when it has one) without handling it. */
+  public void refuse(ClientConnection conn, String text, ApiException why) {
+    String id = null;
+    try {
+      if (Json.decodeValue(text) instanceof JsonObject frame && frame.getValue("id") instanceof String s) {
+        id = s;
+      }
+    } catch (DecodeException e) {
+      // no id to answer with
+    }
+    conn.send(Frames.error(id, why.code(), why.getMessage()).encode());
+  }
+
+  /** Handles {@code text}; the future completes once its answer (if any) has been handed to the connection. */
+  public Future<Void> dispatch(ClientConnection conn, String text) {
     JsonObject frame;
     try {
       Object parsed = Json.decodeValue(text);
       if (!(parsed instanceof JsonObject o)) {
         conn.send(Frames.error(null, ErrorCode.INVALID_ARGUMENT, "a frame is one JSON object").encode());
-        return;
+        return Future.succeededFuture();
       }
       frame = o;
     } catch (DecodeException e) {
       conn.send(Frames.error(null, ErrorCode.INVALID_ARGUMENT, "the frame is not valid JSON").encode());
-      return;
+      return Future.succeededFuture();
     }
     String id = frame.getValue("id") instanceof String s ? s : null;
     Object type = frame.getValue("type");
@@ -51,7 +65,7 @@ public final class FrameDispatcher {
     } catch (ApiException | ClassCastException e) {
       result = Future.failedFuture(e instanceof ApiException ? e : ApiException.invalid("malformed data: " + e.getMessage()));
     }
-    result.onComplete(ar -> {
+    return result.transform(ar -> {
       if (ar.succeeded()) {
         if (id != null) {
           conn.send(Frames.ack(id, ar.result()).encode());
@@ -66,6 +80,7 @@ public final class FrameDispatcher {
           conn.send(Frames.error(id, ErrorCode.INTERNAL, "internal error").encode());
         }
       }
+      return Future.<Void>succeededFuture();
     });
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.gateway.realtime;
 
+import dev.parley.contract.wire.CloseReason;
 import dev.parley.contract.wire.ErrorCode;
 import dev.parley.contract.wire.Frames;
 import dev.parley.contract.wire.Ids;
@@ -9,16 +10,26 @@ import dev.parley.gateway.conversations.ConversationStore;
 import dev.parley.gateway.fanout.FanoutHub;
 import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.presence.PresenceReporter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +38,24 @@ import org.slf4j.LoggerFactory;
  * {@code /ws}: authenticates the handshake (header, {@code ?token=} or a single-use
  * {@code ?ticket=}; refused with HTTP 401),
  * then registers the connection for its user's conversations and dispatches its frames.
+ *
+ * <p>Bounds per connection: a message over {@link Limits#maxMessageBytes} closes it with 1009; at
+ * {@link Limits#maxInFlight} unanswered frames it is not read until answers drain; at
+ * {@link Limits#maxConnectionsPerUser} open connections a user's next handshake is refused (429).
  */
 public final class WebSocketEndpoint {
   private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
+  /** The answer to a frame that arrives while the node drains: it was not handled; send it again elsewhere. */
+  private static final ApiException DRAINING =
+      ApiException.unavailable("this node is shutting down: reconnect (to any node) and send it again", null);
+
+  /**
+   * @param writeQueueBytes bytes allowed to wait for a slow client before it is closed (4008)
+   * @param maxMessageBytes largest client message, over all its frames (else 1009)
+   * @param maxConnectionsPerUser open connections per user on this node (one more: HTTP 429)
+   * @param maxInFlight unanswered frames per connection before it stops being read
+   */
+  public record Limits(int writeQueueBytes, int maxMessageBytes, int maxConnectionsPerUser, int maxInFlight) {}
 
   private final HandshakeAuth auth;
   private final UserDirectory users;
@@ -37,22 +63,29 @@ public final class WebSocketEndpoint {
   private final FanoutHub hub;
   private final FrameDispatcher dispatcher;
   private final PresenceReporter presence;
-  private final int writeQueueBytes;
-  private final int maxMessageBytes;
-  private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
+  private final Limits limits;
+  private final ConnectionQuota quota;
+  private final Map<ClientConnection, InFlightFrames> open = new ConcurrentHashMap<>();
   private final List<Consumer<ClientConnection>> closeListeners = new CopyOnWriteArrayList<>();
+  private final AtomicInteger framesInFlight = new AtomicInteger();
+  private final AtomicLong readPauses = new AtomicLong();
+  private final AtomicLong refusedOverCap = new AtomicLong();
 
   public WebSocketEndpoint(HandshakeAuth auth, UserDirectory users, ConversationStore conversations, FanoutHub hub,
-      FrameDispatcher dispatcher, PresenceReporter presence, int writeQueueBytes, int maxMessageBytes, MeterRegistry registry) {
-    this.maxMessageBytes = maxMessageBytes;
+      FrameDispatcher dispatcher, PresenceReporter presence, Limits limits, MeterRegistry registry) {
     this.auth = auth;
     this.users = users;
     this.conversations = conversations;
     this.hub = hub;
     this.dispatcher = dispatcher;
     this.presence = presence;
-    this.writeQueueBytes = writeQueueBytes;
-    registry.gauge("parley_ws_connections", open, Set::size);
+    this.limits = limits;
+    this.quota = new ConnectionQuota(limits.maxConnectionsPerUser());
+    registry.gauge("parley_ws_connections", open, Map::size);
+    Gauge.builder("parley_ws_frames_in_flight", framesInFlight, AtomicInteger::get)
+        .description("client frames being handled and not yet answered, over every connection").register(registry);
+    registry.more().counter("parley_ws_read_pauses_total", List.of(), readPauses);
+    registry.more().counter("parley_ws_connections_refused_total", List.of(), refusedOverCap);
   }
 
   /** {@code listener} is told of every connection that closes (e.g. to end what it kept alive). */
@@ -70,16 +103,24 @@ public final class WebSocketEndpoint {
     Context connectionContext = Vertx.currentContext();
     auth.authenticate(req)
         .compose(users::ensure)
-        .compose(user -> conversations.conversationIdsOf(user.userId()).compose(ids -> {
-          // registered with the hub before the handshake answers: every frame for this user from the
-          // moment the client sees its connection open is kept for it, and written once the socket is up
-          ClientConnection conn = new ClientConnection(Ids.newId(), user, writeQueueBytes, connectionContext);
-          return hub.attach(conn, ids).map(conn);
-        }))
+        .compose(user -> {
+          if (!quota.tryAcquire(user.userId())) {
+            refusedOverCap.incrementAndGet();
+            return Future.failedFuture(new ApiException(ErrorCode.RATE_LIMITED,
+                "too many connections: at most " + quota.maxPerUser() + " per user on this node"));
+          }
+          return conversations.conversationIdsOf(user.userId()).compose(ids -> {
+            // registered with the hub before the handshake answers: every frame for this user from the
+            // moment the client sees its connection open is kept for it, and written once the socket is up
+            ClientConnection conn = new ClientConnection(Ids.newId(), user, limits.writeQueueBytes(), connectionContext);
+            return hub.attach(conn, ids).map(conn);
+          }).recover(e -> releaseThen(user.userId(), e));
+        })
         .onSuccess(conn -> req.toWebSocket()
             .onSuccess(ws -> open(ws, conn))
             .onFailure(e -> {
               hub.detach(conn);
+              quota.release(conn.userId());
               log.debug("upgrade failed: {}", e.toString());
             }))
         .onFailure(e -> {
@@ -93,26 +134,36 @@ public final class WebSocketEndpoint {
         });
   }
 
+  private <T> Future<T> releaseThen(String userId, Throwable cause) {
+    quota.release(userId);
+    return Future.failedFuture(cause);
+  }
+
   private void open(ServerWebSocket ws, ClientConnection conn) {
     String userId = conn.userId();
-    open.add(conn);
-    ws.binaryMessageHandler(b -> {
-      conn.heard();
-      conn.send(Frames.error(null, ErrorCode.INVALID_ARGUMENT, "binary frames are not supported: send JSON text frames").encode());
+    InFlightFrames inFlight = new InFlightFrames(ws, Vertx.currentContext(), limits.maxInFlight(), framesInFlight, readPauses);
+    open.put(conn, inFlight);
+    ws.frameHandler(new MessageAssembler(conn, limits.maxMessageBytes(),
+        text -> {
+          if (inFlight.start()) {
+            dispatcher.dispatch(conn, text).onComplete(ar -> inFlight.finished());
+          } else {
+            dispatcher.refuse(conn, text, DRAINING);
+          }
+        },
+        () -> conn.send(Frames.error(null, ErrorCode.INVALID_ARGUMENT, "binary frames are not supported: send JSON text frames").encode())));
+    ws.exceptionHandler(e -> {
+      if (e instanceof CorruptedWebSocketFrameException corrupt
+          && WebSocketCloseStatus.MESSAGE_TOO_BIG.equals(corrupt.closeStatus())) {
+        // one frame over the limit, refused by the codec from its header before its payload is read
+        conn.close(CloseReason.MESSAGE_TOO_BIG, "frame larger than " + limits.maxMessageBytes() + " bytes");
+      } else {
+        log.debug("connection {} of {}: {}", conn.id(), userId, e.toString());
+      }
     });
-    ws.pongHandler(b -> conn.heard());
-    MessageSizeGuard sizeGuard = new MessageSizeGuard(conn, maxMessageBytes);
-    TextMessages texts = new TextMessages(conn, maxMessageBytes, text -> {
-      conn.heard();
-      dispatcher.dispatch(conn, text);
-    });
-    ws.frameHandler(frame -> {
-      sizeGuard.handle(frame);
-      texts.handle(frame);
-    });
-    ws.exceptionHandler(e -> log.debug("connection {} of {}: {}", conn.id(), userId, e.toString()));
     ws.closeHandler(v -> {
-      if (open.remove(conn)) {
+      if (open.remove(conn) != null) {
+        quota.release(userId);
         hub.detach(conn);
         presence.disconnected(userId, conn.id());
         closeListeners.forEach(l -> l.accept(conn));
@@ -122,21 +173,50 @@ public final class WebSocketEndpoint {
     presence.connected(userId, conn.id());
   }
 
-  /** Pings every connection; closes those that answered nothing within {@code idleNanos}. */
+  /** Pings every connection; closes those that sent nothing (no frame, ping or pong) within {@code idleNanos}. */
   public void keepAlive(long idleNanos) {
-    for (ClientConnection c : open) {
-      if (c.nanosSinceHeard() > idleNanos) {
-        c.close(ClientConnection.CLOSE_IDLE, "no frame or pong within the idle timeout");
+    open.forEach((c, inFlight) -> {
+      // a connection whose frames we are still answering is waiting on us, not idle
+      if (c.nanosSinceHeard() > idleNanos && !inFlight.busy()) {
+        c.close(CloseReason.IDLE, "nothing heard within the idle timeout");
       } else {
         c.ping();
       }
-    }
+    });
   }
 
-  /** Closes every connection (shutdown): clients reconnect to another node and resume. */
-  public void closeAll() {
-    for (ClientConnection c : open) {
-      c.close((short) 1001, "server shutting down");
+  /**
+   * Closes every connection with 1001, spread evenly over {@code spread} so that clients do not all
+   * reconnect at once. Every connection stops taking frames at once (later ones are answered
+   * {@code unavailable}, never handled); each is closed at its turn once every frame it took has
+   * been answered (a send already published gets its ack before the close), waiting at most
+   * {@code answersWithin}. Completes when every connection has been closed.
+   */
+  public Future<Void> drain(Vertx vertx, Duration spread, Duration answersWithin) {
+    List<Map.Entry<ClientConnection, InFlightFrames>> all = new ArrayList<>(open.entrySet());
+    List<Future<Void>> closed = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      ClientConnection conn = all.get(i).getKey();
+      Future<Void> answered = all.get(i).getValue().stopTaking()
+          .timeout(Math.max(1, answersWithin.toMillis()), TimeUnit.MILLISECONDS);
+      Promise<Void> turn = Promise.promise();
+      vertx.setTimer(Math.max(1, spread.toMillis() * i / all.size()), t -> turn.complete());
+      closed.add(Future.join(turn.future(), answered).transform(ar -> {
+        conn.close(CloseReason.GOING_AWAY, "node draining");
+        return Future.<Void>succeededFuture();
+      }));
     }
+    log.info("draining {} WebSocket connections over {}", all.size(), spread);
+    return Future.join(closed).mapEmpty();
+  }
+
+  /** Closes every connection at once (a stop without a drain): clients reconnect to another node and resume. */
+  public void closeAll() {
+    open.keySet().forEach(c -> c.close(CloseReason.GOING_AWAY, "server shutting down"));
+  }
+
+  /** Open connections on this node. */
+  public int connections() {
+    return open.size();
   }
 }
