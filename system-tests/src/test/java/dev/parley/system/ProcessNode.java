@@ -4,11 +4,19 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A Parley process in its own JVM, so a test can kill it as {@code kill -9} would. */
-final class ProcessNode implements AutoCloseable {
+/**
+ * A Parley process in its own JVM, so a test can kill it as {@code kill -9} would, or stop it as
+ * an orchestrator does ({@code SIGTERM}). It runs on this JVM's own class path: under failsafe
+ * that is the reactor's freshly built classes (or the jar a manifest-only class path points to),
+ * so the process runs exactly the code under test.
+ */
+public final class ProcessNode implements AutoCloseable {
   private final Process process;
   private final Path log;
 
@@ -18,10 +26,19 @@ final class ProcessNode implements AutoCloseable {
   }
 
   static ProcessNode start(String mainClass, Map<String, String> env, String name) {
+    return start(mainClass, env, name, List.of("-Xmx256m"));
+  }
+
+  /** Starts {@code mainClass} with {@code jvmOptions} (heap size and the like) and {@code env} added to ours. */
+  public static ProcessNode start(String mainClass, Map<String, String> env, String name, List<String> jvmOptions) {
     try {
       Path log = Files.createTempFile("parley-" + name + "-", ".log");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass);
+      List<String> command = new ArrayList<>();
+      command.add(java);
+      command.addAll(jvmOptions);
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+      ProcessBuilder pb = new ProcessBuilder(command);
       pb.environment().putAll(env);
       pb.redirectErrorStream(true).redirectOutput(log.toFile());
       return new ProcessNode(pb.start(), log);
@@ -31,16 +48,39 @@ final class ProcessNode implements AutoCloseable {
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed or acknowledged. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
-  boolean isAlive() {
+  /** SIGTERM, without waiting: what an orchestrator sends before it would kill. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the process to end by itself; its exit code, or null when it is still running. */
+  public Integer awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
     return process.isAlive();
   }
 
-  String logTail() {
+  /** Everything the process printed so far. */
+  public String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  public String logTail() {
     try {
       String all = Files.readString(log);
       return all.substring(Math.max(0, all.length() - 3000));
@@ -49,12 +89,15 @@ final class ProcessNode implements AutoCloseable {
     }
   }
 
-  File logFile() {
+  public File logFile() {
     return log.toFile();
   }
 
   @Override
   public void close() throws InterruptedException {
+    if (!process.isAlive()) {
+      return;
+    }
     process.destroy();
     if (!process.waitFor(15, TimeUnit.SECONDS)) {
       process.destroyForcibly();
