@@ -41,6 +41,12 @@ class FaultSuite {
   static final int USERS = 48;
   static final int GROUP = 4;
   static final int RATE = 40;
+  /**
+   * The storm row's clients, and its own bound: 5,000 handshakes (each reads the user's
+   * conversations) and 5,000 history reads on two shared cores take minutes, not seconds.
+   */
+  static final int STORM = 5000;
+  static final Duration STORM_BACK_WITHIN = Duration.ofSeconds(180);
 
   private final Path dir = Path.of("target", "faults").toAbsolutePath();
   private final FaultTable table = new FaultTable();
@@ -185,8 +191,9 @@ class FaultSuite {
       assertCorrect(row, load);
       assertThat(code).as("close code of the client that never read").isEqualTo((short) 4008);
       assertThat(othersDropped).as("connections of the other clients that ended").isZero();
-      // correctness, not speed: a generous bound that only a stalled gateway would break
-      assertThat(row.p99AfterMs()).as("the others' ack p99 while one client never reads, ms").isLessThan(2000);
+      // not a latency test (the machine is shared): a bound only a gateway stalled by the stuck client breaks
+      assertThat(row.p99AfterMs()).as("the others' ack p99 while one client never reads, ms (before: %.0f)", row.p99BeforeMs())
+          .isLessThan(3 * row.p99BeforeMs() + 1000);
     }
   }
 
@@ -194,20 +201,21 @@ class FaultSuite {
   @Order(8)
   void fiveThousandClientsReconnectAtOnce() throws Exception {
     try (FaultCluster cluster = cluster("storm");
-        SteadyLoad load = SteadyLoad.start(vertx, cluster, env.newId("st"), 5000, 20);
+        SteadyLoad load = SteadyLoad.start(vertx, cluster, env.newId("st"), STORM, 20);
         MemoryWatch memory = MemoryWatch.start(cluster)) {
       long faultAt = runBefore(load);
       load.clients().forEach(LoadClient::drop);
       Await.until(() -> load.clients().stream().allMatch(c -> c.resumedAtNanos() > faultAt) ? Boolean.TRUE : null,
-          System.nanoTime() + BACK_WITHIN.toNanos(), () -> load.clients().stream().filter(c -> c.resumedAtNanos() <= faultAt).count()
-              + " of 5000 clients not resumed");
+          System.nanoTime() + STORM_BACK_WITHIN.toNanos(), () -> load.clients().stream().filter(c -> c.resumedAtNanos() <= faultAt).count()
+              + " of " + STORM + " clients not resumed; connections ended since the drop: "
+              + load.clients().stream().filter(c -> c.ends().stream().anyMatch(e -> e.atNanos() >= faultAt)).count());
       runFor(Duration.ofSeconds(5));
       long open = cluster.openConnections(0) + cluster.openConnections(1);
       RowResult row = finish("5,000 clients reconnect at once", load, faultAt,
           String.format("peak RSS %s MB / %s MB (-Xmx384m); open connections after: %d", memory.peakMb(0), memory.peakMb(1), open));
-      assertCorrect(row, load);
+      assertCorrect(row, load, STORM_BACK_WITHIN);
       assertThat(cluster.gateway(0).isAlive() && cluster.gateway(1).isAlive()).as("both gateways alive").isTrue();
-      assertThat(open).as("connections the gateways hold after the storm (none leaked)").isEqualTo(5000);
+      assertThat(open).as("connections the gateways hold after the storm (none leaked)").isEqualTo((long) STORM);
       assertThat(memory.peakMb(0)).as("gateway 1 resident memory, MB").isLessThan(1024);
       assertThat(memory.peakMb(1)).as("gateway 2 resident memory, MB").isLessThan(1024);
     }
@@ -262,12 +270,16 @@ class FaultSuite {
   }
 
   private static void assertCorrect(RowResult row, SteadyLoad load) {
+    assertCorrect(row, load, BACK_WITHIN);
+  }
+
+  private static void assertCorrect(RowResult row, SteadyLoad load, Duration backWithin) {
     assertThat(load.failures()).as("sends never acknowledged").isEmpty();
     assertThat(row.verdict().acked()).as("sends acknowledged").isPositive();
     assertThat(row.verdict().lost()).as("acknowledged but lost: %s", row.verdict().details()).isZero();
     assertThat(row.verdict().storedTwice()).as("stored twice: %s", row.verdict().details()).isZero();
     assertThat(row.verdict().clientGaps()).as("clients with gaps: %s", row.verdict().details()).isZero();
-    assertThat(row.backSeconds()).as("seconds until every client is back").isLessThan(BACK_WITHIN.toSeconds());
+    assertThat(row.backSeconds()).as("seconds until every client is back").isLessThan(backWithin.toSeconds());
   }
 
   /** Every client that was on {@code gateway} when it failed resumed on the other one. */

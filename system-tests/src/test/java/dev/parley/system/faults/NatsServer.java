@@ -36,6 +36,8 @@ final class NatsServer implements AutoCloseable {
   static NatsServer start(Path dir) throws IOException, InterruptedException {
     NatsServer server = new NatsServer(findBinary(), dir, FreePorts.next());
     Files.createDirectories(dir);
+    deleteTree(dir.resolve("store")); // a run starts from an empty store, whatever a killed run left
+
     server.launch();
     return server;
   }
@@ -106,6 +108,16 @@ final class NatsServer implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     stop();
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (Files.exists(root)) {
+      try (var paths = Files.walk(root)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
   }
 
   private static Path findBinary() {
