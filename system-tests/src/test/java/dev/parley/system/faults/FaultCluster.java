@@ -106,7 +106,7 @@ final class FaultCluster implements AutoCloseable {
 
   /**
    * A worker that times out connecting while it starts (a loaded shared machine) exits rather than
-   * wait: it is started again, twice at most. Its start is not what a row measures.
+   * wait: it is started again, four times at most. Its start is not what a row measures.
    */
   private void awaitWorker() {
     for (int tries = 1; ; tries++) {
@@ -114,7 +114,7 @@ final class FaultCluster implements AutoCloseable {
         awaitHealthy("worker", worker, workerPort);
         return;
       } catch (IllegalStateException e) {
-        if (tries == 3) {
+        if (tries == 5) {
           throw e;
         }
         System.out.println("fault suite: worker did not start, starting it again: " + e.getMessage());
