@@ -5,11 +5,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 S := scripts
 
-.PHONY: help run down test bench migrate build services toolchain logs status clean
+.PHONY: help run down test test-faults bench migrate build services toolchain logs status clean
 
 help: ## list the targets (this)
 	@echo "Parley: make <target>"
-	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z-]*:.*## / { printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z-]*:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 	@echo "Settings: environment variables, defaults in scripts/env.sh."
 
 run: ## install/start what is missing, build, migrate, start 2 gateways + worker + presence
@@ -26,6 +26,11 @@ test: ## install/start what is missing, then mvn -B verify (unit + integration t
 	@bash $(S)/toolchain.sh
 	@bash $(S)/services.sh
 	@bash $(S)/test.sh
+
+test-faults: ## each fault (kill -9, SIGTERM, outages, NATS restart, slow client, 5,000 reconnects) under load: the table of docs/reliability.md
+	@bash $(S)/toolchain.sh
+	@bash $(S)/services.sh
+	@bash $(S)/test-faults.sh
 
 bench: ## measure what read-your-writes costs a history read; writes docs/benchmarks/history-read.md
 	@bash $(S)/toolchain.sh

@@ -118,6 +118,17 @@ BASE_ENV=(
   "PARLEY_NATS_URL=$PARLEY_NATS_URL" "PARLEY_REDIS_URL=$PARLEY_REDIS_URL"
 )
 
+# The tests read PARLEY_TEST_* (test-support's TestSettings); by default they follow the
+# PARLEY_* addresses that scripts/services.sh checked, so both always point at the same servers.
+export_test_settings() {
+  export PARLEY_TEST_PG_HOST="${PARLEY_TEST_PG_HOST:-$PARLEY_PG_HOST}"
+  export PARLEY_TEST_PG_PORT="${PARLEY_TEST_PG_PORT:-$PARLEY_PG_PORT}"
+  export PARLEY_TEST_PG_USER="${PARLEY_TEST_PG_USER:-$PARLEY_PG_USER}"
+  export PARLEY_TEST_PG_PASSWORD="${PARLEY_TEST_PG_PASSWORD:-$PARLEY_PG_PASSWORD}"
+  export PARLEY_TEST_NATS_URL="${PARLEY_TEST_NATS_URL:-$PARLEY_NATS_URL}"
+  export PARLEY_TEST_REDIS_URL="${PARLEY_TEST_REDIS_URL:-$PARLEY_REDIS_URL}"
+}
+
 # Formats seconds as 1m05s.
 human_duration() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 

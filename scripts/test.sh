@@ -5,14 +5,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# The tests read PARLEY_TEST_* (test-support's TestSettings); by default they follow the
-# PARLEY_* addresses that scripts/services.sh checked, so both always point at the same servers.
-export PARLEY_TEST_PG_HOST="${PARLEY_TEST_PG_HOST:-$PARLEY_PG_HOST}"
-export PARLEY_TEST_PG_PORT="${PARLEY_TEST_PG_PORT:-$PARLEY_PG_PORT}"
-export PARLEY_TEST_PG_USER="${PARLEY_TEST_PG_USER:-$PARLEY_PG_USER}"
-export PARLEY_TEST_PG_PASSWORD="${PARLEY_TEST_PG_PASSWORD:-$PARLEY_PG_PASSWORD}"
-export PARLEY_TEST_NATS_URL="${PARLEY_TEST_NATS_URL:-$PARLEY_NATS_URL}"
-export PARLEY_TEST_REDIS_URL="${PARLEY_TEST_REDIS_URL:-$PARLEY_REDIS_URL}"
+export_test_settings
 
 # One attribute of the <testsuite> element of a surefire/failsafe XML report.
 attr() { grep -o -m1 "<testsuite [^>]*" "$2" | grep -o " $1=\"[0-9]*\"" | head -n1 | tr -dc '0-9'; }

@@ -4,10 +4,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /** Polls a condition until it holds or a deadline passes: waiting for an outcome, not for time. */
-final class Await {
+public final class Await {
   private Await() {}
 
-  static <T> T until(Supplier<T> probe, long deadlineNanos, Supplier<String> failure) {
+  public static <T> T until(Supplier<T> probe, long deadlineNanos, Supplier<String> failure) {
     while (true) {
       T value = probe.get();
       if (value != null) {
