@@ -24,8 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A gateway in its own JVM gets SIGTERM while its clients send: it goes not-ready first, keeps
- * serving through the drain delay, answers every send it took before closing (later frames get
- * {@code unavailable}), closes its sockets with 1001 spread over the close spread, and exits 0
+ * serving through the drain delay, answers every send it took before closing (what a client sends
+ * after its connection's turn is not read, so never answered with an error nor stored), closes its sockets with 1001 spread over the close spread, and exits 0
  * within the drain timeout.
  */
 @ExtendWith(ParleyExtension.class)
@@ -127,24 +127,19 @@ class GatewayDrainIntegrationTests {
         assertThat(Duration.ofMillis(exitedAfterMillis)).isLessThan(TIMEOUT);
 
         // every send the gateway read was answered before its socket closed, and nothing it did not answer was stored
-        // (frames that came after the drain began are answered 'unavailable' and not handled)
+        // (what came after a connection's turn was not read: no error answer, the client sends it again elsewhere)
         Set<String> acked = new HashSet<>();
-        Set<String> refused = new HashSet<>();
         for (int i = 0; i < CLIENTS; i++) {
           WsClient c = clients.get(i);
           c.framesOfType("ack").forEach(a -> acked.add(a.getString("id")));
-          for (JsonObject error : c.framesOfType("error")) {
-            assertThat(error.getJsonObject("data").getString("code")).as("%s", error).isEqualTo("unavailable");
-            refused.add(error.getString("id"));
-          }
+          assertThat(c.framesOfType("error")).as("no send is answered with an error during a drain").isEmpty();
         }
         Set<String> sent = new HashSet<>();
         written.forEach(sent::addAll);
-        assertThat(sent).containsAll(acked).containsAll(refused);
-        assertThat(refused).doesNotContainAnyElementsOf(acked);
+        assertThat(sent).containsAll(acked);
         assertThat(storedClientIds(api, token, conversationId)).isEqualTo(acked);
-        System.out.printf("drain test: %d frames written, %d acked and stored, %d refused; /ready 503 after %d ms; closes from %d to %d ms; exit %d after %d ms%n",
-            sent.size(), acked.size(), refused.size(), (drainingSeenAt - sigtermAt) / 1_000_000, (firstClose - sigtermAt) / 1_000_000,
+        System.out.printf("drain test: %d frames written, %d acked and stored; /ready 503 after %d ms; closes from %d to %d ms; exit %d after %d ms%n",
+            sent.size(), acked.size(), (drainingSeenAt - sigtermAt) / 1_000_000, (firstClose - sigtermAt) / 1_000_000,
             (lastClose - sigtermAt) / 1_000_000, exit, exitedAfterMillis);
         clients.forEach(WsClient::close);
       } finally {

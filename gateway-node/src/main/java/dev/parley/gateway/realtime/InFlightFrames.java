@@ -73,18 +73,20 @@ final class InFlightFrames {
   }
 
   /**
-   * Stops taking frames for good (drain): later ones are not handled. The socket is read on
-   * (resumed if it was paused), so the client's answer to the close frame is seen and the
-   * connection ends at once. The future completes once every frame already taken has been answered.
+   * Stops taking frames for good (drain, at this connection's turn): the socket is no longer read,
+   * so whatever the client sends from now on stays unread and unanswered, and the client sends it
+   * again on another node after the close; nothing is refused with an error a retrying client
+   * would count as a failure. The future completes once every frame already taken has been
+   * answered. Close with {@link #readThenClose}.
    */
   Future<Void> stopTaking() {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
       if (drained == null) {
         drained = Promise.promise();
-        if (paused) {
-          paused = false;
-          ws.resume();
+        if (!paused) {
+          paused = true;
+          ws.pause();
         }
         if (count == 0) {
           drained.complete();
@@ -93,5 +95,20 @@ final class InFlightFrames {
       drained.future().onComplete(done);
     });
     return done.future();
+  }
+
+  /**
+   * Reads the socket again and runs {@code close} right after, on the socket's context, so the
+   * client's answer to the close frame is seen and the connection ends at once. A frame that still
+   * arrives is not handled.
+   */
+  void readThenClose(Runnable close) {
+    context.runOnContext(v -> {
+      if (paused) {
+        paused = false;
+        ws.resume();
+      }
+      close.run();
+    });
   }
 }

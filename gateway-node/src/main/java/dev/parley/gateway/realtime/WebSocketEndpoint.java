@@ -187,24 +187,26 @@ public final class WebSocketEndpoint {
 
   /**
    * Closes every connection with 1001, spread evenly over {@code spread} so that clients do not all
-   * reconnect at once. Every connection stops taking frames at once (later ones are answered
-   * {@code unavailable}, never handled); each is closed at its turn once every frame it took has
-   * been answered (a send already published gets its ack before the close), waiting at most
-   * {@code answersWithin}. Completes when every connection has been closed.
+   * reconnect at once. Until its turn a connection is served as usual; at its turn it stops being
+   * read (what the client sends from then on is sent again elsewhere after the close, never
+   * answered with an error) and is closed once every frame it took has been answered (a send
+   * already published gets its ack before the close), waiting at most {@code answersWithin}.
+   * Completes when every connection has been closed.
    */
   public Future<Void> drain(Vertx vertx, Duration spread, Duration answersWithin) {
     List<Map.Entry<ClientConnection, InFlightFrames>> all = new ArrayList<>(open.entrySet());
     List<Future<Void>> closed = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       ClientConnection conn = all.get(i).getKey();
-      Future<Void> answered = all.get(i).getValue().stopTaking()
-          .timeout(Math.max(1, answersWithin.toMillis()), TimeUnit.MILLISECONDS);
+      InFlightFrames frames = all.get(i).getValue();
       Promise<Void> turn = Promise.promise();
       vertx.setTimer(Math.max(1, spread.toMillis() * i / all.size()), t -> turn.complete());
-      closed.add(Future.join(turn.future(), answered).transform(ar -> {
-        conn.close(CloseReason.GOING_AWAY, "node draining");
-        return Future.<Void>succeededFuture();
-      }));
+      closed.add(turn.future()
+          .compose(v -> frames.stopTaking().timeout(Math.max(1, answersWithin.toMillis()), TimeUnit.MILLISECONDS))
+          .transform(ar -> {
+            frames.readThenClose(() -> conn.close(CloseReason.GOING_AWAY, "node draining"));
+            return Future.<Void>succeededFuture();
+          }));
     }
     log.info("draining {} WebSocket connections over {}", all.size(), spread);
     return Future.join(closed).mapEmpty();
