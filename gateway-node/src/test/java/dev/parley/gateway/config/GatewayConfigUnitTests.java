@@ -239,15 +239,15 @@ class GatewayConfigUnitTests {
 
   @Test
   void webSocketBoundsAndTheDrainHaveSecureDefaultsAndAreChecked() {
-    GatewayConfig defaults = GatewayConfig.fromEnv(new Env(Map.of()));
+    GatewayConfig defaults = GatewayConfig.fromEnv(dev(Map.of()));
     assertThat(defaults.wsBounds().maxConnectionsPerUser()).isEqualTo(16);
     assertThat(defaults.wsBounds().maxInFlight()).isEqualTo(32);
     assertThat(defaults.drain().delay().toSeconds()).isEqualTo(5);
     assertThat(defaults.drain().closeSpread().toSeconds()).isEqualTo(5);
     assertThat(defaults.drain().timeout().toSeconds()).isEqualTo(25);
-    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_WS_MAX_IN_FLIGHT", "0"))))
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_WS_MAX_IN_FLIGHT", "0"))))
         .hasMessageContaining("PARLEY_WS_MAX_IN_FLIGHT");
-    assertThatThrownBy(() -> GatewayConfig.fromEnv(new Env(Map.of("PARLEY_DRAIN_TIMEOUT", "10s"))))
+    assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_DRAIN_TIMEOUT", "10s"))))
         .as("the timeout must leave room for the delay, the spread and the last answers")
         .hasMessageContaining("PARLEY_DRAIN_TIMEOUT");
   }
