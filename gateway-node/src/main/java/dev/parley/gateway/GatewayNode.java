@@ -135,7 +135,7 @@ public final class GatewayNode {
     limiter = new RateLimiter(vertx, config.rateLimits().rates(), config.redis().url(), config.redis().keyPrefix(),
         config.rateLimits().redisTimeout(), registry);
     fileSweeper = new FileSweeper(vertx, pool, files, config.files().sweepAge(), config.files().sweepInterval(), registry);
-    return SchemaCheck.verify(pool)
+    return SchemaCheck.verifyWithin(vertx, pool, config.database().startupWait())
         .compose(v -> files.prepare())
         .compose(v -> limiter.start())
         .compose(v -> vertx.executeBlocking(this::connectNats))

@@ -2,14 +2,19 @@ package dev.parley.migrations;
 
 import dev.parley.migrations.Migrations.Migration;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The check every node runs at start: does the database have every migration this build needs?
@@ -18,6 +23,9 @@ import java.util.stream.Collectors;
  * newer than this build is fine: migrations only add.
  */
 public final class SchemaCheck {
+  private static final Logger log = LoggerFactory.getLogger(SchemaCheck.class);
+  /** Between two tries while Postgres cannot answer at start. */
+  private static final long RETRY_MS = 1000;
 
   static final String APPLIED_VERSIONS =
       "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL";
@@ -33,6 +41,29 @@ public final class SchemaCheck {
           .filter(m -> !applied.contains(m.version()))
           .collect(Collectors.toList());
       return missing.isEmpty() ? Future.succeededFuture() : Future.failedFuture(outdated(applied, missing));
+    });
+  }
+
+  /**
+   * {@link #verify}, tried again every second while Postgres cannot answer (not up yet, slow to
+   * accept a connection under load, a network blip), for at most {@code within}: a node started
+   * beside its database, or while it restarts, comes up once it answers instead of failing at
+   * once. An outdated schema fails at once: waiting cannot mend it.
+   */
+  public static Future<Void> verifyWithin(Vertx vertx, SqlClient client, Duration within) {
+    Promise<Void> done = Promise.promise();
+    attempt(vertx, client, System.nanoTime() + within.toNanos(), done);
+    return done.future();
+  }
+
+  private static void attempt(Vertx vertx, SqlClient client, long deadline, Promise<Void> done) {
+    verify(client).onComplete(ar -> {
+      if (ar.succeeded() || ar.cause() instanceof SchemaOutdatedException || System.nanoTime() - deadline >= 0) {
+        done.handle(ar);
+        return;
+      }
+      log.warn("Postgres cannot answer the schema check yet ({}); trying again in {} ms", ar.cause().toString(), RETRY_MS);
+      vertx.setTimer(RETRY_MS, t -> attempt(vertx, client, deadline, done));
     });
   }
 

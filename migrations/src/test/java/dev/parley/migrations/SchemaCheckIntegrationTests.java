@@ -8,6 +8,8 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,5 +68,30 @@ class SchemaCheckIntegrationTests {
         + " 0, 'postgres', 0, true)").execute().await(10, TimeUnit.SECONDS);
 
     SchemaCheck.verify(pool).await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aDatabaseThatAnswersLateIsWaitedForWithinTheWindow() throws Exception {
+    Migrator.migrate(db);
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort(); // nothing listens there once closed: connections are refused
+    }
+    Pool nowhere = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
+        .connectingTo(db.connectOptions().setPort(port)).using(vertx).build();
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> SchemaCheck.verifyWithin(vertx, nowhere, Duration.ofMillis(2500)).await(20, TimeUnit.SECONDS))
+        .as("unreachable for the whole window: the last failure, after it").isNotInstanceOf(SchemaOutdatedException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(2500));
+
+    SchemaCheck.verifyWithin(vertx, pool, Duration.ofSeconds(30)).await(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anOutdatedSchemaFailsAtOnceWhateverTheWindow() {
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> SchemaCheck.verifyWithin(vertx, pool, Duration.ofMinutes(5)).await(20, TimeUnit.SECONDS))
+        .isInstanceOf(SchemaOutdatedException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
   }
 }

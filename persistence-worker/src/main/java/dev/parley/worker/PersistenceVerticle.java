@@ -78,7 +78,7 @@ public final class PersistenceVerticle extends VerticleBase {
   public Future<?> start() {
     metrics = new WorkerMetrics(registry);
     store = new MessageStore(pool, WRITE_TIMEOUT);
-    return SchemaCheck.verify(pool)
+    return SchemaCheck.verifyWithin(vertx, pool, config.pgStartupWait())
         .compose(ok -> vertx.executeBlocking(this::openConsumer))
         .compose(opened -> new OpsRoutes(registry, readiness()).listen(vertx, config.httpHost(), config.httpPort())
             .recover(e -> vertx.executeBlocking(() -> {

@@ -20,9 +20,11 @@ import java.util.concurrent.TimeUnit;
  * @param lockTimeout {@code PARLEY_PG_LOCK_TIMEOUT}: Postgres gives up waiting for a lock after this long
  * @param lockedPublishTimeout {@code PARLEY_LOCKED_PUBLISH_TIMEOUT}: longest wait for the stream's ack of
  *     an event written while a conversation's row is locked (then the change rolls back with 503)
+ * @param startupWait {@code PARLEY_PG_STARTUP_WAIT}: how long a starting gateway keeps trying to reach
+ *     Postgres for its schema check before it gives up
  */
 public record DatabaseLimits(int waitQueue, Duration acquireTimeout, Duration statementTimeout, Duration lockTimeout,
-    Duration lockedPublishTimeout) {
+    Duration lockedPublishTimeout, Duration startupWait) {
 
   public static DatabaseLimits fromEnv(Env env) {
     DatabaseLimits limits = new DatabaseLimits(
@@ -30,7 +32,8 @@ public record DatabaseLimits(int waitQueue, Duration acquireTimeout, Duration st
         env.duration("PARLEY_PG_ACQUIRE_TIMEOUT", Duration.ofSeconds(2)),
         env.duration("PARLEY_PG_STATEMENT_TIMEOUT", Duration.ofSeconds(5)),
         env.duration("PARLEY_PG_LOCK_TIMEOUT", Duration.ofSeconds(2)),
-        env.duration("PARLEY_LOCKED_PUBLISH_TIMEOUT", Duration.ofSeconds(2)));
+        env.duration("PARLEY_LOCKED_PUBLISH_TIMEOUT", Duration.ofSeconds(2)),
+        env.duration("PARLEY_PG_STARTUP_WAIT", Duration.ofSeconds(60)));
     // zero would mean "wait forever" to the pool and to Postgres: exactly what these settings prevent
     if (limits.acquireTimeout.isZero() || limits.statementTimeout.isZero() || limits.lockTimeout.isZero()
         || limits.lockedPublishTimeout.isZero()) {

@@ -17,6 +17,7 @@ import java.time.Duration;
  *     this worker creates it)
  * @param maxAckPending most entries handed out and not yet acked across all workers
  * @param relay the relay to the integrators' subjects
+ * @param pgStartupWait how long a starting worker keeps trying to reach Postgres for its schema check
  */
 public record WorkerConfig(
     PostgresSettings postgres,
@@ -28,7 +29,8 @@ public record WorkerConfig(
     String httpHost,
     int httpPort,
     String nodeId,
-    Relay relay) {
+    Relay relay,
+    Duration pgStartupWait) {
 
   /**
    * The relay that publishes every stream entry to {@code <prefix>.conv.<id>.events}.
@@ -68,7 +70,8 @@ public record WorkerConfig(
         env.string("PARLEY_NODE_ID", defaultNodeId()),
         new Relay(
             env.bool("PARLEY_RELAY_ENABLED", true),
-            env.integer("PARLEY_RELAY_BATCH_MAX", 256, 1, 10_000)));
+            env.integer("PARLEY_RELAY_BATCH_MAX", 256, 1, 10_000)),
+        env.duration("PARLEY_PG_STARTUP_WAIT", Duration.ofSeconds(60)));
   }
 
   /** {@code worker-<hostname>-<pid>}: unique per process, readable in NATS connection lists and logs. */
