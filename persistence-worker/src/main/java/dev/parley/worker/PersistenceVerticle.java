@@ -13,6 +13,7 @@ import dev.parley.worker.batch.StopSignal;
 import dev.parley.worker.config.WorkerConfig;
 import dev.parley.worker.nats.ConsumerWatch;
 import dev.parley.worker.nats.JetStreamSource;
+import dev.parley.worker.nats.ReopeningSource;
 import dev.parley.worker.ops.WorkerMetrics;
 import dev.parley.worker.ops.WorkerState;
 import dev.parley.worker.relay.Relay;
@@ -104,7 +105,7 @@ public final class PersistenceVerticle extends VerticleBase {
    * @param ackWait the consumer's actual ack wait: it was set by whichever worker created it, and
    *     an existing consumer keeps its own
    */
-  private record Opened(ConsumerContext context, JetStreamSource source, Duration ackWait) {}
+  private record Opened(ConsumerContext context, ReopeningSource source, Duration ackWait) {}
 
   /** Blocking NATS calls: stream and consumer created if missing (start order does not matter). */
   private Opened openConsumer() throws Exception {
@@ -118,8 +119,7 @@ public final class PersistenceVerticle extends VerticleBase {
     } else {
       log.info("Relay to {} disabled on {} (PARLEY_RELAY_ENABLED=false)", config.nats().subjects().allConversationEvents(), config.nodeId());
     }
-    ConsumerContext context = nats.getStreamContext(config.nats().streamName())
-        .getConsumerContext(StreamLayout.PERSISTENCE_CONSUMER);
+    ConsumerContext context = persistenceConsumer();
     ConsumerConfiguration actual = context.getConsumerInfo().getConsumerConfiguration();
     if (!config.ackWait().equals(actual.getAckWait()) || config.maxAckPending() != actual.getMaxAckPending()) {
       log.warn("Consumer {} exists with ack wait {} ms and max ack pending {}; PARLEY_WORKER_ACK_WAIT={} ms and"
@@ -127,7 +127,25 @@ public final class PersistenceVerticle extends VerticleBase {
           StreamLayout.PERSISTENCE_CONSUMER, actual.getAckWait().toMillis(), actual.getMaxAckPending(),
           config.ackWait().toMillis(), config.maxAckPending());
     }
-    return new Opened(context, JetStreamSource.start(context, config.batchMax()), min(actual.getAckWait(), config.ackWait()));
+    ReopeningSource source = new ReopeningSource(JetStreamSource.start(nats, context, config.batchMax()), this::reopenConsumer);
+    return new Opened(context, source, min(actual.getAckWait(), config.ackWait()));
+  }
+
+  private ConsumerContext persistenceConsumer() throws Exception {
+    return nats.getStreamContext(config.nats().streamName()).getConsumerContext(StreamLayout.PERSISTENCE_CONSUMER);
+  }
+
+  /**
+   * A new pull after the last one failed (NATS restarted, say). Stream and consumer are declared
+   * again as at start: a server that came back without its store would otherwise have neither.
+   * Runs on the fetch thread.
+   */
+  private JetStreamSource reopenConsumer() throws Exception {
+    JetStreamSource.requireConnected(nats);
+    JetStreamManagement jsm = nats.jetStreamManagement();
+    StreamLayout.ensureStream(jsm, config.nats());
+    StreamLayout.ensurePersistenceConsumer(jsm, config.nats(), config.ackWait(), config.maxAckPending());
+    return JetStreamSource.start(nats, persistenceConsumer(), config.batchMax());
   }
 
   private void startFetching(Opened opened) {
