@@ -22,6 +22,7 @@ import dev.parley.worker.store.MessageStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.ConsumerConfiguration;
 import io.vertx.core.Future;
@@ -127,7 +128,8 @@ public final class PersistenceVerticle extends VerticleBase {
           StreamLayout.PERSISTENCE_CONSUMER, actual.getAckWait().toMillis(), actual.getMaxAckPending(),
           config.ackWait().toMillis(), config.maxAckPending());
     }
-    ReopeningSource source = new ReopeningSource(JetStreamSource.start(nats, context, config.batchMax()), this::reopenConsumer);
+    ReopeningSource source = new ReopeningSource(JetStreamSource.start(nats, context, config.batchMax()),
+        () -> reopenConsumer(context));
     return new Opened(context, source, min(actual.getAckWait(), config.ackWait()));
   }
 
@@ -136,16 +138,24 @@ public final class PersistenceVerticle extends VerticleBase {
   }
 
   /**
-   * A new pull after the last one failed (NATS restarted, say). Stream and consumer are declared
-   * again as at start: a server that came back without its store would otherwise have neither.
-   * Runs on the fetch thread.
+   * A new pull after the last one failed (NATS restarted, say), on the context bound at start: two
+   * requests (the consumer's info, the bind). Runs on the fetch thread. A server that came back
+   * without its store has neither stream nor consumer: they are declared again as at start.
    */
-  private JetStreamSource reopenConsumer() throws Exception {
-    JetStreamSource.requireConnected(nats);
-    JetStreamManagement jsm = nats.jetStreamManagement();
-    StreamLayout.ensureStream(jsm, config.nats());
-    StreamLayout.ensurePersistenceConsumer(jsm, config.nats(), config.ackWait(), config.maxAckPending());
-    return JetStreamSource.start(nats, persistenceConsumer(), config.batchMax());
+  private JetStreamSource reopenConsumer(ConsumerContext context) throws Exception {
+    try {
+      return JetStreamSource.start(nats, context, config.batchMax());
+    } catch (JetStreamApiException e) {
+      if (e.getErrorCode() != 404) {
+        throw e;
+      }
+      log.warn("Stream {} or its consumer {} is gone ({}); declaring them again", config.nats().streamName(),
+          StreamLayout.PERSISTENCE_CONSUMER, e.getMessage());
+      JetStreamManagement jsm = nats.jetStreamManagement();
+      StreamLayout.ensureStream(jsm, config.nats());
+      StreamLayout.ensurePersistenceConsumer(jsm, config.nats(), config.ackWait(), config.maxAckPending());
+      return JetStreamSource.start(nats, context, config.batchMax());
+    }
   }
 
   private void startFetching(Opened opened) {

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 public final class FetchLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(FetchLoop.class);
   /** While failing, a warning this often: enough to see an outage go on, not one per retry. */
-  static final Duration STILL_FAILING = Duration.ofSeconds(30);
+  static final Duration STILL_FAILING = Duration.ofSeconds(10);
 
   private final DeliverySource source;
   private final BatchAssembler assembler;

@@ -44,7 +44,7 @@ final class RelayLoop implements Runnable {
   /** A floor wait this long gets a warning: the persistence workers are not storing. */
   static final Duration SLOW_FLOOR = Duration.ofSeconds(10);
   /** While terms keep failing, a warning this often. */
-  static final Duration STILL_FAILING = Duration.ofSeconds(30);
+  static final Duration STILL_FAILING = Duration.ofSeconds(10);
 
   private final Connection nats;
   private final JetStreamManagement jsm;
