@@ -13,6 +13,7 @@ import dev.parley.worker.batch.StopSignal;
 import dev.parley.worker.config.WorkerConfig;
 import dev.parley.worker.nats.ConsumerWatch;
 import dev.parley.worker.nats.JetStreamSource;
+import dev.parley.worker.nats.ReopeningSource;
 import dev.parley.worker.ops.WorkerMetrics;
 import dev.parley.worker.ops.WorkerState;
 import dev.parley.worker.relay.Relay;
@@ -21,6 +22,7 @@ import dev.parley.worker.store.MessageStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.ConsumerConfiguration;
 import io.vertx.core.Future;
@@ -104,7 +106,7 @@ public final class PersistenceVerticle extends VerticleBase {
    * @param ackWait the consumer's actual ack wait: it was set by whichever worker created it, and
    *     an existing consumer keeps its own
    */
-  private record Opened(ConsumerContext context, JetStreamSource source, Duration ackWait) {}
+  private record Opened(ConsumerContext context, ReopeningSource source, Duration ackWait) {}
 
   /** Blocking NATS calls: stream and consumer created if missing (start order does not matter). */
   private Opened openConsumer() throws Exception {
@@ -118,8 +120,7 @@ public final class PersistenceVerticle extends VerticleBase {
     } else {
       log.info("Relay to {} disabled on {} (PARLEY_RELAY_ENABLED=false)", config.nats().subjects().allConversationEvents(), config.nodeId());
     }
-    ConsumerContext context = nats.getStreamContext(config.nats().streamName())
-        .getConsumerContext(StreamLayout.PERSISTENCE_CONSUMER);
+    ConsumerContext context = persistenceConsumer();
     ConsumerConfiguration actual = context.getConsumerInfo().getConsumerConfiguration();
     if (!config.ackWait().equals(actual.getAckWait()) || config.maxAckPending() != actual.getMaxAckPending()) {
       log.warn("Consumer {} exists with ack wait {} ms and max ack pending {}; PARLEY_WORKER_ACK_WAIT={} ms and"
@@ -127,7 +128,34 @@ public final class PersistenceVerticle extends VerticleBase {
           StreamLayout.PERSISTENCE_CONSUMER, actual.getAckWait().toMillis(), actual.getMaxAckPending(),
           config.ackWait().toMillis(), config.maxAckPending());
     }
-    return new Opened(context, JetStreamSource.start(context, config.batchMax()), min(actual.getAckWait(), config.ackWait()));
+    ReopeningSource source = new ReopeningSource(JetStreamSource.start(nats, context, config.batchMax()),
+        () -> reopenConsumer(context));
+    return new Opened(context, source, min(actual.getAckWait(), config.ackWait()));
+  }
+
+  private ConsumerContext persistenceConsumer() throws Exception {
+    return nats.getStreamContext(config.nats().streamName()).getConsumerContext(StreamLayout.PERSISTENCE_CONSUMER);
+  }
+
+  /**
+   * A new pull after the last one failed (NATS restarted, say), on the context bound at start: two
+   * requests (the consumer's info, the bind). Runs on the fetch thread. A server that came back
+   * without its store has neither stream nor consumer: they are declared again as at start.
+   */
+  private JetStreamSource reopenConsumer(ConsumerContext context) throws Exception {
+    try {
+      return JetStreamSource.start(nats, context, config.batchMax());
+    } catch (JetStreamApiException e) {
+      if (e.getErrorCode() != 404) {
+        throw e;
+      }
+      log.warn("Stream {} or its consumer {} is gone ({}); declaring them again", config.nats().streamName(),
+          StreamLayout.PERSISTENCE_CONSUMER, e.getMessage());
+      JetStreamManagement jsm = nats.jetStreamManagement();
+      StreamLayout.ensureStream(jsm, config.nats());
+      StreamLayout.ensurePersistenceConsumer(jsm, config.nats(), config.ackWait(), config.maxAckPending());
+      return JetStreamSource.start(nats, context, config.batchMax());
+    }
   }
 
   private void startFetching(Opened opened) {

@@ -19,6 +19,11 @@ public final class Backoff {
     this.random = random;
   }
 
+  /** The longest wait between retries. */
+  public Duration max() {
+    return Duration.ofMillis(maxMillis);
+  }
+
   /** The wait before retry number {@code attempt} (1 for the first retry). */
   public Duration delay(int attempt) {
     int doublings = Math.min(Math.max(attempt, 1) - 1, 30);

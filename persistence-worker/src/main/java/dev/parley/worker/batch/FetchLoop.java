@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FetchLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(FetchLoop.class);
+  /** While failing, a warning this often: enough to see an outage go on, not one per retry. */
+  static final Duration STILL_FAILING = Duration.ofSeconds(10);
 
   private final DeliverySource source;
   private final BatchAssembler assembler;
@@ -41,21 +43,40 @@ public final class FetchLoop implements Runnable {
   public void run() {
     state.loopStarted();
     int failuresInARow = 0;
+    long failingSince = 0;
+    long lastWarned = 0;
     try {
       while (!stop.isStopped()) {
         state.beat();
         try {
           step();
-          failuresInARow = 0;
+          if (failuresInARow > 0) {
+            log.info("Fetch loop works again after {} failed attempts over {} ms", failuresInARow,
+                Duration.ofNanos(System.nanoTime() - failingSince).toMillis());
+            failuresInARow = 0;
+          }
         } catch (AbandonedException e) {
           log.info("Stopping with a batch not stored; it stays unacknowledged and the stream redelivers it");
           return;
         } catch (RuntimeException e) {
-          // Pulling failed (NATS trouble the client did not absorb) or a defect: the batch in hand,
-          // if any, stays unacked and comes back after the ack wait.
+          // Pulling failed (NATS down, restarted, JetStream not answering yet) or a defect: the
+          // batch in hand, if any, stays unacked and comes back after the ack wait; the next step
+          // opens a new pull.
           metrics.batchFailed();
+          long now = System.nanoTime();
           Duration wait = backoff.delay(++failuresInARow);
-          log.warn("Fetch loop failed (attempt {}): {}; retrying in {} ms", failuresInARow, e.toString(), wait.toMillis(), e);
+          if (failuresInARow == 1) {
+            failingSince = now;
+            lastWarned = now;
+            log.warn("Fetch loop failed: {}; nothing is stored until it works again, retrying every {} s at most",
+                e.toString(), backoff.max().toSeconds(), e);
+          } else if (now - lastWarned >= STILL_FAILING.toNanos()) {
+            lastWarned = now;
+            log.warn("Fetch loop still failing after {} attempts over {} s: {}", failuresInARow,
+                Duration.ofNanos(now - failingSince).toSeconds(), e.toString());
+          } else {
+            log.debug("Fetch loop failed (attempt {}): {}; retrying in {} ms", failuresInARow, e.toString(), wait.toMillis());
+          }
           if (stop.awaitStop(wait)) {
             return;
           }

@@ -43,6 +43,8 @@ final class RelayLoop implements Runnable {
   static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(5);
   /** A floor wait this long gets a warning: the persistence workers are not storing. */
   static final Duration SLOW_FLOOR = Duration.ofSeconds(10);
+  /** While terms keep failing, a warning this often. */
+  static final Duration STILL_FAILING = Duration.ofSeconds(10);
 
   private final Connection nats;
   private final JetStreamManagement jsm;
@@ -58,6 +60,10 @@ final class RelayLoop implements Runnable {
   private final String nodeId;
   private boolean leaseUnreachable;
   private boolean standbyLogged;
+  /** Terms that failed since one last got its pull going; reset by {@link #term}. */
+  private int failuresInARow;
+  private long failingSince;
+  private long lastWarned;
 
   RelayLoop(Connection nats, JetStreamManagement jsm, NatsSettings settings, int batchMax,
       RelayLease lease, PersistedFloor floor, RelayMetrics metrics, StopSignal stop, Backoff backoff, String nodeId) {
@@ -77,7 +83,6 @@ final class RelayLoop implements Runnable {
 
   @Override
   public void run() {
-    int failuresInARow = 0;
     try {
       while (!stop.isStopped()) {
         if (!acquire()) {
@@ -85,7 +90,6 @@ final class RelayLoop implements Runnable {
         }
         try {
           term();
-          failuresInARow = 0;
         } catch (TermEnded e) {
           if (!stop.isStopped()) {
             log.warn("Relay on {} stopped relaying: {}; the next holder of the lease resumes from the ack floor", nodeId, e.getMessage());
@@ -94,9 +98,7 @@ final class RelayLoop implements Runnable {
           throw e;
         } catch (Exception e) {
           metrics.failed();
-          failuresInARow++;
-          log.warn("Relay term on {} failed (attempt {}): {}; giving the lease up and resuming from the ack floor",
-              nodeId, failuresInARow, e.toString(), e);
+          logFailure(e);
         } finally {
           lease.release();
           metrics.leader(false);
@@ -110,6 +112,23 @@ final class RelayLoop implements Runnable {
     } finally {
       lease.close();
       log.info("Relay on {} stopped", nodeId);
+    }
+  }
+
+  /** The first failure in a row with its trace, then one line every {@link #STILL_FAILING} while it lasts. */
+  private void logFailure(Exception e) {
+    long now = System.nanoTime();
+    if (++failuresInARow == 1) {
+      failingSince = now;
+      lastWarned = now;
+      log.warn("Relay term on {} failed: {}; giving the lease up and resuming from the ack floor, retrying every {} s at most",
+          nodeId, e.toString(), backoff.max().toSeconds(), e);
+    } else if (now - lastWarned >= STILL_FAILING.toNanos()) {
+      lastWarned = now;
+      log.warn("Relay on {} still failing after {} attempts over {} s: {}", nodeId, failuresInARow,
+          Duration.ofNanos(now - failingSince).toSeconds(), e.toString());
+    } else {
+      log.debug("Relay term on {} failed (attempt {}): {}", nodeId, failuresInARow, e.toString());
     }
   }
 
@@ -141,9 +160,17 @@ final class RelayLoop implements Runnable {
 
   /** Relays until stopped, the lease is lost, or something fails. */
   private void term() throws Exception {
+    JetStreamSource.requireConnected(nats); // fail now rather than after the requests below time out
     long relayedUpTo = resume();
     ConsumerContext consumer = nats.getStreamContext(streamName).getConsumerContext(StreamLayout.INTEGRATORS_CONSUMER);
-    JetStreamSource source = JetStreamSource.start(consumer, batchMax);
+    // The pull ends with the connection (see JetStreamSource): a reconnect fails this term and
+    // the next one resumes from the ack floor on a new pull.
+    JetStreamSource source = JetStreamSource.start(nats, consumer, batchMax);
+    if (failuresInARow > 0) {
+      log.info("Relay on {} relays again after {} failed attempts over {} ms", nodeId, failuresInARow,
+          Duration.ofNanos(System.nanoTime() - failingSince).toMillis());
+      failuresInARow = 0;
+    }
     try {
       BatchAssembler assembler = new BatchAssembler(source, batchMax, BATCH_WAIT, IDLE_POLL, System::nanoTime);
       while (!stop.isStopped()) {
