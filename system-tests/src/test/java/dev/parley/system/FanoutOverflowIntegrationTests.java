@@ -108,6 +108,11 @@ class FanoutOverflowIntegrationTests extends OnTwoNodes {
       List<WsClient> senders = List.of(aliceOnA, bobOnB);
       for (int n = 0; n < perSender; n++) {
         if (n == perSender / 2) {
+          // the first half stored before the add: sends take no lock, so one still in flight could land
+          // between the join's member.added and its system message, and carol would rightly get it first
+          for (WsClient s : senders) {
+            s.await(f -> "ack".equals(f.getString("type")), n, Duration.ofSeconds(60));
+          }
           // the catch-up of carol's connections runs while the burst arrives: live entries wait, past the bound they are read back
           assertThat(ConversationCalls.addMember(nodes.apiA, cast.aliceToken(), cast.conversationId(), cast.carol()).status()).isEqualTo(201);
         }

@@ -2,8 +2,8 @@ package dev.parley.gateway.fanout;
 
 import dev.parley.contract.Subjects;
 import dev.parley.contract.stream.StreamHeaders;
-import dev.parley.gateway.stream.StreamClient;
 import dev.parley.gateway.stream.StreamEntry;
+import dev.parley.gateway.stream.StreamReads;
 import io.micrometer.core.instrument.Counter;
 import io.nats.client.Message;
 import io.vertx.core.Context;
@@ -26,7 +26,7 @@ final class ChannelFeed {
 
   private final Context ctx;
   private final Subscriptions table;
-  private final StreamClient stream;
+  private final StreamReads stream;
   private final Subjects subjects;
   private final EntryWriter writer;
   private final Counter entriesHeld;
@@ -41,7 +41,7 @@ final class ChannelFeed {
    * @param heldMax most entries a channel holds back at once (waiting for catch-ups, or for an
    *     overtaken predecessor); past it they are dropped and read back from the stream
    */
-  ChannelFeed(Context ctx, Subscriptions table, StreamClient stream, Subjects subjects, EntryWriter writer, Counter entriesHeld,
+  ChannelFeed(Context ctx, Subscriptions table, StreamReads stream, Subjects subjects, EntryWriter writer, Counter entriesHeld,
       int heldMax, Counter heldDropped) {
     this.ctx = ctx;
     this.table = table;
@@ -124,7 +124,7 @@ final class ChannelFeed {
       ctx.owner().setTimer(GAP_WAIT_MS, t -> {
         ch.gapCheckScheduled = false;
         if (table.get(conversationId) == ch) {
-          ch.order.kindsWithGaps().forEach(kind -> fillGap(ch, kind, ch.order.lastDelivered(kind) + 1));
+          ch.order.kindsWithGaps().forEach(kind -> fillGap(ch, kind, ch.order.lastDelivered(kind) + 1, false));
         }
       });
     }
@@ -152,8 +152,16 @@ final class ChannelFeed {
     }
   }
 
-  /** Reads the entries a gap is missing from the stream (the chain there is complete). */
-  private void fillGap(Channel ch, String kind, long from) {
+  /**
+   * Reads the entries a gap is missing from the stream (the chain there is complete). A read that
+   * finds nothing while entries still wait may have run before they were stored: a burst goes on
+   * arriving while the gap is filled, and the predecessor of a newer entry may have been dropped at
+   * the hand-off. Delivering what waits then would skip that predecessor for good (once an entry
+   * past it is delivered, it counts as delivered), so the gap is read again, now that what waits is
+   * stored. Only a second miss means the stream no longer has it. A failed read (NATS away) hands
+   * the conversation to {@link Resync}, which tries again until it is back.
+   */
+  private void fillGap(Channel ch, String kind, long from, boolean readAgain) {
     String conversationId = ch.conversationId;
     String subject = Subjects.MESSAGE_KIND.equals(kind) ? subjects.streamMessages(conversationId) : subjects.streamEvents(conversationId);
     stream.nextOnSubject(ctx, from, subject).onComplete(ar -> {
@@ -163,12 +171,17 @@ final class ChannelFeed {
       if (ar.succeeded() && ar.result() != null) {
         StreamEntry e = ar.result();
         writeAll(ch, ch.order.accept(new EntryOrder.Entry(e.seq(), ch.order.lastDelivered(kind), kind, e.payload())));
-        fillGap(ch, kind, e.seq() + 1);
-        return;
+        fillGap(ch, kind, e.seq() + 1, false);
+      } else if (ar.failed()) {
+        log.warn("conversation {}: a gap in its {} entries could not be read from the stream ({}); reading it back",
+            conversationId, kind, ar.cause().toString());
+        resync.request(ch, from);
+      } else if (!readAgain) {
+        fillGap(ch, kind, from, true);
+      } else {
+        log.warn("conversation {}: a gap in its {} entries is not in the stream any more; delivering what waits", conversationId, kind);
+        writeAll(ch, ch.order.flush(kind));
       }
-      log.warn("conversation {}: a gap in its {} entries could not be filled from the stream ({}); delivering what waits",
-          conversationId, kind, ar.failed() ? ar.cause().toString() : "not in the stream");
-      writeAll(ch, ch.order.flush(kind));
     });
   }
 }

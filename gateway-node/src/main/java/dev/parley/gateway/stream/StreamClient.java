@@ -22,7 +22,7 @@ import java.util.Base64;
  * sequence, and the persistence consumer's ack floor. Every call completes on the caller's context.
  * The JetStream API is used by request-reply so no event-loop thread ever waits on NATS.
  */
-public final class StreamClient {
+public final class StreamClient implements StreamReads {
   private static final Duration API_TIMEOUT = Duration.ofSeconds(2);
 
   private final Connection nc;
@@ -58,6 +58,7 @@ public final class StreamClient {
   }
 
   /** The first entry at or after {@code fromSeq} on {@code subject}, or null when there is none. */
+  @Override
   public Future<StreamEntry> nextOnSubject(Context ctx, long fromSeq, String subject) {
     JsonObject req = new JsonObject().put("seq", fromSeq).put("next_by_subj", subject);
     return msgGet(ctx, req);
