@@ -2,6 +2,7 @@ package dev.parley.system.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.contract.wire.CloseReason;
 import dev.parley.system.Await;
 import dev.parley.system.Cluster;
 import dev.parley.system.load.ConnectionEnd;
@@ -179,7 +180,7 @@ class FaultSuite {
         StuckReader stuck = StuckReader.start(vertx, cluster, env.newId("stuck"))) {
       long faultAt = runBefore(load);
       stuck.flood();
-      Await.until(() -> cluster.gateway(0).log().contains("of " + stuck.userId() + ": slow consumer") ? Boolean.TRUE : null,
+      Await.until(() -> cluster.gateway(0).log().contains("of " + stuck.userId() + " with " + CloseReason.SLOW_CONSUMER.code()) ? Boolean.TRUE : null,
           System.nanoTime() + Duration.ofSeconds(60).toNanos(), () -> "no slow-consumer cut within 60 s: " + stuck.progress());
       double cutAfter = (System.nanoTime() - faultAt) / 1e9;
       Short code = stuck.readAndAwaitClose(Duration.ofSeconds(20));
