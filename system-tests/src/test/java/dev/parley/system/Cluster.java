@@ -5,7 +5,9 @@ import dev.parley.gateway.GatewayNode;
 import dev.parley.gateway.config.GatewayConfig;
 import dev.parley.presence.PresenceConfig;
 import dev.parley.presence.PresenceNode;
+import dev.parley.testing.TcpProxy;
 import dev.parley.testing.TestEnvironment;
+import io.lettuce.core.RedisURI;
 import dev.parley.worker.PersistenceWorker;
 import dev.parley.worker.config.WorkerConfig;
 import io.vertx.core.Future;
@@ -142,6 +144,17 @@ public final class Cluster implements AutoCloseable {
   /** Blocked event loops are reported with their stack after 1 s, so a test shows where. */
   private static Vertx newVertx() {
     return Vertx.vertx(new io.vertx.core.VertxOptions().setWarningExceptionTime(1).setWarningExceptionTimeUnit(TimeUnit.SECONDS));
+  }
+
+  /** A proxy in front of the test Redis, so a test can cut it and restore it (an outage). */
+  public static TcpProxy redisProxy(Vertx vertx, TestEnvironment env) {
+    RedisURI target = RedisURI.create(env.redis().url());
+    return await(TcpProxy.start(vertx, target.getHost(), target.getPort()));
+  }
+
+  /** {@code PARLEY_REDIS_URL} for nodes that reach Redis through {@code proxy}. */
+  public static String redisUrlThrough(TcpProxy proxy) {
+    return "redis://" + proxy.host() + ":" + proxy.port();
   }
 
   public static <T> T await(Future<T> f) {

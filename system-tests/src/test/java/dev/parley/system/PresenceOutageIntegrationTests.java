@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TcpProxy;
 import dev.parley.testing.TestEnvironment;
-import io.lettuce.core.RedisURI;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -45,11 +44,10 @@ class PresenceOutageIntegrationTests {
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
-    RedisURI target = RedisURI.create(env.redis().url());
-    redis = Cluster.await(TcpProxy.start(vertx, target.getHost(), target.getPort()));
+    redis = Cluster.redisProxy(vertx, env);
     // one gateway is enough here; no worker: sends are acked from the stream
     cluster = Cluster.start(env, Map.of(
-        "PARLEY_REDIS_URL", "redis://" + redis.host() + ":" + redis.port(),
+        "PARLEY_REDIS_URL", Cluster.redisUrlThrough(redis),
         "PARLEY_PRESENCE_REDIS_TIMEOUT", "500ms",
         "PARLEY_PRESENCE_REQUEST_TIMEOUT", "1s",
         "PARLEY_PRESENCE_STATUS_MIN_INTERVAL", "1m"), 1, false);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TcpProxy;
 import dev.parley.testing.TestEnvironment;
-import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -40,11 +39,10 @@ class RateLimitOutageIntegrationTests {
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
-    RedisURI target = RedisURI.create(env.redis().url());
-    redis = Cluster.await(TcpProxy.start(vertx, target.getHost(), target.getPort()));
+    redis = Cluster.redisProxy(vertx, env);
     // one gateway, no worker: sends are acked from the stream
     cluster = Cluster.start(env, Map.of(
-        "PARLEY_REDIS_URL", "redis://" + redis.host() + ":" + redis.port(),
+        "PARLEY_REDIS_URL", Cluster.redisUrlThrough(redis),
         "PARLEY_SEND_RATE_PER_SECOND", "1",
         "PARLEY_SEND_BURST", Integer.toString(BURST)), 1, false);
     api = new Api(vertx, cluster.baseUrl(0));

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TcpProxy;
 import dev.parley.testing.TestEnvironment;
-import io.lettuce.core.RedisURI;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -43,9 +42,8 @@ class WsTicketsIntegrationTests {
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
-    RedisURI target = RedisURI.create(env.redis().url());
-    redis = Cluster.await(TcpProxy.start(vertx, target.getHost(), target.getPort()));
-    cluster = Cluster.start(env, Map.of("PARLEY_REDIS_URL", "redis://" + redis.host() + ":" + redis.port()), 2, false);
+    redis = Cluster.redisProxy(vertx, env);
+    cluster = Cluster.start(env, Map.of("PARLEY_REDIS_URL", Cluster.redisUrlThrough(redis)), 2, false);
     nodeA = new Api(vertx, cluster.baseUrl(0));
   }
 
