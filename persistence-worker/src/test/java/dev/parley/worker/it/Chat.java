@@ -15,15 +15,18 @@ import io.nats.client.JetStream;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,11 +48,12 @@ final class Chat {
   Chat(TestEnvironment env, Vertx vertx) throws Exception {
     this.env = env;
     PostgresSettings pg = env.postgres();
-    this.pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(4))
-        .connectingTo(pg.connectOptions())
-        .using(vertx)
-        .build();
+    this.pool =
+        PgBuilder.pool()
+            .with(new PoolOptions().setMaxSize(4))
+            .connectingTo(pg.connectOptions())
+            .using(vertx)
+            .build();
     this.nats = env.natsConnection();
     NatsSettings settings = env.nats();
     this.subjects = settings.subjects();
@@ -61,7 +65,7 @@ final class Chat {
     pool.close().await(10, TimeUnit.SECONDS);
   }
 
-  <T> T await(io.vertx.core.Future<T> f) throws Exception {
+  <T> T await(Future<T> f) throws Exception {
     return f.await(10, TimeUnit.SECONDS);
   }
 
@@ -74,11 +78,15 @@ final class Chat {
   /** A group owned by the first member. */
   String group(String... members) throws Exception {
     String id = Ids.newId();
-    await(pool.preparedQuery("INSERT INTO conversations (id, type, name, created_by) VALUES ($1, 'group', 'g', $2)")
-        .execute(Tuple.of(id, members[0])));
+    await(
+        pool.preparedQuery(
+                "INSERT INTO conversations (id, type, name, created_by) VALUES ($1, 'group', 'g', $2)")
+            .execute(Tuple.of(id, members[0])));
     for (int i = 0; i < members.length; i++) {
-      await(pool.preparedQuery("INSERT INTO members (conversation_id, user_id, role) VALUES ($1, $2, $3)")
-          .execute(Tuple.of(id, members[i], i == 0 ? "owner" : "member")));
+      await(
+          pool.preparedQuery(
+                  "INSERT INTO members (conversation_id, user_id, role) VALUES ($1, $2, $3)")
+              .execute(Tuple.of(id, members[i], i == 0 ? "owner" : "member")));
     }
     return id;
   }
@@ -86,18 +94,36 @@ final class Chat {
   String direct(String a, String b) throws Exception {
     String id = Ids.newId();
     String key = a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
-    await(pool.preparedQuery("INSERT INTO conversations (id, type, created_by, direct_key) VALUES ($1, 'direct', $2, $3)")
-        .execute(Tuple.of(id, a, key)));
+    await(
+        pool.preparedQuery(
+                "INSERT INTO conversations (id, type, created_by, direct_key) VALUES ($1, 'direct', $2, $3)")
+            .execute(Tuple.of(id, a, key)));
     for (String m : List.of(a, b)) {
-      await(pool.preparedQuery("INSERT INTO members (conversation_id, user_id, role) VALUES ($1, $2, 'member')")
-          .execute(Tuple.of(id, m)));
+      await(
+          pool.preparedQuery(
+                  "INSERT INTO members (conversation_id, user_id, role) VALUES ($1, $2, 'member')")
+              .execute(Tuple.of(id, m)));
     }
     return id;
   }
 
   static ChatMessage draft(String conversation, String sender, String content, String clientMsgId) {
-    return new ChatMessage(Ids.newId(), conversation, 0, null, sender, ChatMessage.TEXT, content, null,
-        new JsonArray(), new JsonArray(), clientMsgId, Instant.now(), null, false, null);
+    return new ChatMessage(
+        Ids.newId(),
+        conversation,
+        0,
+        null,
+        sender,
+        ChatMessage.TEXT,
+        content,
+        null,
+        new JsonArray(),
+        new JsonArray(),
+        clientMsgId,
+        Instant.now(),
+        null,
+        false,
+        null);
   }
 
   /** Publishes a text message the way a gateway does; returns its stream sequence. */
@@ -105,10 +131,40 @@ final class Chat {
     return publish(draft(conversation, sender, content, Ids.newId()));
   }
 
+  /**
+   * Like {@link #send}, but a publish that gets no answer (a server just restarted, its JetStream
+   * still recovering) is tried again with the same message id, as a client retries a send with its
+   * {@code client_msg_id}: the stream keeps one entry, and the sequence is that entry's.
+   */
+  long sendRetrying(String conversation, String sender, String content, Duration within)
+      throws Exception {
+    ChatMessage draft = draft(conversation, sender, content, Ids.newId());
+    Headers headers =
+        new Headers()
+            .put(
+                StreamHeaders.MSG_ID,
+                Ids.dedupId(draft.conversationId(), draft.senderId(), draft.clientMsgId()));
+    byte[] body = draft.toDraftJson().encode().getBytes(StandardCharsets.UTF_8);
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      try {
+        return js.publish(subjects.streamMessages(conversation), headers, body).getSeqno();
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+    }
+  }
+
   long publish(ChatMessage draft) throws Exception {
-    Headers headers = new Headers().put(StreamHeaders.MSG_ID,
-        Ids.dedupId(draft.conversationId(), draft.senderId(), draft.clientMsgId()));
-    return publishRaw(subjects.streamMessages(draft.conversationId()), headers, draft.toDraftJson().encode());
+    Headers headers =
+        new Headers()
+            .put(
+                StreamHeaders.MSG_ID,
+                Ids.dedupId(draft.conversationId(), draft.senderId(), draft.clientMsgId()));
+    return publishRaw(
+        subjects.streamMessages(draft.conversationId()), headers, draft.toDraftJson().encode());
   }
 
   long publishRaw(String subject, Headers headers, String payload) throws Exception {
@@ -132,8 +188,11 @@ final class Chat {
   /** (seq, prev_seq) of a conversation, in seq order. */
   List<long[]> chain(String conversation) throws Exception {
     List<long[]> out = new ArrayList<>();
-    for (Row r : await(pool.preparedQuery("SELECT seq, prev_seq FROM messages WHERE conversation_id = $1 ORDER BY seq")
-        .execute(Tuple.of(conversation)))) {
+    for (Row r :
+        await(
+            pool.preparedQuery(
+                    "SELECT seq, prev_seq FROM messages WHERE conversation_id = $1 ORDER BY seq")
+                .execute(Tuple.of(conversation)))) {
       Long prev = r.getLong("prev_seq");
       out.add(new long[] {r.getLong("seq"), prev == null ? 0 : prev});
     }
@@ -145,22 +204,33 @@ final class Chat {
     List<long[]> chain = chain(conversation);
     assertThat(chain).extracting(c -> c[0]).containsExactlyElementsOf(expectedSeqs);
     for (int i = 0; i < chain.size(); i++) {
-      assertThat(chain.get(i)[1]).as("prev_seq of seq %d", chain.get(i)[0]).isEqualTo(i == 0 ? 0 : chain.get(i - 1)[0]);
+      assertThat(chain.get(i)[1])
+          .as("prev_seq of seq %d", chain.get(i)[0])
+          .isEqualTo(i == 0 ? 0 : chain.get(i - 1)[0]);
     }
   }
 
   JsonObject conversationRow(String id) throws Exception {
-    return await(pool.preparedQuery("SELECT last_seq, (extract(epoch FROM last_activity_at) * 1000)::bigint AS last_activity_ms"
-            + " FROM conversations WHERE id = $1")
-        .execute(Tuple.of(id))).iterator().next().toJson();
+    return await(
+            pool.preparedQuery(
+                    "SELECT last_seq, (extract(epoch FROM last_activity_at) * 1000)::bigint AS last_activity_ms"
+                        + " FROM conversations WHERE id = $1")
+                .execute(Tuple.of(id)))
+        .iterator()
+        .next()
+        .toJson();
   }
 
   long lastRead(String conversation, String user) throws Exception {
-    return count("SELECT last_read_seq FROM members WHERE conversation_id = $1 AND user_id = $2", conversation, user);
+    return count(
+        "SELECT last_read_seq FROM members WHERE conversation_id = $1 AND user_id = $2",
+        conversation,
+        user);
   }
 
   ConsumerInfo consumer() throws Exception {
-    return nats.jetStreamManagement().getConsumerInfo(env.nats().streamName(), StreamLayout.PERSISTENCE_CONSUMER);
+    return nats.jetStreamManagement()
+        .getConsumerInfo(env.nats().streamName(), StreamLayout.PERSISTENCE_CONSUMER);
   }
 
   /** Everything delivered to the workers was acked and nothing is left to deliver. */

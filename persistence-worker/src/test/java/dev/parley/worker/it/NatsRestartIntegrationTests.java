@@ -1,7 +1,5 @@
 package dev.parley.worker.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.parley.testing.NatsServerProcess;
 import dev.parley.testing.TestEnvironment;
 import dev.parley.testing.TestServices;
@@ -23,6 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class NatsRestartIntegrationTests {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
   /** From the moment the server accepts publishes again until everything is stored. */
   private static final Duration CATCH_UP = Duration.ofSeconds(20);
 
@@ -35,8 +34,11 @@ class NatsRestartIntegrationTests {
   @BeforeEach
   void setUp() throws Exception {
     TestServices shared = TestServices.get();
-    nats = NatsServerProcess.start(Path.of("target", "nats-restart", Long.toString(System.nanoTime())));
-    env = TestEnvironment.create(new TestServices(shared.postgres(), nats.url(), shared.redisUrl()));
+    nats =
+        NatsServerProcess.start(
+            Path.of("target", "nats-restart", Long.toString(System.nanoTime())));
+    env =
+        TestEnvironment.create(new TestServices(shared.postgres(), nats.url(), shared.redisUrl()));
     chat = new Chat(env, vertx);
     workers = new Workers(env, vertx);
   }
@@ -78,15 +80,21 @@ class NatsRestartIntegrationTests {
     down.run();
     nats.launch();
     Connection publisher = chat.nats;
-    Await.until("the test's connection back with the stream", TIMEOUT, () -> publisher.getStatus() == Connection.Status.CONNECTED
-        && publisher.jetStreamManagement().getStreamInfo(env.nats().streamName()) != null);
+    Await.until(
+        "the test's connection back with the stream",
+        TIMEOUT,
+        () ->
+            publisher.getStatus() == Connection.Status.CONNECTED
+                && publisher.jetStreamManagement().getStreamInfo(env.nats().streamName()) != null);
     long back = System.nanoTime();
     for (int i = 0; i < 20; i++) {
-      seqs.add(chat.send(conversation, i % 2 == 0 ? alice : bob, "after " + i));
+      seqs.add(chat.sendRetrying(conversation, i % 2 == 0 ? alice : bob, "after " + i, TIMEOUT));
     }
 
-    Await.until("everything stored within " + CATCH_UP.toSeconds() + " s of the restart",
-        CATCH_UP.minusNanos(System.nanoTime() - back), () -> chat.messageCount(conversation) == 40);
+    Await.until(
+        "everything stored within " + CATCH_UP.toSeconds() + " s of the restart",
+        CATCH_UP.minusNanos(System.nanoTime() - back),
+        () -> chat.messageCount(conversation) == 40);
     chat.assertChain(conversation, seqs);
     Await.until("every entry acked", TIMEOUT, chat::consumerDrained);
   }
