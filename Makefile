@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 S := scripts
 
-.PHONY: help run down test test-faults bench migrate build services toolchain logs status clean
+.PHONY: help run down test test-faults bench fmt migrate build services toolchain logs status clean
 
 help: ## list the targets (this)
 	@echo "Parley: make <target>"
@@ -38,6 +38,10 @@ bench: ## measure what read-your-writes costs a history read; writes docs/benchm
 	@mvn -q -B -ntp install -DskipTests
 	@mvn -q -B -ntp -pl system-tests verify -Dit.test=HistoryReadBenchmark
 	@echo "==> bench: results in docs/benchmarks/history-read.md"
+
+fmt: ## format the Java sources (google-java-format via Spotless; mvn verify fails on unformatted code)
+	@bash $(S)/toolchain.sh
+	@mvn -q -B -ntp spotless:apply
 
 migrate: ## create the database if missing and apply the migrations
 	@bash $(S)/toolchain.sh

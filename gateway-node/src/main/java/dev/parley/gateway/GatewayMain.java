@@ -27,7 +27,11 @@ public final class GatewayMain {
     Vertx vertx = Vertx.vertx();
     GatewayNode node;
     try {
-      node = GatewayNode.start(vertx, config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      node =
+          GatewayNode.start(vertx, config)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       log.error("gateway {} failed to start: {}", config.nodeId(), cause.getMessage(), cause);
@@ -45,13 +49,21 @@ public final class GatewayMain {
    */
   private static void stop(Vertx vertx, GatewayNode node, GatewayConfig config) {
     long started = System.nanoTime();
-    log.info("gateway {} stopping: draining for at most {}", config.nodeId(), config.drain().timeout());
+    log.info(
+        "gateway {} stopping: draining for at most {}", config.nodeId(), config.drain().timeout());
     boolean clean = true;
     try {
-      node.drain().toCompletionStage().toCompletableFuture().get(config.drain().timeout().toMillis(), TimeUnit.MILLISECONDS);
+      node.drain()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(config.drain().timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       clean = false;
-      log.warn("gateway {} did not drain within {}: {}", config.nodeId(), config.drain().timeout(), e.toString());
+      log.warn(
+          "gateway {} did not drain within {}: {}",
+          config.nodeId(),
+          config.drain().timeout(),
+          e.toString());
     }
     // Vert.x completes its own close on a thread it is shutting down, so the completion can be
     // lost: wait briefly on a latch instead of on the future.
@@ -62,7 +74,10 @@ public final class GatewayMain {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    log.info("gateway {} stopped after {} ms", config.nodeId(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    log.info(
+        "gateway {} stopped after {} ms",
+        config.nodeId(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     Runtime.getRuntime().halt(clean ? 0 : 1);
   }
 }

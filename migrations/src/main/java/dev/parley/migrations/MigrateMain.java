@@ -13,8 +13,7 @@ public final class MigrateMain {
 
   static final String JAR_NAME = "migrations-all.jar";
 
-  private MigrateMain() {
-  }
+  private MigrateMain() {}
 
   public static void main(String[] args) {
     try {
@@ -38,9 +37,15 @@ public final class MigrateMain {
 
   static String summary(PostgresSettings settings, boolean created, MigrationResult result) {
     int n = result.applied().size();
-    return "database " + settings.database() + " at " + settings.host() + ":" + settings.port()
+    return "database "
+        + settings.database()
+        + " at "
+        + settings.host()
+        + ":"
+        + settings.port()
         + (created ? " (created)" : "")
-        + ": schema at version " + result.currentVersion()
+        + ": schema at version "
+        + result.currentVersion()
         + (n == 0 ? " (up to date)" : " (applied " + n + (n == 1 ? " migration)" : " migrations)"));
   }
 }

@@ -15,14 +15,14 @@ public final class Migrations {
   public static final String LOCATION = "classpath:db/migration";
 
   /** Every bundled migration, oldest first. Add a line here with each new {@code V<n>__<name>.sql}. */
-  public static final List<Migration> BUNDLED = List.of(
-      new Migration("1", "schema"),
-      new Migration("5", "search_indexes"),
-      new Migration("6", "dead_letters"),
-      new Migration("8", "file_quota_and_sweep"));
+  public static final List<Migration> BUNDLED =
+      List.of(
+          new Migration("1", "schema"),
+          new Migration("5", "search_indexes"),
+          new Migration("6", "dead_letters"),
+          new Migration("8", "file_quota_and_sweep"));
 
-  private Migrations() {
-  }
+  private Migrations() {}
 
   /** One versioned migration: {@code V<version>__<description>.sql}. */
   public record Migration(String version, String description) {

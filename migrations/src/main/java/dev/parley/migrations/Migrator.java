@@ -24,12 +24,12 @@ public final class Migrator {
 
   /** Names we are willing to put in CREATE DATABASE: plain identifiers, so quoting is enough. */
   private static final Pattern DATABASE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
   private static final String MAINTENANCE_DATABASE = "postgres";
   private static final String DUPLICATE_DATABASE = "42P04";
   private static final String UNIQUE_VIOLATION = "23505";
 
-  private Migrator() {
-  }
+  private Migrator() {}
 
   /**
    * Creates {@code settings.database()} if it does not exist, connecting to the {@code postgres}
@@ -40,7 +40,8 @@ public final class Migrator {
     String name = validDatabaseName(settings.database());
     PostgresSettings maintenance = settings.withDatabase(MAINTENANCE_DATABASE);
     try (Connection c = connect(maintenance)) {
-      try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      try (PreparedStatement exists =
+          c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
         exists.setString(1, name);
         try (ResultSet rs = exists.executeQuery()) {
           if (rs.next()) {
@@ -53,7 +54,8 @@ public final class Migrator {
         return true;
       } catch (SQLException e) {
         // Someone else created it between our check and our CREATE: that is what we wanted.
-        if (DUPLICATE_DATABASE.equals(e.getSQLState()) || UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        if (DUPLICATE_DATABASE.equals(e.getSQLState())
+            || UNIQUE_VIOLATION.equals(e.getSQLState())) {
           return false;
         }
         throw e;
@@ -66,13 +68,14 @@ public final class Migrator {
   /** Applies every pending bundled migration to {@code settings.database()}. */
   public static MigrationResult migrate(PostgresSettings settings) {
     validDatabaseName(settings.database());
-    Flyway flyway = Flyway.configure()
-        .dataSource(settings.jdbcUrl(), settings.user(), settings.password())
-        .locations(Migrations.LOCATION)
-        .validateMigrationNaming(true)
-        .failOnMissingLocations(true)
-        .loggers("slf4j")
-        .load();
+    Flyway flyway =
+        Flyway.configure()
+            .dataSource(settings.jdbcUrl(), settings.user(), settings.password())
+            .locations(Migrations.LOCATION)
+            .validateMigrationNaming(true)
+            .failOnMissingLocations(true)
+            .loggers("slf4j")
+            .load();
     MigrateResult result;
     try {
       result = flyway.migrate();
@@ -83,16 +86,21 @@ public final class Migrator {
     for (MigrateOutput m : result.migrations) {
       applied.add(m.version);
     }
-    String current = result.targetSchemaVersion != null ? result.targetSchemaVersion
-        : result.initialSchemaVersion != null ? result.initialSchemaVersion : "0";
+    String current =
+        result.targetSchemaVersion != null
+            ? result.targetSchemaVersion
+            : result.initialSchemaVersion != null ? result.initialSchemaVersion : "0";
     return new MigrationResult(applied, current);
   }
 
   /** Throws when {@code name} is not a plain identifier we can safely quote in DDL. */
   public static String validDatabaseName(String name) {
     if (name == null || !DATABASE_NAME.matcher(name).matches()) {
-      throw new MigrationException("database name '" + name + "' is not allowed: use 1 to 63 letters, digits and"
-          + " '_', not starting with a digit (PARLEY_PG_DATABASE)");
+      throw new MigrationException(
+          "database name '"
+              + name
+              + "' is not allowed: use 1 to 63 letters, digits and"
+              + " '_', not starting with a digit (PARLEY_PG_DATABASE)");
     }
     return name;
   }
@@ -109,12 +117,18 @@ public final class Migrator {
 
   /** One message naming where we tried, and for "cannot connect" what to check. */
   private static MigrationException failure(String what, PostgresSettings settings, Throwable e) {
-    String where = " at " + settings.host() + ":" + settings.port() + " (user " + settings.user() + ")";
+    String where =
+        " at " + settings.host() + ":" + settings.port() + " (user " + settings.user() + ")";
     SQLException sql = findSqlException(e);
     String reason = sql != null ? sql.getMessage() : e.getMessage();
     if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
-      return new MigrationException(what + where + ": PostgreSQL is unreachable (" + reason
-          + "); is it running? check PARLEY_PG_HOST/PARLEY_PG_PORT or run \"make services\"", e);
+      return new MigrationException(
+          what
+              + where
+              + ": PostgreSQL is unreachable ("
+              + reason
+              + "); is it running? check PARLEY_PG_HOST/PARLEY_PG_PORT or run \"make services\"",
+          e);
     }
     return new MigrationException(what + where + ": " + firstLine(reason), e);
   }

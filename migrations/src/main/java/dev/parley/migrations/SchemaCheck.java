@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchemaCheck {
   private static final Logger log = LoggerFactory.getLogger(SchemaCheck.class);
+
   /** Between two tries while Postgres cannot answer at start. */
   private static final long RETRY_MS = 1000;
 
@@ -31,17 +32,21 @@ public final class SchemaCheck {
       "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL";
   private static final String UNDEFINED_TABLE = "42P01";
 
-  private SchemaCheck() {
-  }
+  private SchemaCheck() {}
 
   /** Succeeds when every bundled migration is applied; else fails with {@link SchemaOutdatedException}. */
   public static Future<Void> verify(SqlClient client) {
-    return appliedVersions(client).compose(applied -> {
-      List<Migration> missing = Migrations.BUNDLED.stream()
-          .filter(m -> !applied.contains(m.version()))
-          .collect(Collectors.toList());
-      return missing.isEmpty() ? Future.succeededFuture() : Future.failedFuture(outdated(applied, missing));
-    });
+    return appliedVersions(client)
+        .compose(
+            applied -> {
+              List<Migration> missing =
+                  Migrations.BUNDLED.stream()
+                      .filter(m -> !applied.contains(m.version()))
+                      .collect(Collectors.toList());
+              return missing.isEmpty()
+                  ? Future.succeededFuture()
+                  : Future.failedFuture(outdated(applied, missing));
+            });
   }
 
   /**
@@ -57,31 +62,43 @@ public final class SchemaCheck {
   }
 
   private static void attempt(Vertx vertx, SqlClient client, long deadline, Promise<Void> done) {
-    verify(client).onComplete(ar -> {
-      if (ar.succeeded() || ar.cause() instanceof SchemaOutdatedException || System.nanoTime() - deadline >= 0) {
-        done.handle(ar);
-        return;
-      }
-      log.warn("Postgres cannot answer the schema check yet ({}); trying again in {} ms", ar.cause().toString(), RETRY_MS);
-      vertx.setTimer(RETRY_MS, t -> attempt(vertx, client, deadline, done));
-    });
+    verify(client)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()
+                  || ar.cause() instanceof SchemaOutdatedException
+                  || System.nanoTime() - deadline >= 0) {
+                done.handle(ar);
+                return;
+              }
+              log.warn(
+                  "Postgres cannot answer the schema check yet ({}); trying again in {} ms",
+                  ar.cause().toString(),
+                  RETRY_MS);
+              vertx.setTimer(RETRY_MS, t -> attempt(vertx, client, deadline, done));
+            });
   }
 
   /** Versions successfully applied; empty when Flyway never ran on this database. */
   static Future<Set<String>> appliedVersions(SqlClient client) {
-    return client.query(APPLIED_VERSIONS).execute()
-        .<Set<String>>map(rows -> {
-          Set<String> versions = new HashSet<>();
-          for (Row row : rows) {
-            versions.add(row.getString(0));
-          }
-          return versions;
-        })
-        .recover(e -> isUndefinedTable(e) ? Future.succeededFuture(Set.of()) : Future.failedFuture(e));
+    return client
+        .query(APPLIED_VERSIONS)
+        .execute()
+        .<Set<String>>map(
+            rows -> {
+              Set<String> versions = new HashSet<>();
+              for (Row row : rows) {
+                versions.add(row.getString(0));
+              }
+              return versions;
+            })
+        .recover(
+            e -> isUndefinedTable(e) ? Future.succeededFuture(Set.of()) : Future.failedFuture(e));
   }
 
   private static boolean isUndefinedTable(Throwable e) {
-    return e instanceof DatabaseException && UNDEFINED_TABLE.equals(((DatabaseException) e).getSqlState());
+    return e instanceof DatabaseException
+        && UNDEFINED_TABLE.equals(((DatabaseException) e).getSqlState());
   }
 
   static SchemaOutdatedException outdated(Set<String> applied, List<Migration> missing) {
@@ -90,11 +107,17 @@ public final class SchemaCheck {
     for (Migration m : missing) {
       names.add(m.scriptName());
     }
-    return new SchemaOutdatedException("database schema is at version " + current
-        + (applied.isEmpty() ? " (no migrations applied)" : "")
-        + " but this node needs version " + Migrations.LATEST_VERSION
-        + ": missing " + String.join(", ", names)
-        + "; run \"make migrate\" (or java -jar " + MigrateMain.JAR_NAME + ") first");
+    return new SchemaOutdatedException(
+        "database schema is at version "
+            + current
+            + (applied.isEmpty() ? " (no migrations applied)" : "")
+            + " but this node needs version "
+            + Migrations.LATEST_VERSION
+            + ": missing "
+            + String.join(", ", names)
+            + "; run \"make migrate\" (or java -jar "
+            + MigrateMain.JAR_NAME
+            + ") first");
   }
 
   /** Flyway versions are dot-separated numbers ({@code 1}, {@code 1.2}); compare part by part. */

@@ -25,10 +25,13 @@ class MigrationsUnitTests {
 
   @Test
   void bundledListMatchesTheScriptsOnTheClasspath() throws Exception {
-    List<String> onClasspath = scriptsOnClasspath().stream()
-        .sorted(Comparator.comparing(MigrationsUnitTests::versionOf, SchemaCheck::compareVersions))
-        .collect(Collectors.toList());
-    List<String> bundled = Migrations.BUNDLED.stream().map(m -> m.scriptName() + ".sql").collect(Collectors.toList());
+    List<String> onClasspath =
+        scriptsOnClasspath().stream()
+            .sorted(
+                Comparator.comparing(MigrationsUnitTests::versionOf, SchemaCheck::compareVersions))
+            .collect(Collectors.toList());
+    List<String> bundled =
+        Migrations.BUNDLED.stream().map(m -> m.scriptName() + ".sql").collect(Collectors.toList());
 
     assertThat(bundled).containsExactlyElementsOf(onClasspath);
   }
@@ -50,7 +53,8 @@ class MigrationsUnitTests {
     List<String> names = new ArrayList<>();
     if ("jar".equals(dir.getProtocol())) {
       try (JarFile jar = ((JarURLConnection) dir.openConnection()).getJarFile()) {
-        jar.stream().map(e -> e.getName())
+        jar.stream()
+            .map(e -> e.getName())
             .filter(n -> n.startsWith("db/migration/") && n.length() > "db/migration/".length())
             .forEach(n -> names.add(n.substring("db/migration/".length())));
       }

@@ -31,8 +31,18 @@ class MigratorIntegrationTests {
 
     assertThat(result.applied()).containsExactly("1", "5", "6", "8");
     assertThat(result.currentVersion()).isEqualTo(Migrations.LATEST_VERSION);
-    assertThat(tables(db)).contains("users", "conversations", "members", "messages", "reactions",
-        "files", "attachments", "undeliverable_events", "dead_letters", "flyway_schema_history");
+    assertThat(tables(db))
+        .contains(
+            "users",
+            "conversations",
+            "members",
+            "messages",
+            "reactions",
+            "files",
+            "attachments",
+            "undeliverable_events",
+            "dead_letters",
+            "flyway_schema_history");
   }
 
   @Test
@@ -62,14 +72,23 @@ class MigratorIntegrationTests {
 
     String line = MigrateMain.run(db);
 
-    assertThat(line).isEqualTo("database " + db.database() + " at " + db.host() + ":" + db.port()
-        + " (created): schema at version 8 (applied 4 migrations)");
+    assertThat(line)
+        .isEqualTo(
+            "database "
+                + db.database()
+                + " at "
+                + db.host()
+                + ":"
+                + db.port()
+                + " (created): schema at version 8 (applied 4 migrations)");
   }
 
   private static List<String> tables(PostgresSettings db) throws SQLException {
     List<String> names = new ArrayList<>();
-    try (Connection c = Migrator.connect(db); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
+    try (Connection c = Migrator.connect(db);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
       while (rs.next()) {
         names.add(rs.getString(1));
       }

@@ -17,7 +17,8 @@ class MigratorUnitTests {
 
   @Test
   void namesThatWouldNeedEscapingAreRefused() {
-    for (String bad : List.of("", "1parley", "par\"ley", "parley; DROP DATABASE x", "a-b", "x".repeat(64))) {
+    for (String bad :
+        List.of("", "1parley", "par\"ley", "parley; DROP DATABASE x", "a-b", "x".repeat(64))) {
       assertThatThrownBy(() -> Migrator.validDatabaseName(bad))
           .isInstanceOf(MigrationException.class)
           .hasMessageContaining("PARLEY_PG_DATABASE");

@@ -27,11 +27,12 @@ class SchemaCheckIntegrationTests {
     vertx = Vertx.vertx();
     db = databases.newName();
     Migrator.createDatabaseIfMissing(db);
-    pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(1))
-        .connectingTo(db.connectOptions())
-        .using(vertx)
-        .build();
+    pool =
+        PgBuilder.pool()
+            .with(new PoolOptions().setMaxSize(1))
+            .connectingTo(db.connectOptions())
+            .using(vertx)
+            .build();
   }
 
   @AfterEach
@@ -44,8 +45,9 @@ class SchemaCheckIntegrationTests {
   void emptyDatabaseFailsNamingTheMissingMigration() {
     assertThatThrownBy(() -> SchemaCheck.verify(pool).await(10, TimeUnit.SECONDS))
         .isInstanceOf(SchemaOutdatedException.class)
-        .hasMessageStartingWith("database schema is at version 0 (no migrations applied) but this node needs version "
-            + Migrations.LATEST_VERSION)
+        .hasMessageStartingWith(
+            "database schema is at version 0 (no migrations applied) but this node needs version "
+                + Migrations.LATEST_VERSION)
         .hasMessageContaining("missing V1__schema")
         .hasMessageContaining("make migrate");
   }
@@ -56,16 +58,20 @@ class SchemaCheckIntegrationTests {
 
     SchemaCheck.verify(pool).await(10, TimeUnit.SECONDS);
 
-    assertThat(SchemaCheck.appliedVersions(pool).await(10, TimeUnit.SECONDS)).containsExactlyInAnyOrderElementsOf(
-        Migrations.BUNDLED.stream().map(Migrations.Migration::version).toList());
+    assertThat(SchemaCheck.appliedVersions(pool).await(10, TimeUnit.SECONDS))
+        .containsExactlyInAnyOrderElementsOf(
+            Migrations.BUNDLED.stream().map(Migrations.Migration::version).toList());
   }
 
   @Test
   void newerDatabaseThanThisBuildPasses() throws Exception {
     Migrator.migrate(db);
-    pool.query("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
-        + " checksum, installed_by, execution_time, success) VALUES (99, '999', 'future', 'SQL', 'V999__future.sql',"
-        + " 0, 'postgres', 0, true)").execute().await(10, TimeUnit.SECONDS);
+    pool.query(
+            "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
+                + " checksum, installed_by, execution_time, success) VALUES (99, '999', 'future', 'SQL', 'V999__future.sql',"
+                + " 0, 'postgres', 0, true)")
+        .execute()
+        .await(10, TimeUnit.SECONDS);
 
     SchemaCheck.verify(pool).await(10, TimeUnit.SECONDS);
   }
@@ -77,12 +83,21 @@ class SchemaCheckIntegrationTests {
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort(); // nothing listens there once closed: connections are refused
     }
-    Pool nowhere = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
-        .connectingTo(db.connectOptions().setPort(port)).using(vertx).build();
+    Pool nowhere =
+        PgBuilder.pool()
+            .with(new PoolOptions().setMaxSize(1))
+            .connectingTo(db.connectOptions().setPort(port))
+            .using(vertx)
+            .build();
     long started = System.nanoTime();
-    assertThatThrownBy(() -> SchemaCheck.verifyWithin(vertx, nowhere, Duration.ofMillis(2500)).await(20, TimeUnit.SECONDS))
-        .as("unreachable for the whole window: the last failure, after it").isNotInstanceOf(SchemaOutdatedException.class);
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(2500));
+    assertThatThrownBy(
+            () ->
+                SchemaCheck.verifyWithin(vertx, nowhere, Duration.ofMillis(2500))
+                    .await(20, TimeUnit.SECONDS))
+        .as("unreachable for the whole window: the last failure, after it")
+        .isNotInstanceOf(SchemaOutdatedException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(2500));
 
     SchemaCheck.verifyWithin(vertx, pool, Duration.ofSeconds(30)).await(20, TimeUnit.SECONDS);
   }
@@ -90,7 +105,10 @@ class SchemaCheckIntegrationTests {
   @Test
   void anOutdatedSchemaFailsAtOnceWhateverTheWindow() {
     long started = System.nanoTime();
-    assertThatThrownBy(() -> SchemaCheck.verifyWithin(vertx, pool, Duration.ofMinutes(5)).await(20, TimeUnit.SECONDS))
+    assertThatThrownBy(
+            () ->
+                SchemaCheck.verifyWithin(vertx, pool, Duration.ofMinutes(5))
+                    .await(20, TimeUnit.SECONDS))
         .isInstanceOf(SchemaOutdatedException.class);
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
   }

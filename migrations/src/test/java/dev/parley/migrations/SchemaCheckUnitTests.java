@@ -2,6 +2,7 @@ package dev.parley.migrations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -12,18 +13,21 @@ class SchemaCheckUnitTests {
     SchemaOutdatedException e = SchemaCheck.outdated(Set.of(), Migrations.BUNDLED);
 
     assertThat(e.getMessage())
-        .startsWith("database schema is at version 0 (no migrations applied) but this node needs version "
-            + Migrations.LATEST_VERSION)
+        .startsWith(
+            "database schema is at version 0 (no migrations applied) but this node needs version "
+                + Migrations.LATEST_VERSION)
         .contains("missing V1__schema")
         .contains("run \"make migrate\" (or java -jar migrations-all.jar) first");
   }
 
   @Test
   void partlyMigratedDatabaseMessageNamesTheHighestAppliedVersion() {
-    SchemaOutdatedException e = SchemaCheck.outdated(Set.of("1", "1.1", "2"),
-        java.util.List.of(new Migrations.Migration("3", "reactions")));
+    SchemaOutdatedException e =
+        SchemaCheck.outdated(
+            Set.of("1", "1.1", "2"), List.of(new Migrations.Migration("3", "reactions")));
 
-    assertThat(e.getMessage()).startsWith("database schema is at version 2 but this node needs version")
+    assertThat(e.getMessage())
+        .startsWith("database schema is at version 2 but this node needs version")
         .contains("missing V3__reactions");
   }
 

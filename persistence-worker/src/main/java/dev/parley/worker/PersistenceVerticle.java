@@ -45,9 +45,11 @@ public final class PersistenceVerticle extends VerticleBase {
 
   /** A write that takes longer is retried (harmlessly, if it did commit). */
   static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+
   static final Duration IDLE_POLL = Duration.ofSeconds(1);
   static final Duration LAG_POLL = Duration.ofSeconds(5);
   static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
+
   /** The loop beats at least every idle poll or retry slice; silence this long means it is stuck. */
   static final Duration LOOP_STALE = Duration.ofSeconds(15);
 
@@ -64,7 +66,8 @@ public final class PersistenceVerticle extends VerticleBase {
   private Relay relay;
   private HttpServer http;
 
-  public PersistenceVerticle(WorkerConfig config, Connection nats, Pool pool, PrometheusMeterRegistry registry) {
+  public PersistenceVerticle(
+      WorkerConfig config, Connection nats, Pool pool, PrometheusMeterRegistry registry) {
     this.config = config;
     this.nats = nats;
     this.pool = pool;
@@ -82,24 +85,39 @@ public final class PersistenceVerticle extends VerticleBase {
     store = new MessageStore(pool, WRITE_TIMEOUT);
     return SchemaCheck.verifyWithin(vertx, pool, config.pgStartupWait())
         .compose(ok -> vertx.executeBlocking(this::openConsumer))
-        .compose(opened -> new OpsRoutes(registry, readiness()).listen(vertx, config.httpHost(), config.httpPort())
-            .recover(e -> vertx.executeBlocking(() -> {
-              opened.source().close();
-              return null;
-            }).transform(x -> Future.<HttpServer>failedFuture(e)))
-            .map(server -> {
-              http = server;
-              startFetching(opened);
-              if (relay != null) {
-                relay.start();
-              }
-              watch = new ConsumerWatch(vertx, opened.context(), metrics);
-              watch.start(LAG_POLL);
-              log.info("Persistence worker {} consuming {}/{} in batches of up to {} (wait {} ms); ops on {}:{}",
-                  config.nodeId(), config.nats().streamName(), StreamLayout.PERSISTENCE_CONSUMER,
-                  config.batchMax(), config.batchWait().toMillis(), config.httpHost(), server.actualPort());
-              return server;
-            }));
+        .compose(
+            opened ->
+                new OpsRoutes(registry, readiness())
+                    .listen(vertx, config.httpHost(), config.httpPort())
+                    .recover(
+                        e ->
+                            vertx
+                                .executeBlocking(
+                                    () -> {
+                                      opened.source().close();
+                                      return null;
+                                    })
+                                .transform(x -> Future.<HttpServer>failedFuture(e)))
+                    .map(
+                        server -> {
+                          http = server;
+                          startFetching(opened);
+                          if (relay != null) {
+                            relay.start();
+                          }
+                          watch = new ConsumerWatch(vertx, opened.context(), metrics);
+                          watch.start(LAG_POLL);
+                          log.info(
+                              "Persistence worker {} consuming {}/{} in batches of up to {} (wait {} ms); ops on {}:{}",
+                              config.nodeId(),
+                              config.nats().streamName(),
+                              StreamLayout.PERSISTENCE_CONSUMER,
+                              config.batchMax(),
+                              config.batchWait().toMillis(),
+                              config.httpHost(),
+                              server.actualPort());
+                          return server;
+                        }));
   }
 
   /**
@@ -112,29 +130,49 @@ public final class PersistenceVerticle extends VerticleBase {
   private Opened openConsumer() throws Exception {
     JetStreamManagement jsm = nats.jetStreamManagement();
     StreamLayout.ensureStream(jsm, config.nats());
-    StreamLayout.ensurePersistenceConsumer(jsm, config.nats(), config.ackWait(), config.maxAckPending());
+    StreamLayout.ensurePersistenceConsumer(
+        jsm, config.nats(), config.ackWait(), config.maxAckPending());
     if (config.relay().enabled()) {
-      // declared before start completes, so nothing written after this worker is up escapes the relay
+      // declared before start completes, so nothing written after this worker is up escapes the
+      // relay
       Relay.declare(jsm, config.nats(), config.relay().batchMax());
-      relay = Relay.create(vertx, nats, config.nats(), config.postgres(), config.relay().batchMax(), config.nodeId(), registry);
+      relay =
+          Relay.create(
+              vertx,
+              nats,
+              config.nats(),
+              config.postgres(),
+              config.relay().batchMax(),
+              config.nodeId(),
+              registry);
     } else {
-      log.info("Relay to {} disabled on {} (PARLEY_RELAY_ENABLED=false)", config.nats().subjects().allConversationEvents(), config.nodeId());
+      log.info(
+          "Relay to {} disabled on {} (PARLEY_RELAY_ENABLED=false)",
+          config.nats().subjects().allConversationEvents(),
+          config.nodeId());
     }
     ConsumerContext context = persistenceConsumer();
     ConsumerConfiguration actual = context.getConsumerInfo().getConsumerConfiguration();
-    if (!config.ackWait().equals(actual.getAckWait()) || config.maxAckPending() != actual.getMaxAckPending()) {
-      log.warn("Consumer {} exists with ack wait {} ms and max ack pending {}; PARLEY_WORKER_ACK_WAIT={} ms and"
+    if (!config.ackWait().equals(actual.getAckWait())
+        || config.maxAckPending() != actual.getMaxAckPending()) {
+      log.warn(
+          "Consumer {} exists with ack wait {} ms and max ack pending {}; PARLEY_WORKER_ACK_WAIT={} ms and"
               + " PARLEY_WORKER_MAX_ACK_PENDING={} apply only when it is created",
-          StreamLayout.PERSISTENCE_CONSUMER, actual.getAckWait().toMillis(), actual.getMaxAckPending(),
-          config.ackWait().toMillis(), config.maxAckPending());
+          StreamLayout.PERSISTENCE_CONSUMER,
+          actual.getAckWait().toMillis(),
+          actual.getMaxAckPending(),
+          config.ackWait().toMillis(),
+          config.maxAckPending());
     }
-    ReopeningSource source = new ReopeningSource(JetStreamSource.start(nats, context, config.batchMax()),
-        () -> reopenConsumer(context));
+    ReopeningSource source =
+        new ReopeningSource(
+            JetStreamSource.start(nats, context, config.batchMax()), () -> reopenConsumer(context));
     return new Opened(context, source, min(actual.getAckWait(), config.ackWait()));
   }
 
   private ConsumerContext persistenceConsumer() throws Exception {
-    return nats.getStreamContext(config.nats().streamName()).getConsumerContext(StreamLayout.PERSISTENCE_CONSUMER);
+    return nats.getStreamContext(config.nats().streamName())
+        .getConsumerContext(StreamLayout.PERSISTENCE_CONSUMER);
   }
 
   /**
@@ -149,43 +187,76 @@ public final class PersistenceVerticle extends VerticleBase {
       if (e.getErrorCode() != 404) {
         throw e;
       }
-      log.warn("Stream {} or its consumer {} is gone ({}); declaring them again", config.nats().streamName(),
-          StreamLayout.PERSISTENCE_CONSUMER, e.getMessage());
+      log.warn(
+          "Stream {} or its consumer {} is gone ({}); declaring them again",
+          config.nats().streamName(),
+          StreamLayout.PERSISTENCE_CONSUMER,
+          e.getMessage());
       JetStreamManagement jsm = nats.jetStreamManagement();
       StreamLayout.ensureStream(jsm, config.nats());
-      StreamLayout.ensurePersistenceConsumer(jsm, config.nats(), config.ackWait(), config.maxAckPending());
+      StreamLayout.ensurePersistenceConsumer(
+          jsm, config.nats(), config.ackWait(), config.maxAckPending());
       return JetStreamSource.start(nats, context, config.batchMax());
     }
   }
 
   private void startFetching(Opened opened) {
-    Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), () -> ThreadLocalRandom.current().nextDouble());
-    // Held entries must be reported in progress well within the ack wait, or the stream hands them to another worker.
+    Backoff backoff =
+        new Backoff(
+            Duration.ofMillis(100),
+            Duration.ofSeconds(5),
+            () -> ThreadLocalRandom.current().nextDouble());
+    // Held entries must be reported in progress well within the ack wait, or the stream hands them
+    // to another worker.
     Duration heartbeat = min(Duration.ofSeconds(1), opened.ackWait().dividedBy(3));
-    BatchWriter writer = new BatchWriter(store, new EntryDecoder(config.nats().subjects()), backoff, metrics, state, stop, heartbeat);
-    BatchAssembler assembler = new BatchAssembler(opened.source(), config.batchMax(), config.batchWait(),
-        min(IDLE_POLL, heartbeat), System::nanoTime);
-    Runnable afterAck = relay == null ? () -> { } : relay.commitSignal();
-    fetchThread = new Thread(new FetchLoop(opened.source(), assembler, writer, backoff, metrics, state, stop, afterAck),
-        "parley-worker-fetch");
+    BatchWriter writer =
+        new BatchWriter(
+            store,
+            new EntryDecoder(config.nats().subjects()),
+            backoff,
+            metrics,
+            state,
+            stop,
+            heartbeat);
+    BatchAssembler assembler =
+        new BatchAssembler(
+            opened.source(),
+            config.batchMax(),
+            config.batchWait(),
+            min(IDLE_POLL, heartbeat),
+            System::nanoTime);
+    Runnable afterAck = relay == null ? () -> {} : relay.commitSignal();
+    fetchThread =
+        new Thread(
+            new FetchLoop(
+                opened.source(), assembler, writer, backoff, metrics, state, stop, afterAck),
+            "parley-worker-fetch");
     fetchThread.setDaemon(true);
     fetchThread.start();
   }
 
   private Readiness readiness() {
     return new Readiness()
-        .check("nats", () -> nats.getStatus() == Connection.Status.CONNECTED
-            ? Future.succeededFuture()
-            : Future.failedFuture("NATS connection is " + nats.getStatus()))
-        .check("postgres", () -> {
-          Throwable last = state.postgresFailure();
-          return last != null
-              ? Future.failedFuture("last write failed: " + Failures.describe(last))
-              : store.ping(PING_TIMEOUT);
-        })
-        .check("consumer", () -> state.loopAlive(LOOP_STALE)
-            ? Future.succeededFuture()
-            : Future.failedFuture("fetch loop is not running"));
+        .check(
+            "nats",
+            () ->
+                nats.getStatus() == Connection.Status.CONNECTED
+                    ? Future.succeededFuture()
+                    : Future.failedFuture("NATS connection is " + nats.getStatus()))
+        .check(
+            "postgres",
+            () -> {
+              Throwable last = state.postgresFailure();
+              return last != null
+                  ? Future.failedFuture("last write failed: " + Failures.describe(last))
+                  : store.ping(PING_TIMEOUT);
+            })
+        .check(
+            "consumer",
+            () ->
+                state.loopAlive(LOOP_STALE)
+                    ? Future.succeededFuture()
+                    : Future.failedFuture("fetch loop is not running"));
   }
 
   @Override
@@ -194,22 +265,29 @@ public final class PersistenceVerticle extends VerticleBase {
     if (watch != null) {
       watch.stop();
     }
-    Future<Void> relayStopped = relay == null
-        ? Future.succeededFuture()
-        : vertx.executeBlocking(() -> {
-          relay.stop();
-          return null;
-        }, false);
-    Future<Void> fetchStopped = fetchThread == null
-        ? Future.succeededFuture()
-        : vertx.executeBlocking(() -> {
-          fetchThread.join(WRITE_TIMEOUT.plusSeconds(5).toMillis());
-          if (fetchThread.isAlive()) {
-            log.warn("Fetch loop did not stop in time; its batch stays unacknowledged");
-          }
-          return null;
-        }, false);
-    return Future.join(relayStopped, fetchStopped).transform(x -> http == null ? Future.succeededFuture() : http.close());
+    Future<Void> relayStopped =
+        relay == null
+            ? Future.succeededFuture()
+            : vertx.executeBlocking(
+                () -> {
+                  relay.stop();
+                  return null;
+                },
+                false);
+    Future<Void> fetchStopped =
+        fetchThread == null
+            ? Future.succeededFuture()
+            : vertx.executeBlocking(
+                () -> {
+                  fetchThread.join(WRITE_TIMEOUT.plusSeconds(5).toMillis());
+                  if (fetchThread.isAlive()) {
+                    log.warn("Fetch loop did not stop in time; its batch stays unacknowledged");
+                  }
+                  return null;
+                },
+                false);
+    return Future.join(relayStopped, fetchStopped)
+        .transform(x -> http == null ? Future.succeededFuture() : http.close());
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -2,8 +2,8 @@ package dev.parley.worker;
 
 import dev.parley.contract.config.PostgresSettings;
 import dev.parley.contract.config.Secrets;
-import dev.parley.worker.config.WorkerConfig;
 import dev.parley.contract.nats.NatsConnections;
+import dev.parley.worker.config.WorkerConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
@@ -32,8 +32,13 @@ public final class PersistenceWorker {
   private final String deploymentId;
   private final PrometheusMeterRegistry registry;
 
-  private PersistenceWorker(Vertx vertx, Connection nats, Pool pool, PersistenceVerticle verticle,
-      String deploymentId, PrometheusMeterRegistry registry) {
+  private PersistenceWorker(
+      Vertx vertx,
+      Connection nats,
+      Pool pool,
+      PersistenceVerticle verticle,
+      String deploymentId,
+      PrometheusMeterRegistry registry) {
     this.vertx = vertx;
     this.nats = nats;
     this.pool = pool;
@@ -49,26 +54,46 @@ public final class PersistenceWorker {
   public static Future<PersistenceWorker> start(Vertx vertx, WorkerConfig config) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Pool pool = pool(vertx, config.postgres());
-    return vertx.executeBlocking(() -> NatsConnections.connect(config.nats().url(), config.nodeId(), "the stream keeps every entry meanwhile"), false)
-        .recover(e -> pool.close().transform(x -> Future.failedFuture(
-            new IllegalStateException("cannot connect to NATS at " + Secrets.redact(config.nats().url()) + ": "
-                + Secrets.redact(e.getMessage()), e))))
-        .compose(nats -> {
-          PersistenceVerticle verticle = new PersistenceVerticle(config, nats, pool, registry);
-          return vertx.deployVerticle(verticle)
-              .map(id -> new PersistenceWorker(vertx, nats, pool, verticle, id, registry))
-              .recover(e -> closeQuietly(vertx, nats).compose(x -> pool.close())
-                  .transform(x -> Future.failedFuture(e)));
-        });
+    return vertx
+        .executeBlocking(
+            () ->
+                NatsConnections.connect(
+                    config.nats().url(), config.nodeId(), "the stream keeps every entry meanwhile"),
+            false)
+        .recover(
+            e ->
+                pool.close()
+                    .transform(
+                        x ->
+                            Future.failedFuture(
+                                new IllegalStateException(
+                                    "cannot connect to NATS at "
+                                        + Secrets.redact(config.nats().url())
+                                        + ": "
+                                        + Secrets.redact(e.getMessage()),
+                                    e))))
+        .compose(
+            nats -> {
+              PersistenceVerticle verticle = new PersistenceVerticle(config, nats, pool, registry);
+              return vertx
+                  .deployVerticle(verticle)
+                  .map(id -> new PersistenceWorker(vertx, nats, pool, verticle, id, registry))
+                  .recover(
+                      e ->
+                          closeQuietly(vertx, nats)
+                              .compose(x -> pool.close())
+                              .transform(x -> Future.failedFuture(e)));
+            });
   }
 
   static Pool pool(Vertx vertx, PostgresSettings pg) {
     PgConnectOptions connect = pg.connectOptions();
-    PoolOptions poolOptions = new PoolOptions()
-        .setMaxSize(pg.poolSize())
-        .setName("parley-worker")
-        .setConnectionTimeout(5)
-        .setConnectionTimeoutUnit(TimeUnit.SECONDS);
+    PoolOptions poolOptions =
+        new PoolOptions()
+            .setMaxSize(pg.poolSize())
+            .setName("parley-worker")
+            .setConnectionTimeout(5)
+            .setConnectionTimeoutUnit(TimeUnit.SECONDS);
     return PgBuilder.pool()
         .with(poolOptions)
         .with(new NetClientOptions().setConnectTimeout(5_000))
@@ -88,20 +113,23 @@ public final class PersistenceWorker {
 
   /** Stops consuming (the batch in hand, if not stored, stays unacked), then closes Postgres and NATS. */
   public Future<Void> close() {
-    return vertx.undeploy(deploymentId)
+    return vertx
+        .undeploy(deploymentId)
         .onFailure(e -> log.warn("Stopping the persistence verticle failed: {}", e.toString()))
         .transform(x -> pool.close())
         .transform(x -> closeQuietly(vertx, nats));
   }
 
   private static Future<Void> closeQuietly(Vertx vertx, Connection nats) {
-    return vertx.executeBlocking(() -> {
-      try {
-        nats.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return null;
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          try {
+            nats.close();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return null;
+        },
+        false);
   }
 }

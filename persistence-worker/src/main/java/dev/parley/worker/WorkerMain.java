@@ -25,20 +25,31 @@ public final class WorkerMain {
       return;
     }
     Vertx vertx = Vertx.vertx();
-    PersistenceWorker.start(vertx, config).onComplete(ar -> {
-      if (ar.failed()) {
-        Throwable cause = ar.cause();
-        if (cause instanceof SchemaOutdatedException) {
-          log.error("Persistence worker {} refused to start: {}", config.nodeId(), cause.getMessage());
-        } else {
-          log.error("Persistence worker {} refused to start: {}", config.nodeId(), cause.toString(), cause);
-        }
-        vertx.close().onComplete(x -> System.exit(1));
-        return;
-      }
-      PersistenceWorker worker = ar.result();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, worker), "parley-worker-shutdown"));
-    });
+    PersistenceWorker.start(vertx, config)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                Throwable cause = ar.cause();
+                if (cause instanceof SchemaOutdatedException) {
+                  log.error(
+                      "Persistence worker {} refused to start: {}",
+                      config.nodeId(),
+                      cause.getMessage());
+                } else {
+                  log.error(
+                      "Persistence worker {} refused to start: {}",
+                      config.nodeId(),
+                      cause.toString(),
+                      cause);
+                }
+                vertx.close().onComplete(x -> System.exit(1));
+                return;
+              }
+              PersistenceWorker worker = ar.result();
+              Runtime.getRuntime()
+                  .addShutdownHook(
+                      new Thread(() -> shutdown(vertx, worker), "parley-worker-shutdown"));
+            });
   }
 
   /** SIGTERM: stop consuming, let the batch in hand commit or go back unacked, close everything. */
@@ -47,7 +58,10 @@ public final class WorkerMain {
     // Two separate waits from this (non-Vert.x) thread: a continuation of the first one could not
     // run on an event loop that vertx.close() has already terminated.
     try {
-      worker.close().toCompletionStage().toCompletableFuture()
+      worker
+          .close()
+          .toCompletionStage()
+          .toCompletableFuture()
           .get(PersistenceVerticle.WRITE_TIMEOUT.plusSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.warn("Stopping the worker did not complete cleanly: {}", e.toString());

@@ -33,9 +33,11 @@ public record PresenceConfig(
     Duration statusMinInterval) {
 
   public static PresenceConfig fromEnv(Env env) {
-    String nodeId = env.string("PARLEY_PRESENCE_NODE_ID", "presence-" + Ids.newId().substring(0, 8));
+    String nodeId =
+        env.string("PARLEY_PRESENCE_NODE_ID", "presence-" + Ids.newId().substring(0, 8));
     if (!nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
-      throw new ConfigException("PARLEY_PRESENCE_NODE_ID=" + nodeId + " must be 1-64 letters, digits, '.', '_' or '-'");
+      throw new ConfigException(
+          "PARLEY_PRESENCE_NODE_ID=" + nodeId + " must be 1-64 letters, digits, '.', '_' or '-'");
     }
     return new PresenceConfig(
         NatsSettings.fromEnv(env),
@@ -53,7 +55,8 @@ public record PresenceConfig(
   private static Duration positive(Env env, String name, Duration fallback) {
     Duration d = env.duration(name, fallback);
     if (d.isZero()) {
-      throw new ConfigException(name + "=" + env.optional(name).orElse("") + " must be longer than zero");
+      throw new ConfigException(
+          name + "=" + env.optional(name).orElse("") + " must be longer than zero");
     }
     return d;
   }
@@ -84,6 +87,16 @@ public record PresenceConfig(
   }
 
   public PresenceConfig withHttpPort(int port) {
-    return new PresenceConfig(nats, redis, nodeId, httpHost, port, nodeTtl, sweepInterval, redisTimeout, offlineGrace, statusMinInterval);
+    return new PresenceConfig(
+        nats,
+        redis,
+        nodeId,
+        httpHost,
+        port,
+        nodeTtl,
+        sweepInterval,
+        redisTimeout,
+        offlineGrace,
+        statusMinInterval);
   }
 }

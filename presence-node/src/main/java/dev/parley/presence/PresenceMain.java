@@ -26,10 +26,13 @@ public final class PresenceMain {
     }
     Vertx vertx = Vertx.vertx();
     AtomicReference<PresenceNode> running = new AtomicReference<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, running.get()), "presence-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> shutdown(vertx, running.get()), "presence-shutdown"));
     try {
-      // main is not an event loop: waiting here is fine, and exiting from here cannot deadlock the hook.
-      running.set(PresenceNode.start(vertx, config).toCompletionStage().toCompletableFuture().get());
+      // main is not an event loop: waiting here is fine, and exiting from here cannot deadlock the
+      // hook.
+      running.set(
+          PresenceNode.start(vertx, config).toCompletionStage().toCompletableFuture().get());
     } catch (Exception e) {
       log.error("presence node failed to start", e);
       System.exit(1);
@@ -38,16 +41,24 @@ public final class PresenceMain {
 
   private static void shutdown(Vertx vertx, PresenceNode node) {
     log.info("shutting down");
-    // Two waits, not one chain: a future bound to an event loop cannot complete once Vert.x is closed.
+    // Two waits, not one chain: a future bound to an event loop cannot complete once Vert.x is
+    // closed.
     try {
       if (node != null) {
-        node.close().toCompletionStage().toCompletableFuture().get(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+        node.close()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
       }
     } catch (Exception e) {
       log.warn("presence node did not close in time: {}", e.toString());
     }
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+      vertx
+          .close()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("vert.x did not close in time: {}", e.toString());
     }

@@ -27,6 +27,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,8 @@ public final class PresenceNode {
 
   private final Vertx vertx;
   private final PresenceConfig config;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final PresenceMetrics metrics = new PresenceMetrics(registry);
   private final PresenceKeys keys;
   private final RedisLink redis;
@@ -51,7 +53,8 @@ public final class PresenceNode {
     this.vertx = vertx;
     this.config = config;
     this.keys = new PresenceKeys(config.redis().keyPrefix());
-    this.redis = RedisLink.create(vertx, config.redis().url(), config.redisTimeout(), metrics::redisFailure);
+    this.redis =
+        RedisLink.create(vertx, config.redis().url(), config.redisTimeout(), metrics::redisFailure);
   }
 
   /**
@@ -66,25 +69,33 @@ public final class PresenceNode {
   }
 
   private Future<Void> open() {
-    Readiness readiness = new Readiness()
-        .check("nats", this::natsCheck)
-        .check("redis", redis::ping);
-    return new OpsRoutes(registry, readiness).listen(vertx, config.httpHost(), config.httpPort())
-        .compose(server -> {
-          http = server;
-          return connectNats();
-        })
-        .compose(connection -> {
-          nats = connection;
-          return redis.connect();
-        })
+    Readiness readiness =
+        new Readiness().check("nats", this::natsCheck).check("redis", redis::ping);
+    return new OpsRoutes(registry, readiness)
+        .listen(vertx, config.httpHost(), config.httpPort())
+        .compose(
+            server -> {
+              http = server;
+              return connectNats();
+            })
+        .compose(
+            connection -> {
+              nats = connection;
+              return redis.connect();
+            })
         .compose(redisUp -> vertx.deployVerticle(verticle()))
-        .map(id -> {
-          deploymentId = id;
-          log.info("presence node {} started: ops on port {}, subjects {}.internal.presence.*, redis prefix {}, offline grace {}",
-              config.nodeId(), http.actualPort(), config.nats().subjectPrefix(), config.redis().keyPrefix(), config.offlineGrace());
-          return null;
-        });
+        .map(
+            id -> {
+              deploymentId = id;
+              log.info(
+                  "presence node {} started: ops on port {}, subjects {}.internal.presence.*, redis prefix {}, offline grace {}",
+                  config.nodeId(),
+                  http.actualPort(),
+                  config.nats().subjectPrefix(),
+                  config.redis().keyPrefix(),
+                  config.offlineGrace());
+              return null;
+            });
   }
 
   private PresenceVerticle verticle() {
@@ -92,29 +103,54 @@ public final class PresenceNode {
     Subjects subjects = config.nats().subjects();
     PresenceAnnouncer announcer = new PresenceAnnouncer(nats, subjects, metrics);
     Replier replier = new Replier(nats);
-    TrackingStore store = new TrackingStore(redis, keys,
-        new TrackingStore.Times(config.nodeTtl(), config.connectionTtl(), config.offlineGrace(), config.stateTtl()), clock);
+    TrackingStore store =
+        new TrackingStore(
+            redis,
+            keys,
+            new TrackingStore.Times(
+                config.nodeTtl(), config.connectionTtl(), config.offlineGrace(), config.stateTtl()),
+            clock);
     PresenceIngest ingest = new PresenceIngest(store, metrics, announcer);
-    StatusRequests status = new StatusRequests(
-        new StatusStore(redis, keys, config.statusMinInterval(), config.stateTtl(), clock), announcer, replier, metrics);
-    QueryRequests queries = new QueryRequests(new PresenceQuery(redis, keys, clock), replier, metrics);
-    Sweeper sweeper = new Sweeper(redis, keys, metrics, config.nodeId(), config.sweepInterval(),
-        config.offlineGrace(), config.stateTtl(), clock);
+    StatusRequests status =
+        new StatusRequests(
+            new StatusStore(redis, keys, config.statusMinInterval(), config.stateTtl(), clock),
+            announcer,
+            replier,
+            metrics);
+    QueryRequests queries =
+        new QueryRequests(new PresenceQuery(redis, keys, clock), replier, metrics);
+    Sweeper sweeper =
+        new Sweeper(
+            redis,
+            keys,
+            metrics,
+            config.nodeId(),
+            config.sweepInterval(),
+            config.offlineGrace(),
+            config.stateTtl(),
+            clock);
     OfflineAnnouncer offline = new OfflineAnnouncer(redis, keys, announcer, metrics, clock);
-    return new PresenceVerticle(nats,
+    return new PresenceVerticle(
+        nats,
         List.of(
-            new PresenceVerticle.Subscription(subjects.presenceReports(), msg -> ingest.onReport(msg.getData())),
-            new PresenceVerticle.Subscription(subjects.presenceHeartbeats(), msg -> ingest.onHeartbeat(msg.getData())),
+            new PresenceVerticle.Subscription(
+                subjects.presenceReports(), msg -> ingest.onReport(msg.getData())),
+            new PresenceVerticle.Subscription(
+                subjects.presenceHeartbeats(), msg -> ingest.onHeartbeat(msg.getData())),
             new PresenceVerticle.Subscription(subjects.presenceStatusUpdates(), status::onRequest),
             new PresenceVerticle.Subscription(subjects.presenceQueries(), queries::onRequest)),
         List.of(
             new PresenceVerticle.Periodic("sweep", config.sweepInterval(), sweeper::sweepOnce),
-            new PresenceVerticle.Periodic("offline check", config.graceCheckInterval(), offline::announceDue)));
+            new PresenceVerticle.Periodic(
+                "offline check", config.graceCheckInterval(), offline::announceDue)));
   }
 
   private Future<Connection> connectNats() {
-    Options options = NatsConnections.options(config.nats().url(), "parley-presence-" + config.nodeId(),
-        "reports are lost until it reconnects (the next heartbeats heal them)");
+    Options options =
+        NatsConnections.options(
+            config.nats().url(),
+            "parley-presence-" + config.nodeId(),
+            "reports are lost until it reconnects (the next heartbeats heal them)");
     // Blocks until connected, retrying meanwhile: a presence node without NATS has nothing to do.
     return vertx.executeBlocking(() -> Nats.connectReconnectOnConnect(options));
   }
@@ -126,7 +162,7 @@ public final class PresenceNode {
     }
     return c.getStatus() == Connection.Status.CONNECTED
         ? Future.succeededFuture()
-        : Future.failedFuture(c.getStatus().toString().toLowerCase(java.util.Locale.ROOT));
+        : Future.failedFuture(c.getStatus().toString().toLowerCase(Locale.ROOT));
   }
 
   /** The port the ops HTTP server listens on (the chosen one when configured as 0). */
@@ -145,19 +181,22 @@ public final class PresenceNode {
 
   /** Stops in reverse order of start: verticle, Redis, NATS, HTTP server. Never fails. */
   public Future<Void> close() {
-    Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+    Future<Void> undeployed =
+        deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
     return undeployed
         .eventually(redis::close)
         .eventually(this::closeNats)
         .eventually(() -> http == null ? Future.succeededFuture() : http.close())
-        .eventually(() -> {
-          registry.close();
-          return Future.succeededFuture();
-        })
-        .otherwise(e -> {
-          log.warn("presence node {} did not close cleanly: {}", config.nodeId(), e.toString());
-          return null;
-        })
+        .eventually(
+            () -> {
+              registry.close();
+              return Future.succeededFuture();
+            })
+        .otherwise(
+            e -> {
+              log.warn("presence node {} did not close cleanly: {}", config.nodeId(), e.toString());
+              return null;
+            })
         .mapEmpty();
   }
 
@@ -166,9 +205,10 @@ public final class PresenceNode {
     if (c == null) {
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> {
-      c.close();
-      return null;
-    });
+    return vertx.executeBlocking(
+        () -> {
+          c.close();
+          return null;
+        });
   }
 }

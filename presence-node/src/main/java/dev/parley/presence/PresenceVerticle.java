@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class PresenceVerticle extends VerticleBase {
   /** Presence nodes share the gateways' messages: each is handled once, by one of them. */
   static final String QUEUE_GROUP = "presence";
+
   private static final Logger log = LoggerFactory.getLogger(PresenceVerticle.class);
 
   /** Messages on {@code subject} (queue group {@code presence}) go to {@code handler}. */
@@ -46,14 +47,20 @@ public final class PresenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     // Subscribing and flushing wait on the network: off the event loop.
-    return vertx.executeBlocking(() -> {
-      dispatcher = nats.createDispatcher();
-      for (Subscription s : subscriptions) {
-        dispatcher.subscribe(s.subject(), QUEUE_GROUP, msg -> context.runOnContext(v -> s.handler().accept(msg)));
-      }
-      flushQuietly();
-      return null;
-    }).onSuccess(v -> periodics.forEach(this::schedule));
+    return vertx
+        .executeBlocking(
+            () -> {
+              dispatcher = nats.createDispatcher();
+              for (Subscription s : subscriptions) {
+                dispatcher.subscribe(
+                    s.subject(),
+                    QUEUE_GROUP,
+                    msg -> context.runOnContext(v -> s.handler().accept(msg)));
+              }
+              flushQuietly();
+              return null;
+            })
+        .onSuccess(v -> periodics.forEach(this::schedule));
   }
 
   /** The server has our subscriptions once a flush returns; if NATS is down they are sent on reconnect. */
@@ -61,23 +68,30 @@ public final class PresenceVerticle extends VerticleBase {
     try {
       nats.flush(Duration.ofSeconds(2));
     } catch (Exception e) {
-      log.warn("nats did not confirm the presence subscriptions yet ({}); they take effect once it is reachable", e.toString());
+      log.warn(
+          "nats did not confirm the presence subscriptions yet ({}); they take effect once it is reachable",
+          e.toString());
     }
   }
 
   // A timer per run rather than a periodic one: a slow run never overlaps the next.
   private void schedule(Periodic p) {
     if (!stopped) {
-      timers.add(vertx.setTimer(p.interval().toMillis(), t -> {
-        timers.remove(t);
-        p.task().get()
-            .onFailure(e -> {
-              if (!RedisLink.isRedisFailure(e)) {
-                log.error("{} failed", p.name(), e);
-              }
-            })
-            .onComplete(ar -> schedule(p));
-      }));
+      timers.add(
+          vertx.setTimer(
+              p.interval().toMillis(),
+              t -> {
+                timers.remove(t);
+                p.task()
+                    .get()
+                    .onFailure(
+                        e -> {
+                          if (!RedisLink.isRedisFailure(e)) {
+                            log.error("{} failed", p.name(), e);
+                          }
+                        })
+                    .onComplete(ar -> schedule(p));
+              }));
     }
   }
 
@@ -89,9 +103,10 @@ public final class PresenceVerticle extends VerticleBase {
     if (d == null) {
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> {
-      nats.closeDispatcher(d);
-      return null;
-    });
+    return vertx.executeBlocking(
+        () -> {
+          nats.closeDispatcher(d);
+          return null;
+        });
   }
 }

@@ -16,7 +16,10 @@ final class Await {
 
   static <T> T result(Future<T> future) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(DEFAULT.toMillis(), TimeUnit.MILLISECONDS);
+      return future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(DEFAULT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new AssertionError("future did not succeed within " + DEFAULT + ": " + e, e);
     }
@@ -26,12 +29,16 @@ final class Await {
    * Polls {@code probe} (on Vert.x timers, every 50 ms) until its value satisfies {@code condition};
    * returns that value, or fails with the last value seen once {@code within} has passed.
    */
-  static <T> T until(Vertx vertx, Duration within, Supplier<Future<T>> probe, Predicate<T> condition) {
+  static <T> T until(
+      Vertx vertx, Duration within, Supplier<Future<T>> probe, Predicate<T> condition) {
     long deadline = System.nanoTime() + within.toNanos();
     Promise<T> done = Promise.promise();
     poll(vertx, deadline, probe, condition, done);
     try {
-      return done.future().toCompletionStage().toCompletableFuture().get(within.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      return done.future()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(within.toMillis() + 5_000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new AssertionError(e.getCause() != null ? e.getCause().getMessage() : e.toString(), e);
     }
@@ -41,16 +48,26 @@ final class Await {
     return until(vertx, DEFAULT, probe, condition);
   }
 
-  private static <T> void poll(Vertx vertx, long deadline, Supplier<Future<T>> probe, Predicate<T> condition, Promise<T> done) {
-    probe.get().onComplete(ar -> {
-      if (ar.succeeded() && condition.test(ar.result())) {
-        done.complete(ar.result());
-      } else if (System.nanoTime() > deadline) {
-        Object seen = ar.succeeded() ? ar.result() : ar.cause();
-        done.fail(new AssertionError("condition not met before the deadline; last seen: " + seen));
-      } else {
-        vertx.setTimer(50, t -> poll(vertx, deadline, probe, condition, done));
-      }
-    });
+  private static <T> void poll(
+      Vertx vertx,
+      long deadline,
+      Supplier<Future<T>> probe,
+      Predicate<T> condition,
+      Promise<T> done) {
+    probe
+        .get()
+        .onComplete(
+            ar -> {
+              if (ar.succeeded() && condition.test(ar.result())) {
+                done.complete(ar.result());
+              } else if (System.nanoTime() > deadline) {
+                Object seen = ar.succeeded() ? ar.result() : ar.cause();
+                done.fail(
+                    new AssertionError(
+                        "condition not met before the deadline; last seen: " + seen));
+              } else {
+                vertx.setTimer(50, t -> poll(vertx, deadline, probe, condition, done));
+              }
+            });
   }
 }

@@ -5,6 +5,7 @@ import dev.parley.contract.presence.PresenceHeartbeat;
 import dev.parley.contract.presence.PresenceReport;
 import io.nats.client.Connection;
 import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -30,12 +31,16 @@ final class FakeGateway {
   /** Reports a new connection of the user; returns its connection id. */
   String connect(String userId) {
     String connectionId = nodeId + "-c" + connections.incrementAndGet();
-    publish(subjects.presenceReports(), PresenceReport.connect(nodeId, userId, connectionId, Instant.now()).toBytes());
+    publish(
+        subjects.presenceReports(),
+        PresenceReport.connect(nodeId, userId, connectionId, Instant.now()).toBytes());
     return connectionId;
   }
 
   void disconnect(String userId, String connectionId) {
-    publish(subjects.presenceReports(), PresenceReport.disconnect(nodeId, userId, connectionId, Instant.now()).toBytes());
+    publish(
+        subjects.presenceReports(),
+        PresenceReport.disconnect(nodeId, userId, connectionId, Instant.now()).toBytes());
   }
 
   void heartbeat(Map<String, Integer> counts) {
@@ -51,12 +56,17 @@ final class FakeGateway {
    * cancelled. Not flushed: jnats' publish only queues, which is fine on an event loop.
    */
   long heartbeatEvery(Vertx vertx, Duration period, Map<String, Integer> counts) {
-    return vertx.setPeriodic(0, period.toMillis(), t ->
-        nats.publish(subjects.presenceHeartbeats(), new PresenceHeartbeat(nodeId, Instant.now(), counts).toBytes()));
+    return vertx.setPeriodic(
+        0,
+        period.toMillis(),
+        t ->
+            nats.publish(
+                subjects.presenceHeartbeats(),
+                new PresenceHeartbeat(nodeId, Instant.now(), counts).toBytes()));
   }
 
   void publishRaw(String subject, String payload) {
-    publish(subject, payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    publish(subject, payload.getBytes(StandardCharsets.UTF_8));
   }
 
   // Flushed, so the message has left this process before the test goes on to wait for its effect.

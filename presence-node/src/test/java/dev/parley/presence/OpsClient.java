@@ -25,15 +25,25 @@ final class OpsClient {
    */
   Future<Reply> get(int port, String path) {
     Promise<Reply> reply = Promise.promise();
-    context.runOnContext(v -> http.request(HttpMethod.GET, port, "127.0.0.1", path)
-        .compose(req -> req.send().compose(resp -> resp.body().map(body -> new Reply(resp.statusCode(), body.toString()))))
-        .onComplete(reply));
+    context.runOnContext(
+        v ->
+            http.request(HttpMethod.GET, port, "127.0.0.1", path)
+                .compose(
+                    req ->
+                        req.send()
+                            .compose(
+                                resp ->
+                                    resp.body()
+                                        .map(
+                                            body -> new Reply(resp.statusCode(), body.toString()))))
+                .onComplete(reply));
     return reply.future();
   }
 
   /** The value of one Prometheus sample line (name with its labels as printed), 0 when absent. */
   static double sample(String scrape, String series) {
-    return scrape.lines()
+    return scrape
+        .lines()
         .filter(line -> line.startsWith(series + " "))
         .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
         .findFirst()

@@ -11,6 +11,7 @@ import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.nats.client.Message;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -60,10 +61,11 @@ class PresenceAnnouncementIntegrationTests {
   }
 
   private PresenceNode startNode(Duration grace) {
-    return nodes.start(Map.of(
-        "PARLEY_PRESENCE_NODE_TTL", "60s",
-        "PARLEY_PRESENCE_OFFLINE_GRACE", grace.toMillis() + "ms",
-        "PARLEY_PRESENCE_STATUS_MIN_INTERVAL", "500ms"));
+    return nodes.start(
+        Map.of(
+            "PARLEY_PRESENCE_NODE_TTL", "60s",
+            "PARLEY_PRESENCE_OFFLINE_GRACE", grace.toMillis() + "ms",
+            "PARLEY_PRESENCE_STATUS_MIN_INTERVAL", "500ms"));
   }
 
   private FakeGateway gateway() {
@@ -82,12 +84,17 @@ class PresenceAnnouncementIntegrationTests {
   }
 
   private JsonObject setStatus(String userId, PresenceStatus status) {
-    return request(env.nats().subjects().presenceStatusUpdates(), new PresenceRpc.StatusUpdate(userId, status).toBytes());
+    return request(
+        env.nats().subjects().presenceStatusUpdates(),
+        new PresenceRpc.StatusUpdate(userId, status).toBytes());
   }
 
   private List<PresenceState> query(String... userIds) {
-    return PresenceRpc.QueryResult.fromJson(request(env.nats().subjects().presenceQueries(),
-        new PresenceRpc.Query(List.of(userIds)).toBytes())).online();
+    return PresenceRpc.QueryResult.fromJson(
+            request(
+                env.nats().subjects().presenceQueries(),
+                new PresenceRpc.Query(List.of(userIds)).toBytes()))
+        .online();
   }
 
   @Test
@@ -108,12 +115,16 @@ class PresenceAnnouncementIntegrationTests {
     Instant afterLast = Instant.now();
 
     PresenceEvents.Received offline = events.awaitOne(alice, PresenceStatus.OFFLINE, WAIT);
-    assertThat(Duration.between(beforeLast, offline.at())).as("offline only once the grace period has passed")
+    assertThat(Duration.between(beforeLast, offline.at()))
+        .as("offline only once the grace period has passed")
         .isGreaterThanOrEqualTo(GRACE);
-    assertThat(offline.state().lastSeenAt()).as("last_seen_at: when the last connection closed")
+    assertThat(offline.state().lastSeenAt())
+        .as("last_seen_at: when the last connection closed")
         .isBetween(beforeLast.minusMillis(50), afterLast.plusMillis(50));
     assertThat(online.state().lastSeenAt()).isBefore(offline.state().lastSeenAt());
-    assertThat(events.of(alice)).extracting(r -> r.state().status()).containsExactly(PresenceStatus.ONLINE, PresenceStatus.OFFLINE);
+    assertThat(events.of(alice))
+        .extracting(r -> r.state().status())
+        .containsExactly(PresenceStatus.ONLINE, PresenceStatus.OFFLINE);
     assertThat(redis.exists(keys.state(alice))).as("the state goes with the user").isZero();
   }
 
@@ -141,8 +152,12 @@ class PresenceAnnouncementIntegrationTests {
     gw.disconnect(marker, m);
     events.awaitOne(marker, PresenceStatus.OFFLINE, WAIT);
 
-    assertThat(events.of(bob)).extracting(r -> r.state().status()).containsExactly(PresenceStatus.ONLINE, PresenceStatus.AWAY);
-    assertThat(query(bob)).singleElement().satisfies(s -> assertThat(s.status()).isEqualTo(PresenceStatus.AWAY));
+    assertThat(events.of(bob))
+        .extracting(r -> r.state().status())
+        .containsExactly(PresenceStatus.ONLINE, PresenceStatus.AWAY);
+    assertThat(query(bob))
+        .singleElement()
+        .satisfies(s -> assertThat(s.status()).isEqualTo(PresenceStatus.AWAY));
   }
 
   @Test
@@ -165,14 +180,20 @@ class PresenceAnnouncementIntegrationTests {
     assertThat(tooSoon.getJsonObject("error").getString("code")).isEqualTo("rate_limited");
     assertThat(tooSoon.getJsonObject("error").getLong("retry_after_ms")).isBetween(1L, 500L);
 
-    JsonObject invalid = request(env.nats().subjects().presenceStatusUpdates(),
-        new JsonObject().put("user_id", carol).put("status", "offline").toBuffer().getBytes());
+    JsonObject invalid =
+        request(
+            env.nats().subjects().presenceStatusUpdates(),
+            new JsonObject().put("user_id", carol).put("status", "offline").toBuffer().getBytes());
     assertThat(invalid.getJsonObject("error").getString("code")).isEqualTo("invalid_argument");
 
     // once the interval has passed the change goes through
-    until(vertx, () -> io.vertx.core.Future.succeededFuture(setStatus(carol, PresenceStatus.AWAY)), r -> !r.containsKey("error"));
+    until(
+        vertx,
+        () -> Future.succeededFuture(setStatus(carol, PresenceStatus.AWAY)),
+        r -> !r.containsKey("error"));
     events.awaitOne(carol, PresenceStatus.AWAY, WAIT);
-    assertThat(events.of(carol)).extracting(r -> r.state().status())
+    assertThat(events.of(carol))
+        .extracting(r -> r.state().status())
         .containsExactly(PresenceStatus.ONLINE, PresenceStatus.BUSY, PresenceStatus.AWAY);
   }
 
@@ -208,7 +229,8 @@ class PresenceAnnouncementIntegrationTests {
     assertThat(online).extracting(PresenceState::userId).containsExactlyInAnyOrder(dave, frank);
     assertThat(online).allSatisfy(s -> assertThat(s.status()).isEqualTo(PresenceStatus.ONLINE));
     assertThat(query(never)).isEmpty();
-    JsonObject bad = request(env.nats().subjects().presenceQueries(), "{\"user_ids\":\"dave\"}".getBytes());
+    JsonObject bad =
+        request(env.nats().subjects().presenceQueries(), "{\"user_ids\":\"dave\"}".getBytes());
     assertThat(bad.getJsonObject("error").getString("code")).isEqualTo("invalid_argument");
   }
 
@@ -236,7 +258,10 @@ class PresenceAnnouncementIntegrationTests {
     events.awaitOne(marker, PresenceStatus.OFFLINE, WAIT);
 
     for (String u : users) {
-      assertThat(events.of(u)).as(u).extracting(r -> r.state().status()).containsExactly(PresenceStatus.ONLINE, PresenceStatus.OFFLINE);
+      assertThat(events.of(u))
+          .as(u)
+          .extracting(r -> r.state().status())
+          .containsExactly(PresenceStatus.ONLINE, PresenceStatus.OFFLINE);
     }
   }
 
@@ -254,7 +279,8 @@ class PresenceAnnouncementIntegrationTests {
     nodes.stop(first);
     startNode(Duration.ofSeconds(2));
 
-    assertThat(events.awaitOne(gina, PresenceStatus.OFFLINE, WAIT).state().userId()).isEqualTo(gina);
+    assertThat(events.awaitOne(gina, PresenceStatus.OFFLINE, WAIT).state().userId())
+        .isEqualTo(gina);
     assertThat(redis.zscore(keys.pendingOffline(), gina)).isNull();
   }
 }

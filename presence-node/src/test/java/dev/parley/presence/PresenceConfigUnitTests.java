@@ -27,21 +27,25 @@ class PresenceConfigUnitTests {
     assertThat(config.stateTtl()).isEqualTo(Duration.ofSeconds(45));
     assertThat(config.nodeId()).startsWith("presence-");
     assertThat(config.redis().keyPrefix()).isEqualTo("parley");
-    assertThat(config.nats().subjects().presenceReports()).isEqualTo("chat.internal.presence.report");
+    assertThat(config.nats().subjects().presenceReports())
+        .isEqualTo("chat.internal.presence.report");
   }
 
   @Test
   void readsEveryPresenceVariable() {
-    PresenceConfig config = PresenceConfig.fromEnv(new Env(Map.of(
-        "PARLEY_PRESENCE_NODE_ID", "presence-a",
-        "PARLEY_PRESENCE_HTTP_HOST", "127.0.0.1",
-        "PARLEY_PRESENCE_HTTP_PORT", "0",
-        "PARLEY_PRESENCE_NODE_TTL", "1s",
-        "PARLEY_PRESENCE_SWEEP_INTERVAL", "200ms",
-        "PARLEY_PRESENCE_REDIS_TIMEOUT", "500ms",
-        "PARLEY_PRESENCE_OFFLINE_GRACE", "1s",
-        "PARLEY_PRESENCE_STATUS_MIN_INTERVAL", "0ms",
-        "PARLEY_REDIS_KEY_PREFIX", "other")));
+    PresenceConfig config =
+        PresenceConfig.fromEnv(
+            new Env(
+                Map.of(
+                    "PARLEY_PRESENCE_NODE_ID", "presence-a",
+                    "PARLEY_PRESENCE_HTTP_HOST", "127.0.0.1",
+                    "PARLEY_PRESENCE_HTTP_PORT", "0",
+                    "PARLEY_PRESENCE_NODE_TTL", "1s",
+                    "PARLEY_PRESENCE_SWEEP_INTERVAL", "200ms",
+                    "PARLEY_PRESENCE_REDIS_TIMEOUT", "500ms",
+                    "PARLEY_PRESENCE_OFFLINE_GRACE", "1s",
+                    "PARLEY_PRESENCE_STATUS_MIN_INTERVAL", "0ms",
+                    "PARLEY_REDIS_KEY_PREFIX", "other")));
 
     assertThat(config.nodeId()).isEqualTo("presence-a");
     assertThat(config.httpHost()).isEqualTo("127.0.0.1");

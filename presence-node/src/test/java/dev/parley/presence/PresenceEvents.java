@@ -21,7 +21,11 @@ final class PresenceEvents implements AutoCloseable {
 
   PresenceEvents(Connection nats, String subject) {
     this.nats = nats;
-    this.dispatcher = nats.createDispatcher(msg -> received.add(new Received(PresenceState.fromChangedEvent(msg.getData()), Instant.now())));
+    this.dispatcher =
+        nats.createDispatcher(
+            msg ->
+                received.add(
+                    new Received(PresenceState.fromChangedEvent(msg.getData()), Instant.now())));
     dispatcher.subscribe(subject);
     try {
       nats.flush(Duration.ofSeconds(5));
@@ -47,7 +51,8 @@ final class PresenceEvents implements AutoCloseable {
         return hits;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("expected " + count + " " + status + " events of " + userId + ", got " + of(userId));
+        throw new AssertionError(
+            "expected " + count + " " + status + " events of " + userId + ", got " + of(userId));
       }
       LockSupport.parkNanos(10_000_000L);
     }

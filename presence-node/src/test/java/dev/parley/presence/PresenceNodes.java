@@ -28,10 +28,12 @@ final class PresenceNodes implements AutoCloseable {
   }
 
   PresenceNode start(Map<String, String> settings) {
-    Map<String, String> vars = new HashMap<>(Map.of(
-        "PARLEY_PRESENCE_NODE_ID", env.newId("presence"),
-        "PARLEY_PRESENCE_HTTP_HOST", "127.0.0.1",
-        "PARLEY_PRESENCE_HTTP_PORT", "0"));
+    Map<String, String> vars =
+        new HashMap<>(
+            Map.of(
+                "PARLEY_PRESENCE_NODE_ID", env.newId("presence"),
+                "PARLEY_PRESENCE_HTTP_HOST", "127.0.0.1",
+                "PARLEY_PRESENCE_HTTP_PORT", "0"));
     vars.putAll(settings);
     PresenceNode node = result(PresenceNode.start(vertx, PresenceConfig.fromEnv(env.env(vars))));
     running.add(node);

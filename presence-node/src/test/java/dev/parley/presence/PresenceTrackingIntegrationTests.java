@@ -79,8 +79,11 @@ class PresenceTrackingIntegrationTests {
     assertThat(result(query.isConnected(alice))).isFalse();
     assertThat(redis.exists(keys.connections(alice))).isZero();
     assertThat(redis.smembers(keys.nodeUsers(gw.nodeId()))).doesNotContain(alice);
-    assertThat(result(query.lastSeen(alice))).hasValueSatisfying(seen ->
-        assertThat(seen).isBetween(Instant.now().minusSeconds(30), Instant.now().plusSeconds(1)));
+    assertThat(result(query.lastSeen(alice)))
+        .hasValueSatisfying(
+            seen ->
+                assertThat(seen)
+                    .isBetween(Instant.now().minusSeconds(30), Instant.now().plusSeconds(1)));
   }
 
   @Test
@@ -190,14 +193,20 @@ class PresenceTrackingIntegrationTests {
     String heidi = env.newId("heidi");
 
     gw.publishRaw(env.nats().subjects().presenceReports(), "{\"node_id\":\"x\"");
-    gw.publishRaw(env.nats().subjects().presenceHeartbeats(), "{\"node_id\":\"x\",\"at\":\"now\",\"connections\":{}}");
+    gw.publishRaw(
+        env.nats().subjects().presenceHeartbeats(),
+        "{\"node_id\":\"x\",\"at\":\"now\",\"connections\":{}}");
     gw.connect(heidi);
 
     connectionsOnceEqual(heidi, Map.of(gw.nodeId(), 1));
     String metrics = result(ops.get(node.port(), "/metrics")).body();
-    assertThat(OpsClient.sample(metrics, "parley_presence_messages_invalid_total{kind=\"report\"}")).isEqualTo(1);
-    assertThat(OpsClient.sample(metrics, "parley_presence_messages_invalid_total{kind=\"heartbeat\"}")).isEqualTo(1);
-    assertThat(OpsClient.sample(metrics, "parley_presence_reports_total{event=\"connect\"}")).isEqualTo(1);
+    assertThat(OpsClient.sample(metrics, "parley_presence_messages_invalid_total{kind=\"report\"}"))
+        .isEqualTo(1);
+    assertThat(
+            OpsClient.sample(metrics, "parley_presence_messages_invalid_total{kind=\"heartbeat\"}"))
+        .isEqualTo(1);
+    assertThat(OpsClient.sample(metrics, "parley_presence_reports_total{event=\"connect\"}"))
+        .isEqualTo(1);
   }
 
   @Test
@@ -219,11 +228,14 @@ class PresenceTrackingIntegrationTests {
   void deploymentsWithDifferentKeyPrefixesDoNotSeeEachOther() {
     String otherPrefix = env.redis().keyPrefix() + "-other";
     String otherSubjects = env.nats().subjectPrefix() + "other";
-    PresenceNode other = nodes.start(Map.of(
-        "PARLEY_SUBJECT_PREFIX", otherSubjects,
-        "PARLEY_REDIS_KEY_PREFIX", otherPrefix));
+    PresenceNode other =
+        nodes.start(
+            Map.of(
+                "PARLEY_SUBJECT_PREFIX", otherSubjects,
+                "PARLEY_REDIS_KEY_PREFIX", otherPrefix));
     FakeGateway here = gateway("here");
-    FakeGateway there = new FakeGateway(env.natsConnection(), other.config().nats().subjects(), env.newId("there"));
+    FakeGateway there =
+        new FakeGateway(env.natsConnection(), other.config().nats().subjects(), env.newId("there"));
     String ivan = env.newId("ivan");
 
     here.connect(ivan);
@@ -232,7 +244,8 @@ class PresenceTrackingIntegrationTests {
 
     connectionsOnceEqual(ivan, Map.of(here.nodeId(), 1));
     until(vertx, () -> other.query().connectionsByNode(ivan), Map.of(there.nodeId(), 2)::equals);
-    assertThat(redis.hgetall(new PresenceKeys(otherPrefix).connections(ivan))).isEqualTo(Map.of(there.nodeId(), "2"));
+    assertThat(redis.hgetall(new PresenceKeys(otherPrefix).connections(ivan)))
+        .isEqualTo(Map.of(there.nodeId(), "2"));
     assertThat(redis.hgetall(keys.connections(ivan))).isEqualTo(Map.of(here.nodeId(), "1"));
     assertThat(redis.sismember(keys.nodes(), there.nodeId())).isFalse();
   }

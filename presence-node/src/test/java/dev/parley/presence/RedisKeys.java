@@ -12,7 +12,8 @@ final class RedisKeys {
   static void deleteAll(RedisCommands<String, String> redis, String keyPrefix) {
     ScanCursor cursor = ScanCursor.INITIAL;
     do {
-      KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(keyPrefix + ":*").limit(500));
+      KeyScanCursor<String> page =
+          redis.scan(cursor, ScanArgs.Builder.matches(keyPrefix + ":*").limit(500));
       if (!page.getKeys().isEmpty()) {
         redis.del(page.getKeys().toArray(String[]::new));
       }

@@ -14,6 +14,7 @@ import io.lettuce.core.RedisURI;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,10 +56,11 @@ class RedisOutageIntegrationTests {
   }
 
   private PresenceNode startNode() {
-    return nodes.start(Map.of(
-        "PARLEY_REDIS_URL", "redis://" + proxy.host() + ":" + proxy.port(),
-        "PARLEY_PRESENCE_REDIS_TIMEOUT", "500ms",
-        "PARLEY_PRESENCE_NODE_TTL", "60s"));
+    return nodes.start(
+        Map.of(
+            "PARLEY_REDIS_URL", "redis://" + proxy.host() + ":" + proxy.port(),
+            "PARLEY_PRESENCE_REDIS_TIMEOUT", "500ms",
+            "PARLEY_PRESENCE_NODE_TTL", "60s"));
   }
 
   private FakeGateway gateway(String hint) {
@@ -80,18 +82,28 @@ class RedisOutageIntegrationTests {
 
     result(proxy.cut());
     until(vertx, () -> ops.get(node.port(), "/ready"), reply -> reply.status() == 503);
-    assertThat(new JsonObject(ready().body()).getJsonObject("checks").getString("redis")).isNotEqualTo("ok");
+    assertThat(new JsonObject(ready().body()).getJsonObject("checks").getString("redis"))
+        .isNotEqualTo("ok");
     assertThat(result(ops.get(node.port(), "/health")).status()).isEqualTo(200);
 
     gw.connect(bob);
-    until(vertx, () -> ops.get(node.port(), "/metrics"),
-        reply -> OpsClient.sample(reply.body(), "parley_presence_reports_total{event=\"connect\"}") == 2);
-    assertThat(result(ops.get(node.port(), "/metrics")).body()).contains("parley_presence_redis_failures_total");
+    until(
+        vertx,
+        () -> ops.get(node.port(), "/metrics"),
+        reply ->
+            OpsClient.sample(reply.body(), "parley_presence_reports_total{event=\"connect\"}")
+                == 2);
+    assertThat(result(ops.get(node.port(), "/metrics")).body())
+        .contains("parley_presence_redis_failures_total");
 
     proxy.restore();
     long heartbeats = gw.heartbeatEvery(vertx, Duration.ofMillis(200), Map.of(alice, 1, bob, 1));
     try {
-      until(vertx, RECOVERY, () -> node.query().connectionsByNode(bob), Map.of(gw.nodeId(), 1)::equals);
+      until(
+          vertx,
+          RECOVERY,
+          () -> node.query().connectionsByNode(bob),
+          Map.of(gw.nodeId(), 1)::equals);
       until(vertx, RECOVERY, () -> ops.get(node.port(), "/ready"), reply -> reply.status() == 200);
     } finally {
       vertx.cancelTimer(heartbeats);
@@ -121,12 +133,22 @@ class RedisOutageIntegrationTests {
     until(vertx, () -> ops.get(node.port(), "/ready"), reply -> reply.status() == 503);
 
     var subjects = env.nats().subjects();
-    var query = env.natsConnection().request(subjects.presenceQueries(),
-        new PresenceRpc.Query(java.util.List.of("alice")).toBytes(), Duration.ofSeconds(10));
-    var status = env.natsConnection().request(subjects.presenceStatusUpdates(),
-        new PresenceRpc.StatusUpdate("alice", PresenceStatus.AWAY).toBytes(), Duration.ofSeconds(10));
+    var query =
+        env.natsConnection()
+            .request(
+                subjects.presenceQueries(),
+                new PresenceRpc.Query(List.of("alice")).toBytes(),
+                Duration.ofSeconds(10));
+    var status =
+        env.natsConnection()
+            .request(
+                subjects.presenceStatusUpdates(),
+                new PresenceRpc.StatusUpdate("alice", PresenceStatus.AWAY).toBytes(),
+                Duration.ofSeconds(10));
 
-    assertThat(PresenceRpc.Failure.of(PresenceRpc.reply(query.getData())).code()).isEqualTo(ErrorCode.UNAVAILABLE);
-    assertThat(PresenceRpc.Failure.of(PresenceRpc.reply(status.getData())).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(PresenceRpc.Failure.of(PresenceRpc.reply(query.getData())).code())
+        .isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(PresenceRpc.Failure.of(PresenceRpc.reply(status.getData())).code())
+        .isEqualTo(ErrorCode.UNAVAILABLE);
   }
 }

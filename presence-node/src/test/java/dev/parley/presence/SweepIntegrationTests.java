@@ -52,9 +52,12 @@ class SweepIntegrationTests {
   }
 
   private PresenceNode startNode() {
-    return nodes.start(Map.of(
-        "PARLEY_PRESENCE_NODE_TTL", NODE_TTL.toMillis() + "ms",
-        "PARLEY_PRESENCE_SWEEP_INTERVAL", "200ms"));
+    return nodes.start(
+        Map.of(
+            "PARLEY_PRESENCE_NODE_TTL",
+            NODE_TTL.toMillis() + "ms",
+            "PARLEY_PRESENCE_SWEEP_INTERVAL",
+            "200ms"));
   }
 
   private FakeGateway gateway(String hint) {
@@ -63,10 +66,14 @@ class SweepIntegrationTests {
 
   /** The series summed over every presence node of the test. */
   private Future<Double> metric(String series) {
-    List<Future<OpsClient.Reply>> scrapes = nodes.running().stream().map(n -> ops.get(n.port(), "/metrics")).toList();
-    return Future.all(scrapes).map(all -> scrapes.stream()
-        .mapToDouble(scrape -> OpsClient.sample(scrape.result().body(), series))
-        .sum());
+    List<Future<OpsClient.Reply>> scrapes =
+        nodes.running().stream().map(n -> ops.get(n.port(), "/metrics")).toList();
+    return Future.all(scrapes)
+        .map(
+            all ->
+                scrapes.stream()
+                    .mapToDouble(scrape -> OpsClient.sample(scrape.result().body(), series))
+                    .sum());
   }
 
   @Test
@@ -87,7 +94,8 @@ class SweepIntegrationTests {
 
       assertThat(tookToSweep).isGreaterThanOrEqualTo(NODE_TTL);
       assertThat(result(metric("parley_presence_nodes_swept_total"))).isEqualTo(1);
-      assertThat(result(node.query().connectionsByNode(alice))).isEqualTo(Map.of(alive.nodeId(), 1));
+      assertThat(result(node.query().connectionsByNode(alice)))
+          .isEqualTo(Map.of(alive.nodeId(), 1));
       assertThat(result(node.query().isConnected(bob))).isFalse();
       assertThat(redis.smembers(keys.nodes())).containsExactly(alive.nodeId());
       assertThat(redis.exists(keys.nodeUsers(dying.nodeId()), keys.node(dying.nodeId()))).isZero();

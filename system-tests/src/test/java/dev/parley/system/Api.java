@@ -1,6 +1,7 @@
 package dev.parley.system;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -21,10 +22,15 @@ public final class Api implements AutoCloseable {
   }
 
   /** A status and a JSON body (object, or null when the body is empty). */
-  public record Reply(int status, JsonObject body, io.vertx.core.MultiMap headers) {}
+  public record Reply(int status, JsonObject body, MultiMap headers) {}
 
   public String devToken(String userId) {
-    Reply r = call(HttpMethod.POST, "/api/v1/auth/dev-token", null, new JsonObject().put("user_id", userId).put("name", userId));
+    Reply r =
+        call(
+            HttpMethod.POST,
+            "/api/v1/auth/dev-token",
+            null,
+            new JsonObject().put("user_id", userId).put("name", userId));
     if (r.status() != 200) {
       throw new IllegalStateException("dev-token answered " + r.status() + " " + r.body());
     }
@@ -32,8 +38,15 @@ public final class Api implements AutoCloseable {
   }
 
   public JsonObject createGroup(String token, String name, List<String> others) {
-    Reply r = call(HttpMethod.POST, "/api/v1/conversations", token,
-        new JsonObject().put("type", "group").put("name", name).put("member_ids", new JsonArray(others)));
+    Reply r =
+        call(
+            HttpMethod.POST,
+            "/api/v1/conversations",
+            token,
+            new JsonObject()
+                .put("type", "group")
+                .put("name", name)
+                .put("member_ids", new JsonArray(others)));
     if (r.status() != 201) {
       throw new IllegalStateException("create group answered " + r.status() + " " + r.body());
     }
@@ -45,11 +58,19 @@ public final class Api implements AutoCloseable {
     if (clientMsgId != null) {
       body.put("client_msg_id", clientMsgId);
     }
-    return call(HttpMethod.POST, "/api/v1/conversations/" + conversationId + "/messages", token, body);
+    return call(
+        HttpMethod.POST, "/api/v1/conversations/" + conversationId + "/messages", token, body);
   }
 
   public Reply history(String token, String conversationId, String query) {
-    return call(HttpMethod.GET, "/api/v1/conversations/" + conversationId + "/messages" + (query == null ? "" : "?" + query), token, null);
+    return call(
+        HttpMethod.GET,
+        "/api/v1/conversations/"
+            + conversationId
+            + "/messages"
+            + (query == null ? "" : "?" + query),
+        token,
+        null);
   }
 
   public Reply call(HttpMethod method, String path, String token, JsonObject body) {
@@ -70,7 +91,8 @@ public final class Api implements AutoCloseable {
    * (malformed UTF-8, or JSON escapes of lone surrogates: see {@link AsciiJson}).
    */
   public Reply callRaw(HttpMethod method, String path, String token, Buffer body) {
-    var req = client.requestAbs(method, baseUrl + path).putHeader("content-type", "application/json");
+    var req =
+        client.requestAbs(method, baseUrl + path).putHeader("content-type", "application/json");
     if (token != null) {
       req.putHeader("Authorization", "Bearer " + token);
     }

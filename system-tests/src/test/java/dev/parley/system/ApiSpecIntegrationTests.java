@@ -38,7 +38,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 @ExtendWith(ParleyExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiSpecIntegrationTests {
-  private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
+  private static final Set<String> HTTP_METHODS =
+      Set.of("get", "put", "post", "delete", "patch", "head", "options");
 
   private final TestEnvironment env;
   private Cluster cluster;
@@ -61,25 +62,35 @@ class ApiSpecIntegrationTests {
   void everyRouteTheGatewayServesIsInOpenApi() {
     Set<String> undocumented = new TreeSet<>(servedRoutes());
     undocumented.removeAll(documentedRoutes());
-    assertThat(undocumented).as("routes the gateway serves that docs/openapi.yaml does not describe").isEmpty();
+    assertThat(undocumented)
+        .as("routes the gateway serves that docs/openapi.yaml does not describe")
+        .isEmpty();
   }
 
   @Test
   void everyRouteInOpenApiIsServedByTheGateway() {
     Set<String> missing = new TreeSet<>(documentedRoutes());
     missing.removeAll(servedRoutes());
-    assertThat(missing).as("routes docs/openapi.yaml describes that the gateway does not serve").isEmpty();
+    assertThat(missing)
+        .as("routes docs/openapi.yaml describes that the gateway does not serve")
+        .isEmpty();
   }
 
   @Test
   void openApiIsVersion31AndEveryOperationSaysWhatItAnswers() {
     Map<String, Object> spec = yaml("openapi.yaml");
     assertThat(spec.get("openapi")).isEqualTo("3.1.0");
-    paths(spec).forEach((path, item) -> item.forEach((method, op) -> {
-      if (HTTP_METHODS.contains(method)) {
-        assertThat(map(op).get("responses")).as(method + " " + path + " has responses").isNotNull();
-      }
-    }));
+    paths(spec)
+        .forEach(
+            (path, item) ->
+                item.forEach(
+                    (method, op) -> {
+                      if (HTTP_METHODS.contains(method)) {
+                        assertThat(map(op).get("responses"))
+                            .as(method + " " + path + " has responses")
+                            .isNotNull();
+                      }
+                    }));
   }
 
   @Test
@@ -95,9 +106,11 @@ class ApiSpecIntegrationTests {
     Set<String> documented = new TreeSet<>();
     collectTypeConstants(spec, documented);
 
-    assertThat(known).as("EventType constants missing from docs/asyncapi.yaml")
+    assertThat(known)
+        .as("EventType constants missing from docs/asyncapi.yaml")
         .allSatisfy(t -> assertThat(documented).contains(t));
-    assertThat(documented).as("frame types in docs/asyncapi.yaml that EventType does not know")
+    assertThat(documented)
+        .as("frame types in docs/asyncapi.yaml that EventType does not know")
         .allSatisfy(t -> assertThat(known).contains(t));
   }
 
@@ -105,18 +118,22 @@ class ApiSpecIntegrationTests {
   void theNatsAddressesInAsyncApiAreTheSubjectsTheServerUses() {
     Subjects subjects = new Subjects("{prefix}");
     Set<String> addresses = new TreeSet<>();
-    map(yaml("asyncapi.yaml").get("channels")).values().forEach(c -> {
-      Object address = map(c).get("address");
-      if (address != null) {
-        addresses.add((String) address);
-      }
-    });
-    assertThat(addresses).contains(
-        subjects.conversationEvents("{conversation_id}"),
-        subjects.typing("{conversation_id}"),
-        subjects.presence("{user_id}"),
-        subjects.apiMessagesSend(),
-        "/ws");
+    map(yaml("asyncapi.yaml").get("channels"))
+        .values()
+        .forEach(
+            c -> {
+              Object address = map(c).get("address");
+              if (address != null) {
+                addresses.add((String) address);
+              }
+            });
+    assertThat(addresses)
+        .contains(
+            subjects.conversationEvents("{conversation_id}"),
+            subjects.typing("{conversation_id}"),
+            subjects.presence("{user_id}"),
+            subjects.apiMessagesSend(),
+            "/ws");
   }
 
   /** {@code "GET /api/v1/conversations/{}"}: method and path, parameter names erased. */
@@ -140,9 +157,15 @@ class ApiSpecIntegrationTests {
 
   private Set<String> documentedRoutes() {
     Set<String> documented = new TreeSet<>();
-    paths(yaml("openapi.yaml")).forEach((path, item) -> item.keySet().stream()
-        .filter(HTTP_METHODS::contains)
-        .forEach(method -> documented.add(method.toUpperCase(Locale.ROOT) + " " + normalise(path))));
+    paths(yaml("openapi.yaml"))
+        .forEach(
+            (path, item) ->
+                item.keySet().stream()
+                    .filter(HTTP_METHODS::contains)
+                    .forEach(
+                        method ->
+                            documented.add(
+                                method.toUpperCase(Locale.ROOT) + " " + normalise(path))));
     return documented;
   }
 
@@ -153,7 +176,8 @@ class ApiSpecIntegrationTests {
 
   private static void collectTypeConstants(Object node, Set<String> out) {
     if (node instanceof Map<?, ?> m) {
-      if (m.get("properties") instanceof Map<?, ?> props && props.get("type") instanceof Map<?, ?> type
+      if (m.get("properties") instanceof Map<?, ?> props
+          && props.get("type") instanceof Map<?, ?> type
           && type.get("const") != null) {
         out.add(String.valueOf(type.get("const")));
       }
@@ -165,7 +189,8 @@ class ApiSpecIntegrationTests {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Map<String, Object>> paths(Map<String, Object> spec) {
-    return (Map<String, Map<String, Object>>) Objects.requireNonNull(spec.get("paths"), "openapi.yaml has no paths");
+    return (Map<String, Map<String, Object>>)
+        Objects.requireNonNull(spec.get("paths"), "openapi.yaml has no paths");
   }
 
   @SuppressWarnings("unchecked")
@@ -189,6 +214,7 @@ class ApiSpecIntegrationTests {
         return p.resolve("docs");
       }
     }
-    throw new IllegalStateException("docs/openapi.yaml not found above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "docs/openapi.yaml not found above " + Path.of("").toAbsolutePath());
   }
 }

@@ -52,7 +52,11 @@ class AuthIntegrationTests {
   }
 
   private String sign(String secret, JsonObject claims) {
-    JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
+    JWTAuth auth =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
     return auth.generateToken(claims, new JWTOptions().setAlgorithm("HS256"));
   }
 
@@ -64,25 +68,52 @@ class AuthIntegrationTests {
     Api.Reply r = api.call(HttpMethod.GET, "/api/v1/conversations", token, null);
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.body().getJsonObject("error").getString("code")).isEqualTo("unauthenticated");
-    assertThat(r.body().getJsonObject("error").getString("message")).isNotBlank().doesNotContain(token == null ? "\u0000" : token);
+    assertThat(r.body().getJsonObject("error").getString("message"))
+        .isNotBlank()
+        .doesNotContain(token == null ? "\u0000" : token);
   }
 
   @Test
   void aNameClaimThatCannotBeKeptRefusesTheTokenAndALongNameIsCutOnACodePoint() {
-    String nul = sign(SECRET, new JsonObject().put("sub", "nul.name").put("name", "Eve\u0000").put("exp", now() + 600));
+    String nul =
+        sign(
+            SECRET,
+            new JsonObject()
+                .put("sub", "nul.name")
+                .put("name", "Eve\u0000")
+                .put("exp", now() + 600));
     assertRefused(nul);
-    assertThat(api.call(HttpMethod.GET, "/api/v1/conversations", nul, null).body().getJsonObject("error").getString("message"))
+    assertThat(
+            api.call(HttpMethod.GET, "/api/v1/conversations", nul, null)
+                .body()
+                .getJsonObject("error")
+                .getString("message"))
         .isEqualTo("invalid token: the name claim contains U+0000 (NUL) at index 3");
-    assertRefused(sign(SECRET, new JsonObject().put("sub", "two.lines").put("name", "Eve\nAdams").put("exp", now() + 600)));
+    assertRefused(
+        sign(
+            SECRET,
+            new JsonObject()
+                .put("sub", "two.lines")
+                .put("name", "Eve\nAdams")
+                .put("exp", now() + 600)));
 
     // 251 code points in 501 chars: cut at 200 chars, the last emoji would lose its low half
     String longName = "a" + "😀".repeat(250);
-    String token = sign(SECRET, new JsonObject().put("sub", "long.name").put("name", longName).put("exp", now() + 600));
-    assertThat(api.call(HttpMethod.GET, "/api/v1/conversations", token, null).status()).isEqualTo(200);
+    String token =
+        sign(
+            SECRET,
+            new JsonObject().put("sub", "long.name").put("name", longName).put("exp", now() + 600));
+    assertThat(api.call(HttpMethod.GET, "/api/v1/conversations", token, null).status())
+        .isEqualTo(200);
     Pool pool = env.pgPool(vertx);
     try {
-      String stored = Cluster.await(pool.preparedQuery("SELECT name FROM users WHERE id = $1").execute(Tuple.of("long.name")))
-          .iterator().next().getString(0);
+      String stored =
+          Cluster.await(
+                  pool.preparedQuery("SELECT name FROM users WHERE id = $1")
+                      .execute(Tuple.of("long.name")))
+              .iterator()
+              .next()
+              .getString(0);
       assertThat(stored).isEqualTo("a" + "😀".repeat(199));
     } finally {
       Cluster.await(pool.close());
@@ -91,7 +122,10 @@ class AuthIntegrationTests {
 
   @Test
   void aValidTokenIsAcceptedAndCreatesTheUser() {
-    String token = sign(SECRET, new JsonObject().put("sub", "valid.user@x").put("name", "Val").put("exp", now() + 600));
+    String token =
+        sign(
+            SECRET,
+            new JsonObject().put("sub", "valid.user@x").put("name", "Val").put("exp", now() + 600));
     Api.Reply r = api.call(HttpMethod.GET, "/api/v1/conversations", token, null);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body().getJsonArray("items")).isEmpty();
@@ -104,35 +138,64 @@ class AuthIntegrationTests {
 
   @Test
   void tokenSignedWithAnotherSecretIsRefused() {
-    assertRefused(sign("some-other-secret-entirely-different", new JsonObject().put("sub", "u1").put("exp", now() + 600)));
+    assertRefused(
+        sign(
+            "some-other-secret-entirely-different",
+            new JsonObject().put("sub", "u1").put("exp", now() + 600)));
   }
 
   @Test
   void unsignedAlgNoneTokenIsRefused() {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    String header = b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-    String payload = b64.encodeToString(new JsonObject().put("sub", "u1").put("exp", now() + 600).encode().getBytes(StandardCharsets.UTF_8));
+    String header =
+        b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    String payload =
+        b64.encodeToString(
+            new JsonObject()
+                .put("sub", "u1")
+                .put("exp", now() + 600)
+                .encode()
+                .getBytes(StandardCharsets.UTF_8));
     assertRefused(header + "." + payload + ".");
   }
 
   @Test
   void aTokenValidForLongerThanTheLifetimeCapIsRefused() {
     // sign() stamps iat = now: the lifetime is exp - iat
-    assertRefused(sign(SECRET, new JsonObject().put("sub", "long.lived").put("exp", now() + 25 * 3600)));
-    Api.Reply underTheCap = api.call(HttpMethod.GET, "/api/v1/conversations",
-        sign(SECRET, new JsonObject().put("sub", "day.lived").put("exp", now() + 23 * 3600)), null);
+    assertRefused(
+        sign(SECRET, new JsonObject().put("sub", "long.lived").put("exp", now() + 25 * 3600)));
+    Api.Reply underTheCap =
+        api.call(
+            HttpMethod.GET,
+            "/api/v1/conversations",
+            sign(SECRET, new JsonObject().put("sub", "day.lived").put("exp", now() + 23 * 3600)),
+            null);
     assertThat(underTheCap.status()).isEqualTo(200);
-    assertThat(api.call(HttpMethod.GET, "/api/v1/conversations", api.devToken("dev.user"), null).status())
-        .as("dev tokens fit under the cap").isEqualTo(200);
+    assertThat(
+            api.call(HttpMethod.GET, "/api/v1/conversations", api.devToken("dev.user"), null)
+                .status())
+        .as("dev tokens fit under the cap")
+        .isEqualTo(200);
   }
 
   @Test
   void withoutIatTheRemainingLifetimeIsCapped() {
-    JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
+    JWTAuth auth =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
     JWTOptions noIat = new JWTOptions().setAlgorithm("HS256").setNoTimestamp(true);
-    assertRefused(auth.generateToken(new JsonObject().put("sub", "no.iat").put("exp", now() + 25 * 3600), noIat));
-    Api.Reply fine = api.call(HttpMethod.GET, "/api/v1/conversations",
-        auth.generateToken(new JsonObject().put("sub", "no.iat").put("exp", now() + 3600), noIat), null);
+    assertRefused(
+        auth.generateToken(
+            new JsonObject().put("sub", "no.iat").put("exp", now() + 25 * 3600), noIat));
+    Api.Reply fine =
+        api.call(
+            HttpMethod.GET,
+            "/api/v1/conversations",
+            auth.generateToken(
+                new JsonObject().put("sub", "no.iat").put("exp", now() + 3600), noIat),
+            null);
     assertThat(fine.status()).isEqualTo(200);
   }
 
@@ -153,7 +216,10 @@ class AuthIntegrationTests {
 
   @Test
   void webSocketHandshakeWithABadTokenIsRefusedWith401() {
-    String bad = sign("some-other-secret-entirely-different", new JsonObject().put("sub", "u1").put("exp", now() + 600));
+    String bad =
+        sign(
+            "some-other-secret-entirely-different",
+            new JsonObject().put("sub", "u1").put("exp", now() + 600));
     assertThatThrownBy(() -> WsClient.connect(vertx, cluster.gateway(0).port(), bad))
         .hasMessageContaining("401");
   }
@@ -162,7 +228,8 @@ class AuthIntegrationTests {
   void webSocketAcceptsTheTokenInTheQueryString() {
     String token = sign(SECRET, new JsonObject().put("sub", "query.user").put("exp", now() + 600));
     var client = vertx.createWebSocketClient();
-    var ws = Cluster.await(client.connect(cluster.gateway(0).port(), "127.0.0.1", "/ws?token=" + token));
+    var ws =
+        Cluster.await(client.connect(cluster.gateway(0).port(), "127.0.0.1", "/ws?token=" + token));
     assertThat(ws.isClosed()).isFalse();
     Cluster.await(ws.close());
     client.close();

@@ -7,11 +7,12 @@ import dev.parley.presence.PresenceConfig;
 import dev.parley.presence.PresenceNode;
 import dev.parley.testing.TcpProxy;
 import dev.parley.testing.TestEnvironment;
-import io.lettuce.core.RedisURI;
 import dev.parley.worker.PersistenceWorker;
 import dev.parley.worker.config.WorkerConfig;
+import io.lettuce.core.RedisURI;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,7 +43,8 @@ public final class Cluster implements AutoCloseable {
     return start(env, Map.of(), 2, true);
   }
 
-  public static Cluster start(TestEnvironment env, Map<String, String> overrides, int gatewayCount, boolean withWorker) {
+  public static Cluster start(
+      TestEnvironment env, Map<String, String> overrides, int gatewayCount, boolean withWorker) {
     Cluster c = new Cluster(env, overrides);
     try {
       if (withWorker) {
@@ -74,10 +76,12 @@ public final class Cluster implements AutoCloseable {
     all.put("PARLEY_WORKER_ACK_WAIT", "3s");
     all.put("PARLEY_PRESENCE_HEARTBEAT_INTERVAL", "1s");
     all.put("PARLEY_PROFILE", "dev");
-    // load and recovery tests send far faster than a person; SendLimitsIntegrationTests sets the limit it tests
+    // load and recovery tests send far faster than a person; SendLimitsIntegrationTests sets the
+    // limit it tests
     all.put("PARLEY_SEND_RATE_PER_SECOND", "1000000");
     all.put("PARLEY_SEND_BURST", "1000000");
-    // fixtures create a group per test, some tests dozens per user; SharedRateLimitsIntegrationTests tests these limits
+    // fixtures create a group per test, some tests dozens per user;
+    // SharedRateLimitsIntegrationTests tests these limits
     all.put("PARLEY_GROUP_CREATE_LIMIT", "1000000/1s");
     all.put("PARLEY_MEMBER_ADD_LIMIT", "1000000/1s");
     // a busy test machine can hold a Redis answer past the default 250 ms, and a node would then
@@ -96,14 +100,18 @@ public final class Cluster implements AutoCloseable {
   public GatewayNode startGateway(String nodeId, Map<String, String> extra) {
     Vertx vertx = newVertx();
     vertxes.add(vertx);
-    GatewayNode node = await(GatewayNode.start(vertx, GatewayConfig.fromEnv(envFor(nodeId, extra))));
+    GatewayNode node =
+        await(GatewayNode.start(vertx, GatewayConfig.fromEnv(envFor(nodeId, extra))));
     gateways.add(node);
     return node;
   }
 
   public void startWorker() {
     workerVertx = newVertx();
-    worker = await(PersistenceWorker.start(workerVertx, WorkerConfig.fromEnv(envFor("worker-1", Map.of()))));
+    worker =
+        await(
+            PersistenceWorker.start(
+                workerVertx, WorkerConfig.fromEnv(envFor("worker-1", Map.of()))));
   }
 
   public void stopWorker() {
@@ -118,7 +126,8 @@ public final class Cluster implements AutoCloseable {
   private void startPresence() {
     Vertx vertx = newVertx();
     vertxes.add(vertx);
-    presence = await(PresenceNode.start(vertx, PresenceConfig.fromEnv(envFor("presence-1", Map.of()))));
+    presence =
+        await(PresenceNode.start(vertx, PresenceConfig.fromEnv(envFor("presence-1", Map.of()))));
   }
 
   /** Stops the presence node (e.g. to see what gateways do without one). */
@@ -143,7 +152,10 @@ public final class Cluster implements AutoCloseable {
 
   /** Blocked event loops are reported with their stack after 1 s, so a test shows where. */
   private static Vertx newVertx() {
-    return Vertx.vertx(new io.vertx.core.VertxOptions().setWarningExceptionTime(1).setWarningExceptionTimeUnit(TimeUnit.SECONDS));
+    return Vertx.vertx(
+        new VertxOptions()
+            .setWarningExceptionTime(1)
+            .setWarningExceptionTimeUnit(TimeUnit.SECONDS));
   }
 
   /** A proxy in front of the test Redis, so a test can cut it and restore it (an outage). */

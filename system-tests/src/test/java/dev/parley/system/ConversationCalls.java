@@ -16,15 +16,28 @@ final class ConversationCalls {
   private ConversationCalls() {}
 
   static Api.Reply addMember(Api api, String token, String conversationId, String userId) {
-    return api.call(HttpMethod.POST, "/api/v1/conversations/" + conversationId + "/members", token, new JsonObject().put("user_id", userId));
+    return api.call(
+        HttpMethod.POST,
+        "/api/v1/conversations/" + conversationId + "/members",
+        token,
+        new JsonObject().put("user_id", userId));
   }
 
   static Api.Reply removeMember(Api api, String token, String conversationId, String userId) {
-    return api.call(HttpMethod.DELETE, "/api/v1/conversations/" + conversationId + "/members/" + userId, token, null);
+    return api.call(
+        HttpMethod.DELETE,
+        "/api/v1/conversations/" + conversationId + "/members/" + userId,
+        token,
+        null);
   }
 
-  static Api.Reply setRole(Api api, String token, String conversationId, String userId, String role) {
-    return api.call(HttpMethod.PUT, "/api/v1/conversations/" + conversationId + "/members/" + userId, token, new JsonObject().put("role", role));
+  static Api.Reply setRole(
+      Api api, String token, String conversationId, String userId, String role) {
+    return api.call(
+        HttpMethod.PUT,
+        "/api/v1/conversations/" + conversationId + "/members/" + userId,
+        token,
+        new JsonObject().put("role", role));
   }
 
   static Api.Reply update(Api api, String token, String conversationId, JsonObject body) {
@@ -40,7 +53,10 @@ final class ConversationCalls {
   }
 
   static Api.Reply direct(Api api, String token, String otherUserId) {
-    return api.call(HttpMethod.POST, "/api/v1/conversations", token,
+    return api.call(
+        HttpMethod.POST,
+        "/api/v1/conversations",
+        token,
         new JsonObject().put("type", "direct").put("member_ids", new JsonArray().add(otherUserId)));
   }
 
@@ -56,13 +72,23 @@ final class ConversationCalls {
   }
 
   static JsonObject listed(Api api, String token, String conversationId) {
-    return list(api, token).stream().filter(c -> conversationId.equals(c.getString("id"))).findFirst().orElse(null);
+    return list(api, token).stream()
+        .filter(c -> conversationId.equals(c.getString("id")))
+        .findFirst()
+        .orElse(null);
   }
 
   /** The role each member has, as "user:role" strings. */
   static List<String> roles(JsonObject conversation) {
     List<String> out = new ArrayList<>();
-    conversation.getJsonArray("members").forEach(o -> out.add(((JsonObject) o).getString("user_id") + ":" + ((JsonObject) o).getString("role")));
+    conversation
+        .getJsonArray("members")
+        .forEach(
+            o ->
+                out.add(
+                    ((JsonObject) o).getString("user_id")
+                        + ":"
+                        + ((JsonObject) o).getString("role")));
     return out;
   }
 
@@ -88,8 +114,10 @@ final class ConversationCalls {
   }
 
   static Predicate<JsonObject> message(String conversationId, String content) {
-    return f -> "message.new".equals(f.getString("type")) && conversationId.equals(conversationOf(f))
-        && content.equals(f.getJsonObject("data").getString("content"));
+    return f ->
+        "message.new".equals(f.getString("type"))
+            && conversationId.equals(conversationOf(f))
+            && content.equals(f.getJsonObject("data").getString("content"));
   }
 
   /** Every frame a connection got about one conversation, in arrival order. */
@@ -98,6 +126,8 @@ final class ConversationCalls {
   }
 
   static String errorCode(Api.Reply r) {
-    return r.body() == null || r.body().getJsonObject("error") == null ? null : r.body().getJsonObject("error").getString("code");
+    return r.body() == null || r.body().getJsonObject("error") == null
+        ? null
+        : r.body().getJsonObject("error").getString("code");
   }
 }

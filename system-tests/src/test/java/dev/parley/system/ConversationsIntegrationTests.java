@@ -31,8 +31,10 @@ class ConversationsIntegrationTests extends OnTwoNodes {
     String bob = env.newId("bob");
     String aliceToken = nodes.apiA.devToken(alice);
     String bobToken = nodes.apiB.devToken(bob);
-    Api.Reply created = nodes.apiA.call(HttpMethod.POST, "/api/v1/conversations", aliceToken, direct(bob));
-    Api.Reply again = nodes.apiB.call(HttpMethod.POST, "/api/v1/conversations", bobToken, direct(alice));
+    Api.Reply created =
+        nodes.apiA.call(HttpMethod.POST, "/api/v1/conversations", aliceToken, direct(bob));
+    Api.Reply again =
+        nodes.apiB.call(HttpMethod.POST, "/api/v1/conversations", bobToken, direct(alice));
     assertThat(created.status()).isEqualTo(201);
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.body().getString("id")).isEqualTo(created.body().getString("id"));
@@ -51,9 +53,14 @@ class ConversationsIntegrationTests extends OnTwoNodes {
     List<Future<Api.Reply>> replies = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       boolean fromCarol = i % 2 == 0;
-      replies.add(pool.submit(() -> fromCarol
-          ? nodes.apiA.call(HttpMethod.POST, "/api/v1/conversations", carolToken, direct(dan))
-          : nodes.apiB.call(HttpMethod.POST, "/api/v1/conversations", danToken, direct(carol))));
+      replies.add(
+          pool.submit(
+              () ->
+                  fromCarol
+                      ? nodes.apiA.call(
+                          HttpMethod.POST, "/api/v1/conversations", carolToken, direct(dan))
+                      : nodes.apiB.call(
+                          HttpMethod.POST, "/api/v1/conversations", danToken, direct(carol))));
     }
     Set<String> ids = new HashSet<>();
     int created = 0;
@@ -71,13 +78,21 @@ class ConversationsIntegrationTests extends OnTwoNodes {
   @Test
   void malformedCreationsAreClearErrors() {
     String token = nodes.apiA.devToken(env.newId("erin"));
-    for (JsonObject bad : List.of(
-        new JsonObject().put("type", "direct").put("name", "x").put("member_ids", new JsonArray().add("zed")),
-        new JsonObject().put("type", "direct").put("member_ids", new JsonArray()),
-        new JsonObject().put("type", "direct").put("member_ids", new JsonArray().add("a").add("b")),
-        new JsonObject().put("type", "channel"),
-        new JsonObject().put("type", "group").put("member_ids", new JsonArray().add("not valid!")),
-        new JsonObject().put("type", "group").put("name", 5))) {
+    for (JsonObject bad :
+        List.of(
+            new JsonObject()
+                .put("type", "direct")
+                .put("name", "x")
+                .put("member_ids", new JsonArray().add("zed")),
+            new JsonObject().put("type", "direct").put("member_ids", new JsonArray()),
+            new JsonObject()
+                .put("type", "direct")
+                .put("member_ids", new JsonArray().add("a").add("b")),
+            new JsonObject().put("type", "channel"),
+            new JsonObject()
+                .put("type", "group")
+                .put("member_ids", new JsonArray().add("not valid!")),
+            new JsonObject().put("type", "group").put("name", 5))) {
       Api.Reply r = nodes.apiA.call(HttpMethod.POST, "/api/v1/conversations", token, bad);
       assertThat(r.status()).as(bad.encode()).isEqualTo(400);
       assertThat(r.body().getJsonObject("error").getString("code")).isEqualTo("invalid_argument");
@@ -90,14 +105,31 @@ class ConversationsIntegrationTests extends OnTwoNodes {
     String member = env.newId("member");
     String ownerToken = nodes.apiA.devToken(owner);
     JsonObject group = nodes.apiA.createGroup(ownerToken, "roles", List.of(member));
-    Api.Reply details = nodes.apiB.call(HttpMethod.GET, "/api/v1/conversations/" + group.getString("id"), nodes.apiB.devToken(member), null);
+    Api.Reply details =
+        nodes.apiB.call(
+            HttpMethod.GET,
+            "/api/v1/conversations/" + group.getString("id"),
+            nodes.apiB.devToken(member),
+            null);
     assertThat(details.status()).isEqualTo(200);
     assertThat(details.body().getString("name")).isEqualTo("roles");
-    assertThat(details.body().getJsonArray("members")).extracting(m -> ((JsonObject) m).getString("user_id") + ":" + ((JsonObject) m).getString("role"))
+    assertThat(details.body().getJsonArray("members"))
+        .extracting(
+            m -> ((JsonObject) m).getString("user_id") + ":" + ((JsonObject) m).getString("role"))
         .containsExactlyInAnyOrder(owner + ":owner", member + ":member");
-    Api.Reply stranger = nodes.apiB.call(HttpMethod.GET, "/api/v1/conversations/" + group.getString("id"), nodes.apiB.devToken(env.newId("x")), null);
+    Api.Reply stranger =
+        nodes.apiB.call(
+            HttpMethod.GET,
+            "/api/v1/conversations/" + group.getString("id"),
+            nodes.apiB.devToken(env.newId("x")),
+            null);
     assertThat(stranger.status()).isEqualTo(404);
-    assertThat(nodes.apiB.call(HttpMethod.GET, "/api/v1/conversations/nope", ownerToken, null).status()).isEqualTo(404);
+    assertThat(
+            nodes
+                .apiB
+                .call(HttpMethod.GET, "/api/v1/conversations/nope", ownerToken, null)
+                .status())
+        .isEqualTo(404);
   }
 
   @Test
@@ -116,18 +148,23 @@ class ConversationsIntegrationTests extends OnTwoNodes {
     nodes.apiB.send(ginaToken, ids.get(0), "mine", null);
     Rows.awaitCount(pool(), ids.get(0), 3, Duration.ofSeconds(20));
 
-    Api.Reply page1 = nodes.apiB.call(HttpMethod.GET, "/api/v1/conversations?limit=2", ginaToken, null);
+    Api.Reply page1 =
+        nodes.apiB.call(HttpMethod.GET, "/api/v1/conversations?limit=2", ginaToken, null);
     assertThat(page1.status()).isEqualTo(200);
     JsonArray items = page1.body().getJsonArray("items");
     assertThat(items).hasSize(2);
     JsonObject first = items.getJsonObject(0);
     assertThat(first.getString("id")).isEqualTo(ids.get(0));
     assertThat(first.getJsonObject("last_message").getString("content")).isEqualTo("mine");
-    assertThat(first.getLong("unread_count")).as("own messages never count; sending moved the read position").isEqualTo(0);
+    assertThat(first.getLong("unread_count"))
+        .as("own messages never count; sending moved the read position")
+        .isEqualTo(0);
     String cursor = page1.body().getString("next_cursor");
     assertThat(cursor).isNotNull();
 
-    Api.Reply page2 = nodes.apiB.call(HttpMethod.GET, "/api/v1/conversations?limit=2&cursor=" + cursor, ginaToken, null);
+    Api.Reply page2 =
+        nodes.apiB.call(
+            HttpMethod.GET, "/api/v1/conversations?limit=2&cursor=" + cursor, ginaToken, null);
     JsonArray rest = page2.body().getJsonArray("items");
     assertThat(rest).hasSize(1);
     assertThat(page2.body().getValue("next_cursor")).isNull();
@@ -136,9 +173,16 @@ class ConversationsIntegrationTests extends OnTwoNodes {
     rest.forEach(o -> seen.add(((JsonObject) o).getString("id")));
     assertThat(seen).containsExactlyInAnyOrderElementsOf(ids);
 
-    Api.Reply frankView = nodes.apiA.call(HttpMethod.GET, "/api/v1/conversations?limit=1", frankToken, null);
+    Api.Reply frankView =
+        nodes.apiA.call(HttpMethod.GET, "/api/v1/conversations?limit=1", frankToken, null);
     assertThat(frankView.body().getJsonArray("items").getJsonObject(0).getLong("unread_count"))
-        .as("frank has not read gina's message").isEqualTo(1);
-    assertThat(nodes.apiA.call(HttpMethod.GET, "/api/v1/conversations?cursor=garbage", frankToken, null).status()).isEqualTo(400);
+        .as("frank has not read gina's message")
+        .isEqualTo(1);
+    assertThat(
+            nodes
+                .apiA
+                .call(HttpMethod.GET, "/api/v1/conversations?cursor=garbage", frankToken, null)
+                .status())
+        .isEqualTo(400);
   }
 }

@@ -45,7 +45,9 @@ class CorsIntegrationTests {
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
-    cluster = Cluster.start(env, Map.of("PARLEY_CORS_ORIGINS", APP + ", http://localhost:3000"), 1, false);
+    cluster =
+        Cluster.start(
+            env, Map.of("PARLEY_CORS_ORIGINS", APP + ", http://localhost:3000"), 1, false);
     api = new Api(vertx, cluster.baseUrl(0));
     http = WebClient.create(vertx);
   }
@@ -59,50 +61,77 @@ class CorsIntegrationTests {
   }
 
   private HttpResponse<Buffer> request(HttpMethod method, String path, MultiMap headers) {
-    return Cluster.await(http.requestAbs(method, cluster.baseUrl(0) + path).putHeaders(headers).send());
+    return Cluster.await(
+        http.requestAbs(method, cluster.baseUrl(0) + path).putHeaders(headers).send());
   }
 
   @Test
   void aPreflightFromAListedOriginIsAnsweredWithTheAllowedMethodsAndHeaders() {
-    HttpResponse<Buffer> r = request(HttpMethod.OPTIONS, "/api/v1/conversations", MultiMap.caseInsensitiveMultiMap()
-        .add("Origin", APP).add("Access-Control-Request-Method", "POST")
-        .add("Access-Control-Request-Headers", "authorization, content-type"));
+    HttpResponse<Buffer> r =
+        request(
+            HttpMethod.OPTIONS,
+            "/api/v1/conversations",
+            MultiMap.caseInsensitiveMultiMap()
+                .add("Origin", APP)
+                .add("Access-Control-Request-Method", "POST")
+                .add("Access-Control-Request-Headers", "authorization, content-type"));
     assertThat(r.statusCode()).isBetween(200, 204);
     assertThat(r.getHeader("Access-Control-Allow-Origin")).isEqualTo(APP);
     assertThat(r.getHeader("Access-Control-Allow-Methods")).contains("POST");
-    assertThat(r.getHeader("Access-Control-Allow-Headers").toLowerCase()).contains("authorization").contains("content-type");
+    assertThat(r.getHeader("Access-Control-Allow-Headers").toLowerCase())
+        .contains("authorization")
+        .contains("content-type");
   }
 
   @Test
   void aListedOriginGetsTheAnswerWithItsAllowHeaderAndAnyOtherOriginIs403() {
     String token = api.devToken("cors.user");
-    HttpResponse<Buffer> ok = request(HttpMethod.GET, "/api/v1/conversations", MultiMap.caseInsensitiveMultiMap()
-        .add("Origin", APP).add("Authorization", "Bearer " + token));
+    HttpResponse<Buffer> ok =
+        request(
+            HttpMethod.GET,
+            "/api/v1/conversations",
+            MultiMap.caseInsensitiveMultiMap()
+                .add("Origin", APP)
+                .add("Authorization", "Bearer " + token));
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.getHeader("Access-Control-Allow-Origin")).isEqualTo(APP);
 
-    HttpResponse<Buffer> refused = request(HttpMethod.GET, "/api/v1/conversations", MultiMap.caseInsensitiveMultiMap()
-        .add("Origin", OTHER).add("Authorization", "Bearer " + token));
+    HttpResponse<Buffer> refused =
+        request(
+            HttpMethod.GET,
+            "/api/v1/conversations",
+            MultiMap.caseInsensitiveMultiMap()
+                .add("Origin", OTHER)
+                .add("Authorization", "Bearer " + token));
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(refused.getHeader("Access-Control-Allow-Origin")).isNull();
-    assertThat(new JsonObject(refused.bodyAsString()).getJsonObject("error").getString("code")).isEqualTo("forbidden");
+    assertThat(new JsonObject(refused.bodyAsString()).getJsonObject("error").getString("code"))
+        .isEqualTo("forbidden");
 
     assertThat(api.call(HttpMethod.GET, "/api/v1/conversations", token, null).status())
-        .as("no Origin: not a browser page, nothing to check").isEqualTo(200);
+        .as("no Origin: not a browser page, nothing to check")
+        .isEqualTo(200);
   }
 
   @Test
   void theWebSocketHandshakeChecksTheOriginBeforeTheUpgrade() {
     String token = api.devToken("cors.ws");
-    WebSocketConnectOptions base = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(cluster.gateway(0).port())
-        .setURI("/ws?token=" + token);
-    assertThatThrownBy(() -> WsClient.open(vertx, new WebSocketConnectOptions(base).addHeader("Origin", OTHER)))
+    WebSocketConnectOptions base =
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(cluster.gateway(0).port())
+            .setURI("/ws?token=" + token);
+    assertThatThrownBy(
+            () ->
+                WsClient.open(vertx, new WebSocketConnectOptions(base).addHeader("Origin", OTHER)))
         .hasMessageContaining("403");
-    try (WsClient fromApp = WsClient.open(vertx, new WebSocketConnectOptions(base).addHeader("Origin", APP))) {
+    try (WsClient fromApp =
+        WsClient.open(vertx, new WebSocketConnectOptions(base).addHeader("Origin", APP))) {
       fromApp.send(new JsonObject().put("type", "no.such.type").put("id", "1"));
       fromApp.awaitOne(f -> "1".equals(f.getString("id")), Duration.ofSeconds(10));
     }
-    try (WsClient native_ = WsClient.open(vertx, new WebSocketConnectOptions(base).setAllowOriginHeader(false))) {
+    try (WsClient native_ =
+        WsClient.open(vertx, new WebSocketConnectOptions(base).setAllowOriginHeader(false))) {
       native_.send(new JsonObject().put("type", "no.such.type").put("id", "2"));
       native_.awaitOne(f -> "2".equals(f.getString("id")), Duration.ofSeconds(10));
     }

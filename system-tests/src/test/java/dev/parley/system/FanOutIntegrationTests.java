@@ -2,9 +2,13 @@ package dev.parley.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.contract.wire.Ids;
 import dev.parley.testing.TestEnvironment;
+import io.nats.client.impl.Headers;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,15 +25,24 @@ class FanOutIntegrationTests extends OnTwoNodes {
     String conversationId = c.conversationId();
 
     try (WsClient aliceOnA = onA(c.aliceToken());
-         WsClient aliceOnB = onB(c.aliceToken());
-         WsClient bobOnA = onA(c.bobToken());
-         WsClient bobOnB = onB(c.bobToken());
-         WsClient carolOnB = onB(c.carolToken())) {
+        WsClient aliceOnB = onB(c.aliceToken());
+        WsClient bobOnA = onA(c.bobToken());
+        WsClient bobOnB = onB(c.bobToken());
+        WsClient carolOnB = onB(c.carolToken())) {
 
-      aliceOnA.send(new JsonObject().put("type", "message.send").put("id", "f1")
-          .put("data", new JsonObject().put("conversation_id", conversationId).put("content", "hello both nodes")));
+      aliceOnA.send(
+          new JsonObject()
+              .put("type", "message.send")
+              .put("id", "f1")
+              .put(
+                  "data",
+                  new JsonObject()
+                      .put("conversation_id", conversationId)
+                      .put("content", "hello both nodes")));
 
-      JsonObject ack = aliceOnA.awaitOne(f -> "ack".equals(f.getString("type")) && "f1".equals(f.getString("id")), WAIT);
+      JsonObject ack =
+          aliceOnA.awaitOne(
+              f -> "ack".equals(f.getString("type")) && "f1".equals(f.getString("id")), WAIT);
       JsonObject stored = ack.getJsonObject("data");
       assertThat(stored.getString("content")).isEqualTo("hello both nodes");
       assertThat(stored.getLong("seq")).isPositive();
@@ -48,31 +61,38 @@ class FanOutIntegrationTests extends OnTwoNodes {
       assertThat(second.body().getLong("prev_seq")).isEqualTo(stored.getLong("seq"));
       for (WsClient member : List.of(aliceOnA, aliceOnB, bobOnA, bobOnB)) {
         member.await(f -> "message.new".equals(f.getString("type")), 2, WAIT);
-        assertThat(member.framesOfType("message.new")).hasSize(2)
-            .extracting(f -> f.getJsonObject("data").getString("content")).containsExactly("hello both nodes", "second");
+        assertThat(member.framesOfType("message.new"))
+            .hasSize(2)
+            .extracting(f -> f.getJsonObject("data").getString("content"))
+            .containsExactly("hello both nodes", "second");
       }
       assertThat(carolOnB.framesOfType("message.new")).as("a non-member sees nothing").isEmpty();
     }
   }
 
   @Test
-  void aNewConversationReachesItsMembersConnectionsWithoutReconnectingAndNothingSentAtOnceIsMissed() {
+  void
+      aNewConversationReachesItsMembersConnectionsWithoutReconnectingAndNothingSentAtOnceIsMissed() {
     String dave = env.newId("dave");
     String erin = env.newId("erin");
     String daveToken = nodes.apiA.devToken(dave);
     String erinToken = nodes.apiA.devToken(erin);
     try (WsClient erinOnB = onB(erinToken);
-         WsClient daveOnA = onA(daveToken)) {
+        WsClient daveOnA = onA(daveToken)) {
       for (int round = 0; round < 20; round++) {
-        // send the instant the conversation exists: node B may subscribe after the message is stored
+        // send the instant the conversation exists: node B may subscribe after the message is
+        // stored
         JsonObject group = nodes.apiA.createGroup(daveToken, "later " + round, List.of(erin));
         String id = group.getString("id");
         Api.Reply sent = nodes.apiA.send(daveToken, id, "welcome " + round, null);
         assertThat(sent.status()).isEqualTo(201);
         for (WsClient member : List.of(erinOnB, daveOnA)) {
           List<JsonObject> mine = member.await(f -> id.equals(conversationOf(f)), 2, WAIT);
-          assertThat(mine).extracting(f -> f.getString("type")).containsExactly("conversation.created", "message.new");
-          assertThat(mine.get(1).getJsonObject("data").getString("content")).isEqualTo("welcome " + round);
+          assertThat(mine)
+              .extracting(f -> f.getString("type"))
+              .containsExactly("conversation.created", "message.new");
+          assertThat(mine.get(1).getJsonObject("data").getString("content"))
+              .isEqualTo("welcome " + round);
         }
       }
     }
@@ -83,7 +103,9 @@ class FanOutIntegrationTests extends OnTwoNodes {
     if (data == null) {
       return null;
     }
-    return "conversation.created".equals(frame.getString("type")) ? data.getString("id") : data.getString("conversation_id");
+    return "conversation.created".equals(frame.getString("type"))
+        ? data.getString("id")
+        : data.getString("conversation_id");
   }
 
   @Test
@@ -96,12 +118,23 @@ class FanOutIntegrationTests extends OnTwoNodes {
       assertThat(notJson.getJsonObject("data").getString("code")).isEqualTo("invalid_argument");
 
       ws.send(new JsonObject().put("type", "no.such.type").put("id", "x1"));
-      JsonObject unknown = ws.awaitOne(f -> "error".equals(f.getString("type")) && "x1".equals(f.getString("id")), WAIT);
+      JsonObject unknown =
+          ws.awaitOne(
+              f -> "error".equals(f.getString("type")) && "x1".equals(f.getString("id")), WAIT);
       assertThat(unknown.getJsonObject("data").getString("code")).isEqualTo("invalid_argument");
 
-      ws.send(new JsonObject().put("type", "message.send").put("id", "x2")
-          .put("data", new JsonObject().put("conversation_id", "AAAAAAAAAAAAAAAAAAAAAA").put("content", "hi")));
-      JsonObject notMember = ws.awaitOne(f -> "error".equals(f.getString("type")) && "x2".equals(f.getString("id")), WAIT);
+      ws.send(
+          new JsonObject()
+              .put("type", "message.send")
+              .put("id", "x2")
+              .put(
+                  "data",
+                  new JsonObject()
+                      .put("conversation_id", "AAAAAAAAAAAAAAAAAAAAAA")
+                      .put("content", "hi")));
+      JsonObject notMember =
+          ws.awaitOne(
+              f -> "error".equals(f.getString("type")) && "x2".equals(f.getString("id")), WAIT);
       assertThat(notMember.getJsonObject("data").getString("code")).isEqualTo("not_found");
       assertThat(ws.closeCode()).isNull();
     }
@@ -111,8 +144,11 @@ class FanOutIntegrationTests extends OnTwoNodes {
   void aFrameOverTheLimitClosesTheConnectionWith1009() {
     String token = nodes.apiA.devToken(env.newId("big"));
     try (WsClient ws = onA(token)) {
-      ws.sendText("{\"type\":\"message.send\",\"data\":{\"content\":\"" + "x".repeat(70 * 1024) + "\"}}");
-      Short code = Await.until(ws::closeCode, System.nanoTime() + WAIT.toNanos(), () -> "connection still open");
+      ws.sendText(
+          "{\"type\":\"message.send\",\"data\":{\"content\":\"" + "x".repeat(70 * 1024) + "\"}}");
+      Short code =
+          Await.until(
+              ws::closeCode, System.nanoTime() + WAIT.toNanos(), () -> "connection still open");
       assertThat(code).isEqualTo((short) 1009);
     }
   }
@@ -127,18 +163,32 @@ class FanOutIntegrationTests extends OnTwoNodes {
 
       // a republished copy whose predecessor (first + 50) never arrives: held, looked for in the
       // stream, not found there, then delivered rather than lost
-      io.nats.client.impl.Headers headers = new io.nats.client.impl.Headers()
-          .put("Nats-Sequence", Long.toString(first + 100)).put("Nats-Last-Sequence", Long.toString(first + 50));
-      JsonObject draft = new JsonObject().put("id", dev.parley.contract.wire.Ids.newId()).put("conversation_id", conversationId)
-          .put("sender_id", "someone").put("type", "text").put("content", "late").put("created_at", java.time.Instant.now().toString());
+      Headers headers =
+          new Headers()
+              .put("Nats-Sequence", Long.toString(first + 100))
+              .put("Nats-Last-Sequence", Long.toString(first + 50));
+      JsonObject draft =
+          new JsonObject()
+              .put("id", Ids.newId())
+              .put("conversation_id", conversationId)
+              .put("sender_id", "someone")
+              .put("type", "text")
+              .put("content", "late")
+              .put("created_at", Instant.now().toString());
       String subject = env.nats().subjectPrefix() + ".fanout.conv." + conversationId + ".msg";
-      env.natsConnection().publish(subject, headers, draft.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      env.natsConnection()
+          .publish(subject, headers, draft.encode().getBytes(StandardCharsets.UTF_8));
 
-      JsonObject late = ws.awaitOne(f -> "message.new".equals(f.getString("type"))
-          && "late".equals(f.getJsonObject("data").getString("content")), WAIT);
+      JsonObject late =
+          ws.awaitOne(
+              f ->
+                  "message.new".equals(f.getString("type"))
+                      && "late".equals(f.getJsonObject("data").getString("content")),
+              WAIT);
       assertThat(late.getJsonObject("data").getLong("seq")).isEqualTo(first + 100);
       assertThat(late.getJsonObject("data").getLong("prev_seq")).isEqualTo(first + 50);
-      assertThat(nodes.cluster.gateway(0).registry().scrape()).contains("parley_fanout_entries_held_total{node=\"gateway-1\"} 1.0");
+      assertThat(nodes.cluster.gateway(0).registry().scrape())
+          .contains("parley_fanout_entries_held_total{node=\"gateway-1\"} 1.0");
       assertThat(ws.framesOfType("message.new")).hasSize(2);
     }
   }

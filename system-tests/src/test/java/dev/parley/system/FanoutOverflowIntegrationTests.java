@@ -40,25 +40,43 @@ class FanoutOverflowIntegrationTests extends OnTwoNodes {
       senders.add(onA(cast.bobToken()));
       warm(cast);
       long started = System.nanoTime();
-      // every frame written at once: the gateway publishes them concurrently, the stream republishes a burst
+      // every frame written at once: the gateway publishes them concurrently, the stream
+      // republishes a burst
       for (int n = 0; n < PER_SENDER; n++) {
         for (int s = 0; s < SENDERS; s++) {
-          senders.get(s).send(new JsonObject().put("type", "message.send").put("id", s + "-" + n)
-              .put("data", new JsonObject().put("conversation_id", cast.conversationId())
-                  .put("content", "m " + s + " " + n).put("client_msg_id", s + "-" + n)));
+          senders
+              .get(s)
+              .send(
+                  new JsonObject()
+                      .put("type", "message.send")
+                      .put("id", s + "-" + n)
+                      .put(
+                          "data",
+                          new JsonObject()
+                              .put("conversation_id", cast.conversationId())
+                              .put("content", "m " + s + " " + n)
+                              .put("client_msg_id", s + "-" + n)));
         }
       }
       for (WsClient s : senders) {
-        assertThat(s.await(f -> "ack".equals(f.getString("type")), PER_SENDER, Duration.ofSeconds(60))).hasSize(PER_SENDER);
+        assertThat(
+                s.await(f -> "ack".equals(f.getString("type")), PER_SENDER, Duration.ofSeconds(60)))
+            .hasSize(PER_SENDER);
       }
       List<Long> reference = null;
       List<WsClient> everyone = new ArrayList<>(readers);
       everyone.addAll(senders);
       for (WsClient c : everyone) {
-        c.awaitOne(f -> "message.new".equals(f.getString("type")) && ("m 1 " + (PER_SENDER - 1)).equals(f.getJsonObject("data").getString("content")),
+        c.awaitOne(
+            f ->
+                "message.new".equals(f.getString("type"))
+                    && ("m 1 " + (PER_SENDER - 1))
+                        .equals(f.getJsonObject("data").getString("content")),
             Duration.ofSeconds(60));
-        List<JsonObject> events = c.framesOfType("message.new").stream()
-            .filter(f -> f.getJsonObject("data").getString("content").startsWith("m ")).toList();
+        List<JsonObject> events =
+            c.framesOfType("message.new").stream()
+                .filter(f -> f.getJsonObject("data").getString("content").startsWith("m "))
+                .toList();
         assertThat(events).as("nothing twice").hasSize(TOTAL);
         List<Long> seqs = new ArrayList<>();
         Long prev = null;
@@ -80,13 +98,21 @@ class FanoutOverflowIntegrationTests extends OnTwoNodes {
       long millis = (System.nanoTime() - started) / 1_000_000;
       MeterRegistry a = nodes.cluster.gateway(0).registry();
       MeterRegistry b = nodes.cluster.gateway(1).registry();
-      double dropped = count(a, "parley_fanout_handoff_dropped_total") + count(b, "parley_fanout_handoff_dropped_total");
-      double heldDropped = count(a, "parley_fanout_held_dropped_total") + count(b, "parley_fanout_held_dropped_total");
-      double resyncs = count(a, "parley_fanout_resyncs_total") + count(b, "parley_fanout_resyncs_total");
-      System.out.printf("%d messages in a burst, hand-off bound 1, held bound 2: %.0f live copies dropped at the hand-off, %.0f held"
-          + " entries dropped, %.0f resyncs; all %d connections got all %d once, in order, in %d ms%n",
+      double dropped =
+          count(a, "parley_fanout_handoff_dropped_total")
+              + count(b, "parley_fanout_handoff_dropped_total");
+      double heldDropped =
+          count(a, "parley_fanout_held_dropped_total")
+              + count(b, "parley_fanout_held_dropped_total");
+      double resyncs =
+          count(a, "parley_fanout_resyncs_total") + count(b, "parley_fanout_resyncs_total");
+      System.out.printf(
+          "%d messages in a burst, hand-off bound 1, held bound 2: %.0f live copies dropped at the hand-off, %.0f held"
+              + " entries dropped, %.0f resyncs; all %d connections got all %d once, in order, in %d ms%n",
           TOTAL, dropped, heldDropped, resyncs, everyone.size(), TOTAL, millis);
-      assertThat(dropped).as("the burst overflowed the hand-off (else this test proves nothing)").isPositive();
+      assertThat(dropped)
+          .as("the burst overflowed the hand-off (else this test proves nothing)")
+          .isPositive();
       assertThat(resyncs).isPositive();
       assertThat(b.get("parley_fanout_handoff_queue_depth").gauge().value()).isZero();
     } finally {
@@ -99,43 +125,75 @@ class FanoutOverflowIntegrationTests extends OnTwoNodes {
   void aMemberAddedDuringABurstGetsEverythingFromTheJoinOnceInOrder() {
     Cast cast = cast("join in a burst");
     try (WsClient carolOnB = onB(cast.carolToken());
-         WsClient carolOnA = onA(cast.carolToken());
-         WsClient aliceOnA = onA(cast.aliceToken());
-         WsClient bobOnB = onB(cast.bobToken())) {
+        WsClient carolOnA = onA(cast.carolToken());
+        WsClient aliceOnA = onA(cast.aliceToken());
+        WsClient bobOnB = onB(cast.bobToken())) {
       int perSender = 100;
       warm(cast);
       double heldBefore = heldDropped();
       List<WsClient> senders = List.of(aliceOnA, bobOnB);
       for (int n = 0; n < perSender; n++) {
         if (n == perSender / 2) {
-          // the first half stored before the add: sends take no lock, so one still in flight could land
-          // between the join's member.added and its system message, and carol would rightly get it first
+          // the first half stored before the add: sends take no lock, so one still in flight could
+          // land
+          // between the join's member.added and its system message, and carol would rightly get it
+          // first
           for (WsClient s : senders) {
             s.await(f -> "ack".equals(f.getString("type")), n, Duration.ofSeconds(60));
           }
-          // the catch-up of carol's connections runs while the burst arrives: live entries wait, past the bound they are read back
-          assertThat(ConversationCalls.addMember(nodes.apiA, cast.aliceToken(), cast.conversationId(), cast.carol()).status()).isEqualTo(201);
+          // the catch-up of carol's connections runs while the burst arrives: live entries wait,
+          // past the bound they are read back
+          assertThat(
+                  ConversationCalls.addMember(
+                          nodes.apiA, cast.aliceToken(), cast.conversationId(), cast.carol())
+                      .status())
+              .isEqualTo(201);
         }
         for (int s = 0; s < senders.size(); s++) {
-          senders.get(s).send(new JsonObject().put("type", "message.send").put("id", "j" + s + "-" + n)
-              .put("data", new JsonObject().put("conversation_id", cast.conversationId())
-                  .put("content", "j " + s + " " + n).put("client_msg_id", "j" + s + "-" + n)));
+          senders
+              .get(s)
+              .send(
+                  new JsonObject()
+                      .put("type", "message.send")
+                      .put("id", "j" + s + "-" + n)
+                      .put(
+                          "data",
+                          new JsonObject()
+                              .put("conversation_id", cast.conversationId())
+                              .put("content", "j " + s + " " + n)
+                              .put("client_msg_id", "j" + s + "-" + n)));
         }
       }
-      int total = 2 + 2 * perSender + 1; // the warm-up, the burst and the system message of carol's join
-      List<Long> reference = seqs(aliceOnA.await(f -> "message.new".equals(f.getString("type")), total, Duration.ofSeconds(60)));
-      assertThat(seqs(bobOnB.await(f -> "message.new".equals(f.getString("type")), total, Duration.ofSeconds(60)))).isEqualTo(reference);
+      int total =
+          2 + 2 * perSender + 1; // the warm-up, the burst and the system message of carol's join
+      List<Long> reference =
+          seqs(
+              aliceOnA.await(
+                  f -> "message.new".equals(f.getString("type")), total, Duration.ofSeconds(60)));
+      assertThat(
+              seqs(
+                  bobOnB.await(
+                      f -> "message.new".equals(f.getString("type")),
+                      total,
+                      Duration.ofSeconds(60))))
+          .isEqualTo(reference);
       for (WsClient carol : List.of(carolOnA, carolOnB)) {
-        carol.awaitOne(ConversationCalls.message(cast.conversationId(), "j 1 " + (perSender - 1)), Duration.ofSeconds(60));
+        carol.awaitOne(
+            ConversationCalls.message(cast.conversationId(), "j 1 " + (perSender - 1)),
+            Duration.ofSeconds(60));
         List<JsonObject> got = carol.framesOfType("message.new");
-        assertThat(got.get(0).getJsonObject("data").getString("type")).as("her join's system message first").isEqualTo("system");
+        assertThat(got.get(0).getJsonObject("data").getString("type"))
+            .as("her join's system message first")
+            .isEqualTo("system");
         long joinedAt = got.get(0).getJsonObject("data").getLong("seq");
         List<Long> expected = reference.stream().filter(seq -> seq >= joinedAt).toList();
         assertThat(seqs(got)).as("everything from the join, once, in order").isEqualTo(expected);
         assertThat(carol.framesOfType("member.added")).hasSize(1);
       }
-      System.out.printf("carol added amid a %d-message burst: %.0f held entries dropped (read back), both her connections got"
-          + " everything from her join once, in order%n", 2 * perSender, heldDropped() - heldBefore);
+      System.out.printf(
+          "carol added amid a %d-message burst: %.0f held entries dropped (read back), both her connections got"
+              + " everything from her join once, in order%n",
+          2 * perSender, heldDropped() - heldBefore);
     }
   }
 
@@ -150,8 +208,10 @@ class FanoutOverflowIntegrationTests extends OnTwoNodes {
    * waits are bounded too).
    */
   private void warm(Cast cast) {
-    assertThat(nodes.apiA.send(cast.aliceToken(), cast.conversationId(), "warm", null).status()).isEqualTo(201);
-    assertThat(nodes.apiB.send(cast.bobToken(), cast.conversationId(), "warm", null).status()).isEqualTo(201);
+    assertThat(nodes.apiA.send(cast.aliceToken(), cast.conversationId(), "warm", null).status())
+        .isEqualTo(201);
+    assertThat(nodes.apiB.send(cast.bobToken(), cast.conversationId(), "warm", null).status())
+        .isEqualTo(201);
   }
 
   /** The seqs of message.new frames, checking their prev_seq chain on the way. */

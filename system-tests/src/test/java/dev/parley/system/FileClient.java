@@ -1,5 +1,6 @@
 package dev.parley.system;
 
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -43,8 +44,13 @@ final class FileClient implements AutoCloseable {
     Buffer body = Buffer.buffer();
     for (Part p : parts) {
       body.appendString("--" + BOUNDARY + "\r\n");
-      body.appendString("Content-Disposition: form-data; name=\"" + p.field() + "\""
-          + (p.filename() == null ? "" : "; filename=\"" + p.filename() + "\"") + "\r\n", "UTF-8");
+      body.appendString(
+          "Content-Disposition: form-data; name=\""
+              + p.field()
+              + "\""
+              + (p.filename() == null ? "" : "; filename=\"" + p.filename() + "\"")
+              + "\r\n",
+          "UTF-8");
       if (p.contentType() != null) {
         body.appendString("Content-Type: " + p.contentType() + "\r\n");
       }
@@ -62,25 +68,34 @@ final class FileClient implements AutoCloseable {
    * only counting while reading can tell its size.
    */
   Response post(String token, String contentType, Buffer body, boolean chunked) {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/api/v1/files");
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI("/api/v1/files");
     if (token != null) {
       options.addHeader("Authorization", "Bearer " + token);
     }
     if (contentType != null) {
       options.addHeader("Content-Type", contentType);
     }
-    return Cluster.await(client.request(options).compose(req -> {
-      if (!chunked) {
-        return req.send(body).compose(this::read);
-      }
-      req.setChunked(true);
-      var response = req.response().compose(this::read);
-      for (int at = 0; at < body.length(); at += 8192) {
-        req.write(body.slice(at, Math.min(body.length(), at + 8192)));
-      }
-      req.end();
-      return response;
-    }));
+    return Cluster.await(
+        client
+            .request(options)
+            .compose(
+                req -> {
+                  if (!chunked) {
+                    return req.send(body).compose(this::read);
+                  }
+                  req.setChunked(true);
+                  var response = req.response().compose(this::read);
+                  for (int at = 0; at < body.length(); at += 8192) {
+                    req.write(body.slice(at, Math.min(body.length(), at + 8192)));
+                  }
+                  req.end();
+                  return response;
+                }));
   }
 
   /**
@@ -88,11 +103,16 @@ final class FileClient implements AutoCloseable {
    * {@code whileOpen} to return, then drops the connection without finishing the body.
    */
   void abandonUpload(String token, Buffer head, Runnable whileOpen) {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-        .setURI("/api/v1/files").addHeader("Authorization", "Bearer " + token)
-        .addHeader("Content-Type", "multipart/form-data; boundary=" + BOUNDARY);
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI("/api/v1/files")
+            .addHeader("Authorization", "Bearer " + token)
+            .addHeader("Content-Type", "multipart/form-data; boundary=" + BOUNDARY);
     var req = Cluster.await(client.request(options));
-    req.exceptionHandler(e -> { }); // the close below is the point
+    req.exceptionHandler(e -> {}); // the close below is the point
     req.setChunked(true);
     Cluster.await(req.write(head));
     whileOpen.run();
@@ -100,12 +120,17 @@ final class FileClient implements AutoCloseable {
   }
 
   Response download(String token, String fileId) {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
-        .setURI("/api/v1/files/" + fileId).addHeader("Authorization", "Bearer " + token);
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.GET)
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI("/api/v1/files/" + fileId)
+            .addHeader("Authorization", "Bearer " + token);
     return Cluster.await(client.request(options).compose(req -> req.send().compose(this::read)));
   }
 
-  private io.vertx.core.Future<Response> read(HttpClientResponse resp) {
+  private Future<Response> read(HttpClientResponse resp) {
     return resp.body().map(b -> new Response(resp.statusCode(), resp.headers(), b));
   }
 

@@ -34,12 +34,19 @@ class FileSweepIntegrationTests extends OnTwoNodes {
   private FileClient files;
 
   FileSweepIntegrationTests(TestEnvironment env) {
-    super(env, Map.of(
-        "PARLEY_FILES_DIR", DIR.toString(),
-        "PARLEY_FILES_SWEEP_AGE", AGE.toSeconds() + "s",
-        "PARLEY_FILES_SWEEP_INTERVAL", "300ms",
-        "PARLEY_MAX_UPLOAD_BYTES", "1500",
-        "PARLEY_FILES_QUOTA_BYTES", Long.toString(QUOTA)));
+    super(
+        env,
+        Map.of(
+            "PARLEY_FILES_DIR",
+            DIR.toString(),
+            "PARLEY_FILES_SWEEP_AGE",
+            AGE.toSeconds() + "s",
+            "PARLEY_FILES_SWEEP_INTERVAL",
+            "300ms",
+            "PARLEY_MAX_UPLOAD_BYTES",
+            "1500",
+            "PARLEY_FILES_QUOTA_BYTES",
+            Long.toString(QUOTA)));
   }
 
   private static Path tempDir() {
@@ -61,13 +68,19 @@ class FileSweepIntegrationTests extends OnTwoNodes {
     if (files == null) {
       files = new FileClient(nodes.vertx, nodes.cluster.gateway(0).port());
     }
-    Response r = files.upload(token, new Part("file", "f.bin", "application/octet-stream", Buffer.buffer(new byte[size])));
+    Response r =
+        files.upload(
+            token,
+            new Part("file", "f.bin", "application/octet-stream", Buffer.buffer(new byte[size])));
     assertThat(r.status()).as(r.body().toString()).isEqualTo(201);
     return r.json().getString("id");
   }
 
   private boolean hasRow(String fileId) {
-    return Cluster.await(pool().preparedQuery("SELECT 1 FROM files WHERE id = $1").execute(Tuple.of(fileId))).size() > 0;
+    return Cluster.await(
+                pool().preparedQuery("SELECT 1 FROM files WHERE id = $1").execute(Tuple.of(fileId)))
+            .size()
+        > 0;
   }
 
   private static Path bytesOf(String fileId) {
@@ -75,22 +88,53 @@ class FileSweepIntegrationTests extends OnTwoNodes {
   }
 
   private String sendWith(Cast c, String fileId) {
-    Api.Reply sent = MessageApi.send(nodes.apiA, c.aliceToken(), c.conversationId(),
-        new JsonObject().put("content", "see file").put("attachment_ids", new JsonArray().add(fileId)));
+    Api.Reply sent =
+        MessageApi.send(
+            nodes.apiA,
+            c.aliceToken(),
+            c.conversationId(),
+            new JsonObject()
+                .put("content", "see file")
+                .put("attachment_ids", new JsonArray().add(fileId)));
     assertThat(sent.status()).as("%s", sent.body()).isEqualTo(201);
     // stored by the worker (the attachment row with it) well before the file is old enough to sweep
-    Await.until(() -> Cluster.await(pool().preparedQuery("SELECT 1 FROM attachments WHERE file_id = $1").execute(Tuple.of(fileId)))
-        .size() > 0 ? true : null, System.nanoTime() + Duration.ofSeconds(3).toNanos(), () -> "file " + fileId + " not attached");
+    Await.until(
+        () ->
+            Cluster.await(
+                            pool()
+                                .preparedQuery("SELECT 1 FROM attachments WHERE file_id = $1")
+                                .execute(Tuple.of(fileId)))
+                        .size()
+                    > 0
+                ? true
+                : null,
+        System.nanoTime() + Duration.ofSeconds(3).toNanos(),
+        () -> "file " + fileId + " not attached");
     return sent.body().getString("id");
   }
 
   private static void awaitGone(String what, Supplier<Boolean> gone) {
-    Await.until(() -> gone.get() ? true : null, System.nanoTime() + AGE.plusSeconds(10).toNanos(), () -> what + " is still there");
+    Await.until(
+        () -> gone.get() ? true : null,
+        System.nanoTime() + AGE.plusSeconds(10).toNanos(),
+        () -> what + " is still there");
   }
 
   private double partialsSwept() {
-    return nodes.cluster.gateway(0).registry().get("parley_files_partials_swept_total").counter().count()
-        + nodes.cluster.gateway(1).registry().get("parley_files_partials_swept_total").counter().count();
+    return nodes
+            .cluster
+            .gateway(0)
+            .registry()
+            .get("parley_files_partials_swept_total")
+            .counter()
+            .count()
+        + nodes
+            .cluster
+            .gateway(1)
+            .registry()
+            .get("parley_files_partials_swept_total")
+            .counter()
+            .count();
   }
 
   private double sweptFiles() {
@@ -112,7 +156,15 @@ class FileSweepIntegrationTests extends OnTwoNodes {
     Cast gone = cast("deleted conversation");
     String inDeletedConversation = upload(gone.aliceToken(), 103);
     sendWith(gone, inDeletedConversation);
-    assertThat(nodes.apiB.call(HttpMethod.DELETE, "/api/v1/conversations/" + gone.conversationId(), gone.aliceToken(), null).status())
+    assertThat(
+            nodes
+                .apiB
+                .call(
+                    HttpMethod.DELETE,
+                    "/api/v1/conversations/" + gone.conversationId(),
+                    gone.aliceToken(),
+                    null)
+                .status())
         .isEqualTo(204);
 
     for (String fileId : new String[] {neverAttached, detachedByDelete, inDeletedConversation}) {
@@ -123,7 +175,9 @@ class FileSweepIntegrationTests extends OnTwoNodes {
     assertThat(hasRow(kept)).as("attached to a live message").isTrue();
     assertThat(Files.exists(bytesOf(kept))).isTrue();
     try (FileClient onB = new FileClient(nodes.vertx, nodes.cluster.gateway(1).port())) {
-      assertThat(onB.download(c.bobToken(), kept).status()).as("bob downloads it on the other node").isEqualTo(200);
+      assertThat(onB.download(c.bobToken(), kept).status())
+          .as("bob downloads it on the other node")
+          .isEqualTo(200);
     }
   }
 
@@ -142,7 +196,8 @@ class FileSweepIntegrationTests extends OnTwoNodes {
     String dan = env.newId("dan");
     String token = nodes.apiA.devToken(dan);
     String first = upload(token, 1500);
-    Response over = files.upload(token, new Part("file", "f.bin", null, Buffer.buffer(new byte[1001])));
+    Response over =
+        files.upload(token, new Part("file", "f.bin", null, Buffer.buffer(new byte[1001])));
     assertThat(over.status()).isEqualTo(413);
     assertThat(over.errorCode()).isEqualTo("too_large");
     upload(token, 1000); // exactly the quota

@@ -7,13 +7,17 @@ import dev.parley.system.FileClient.Response;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -45,7 +49,14 @@ class FilesIntegrationTests {
   void start() throws IOException {
     dir = Files.createTempDirectory("parley-files-");
     // both gateways share the directory, as they would share a volume
-    nodes = TwoNodes.start(env, Map.of("PARLEY_FILES_DIR", dir.toString(), "PARLEY_MAX_UPLOAD_BYTES", Integer.toString(LIMIT)));
+    nodes =
+        TwoNodes.start(
+            env,
+            Map.of(
+                "PARLEY_FILES_DIR",
+                dir.toString(),
+                "PARLEY_MAX_UPLOAD_BYTES",
+                Integer.toString(LIMIT)));
     filesA = new FileClient(nodes.vertx, nodes.cluster.gateway(0).port());
     filesB = new FileClient(nodes.vertx, nodes.cluster.gateway(1).port());
     pool = env.pgPool(nodes.vertx);
@@ -57,7 +68,7 @@ class FilesIntegrationTests {
     filesB.close();
     nodes.close();
     try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 
@@ -78,7 +89,10 @@ class FilesIntegrationTests {
   }
 
   private long fileRows() {
-    return Cluster.await(pool.query("SELECT count(*) FROM files").execute()).iterator().next().getLong(0);
+    return Cluster.await(pool.query("SELECT count(*) FROM files").execute())
+        .iterator()
+        .next()
+        .getLong(0);
   }
 
   private List<Path> storedFiles() throws IOException {
@@ -92,7 +106,9 @@ class FilesIntegrationTests {
     String alice = nodes.apiA.devToken(env.newId("alice"));
     Buffer content = randomBytes(50_000);
 
-    Response up = filesA.upload(alice, new Part("file", "naïve plan 100% (v2).bin", "Application/X-Custom", content));
+    Response up =
+        filesA.upload(
+            alice, new Part("file", "naïve plan 100% (v2).bin", "Application/X-Custom", content));
 
     assertThat(up.status()).isEqualTo(201);
     JsonObject file = up.json();
@@ -108,14 +124,16 @@ class FilesIntegrationTests {
     assertThat(down.headers().get("Content-Length")).isEqualTo("50000");
     assertThat(down.headers().get("X-Content-Type-Options")).isEqualTo("nosniff");
     assertThat(down.headers().get("Content-Disposition"))
-        .isEqualTo("attachment; filename=\"na_ve plan 100_ (v2).bin\"; filename*=UTF-8''na%C3%AFve%20plan%20100%25%20%28v2%29.bin");
+        .isEqualTo(
+            "attachment; filename=\"na_ve plan 100_ (v2).bin\"; filename*=UTF-8''na%C3%AFve%20plan%20100%25%20%28v2%29.bin");
   }
 
   @Test
   void pathsInTheNameAreDroppedAndAMissingTypeIsOctetStream() {
     String alice = nodes.apiA.devToken(env.newId("alice"));
 
-    Response up = filesA.upload(alice, new Part("file", "../../etc/passwd", null, text("root:x:0:0")));
+    Response up =
+        filesA.upload(alice, new Part("file", "../../etc/passwd", null, text("root:x:0:0")));
 
     assertThat(up.status()).isEqualTo(201);
     assertThat(up.json().getString("name")).isEqualTo("passwd");
@@ -139,8 +157,15 @@ class FilesIntegrationTests {
     assertThat(beforeAttach.status()).isEqualTo(404);
     assertThat(beforeAttach.errorCode()).isEqualTo("not_found");
 
-    JsonObject sent = MessageApi.send(nodes.apiA, alice, conversationId,
-        new JsonObject().put("content", "see the notes").put("attachment_ids", new io.vertx.core.json.JsonArray().add(fileId))).body();
+    JsonObject sent =
+        MessageApi.send(
+                nodes.apiA,
+                alice,
+                conversationId,
+                new JsonObject()
+                    .put("content", "see the notes")
+                    .put("attachment_ids", new JsonArray().add(fileId)))
+            .body();
     assertThat(sent.getJsonArray("attachments").getJsonObject(0).getString("id")).isEqualTo(fileId);
     String messageId = sent.getString("id");
 
@@ -164,8 +189,13 @@ class FilesIntegrationTests {
     String bob = nodes.apiB.devToken(bobId);
     String conversationId = nodes.apiA.createGroup(alice, "gone", List.of(bobId)).getString("id");
     String fileId = upload(alice, "plan.txt", text("plan"));
-    MessageApi.send(nodes.apiA, alice, conversationId,
-        new JsonObject().put("content", "plan attached").put("attachment_ids", new io.vertx.core.json.JsonArray().add(fileId)));
+    MessageApi.send(
+        nodes.apiA,
+        alice,
+        conversationId,
+        new JsonObject()
+            .put("content", "plan attached")
+            .put("attachment_ids", new JsonArray().add(fileId)));
     assertThat(filesB.download(bob, fileId).status()).isEqualTo(200);
 
     assertThat(ConversationCalls.delete(nodes.apiB, alice, conversationId).status()).isEqualTo(204);
@@ -179,10 +209,17 @@ class FilesIntegrationTests {
     String alice = nodes.apiA.devToken(env.newId("alice"));
     long rowsBefore = fileRows();
     List<Path> filesBefore = storedFiles();
-    Buffer body = FileClient.multipart(new Part("file", "big.bin", "application/octet-stream", randomBytes(LIMIT + 1)));
+    Buffer body =
+        FileClient.multipart(
+            new Part("file", "big.bin", "application/octet-stream", randomBytes(LIMIT + 1)));
 
     // chunked: no declared length, so only counting the bytes as they arrive can catch it
-    Response streamed = filesA.post(alice, "multipart/form-data; boundary=----parley-test-boundary-7MA4YWxkTrZu0gW", body, true);
+    Response streamed =
+        filesA.post(
+            alice,
+            "multipart/form-data; boundary=----parley-test-boundary-7MA4YWxkTrZu0gW",
+            body,
+            true);
 
     assertThat(streamed.status()).isEqualTo(413);
     assertThat(streamed.errorCode()).isEqualTo("too_large");
@@ -190,13 +227,16 @@ class FilesIntegrationTests {
     assertThat(storedFiles()).isEqualTo(filesBefore);
 
     // a declared length past the limit is refused before the body is read
-    Response declared = filesA.upload(alice, new Part("file", "bigger.bin", null, randomBytes(4 * LIMIT)));
+    Response declared =
+        filesA.upload(alice, new Part("file", "bigger.bin", null, randomBytes(4 * LIMIT)));
     assertThat(declared.status()).isEqualTo(413);
     assertThat(fileRows()).isEqualTo(rowsBefore);
     assertThat(storedFiles()).isEqualTo(filesBefore);
 
     // exactly at the limit is fine, and the connection pool still works after the refusals
-    assertThat(filesA.upload(alice, new Part("file", "edge.bin", null, randomBytes(LIMIT))).status()).isEqualTo(201);
+    assertThat(
+            filesA.upload(alice, new Part("file", "edge.bin", null, randomBytes(LIMIT))).status())
+        .isEqualTo(201);
   }
 
   @Test
@@ -206,12 +246,19 @@ class FilesIntegrationTests {
     List<Path> filesBefore = storedFiles();
     Buffer whole = FileClient.multipart(new Part("file", "half.bin", null, randomBytes(LIMIT / 2)));
 
-    filesA.abandonUpload(alice, whole.slice(0, whole.length() / 2), () ->
-        // the bytes reach the disk while the body is still arriving: it streams
-        Await.until(() -> partialFiles().isEmpty() ? null : Boolean.TRUE, System.nanoTime() + Duration.ofSeconds(10).toNanos(),
-            () -> "no partial file appeared while the upload was open"));
+    filesA.abandonUpload(
+        alice,
+        whole.slice(0, whole.length() / 2),
+        () ->
+            // the bytes reach the disk while the body is still arriving: it streams
+            Await.until(
+                () -> partialFiles().isEmpty() ? null : Boolean.TRUE,
+                System.nanoTime() + Duration.ofSeconds(10).toNanos(),
+                () -> "no partial file appeared while the upload was open"));
 
-    Await.until(() -> partialFiles().isEmpty() ? Boolean.TRUE : null, System.nanoTime() + Duration.ofSeconds(10).toNanos(),
+    Await.until(
+        () -> partialFiles().isEmpty() ? Boolean.TRUE : null,
+        System.nanoTime() + Duration.ofSeconds(10).toNanos(),
         () -> "partial files left behind: " + partialFiles());
     assertThat(storedFiles()).isEqualTo(filesBefore);
     assertThat(fileRows()).isEqualTo(rowsBefore);
@@ -219,9 +266,11 @@ class FilesIntegrationTests {
 
   private List<Path> partialFiles() {
     try {
-      return storedFiles().stream().filter(p -> p.getFileName().toString().endsWith(".part")).toList();
+      return storedFiles().stream()
+          .filter(p -> p.getFileName().toString().endsWith(".part"))
+          .toList();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -230,14 +279,17 @@ class FilesIntegrationTests {
     String alice = nodes.apiA.devToken(env.newId("alice"));
     long rowsBefore = fileRows();
 
-    Response wrongField = filesA.upload(alice, new Part("attachment", "a.txt", "text/plain", text("hello")));
+    Response wrongField =
+        filesA.upload(alice, new Part("attachment", "a.txt", "text/plain", text("hello")));
     assertThat(wrongField.status()).isEqualTo(400);
     assertThat(wrongField.errorCode()).isEqualTo("invalid_argument");
 
-    Response plainField = filesA.upload(alice, new Part("file", null, null, text("not a file part")));
+    Response plainField =
+        filesA.upload(alice, new Part("file", null, null, text("not a file part")));
     assertThat(plainField.status()).isEqualTo(400);
 
-    Response json = filesA.post(alice, "application/json", Buffer.buffer("{\"file\":\"x\"}"), false);
+    Response json =
+        filesA.post(alice, "application/json", Buffer.buffer("{\"file\":\"x\"}"), false);
     assertThat(json.status()).isEqualTo(400);
     assertThat(json.errorCode()).isEqualTo("invalid_argument");
     assertThat(fileRows()).isEqualTo(rowsBefore);
@@ -247,7 +299,11 @@ class FilesIntegrationTests {
   void aRowWhoseBytesAreGoneIsNotFoundRatherThanAnError() throws IOException {
     String alice = nodes.apiA.devToken(env.newId("alice"));
     String fileId = upload(alice, "lost.txt", text("soon gone"));
-    Path stored = storedFiles().stream().filter(p -> p.getFileName().toString().equals(fileId)).findFirst().orElseThrow();
+    Path stored =
+        storedFiles().stream()
+            .filter(p -> p.getFileName().toString().equals(fileId))
+            .findFirst()
+            .orElseThrow();
 
     Files.delete(stored);
 
@@ -273,10 +329,14 @@ class FilesIntegrationTests {
     upload(alice, "counted.txt", text("12345"));
     filesA.upload(alice, new Part("nope", "x", null, text("x")));
 
-    String metrics = Cluster.await(io.vertx.ext.web.client.WebClient.create(nodes.vertx)
-        .getAbs(nodes.cluster.baseUrl(0) + "/metrics").send()).bodyAsString();
+    String metrics =
+        Cluster.await(
+                WebClient.create(nodes.vertx).getAbs(nodes.cluster.baseUrl(0) + "/metrics").send())
+            .bodyAsString();
 
-    assertThat(metrics).contains("parley_files_uploaded_bytes_total").contains("parley_files_uploads_total")
+    assertThat(metrics)
+        .contains("parley_files_uploaded_bytes_total")
+        .contains("parley_files_uploads_total")
         .containsPattern("parley_files_uploads_rejected_total\\{[^}]*reason=\"invalid\"");
   }
 }

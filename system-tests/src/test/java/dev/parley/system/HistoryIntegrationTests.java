@@ -35,8 +35,8 @@ class HistoryIntegrationTests {
     Vertx vertx = Vertx.vertx();
     // no worker yet: nothing reaches Postgres, and reads must still show every acked message
     try (Cluster cluster = Cluster.start(env, Map.of(), 2, false);
-         Api apiA = new Api(vertx, cluster.baseUrl(0));
-         Api apiB = new Api(vertx, cluster.baseUrl(1))) {
+        Api apiA = new Api(vertx, cluster.baseUrl(0));
+        Api apiB = new Api(vertx, cluster.baseUrl(1))) {
       String alice = env.newId("alice");
       String bob = env.newId("bob");
       String aliceToken = apiA.devToken(alice);
@@ -53,9 +53,11 @@ class HistoryIntegrationTests {
       assertThat(newest.status()).isEqualTo(200);
       assertThat(seqs(newest.body().getJsonArray("items"))).isEqualTo(sent.subList(2, 5));
       assertThat(newest.body().getBoolean("has_more")).isTrue();
-      assertThat(newest.body().getJsonArray("items").getJsonObject(0).getLong("prev_seq")).isEqualTo(sent.get(1));
+      assertThat(newest.body().getJsonArray("items").getJsonObject(0).getLong("prev_seq"))
+          .isEqualTo(sent.get(1));
 
-      Api.Reply older = apiB.history(bobToken, conversationId, "before_seq=" + sent.get(2) + "&limit=3");
+      Api.Reply older =
+          apiB.history(bobToken, conversationId, "before_seq=" + sent.get(2) + "&limit=3");
       assertThat(seqs(older.body().getJsonArray("items"))).isEqualTo(sent.subList(0, 2));
       assertThat(older.body().getBoolean("has_more")).isFalse();
       assertThat(older.body().getJsonArray("items").getJsonObject(0).getValue("prev_seq")).isNull();
@@ -63,7 +65,8 @@ class HistoryIntegrationTests {
       Api.Reply missed = apiB.history(bobToken, conversationId, "after_seq=" + sent.get(1));
       assertThat(seqs(missed.body().getJsonArray("items"))).isEqualTo(sent.subList(2, 5));
       assertThat(missed.body().getBoolean("has_more")).isFalse();
-      assertThat(missed.body().getJsonArray("items").getJsonObject(0).getLong("prev_seq")).isEqualTo(sent.get(1));
+      assertThat(missed.body().getJsonArray("items").getJsonObject(0).getLong("prev_seq"))
+          .isEqualTo(sent.get(1));
 
       cluster.startWorker();
       Rows.awaitCount(env.pgPool(vertx), conversationId, 5, Duration.ofSeconds(20));

@@ -22,7 +22,8 @@ class IdempotentSendIntegrationTests extends OnTwoNodes {
   void resendWithSameClientMsgIdReturnsTheSameMessageOnEitherNode() {
     String alice = env.newId("alice");
     String token = nodes.apiA.devToken(alice);
-    String conversationId = nodes.apiA.createGroup(token, "dup", List.of(env.newId("bob"))).getString("id");
+    String conversationId =
+        nodes.apiA.createGroup(token, "dup", List.of(env.newId("bob"))).getString("id");
 
     Api.Reply first = nodes.apiA.send(token, conversationId, "once", "c-1");
     Api.Reply again = nodes.apiA.send(token, conversationId, "a different text is ignored", "c-1");

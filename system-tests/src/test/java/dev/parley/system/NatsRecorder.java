@@ -41,9 +41,12 @@ final class NatsRecorder implements AutoCloseable {
   }
 
   private void record(Message m) {
-    String seq = m.getHeaders() == null ? null : m.getHeaders().getFirst(StreamHeaders.RELAY_SEQUENCE);
+    String seq =
+        m.getHeaders() == null ? null : m.getHeaders().getFirst(StreamHeaders.RELAY_SEQUENCE);
     String text = new String(m.getData(), StandardCharsets.UTF_8);
-    received.add(new Received(m.getSubject(), seq == null ? -1 : Long.parseLong(seq), text, new JsonObject(text)));
+    received.add(
+        new Received(
+            m.getSubject(), seq == null ? -1 : Long.parseLong(seq), text, new JsonObject(text)));
   }
 
   List<Received> all() {
@@ -56,11 +59,19 @@ final class NatsRecorder implements AutoCloseable {
 
   /** Waits until at least {@code count} received messages match; returns them in arrival order. */
   List<Received> await(Predicate<Received> match, int count, Duration timeout) {
-    return Await.until(() -> {
-      List<Received> hits = matching(match);
-      return hits.size() >= count ? hits : null;
-    }, System.nanoTime() + timeout.toNanos(), () -> "expected " + count + " matching NATS messages, have "
-        + matching(match).size() + " of " + received.size());
+    return Await.until(
+        () -> {
+          List<Received> hits = matching(match);
+          return hits.size() >= count ? hits : null;
+        },
+        System.nanoTime() + timeout.toNanos(),
+        () ->
+            "expected "
+                + count
+                + " matching NATS messages, have "
+                + matching(match).size()
+                + " of "
+                + received.size());
   }
 
   @Override

@@ -23,19 +23,25 @@ import org.junit.jupiter.api.Test;
 class PresenceIntegrationTests extends OnTwoNodes {
   /** Shorter than the 15 s default, so going offline is quick to see. */
   private static final Duration GRACE = Duration.ofSeconds(2);
+
   private static final Duration CROSS_NODE = Duration.ofSeconds(2);
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   PresenceIntegrationTests(TestEnvironment env) {
-    super(env, Map.of(
-        "PARLEY_PRESENCE_OFFLINE_GRACE", GRACE.toMillis() + "ms",
-        "PARLEY_PRESENCE_STATUS_MIN_INTERVAL", "0ms"));
+    super(
+        env,
+        Map.of(
+            "PARLEY_PRESENCE_OFFLINE_GRACE",
+            GRACE.toMillis() + "ms",
+            "PARLEY_PRESENCE_STATUS_MIN_INTERVAL",
+            "0ms"));
   }
 
   private static Predicate<JsonObject> presence(String userId, String status) {
-    return f -> "presence.changed".equals(f.getString("type"))
-        && userId.equals(f.getJsonObject("data").getString("user_id"))
-        && status.equals(f.getJsonObject("data").getString("status"));
+    return f ->
+        "presence.changed".equals(f.getString("type"))
+            && userId.equals(f.getJsonObject("data").getString("user_id"))
+            && status.equals(f.getJsonObject("data").getString("status"));
   }
 
   private static List<String> statusesOf(WsClient ws, String userId) {
@@ -46,7 +52,10 @@ class PresenceIntegrationTests extends OnTwoNodes {
   }
 
   private static JsonObject update(String id, Object status) {
-    return new JsonObject().put("type", "presence.update").put("id", id).put("data", new JsonObject().put("status", status));
+    return new JsonObject()
+        .put("type", "presence.update")
+        .put("id", id)
+        .put("data", new JsonObject().put("status", status));
   }
 
   private static Predicate<JsonObject> replyTo(String id) {
@@ -54,22 +63,29 @@ class PresenceIntegrationTests extends OnTwoNodes {
   }
 
   private Api.Reply online(Api api, String token, String query) {
-    return api.call(HttpMethod.GET, "/api/v1/users/online" + (query == null ? "" : "?" + query), token, null);
+    return api.call(
+        HttpMethod.GET, "/api/v1/users/online" + (query == null ? "" : "?" + query), token, null);
   }
 
   @Test
   void aChangeReachesCoMembersOnTheOtherNodeAndTheUsersOwnConnectionsNeverAStranger() {
     Cast c = cast("presence");
     List<JsonObject> integrator = new CopyOnWriteArrayList<>();
-    Dispatcher tap = env.natsConnection().createDispatcher(msg -> integrator.add(new JsonObject(new String(msg.getData(), StandardCharsets.UTF_8))));
+    Dispatcher tap =
+        env.natsConnection()
+            .createDispatcher(
+                msg ->
+                    integrator.add(
+                        new JsonObject(new String(msg.getData(), StandardCharsets.UTF_8))));
     tap.subscribe(env.nats().subjectPrefix() + ".presence." + c.alice());
 
     try (WsClient bobOnB = onB(c.bobToken());
-         WsClient carolOnA = onA(c.carolToken());
-         WsClient carolOnB = onB(c.carolToken());
-         WsClient aliceOnA = onA(c.aliceToken())) {
+        WsClient carolOnA = onA(c.carolToken());
+        WsClient carolOnB = onB(c.carolToken());
+        WsClient aliceOnA = onA(c.aliceToken())) {
       JsonObject online = bobOnB.awaitOne(presence(c.alice(), "online"), CROSS_NODE);
-      assertThat(online.getJsonObject("data").fieldNames()).containsExactlyInAnyOrder("user_id", "status", "last_seen_at");
+      assertThat(online.getJsonObject("data").fieldNames())
+          .containsExactlyInAnyOrder("user_id", "status", "last_seen_at");
 
       try (WsClient aliceOnB = onB(c.aliceToken())) {
         aliceOnA.send(update("p1", "away"));
@@ -79,12 +95,18 @@ class PresenceIntegrationTests extends OnTwoNodes {
         assertThat(ack.getJsonObject("data").getString("status")).isEqualTo("away");
 
         JsonObject away = bobOnB.awaitOne(presence(c.alice(), "away"), CROSS_NODE);
-        assertThat(aliceOnB.awaitOne(presence(c.alice(), "away"), CROSS_NODE)).as("the user's own other connection").isEqualTo(away);
+        assertThat(aliceOnB.awaitOne(presence(c.alice(), "away"), CROSS_NODE))
+            .as("the user's own other connection")
+            .isEqualTo(away);
         aliceOnA.awaitOne(presence(c.alice(), "away"), CROSS_NODE);
         assertThat(Instant.parse(away.getJsonObject("data").getString("last_seen_at")))
-            .isAfterOrEqualTo(Instant.parse(online.getJsonObject("data").getString("last_seen_at")));
+            .isAfterOrEqualTo(
+                Instant.parse(online.getJsonObject("data").getString("last_seen_at")));
 
-        Await.until(() -> integrator.size() >= 2 ? integrator : null, System.nanoTime() + WAIT.toNanos(), integrator::toString);
+        Await.until(
+            () -> integrator.size() >= 2 ? integrator : null,
+            System.nanoTime() + WAIT.toNanos(),
+            integrator::toString);
         assertThat(integrator).containsExactly(online, away);
       }
       assertThat(statusesOf(bobOnB, c.alice())).containsExactly("online", "away");
@@ -124,17 +146,22 @@ class PresenceIntegrationTests extends OnTwoNodes {
 
       first.close();
       try (WsClient again = onA(c.aliceToken())) {
-        // carol leaves after alice came back and stays away: by the time carol is announced offline,
-        // alice's grace period (had it run on) would have ended, and alice would have been announced first
+        // carol leaves after alice came back and stays away: by the time carol is announced
+        // offline,
+        // alice's grace period (had it run on) would have ended, and alice would have been
+        // announced first
         WsClient carolOnB = onB(c.carolToken());
         bobOnB.awaitOne(presence(c.carol(), "online"), CROSS_NODE);
         carolOnB.close();
         bobOnB.awaitOne(presence(c.carol(), "offline"), GRACE.plus(WAIT));
 
         assertThat(statusesOf(bobOnB, c.alice())).containsExactly("online", "busy");
-        JsonArray items = online(nodes.apiB, c.bobToken(), "user_ids=" + c.alice()).body().getJsonArray("items");
+        JsonArray items =
+            online(nodes.apiB, c.bobToken(), "user_ids=" + c.alice()).body().getJsonArray("items");
         assertThat(items).hasSize(1);
-        assertThat(items.getJsonObject(0).getString("status")).as("the status survived the reconnect").isEqualTo("busy");
+        assertThat(items.getJsonObject(0).getString("status"))
+            .as("the status survived the reconnect")
+            .isEqualTo("busy");
       }
     }
   }
@@ -155,7 +182,11 @@ class PresenceIntegrationTests extends OnTwoNodes {
       assertThat(Duration.ofNanos(System.nanoTime() - closing)).isGreaterThanOrEqualTo(GRACE);
       assertThat(Instant.parse(offline.getJsonObject("data").getString("last_seen_at")))
           .isBetween(beforeClose.minusMillis(100), afterClose.plusSeconds(1));
-      assertThat(online(nodes.apiB, c.bobToken(), "user_ids=" + c.alice()).body().getJsonArray("items")).isEmpty();
+      assertThat(
+              online(nodes.apiB, c.bobToken(), "user_ids=" + c.alice())
+                  .body()
+                  .getJsonArray("items"))
+          .isEmpty();
       assertThat(statusesOf(bobOnB, c.alice())).containsExactly("online", "offline");
     }
   }
@@ -165,7 +196,9 @@ class PresenceIntegrationTests extends OnTwoNodes {
     Cast c = castWithCarol("presence");
     String lou = env.newId("lou");
     String louToken = nodes.apiA.devToken(lou);
-    try (WsClient aliceOnA = onA(c.aliceToken()); WsClient bobOnB = onB(c.bobToken()); WsClient louOnA = onA(louToken)) {
+    try (WsClient aliceOnA = onA(c.aliceToken());
+        WsClient bobOnB = onB(c.bobToken());
+        WsClient louOnA = onA(louToken)) {
       bobOnB.send(update("j", "away"));
       assertThat(bobOnB.awaitOne(replyTo("j"), WAIT).getString("type")).isEqualTo("ack");
       aliceOnA.send(update("i", "busy"));
@@ -174,17 +207,25 @@ class PresenceIntegrationTests extends OnTwoNodes {
 
       Api.Reply all = online(nodes.apiA, c.aliceToken(), null);
       assertThat(all.status()).isEqualTo(200);
-      assertThat(all.body().getJsonArray("items")).containsExactly(
-          entry(all, c.alice()), entry(all, c.bob()));
+      assertThat(all.body().getJsonArray("items"))
+          .containsExactly(entry(all, c.alice()), entry(all, c.bob()));
       assertThat(entry(all, c.alice()).getString("status")).isEqualTo("busy");
       assertThat(entry(all, c.bob()).getString("status")).isEqualTo("away");
       assertThat(entry(all, c.bob()).getString("last_seen_at")).isNotBlank();
 
-      assertThat(ids(online(nodes.apiB, c.aliceToken(), "user_ids=" + lou + "," + c.bob()))).containsExactly(c.bob());
-      assertThat(ids(online(nodes.apiB, c.aliceToken(), "user_ids=" + lou))).as("a stranger, online, asked by id").isEmpty();
-      assertThat(ids(online(nodes.apiB, c.aliceToken(), "user_ids=" + c.carol()))).as("a co-member who is offline").isEmpty();
-      assertThat(ids(online(nodes.apiB, c.aliceToken(), "user_ids=" + c.alice()))).containsExactly(c.alice());
-      assertThat(ids(online(nodes.apiA, louToken, null))).as("the stranger sees only themself").containsExactly(lou);
+      assertThat(ids(online(nodes.apiB, c.aliceToken(), "user_ids=" + lou + "," + c.bob())))
+          .containsExactly(c.bob());
+      assertThat(ids(online(nodes.apiB, c.aliceToken(), "user_ids=" + lou)))
+          .as("a stranger, online, asked by id")
+          .isEmpty();
+      assertThat(ids(online(nodes.apiB, c.aliceToken(), "user_ids=" + c.carol())))
+          .as("a co-member who is offline")
+          .isEmpty();
+      assertThat(ids(online(nodes.apiB, c.aliceToken(), "user_ids=" + c.alice())))
+          .containsExactly(c.alice());
+      assertThat(ids(online(nodes.apiA, louToken, null)))
+          .as("the stranger sees only themself")
+          .containsExactly(lou);
 
       Api.Reply bad = online(nodes.apiA, c.aliceToken(), "user_ids=a,b%20c");
       assertThat(bad.status()).isEqualTo(400);
@@ -206,6 +247,8 @@ class PresenceIntegrationTests extends OnTwoNodes {
 
   private static List<String> ids(Api.Reply reply) {
     assertThat(reply.status()).isEqualTo(200);
-    return reply.body().getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("user_id")).toList();
+    return reply.body().getJsonArray("items").stream()
+        .map(o -> ((JsonObject) o).getString("user_id"))
+        .toList();
   }
 }

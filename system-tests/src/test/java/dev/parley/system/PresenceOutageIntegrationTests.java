@@ -46,11 +46,16 @@ class PresenceOutageIntegrationTests {
     vertx = Vertx.vertx();
     redis = Cluster.redisProxy(vertx, env);
     // one gateway is enough here; no worker: sends are acked from the stream
-    cluster = Cluster.start(env, Map.of(
-        "PARLEY_REDIS_URL", Cluster.redisUrlThrough(redis),
-        "PARLEY_PRESENCE_REDIS_TIMEOUT", "500ms",
-        "PARLEY_PRESENCE_REQUEST_TIMEOUT", "1s",
-        "PARLEY_PRESENCE_STATUS_MIN_INTERVAL", "1m"), 1, false);
+    cluster =
+        Cluster.start(
+            env,
+            Map.of(
+                "PARLEY_REDIS_URL", Cluster.redisUrlThrough(redis),
+                "PARLEY_PRESENCE_REDIS_TIMEOUT", "500ms",
+                "PARLEY_PRESENCE_REQUEST_TIMEOUT", "1s",
+                "PARLEY_PRESENCE_STATUS_MIN_INTERVAL", "1m"),
+            1,
+            false);
     api = new Api(vertx, cluster.baseUrl(0));
   }
 
@@ -67,7 +72,11 @@ class PresenceOutageIntegrationTests {
   }
 
   private static JsonObject reply(WsClient ws, String id, Object status) {
-    ws.send(new JsonObject().put("type", "presence.update").put("id", id).put("data", new JsonObject().put("status", status)));
+    ws.send(
+        new JsonObject()
+            .put("type", "presence.update")
+            .put("id", id)
+            .put("data", new JsonObject().put("status", status)));
     return ws.awaitOne(f -> id.equals(f.getString("id")), WAIT);
   }
 
@@ -80,7 +89,9 @@ class PresenceOutageIntegrationTests {
       JsonObject refused = reply(ws, "s2", "busy");
       assertThat(refused.getString("type")).isEqualTo("error");
       assertThat(refused.getJsonObject("data").getString("code")).isEqualTo("rate_limited");
-      assertThat(reply(ws, "s3", "away").getString("type")).as("the current status again is no change").isEqualTo("ack");
+      assertThat(reply(ws, "s3", "away").getString("type"))
+          .as("the current status again is no change")
+          .isEqualTo("ack");
     }
   }
 
@@ -92,7 +103,8 @@ class PresenceOutageIntegrationTests {
     String aliceToken = api.devToken(alice);
     String bobToken = api.devToken(bob);
     String conversationId = api.createGroup(aliceToken, "outage", List.of(bob)).getString("id");
-    try (WsClient bobWs = connect(bobToken); WsClient aliceWs = connect(aliceToken)) {
+    try (WsClient bobWs = connect(bobToken);
+        WsClient aliceWs = connect(aliceToken)) {
       Cluster.await(redis.cut());
       assertUnavailable(aliceToken, aliceWs, "r");
       assertMessagingWorks(aliceToken, conversationId, bobWs, "while redis is down");
@@ -115,10 +127,14 @@ class PresenceOutageIntegrationTests {
     assertThat(update.getJsonObject("data").getString("code")).isEqualTo("unavailable");
   }
 
-  private void assertMessagingWorks(String token, String conversationId, WsClient member, String when) {
+  private void assertMessagingWorks(
+      String token, String conversationId, WsClient member, String when) {
     Api.Reply sent = api.send(token, conversationId, "still here " + when, null);
     assertThat(sent.status()).as(when).isEqualTo(201);
-    member.awaitOne(f -> "message.new".equals(f.getString("type"))
-        && ("still here " + when).equals(f.getJsonObject("data").getString("content")), WAIT);
+    member.awaitOne(
+        f ->
+            "message.new".equals(f.getString("type"))
+                && ("still here " + when).equals(f.getJsonObject("data").getString("content")),
+        WAIT);
   }
 }

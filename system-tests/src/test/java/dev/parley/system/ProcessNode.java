@@ -30,7 +30,8 @@ public final class ProcessNode implements AutoCloseable {
   }
 
   /** Starts {@code mainClass} with {@code jvmOptions} (heap size and the like) and {@code env} added to ours. */
-  public static ProcessNode start(String mainClass, Map<String, String> env, String name, List<String> jvmOptions) {
+  public static ProcessNode start(
+      String mainClass, Map<String, String> env, String name, List<String> jvmOptions) {
     try {
       Path log = Files.createTempFile("parley-" + name + "-", ".log");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -40,13 +41,14 @@ public final class ProcessNode implements AutoCloseable {
       command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
       ProcessBuilder pb = new ProcessBuilder(command);
       // a null value removes a variable this JVM's own environment would pass on
-      env.forEach((k, v) -> {
-        if (v == null) {
-          pb.environment().remove(k);
-        } else {
-          pb.environment().put(k, v);
-        }
-      });
+      env.forEach(
+          (k, v) -> {
+            if (v == null) {
+              pb.environment().remove(k);
+            } else {
+              pb.environment().put(k, v);
+            }
+          });
       pb.redirectErrorStream(true).redirectOutput(log.toFile());
       return new ProcessNode(pb.start(), log);
     } catch (IOException e) {

@@ -41,10 +41,15 @@ class RateLimitOutageIntegrationTests {
     vertx = Vertx.vertx();
     redis = Cluster.redisProxy(vertx, env);
     // one gateway, no worker: sends are acked from the stream
-    cluster = Cluster.start(env, Map.of(
-        "PARLEY_REDIS_URL", Cluster.redisUrlThrough(redis),
-        "PARLEY_SEND_RATE_PER_SECOND", "1",
-        "PARLEY_SEND_BURST", Integer.toString(BURST)), 1, false);
+    cluster =
+        Cluster.start(
+            env,
+            Map.of(
+                "PARLEY_REDIS_URL", Cluster.redisUrlThrough(redis),
+                "PARLEY_SEND_RATE_PER_SECOND", "1",
+                "PARLEY_SEND_BURST", Integer.toString(BURST)),
+            1,
+            false);
     api = new Api(vertx, cluster.baseUrl(0));
   }
 
@@ -70,27 +75,42 @@ class RateLimitOutageIntegrationTests {
     assertThat(api.send(aliceToken, conversationId, "shared", null).status()).isEqualTo(201);
     assertThat(fallback()).isZero();
     String key = env.redis().keyPrefix() + ":rl:{" + alice + "}:send";
-    assertThat(env.redisConnection().sync().exists(key)).as("the bucket is in Redis, under %s", key).isEqualTo(1L);
+    assertThat(env.redisConnection().sync().exists(key))
+        .as("the bucket is in Redis, under %s", key)
+        .isEqualTo(1L);
 
     Cluster.await(redis.cut());
     try {
       // the node's own bucket is full: a whole burst goes through, then the rate holds
       for (int i = 0; i < BURST; i++) {
         Api.Reply sent = api.send(aliceToken, conversationId, "local " + i, null);
-        assertThat(sent.status()).as("send %d while redis is cut: %s", i, sent.body()).isEqualTo(201);
+        assertThat(sent.status())
+            .as("send %d while redis is cut: %s", i, sent.body())
+            .isEqualTo(201);
       }
-      assertThat(api.send(aliceToken, conversationId, "one too many", null).status()).isEqualTo(429);
+      assertThat(api.send(aliceToken, conversationId, "one too many", null).status())
+          .isEqualTo(429);
       assertThat(fallback()).isEqualTo(1.0);
-      assertThat(cluster.gateway(0).registry().get("parley_rate_limit_fallbacks_total").counter().count()).isEqualTo(1.0);
+      assertThat(
+              cluster
+                  .gateway(0)
+                  .registry()
+                  .get("parley_rate_limit_fallbacks_total")
+                  .counter()
+                  .count())
+          .isEqualTo(1.0);
     } finally {
       redis.restore();
     }
 
     // back on Redis once it answers again: the node tries it once a second
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    Await.until(() -> {
-      api.send(aliceToken, conversationId, "probe", null);
-      return fallback() == 0 ? true : null;
-    }, deadline, () -> "still counting locally after redis came back");
+    Await.until(
+        () -> {
+          api.send(aliceToken, conversationId, "probe", null);
+          return fallback() == 0 ? true : null;
+        },
+        deadline,
+        () -> "still counting locally after redis came back");
   }
 }

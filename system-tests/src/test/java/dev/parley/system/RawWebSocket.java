@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -26,6 +27,7 @@ final class RawWebSocket implements AutoCloseable {
   static final int OP_CLOSE = 0x8;
   static final int OP_PING = 0x9;
   static final int OP_PONG = 0xA;
+
   /** What {@link #awaitClose} answers when the connection ended without a close frame. */
   static final int NO_CLOSE_FRAME = 1006;
 
@@ -41,7 +43,8 @@ final class RawWebSocket implements AutoCloseable {
   private final int status;
   private final Map<String, String> headers;
 
-  private RawWebSocket(Socket socket, DataInputStream in, int status, Map<String, String> headers) throws IOException {
+  private RawWebSocket(Socket socket, DataInputStream in, int status, Map<String, String> headers)
+      throws IOException {
     this.socket = socket;
     this.in = in;
     this.out = socket.getOutputStream();
@@ -50,16 +53,24 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** Sends the handshake (with {@code extraHeaders}, e.g. an extension offer) and reads the answer's head. */
-  static RawWebSocket open(int port, String token, Map<String, String> extraHeaders) throws IOException {
+  static RawWebSocket open(int port, String token, Map<String, String> extraHeaders)
+      throws IOException {
     Socket socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(10_000);
     byte[] nonce = new byte[16];
     ThreadLocalRandom.current().nextBytes(nonce);
-    StringBuilder req = new StringBuilder()
-        .append("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:").append(port).append("\r\n")
-        .append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
-        .append("Sec-WebSocket-Key: ").append(Base64.getEncoder().encodeToString(nonce)).append("\r\n")
-        .append("Authorization: Bearer ").append(token).append("\r\n");
+    StringBuilder req =
+        new StringBuilder()
+            .append("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:")
+            .append(port)
+            .append("\r\n")
+            .append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
+            .append("Sec-WebSocket-Key: ")
+            .append(Base64.getEncoder().encodeToString(nonce))
+            .append("\r\n")
+            .append("Authorization: Bearer ")
+            .append(token)
+            .append("\r\n");
     extraHeaders.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
     req.append("\r\n");
     socket.getOutputStream().write(req.toString().getBytes(StandardCharsets.US_ASCII));
@@ -68,7 +79,8 @@ final class RawWebSocket implements AutoCloseable {
     Map<String, String> headers = new LinkedHashMap<>();
     for (String l = line(in); !l.isEmpty(); l = line(in)) {
       int colon = l.indexOf(':');
-      headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
+      headers.put(
+          l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
     }
     return new RawWebSocket(socket, in, Integer.parseInt(statusLine.split(" ")[1]), headers);
   }
@@ -167,7 +179,7 @@ final class RawWebSocket implements AutoCloseable {
       Frame f;
       try {
         f = read(100);
-      } catch (EOFException | java.net.SocketException e) {
+      } catch (EOFException | SocketException e) {
         return NO_CLOSE_FRAME;
       }
       if (f != null && f.opcode() == OP_CLOSE) {

@@ -36,27 +36,52 @@ class ReadYourWritesBoundIntegrationTests extends OnTwoNodes {
       }
       sent = MessageApi.sent(nodes.apiA, c.bobToken(), c.conversationId(), "newest");
 
-      Api.Reply list = nodes.apiB.call(HttpMethod.GET, "/api/v1/conversations", c.aliceToken(), null);
+      Api.Reply list =
+          nodes.apiB.call(HttpMethod.GET, "/api/v1/conversations", c.aliceToken(), null);
       assertThat(list.status()).isEqualTo(503);
       assertThat(ConversationCalls.errorCode(list)).isEqualTo("unavailable");
       assertThat(list.headers().get("Retry-After")).isEqualTo("1");
-      assertThat(nodes.apiB.call(HttpMethod.GET, "/api/v1/search/messages?q=newest", c.aliceToken(), null).status()).isEqualTo(503);
+      assertThat(
+              nodes
+                  .apiB
+                  .call(HttpMethod.GET, "/api/v1/search/messages?q=newest", c.aliceToken(), null)
+                  .status())
+          .isEqualTo(503);
 
-      Api.Reply scoped = nodes.apiB.call(HttpMethod.GET,
-          "/api/v1/search/messages?q=newest&conversation_id=" + c.conversationId(), c.aliceToken(), null);
-      assertThat(scoped.status()).as("one conversation: its own subject, no bound but the history tail's").isEqualTo(200);
+      Api.Reply scoped =
+          nodes.apiB.call(
+              HttpMethod.GET,
+              "/api/v1/search/messages?q=newest&conversation_id=" + c.conversationId(),
+              c.aliceToken(),
+              null);
+      assertThat(scoped.status())
+          .as("one conversation: its own subject, no bound but the history tail's")
+          .isEqualTo(200);
       assertThat(scoped.body().getJsonArray("items")).hasSize(1);
-      assertThat(details(nodes.apiB, c.aliceToken(), c.conversationId()).body().getLong("last_seq")).isEqualTo(sent.getLong("seq"));
-      assertThat(MessageApi.inHistory(nodes.apiB, c.aliceToken(), c.conversationId(), sent.getString("id"))).isEqualTo(sent);
+      assertThat(details(nodes.apiB, c.aliceToken(), c.conversationId()).body().getLong("last_seq"))
+          .isEqualTo(sent.getLong("seq"));
+      assertThat(
+              MessageApi.inHistory(
+                  nodes.apiB, c.aliceToken(), c.conversationId(), sent.getString("id")))
+          .isEqualTo(sent);
       assertThat(MessageApi.read(nodes.apiB, c.aliceToken(), sent.getString("id")).status())
-          .as("the newest entries are read first: found").isEqualTo(204);
+          .as("the newest entries are read first: found")
+          .isEqualTo(204);
     } finally {
       nodes.cluster.startWorker();
     }
-    JsonObject listed = Await.until(() -> {
-      Api.Reply r = nodes.apiB.call(HttpMethod.GET, "/api/v1/conversations", c.aliceToken(), null);
-      return r.status() == 200 ? ConversationCalls.listed(nodes.apiB, c.aliceToken(), c.conversationId()) : null;
-    }, System.nanoTime() + Duration.ofSeconds(20).toNanos(), () -> "the list did not answer once the worker caught up");
-    assertThat(listed.getJsonObject("last_message").getString("id")).isEqualTo(sent.getString("id"));
+    JsonObject listed =
+        Await.until(
+            () -> {
+              Api.Reply r =
+                  nodes.apiB.call(HttpMethod.GET, "/api/v1/conversations", c.aliceToken(), null);
+              return r.status() == 200
+                  ? ConversationCalls.listed(nodes.apiB, c.aliceToken(), c.conversationId())
+                  : null;
+            },
+            System.nanoTime() + Duration.ofSeconds(20).toNanos(),
+            () -> "the list did not answer once the worker caught up");
+    assertThat(listed.getJsonObject("last_message").getString("id"))
+        .isEqualTo(sent.getString("id"));
   }
 }

@@ -26,8 +26,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ParleyExtension.class)
 class RelayFailoverIntegrationTests {
   private static final int MESSAGES = 200;
+
   /** Who holds the relay's advisory lock in this database: the session's application_name. */
-  private static final String RELAY_HOLDER = """
+  private static final String RELAY_HOLDER =
+      """
       SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.granted
         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())""";
@@ -39,12 +41,14 @@ class RelayFailoverIntegrationTests {
   }
 
   @Test
-  void aStandbyTakesOverFromAKilledRelayAndIntegratorsMissNothingAndSeeNothingOutOfOrder() throws Exception {
+  void aStandbyTakesOverFromAKilledRelayAndIntegratorsMissNothingAndSeeNothingOutOfOrder()
+      throws Exception {
     Vertx vertx = Vertx.vertx();
     try (Cluster cluster = Cluster.start(env, Map.of(), 1, false);
-         Api api = new Api(vertx, cluster.baseUrl(0))) {
+        Api api = new Api(vertx, cluster.baseUrl(0))) {
       Pool db = env.pgPool(vertx);
-      Map<String, String> procEnv = cluster.envMapFor("worker-proc", Map.of("PARLEY_RELAY_BATCH_MAX", "10"));
+      Map<String, String> procEnv =
+          cluster.envMapFor("worker-proc", Map.of("PARLEY_RELAY_BATCH_MAX", "10"));
       ProcessNode first = ProcessNode.start("dev.parley.worker.WorkerMain", procEnv, "worker-proc");
       awaitHolder(db, "parley-relay worker-proc", first);
       cluster.startWorker(); // in this JVM: persists alongside, relays only once the lease is free
@@ -53,7 +57,9 @@ class RelayFailoverIntegrationTests {
       String token = api.devToken(env.newId("alice"));
       String conversationId = api.createGroup(token, "failover", List.of()).getString("id");
       List<Long> acked = new ArrayList<>();
-      try (NatsRecorder recorder = new NatsRecorder(env.newNatsConnection(), env.nats().subjects().conversationEvents(conversationId))) {
+      try (NatsRecorder recorder =
+          new NatsRecorder(
+              env.newNatsConnection(), env.nats().subjects().conversationEvents(conversationId))) {
         for (int i = 0; i < MESSAGES; i++) {
           Api.Reply r = api.send(token, conversationId, "m" + i, "k-" + i);
           assertThat(r.status()).isEqualTo(201);
@@ -66,10 +72,19 @@ class RelayFailoverIntegrationTests {
         assertThat(cluster.worker().registry().scrape()).contains("parley_relay_leader 1.0");
 
         Set<Long> wanted = new HashSet<>(acked);
-        Await.until(() -> recorder.all().stream().map(Received::parleySeq).toList().containsAll(wanted) ? Boolean.TRUE : null,
+        Await.until(
+            () ->
+                recorder.all().stream().map(Received::parleySeq).toList().containsAll(wanted)
+                    ? Boolean.TRUE
+                    : null,
             System.nanoTime() + Duration.ofSeconds(60).toNanos(),
-            () -> "the integrator has " + recorder.all().size() + " entries; missing "
-                + wanted.stream().filter(s -> recorder.all().stream().noneMatch(r -> r.parleySeq() == s)).count());
+            () ->
+                "the integrator has "
+                    + recorder.all().size()
+                    + " entries; missing "
+                    + wanted.stream()
+                        .filter(s -> recorder.all().stream().noneMatch(r -> r.parleySeq() == s))
+                        .count());
 
         List<Received> all = recorder.all();
         // never a new entry below one already seen: anything not above the highest is a repeat
@@ -82,20 +97,28 @@ class RelayFailoverIntegrationTests {
             deduplicated.add(r);
             highest = r.parleySeq();
           } else {
-            assertThat(seen).as("seq %d arrived after %d without having come before", r.parleySeq(), highest).contains(r.parleySeq());
+            assertThat(seen)
+                .as("seq %d arrived after %d without having come before", r.parleySeq(), highest)
+                .contains(r.parleySeq());
             repeats++;
           }
           seen.add(r.parleySeq());
         }
-        List<Received> messages = deduplicated.stream().filter(r -> "message.new".equals(r.type())).toList();
-        assertThat(messages).extracting(r -> r.data().getLong("seq")).containsExactlyElementsOf(acked);
+        List<Received> messages =
+            deduplicated.stream().filter(r -> "message.new".equals(r.type())).toList();
+        assertThat(messages)
+            .extracting(r -> r.data().getLong("seq"))
+            .containsExactlyElementsOf(acked);
         Long previous = null;
         for (Received m : messages) {
-          assertThat(m.data().getLong("prev_seq")).as("prev_seq of %d", m.parleySeq()).isEqualTo(previous);
+          assertThat(m.data().getLong("prev_seq"))
+              .as("prev_seq of %d", m.parleySeq())
+              .isEqualTo(previous);
           previous = m.data().getLong("seq");
         }
-        System.out.printf("relay failover test: %d messages, leader killed after %d; the standby took over; "
-            + "the integrator got %d entries, %d of them repeats, none missing or out of order%n",
+        System.out.printf(
+            "relay failover test: %d messages, leader killed after %d; the standby took over; "
+                + "the integrator got %d entries, %d of them repeats, none missing or out of order%n",
             MESSAGES, MESSAGES / 2 + 1, all.size(), repeats);
       }
     } finally {
@@ -104,14 +127,20 @@ class RelayFailoverIntegrationTests {
   }
 
   private static void awaitHolder(Pool db, String applicationName, ProcessNode proc) {
-    Await.until(() -> {
-      for (Row r : Cluster.await(db.query(RELAY_HOLDER).execute())) {
-        if (applicationName.equals(r.getString(0))) {
-          return Boolean.TRUE;
-        }
-      }
-      return null;
-    }, System.nanoTime() + Duration.ofSeconds(60).toNanos(), () -> applicationName + " does not hold the relay lease; "
-        + "process log: " + proc.logTail());
+    Await.until(
+        () -> {
+          for (Row r : Cluster.await(db.query(RELAY_HOLDER).execute())) {
+            if (applicationName.equals(r.getString(0))) {
+              return Boolean.TRUE;
+            }
+          }
+          return null;
+        },
+        System.nanoTime() + Duration.ofSeconds(60).toNanos(),
+        () ->
+            applicationName
+                + " does not hold the relay lease; "
+                + "process log: "
+                + proc.logTail());
   }
 }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +32,8 @@ class SearchIntegrationTests extends OnTwoNodes {
     final String bobId = env.newId("bob");
     final String alice = nodes.apiA.devToken(aliceId);
     final String bob = nodes.apiB.devToken(bobId);
-    final String conversationId = nodes.apiA.createGroup(alice, "search", List.of(bobId)).getString("id");
+    final String conversationId =
+        nodes.apiA.createGroup(alice, "search", List.of(bobId)).getString("id");
 
     /** Sends each text (alice, on node A) and waits until the worker has stored them all; their ids in order. */
     List<String> send(String... texts) {
@@ -53,7 +55,11 @@ class SearchIntegrationTests extends OnTwoNodes {
 
   private Api.Reply search(String token, String q, String extra) {
     String query = q == null ? "" : "q=" + URLEncoder.encode(q, StandardCharsets.UTF_8);
-    return nodes.apiB.call(HttpMethod.GET, "/api/v1/search/messages?" + query + (extra == null ? "" : "&" + extra), token, null);
+    return nodes.apiB.call(
+        HttpMethod.GET,
+        "/api/v1/search/messages?" + query + (extra == null ? "" : "&" + extra),
+        token,
+        null);
   }
 
   private List<String> foundIds(String token, String q) {
@@ -72,7 +78,7 @@ class SearchIntegrationTests extends OnTwoNodes {
   /** A random word no other test uses (nor anything like it, for trigrams), so results are this test's alone. */
   private static String marker(String base) {
     StringBuilder word = new StringBuilder(base);
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    ThreadLocalRandom random = ThreadLocalRandom.current();
     for (int i = 0; i < 10; i++) {
       word.append((char) ('a' + random.nextInt(26)));
     }
@@ -83,15 +89,18 @@ class SearchIntegrationTests extends OnTwoNodes {
   void everyWordMustMatchAndAMessageWithAllWordsOfAnOrRanksFirst() {
     Scene s = new Scene();
     String tag = marker("kx");
-    List<String> ids = s.send(
-        tag + " deploy the release on friday",
-        tag + " deploy on monday",
-        tag + " friday lunch");
+    List<String> ids =
+        s.send(
+            tag + " deploy the release on friday",
+            tag + " deploy on monday",
+            tag + " friday lunch");
 
     assertThat(foundIds(s.bob, tag + " deploy friday")).containsExactly(ids.get(0));
     List<String> either = foundIds(s.bob, tag + " deploy or friday");
     assertThat(either).containsExactlyInAnyOrderElementsOf(ids);
-    assertThat(either.get(0)).as("the message with both words ranks above those with one").isEqualTo(ids.get(0));
+    assertThat(either.get(0))
+        .as("the message with both words ranks above those with one")
+        .isEqualTo(ids.get(0));
   }
 
   @Test
@@ -115,34 +124,41 @@ class SearchIntegrationTests extends OnTwoNodes {
     assertThat(item.getBoolean("deleted")).isFalse();
     assertThat(item.getJsonArray("attachments")).isEmpty();
     assertThat(item.getJsonArray("reactions")).isEmpty();
-    assertThat(item.getString("highlight")).isEqualTo("<mark>" + tag + "</mark> Quarterly <mark>Report</mark> is ready");
+    assertThat(item.getString("highlight"))
+        .isEqualTo("<mark>" + tag + "</mark> Quarterly <mark>Report</mark> is ready");
   }
 
   @Test
   void phrasesMatchWordsInOrderAndMinusExcludes() {
     Scene s = new Scene();
     String tag = marker("kp");
-    List<String> ids = s.send(
-        tag + " the release on friday went well",
-        tag + " friday: release on hold",
-        tag + " release notes for staging");
+    List<String> ids =
+        s.send(
+            tag + " the release on friday went well",
+            tag + " friday: release on hold",
+            tag + " release notes for staging");
 
     assertThat(foundIds(s.bob, tag + " \"release on friday\"")).containsExactly(ids.get(0));
-    assertThat(foundIds(s.bob, tag + " release -staging")).containsExactlyInAnyOrder(ids.get(0), ids.get(1));
-    assertThat(foundIds(s.bob, tag + " release -\"on hold\"")).containsExactlyInAnyOrder(ids.get(0), ids.get(2));
+    assertThat(foundIds(s.bob, tag + " release -staging"))
+        .containsExactlyInAnyOrder(ids.get(0), ids.get(1));
+    assertThat(foundIds(s.bob, tag + " release -\"on hold\""))
+        .containsExactlyInAnyOrder(ids.get(0), ids.get(2));
   }
 
   @Test
   void partialWordsAndTyposMatchBelowExactWords() {
     Scene s = new Scene();
     String tag = marker("kt");
-    List<String> ids = s.send(
-        tag + " the deployment finished",
-        tag + " deploy now please",
-        tag + " the release is out");
+    List<String> ids =
+        s.send(
+            tag + " the deployment finished",
+            tag + " deploy now please",
+            tag + " the release is out");
 
     List<String> partial = foundIds(s.bob, tag + " deploy");
-    assertThat(partial).as("exact word first, then the partial match").containsExactly(ids.get(1), ids.get(0));
+    assertThat(partial)
+        .as("exact word first, then the partial match")
+        .containsExactly(ids.get(1), ids.get(0));
 
     Api.Reply typo = search(s.bob, tag + " relase", null);
     assertThat(ids(typo)).containsExactly(ids.get(2));
@@ -156,11 +172,17 @@ class SearchIntegrationTests extends OnTwoNodes {
     String tag = marker("kh");
     s.send(tag + " <script>alert('pwned')</script> & <b>bold</b>");
 
-    JsonObject item = search(s.bob, tag + " pwned", null).body().getJsonArray("items").getJsonObject(0);
+    JsonObject item =
+        search(s.bob, tag + " pwned", null).body().getJsonArray("items").getJsonObject(0);
 
-    assertThat(item.getString("highlight")).isEqualTo("<mark>" + tag + "</mark> &lt;script&gt;alert(&#39;<mark>pwned</mark>&#39;)"
-        + "&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;");
-    assertThat(item.getString("content")).isEqualTo(tag + " <script>alert('pwned')</script> & <b>bold</b>");
+    assertThat(item.getString("highlight"))
+        .isEqualTo(
+            "<mark>"
+                + tag
+                + "</mark> &lt;script&gt;alert(&#39;<mark>pwned</mark>&#39;)"
+                + "&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;");
+    assertThat(item.getString("content"))
+        .isEqualTo(tag + " <script>alert('pwned')</script> & <b>bold</b>");
   }
 
   @Test
@@ -180,7 +202,8 @@ class SearchIntegrationTests extends OnTwoNodes {
     assertThat(notMine.status()).isEqualTo(404);
     assertThat(notMine.body().getJsonObject("error").getString("code")).isEqualTo("not_found");
     assertThat(search(s.bob, tag, "conversation_id=not-an-id").status()).isEqualTo(404);
-    assertThat(ids(search(s.bob, tag + " budget", "conversation_id=" + s.conversationId))).containsExactly(mine);
+    assertThat(ids(search(s.bob, tag + " budget", "conversation_id=" + s.conversationId)))
+        .containsExactly(mine);
   }
 
   @Test
@@ -190,13 +213,17 @@ class SearchIntegrationTests extends OnTwoNodes {
     List<String> ids = s.send(tag + " keep this", tag + " delete this");
     assertThat(MessageApi.delete(nodes.apiB, s.alice, ids.get(1)).status()).isEqualTo(204);
     // a system message whose text would match (real ones name users, which a query cannot pick)
-    Cluster.await(pool().preparedQuery("INSERT INTO messages (id, conversation_id, seq, type, content, system, created_at)"
-            + " VALUES ($1, $2, 9000000000, 'system', $3, '{\"event\":\"member.added\"}', now())")
-        .execute(Tuple.of(Ids.newId(), s.conversationId, tag + " alice added this")));
+    Cluster.await(
+        pool()
+            .preparedQuery(
+                "INSERT INTO messages (id, conversation_id, seq, type, content, system, created_at)"
+                    + " VALUES ($1, $2, 9000000000, 'system', $3, '{\"event\":\"member.added\"}', now())")
+            .execute(Tuple.of(Ids.newId(), s.conversationId, tag + " alice added this")));
 
     assertThat(foundIds(s.bob, tag + " this")).containsExactly(ids.get(0));
 
-    assertThat(ConversationCalls.delete(nodes.apiA, s.alice, s.conversationId).status()).isEqualTo(204);
+    assertThat(ConversationCalls.delete(nodes.apiA, s.alice, s.conversationId).status())
+        .isEqualTo(204);
     assertThat(foundIds(s.bob, tag + " keep")).isEmpty();
   }
 
@@ -208,8 +235,15 @@ class SearchIntegrationTests extends OnTwoNodes {
 
     assertThat(ids(search(s.bob, tag, "limit=2"))).hasSize(2);
     assertThat(ids(search(s.bob, tag, null))).hasSize(3);
-    for (String[] bad : new String[][] {{null, null}, {"   ", null}, {tag, "limit=101"}, {tag, "limit=0"}, {tag, "limit=x"},
-        {"-" + tag, null}}) {
+    for (String[] bad :
+        new String[][] {
+          {null, null},
+          {"   ", null},
+          {tag, "limit=101"},
+          {tag, "limit=0"},
+          {tag, "limit=x"},
+          {"-" + tag, null}
+        }) {
       Api.Reply r = search(s.bob, bad[0], bad[1]);
       assertThat(r.status()).as(bad[0] + " " + bad[1]).isEqualTo(400);
       assertThat(r.body().getJsonObject("error").getString("code")).isEqualTo("invalid_argument");

@@ -38,7 +38,8 @@ class SecureDefaultsIntegrationTests {
 
   @Test
   void withoutAProfileOrASecretTheGatewayRefusesToStartNamingTheVariable() throws Exception {
-    try (ProcessNode gateway = ProcessNode.start(GatewayMain.class.getName(), gatewayEnv(null, null), "no-profile")) {
+    try (ProcessNode gateway =
+        ProcessNode.start(GatewayMain.class.getName(), gatewayEnv(null, null), "no-profile")) {
       assertThat(gateway.awaitExit(EXIT_WITHIN)).isEqualTo(2);
       assertThat(gateway.logTail())
           .contains("configuration error")
@@ -49,7 +50,11 @@ class SecureDefaultsIntegrationTests {
 
   @Test
   void productionRefusesThePublicDevSecret() throws Exception {
-    try (ProcessNode gateway = ProcessNode.start(GatewayMain.class.getName(), gatewayEnv("prod", "parley-dev-secret"), "prod-dev-secret")) {
+    try (ProcessNode gateway =
+        ProcessNode.start(
+            GatewayMain.class.getName(),
+            gatewayEnv("prod", "parley-dev-secret"),
+            "prod-dev-secret")) {
       assertThat(gateway.awaitExit(EXIT_WITHIN)).isEqualTo(2);
       assertThat(gateway.logTail()).contains("PARLEY_JWT_SECRET is the public dev secret");
     }

@@ -21,8 +21,12 @@ class SendLimitsIntegrationTests extends OnTwoNodes {
   }
 
   private static JsonObject sendFrame(String id, String conversationId, String content) {
-    return new JsonObject().put("type", "message.send").put("id", id)
-        .put("data", new JsonObject().put("conversation_id", conversationId).put("content", content));
+    return new JsonObject()
+        .put("type", "message.send")
+        .put("id", id)
+        .put(
+            "data",
+            new JsonObject().put("conversation_id", conversationId).put("content", content));
   }
 
   @Test
@@ -52,23 +56,32 @@ class SendLimitsIntegrationTests extends OnTwoNodes {
     Cast c = cast("rest rate");
     try (WsClient bobOnB = onB(c.bobToken())) {
       for (int i = 0; i < 3; i++) {
-        assertThat(nodes.apiA.send(c.aliceToken(), c.conversationId(), "burst " + i, null).status()).isEqualTo(201);
+        assertThat(nodes.apiA.send(c.aliceToken(), c.conversationId(), "burst " + i, null).status())
+            .isEqualTo(201);
       }
       Api.Reply limited = nodes.apiA.send(c.aliceToken(), c.conversationId(), "one too many", null);
       assertThat(limited.status()).isEqualTo(429);
       assertThat(limited.body().getJsonObject("error").getString("code")).isEqualTo("rate_limited");
-      assertThat(limited.headers().get("Retry-After")).as("whole seconds, rounded up").isEqualTo("1");
+      assertThat(limited.headers().get("Retry-After"))
+          .as("whole seconds, rounded up")
+          .isEqualTo("1");
 
       // a refused send costs nothing: retrying until it goes through takes about one refill
       long deadline = System.nanoTime() + Duration.ofMillis(2500).toNanos();
-      Api.Reply later = Await.until(() -> {
-        Api.Reply r = nodes.apiA.send(c.aliceToken(), c.conversationId(), "after the wait", null);
-        return r.status() == 429 ? null : r;
-      }, deadline, () -> "still rate limited");
+      Api.Reply later =
+          Await.until(
+              () -> {
+                Api.Reply r =
+                    nodes.apiA.send(c.aliceToken(), c.conversationId(), "after the wait", null);
+                return r.status() == 429 ? null : r;
+              },
+              deadline,
+              () -> "still rate limited");
       assertThat(later.status()).isEqualTo(201);
 
       bobOnB.await(f -> "message.new".equals(f.getString("type")), 4, WAIT);
-      assertThat(bobOnB.framesOfType("message.new")).extracting(f -> f.getJsonObject("data").getString("content"))
+      assertThat(bobOnB.framesOfType("message.new"))
+          .extracting(f -> f.getJsonObject("data").getString("content"))
           .containsExactly("burst 0", "burst 1", "burst 2", "after the wait");
     }
   }
@@ -84,7 +97,8 @@ class SendLimitsIntegrationTests extends OnTwoNodes {
       assertThat(error.getString("id")).isEqualTo("s3");
       assertThat(error.getJsonObject("data").getString("code")).isEqualTo("rate_limited");
       assertThat(error.getJsonObject("data").getLong("retry_after_ms")).isBetween(1L, 1000L);
-      assertThat(bobOnB.await(f -> "ack".equals(f.getString("type")), 3, WAIT)).extracting(f -> f.getString("id"))
+      assertThat(bobOnB.await(f -> "ack".equals(f.getString("type")), 3, WAIT))
+          .extracting(f -> f.getString("id"))
           .containsExactlyInAnyOrder("s0", "s1", "s2");
       assertThat(bobOnB.closeCode()).isNull();
 
@@ -101,7 +115,9 @@ class SendLimitsIntegrationTests extends OnTwoNodes {
     for (int i = 0; i < 3; i++) {
       nodes.apiB.send(c.aliceToken(), c.conversationId(), "alice " + i, null);
     }
-    assertThat(nodes.apiB.send(c.aliceToken(), c.conversationId(), "alice again", null).status()).isEqualTo(429);
-    assertThat(nodes.apiB.send(c.bobToken(), c.conversationId(), "bob", null).status()).isEqualTo(201);
+    assertThat(nodes.apiB.send(c.aliceToken(), c.conversationId(), "alice again", null).status())
+        .isEqualTo(429);
+    assertThat(nodes.apiB.send(c.bobToken(), c.conversationId(), "bob", null).status())
+        .isEqualTo(201);
   }
 }

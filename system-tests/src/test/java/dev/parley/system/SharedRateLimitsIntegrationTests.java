@@ -34,19 +34,21 @@ class SharedRateLimitsIntegrationTests extends OnTwoNodes {
   private FileClient filesB;
 
   SharedRateLimitsIntegrationTests(TestEnvironment env) {
-    super(env, Map.ofEntries(
-        Map.entry("PARLEY_SEND_RATE_PER_SECOND", "1"),
-        Map.entry("PARLEY_SEND_BURST", Integer.toString(BURST)),
-        Map.entry("PARLEY_EDIT_LIMIT", "2/1h"),
-        Map.entry("PARLEY_REACTION_LIMIT", "3/1h"),
-        Map.entry("PARLEY_MAX_DISTINCT_REACTIONS", "2"),
-        Map.entry("PARLEY_READ_LIMIT", "2/1h"),
-        Map.entry("PARLEY_TYPING_LIMIT", "2/1h"),
-        Map.entry("PARLEY_GROUP_CREATE_LIMIT", "3/1h"),
-        Map.entry("PARLEY_MEMBER_ADD_LIMIT", "2/1h"),
-        Map.entry("PARLEY_MAX_UPLOAD_BYTES", "1500"),
-        Map.entry("PARLEY_UPLOAD_BYTES_PER_HOUR", "3000"),
-        Map.entry("PARLEY_FILES_DIR", tempDir())));
+    super(
+        env,
+        Map.ofEntries(
+            Map.entry("PARLEY_SEND_RATE_PER_SECOND", "1"),
+            Map.entry("PARLEY_SEND_BURST", Integer.toString(BURST)),
+            Map.entry("PARLEY_EDIT_LIMIT", "2/1h"),
+            Map.entry("PARLEY_REACTION_LIMIT", "3/1h"),
+            Map.entry("PARLEY_MAX_DISTINCT_REACTIONS", "2"),
+            Map.entry("PARLEY_READ_LIMIT", "2/1h"),
+            Map.entry("PARLEY_TYPING_LIMIT", "2/1h"),
+            Map.entry("PARLEY_GROUP_CREATE_LIMIT", "3/1h"),
+            Map.entry("PARLEY_MEMBER_ADD_LIMIT", "2/1h"),
+            Map.entry("PARLEY_MAX_UPLOAD_BYTES", "1500"),
+            Map.entry("PARLEY_UPLOAD_BYTES_PER_HOUR", "3000"),
+            Map.entry("PARLEY_FILES_DIR", tempDir())));
   }
 
   private static String tempDir() {
@@ -89,7 +91,9 @@ class SharedRateLimitsIntegrationTests extends OnTwoNodes {
       for (int i = 0; i < 60; i++) {
         Api api = i % 2 == 0 ? nodes.apiA : nodes.apiB;
         String content = "burst " + i;
-        statuses.add(callers.submit(() -> api.send(c.aliceToken(), c.conversationId(), content, null).status()));
+        statuses.add(
+            callers.submit(
+                () -> api.send(c.aliceToken(), c.conversationId(), content, null).status()));
       }
       int accepted = 0;
       for (Future<Integer> status : statuses) {
@@ -98,7 +102,8 @@ class SharedRateLimitsIntegrationTests extends OnTwoNodes {
         accepted += s == 201 ? 1 : 0;
       }
       long seconds = (long) Math.ceil((System.nanoTime() - started) / 1e9);
-      // per node buckets would accept 2 x BURST; shared ones the burst, plus one a second while this ran
+      // per node buckets would accept 2 x BURST; shared ones the burst, plus one a second while
+      // this ran
       assertThat(accepted).isBetween(BURST, BURST + (int) seconds);
     } finally {
       callers.shutdownNow();
@@ -108,24 +113,32 @@ class SharedRateLimitsIntegrationTests extends OnTwoNodes {
   @Test
   void editsPastTheirLimitAre429OnEitherNode() {
     Cast c = cast("edits");
-    String id = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "v0").getString("id");
+    String id =
+        MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "v0").getString("id");
     assertThat(MessageApi.edit(nodes.apiA, c.aliceToken(), id, "v1").status()).isEqualTo(200);
     assertThat(MessageApi.edit(nodes.apiB, c.aliceToken(), id, "v2").status()).isEqualTo(200);
     assertRateLimited(MessageApi.edit(nodes.apiA, c.aliceToken(), id, "v3"));
     assertRateLimited(MessageApi.edit(nodes.apiB, c.aliceToken(), id, "v3"));
-    assertThat(MessageApi.inHistory(nodes.apiA, c.aliceToken(), c.conversationId(), id).getString("content")).isEqualTo("v2");
+    assertThat(
+            MessageApi.inHistory(nodes.apiA, c.aliceToken(), c.conversationId(), id)
+                .getString("content"))
+        .isEqualTo("v2");
   }
 
   @Test
   void reactionsPastTheirLimitAre429AndANewEmojiPastTheDistinctCapIs409() {
     Cast c = cast("reactions");
-    String id = MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "react to me").getString("id");
+    String id =
+        MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "react to me")
+            .getString("id");
     assertThat(MessageApi.react(nodes.apiA, c.aliceToken(), id, "👍").status()).isEqualTo(201);
     assertThat(MessageApi.react(nodes.apiB, c.bobToken(), id, "🎉").status()).isEqualTo(201);
     Api.Reply third = MessageApi.react(nodes.apiA, c.aliceToken(), id, "🔥");
     assertThat(third.status()).as("a third distinct emoji on one message").isEqualTo(409);
     assertThat(third.body().getJsonObject("error").getString("code")).isEqualTo("conflict");
-    assertThat(MessageApi.react(nodes.apiB, c.bobToken(), id, "👍").status()).as("joining an emoji already there").isEqualTo(201);
+    assertThat(MessageApi.react(nodes.apiB, c.bobToken(), id, "👍").status())
+        .as("joining an emoji already there")
+        .isEqualTo(201);
     // the refused one took one of alice's 3 tokens too: it reached the database
     assertThat(MessageApi.react(nodes.apiB, c.aliceToken(), id, "🎉").status()).isEqualTo(201);
     assertRateLimited(MessageApi.react(nodes.apiA, c.aliceToken(), id, "👍"));
@@ -136,14 +149,22 @@ class SharedRateLimitsIntegrationTests extends OnTwoNodes {
     Cast c = cast("reads");
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      ids.add(MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "m" + i).getString("id"));
+      ids.add(
+          MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "m" + i).getString("id"));
     }
     assertThat(MessageApi.read(nodes.apiA, c.bobToken(), ids.get(0)).status()).isEqualTo(204);
     assertThat(MessageApi.read(nodes.apiB, c.bobToken(), ids.get(1)).status()).isEqualTo(204);
     assertRateLimited(MessageApi.read(nodes.apiA, c.bobToken(), ids.get(2)));
     try (WsClient bobOnB = onB(c.bobToken())) {
-      bobOnB.send(new JsonObject().put("type", "message.read").put("id", "r3")
-          .put("data", new JsonObject().put("conversation_id", c.conversationId()).put("message_id", ids.get(2))));
+      bobOnB.send(
+          new JsonObject()
+              .put("type", "message.read")
+              .put("id", "r3")
+              .put(
+                  "data",
+                  new JsonObject()
+                      .put("conversation_id", c.conversationId())
+                      .put("message_id", ids.get(2))));
       assertWsRateLimited(bobOnB, "r3");
     }
   }
@@ -151,11 +172,14 @@ class SharedRateLimitsIntegrationTests extends OnTwoNodes {
   @Test
   void typingFramesPastTheirLimitGetRateLimited() {
     Cast c = cast("typing");
-    try (WsClient aliceOnA = onA(c.aliceToken()); WsClient aliceOnB = onB(c.aliceToken())) {
+    try (WsClient aliceOnA = onA(c.aliceToken());
+        WsClient aliceOnB = onB(c.aliceToken())) {
       aliceOnA.send(typing("typing.start", "t1", c.conversationId()));
       aliceOnB.send(typing("typing.stop", "t2", c.conversationId()));
-      assertThat(aliceOnA.awaitOne(f -> "t1".equals(f.getString("id")), WAIT).getString("type")).isEqualTo("ack");
-      assertThat(aliceOnB.awaitOne(f -> "t2".equals(f.getString("id")), WAIT).getString("type")).isEqualTo("ack");
+      assertThat(aliceOnA.awaitOne(f -> "t1".equals(f.getString("id")), WAIT).getString("type"))
+          .isEqualTo("ack");
+      assertThat(aliceOnB.awaitOne(f -> "t2".equals(f.getString("id")), WAIT).getString("type"))
+          .isEqualTo("ack");
       aliceOnA.send(typing("typing.start", "t3", c.conversationId()));
       assertWsRateLimited(aliceOnA, "t3");
       assertThat(aliceOnA.closeCode()).isNull();
@@ -174,11 +198,17 @@ class SharedRateLimitsIntegrationTests extends OnTwoNodes {
     String first = nodes.apiA.createGroup(danToken, "g1", List.of()).getString("id");
     nodes.apiB.createGroup(danToken, "g2", List.of());
     nodes.apiA.createGroup(danToken, "g3", List.of());
-    assertRateLimited(nodes.apiB.call(HttpMethod.POST, "/api/v1/conversations", danToken,
-        new JsonObject().put("type", "group").put("name", "g4")));
+    assertRateLimited(
+        nodes.apiB.call(
+            HttpMethod.POST,
+            "/api/v1/conversations",
+            danToken,
+            new JsonObject().put("type", "group").put("name", "g4")));
 
-    assertThat(ConversationCalls.addMember(nodes.apiA, danToken, first, others.get(0)).status()).isEqualTo(201);
-    assertThat(ConversationCalls.addMember(nodes.apiB, danToken, first, others.get(1)).status()).isEqualTo(201);
+    assertThat(ConversationCalls.addMember(nodes.apiA, danToken, first, others.get(0)).status())
+        .isEqualTo(201);
+    assertThat(ConversationCalls.addMember(nodes.apiB, danToken, first, others.get(1)).status())
+        .isEqualTo(201);
     assertRateLimited(ConversationCalls.addMember(nodes.apiA, danToken, first, others.get(2)));
   }
 
@@ -193,8 +223,14 @@ class SharedRateLimitsIntegrationTests extends OnTwoNodes {
     assertThat(over.errorCode()).isEqualTo("rate_limited");
     // 100 bytes short at 3,000 an hour: two minutes
     assertThat(Long.parseLong(over.headers().get("Retry-After"))).isBetween(100L, 130L);
-    long stored = Cluster.await(pool().preparedQuery("SELECT count(*) FROM files WHERE uploader_id = $1").execute(Tuple.of(erin)))
-        .iterator().next().getLong(0);
+    long stored =
+        Cluster.await(
+                pool()
+                    .preparedQuery("SELECT count(*) FROM files WHERE uploader_id = $1")
+                    .execute(Tuple.of(erin)))
+            .iterator()
+            .next()
+            .getLong(0);
     assertThat(stored).isEqualTo(2);
   }
 
@@ -203,7 +239,10 @@ class SharedRateLimitsIntegrationTests extends OnTwoNodes {
   }
 
   private static JsonObject typing(String type, String id, String conversationId) {
-    return new JsonObject().put("type", type).put("id", id).put("data", new JsonObject().put("conversation_id", conversationId));
+    return new JsonObject()
+        .put("type", type)
+        .put("id", id)
+        .put("data", new JsonObject().put("conversation_id", conversationId));
   }
 
   private static void assertWsRateLimited(WsClient ws, String frameId) {

@@ -28,14 +28,17 @@ import org.junit.jupiter.api.Test;
  * {@code statement_timeout} is cancelled and mapped to {@code unavailable} too.
  */
 class SlowDatabaseIntegrationTests extends OnTwoNodes {
-  private static final Map<String, String> SMALL_AND_IMPATIENT = Map.of(
-      "PARLEY_PG_POOL_SIZE", "1",
-      "PARLEY_PG_POOL_WAIT_QUEUE", "1",
-      "PARLEY_PG_ACQUIRE_TIMEOUT", "500ms",
-      "PARLEY_PG_STATEMENT_TIMEOUT", "1s",
-      "PARLEY_PG_LOCK_TIMEOUT", "300ms");
+  private static final Map<String, String> SMALL_AND_IMPATIENT =
+      Map.of(
+          "PARLEY_PG_POOL_SIZE", "1",
+          "PARLEY_PG_POOL_WAIT_QUEUE", "1",
+          "PARLEY_PG_ACQUIRE_TIMEOUT", "500ms",
+          "PARLEY_PG_STATEMENT_TIMEOUT", "1s",
+          "PARLEY_PG_LOCK_TIMEOUT", "300ms");
+
   /** How long the test holds the lock: far longer than any bounded answer may take. */
   private static final Duration LOCK_HELD = Duration.ofSeconds(8);
+
   private static final Duration FAST = Duration.ofMillis(2500);
 
   SlowDatabaseIntegrationTests(TestEnvironment env) {
@@ -48,54 +51,94 @@ class SlowDatabaseIntegrationTests extends OnTwoNodes {
     Promise<Void> release = Promise.promise();
     Promise<Void> locked = Promise.promise();
     nodes.vertx.setTimer(LOCK_HELD.toMillis(), t -> release.tryComplete());
-    Future<Void> held = pool().withTransaction(conn -> conn
-        .preparedQuery("SELECT id FROM conversations WHERE id = $1 FOR UPDATE").execute(Tuple.of(cast.conversationId()))
-        .compose(rows -> {
-          locked.complete();
-          return release.future();
-        }));
+    Future<Void> held =
+        pool()
+            .withTransaction(
+                conn ->
+                    conn.preparedQuery("SELECT id FROM conversations WHERE id = $1 FOR UPDATE")
+                        .execute(Tuple.of(cast.conversationId()))
+                        .compose(
+                            rows -> {
+                              locked.complete();
+                              return release.future();
+                            }));
     Cluster.await(locked.future());
     try {
       long start = System.nanoTime();
       List<Future<Api.Reply>> calls = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
-        // one takes the only connection and waits for the lock, one waits for the connection, the rest find the queue full
-        calls.add(nodes.apiA.callAsync(HttpMethod.PUT, "/api/v1/conversations/" + cast.conversationId(), cast.aliceToken(),
-            new JsonObject().put("name", "renamed " + i)));
+        // one takes the only connection and waits for the lock, one waits for the connection, the
+        // rest find the queue full
+        calls.add(
+            nodes.apiA.callAsync(
+                HttpMethod.PUT,
+                "/api/v1/conversations/" + cast.conversationId(),
+                cast.aliceToken(),
+                new JsonObject().put("name", "renamed " + i)));
       }
       List<Api.Reply> replies = new ArrayList<>();
       for (Future<Api.Reply> call : calls) {
         replies.add(Cluster.await(call));
       }
       Duration took = Duration.ofNanos(System.nanoTime() - start);
-      System.out.printf("6 changes to a locked conversation on a pool of 1 (queue 1): %s in %d ms%n",
+      System.out.printf(
+          "6 changes to a locked conversation on a pool of 1 (queue 1): %s in %d ms%n",
           replies.stream().map(Api.Reply::status).toList(), took.toMillis());
-      assertThat(replies).allSatisfy(r -> {
-        assertThat(r.status()).isEqualTo(503);
-        assertThat(ConversationCalls.errorCode(r)).isEqualTo("unavailable");
-      });
+      assertThat(replies)
+          .allSatisfy(
+              r -> {
+                assertThat(r.status()).isEqualTo(503);
+                assertThat(ConversationCalls.errorCode(r)).isEqualTo("unavailable");
+              });
       assertThat(took).isLessThan(FAST);
     } finally {
       release.tryComplete();
       Cluster.await(held);
     }
     // the lock gone, the same change goes through
-    assertThat(ConversationCalls.update(nodes.apiA, cast.aliceToken(), cast.conversationId(),
-        new JsonObject().put("name", "renamed")).status()).isEqualTo(200);
+    assertThat(
+            ConversationCalls.update(
+                    nodes.apiA,
+                    cast.aliceToken(),
+                    cast.conversationId(),
+                    new JsonObject().put("name", "renamed"))
+                .status())
+        .isEqualTo(200);
   }
 
   @Test
   void theGatewaysConnectionsCarryTheTimeoutsAndAStatementPastItIsUnavailable() {
     DatabaseLimits limits = DatabaseLimits.fromEnv(env.env(SMALL_AND_IMPATIENT));
-    Pool asTheGateway = PgBuilder.pool().with(limits.poolOptions(1))
-        .connectingTo(limits.applyTo(env.postgres().connectOptions())).using(nodes.vertx).build();
+    Pool asTheGateway =
+        PgBuilder.pool()
+            .with(limits.poolOptions(1))
+            .connectingTo(limits.applyTo(env.postgres().connectOptions()))
+            .using(nodes.vertx)
+            .build();
     try {
-      assertThat(Cluster.await(asTheGateway.query("SHOW statement_timeout").execute()).iterator().next().getString(0)).isEqualTo("1s");
-      assertThat(Cluster.await(asTheGateway.query("SHOW lock_timeout").execute()).iterator().next().getString(0)).isEqualTo("300ms");
+      assertThat(
+              Cluster.await(asTheGateway.query("SHOW statement_timeout").execute())
+                  .iterator()
+                  .next()
+                  .getString(0))
+          .isEqualTo("1s");
+      assertThat(
+              Cluster.await(asTheGateway.query("SHOW lock_timeout").execute())
+                  .iterator()
+                  .next()
+                  .getString(0))
+          .isEqualTo("300ms");
       long start = System.nanoTime();
-      Object failure = Cluster.await(asTheGateway.query("SELECT pg_sleep(5)").execute()
-          .<Object>map(rows -> "answered")
-          .recover(e -> Failures.<Object>database(e).recover(mapped -> Future.succeededFuture(mapped))));
+      Object failure =
+          Cluster.await(
+              asTheGateway
+                  .query("SELECT pg_sleep(5)")
+                  .execute()
+                  .<Object>map(rows -> "answered")
+                  .recover(
+                      e ->
+                          Failures.<Object>database(e)
+                              .recover(mapped -> Future.succeededFuture(mapped))));
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertThat(failure).isInstanceOf(ApiException.class);
       ApiException mapped = (ApiException) failure;

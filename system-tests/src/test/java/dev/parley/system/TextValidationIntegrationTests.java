@@ -52,28 +52,42 @@ class TextValidationIntegrationTests extends OnTwoNodes {
   @Test
   void aMessageWithNulIsRefusedNotAcknowledgedAndLost() {
     Cast c = cast("nul");
-    Api.Reply refused = nodes.apiA.send(c.aliceToken(), c.conversationId(), "nul\u0000inside", "c-nul");
+    Api.Reply refused =
+        nodes.apiA.send(c.aliceToken(), c.conversationId(), "nul\u0000inside", "c-nul");
     assertInvalid(refused, "content contains U+0000");
 
     Api.Reply fine = nodes.apiA.send(c.aliceToken(), c.conversationId(), "after", "c-after");
     assertThat(fine.status()).isEqualTo(201);
-    assertThat(Rows.awaitCount(pool(), c.conversationId(), 1, WAIT)).extracting(Rows.Stored::content).containsExactly("after");
-    assertThat(nodes.apiB.history(c.bobToken(), c.conversationId(), null).body().getJsonArray("items")).hasSize(1);
+    assertThat(Rows.awaitCount(pool(), c.conversationId(), 1, WAIT))
+        .extracting(Rows.Stored::content)
+        .containsExactly("after");
+    assertThat(
+            nodes.apiB.history(c.bobToken(), c.conversationId(), null).body().getJsonArray("items"))
+        .hasSize(1);
   }
 
   @Test
   void aLoneSurrogateIsRefusedNotStoredAsAQuestionMark() {
     Cast c = cast("surrogate");
     String path = "/api/v1/conversations/" + c.conversationId() + "/messages";
-    Api.Reply refused = nodes.apiA.callRaw(HttpMethod.POST, path, c.aliceToken(),
-        AsciiJson.buffer(new JsonObject().put("content", "half \ud800 pair")));
+    Api.Reply refused =
+        nodes.apiA.callRaw(
+            HttpMethod.POST,
+            path,
+            c.aliceToken(),
+            AsciiJson.buffer(new JsonObject().put("content", "half \ud800 pair")));
     assertInvalid(refused, "content contains an unpaired UTF-16 surrogate (U+D800)");
 
     // a whole pair, escaped the same way, is kept exactly
-    Api.Reply pair = nodes.apiA.callRaw(HttpMethod.POST, path, c.aliceToken(),
-        AsciiJson.buffer(new JsonObject().put("content", "whole \ud83d\ude00 pair")));
+    Api.Reply pair =
+        nodes.apiA.callRaw(
+            HttpMethod.POST,
+            path,
+            c.aliceToken(),
+            AsciiJson.buffer(new JsonObject().put("content", "whole \ud83d\ude00 pair")));
     assertThat(pair.status()).isEqualTo(201);
-    assertThat(Rows.awaitCount(pool(), c.conversationId(), 1, WAIT)).extracting(Rows.Stored::content)
+    assertThat(Rows.awaitCount(pool(), c.conversationId(), 1, WAIT))
+        .extracting(Rows.Stored::content)
         .containsExactly("whole 😀 pair");
   }
 
@@ -82,10 +96,20 @@ class TextValidationIntegrationTests extends OnTwoNodes {
     Cast c = cast("bytes");
     byte[] prefix = "{\"content\":\"caf".getBytes(StandardCharsets.US_ASCII);
     Buffer latin1 = Buffer.buffer(prefix).appendByte((byte) 0xe9).appendString("\"}");
-    Api.Reply refused = nodes.apiA.callRaw(HttpMethod.POST, "/api/v1/conversations/" + c.conversationId() + "/messages",
-        c.aliceToken(), latin1);
+    Api.Reply refused =
+        nodes.apiA.callRaw(
+            HttpMethod.POST,
+            "/api/v1/conversations/" + c.conversationId() + "/messages",
+            c.aliceToken(),
+            latin1);
     assertInvalid(refused, "the body is not valid UTF-8");
-    assertThat(nodes.apiA.history(c.aliceToken(), c.conversationId(), null).body().getJsonArray("items")).isEmpty();
+    assertThat(
+            nodes
+                .apiA
+                .history(c.aliceToken(), c.conversationId(), null)
+                .body()
+                .getJsonArray("items"))
+        .isEmpty();
   }
 
   @Test
@@ -104,7 +128,9 @@ class TextValidationIntegrationTests extends OnTwoNodes {
         assertThat(error.getJsonObject("data").getString("message")).startsWith("content contains");
       }
       assertThat(bob.closeCode()).as("the connection stays open").isNull();
-      assertThat(Rows.awaitCount(pool(), c.conversationId(), 1, WAIT)).extracting(Rows.Stored::content).containsExactly("fine");
+      assertThat(Rows.awaitCount(pool(), c.conversationId(), 1, WAIT))
+          .extracting(Rows.Stored::content)
+          .containsExactly("fine");
     }
   }
 
@@ -113,72 +139,147 @@ class TextValidationIntegrationTests extends OnTwoNodes {
     Cast c = cast("frames");
     try (WsClient bob = onB(c.bobToken())) {
       // a message split inside "é" is valid once its frames are put together
-      byte[] whole = sendFrame("split", c.conversationId(), "café").encode().getBytes(StandardCharsets.UTF_8);
+      byte[] whole =
+          sendFrame("split", c.conversationId(), "café").encode().getBytes(StandardCharsets.UTF_8);
       int cut = indexOf(whole, (byte) 0xc3) + 1;
       bob.writeFrame(WebSocketFrame.textFrame("", false));
-      bob.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(Arrays.copyOfRange(whole, 0, cut)), false));
-      bob.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(Arrays.copyOfRange(whole, cut, whole.length)), true));
-      assertThat(bob.awaitOne(f -> "split".equals(f.getString("id")), WAIT).getJsonObject("data").getString("content"))
+      bob.writeFrame(
+          WebSocketFrame.continuationFrame(
+              Buffer.buffer(Arrays.copyOfRange(whole, 0, cut)), false));
+      bob.writeFrame(
+          WebSocketFrame.continuationFrame(
+              Buffer.buffer(Arrays.copyOfRange(whole, cut, whole.length)), true));
+      assertThat(
+              bob.awaitOne(f -> "split".equals(f.getString("id")), WAIT)
+                  .getJsonObject("data")
+                  .getString("content"))
           .isEqualTo("café");
 
-      byte[] latin1 = sendFrame("latin1", c.conversationId(), "café").encode().getBytes(StandardCharsets.ISO_8859_1);
+      byte[] latin1 =
+          sendFrame("latin1", c.conversationId(), "café")
+              .encode()
+              .getBytes(StandardCharsets.ISO_8859_1);
       bob.writeFrame(WebSocketFrame.textFrame("", false));
       bob.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(latin1), true));
-      Short code = Await.until(bob::closeCode, System.nanoTime() + WAIT.toNanos(), () -> "the connection is still open");
+      Short code =
+          Await.until(
+              bob::closeCode,
+              System.nanoTime() + WAIT.toNanos(),
+              () -> "the connection is still open");
       assertThat(code).isEqualTo((short) 1007);
       assertThat(bob.frames()).noneMatch(f -> "latin1".equals(f.getString("id")));
     }
-    assertThat(Rows.awaitCount(pool(), c.conversationId(), 1, WAIT)).extracting(Rows.Stored::content).containsExactly("café");
+    assertThat(Rows.awaitCount(pool(), c.conversationId(), 1, WAIT))
+        .extracting(Rows.Stored::content)
+        .containsExactly("café");
   }
 
   @Test
   void groupNamesWithNulOrControlCharactersAreRefusedOnCreateAndRename() {
     Cast c = cast("named");
     String path = "/api/v1/conversations/" + c.conversationId();
-    assertInvalid(nodes.apiA.call(HttpMethod.PUT, path, c.aliceToken(), new JsonObject().put("name", "team\u0000")),
+    assertInvalid(
+        nodes.apiA.call(
+            HttpMethod.PUT, path, c.aliceToken(), new JsonObject().put("name", "team\u0000")),
         "name contains U+0000");
-    assertInvalid(nodes.apiA.call(HttpMethod.PUT, path, c.aliceToken(), new JsonObject().put("name", "two\nlines")),
+    assertInvalid(
+        nodes.apiA.call(
+            HttpMethod.PUT, path, c.aliceToken(), new JsonObject().put("name", "two\nlines")),
         "name contains the control character U+000A");
-    assertInvalid(nodes.apiA.callRaw(HttpMethod.PUT, path, c.aliceToken(), AsciiJson.buffer(new JsonObject().put("name", "\ud800"))),
+    assertInvalid(
+        nodes.apiA.callRaw(
+            HttpMethod.PUT,
+            path,
+            c.aliceToken(),
+            AsciiJson.buffer(new JsonObject().put("name", "\ud800"))),
         "name contains an unpaired UTF-16 surrogate");
-    assertInvalid(nodes.apiA.call(HttpMethod.PUT, path, c.aliceToken(), new JsonObject().put("description", "x\u0000")),
+    assertInvalid(
+        nodes.apiA.call(
+            HttpMethod.PUT, path, c.aliceToken(), new JsonObject().put("description", "x\u0000")),
         "description contains U+0000");
-    assertThat(nodes.apiA.call(HttpMethod.PUT, path, c.aliceToken(), new JsonObject().put("description", "line 1\nline 2")).status())
-        .as("a description may have several lines").isEqualTo(200);
-    assertThat(nodes.apiB.call(HttpMethod.GET, path, c.bobToken(), null).body().getString("name")).isEqualTo("named");
+    assertThat(
+            nodes
+                .apiA
+                .call(
+                    HttpMethod.PUT,
+                    path,
+                    c.aliceToken(),
+                    new JsonObject().put("description", "line 1\nline 2"))
+                .status())
+        .as("a description may have several lines")
+        .isEqualTo(200);
+    assertThat(nodes.apiB.call(HttpMethod.GET, path, c.bobToken(), null).body().getString("name"))
+        .isEqualTo("named");
 
-    assertInvalid(nodes.apiA.call(HttpMethod.POST, "/api/v1/conversations", c.aliceToken(),
-        new JsonObject().put("type", "group").put("name", "bell\u0007")), "name contains the control character U+0007");
+    assertInvalid(
+        nodes.apiA.call(
+            HttpMethod.POST,
+            "/api/v1/conversations",
+            c.aliceToken(),
+            new JsonObject().put("type", "group").put("name", "bell\u0007")),
+        "name contains the control character U+0007");
   }
 
   @Test
   void editsReactionsAndDevTokenNamesFollowTheSameRules() {
     Cast c = cast("others");
-    String messageId = nodes.apiA.send(c.aliceToken(), c.conversationId(), "original", null).body().getString("id");
-    assertInvalid(MessageApi.edit(nodes.apiA, c.aliceToken(), messageId, "edited\u0000"), "content contains U+0000");
-    assertInvalid(nodes.apiA.callRaw(HttpMethod.POST, "/api/v1/messages/" + messageId + "/reactions", c.bobToken(),
-        AsciiJson.buffer(new JsonObject().put("emoji", "\ud83d"))), "emoji contains an unpaired UTF-16 surrogate");
-    assertInvalid(nodes.apiA.call(HttpMethod.POST, "/api/v1/auth/dev-token", null,
-        new JsonObject().put("user_id", env.newId("dave")).put("name", "Dave\u0000")), "name contains U+0000");
-    assertThat(nodes.apiB.history(c.bobToken(), c.conversationId(), null).body().getJsonArray("items").getJsonObject(0)
-        .getString("content")).isEqualTo("original");
+    String messageId =
+        nodes
+            .apiA
+            .send(c.aliceToken(), c.conversationId(), "original", null)
+            .body()
+            .getString("id");
+    assertInvalid(
+        MessageApi.edit(nodes.apiA, c.aliceToken(), messageId, "edited\u0000"),
+        "content contains U+0000");
+    assertInvalid(
+        nodes.apiA.callRaw(
+            HttpMethod.POST,
+            "/api/v1/messages/" + messageId + "/reactions",
+            c.bobToken(),
+            AsciiJson.buffer(new JsonObject().put("emoji", "\ud83d"))),
+        "emoji contains an unpaired UTF-16 surrogate");
+    assertInvalid(
+        nodes.apiA.call(
+            HttpMethod.POST,
+            "/api/v1/auth/dev-token",
+            null,
+            new JsonObject().put("user_id", env.newId("dave")).put("name", "Dave\u0000")),
+        "name contains U+0000");
+    assertThat(
+            nodes
+                .apiB
+                .history(c.bobToken(), c.conversationId(), null)
+                .body()
+                .getJsonArray("items")
+                .getJsonObject(0)
+                .getString("content"))
+        .isEqualTo("original");
   }
 
   @Test
   void anUploadWhoseFileNameHasAControlCharacterIsRefused() {
     Cast c = cast("files");
     try (FileClient files = new FileClient(nodes.vertx, nodes.cluster.gateway(0).port())) {
-      FileClient.Response r = files.upload(c.aliceToken(),
-          new FileClient.Part("file", "report\u001b[2J.txt", "text/plain", Buffer.buffer("hello")));
+      FileClient.Response r =
+          files.upload(
+              c.aliceToken(),
+              new FileClient.Part(
+                  "file", "report\u001b[2J.txt", "text/plain", Buffer.buffer("hello")));
       assertThat(r.status()).isEqualTo(400);
       assertThat(r.errorCode()).isEqualTo("invalid_argument");
-      assertThat(r.json().getJsonObject("error").getString("message")).startsWith("the file name contains the control character U+001B");
+      assertThat(r.json().getJsonObject("error").getString("message"))
+          .startsWith("the file name contains the control character U+001B");
     }
   }
 
   private static JsonObject sendFrame(String id, String conversationId, String content) {
-    return new JsonObject().put("type", "message.send").put("id", id)
-        .put("data", new JsonObject().put("conversation_id", conversationId).put("content", content));
+    return new JsonObject()
+        .put("type", "message.send")
+        .put("id", id)
+        .put(
+            "data",
+            new JsonObject().put("conversation_id", conversationId).put("content", content));
   }
 
   private static int indexOf(byte[] bytes, byte b) {

@@ -2,6 +2,7 @@ package dev.parley.system;
 
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.Vertx;
+import java.util.Map;
 
 /** The usual fixture: a two-gateway cluster and a REST client on each node. */
 final class TwoNodes implements AutoCloseable {
@@ -18,7 +19,7 @@ final class TwoNodes implements AutoCloseable {
   }
 
   /** With {@code overrides} in every process's environment (e.g. shorter timers for a test). */
-  static TwoNodes start(TestEnvironment env, java.util.Map<String, String> overrides) {
+  static TwoNodes start(TestEnvironment env, Map<String, String> overrides) {
     return new TwoNodes(Cluster.start(env, overrides, 2, true), Vertx.vertx());
   }
 

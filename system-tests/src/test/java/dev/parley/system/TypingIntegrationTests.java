@@ -17,18 +17,24 @@ import org.junit.jupiter.api.Test;
 class TypingIntegrationTests extends OnTwoNodes {
   /** Shorter than the 5 s default, so a lapse is quick to see. */
   private static final Duration LAPSE = Duration.ofSeconds(2);
+
   private static final Duration RENEW = Duration.ofSeconds(1);
   private static final Duration CROSS_NODE = Duration.ofSeconds(2);
   private static final Duration WAIT = Duration.ofSeconds(5);
 
   TypingIntegrationTests(TestEnvironment env) {
-    super(env, Map.of(
-        "PARLEY_TYPING_LAPSE", LAPSE.toMillis() + "ms",
-        "PARLEY_TYPING_RENEW_INTERVAL", RENEW.toMillis() + "ms"));
+    super(
+        env,
+        Map.of(
+            "PARLEY_TYPING_LAPSE", LAPSE.toMillis() + "ms",
+            "PARLEY_TYPING_RENEW_INTERVAL", RENEW.toMillis() + "ms"));
   }
 
   private static JsonObject typing(String type, String id, String conversationId) {
-    JsonObject frame = new JsonObject().put("type", type).put("data", new JsonObject().put("conversation_id", conversationId));
+    JsonObject frame =
+        new JsonObject()
+            .put("type", type)
+            .put("data", new JsonObject().put("conversation_id", conversationId));
     return id == null ? frame : frame.put("id", id);
   }
 
@@ -41,9 +47,10 @@ class TypingIntegrationTests extends OnTwoNodes {
   }
 
   private static Predicate<JsonObject> indicator(String userId, boolean typing) {
-    return f -> "typing.indicator".equals(f.getString("type"))
-        && userId.equals(f.getJsonObject("data").getString("user_id"))
-        && f.getJsonObject("data").getBoolean("typing") == typing;
+    return f ->
+        "typing.indicator".equals(f.getString("type"))
+            && userId.equals(f.getJsonObject("data").getString("user_id"))
+            && f.getJsonObject("data").getBoolean("typing") == typing;
   }
 
   @Test
@@ -51,21 +58,35 @@ class TypingIntegrationTests extends OnTwoNodes {
     Cast c = cast("typing");
     String subject = env.nats().subjectPrefix() + ".conv." + c.conversationId() + ".typing";
     List<JsonObject> integrator = new CopyOnWriteArrayList<>();
-    Dispatcher tap = env.natsConnection().createDispatcher(msg -> integrator.add(new JsonObject(new String(msg.getData(), StandardCharsets.UTF_8))));
+    Dispatcher tap =
+        env.natsConnection()
+            .createDispatcher(
+                msg ->
+                    integrator.add(
+                        new JsonObject(new String(msg.getData(), StandardCharsets.UTF_8))));
     tap.subscribe(subject);
 
     try (WsClient aliceOnA = onA(c.aliceToken());
-         WsClient aliceOnB = onB(c.aliceToken());
-         WsClient bobOnB = onB(c.bobToken());
-         WsClient bobOnA = onA(c.bobToken());
-         WsClient carolOnA = onA(c.carolToken());
-         WsClient carolOnB = onB(c.carolToken())) {
+        WsClient aliceOnB = onB(c.aliceToken());
+        WsClient bobOnB = onB(c.bobToken());
+        WsClient bobOnA = onA(c.bobToken());
+        WsClient carolOnA = onA(c.carolToken());
+        WsClient carolOnB = onB(c.carolToken())) {
       aliceOnA.send(typing("typing.start", "t1", c.conversationId()));
-      assertThat(aliceOnA.awaitOne(ackOf("t1"), WAIT).getJsonObject("data")).isEqualTo(new JsonObject());
+      assertThat(aliceOnA.awaitOne(ackOf("t1"), WAIT).getJsonObject("data"))
+          .isEqualTo(new JsonObject());
 
       JsonObject started = bobOnB.awaitOne(indicator(c.alice(), true), CROSS_NODE);
-      assertThat(started).isEqualTo(new JsonObject().put("type", "typing.indicator").put("data", new JsonObject()
-          .put("conversation_id", c.conversationId()).put("user_id", c.alice()).put("typing", true)));
+      assertThat(started)
+          .isEqualTo(
+              new JsonObject()
+                  .put("type", "typing.indicator")
+                  .put(
+                      "data",
+                      new JsonObject()
+                          .put("conversation_id", c.conversationId())
+                          .put("user_id", c.alice())
+                          .put("typing", true)));
       bobOnA.awaitOne(indicator(c.alice(), true), CROSS_NODE);
 
       aliceOnA.send(typing("typing.stop", "t2", c.conversationId()));
@@ -78,8 +99,12 @@ class TypingIntegrationTests extends OnTwoNodes {
         assertThat(notForThem.framesOfType("typing.indicator")).isEmpty();
       }
       assertThat(bobOnB.framesOfType("typing.indicator")).hasSize(2);
-      Await.until(() -> integrator.size() >= 2 ? integrator : null, System.nanoTime() + WAIT.toNanos(), integrator::toString);
-      assertThat(integrator).containsExactly(started, bobOnB.framesOfType("typing.indicator").get(1));
+      Await.until(
+          () -> integrator.size() >= 2 ? integrator : null,
+          System.nanoTime() + WAIT.toNanos(),
+          integrator::toString);
+      assertThat(integrator)
+          .containsExactly(started, bobOnB.framesOfType("typing.indicator").get(1));
     } finally {
       env.natsConnection().closeDispatcher(tap);
     }
@@ -88,23 +113,38 @@ class TypingIntegrationTests extends OnTwoNodes {
   @Test
   void aNonMemberGets404AndABadFrame400() {
     Cast c = cast("typing");
-    try (WsClient carol = onA(c.carolToken()); WsClient bobOnB = onB(c.bobToken())) {
+    try (WsClient carol = onA(c.carolToken());
+        WsClient bobOnB = onB(c.bobToken())) {
       carol.send(typing("typing.start", "n1", c.conversationId()));
-      assertThat(carol.awaitOne(errorOf("n1"), WAIT).getJsonObject("data").getString("code")).isEqualTo("not_found");
+      assertThat(carol.awaitOne(errorOf("n1"), WAIT).getJsonObject("data").getString("code"))
+          .isEqualTo("not_found");
       carol.send(typing("typing.start", "n2", "AAAAAAAAAAAAAAAAAAAAAA"));
-      assertThat(carol.awaitOne(errorOf("n2"), WAIT).getJsonObject("data").getString("code")).isEqualTo("not_found");
-      carol.send(new JsonObject().put("type", "typing.stop").put("id", "n3").put("data", new JsonObject()));
-      assertThat(carol.awaitOne(errorOf("n3"), WAIT).getJsonObject("data").getString("code")).isEqualTo("invalid_argument");
-      carol.send(new JsonObject().put("type", "typing.start").put("id", "n4").put("data", new JsonObject().put("conversation_id", 42)));
-      assertThat(carol.awaitOne(errorOf("n4"), WAIT).getJsonObject("data").getString("code")).isEqualTo("invalid_argument");
+      assertThat(carol.awaitOne(errorOf("n2"), WAIT).getJsonObject("data").getString("code"))
+          .isEqualTo("not_found");
+      carol.send(
+          new JsonObject()
+              .put("type", "typing.stop")
+              .put("id", "n3")
+              .put("data", new JsonObject()));
+      assertThat(carol.awaitOne(errorOf("n3"), WAIT).getJsonObject("data").getString("code"))
+          .isEqualTo("invalid_argument");
+      carol.send(
+          new JsonObject()
+              .put("type", "typing.start")
+              .put("id", "n4")
+              .put("data", new JsonObject().put("conversation_id", 42)));
+      assertThat(carol.awaitOne(errorOf("n4"), WAIT).getJsonObject("data").getString("code"))
+          .isEqualTo("invalid_argument");
 
       // a member's indicator after the refused ones is the first (and only) thing bob sees
       try (WsClient alice = onA(c.aliceToken())) {
         alice.send(typing("typing.start", null, c.conversationId()));
         bobOnB.awaitOne(f -> "typing.indicator".equals(f.getString("type")), CROSS_NODE);
       }
-      assertThat(bobOnB.framesOfType("typing.indicator")).allSatisfy(f ->
-          assertThat(f.getJsonObject("data").getString("user_id")).isNotEqualTo(c.carol()));
+      assertThat(bobOnB.framesOfType("typing.indicator"))
+          .allSatisfy(
+              f ->
+                  assertThat(f.getJsonObject("data").getString("user_id")).isNotEqualTo(c.carol()));
       assertThat(carol.closeCode()).isNull();
     }
   }
@@ -112,7 +152,8 @@ class TypingIntegrationTests extends OnTwoNodes {
   @Test
   void anIndicatorThatIsNotRenewedLapsesWithTypingFalse() {
     Cast c = cast("typing");
-    try (WsClient aliceOnA = onA(c.aliceToken()); WsClient bobOnB = onB(c.bobToken())) {
+    try (WsClient aliceOnA = onA(c.aliceToken());
+        WsClient bobOnB = onB(c.bobToken())) {
       aliceOnA.send(typing("typing.start", "l1", c.conversationId()));
       aliceOnA.awaitOne(ackOf("l1"), WAIT);
       long acked = System.nanoTime();
@@ -129,18 +170,22 @@ class TypingIntegrationTests extends OnTwoNodes {
   @Test
   void renewalsWithinTheRenewIntervalAreAckedButNotForwarded() {
     Cast c = cast("typing");
-    try (WsClient aliceOnA = onA(c.aliceToken()); WsClient bobOnB = onB(c.bobToken())) {
+    try (WsClient aliceOnA = onA(c.aliceToken());
+        WsClient bobOnB = onB(c.bobToken())) {
       long first = System.nanoTime();
       for (int i = 0; i < 10; i++) {
         aliceOnA.send(typing("typing.start", "r" + i, c.conversationId()));
       }
       aliceOnA.await(f -> "ack".equals(f.getString("type")), 10, WAIT);
-      assertThat(Duration.ofNanos(System.nanoTime() - first)).as("all ten within one renew interval").isLessThan(RENEW);
+      assertThat(Duration.ofNanos(System.nanoTime() - first))
+          .as("all ten within one renew interval")
+          .isLessThan(RENEW);
       aliceOnA.send(typing("typing.stop", "r-stop", c.conversationId()));
       aliceOnA.awaitOne(ackOf("r-stop"), WAIT);
 
       bobOnB.awaitOne(indicator(c.alice(), false), CROSS_NODE);
-      assertThat(bobOnB.framesOfType("typing.indicator")).extracting(f -> f.getJsonObject("data").getBoolean("typing"))
+      assertThat(bobOnB.framesOfType("typing.indicator"))
+          .extracting(f -> f.getJsonObject("data").getBoolean("typing"))
           .containsExactly(true, false);
     }
   }
@@ -148,17 +193,21 @@ class TypingIntegrationTests extends OnTwoNodes {
   @Test
   void aClientTogglingFastCostsReceiversAtMostOneIndicatorPerGapAndTheLastStateWins() {
     Cast c = cast("typing");
-    try (WsClient aliceOnA = onA(c.aliceToken()); WsClient bobOnB = onB(c.bobToken())) {
+    try (WsClient aliceOnA = onA(c.aliceToken());
+        WsClient bobOnB = onB(c.bobToken())) {
       long first = System.nanoTime();
       for (int i = 0; i < 20; i++) {
-        aliceOnA.send(typing(i % 2 == 0 ? "typing.start" : "typing.stop", "x" + i, c.conversationId()));
+        aliceOnA.send(
+            typing(i % 2 == 0 ? "typing.start" : "typing.stop", "x" + i, c.conversationId()));
       }
       aliceOnA.await(f -> "ack".equals(f.getString("type")), 20, WAIT);
       long toggling = System.nanoTime() - first;
 
       bobOnB.awaitOne(indicator(c.alice(), false), CROSS_NODE);
-      List<Boolean> seen = bobOnB.framesOfType("typing.indicator").stream()
-          .map(f -> f.getJsonObject("data").getBoolean("typing")).toList();
+      List<Boolean> seen =
+          bobOnB.framesOfType("typing.indicator").stream()
+              .map(f -> f.getJsonObject("data").getBoolean("typing"))
+              .toList();
       // one publish per 250 ms gap at most, and the last frame (a stop) is what receivers end with
       assertThat(seen.size()).isLessThanOrEqualTo(2 + (int) (toggling / 250_000_000L) + 1);
       assertThat(seen.get(0)).isTrue();
@@ -172,18 +221,25 @@ class TypingIntegrationTests extends OnTwoNodes {
   @Test
   void aRenewalAfterTheRenewIntervalIsForwardedAndKeepsTheIndicatorAlive() {
     Cast c = cast("typing");
-    try (WsClient aliceOnA = onA(c.aliceToken()); WsClient bobOnB = onB(c.bobToken())) {
+    try (WsClient aliceOnA = onA(c.aliceToken());
+        WsClient bobOnB = onB(c.bobToken())) {
       aliceOnA.send(typing("typing.start", "k1", c.conversationId()));
       bobOnB.awaitOne(indicator(c.alice(), true), CROSS_NODE);
       long firstSeen = System.nanoTime();
       // renew until a second "true" arrives: at the earliest one renew interval after the first
-      List<JsonObject> trues = Await.until(() -> {
-        aliceOnA.send(typing("typing.start", null, c.conversationId()));
-        List<JsonObject> seen = bobOnB.framesOfType("typing.indicator");
-        return seen.size() >= 2 ? seen : null;
-      }, System.nanoTime() + WAIT.toNanos(), () -> "no renewal forwarded");
-      assertThat(Duration.ofNanos(System.nanoTime() - firstSeen)).isGreaterThanOrEqualTo(RENEW.minusMillis(100));
-      assertThat(trues).allSatisfy(f -> assertThat(f.getJsonObject("data").getBoolean("typing")).isTrue());
+      List<JsonObject> trues =
+          Await.until(
+              () -> {
+                aliceOnA.send(typing("typing.start", null, c.conversationId()));
+                List<JsonObject> seen = bobOnB.framesOfType("typing.indicator");
+                return seen.size() >= 2 ? seen : null;
+              },
+              System.nanoTime() + WAIT.toNanos(),
+              () -> "no renewal forwarded");
+      assertThat(Duration.ofNanos(System.nanoTime() - firstSeen))
+          .isGreaterThanOrEqualTo(RENEW.minusMillis(100));
+      assertThat(trues)
+          .allSatisfy(f -> assertThat(f.getJsonObject("data").getBoolean("typing")).isTrue());
     }
   }
 
@@ -196,10 +252,20 @@ class TypingIntegrationTests extends OnTwoNodes {
   void anIndicatorPublishedTheInstantAConnectionOpensReachesIt() {
     Cast c = cast("typing");
     String subject = env.nats().subjectPrefix() + ".conv." + c.conversationId() + ".typing";
-    byte[] fromAnotherGateway = new JsonObject().put("type", "typing.indicator").put("data", new JsonObject()
-        .put("conversation_id", c.conversationId()).put("user_id", c.alice()).put("typing", true)).toBuffer().getBytes();
+    byte[] fromAnotherGateway =
+        new JsonObject()
+            .put("type", "typing.indicator")
+            .put(
+                "data",
+                new JsonObject()
+                    .put("conversation_id", c.conversationId())
+                    .put("user_id", c.alice())
+                    .put("typing", true))
+            .toBuffer()
+            .getBytes();
     for (int round = 0; round < 40; round++) {
-      try (WsClient bobOnB = onB(c.bobToken(), () -> env.natsConnection().publish(subject, fromAnotherGateway))) {
+      try (WsClient bobOnB =
+          onB(c.bobToken(), () -> env.natsConnection().publish(subject, fromAnotherGateway))) {
         bobOnB.awaitOne(indicator(c.alice(), true), CROSS_NODE);
       }
     }
@@ -217,7 +283,9 @@ class TypingIntegrationTests extends OnTwoNodes {
       aliceOnA.close();
       bobOnB.awaitOne(indicator(c.alice(), false), CROSS_NODE);
 
-      assertThat(Duration.ofNanos(System.nanoTime() - closed)).as("ended by the disconnect, not the lapse").isLessThan(LAPSE);
+      assertThat(Duration.ofNanos(System.nanoTime() - closed))
+          .as("ended by the disconnect, not the lapse")
+          .isLessThan(LAPSE);
     }
   }
 }

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.Deflater;
@@ -26,11 +28,17 @@ class WebSocketLimitsIntegrationTests extends OnTwoNodes {
   private static final int MAX_IN_FLIGHT = 4;
 
   WebSocketLimitsIntegrationTests(TestEnvironment env) {
-    super(env, Map.of(
-        "PARLEY_WS_MAX_CONNECTIONS_PER_USER", Integer.toString(CAP),
-        "PARLEY_WS_MAX_IN_FLIGHT", Integer.toString(MAX_IN_FLIGHT),
-        "PARLEY_WS_PING_INTERVAL", "500ms",
-        "PARLEY_WS_IDLE_TIMEOUT", "2s"));
+    super(
+        env,
+        Map.of(
+            "PARLEY_WS_MAX_CONNECTIONS_PER_USER",
+            Integer.toString(CAP),
+            "PARLEY_WS_MAX_IN_FLIGHT",
+            Integer.toString(MAX_IN_FLIGHT),
+            "PARLEY_WS_PING_INTERVAL",
+            "500ms",
+            "PARLEY_WS_IDLE_TIMEOUT",
+            "2s"));
   }
 
   private int portA() {
@@ -46,7 +54,8 @@ class WebSocketLimitsIntegrationTests extends OnTwoNodes {
   @Test
   void oneFrameOverTheLimitClosesWith1009() throws Exception {
     try (RawWebSocket ws = raw(nodes.apiA.devToken(env.newId("bigframe")))) {
-      ws.text("{\"type\":\"message.send\",\"data\":{\"content\":\"" + "x".repeat(100 * 1000) + "\"}}");
+      ws.text(
+          "{\"type\":\"message.send\",\"data\":{\"content\":\"" + "x".repeat(100 * 1000) + "\"}}");
       assertThat(ws.awaitClose(WAIT.toMillis())).isEqualTo(1009);
     }
   }
@@ -56,7 +65,11 @@ class WebSocketLimitsIntegrationTests extends OnTwoNodes {
     try (RawWebSocket ws = raw(nodes.apiA.devToken(env.newId("fragments")))) {
       byte[] kib = new byte[1024];
       Arrays.fill(kib, (byte) 'x');
-      ws.frame(RawWebSocket.OP_TEXT, false, false, "{\"type\":\"x\",\"pad\":\"".getBytes(StandardCharsets.UTF_8));
+      ws.frame(
+          RawWebSocket.OP_TEXT,
+          false,
+          false,
+          "{\"type\":\"x\",\"pad\":\"".getBytes(StandardCharsets.UTF_8));
       for (int i = 0; i < 70; i++) {
         ws.frame(RawWebSocket.OP_CONTINUATION, false, false, kib);
       }
@@ -67,9 +80,21 @@ class WebSocketLimitsIntegrationTests extends OnTwoNodes {
   @Test
   void aFragmentedMessageUnderTheLimitIsHandledAsOne() throws Exception {
     try (RawWebSocket ws = raw(nodes.apiA.devToken(env.newId("pieces")))) {
-      ws.frame(RawWebSocket.OP_TEXT, false, false, "{\"type\":\"no.such\",".getBytes(StandardCharsets.UTF_8));
-      ws.frame(RawWebSocket.OP_CONTINUATION, false, false, "\"id\":\"f1\",".getBytes(StandardCharsets.UTF_8));
-      ws.frame(RawWebSocket.OP_CONTINUATION, true, false, "\"data\":{}}".getBytes(StandardCharsets.UTF_8));
+      ws.frame(
+          RawWebSocket.OP_TEXT,
+          false,
+          false,
+          "{\"type\":\"no.such\",".getBytes(StandardCharsets.UTF_8));
+      ws.frame(
+          RawWebSocket.OP_CONTINUATION,
+          false,
+          false,
+          "\"id\":\"f1\",".getBytes(StandardCharsets.UTF_8));
+      ws.frame(
+          RawWebSocket.OP_CONTINUATION,
+          true,
+          false,
+          "\"data\":{}}".getBytes(StandardCharsets.UTF_8));
       JsonObject answer = readText(ws, "f1");
       assertThat(answer.getString("type")).isEqualTo("error");
     }
@@ -77,10 +102,15 @@ class WebSocketLimitsIntegrationTests extends OnTwoNodes {
 
   @Test
   void compressionIsNotNegotiatedAndACompressedFrameIsNeverInflated() throws Exception {
-    try (RawWebSocket ws = RawWebSocket.open(portA(), nodes.apiA.devToken(env.newId("deflate")),
-        Map.of("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"))) {
+    try (RawWebSocket ws =
+        RawWebSocket.open(
+            portA(),
+            nodes.apiA.devToken(env.newId("deflate")),
+            Map.of("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"))) {
       assertThat(ws.status()).isEqualTo(101);
-      assertThat(ws.header("Sec-WebSocket-Extensions")).as("the server accepts no extension").isNull();
+      assertThat(ws.header("Sec-WebSocket-Extensions"))
+          .as("the server accepts no extension")
+          .isNull();
       // 40 MB of JSON padding deflated to ~40 KB: refused as a protocol error, never inflated
       byte[] bomb = deflate(40 * 1000 * 1000);
       assertThat(bomb.length).isLessThan(LIMIT);
@@ -111,20 +141,25 @@ class WebSocketLimitsIntegrationTests extends OnTwoNodes {
         assertThat(other.status()).isEqualTo(101);
       }
       open.remove(0).close();
-      RawWebSocket again = Await.until(() -> {
-        try {
-          RawWebSocket ws = RawWebSocket.open(portA(), token, Map.of());
-          if (ws.status() == 101) {
-            return ws;
-          }
-          ws.close();
-          return null;
-        } catch (Exception e) {
-          return null;
-        }
-      }, System.nanoTime() + WAIT.toNanos(), () -> "the closed connection's place never came back");
+      RawWebSocket again =
+          Await.until(
+              () -> {
+                try {
+                  RawWebSocket ws = RawWebSocket.open(portA(), token, Map.of());
+                  if (ws.status() == 101) {
+                    return ws;
+                  }
+                  ws.close();
+                  return null;
+                } catch (Exception e) {
+                  return null;
+                }
+              },
+              System.nanoTime() + WAIT.toNanos(),
+              () -> "the closed connection's place never came back");
       open.add(again);
-      assertThat(nodes.cluster.gateway(0).registry().scrape()).contains("parley_ws_connections_refused_total{node=\"gateway-1\"}");
+      assertThat(nodes.cluster.gateway(0).registry().scrape())
+          .contains("parley_ws_connections_refused_total{node=\"gateway-1\"}");
     } finally {
       for (RawWebSocket ws : open) {
         ws.close();
@@ -135,14 +170,17 @@ class WebSocketLimitsIntegrationTests extends OnTwoNodes {
   @Test
   void aClientThatOnlyPingsIsNeverIdleClosedAndASilentOneIs() throws Exception {
     try (RawWebSocket pinging = raw(nodes.apiA.devToken(env.newId("pinger")));
-         RawWebSocket silent = raw(nodes.apiA.devToken(env.newId("silent")))) {
-      // neither answers the server's pings; one pings on its own every 300 ms, for twice the idle timeout
+        RawWebSocket silent = raw(nodes.apiA.devToken(env.newId("silent")))) {
+      // neither answers the server's pings; one pings on its own every 300 ms, for twice the idle
+      // timeout
       long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
       int pongs = 0;
       while (System.nanoTime() < until) {
         pinging.ping();
         RawWebSocket.Frame f = pinging.read(300);
-        assertThat(f == null || f.opcode() != RawWebSocket.OP_CLOSE).as("the pinging client was closed").isTrue();
+        assertThat(f == null || f.opcode() != RawWebSocket.OP_CLOSE)
+            .as("the pinging client was closed")
+            .isTrue();
         pongs += f != null && f.opcode() == RawWebSocket.OP_PONG ? 1 : 0;
       }
       assertThat(pongs).isPositive();
@@ -157,23 +195,54 @@ class WebSocketLimitsIntegrationTests extends OnTwoNodes {
     int frames = 300;
     try (WsClient ws = onA(token)) {
       for (int i = 0; i < frames; i++) {
-        ws.send(new JsonObject().put("type", "message.send").put("id", "s" + i)
-            .put("data", new JsonObject().put("conversation_id", conversationId).put("content", "n" + i).put("client_msg_id", "c" + i)));
+        ws.send(
+            new JsonObject()
+                .put("type", "message.send")
+                .put("id", "s" + i)
+                .put(
+                    "data",
+                    new JsonObject()
+                        .put("conversation_id", conversationId)
+                        .put("content", "n" + i)
+                        .put("client_msg_id", "c" + i)));
       }
       // sampled every poll while the answers come in: never more than the bound in flight
       double[] most = {0};
-      Await.until(() -> {
-        most[0] = Math.max(most[0], nodes.cluster.gateway(0).registry().get("parley_ws_frames_in_flight").gauge().value());
-        return ws.framesOfType("ack").size() >= frames ? true : null;
-      }, System.nanoTime() + Duration.ofSeconds(60).toNanos(), () -> "acks so far: " + ws.framesOfType("ack").size());
-      assertThat(most[0]).as("frames in flight on the connection").isLessThanOrEqualTo(MAX_IN_FLIGHT);
-      assertThat(nodes.cluster.gateway(0).registry().get("parley_ws_read_pauses_total").functionCounter().count()).isPositive();
+      Await.until(
+          () -> {
+            most[0] =
+                Math.max(
+                    most[0],
+                    nodes
+                        .cluster
+                        .gateway(0)
+                        .registry()
+                        .get("parley_ws_frames_in_flight")
+                        .gauge()
+                        .value());
+            return ws.framesOfType("ack").size() >= frames ? true : null;
+          },
+          System.nanoTime() + Duration.ofSeconds(60).toNanos(),
+          () -> "acks so far: " + ws.framesOfType("ack").size());
+      assertThat(most[0])
+          .as("frames in flight on the connection")
+          .isLessThanOrEqualTo(MAX_IN_FLIGHT);
+      assertThat(
+              nodes
+                  .cluster
+                  .gateway(0)
+                  .registry()
+                  .get("parley_ws_read_pauses_total")
+                  .functionCounter()
+                  .count())
+          .isPositive();
       assertThat(ws.framesOfType("error")).isEmpty();
-      Map<String, Long> seqById = new java.util.HashMap<>();
-      ws.framesOfType("ack").forEach(a -> seqById.put(a.getString("id"), a.getJsonObject("data").getLong("seq")));
+      Map<String, Long> seqById = new HashMap<>();
+      ws.framesOfType("ack")
+          .forEach(a -> seqById.put(a.getString("id"), a.getJsonObject("data").getLong("seq")));
       assertThat(seqById).as("one answer per frame").hasSize(frames);
       assertThat(ws.framesOfType("ack")).as("and no frame answered twice").hasSize(frames);
-      assertThat(new java.util.HashSet<>(seqById.values())).as("each a message of its own").hasSize(frames);
+      assertThat(new HashSet<>(seqById.values())).as("each a message of its own").hasSize(frames);
     }
   }
 

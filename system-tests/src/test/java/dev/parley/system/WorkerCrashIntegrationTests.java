@@ -29,9 +29,10 @@ class WorkerCrashIntegrationTests {
   void killedWorkerResumesWithoutLosingOrDuplicating() throws Exception {
     Vertx vertx = Vertx.vertx();
     try (Cluster cluster = Cluster.start(env, Map.of(), 2, false);
-         Api apiA = new Api(vertx, cluster.baseUrl(0));
-         Api apiB = new Api(vertx, cluster.baseUrl(1))) {
-      Map<String, String> workerEnv = cluster.envMapFor("worker-proc", Map.of("PARLEY_WORKER_BATCH_MAX", "20"));
+        Api apiA = new Api(vertx, cluster.baseUrl(0));
+        Api apiB = new Api(vertx, cluster.baseUrl(1))) {
+      Map<String, String> workerEnv =
+          cluster.envMapFor("worker-proc", Map.of("PARLEY_WORKER_BATCH_MAX", "20"));
       ProcessNode worker = ProcessNode.start("dev.parley.worker.WorkerMain", workerEnv, "worker");
       String alice = env.newId("alice");
       String token = apiA.devToken(alice);
@@ -49,16 +50,22 @@ class WorkerCrashIntegrationTests {
           killed = true;
         }
       }
-      assertThat(killed).as("the worker had stored something before it was killed: %s", worker.logTail()).isTrue();
+      assertThat(killed)
+          .as("the worker had stored something before it was killed: %s", worker.logTail())
+          .isTrue();
       long storedAtKill = Rows.count(db, conversationId);
       assertThat(storedAtKill).as("the kill happened mid-stream").isLessThan(MESSAGES);
 
-      try (ProcessNode restarted = ProcessNode.start("dev.parley.worker.WorkerMain", workerEnv, "worker-restarted")) {
-        List<Rows.Stored> stored = Rows.awaitCount(db, conversationId, MESSAGES, Duration.ofSeconds(90));
+      try (ProcessNode restarted =
+          ProcessNode.start("dev.parley.worker.WorkerMain", workerEnv, "worker-restarted")) {
+        List<Rows.Stored> stored =
+            Rows.awaitCount(db, conversationId, MESSAGES, Duration.ofSeconds(90));
         assertThat(stored).hasSize(MESSAGES);
-        assertThat(new HashSet<>(stored.stream().map(Rows.Stored::seq).toList())).isEqualTo(new HashSet<>(acked));
+        assertThat(new HashSet<>(stored.stream().map(Rows.Stored::seq).toList()))
+            .isEqualTo(new HashSet<>(acked));
         Rows.assertGaplessChain(stored);
-        System.out.printf("worker crash test: killed with %d of %d stored; after restart all %d stored once%n",
+        System.out.printf(
+            "worker crash test: killed with %d of %d stored; after restart all %d stored once%n",
             storedAtKill, MESSAGES, stored.size());
       }
     } finally {

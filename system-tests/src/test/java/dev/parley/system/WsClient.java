@@ -24,14 +24,15 @@ public final class WsClient implements AutoCloseable {
     this.client = client;
     this.ws = ws;
     this.frames = frames;
-    ws.closeHandler(v -> {
-      closedAtNanos = System.nanoTime();
-      closeCode = ws.closeStatusCode();
-    });
+    ws.closeHandler(
+        v -> {
+          closedAtNanos = System.nanoTime();
+          closeCode = ws.closeStatusCode();
+        });
   }
 
   public static WsClient connect(Vertx vertx, int port, String token) {
-    return connect(vertx, port, token, () -> { });
+    return connect(vertx, port, token, () -> {});
   }
 
   /**
@@ -39,23 +40,35 @@ public final class WsClient implements AutoCloseable {
    * event loop, before the test thread wakes: for what must reach a connection the moment it opens.
    */
   public static WsClient connect(Vertx vertx, int port, String token, Runnable onOpen) {
-    return open(vertx, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
-        .addHeader("Authorization", "Bearer " + token), onOpen);
+    return open(
+        vertx,
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI("/ws")
+            .addHeader("Authorization", "Bearer " + token),
+        onOpen);
   }
 
   /** Connects as {@code options} say (a ticket in the URI, an Origin header, ...). */
   public static WsClient open(Vertx vertx, WebSocketConnectOptions options) {
-    return open(vertx, options, () -> { });
+    return open(vertx, options, () -> {});
   }
 
   private static WsClient open(Vertx vertx, WebSocketConnectOptions options, Runnable onOpen) {
     WebSocketClient client = vertx.createWebSocketClient();
     List<JsonObject> frames = new CopyOnWriteArrayList<>();
-    WebSocket ws = Cluster.await(client.connect(options).onSuccess(opened -> {
-      // set on the socket's event loop as it opens: no frame can come before the handler
-      opened.textMessageHandler(text -> frames.add(new JsonObject(text)));
-      onOpen.run();
-    }));
+    WebSocket ws =
+        Cluster.await(
+            client
+                .connect(options)
+                .onSuccess(
+                    opened -> {
+                      // set on the socket's event loop as it opens: no frame can come before the
+                      // handler
+                      opened.textMessageHandler(text -> frames.add(new JsonObject(text)));
+                      onOpen.run();
+                    }));
     return new WsClient(client, ws, frames);
   }
 
@@ -89,15 +102,19 @@ public final class WsClient implements AutoCloseable {
   /** Waits until at least {@code count} frames match; returns them. */
   public List<JsonObject> await(Predicate<JsonObject> match, int count, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    return Await.until(() -> {
-      List<JsonObject> hits = new ArrayList<>();
-      for (JsonObject f : frames) {
-        if (match.test(f)) {
-          hits.add(f);
-        }
-      }
-      return hits.size() >= count ? hits : null;
-    }, deadline, () -> "expected " + count + " matching frames, have " + frames.size() + " frames: " + tail());
+    return Await.until(
+        () -> {
+          List<JsonObject> hits = new ArrayList<>();
+          for (JsonObject f : frames) {
+            if (match.test(f)) {
+              hits.add(f);
+            }
+          }
+          return hits.size() >= count ? hits : null;
+        },
+        deadline,
+        () ->
+            "expected " + count + " matching frames, have " + frames.size() + " frames: " + tail());
   }
 
   public JsonObject awaitOne(Predicate<JsonObject> match, Duration timeout) {

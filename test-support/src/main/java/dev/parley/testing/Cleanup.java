@@ -64,15 +64,19 @@ final class Cleanup {
    * dropping the database.
    */
   void closePool(Pool pool) {
-    run("close a pg pool", () -> {
-      try {
-        pool.close().await(5, TimeUnit.SECONDS);
-      } catch (RejectedExecutionException alreadyClosedWithItsVertx) {
-        // nothing left to close
-      } catch (TimeoutException e) {
-        LOG.warn("{}: a pg pool did not close within 5s; dropping the database ends its connections", owner);
-      }
-    });
+    run(
+        "close a pg pool",
+        () -> {
+          try {
+            pool.close().await(5, TimeUnit.SECONDS);
+          } catch (RejectedExecutionException alreadyClosedWithItsVertx) {
+            // nothing left to close
+          } catch (TimeoutException e) {
+            LOG.warn(
+                "{}: a pg pool did not close within 5s; dropping the database ends its connections",
+                owner);
+          }
+        });
   }
 
   void closeNats(Connection connection) {
@@ -121,7 +125,7 @@ final class Cleanup {
     props.setProperty("user", maintenance.user());
     props.setProperty("password", maintenance.password() == null ? "" : maintenance.password());
     try (java.sql.Connection c = DriverManager.getConnection(maintenance.jdbcUrl(), props);
-         Statement s = c.createStatement()) {
+        Statement s = c.createStatement()) {
       s.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
     }
   }

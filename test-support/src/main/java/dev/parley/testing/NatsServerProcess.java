@@ -16,8 +16,11 @@ import java.util.concurrent.locks.LockSupport;
  * the port and the store, as an operator's restart does.
  */
 public final class NatsServerProcess implements AutoCloseable {
-  private static final List<Path> WHERE = List.of(Path.of("/usr/sbin/nats-server"), Path.of("/usr/local/bin/nats-server"),
-      Path.of("/usr/bin/nats-server"));
+  private static final List<Path> WHERE =
+      List.of(
+          Path.of("/usr/sbin/nats-server"),
+          Path.of("/usr/local/bin/nats-server"),
+          Path.of("/usr/bin/nats-server"));
 
   private final Path binary;
   private final Path dir;
@@ -69,9 +72,14 @@ public final class NatsServerProcess implements AutoCloseable {
     Path log = dir.resolve("nats-server-" + (++starts) + ".log");
     Path conf = dir.resolve("nats.conf");
     String store = dir.resolve("store").toAbsolutePath().toString().replace("\"", "");
-    Files.writeString(conf, "listen: \"127.0.0.1:" + port + "\"\njetstream {\n  store_dir: \"" + store + "\"\n}\n");
-    process = new ProcessBuilder(binary.toString(), "-c", conf.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Files.writeString(
+        conf,
+        "listen: \"127.0.0.1:" + port + "\"\njetstream {\n  store_dir: \"" + store + "\"\n}\n");
+    process =
+        new ProcessBuilder(binary.toString(), "-c", conf.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       String text = Files.exists(log) ? Files.readString(log) : "";
@@ -79,9 +87,12 @@ public final class NatsServerProcess implements AutoCloseable {
         return;
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException("nats-server did not start: " + (text.isBlank() ? "exit " + process.exitValue() : text.strip()));
+        throw new IllegalStateException(
+            "nats-server did not start: "
+                + (text.isBlank() ? "exit " + process.exitValue() : text.strip()));
       }
-      LockSupport.parkNanos(Duration.ofMillis(50).toNanos()); // polling its log, bounded by the deadline
+      LockSupport.parkNanos(
+          Duration.ofMillis(50).toNanos()); // polling its log, bounded by the deadline
     }
     throw new IllegalStateException("nats-server not ready within 30 s (see " + log + ")");
   }
@@ -113,7 +124,12 @@ public final class NatsServerProcess implements AutoCloseable {
         return Path.of(entry, "nats-server");
       }
     }
-    return WHERE.stream().filter(Files::isExecutable).findFirst()
-        .orElseThrow(() -> new IllegalStateException("nats-server not found on PATH nor in /usr/sbin: run make services"));
+    return WHERE.stream()
+        .filter(Files::isExecutable)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "nats-server not found on PATH nor in /usr/sbin: run make services"));
   }
 }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public class ParleyExtension implements ParameterResolver {
 
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ParleyExtension.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(ParleyExtension.class);
   private static final String KEY = "environment";
 
   @Override
@@ -36,7 +37,8 @@ public class ParleyExtension implements ParameterResolver {
     try {
       return store.getOrComputeIfAbsent(KEY, k -> TestEnvironment.create(), TestEnvironment.class);
     } catch (RuntimeException e) {
-      throw new ParameterResolutionException("cannot set up the test environment: " + e.getMessage(), e);
+      throw new ParameterResolutionException(
+          "cannot set up the test environment: " + e.getMessage(), e);
     }
   }
 

@@ -22,15 +22,30 @@ public final class Samples {
       try {
         property.accept(sample);
       } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError("property failed on try " + i + " of " + tries + " for " + describe(sample)
-            + " (seed " + seed + "; " + SEED_VARIABLE + "=" + seed + " repeats it)", e);
+        throw new AssertionError(
+            "property failed on try "
+                + i
+                + " of "
+                + tries
+                + " for "
+                + describe(sample)
+                + " (seed "
+                + seed
+                + "; "
+                + SEED_VARIABLE
+                + "="
+                + seed
+                + " repeats it)",
+            e);
       }
     }
   }
 
   private static long seed() {
     String fixed = System.getenv(SEED_VARIABLE);
-    return fixed == null || fixed.isBlank() ? new Random().nextLong() : Long.parseLong(fixed.strip());
+    return fixed == null || fixed.isBlank()
+        ? new Random().nextLong()
+        : Long.parseLong(fixed.strip());
   }
 
   /** Every character outside printable ASCII as an escape: the sample may hold anything. */

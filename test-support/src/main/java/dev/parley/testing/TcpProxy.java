@@ -70,9 +70,7 @@ public final class TcpProxy {
   /** Stops listening and closes every connection. */
   public Future<Void> close() {
     cut = true;
-    return closeAll()
-        .transform(ignored -> server.close())
-        .transform(ignored -> client.close());
+    return closeAll().transform(ignored -> server.close()).transform(ignored -> client.close());
   }
 
   private void accept(NetSocket inbound) {
@@ -82,25 +80,33 @@ public final class TcpProxy {
     }
     // Hold the client's bytes until the target is connected; pipeTo resumes.
     inbound.pause();
-    client.connect(targetPort, targetHost).onComplete(ar -> {
-      if (ar.failed()) {
-        LOG.warn("proxy :{} cannot reach {}:{}: {}", port(), targetHost, targetPort, ar.cause().toString());
-        inbound.close();
-        return;
-      }
-      NetSocket outbound = ar.result();
-      live.add(inbound);
-      live.add(outbound);
-      inbound.closeHandler(v -> closePair(inbound, outbound));
-      outbound.closeHandler(v -> closePair(inbound, outbound));
-      if (cut) {
-        // cut() ran while we were connecting: it did not see this pair.
-        closePair(inbound, outbound);
-        return;
-      }
-      inbound.pipeTo(outbound);
-      outbound.pipeTo(inbound);
-    });
+    client
+        .connect(targetPort, targetHost)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                LOG.warn(
+                    "proxy :{} cannot reach {}:{}: {}",
+                    port(),
+                    targetHost,
+                    targetPort,
+                    ar.cause().toString());
+                inbound.close();
+                return;
+              }
+              NetSocket outbound = ar.result();
+              live.add(inbound);
+              live.add(outbound);
+              inbound.closeHandler(v -> closePair(inbound, outbound));
+              outbound.closeHandler(v -> closePair(inbound, outbound));
+              if (cut) {
+                // cut() ran while we were connecting: it did not see this pair.
+                closePair(inbound, outbound);
+                return;
+              }
+              inbound.pipeTo(outbound);
+              outbound.pipeTo(inbound);
+            });
   }
 
   private void closePair(NetSocket a, NetSocket b) {

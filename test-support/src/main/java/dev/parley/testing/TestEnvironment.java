@@ -131,13 +131,14 @@ public final class TestEnvironment implements AutoCloseable {
   /** {@link #baseEnv()} plus process-specific variables; an override with a null value removes one. */
   public Env env(Map<String, String> overrides) {
     Map<String, String> merged = new HashMap<>(baseEnv);
-    overrides.forEach((k, v) -> {
-      if (v == null) {
-        merged.remove(k);
-      } else {
-        merged.put(k, v);
-      }
-    });
+    overrides.forEach(
+        (k, v) -> {
+          if (v == null) {
+            merged.remove(k);
+          } else {
+            merged.put(k, v);
+          }
+        });
     return new Env(merged);
   }
 
@@ -147,11 +148,12 @@ public final class TestEnvironment implements AutoCloseable {
 
   /** A pool on the test database, on {@code vertx}. Closed by {@link #close()} (or with vertx). */
   public Pool pgPool(Vertx vertx) {
-    Pool pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(4))
-        .connectingTo(postgres.connectOptions())
-        .using(vertx)
-        .build();
+    Pool pool =
+        PgBuilder.pool()
+            .with(new PoolOptions().setMaxSize(4))
+            .connectingTo(postgres.connectOptions())
+            .using(vertx)
+            .build();
     synchronized (this) {
       checkOpen();
       pools.add(pool);
@@ -215,17 +217,20 @@ public final class TestEnvironment implements AutoCloseable {
     poolsToClose.forEach(cleanup::closePool);
     natsToClose.forEach(cleanup::closeNats);
     cleanup.run("delete stream " + nats.streamName(), () -> Cleanup.deleteStream(nats));
-    cleanup.run("delete redis keys " + redis.keyPrefix() + "*", () -> {
-      RedisClient client = redisClientToClose != null ? redisClientToClose : RedisClient.create(redis.url());
-      try {
-        Cleanup.deleteKeys(client, redis.keyPrefix());
-      } finally {
-        if (redisToClose != null) {
-          redisToClose.close();
-        }
-        client.shutdown();
-      }
-    });
+    cleanup.run(
+        "delete redis keys " + redis.keyPrefix() + "*",
+        () -> {
+          RedisClient client =
+              redisClientToClose != null ? redisClientToClose : RedisClient.create(redis.url());
+          try {
+            Cleanup.deleteKeys(client, redis.keyPrefix());
+          } finally {
+            if (redisToClose != null) {
+              redisToClose.close();
+            }
+            client.shutdown();
+          }
+        });
     cleanup.run("drop database " + postgres.database(), () -> Cleanup.dropDatabase(postgres));
     cleanup.throwIfFailed();
   }
@@ -245,9 +250,11 @@ public final class TestEnvironment implements AutoCloseable {
 
   static Connection connectNats(String url) {
     try {
-      return Nats.connect(Options.builder().server(url).connectionTimeout(Duration.ofSeconds(5)).build());
+      return Nats.connect(
+          Options.builder().server(url).connectionTimeout(Duration.ofSeconds(5)).build());
     } catch (IOException e) {
-      throw new IllegalStateException("cannot connect to NATS at " + url + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot connect to NATS at " + url + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted connecting to NATS at " + url, e);

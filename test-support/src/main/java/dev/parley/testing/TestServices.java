@@ -43,8 +43,14 @@ public record TestServices(PostgresSettings postgres, String natsUrl, String red
     boolean natsUp = reachable(nats.getHost(), portOr(nats, 4222));
     boolean redisUp = reachable(redis.getHost(), portOr(redis, 6379));
 
-    PostgresSettings pg = new PostgresSettings(settings.pgHost(), settings.pgPort(), "postgres",
-        settings.pgUser(), settings.pgPassword(), 4);
+    PostgresSettings pg =
+        new PostgresSettings(
+            settings.pgHost(),
+            settings.pgPort(),
+            "postgres",
+            settings.pgUser(),
+            settings.pgPassword(),
+            4);
     if (pgUp && natsUp && redisUp) {
       return new TestServices(pg, settings.natsUrl(), settings.redisUrl());
     }
@@ -55,10 +61,14 @@ public record TestServices(PostgresSettings postgres, String natsUrl, String red
         redisUp ? settings.redisUrl() : Containers.redis());
   }
 
-  private static void requireDocker(TestSettings settings, boolean pgUp, boolean natsUp, boolean redisUp) {
+  private static void requireDocker(
+      TestSettings settings, boolean pgUp, boolean natsUp, boolean redisUp) {
     StringBuilder down = new StringBuilder();
     if (!pgUp) {
-      down.append(" PostgreSQL at ").append(settings.pgHost()).append(':').append(settings.pgPort());
+      down.append(" PostgreSQL at ")
+          .append(settings.pgHost())
+          .append(':')
+          .append(settings.pgPort());
     }
     if (!natsUp) {
       down.append(" NATS at ").append(settings.natsUrl());
@@ -67,9 +77,11 @@ public record TestServices(PostgresSettings postgres, String natsUrl, String red
       down.append(" Redis at ").append(settings.redisUrl());
     }
     if (!DockerClientFactory.instance().isDockerAvailable()) {
-      throw new IllegalStateException("test services unreachable:" + down
-          + ", and no Docker engine to start them in. Run \"make services\" (or set PARLEY_TEST_PG_HOST/PORT,"
-          + " PARLEY_TEST_NATS_URL, PARLEY_TEST_REDIS_URL to running servers)");
+      throw new IllegalStateException(
+          "test services unreachable:"
+              + down
+              + ", and no Docker engine to start them in. Run \"make services\" (or set PARLEY_TEST_PG_HOST/PORT,"
+              + " PARLEY_TEST_NATS_URL, PARLEY_TEST_REDIS_URL to running servers)");
     }
     LOG.info("unreachable:{}; starting containers instead", down);
   }

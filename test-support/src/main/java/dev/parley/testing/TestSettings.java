@@ -17,7 +17,8 @@ import dev.parley.contract.config.Env;
  *   <tr><td>PARLEY_TEST_REDIS_URL</td><td>redis://127.0.0.1:6379</td></tr>
  * </table>
  */
-public record TestSettings(String pgHost, int pgPort, String pgUser, String pgPassword, String natsUrl, String redisUrl) {
+public record TestSettings(
+    String pgHost, int pgPort, String pgUser, String pgPassword, String natsUrl, String redisUrl) {
 
   public static TestSettings fromEnv(Env env) {
     return new TestSettings(

@@ -11,9 +11,23 @@ import java.util.Random;
  */
 public final class UnicodeTexts {
   private static final String[] SPECIALS = {
-      "👩‍👩‍👧", "🏳️‍🌈", "👍🏽", "\uFEFF", "\uFFFE", "\uFFFF", "\u2028", "\u200D", " ", "\t", "\n", "\r\n"};
+    "👩‍👩‍👧",
+    "🏳️‍🌈",
+    "👍🏽",
+    "\uFEFF",
+    "\uFFFE",
+    "\uFFFF",
+    "\u2028",
+    "\u200D",
+    " ",
+    "\t",
+    "\n",
+    "\r\n"
+  };
+
   /** Relative weights of the piece kinds below, in order. */
   private static final int[] WEIGHTS = {4, 2, 2, 1, 2, 2, 3, 1, 2, 1};
+
   private static final int TOTAL = Arrays.stream(WEIGHTS).sum();
 
   private UnicodeTexts() {}
@@ -31,7 +45,8 @@ public final class UnicodeTexts {
   private static void piece(Random random, StringBuilder out) {
     int length = 1 + random.nextInt(8);
     switch (kind(random)) {
-      case 0 -> repeat(length, () -> out.append((char) (0x20 + random.nextInt(0x5F)))); // printable ASCII
+      case 0 ->
+          repeat(length, () -> out.append((char) (0x20 + random.nextInt(0x5F)))); // printable ASCII
       case 1 -> repeat(length, () -> out.append((char) random.nextInt(0x10000))); // any UTF-16 unit
       case 2 -> out.append((char) random.nextInt(0x20)); // C0, NUL included
       case 3 -> out.append((char) (0x7F + random.nextInt(0x21))); // DEL and C1

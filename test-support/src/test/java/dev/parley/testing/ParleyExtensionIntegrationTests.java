@@ -2,6 +2,7 @@ package dev.parley.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nats.client.Connection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -27,7 +28,7 @@ class ParleyExtensionIntegrationTests {
   @AfterAll
   static void stillOpenInAfterAll(TestEnvironment env) {
     assertThat(env).isSameAs(fromBeforeAll);
-    assertThat(env.natsConnection().getStatus()).isEqualTo(io.nats.client.Connection.Status.CONNECTED);
+    assertThat(env.natsConnection().getStatus()).isEqualTo(Connection.Status.CONNECTED);
   }
 
   @Test

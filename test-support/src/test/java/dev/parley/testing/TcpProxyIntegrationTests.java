@@ -80,12 +80,24 @@ class TcpProxyIntegrationTests {
   /** A new connection through the proxy each time: pools may hand out one that is closing. */
   private PgConnection connect() throws TimeoutException {
     PostgresSettings pg = env.postgres();
-    return PgConnection.connect(vertx, new PgConnectOptions().setHost(proxy.host()).setPort(proxy.port())
-            .setDatabase(pg.database()).setUser(pg.user()).setPassword(pg.password()))
+    return PgConnection.connect(
+            vertx,
+            new PgConnectOptions()
+                .setHost(proxy.host())
+                .setPort(proxy.port())
+                .setDatabase(pg.database())
+                .setUser(pg.user())
+                .setPassword(pg.password()))
         .await(5, TimeUnit.SECONDS);
   }
 
   private static int selectOne(PgConnection connection) throws TimeoutException {
-    return connection.query("SELECT 1").execute().await(5, TimeUnit.SECONDS).iterator().next().getInteger(0);
+    return connection
+        .query("SELECT 1")
+        .execute()
+        .await(5, TimeUnit.SECONDS)
+        .iterator()
+        .next()
+        .getInteger(0);
   }
 }

@@ -48,8 +48,14 @@ class TestEnvironmentIntegrationTests {
     Pool pool = env.pgPool(vertx);
 
     SchemaCheck.verify(pool).await(10, TimeUnit.SECONDS);
-    assertThat(pool.query("SELECT count(*) FROM users").execute().await(5, TimeUnit.SECONDS)
-        .iterator().next().getLong(0)).isZero();
+    assertThat(
+            pool.query("SELECT count(*) FROM users")
+                .execute()
+                .await(5, TimeUnit.SECONDS)
+                .iterator()
+                .next()
+                .getLong(0))
+        .isZero();
     assertThat(databaseExists(pg)).isTrue();
 
     env.close();
@@ -62,8 +68,11 @@ class TestEnvironmentIntegrationTests {
     TestEnvironment env = TestEnvironment.create();
     NatsSettings nats = env.nats();
     JetStreamManagement jsm = env.natsConnection().jetStreamManagement();
-    jsm.addStream(StreamConfiguration.builder().name(nats.streamName())
-        .subjects(nats.subjectPrefix() + ".>").build());
+    jsm.addStream(
+        StreamConfiguration.builder()
+            .name(nats.streamName())
+            .subjects(nats.subjectPrefix() + ".>")
+            .build());
     StatefulRedisConnection<String, String> redis = env.redisConnection();
     redis.sync().set(env.redis().keyPrefix() + ":a", "1");
     redis.sync().set(env.redis().keyPrefix() + ":b", "2");
@@ -94,7 +103,8 @@ class TestEnvironmentIntegrationTests {
 
   @Test
   void closeSucceedsWhenThePoolsVertxIsAlreadyClosed() throws Exception {
-    // The usual order with VertxExtension: its Vertx closes after each test, the environment after the class.
+    // The usual order with VertxExtension: its Vertx closes after each test, the environment after
+    // the class.
     TestEnvironment env = TestEnvironment.create();
     Vertx perTest = Vertx.vertx();
     Pool pool = env.pgPool(perTest);
@@ -108,9 +118,12 @@ class TestEnvironmentIntegrationTests {
 
   @Test
   void settingsAreIsolatedAndReadBackFromTheirEnv() {
-    try (TestEnvironment a = TestEnvironment.create(); TestEnvironment b = TestEnvironment.create()) {
+    try (TestEnvironment a = TestEnvironment.create();
+        TestEnvironment b = TestEnvironment.create()) {
       assertThat(a.postgres().database()).isNotEqualTo(b.postgres().database());
-      assertThat(a.nats().subjectPrefix()).isEqualTo("t" + a.id()).isNotEqualTo(b.nats().subjectPrefix());
+      assertThat(a.nats().subjectPrefix())
+          .isEqualTo("t" + a.id())
+          .isNotEqualTo(b.nats().subjectPrefix());
       assertThat(a.nats().streamName()).isEqualTo("T" + a.id().toUpperCase() + "_EVENTS");
       assertThat(a.nats().duplicateWindow()).hasMinutes(2);
       assertThat(a.nats().streamMaxAge()).hasHours(1);
@@ -138,9 +151,11 @@ class TestEnvironmentIntegrationTests {
     Properties props = new Properties();
     props.setProperty("user", pg.user());
     props.setProperty("password", pg.password());
-    try (java.sql.Connection c = DriverManager.getConnection(pg.withDatabase("postgres").jdbcUrl(), props);
-         Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + pg.database() + "'")) {
+    try (java.sql.Connection c =
+            DriverManager.getConnection(pg.withDatabase("postgres").jdbcUrl(), props);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + pg.database() + "'")) {
       return rs.next();
     }
   }

@@ -14,15 +14,35 @@ class TestSettingsUnitTests {
   void defaultsAreTheLocalServices() {
     TestSettings s = TestSettings.fromEnv(new Env(Map.of()));
 
-    assertThat(s).isEqualTo(new TestSettings("127.0.0.1", 5432, "postgres", "", "nats://127.0.0.1:4222",
-        "redis://127.0.0.1:6379"));
+    assertThat(s)
+        .isEqualTo(
+            new TestSettings(
+                "127.0.0.1",
+                5432,
+                "postgres",
+                "",
+                "nats://127.0.0.1:4222",
+                "redis://127.0.0.1:6379"));
   }
 
   @Test
   void environmentOverridesEachService() {
-    TestSettings s = TestSettings.fromEnv(new Env(Map.of(
-        "PARLEY_TEST_PG_HOST", "db", "PARLEY_TEST_PG_PORT", "6543", "PARLEY_TEST_PG_USER", "ci",
-        "PARLEY_TEST_PG_PASSWORD", "pw", "PARLEY_TEST_NATS_URL", "nats://n:1", "PARLEY_TEST_REDIS_URL", "redis://r:2")));
+    TestSettings s =
+        TestSettings.fromEnv(
+            new Env(
+                Map.of(
+                    "PARLEY_TEST_PG_HOST",
+                    "db",
+                    "PARLEY_TEST_PG_PORT",
+                    "6543",
+                    "PARLEY_TEST_PG_USER",
+                    "ci",
+                    "PARLEY_TEST_PG_PASSWORD",
+                    "pw",
+                    "PARLEY_TEST_NATS_URL",
+                    "nats://n:1",
+                    "PARLEY_TEST_REDIS_URL",
+                    "redis://r:2")));
 
     assertThat(s).isEqualTo(new TestSettings("db", 6543, "ci", "pw", "nats://n:1", "redis://r:2"));
   }

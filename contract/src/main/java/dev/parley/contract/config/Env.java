@@ -45,7 +45,8 @@ public final class Env {
     try {
       int v = Integer.parseInt(raw.get());
       if (v < min || v > max) {
-        throw new ConfigException(name + "=" + raw.get() + " is out of range: expected " + min + ".." + max);
+        throw new ConfigException(
+            name + "=" + raw.get() + " is out of range: expected " + min + ".." + max);
       }
       return v;
     } catch (NumberFormatException e) {
@@ -62,7 +63,8 @@ public final class Env {
     try {
       long v = Long.parseLong(raw.get());
       if (v < min || v > max) {
-        throw new ConfigException(name + "=" + raw.get() + " is out of range: expected " + min + ".." + max);
+        throw new ConfigException(
+            name + "=" + raw.get() + " is out of range: expected " + min + ".." + max);
       }
       return v;
     } catch (NumberFormatException e) {
@@ -76,12 +78,19 @@ public final class Env {
       return fallback;
     }
     switch (raw.get().toLowerCase(Locale.ROOT)) {
-      case "true": case "1": case "yes": case "on":
+      case "true":
+      case "1":
+      case "yes":
+      case "on":
         return true;
-      case "false": case "0": case "no": case "off":
+      case "false":
+      case "0":
+      case "no":
+      case "off":
         return false;
       default:
-        throw new ConfigException(name + "=" + raw.get() + " is not a boolean: expected true or false");
+        throw new ConfigException(
+            name + "=" + raw.get() + " is not a boolean: expected true or false");
     }
   }
 
@@ -93,7 +102,8 @@ public final class Env {
     }
     Duration d = parseDuration(raw.get());
     if (d == null) {
-      throw new ConfigException(name + "=" + raw.get() + " is not a duration: expected e.g. 250ms, 25s, 2m, 1h, 7d");
+      throw new ConfigException(
+          name + "=" + raw.get() + " is not a duration: expected e.g. 250ms, 25s, 2m, 1h, 7d");
     }
     return d;
   }
@@ -106,11 +116,16 @@ public final class Env {
     }
     long n = Long.parseLong(m.group(1));
     switch (m.group(2)) {
-      case "ms": return Duration.ofMillis(n);
-      case "s": return Duration.ofSeconds(n);
-      case "m": return Duration.ofMinutes(n);
-      case "h": return Duration.ofHours(n);
-      default: return Duration.ofDays(n);
+      case "ms":
+        return Duration.ofMillis(n);
+      case "s":
+        return Duration.ofSeconds(n);
+      case "m":
+        return Duration.ofMinutes(n);
+      case "h":
+        return Duration.ofHours(n);
+      default:
+        return Duration.ofDays(n);
     }
   }
 

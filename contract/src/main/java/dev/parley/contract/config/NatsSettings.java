@@ -9,16 +9,27 @@ import java.util.Locale;
  * with different prefixes and stream names share a NATS server without seeing each other.
  */
 public record NatsSettings(
-    String url, String subjectPrefix, String streamName, Duration duplicateWindow, Duration streamMaxAge, int replicas) {
+    String url,
+    String subjectPrefix,
+    String streamName,
+    Duration duplicateWindow,
+    Duration streamMaxAge,
+    int replicas) {
 
   public static NatsSettings fromEnv(Env env) {
     String prefix = env.string("PARLEY_SUBJECT_PREFIX", "chat");
     if (!prefix.matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*")) {
-      throw new ConfigException("PARLEY_SUBJECT_PREFIX=" + prefix + " is not a NATS subject prefix: use letters, digits, '-', '_' and dots between tokens");
+      throw new ConfigException(
+          "PARLEY_SUBJECT_PREFIX="
+              + prefix
+              + " is not a NATS subject prefix: use letters, digits, '-', '_' and dots between tokens");
     }
     String stream = env.string("PARLEY_STREAM_NAME", defaultStreamName(prefix));
     if (!stream.matches("[A-Za-z0-9_-]+")) {
-      throw new ConfigException("PARLEY_STREAM_NAME=" + stream + " is not a stream name: use letters, digits, '-' and '_'");
+      throw new ConfigException(
+          "PARLEY_STREAM_NAME="
+              + stream
+              + " is not a stream name: use letters, digits, '-' and '_'");
     }
     return new NatsSettings(
         env.string("PARLEY_NATS_URL", "nats://127.0.0.1:4222"),
@@ -40,7 +51,18 @@ public record NatsSettings(
   /** The URL may hold a user and password or a token: never printed. */
   @Override
   public String toString() {
-    return "NatsSettings[url=" + Secrets.redact(url) + ", subjectPrefix=" + subjectPrefix + ", streamName=" + streamName
-        + ", duplicateWindow=" + duplicateWindow + ", streamMaxAge=" + streamMaxAge + ", replicas=" + replicas + "]";
+    return "NatsSettings[url="
+        + Secrets.redact(url)
+        + ", subjectPrefix="
+        + subjectPrefix
+        + ", streamName="
+        + streamName
+        + ", duplicateWindow="
+        + duplicateWindow
+        + ", streamMaxAge="
+        + streamMaxAge
+        + ", replicas="
+        + replicas
+        + "]";
   }
 }

@@ -1,7 +1,10 @@
 package dev.parley.contract.config;
 
+import io.vertx.pgclient.PgConnectOptions;
+
 /** Where PostgreSQL is. Shared by every process that talks to it. */
-public record PostgresSettings(String host, int port, String database, String user, String password, int poolSize) {
+public record PostgresSettings(
+    String host, int port, String database, String user, String password, int poolSize) {
 
   public static PostgresSettings fromEnv(Env env) {
     return new PostgresSettings(
@@ -18,9 +21,13 @@ public record PostgresSettings(String host, int port, String database, String us
   }
 
   /** Where and as whom the non-blocking client connects; pool sizing stays with each process. */
-  public io.vertx.pgclient.PgConnectOptions connectOptions() {
-    return new io.vertx.pgclient.PgConnectOptions()
-        .setHost(host).setPort(port).setDatabase(database).setUser(user).setPassword(password);
+  public PgConnectOptions connectOptions() {
+    return new PgConnectOptions()
+        .setHost(host)
+        .setPort(port)
+        .setDatabase(database)
+        .setUser(user)
+        .setPassword(password);
   }
 
   public String jdbcUrl() {

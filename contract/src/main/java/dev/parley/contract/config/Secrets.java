@@ -12,10 +12,15 @@ import java.util.regex.Pattern;
  */
 public final class Secrets {
   private static final String HIDDEN = "***";
+
   /** scheme://userinfo@ — userinfo ends at the last '@' before the host (no '/', whitespace or comma in it). */
-  private static final Pattern USERINFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.\\-]*://)([^/@\\s,]+)@");
-  private static final Pattern SECRET_PARAMS = Pattern.compile(
-      "([?&;](?:password|pass|pwd|token|access_token|auth|secret|ticket|key)=)[^&;\\s,]*", Pattern.CASE_INSENSITIVE);
+  private static final Pattern USERINFO =
+      Pattern.compile("([A-Za-z][A-Za-z0-9+.\\-]*://)([^/@\\s,]+)@");
+
+  private static final Pattern SECRET_PARAMS =
+      Pattern.compile(
+          "([?&;](?:password|pass|pwd|token|access_token|auth|secret|ticket|key)=)[^&;\\s,]*",
+          Pattern.CASE_INSENSITIVE);
 
   private Secrets() {}
 

@@ -1,5 +1,6 @@
 package dev.parley.contract.nats;
 
+import dev.parley.contract.config.Secrets;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Consumer;
@@ -8,7 +9,6 @@ import io.nats.client.JetStreamSubscription;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.support.Status;
-import dev.parley.contract.config.Secrets;
 import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -60,12 +60,16 @@ public final class NatsConnections {
     }
 
     @Override
-    public void connectionEvent(Connection conn, ConnectionListener.Events type, Long time, String uriDetails) {
+    public void connectionEvent(
+        Connection conn, ConnectionListener.Events type, Long time, String uriDetails) {
       switch (type) {
         case DISCONNECTED -> log.warn("NATS disconnected; reconnecting: {}", whileDisconnected);
         case CLOSED -> log.info("NATS connection closed");
         case CONNECTED, RECONNECTED, RESUBSCRIBED ->
-            log.info("NATS {} ({})", type.getEvent(), Secrets.redact(uriDetails != null ? uriDetails : conn.getConnectedUrl()));
+            log.info(
+                "NATS {} ({})",
+                type.getEvent(),
+                Secrets.redact(uriDetails != null ? uriDetails : conn.getConnectedUrl()));
         default -> log.debug("NATS {}", type.getEvent());
       }
     }
@@ -82,12 +86,19 @@ public final class NatsConnections {
 
     @Override
     public void slowConsumerDetected(Connection conn, Consumer consumer) {
-      log.warn("NATS: messages arrive faster than this process hands them over; some are being dropped");
+      log.warn(
+          "NATS: messages arrive faster than this process hands them over; some are being dropped");
     }
 
     @Override
-    public void heartbeatAlarm(Connection conn, JetStreamSubscription sub, long lastStreamSequence, long lastConsumerSequence) {
-      log.warn("NATS pull heartbeats missed (last stream seq {}); the client re-issues its pull", lastStreamSequence);
+    public void heartbeatAlarm(
+        Connection conn,
+        JetStreamSubscription sub,
+        long lastStreamSequence,
+        long lastConsumerSequence) {
+      log.warn(
+          "NATS pull heartbeats missed (last stream seq {}); the client re-issues its pull",
+          lastStreamSequence);
     }
 
     @Override

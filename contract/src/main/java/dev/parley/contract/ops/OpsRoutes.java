@@ -43,12 +43,19 @@ public final class OpsRoutes {
 
   /** Runs every check and records each one's state in {@code parley_dependency_up}. */
   private Future<Readiness.Report> check() {
-    return readiness.run().onSuccess(report -> report.checks().forEach((name, result) -> {
-      AtomicInteger state = up.get(name);
-      if (state != null) {
-        state.set("ok".equals(result) ? 1 : 0);
-      }
-    }));
+    return readiness
+        .run()
+        .onSuccess(
+            report ->
+                report
+                    .checks()
+                    .forEach(
+                        (name, result) -> {
+                          AtomicInteger state = up.get(name);
+                          if (state != null) {
+                            state.set("ok".equals(result) ? 1 : 0);
+                          }
+                        }));
   }
 
   /** Answers one of the three paths; returns false when the path is not one of them. */
@@ -58,22 +65,39 @@ public final class OpsRoutes {
         req.response().putHeader("content-type", "application/json").end("{\"status\":\"ok\"}");
         return true;
       case "/ready":
-        check().onComplete(ar -> {
-          boolean ok = ar.succeeded() && ar.result().ready();
-          JsonObject body = new JsonObject().put("status", ar.succeeded() ? ar.result().status() : "unavailable");
-          if (ar.succeeded()) {
-            JsonObject dependencies = new JsonObject();
-            ar.result().checks().forEach((name, result) -> dependencies.put(name, "ok".equals(result) ? "up" : "down"));
-            body.put("checks", new JsonObject(new LinkedHashMap<>(ar.result().checks()))).put("dependencies", dependencies);
-          }
-          req.response().setStatusCode(ok ? 200 : 503).putHeader("content-type", "application/json").end(body.encode());
-        });
+        check()
+            .onComplete(
+                ar -> {
+                  boolean ok = ar.succeeded() && ar.result().ready();
+                  JsonObject body =
+                      new JsonObject()
+                          .put("status", ar.succeeded() ? ar.result().status() : "unavailable");
+                  if (ar.succeeded()) {
+                    JsonObject dependencies = new JsonObject();
+                    ar.result()
+                        .checks()
+                        .forEach(
+                            (name, result) ->
+                                dependencies.put(name, "ok".equals(result) ? "up" : "down"));
+                    body.put("checks", new JsonObject(new LinkedHashMap<>(ar.result().checks())))
+                        .put("dependencies", dependencies);
+                  }
+                  req.response()
+                      .setStatusCode(ok ? 200 : 503)
+                      .putHeader("content-type", "application/json")
+                      .end(body.encode());
+                });
         return true;
       case "/metrics":
         // a failed check still records its state; the scrape happens either way, and never waits
         // on a probe longer than a scraper would
-        check().timeout(SCRAPE_CHECK_TIMEOUT_SECONDS, TimeUnit.SECONDS).onComplete(ar -> req.response()
-            .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape()));
+        check()
+            .timeout(SCRAPE_CHECK_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            .onComplete(
+                ar ->
+                    req.response()
+                        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                        .end(registry.scrape()));
         return true;
       default:
         return false;
@@ -82,12 +106,14 @@ public final class OpsRoutes {
 
   /** A standalone server for processes that have no API of their own. */
   public Future<HttpServer> listen(Vertx vertx, String host, int port) {
-    return vertx.createHttpServer()
-        .requestHandler(req -> {
-          if (!handle(req)) {
-            req.response().setStatusCode(404).end();
-          }
-        })
+    return vertx
+        .createHttpServer()
+        .requestHandler(
+            req -> {
+              if (!handle(req)) {
+                req.response().setStatusCode(404).end();
+              }
+            })
         .listen(port, host);
   }
 }

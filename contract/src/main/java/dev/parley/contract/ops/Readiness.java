@@ -34,8 +34,10 @@ public final class Readiness {
   }
 
   private final Map<String, Check> checks = new LinkedHashMap<>();
+
   /** The reported checks' last results, when they are refreshed in the background. */
   private final Map<String, String> lastReported = new ConcurrentHashMap<>();
+
   private volatile boolean reportedInBackground;
   private final AtomicBoolean refreshing = new AtomicBoolean();
   private long refreshTimer = -1;
@@ -82,11 +84,12 @@ public final class Readiness {
       return; // the previous round is still waiting on a slow dependency
     }
     List<Future<?>> round = new ArrayList<>();
-    checks.forEach((name, check) -> {
-      if (!check.required()) {
-        round.add(outcome(check).onSuccess(result -> lastReported.put(name, result)));
-      }
-    });
+    checks.forEach(
+        (name, check) -> {
+          if (!check.required()) {
+            round.add(outcome(check).onSuccess(result -> lastReported.put(name, result)));
+          }
+        });
     Future.join(round).onComplete(ar -> refreshing.set(false));
   }
 
@@ -97,26 +100,31 @@ public final class Readiness {
   /** Runs every check; each maps to "ok" or the failure's message. */
   public Future<Report> run() {
     List<String> names = names();
-    List<Future<String>> results = names.stream()
-        .map(n -> {
-          Check check = checks.get(n);
-          return check.required() || !reportedInBackground
-              ? outcome(check)
-              : Future.succeededFuture(lastReported.getOrDefault(n, "not checked yet"));
-        })
-        .toList();
-    return Future.join(results).map(done -> {
-      Map<String, String> out = new LinkedHashMap<>();
-      boolean requiredUp = true;
-      for (int i = 0; i < names.size(); i++) {
-        String result = results.get(i).result();
-        out.put(names.get(i), result);
-        requiredUp &= !checks.get(names.get(i)).required() || "ok".equals(result);
-      }
-      String stopped = notServing;
-      boolean ready = requiredUp && stopped == null;
-      return new Report(ready, stopped != null ? stopped : ready ? "ready" : "unavailable", out);
-    });
+    List<Future<String>> results =
+        names.stream()
+            .map(
+                n -> {
+                  Check check = checks.get(n);
+                  return check.required() || !reportedInBackground
+                      ? outcome(check)
+                      : Future.succeededFuture(lastReported.getOrDefault(n, "not checked yet"));
+                })
+            .toList();
+    return Future.join(results)
+        .map(
+            done -> {
+              Map<String, String> out = new LinkedHashMap<>();
+              boolean requiredUp = true;
+              for (int i = 0; i < names.size(); i++) {
+                String result = results.get(i).result();
+                out.put(names.get(i), result);
+                requiredUp &= !checks.get(names.get(i)).required() || "ok".equals(result);
+              }
+              String stopped = notServing;
+              boolean ready = requiredUp && stopped == null;
+              return new Report(
+                  ready, stopped != null ? stopped : ready ? "ready" : "unavailable", out);
+            });
   }
 
   private static Future<String> outcome(Check check) {

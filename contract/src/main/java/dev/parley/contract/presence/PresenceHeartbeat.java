@@ -22,7 +22,8 @@ public record PresenceHeartbeat(String nodeId, Instant at, Map<String, Integer> 
     connections = Map.copyOf(Objects.requireNonNull(connections, "connections"));
     for (Map.Entry<String, Integer> e : connections.entrySet()) {
       if (e.getValue() < 0) {
-        throw new IllegalArgumentException("presence heartbeat: count of " + e.getKey() + " is negative: " + e.getValue());
+        throw new IllegalArgumentException(
+            "presence heartbeat: count of " + e.getKey() + " is negative: " + e.getValue());
       }
     }
   }
@@ -33,7 +34,10 @@ public record PresenceHeartbeat(String nodeId, Instant at, Map<String, Integer> 
     connections.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> counts.put(e.getKey(), e.getValue()));
-    return new JsonObject().put("node_id", nodeId).put("at", at.toString()).put("connections", counts);
+    return new JsonObject()
+        .put("node_id", nodeId)
+        .put("at", at.toString())
+        .put("connections", counts);
   }
 
   /** The UTF-8 JSON payload to publish. */
@@ -49,13 +53,15 @@ public record PresenceHeartbeat(String nodeId, Instant at, Map<String, Integer> 
   public static PresenceHeartbeat fromJson(JsonObject json) {
     Object raw = json.getValue("connections");
     if (!(raw instanceof JsonObject)) {
-      throw new IllegalArgumentException("presence: field \"connections\" must be an object of user id to count");
+      throw new IllegalArgumentException(
+          "presence: field \"connections\" must be an object of user id to count");
     }
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : (JsonObject) raw) {
       counts.put(e.getKey(), count(e.getKey(), e.getValue()));
     }
-    return new PresenceHeartbeat(PresenceReport.text(json, "node_id"), PresenceReport.instant(json, "at"), counts);
+    return new PresenceHeartbeat(
+        PresenceReport.text(json, "node_id"), PresenceReport.instant(json, "at"), counts);
   }
 
   /** Reads a published payload; malformed JSON or fields fail with {@link IllegalArgumentException}. */
@@ -64,9 +70,16 @@ public record PresenceHeartbeat(String nodeId, Instant at, Map<String, Integer> 
   }
 
   private static int count(String userId, Object value) {
-    if (value instanceof Number n && n.doubleValue() == n.longValue() && n.longValue() >= 0 && n.longValue() <= Integer.MAX_VALUE) {
+    if (value instanceof Number n
+        && n.doubleValue() == n.longValue()
+        && n.longValue() >= 0
+        && n.longValue() <= Integer.MAX_VALUE) {
       return n.intValue();
     }
-    throw new IllegalArgumentException("presence: field \"connections\": count of " + userId + " must be a whole number >= 0, got " + value);
+    throw new IllegalArgumentException(
+        "presence: field \"connections\": count of "
+            + userId
+            + " must be a whole number >= 0, got "
+            + value);
   }
 }

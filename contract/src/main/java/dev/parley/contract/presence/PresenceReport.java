@@ -16,7 +16,8 @@ import java.util.Objects;
  * <p>Reports are increments; the node's next {@link PresenceHeartbeat} is the full truth and heals
  * a report that was lost.
  */
-public record PresenceReport(String nodeId, String userId, Event event, String connectionId, Instant at) {
+public record PresenceReport(
+    String nodeId, String userId, Event event, String connectionId, Instant at) {
 
   /** What happened to the connection. */
   public enum Event {
@@ -34,7 +35,8 @@ public record PresenceReport(String nodeId, String userId, Event event, String c
           return e;
         }
       }
-      throw new IllegalArgumentException("presence report: event must be \"connect\" or \"disconnect\", got " + value);
+      throw new IllegalArgumentException(
+          "presence report: event must be \"connect\" or \"disconnect\", got " + value);
     }
   }
 
@@ -46,11 +48,13 @@ public record PresenceReport(String nodeId, String userId, Event event, String c
     Objects.requireNonNull(at, "at");
   }
 
-  public static PresenceReport connect(String nodeId, String userId, String connectionId, Instant at) {
+  public static PresenceReport connect(
+      String nodeId, String userId, String connectionId, Instant at) {
     return new PresenceReport(nodeId, userId, Event.CONNECT, connectionId, at);
   }
 
-  public static PresenceReport disconnect(String nodeId, String userId, String connectionId, Instant at) {
+  public static PresenceReport disconnect(
+      String nodeId, String userId, String connectionId, Instant at) {
     return new PresenceReport(nodeId, userId, Event.DISCONNECT, connectionId, at);
   }
 
@@ -98,7 +102,8 @@ public record PresenceReport(String nodeId, String userId, Event event, String c
   static String text(JsonObject json, String field) {
     Object v = json.getValue(field);
     if (!(v instanceof String) || ((String) v).isEmpty()) {
-      throw new IllegalArgumentException("presence: field \"" + field + "\" must be a non-empty string");
+      throw new IllegalArgumentException(
+          "presence: field \"" + field + "\" must be a non-empty string");
     }
     return (String) v;
   }
@@ -108,7 +113,8 @@ public record PresenceReport(String nodeId, String userId, Event event, String c
     try {
       return Instant.parse(raw);
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("presence: field \"" + field + "\" must be an ISO-8601 instant, got " + raw, e);
+      throw new IllegalArgumentException(
+          "presence: field \"" + field + "\" must be an ISO-8601 instant, got " + raw, e);
     }
   }
 }

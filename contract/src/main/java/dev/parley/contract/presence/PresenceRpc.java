@@ -39,26 +39,38 @@ public final class PresenceRpc {
     }
 
     public byte[] toBytes() {
-      return new JsonObject().put("user_id", userId).put("status", status.wire()).toBuffer().getBytes();
+      return new JsonObject()
+          .put("user_id", userId)
+          .put("status", status.wire())
+          .toBuffer()
+          .getBytes();
     }
 
     public static StatusUpdate fromBytes(byte[] utf8) {
       JsonObject json = PresenceReport.object(utf8, "presence status update");
-      return new StatusUpdate(PresenceReport.text(json, "user_id"), PresenceStatus.settableFromWire(json.getValue("status")));
+      return new StatusUpdate(
+          PresenceReport.text(json, "user_id"),
+          PresenceStatus.settableFromWire(json.getValue("status")));
     }
   }
 
   /** The answer to a {@link StatusUpdate}: the user's state now, and whether it changed (and was published). */
   public record StatusResult(PresenceState state, boolean changed) {
     public byte[] toBytes() {
-      return new JsonObject().put("state", state.toJson()).put("changed", changed).toBuffer().getBytes();
+      return new JsonObject()
+          .put("state", state.toJson())
+          .put("changed", changed)
+          .toBuffer()
+          .getBytes();
     }
 
     public static StatusResult fromJson(JsonObject json) {
       if (!(json.getValue("state") instanceof JsonObject state)) {
-        throw new IllegalArgumentException("presence status result: field \"state\" must be an object");
+        throw new IllegalArgumentException(
+            "presence status result: field \"state\" must be an object");
       }
-      return new StatusResult(PresenceState.fromJson(state), Boolean.TRUE.equals(json.getValue("changed")));
+      return new StatusResult(
+          PresenceState.fromJson(state), Boolean.TRUE.equals(json.getValue("changed")));
     }
   }
 
@@ -67,7 +79,8 @@ public final class PresenceRpc {
     public Query {
       userIds = List.copyOf(userIds);
       if (userIds.size() > MAX_QUERY_IDS) {
-        throw new IllegalArgumentException("presence query: at most " + MAX_QUERY_IDS + " user ids, got " + userIds.size());
+        throw new IllegalArgumentException(
+            "presence query: at most " + MAX_QUERY_IDS + " user ids, got " + userIds.size());
       }
     }
 
@@ -78,12 +91,14 @@ public final class PresenceRpc {
     public static Query fromBytes(byte[] utf8) {
       JsonObject json = PresenceReport.object(utf8, "presence query");
       if (!(json.getValue("user_ids") instanceof JsonArray ids)) {
-        throw new IllegalArgumentException("presence query: field \"user_ids\" must be an array of strings");
+        throw new IllegalArgumentException(
+            "presence query: field \"user_ids\" must be an array of strings");
       }
       List<String> out = new ArrayList<>(ids.size());
       for (Object id : ids) {
         if (!(id instanceof String s) || s.isEmpty()) {
-          throw new IllegalArgumentException("presence query: field \"user_ids\" must be an array of non-empty strings");
+          throw new IllegalArgumentException(
+              "presence query: field \"user_ids\" must be an array of non-empty strings");
         }
         out.add(s);
       }
@@ -105,7 +120,8 @@ public final class PresenceRpc {
 
     public static QueryResult fromJson(JsonObject json) {
       if (!(json.getValue("items") instanceof JsonArray items)) {
-        throw new IllegalArgumentException("presence query result: field \"items\" must be an array");
+        throw new IllegalArgumentException(
+            "presence query result: field \"items\" must be an array");
       }
       List<PresenceState> out = new ArrayList<>(items.size());
       for (Object item : items) {
@@ -137,7 +153,10 @@ public final class PresenceRpc {
         }
       }
       Object retry = error.getValue("retry_after_ms");
-      return new Failure(code, String.valueOf(error.getValue("message")), retry instanceof Number n ? n.longValue() : null);
+      return new Failure(
+          code,
+          String.valueOf(error.getValue("message")),
+          retry instanceof Number n ? n.longValue() : null);
     }
   }
 

@@ -21,7 +21,10 @@ public record PresenceState(String userId, PresenceStatus status, Instant lastSe
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("user_id", userId).put("status", status.wire()).put("last_seen_at", lastSeenAt.toString());
+    return new JsonObject()
+        .put("user_id", userId)
+        .put("status", status.wire())
+        .put("last_seen_at", lastSeenAt.toString());
   }
 
   /** The {@code presence.changed} frame, exactly as clients and integrators get it. */
@@ -49,8 +52,10 @@ public record PresenceState(String userId, PresenceStatus status, Instant lastSe
   /** Reads a {@code presence.changed} payload as published; fails with {@link IllegalArgumentException}. */
   public static PresenceState fromChangedEvent(byte[] utf8) {
     JsonObject frame = PresenceReport.object(utf8, "presence.changed");
-    if (!EventType.PRESENCE_CHANGED.equals(frame.getValue("type")) || !(frame.getValue("data") instanceof JsonObject data)) {
-      throw new IllegalArgumentException("presence.changed: expected {\"type\":\"presence.changed\",\"data\":{...}}");
+    if (!EventType.PRESENCE_CHANGED.equals(frame.getValue("type"))
+        || !(frame.getValue("data") instanceof JsonObject data)) {
+      throw new IllegalArgumentException(
+          "presence.changed: expected {\"type\":\"presence.changed\",\"data\":{...}}");
     }
     return fromJson(data);
   }

@@ -30,7 +30,8 @@ public enum PresenceStatus {
         return s;
       }
     }
-    throw new IllegalArgumentException("status must be one of online, away, busy, offline; got " + value);
+    throw new IllegalArgumentException(
+        "status must be one of online, away, busy, offline; got " + value);
   }
 
   /** A status a client may set ({@code online|away|busy}); anything else fails with {@link IllegalArgumentException}. */

@@ -4,8 +4,10 @@ package dev.parley.contract.stream;
 public final class StreamHeaders {
   /** De-duplication id, honoured within the stream's duplicate window. */
   public static final String MSG_ID = "Nats-Msg-Id";
+
   /** Set on republished entries: the entry's stream sequence. */
   public static final String SEQUENCE = "Nats-Sequence";
+
   /** Set on republished entries: the previous sequence stored on the same subject (0 when none). */
   public static final String LAST_SEQUENCE = "Nats-Last-Sequence";
 

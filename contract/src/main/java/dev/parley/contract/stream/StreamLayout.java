@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class StreamLayout {
   /** The durable pull consumer the persistence workers share. */
   public static final String PERSISTENCE_CONSUMER = "persistence";
+
   /**
    * The durable pull consumer of the relay that feeds {@code <p>.conv.<id>.events}. Only the
    * worker holding the relay lease pulls from it, so it is read in stream order; acking an entry
@@ -46,10 +47,11 @@ public final class StreamLayout {
         .replicas(nats.replicas())
         .duplicateWindow(nats.duplicateWindow())
         .maxAge(nats.streamMaxAge())
-        .republish(Republish.builder()
-            .source(subjects.streamWildcard())
-            .destination(subjects.republishDestination())
-            .build())
+        .republish(
+            Republish.builder()
+                .source(subjects.streamWildcard())
+                .destination(subjects.republishDestination())
+                .build())
         .build();
   }
 
@@ -68,7 +70,8 @@ public final class StreamLayout {
    * {@code DeliverPolicy.New}) because the relay reads it back: a fresh consumer reports an ack
    * floor of 0, and only the configured start tells it where relaying begins.
    */
-  public static ConsumerConfiguration integratorsConsumer(long startSequence, Duration ackWait, int maxAckPending) {
+  public static ConsumerConfiguration integratorsConsumer(
+      long startSequence, Duration ackWait, int maxAckPending) {
     return ConsumerConfiguration.builder()
         .durable(INTEGRATORS_CONSUMER)
         .ackPolicy(AckPolicy.All)
@@ -106,7 +109,8 @@ public final class StreamLayout {
       JetStreamManagement jsm, NatsSettings nats, Duration ackWait, int maxAckPending)
       throws IOException, JetStreamApiException {
     if (find(jsm, nats.streamName(), PERSISTENCE_CONSUMER) == null) {
-      log.info("Creating durable consumer {} on stream {}", PERSISTENCE_CONSUMER, nats.streamName());
+      log.info(
+          "Creating durable consumer {} on stream {}", PERSISTENCE_CONSUMER, nats.streamName());
       jsm.addOrUpdateConsumer(nats.streamName(), persistenceConsumer(ackWait, maxAckPending));
     }
   }
@@ -127,9 +131,14 @@ public final class StreamLayout {
       return existing;
     }
     long last = jsm.getStreamInfo(nats.streamName()).getStreamState().getLastSequence();
-    log.info("Creating durable consumer {} on stream {} from seq {}", INTEGRATORS_CONSUMER, nats.streamName(), last + 1);
+    log.info(
+        "Creating durable consumer {} on stream {} from seq {}",
+        INTEGRATORS_CONSUMER,
+        nats.streamName(),
+        last + 1);
     try {
-      return jsm.addOrUpdateConsumer(nats.streamName(), integratorsConsumer(last + 1, ackWait, maxAckPending));
+      return jsm.addOrUpdateConsumer(
+          nats.streamName(), integratorsConsumer(last + 1, ackWait, maxAckPending));
     } catch (JetStreamApiException e) {
       // another worker created it meanwhile (with its own start): keep that one
       return jsm.getConsumerInfo(nats.streamName(), INTEGRATORS_CONSUMER);

@@ -43,16 +43,17 @@ public record ChatMessage(
 
   /** The draft's fields as written to the stream (no seq: the stream assigns it). */
   public JsonObject toDraftJson() {
-    JsonObject o = new JsonObject()
-        .put("id", id)
-        .put("conversation_id", conversationId)
-        .put("sender_id", senderId)
-        .put("type", type)
-        .put("content", content)
-        .put("reply_to_id", replyToId)
-        .put("attachments", attachments == null ? new JsonArray() : attachments)
-        .put("client_msg_id", clientMsgId)
-        .put("created_at", createdAt.toString());
+    JsonObject o =
+        new JsonObject()
+            .put("id", id)
+            .put("conversation_id", conversationId)
+            .put("sender_id", senderId)
+            .put("type", type)
+            .put("content", content)
+            .put("reply_to_id", replyToId)
+            .put("attachments", attachments == null ? new JsonArray() : attachments)
+            .put("client_msg_id", clientMsgId)
+            .put("created_at", createdAt.toString());
     if (system != null) {
       o.put("system", system);
     }
@@ -100,8 +101,22 @@ public record ChatMessage(
   }
 
   public ChatMessage withPrevSeq(Long newPrevSeq) {
-    return new ChatMessage(id, conversationId, seq, newPrevSeq, senderId, type, content, replyToId,
-        attachments, reactions, clientMsgId, createdAt, editedAt, deleted, system);
+    return new ChatMessage(
+        id,
+        conversationId,
+        seq,
+        newPrevSeq,
+        senderId,
+        type,
+        content,
+        replyToId,
+        attachments,
+        reactions,
+        clientMsgId,
+        createdAt,
+        editedAt,
+        deleted,
+        system);
   }
 
   /** {@code prev_seq} as the stream reports it: 0 means "no previous message". */

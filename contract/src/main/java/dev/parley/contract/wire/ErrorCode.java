@@ -1,5 +1,7 @@
 package dev.parley.contract.wire;
 
+import java.util.Locale;
+
 /** The {@code error.code} values of docs/api.md#errors with the HTTP status each maps to. */
 public enum ErrorCode {
   INVALID_ARGUMENT(400),
@@ -24,6 +26,6 @@ public enum ErrorCode {
 
   /** The code as it appears on the wire, e.g. {@code invalid_argument}. */
   public String wire() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

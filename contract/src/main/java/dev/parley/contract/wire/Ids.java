@@ -11,8 +11,10 @@ import java.util.regex.Pattern;
 public final class Ids {
   /** docs/api.md#authentication: a user id is 1-128 chars of {@code [A-Za-z0-9._:@-]}. */
   public static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+
   /** Client message ids: printable, bounded, so they can go into a header and an index. */
   public static final Pattern CLIENT_MSG_ID = Pattern.compile("[\\x21-\\x7E]{1,128}");
+
   /** Ids Parley generates: 22 chars of base64url (128 random bits); safe as a NATS subject token. */
   public static final Pattern GENERATED_ID = Pattern.compile("[A-Za-z0-9_-]{22}");
 
@@ -40,9 +42,19 @@ public final class Ids {
    * the header's size).
    */
   public static String dedupId(String conversationId, String senderId, String clientMsgId) {
-    String key = conversationId.length() + ":" + conversationId + "|" + senderId.length() + ":" + senderId + "|" + clientMsgId;
+    String key =
+        conversationId.length()
+            + ":"
+            + conversationId
+            + "|"
+            + senderId.length()
+            + ":"
+            + senderId
+            + "|"
+            + clientMsgId;
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
       return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JRE", e);

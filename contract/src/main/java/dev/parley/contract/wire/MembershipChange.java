@@ -14,7 +14,12 @@ import java.util.List;
  * change could not be written to the stream).
  */
 public record MembershipChange(
-    String changeId, String conversationId, List<String> added, List<String> removed, long sinceSeq, JsonObject notice) {
+    String changeId,
+    String conversationId,
+    List<String> added,
+    List<String> removed,
+    long sinceSeq,
+    JsonObject notice) {
 
   public JsonObject toJson() {
     return new JsonObject()

@@ -21,12 +21,19 @@ class EnvUnitTests {
 
   @Test
   void malformedValuesNameTheVariableAndTheExpectedForm() {
-    Env env = new Env(Map.of("PARLEY_X", "soon", "PARLEY_N", "12a", "PARLEY_B", "maybe", "PARLEY_R", "99"));
-    assertThatThrownBy(() -> env.duration("PARLEY_X", null)).hasMessageContaining("PARLEY_X=soon").hasMessageContaining("25s");
-    assertThatThrownBy(() -> env.integer("PARLEY_N", 1, 0, 10)).hasMessageContaining("PARLEY_N=12a").hasMessageContaining("whole number");
+    Env env =
+        new Env(
+            Map.of("PARLEY_X", "soon", "PARLEY_N", "12a", "PARLEY_B", "maybe", "PARLEY_R", "99"));
+    assertThatThrownBy(() -> env.duration("PARLEY_X", null))
+        .hasMessageContaining("PARLEY_X=soon")
+        .hasMessageContaining("25s");
+    assertThatThrownBy(() -> env.integer("PARLEY_N", 1, 0, 10))
+        .hasMessageContaining("PARLEY_N=12a")
+        .hasMessageContaining("whole number");
     assertThatThrownBy(() -> env.bool("PARLEY_B", false)).hasMessageContaining("PARLEY_B=maybe");
     assertThatThrownBy(() -> env.integer("PARLEY_R", 1, 0, 10)).hasMessageContaining("0..10");
-    assertThatThrownBy(() -> env.required("PARLEY_MISSING", "the thing")).hasMessageContaining("PARLEY_MISSING is required");
+    assertThatThrownBy(() -> env.required("PARLEY_MISSING", "the thing"))
+        .hasMessageContaining("PARLEY_MISSING is required");
   }
 
   @Test
@@ -36,8 +43,12 @@ class EnvUnitTests {
 
   @Test
   void natsSettingsDeriveTheStreamNameFromThePrefixAndRejectBadPrefixes() {
-    assertThat(NatsSettings.fromEnv(new Env(Map.of("PARLEY_SUBJECT_PREFIX", "acme.chat"))).streamName()).isEqualTo("ACME_CHAT_EVENTS");
-    assertThatThrownBy(() -> NatsSettings.fromEnv(new Env(Map.of("PARLEY_SUBJECT_PREFIX", "bad prefix"))))
+    assertThat(
+            NatsSettings.fromEnv(new Env(Map.of("PARLEY_SUBJECT_PREFIX", "acme.chat")))
+                .streamName())
+        .isEqualTo("ACME_CHAT_EVENTS");
+    assertThatThrownBy(
+            () -> NatsSettings.fromEnv(new Env(Map.of("PARLEY_SUBJECT_PREFIX", "bad prefix"))))
         .hasMessageContaining("PARLEY_SUBJECT_PREFIX");
     assertThatThrownBy(() -> RedisSettings.fromEnv(new Env(Map.of("PARLEY_REDIS_URL", "http://x"))))
         .hasMessageContaining("PARLEY_REDIS_URL");

@@ -34,9 +34,25 @@ class WireUnitTests {
 
   @Test
   void aDraftReadBackWithItsSeqIsTheMessageObject() {
-    ChatMessage draft = new ChatMessage("id1", "conv", 0, null, "alice", ChatMessage.TEXT, "hi", null,
-        new JsonArray(), new JsonArray(), "c1", Instant.parse("2026-01-01T00:00:00Z"), null, false, null);
-    JsonObject stored = ChatMessage.fromDraft(draft.toDraftJson(), 42, ChatMessage.prevSeqFromStream(0)).toJson();
+    ChatMessage draft =
+        new ChatMessage(
+            "id1",
+            "conv",
+            0,
+            null,
+            "alice",
+            ChatMessage.TEXT,
+            "hi",
+            null,
+            new JsonArray(),
+            new JsonArray(),
+            "c1",
+            Instant.parse("2026-01-01T00:00:00Z"),
+            null,
+            false,
+            null);
+    JsonObject stored =
+        ChatMessage.fromDraft(draft.toDraftJson(), 42, ChatMessage.prevSeqFromStream(0)).toJson();
     assertThat(stored.getLong("seq")).isEqualTo(42);
     assertThat(stored.getValue("prev_seq")).isNull();
     assertThat(stored.getString("content")).isEqualTo("hi");
@@ -48,8 +64,23 @@ class WireUnitTests {
 
   @Test
   void aDeletedMessageKeepsItsPlaceButNotItsContent() {
-    ChatMessage deleted = new ChatMessage("id1", "conv", 7, 5L, "alice", ChatMessage.TEXT, "secret", null,
-        new JsonArray().add(new JsonObject().put("id", "f")), new JsonArray(), null, Instant.now(), null, true, null);
+    ChatMessage deleted =
+        new ChatMessage(
+            "id1",
+            "conv",
+            7,
+            5L,
+            "alice",
+            ChatMessage.TEXT,
+            "secret",
+            null,
+            new JsonArray().add(new JsonObject().put("id", "f")),
+            new JsonArray(),
+            null,
+            Instant.now(),
+            null,
+            true,
+            null);
     JsonObject json = deleted.toJson();
     assertThat(json.getValue("content")).isNull();
     assertThat(json.getJsonArray("attachments")).isEmpty();
@@ -69,8 +100,13 @@ class WireUnitTests {
   @Test
   void framesHaveTheContractShape() {
     assertThat(Frames.error("7", ErrorCode.NOT_FOUND, "nope").encode())
-        .isEqualTo("{\"type\":\"error\",\"id\":\"7\",\"data\":{\"code\":\"not_found\",\"message\":\"nope\"}}");
-    assertThat(Frames.errorBody(ErrorCode.RATE_LIMITED, "slow down").getJsonObject("error").getString("code")).isEqualTo("rate_limited");
+        .isEqualTo(
+            "{\"type\":\"error\",\"id\":\"7\",\"data\":{\"code\":\"not_found\",\"message\":\"nope\"}}");
+    assertThat(
+            Frames.errorBody(ErrorCode.RATE_LIMITED, "slow down")
+                .getJsonObject("error")
+                .getString("code"))
+        .isEqualTo("rate_limited");
     assertThat(ErrorCode.UNAVAILABLE.httpStatus()).isEqualTo(503);
   }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /** {@code POST /api/v1/auth/dev-token}: exists only when dev tokens are enabled. */
 public final class DevTokenRoutes {
@@ -26,8 +27,14 @@ public final class DevTokenRoutes {
       router.post("/api/v1/auth/dev-token").handler(this::issue);
     } else {
       // answered before authentication, so a caller learns why rather than seeing a 401
-      router.post("/api/v1/auth/dev-token").handler(ctx -> Responses.error(ctx,
-          ApiException.notFound("dev tokens are disabled on this server (PARLEY_DEV_TOKENS=false)")));
+      router
+          .post("/api/v1/auth/dev-token")
+          .handler(
+              ctx ->
+                  Responses.error(
+                      ctx,
+                      ApiException.notFound(
+                          "dev tokens are disabled on this server (PARLEY_DEV_TOKENS=false)")));
     }
   }
 
@@ -42,10 +49,14 @@ public final class DevTokenRoutes {
     if (name instanceof String s && !s.isBlank()) {
       claims.put("name", TextRules.require("name", s, Kind.SINGLE_LINE));
     }
-    JWTOptions options = new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(settings.devTokenTtlSeconds());
+    JWTOptions options =
+        new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(settings.devTokenTtlSeconds());
     settings.issuer().ifPresent(options::setIssuer);
-    settings.audience().ifPresent(a -> options.setAudience(java.util.List.of(a)));
+    settings.audience().ifPresent(a -> options.setAudience(List.of(a)));
     String token = verifier.jwtAuth().generateToken(claims, options);
-    Responses.json(ctx, 200, new JsonObject().put("token", token).put("expires_in", settings.devTokenTtlSeconds()));
+    Responses.json(
+        ctx,
+        200,
+        new JsonObject().put("token", token).put("expires_in", settings.devTokenTtlSeconds()));
   }
 }

@@ -36,6 +36,7 @@ final class JwksKeys {
   private static final int CONNECT_TIMEOUT_MS = 2_000;
   private static final int READ_TIMEOUT_MS = 2_000;
   private static final int SIZE_LIMIT_BYTES = 256 * 1024;
+
   /** How long a fetched set is used before it is fetched again. */
   static final Duration CACHE_TIME_TO_LIVE = JwtSettings.JWKS_CACHE_TIME_TO_LIVE;
 
@@ -51,16 +52,21 @@ final class JwksKeys {
     this.algorithm = JWSAlgorithm.parse(algorithm);
     this.keyType = KeyType.forAlgorithm(this.algorithm);
     try {
-      this.source = JWKSourceBuilder.<SecurityContext>create(new URI(url).toURL(),
-              new DefaultResourceRetriever(CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS, SIZE_LIMIT_BYTES))
-          .cache(CACHE_TIME_TO_LIVE.toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
-          // no refresh-ahead: it runs on a thread pool of its own; the gateway's timer reloads the
-          // set when the cache lapses, on a worker thread, so no request waits for it anyway
-          .refreshAheadCache(false)
-          .rateLimited(refetchInterval.toMillis())
-          .build();
+      this.source =
+          JWKSourceBuilder.<SecurityContext>create(
+                  new URI(url).toURL(),
+                  new DefaultResourceRetriever(
+                      CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS, SIZE_LIMIT_BYTES))
+              .cache(CACHE_TIME_TO_LIVE.toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
+              // no refresh-ahead: it runs on a thread pool of its own; the gateway's timer reloads
+              // the
+              // set when the cache lapses, on a worker thread, so no request waits for it anyway
+              .refreshAheadCache(false)
+              .rateLimited(refetchInterval.toMillis())
+              .build();
     } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("PARLEY_JWT_JWKS_URL=" + url + " is not a URL: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "PARLEY_JWT_JWKS_URL=" + url + " is not a URL: " + e.getMessage(), e);
     }
   }
 
@@ -73,24 +79,29 @@ final class JwksKeys {
    * the set is fetched again first (unless the rate limit says not yet).
    */
   Future<List<JsonObject>> load(String kid) {
-    return vertx.executeBlocking(() -> {
-      if (kid != null) {
-        try {
-          source.get(new JWKSelector(matcher(kid)), null);
-        } catch (KeySourceException e) {
-          // rate-limited or unreachable: go on with the keys already known
-          log.debug("JWKS {}: no fresh key set for kid {}: {}", url, kid, e.toString());
-        }
-      }
-      return source.get(new JWKSelector(matcher(null)), null).stream().map(this::toVertx).toList();
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          if (kid != null) {
+            try {
+              source.get(new JWKSelector(matcher(kid)), null);
+            } catch (KeySourceException e) {
+              // rate-limited or unreachable: go on with the keys already known
+              log.debug("JWKS {}: no fresh key set for kid {}: {}", url, kid, e.toString());
+            }
+          }
+          return source.get(new JWKSelector(matcher(null)), null).stream()
+              .map(this::toVertx)
+              .toList();
+        },
+        false);
   }
 
   private JWKMatcher matcher(String kid) {
-    JWKMatcher.Builder b = new JWKMatcher.Builder()
-        .keyType(keyType)
-        .keyUses(KeyUse.SIGNATURE, null)
-        .algorithms(algorithm, null);
+    JWKMatcher.Builder b =
+        new JWKMatcher.Builder()
+            .keyType(keyType)
+            .keyUses(KeyUse.SIGNATURE, null)
+            .algorithms(algorithm, null);
     return (kid == null ? b : b.keyID(kid)).build();
   }
 

@@ -40,6 +40,7 @@ import java.util.stream.Collectors;
 public final class TokenVerifier {
   /** The claim that marks a JWT as a service token. */
   public static final String SERVICE_CLAIM = "service";
+
   /** Longer display names are cut (on a code point) rather than refused: they come from an identity provider. */
   private static final int MAX_NAME_CODE_POINTS = 200;
 
@@ -63,14 +64,20 @@ public final class TokenVerifier {
    * Builds the verifier, accepting the configured service keys too; with a JWKS URL the keys are
    * fetched first (and kept fresh by {@link #reload}).
    */
-  public static Future<TokenVerifier> create(Vertx vertx, JwtSettings settings, ServiceKeys serviceKeys) {
+  public static Future<TokenVerifier> create(
+      Vertx vertx, JwtSettings settings, ServiceKeys serviceKeys) {
     if (settings.jwksUrl() == null) {
       TokenVerifier v = new TokenVerifier(vertx, settings, serviceKeys, null);
       v.keys = new Keys(JWTAuth.create(vertx, staticKeyOptions(settings)), Set.of());
       return Future.succeededFuture(v);
     }
-    TokenVerifier v = new TokenVerifier(vertx, settings, serviceKeys,
-        new JwksKeys(vertx, settings.jwksUrl(), settings.algorithm(), settings.jwksRefetchInterval()));
+    TokenVerifier v =
+        new TokenVerifier(
+            vertx,
+            settings,
+            serviceKeys,
+            new JwksKeys(
+                vertx, settings.jwksUrl(), settings.algorithm(), settings.jwksRefetchInterval()));
     return v.reload().map(v);
   }
 
@@ -79,10 +86,12 @@ public final class TokenVerifier {
     if (jwks == null) {
       return Future.succeededFuture();
     }
-    return jwks.load(null).map(list -> {
-      keys = keysOf(list);
-      return null;
-    });
+    return jwks.load(null)
+        .map(
+            list -> {
+              keys = keysOf(list);
+              return null;
+            });
   }
 
   /** How often {@link #reload} is worth calling: when the fetched set's cache lapses. */
@@ -114,10 +123,14 @@ public final class TokenVerifier {
     if (bot.isPresent()) {
       return Future.succeededFuture(new AuthenticatedUser(bot.get(), null));
     }
-    return claims(token).compose(claims -> !serviceOnly || Boolean.TRUE.equals(claims.getValue(SERVICE_CLAIM))
-        ? Future.succeededFuture(userOf(claims))
-        : Future.failedFuture(ApiException.forbidden(
-            "a service token is required: a JWT with \"service\": true, or a key of PARLEY_SERVICE_KEYS")));
+    return claims(token)
+        .compose(
+            claims ->
+                !serviceOnly || Boolean.TRUE.equals(claims.getValue(SERVICE_CLAIM))
+                    ? Future.succeededFuture(userOf(claims))
+                    : Future.failedFuture(
+                        ApiException.forbidden(
+                            "a service token is required: a JWT with \"service\": true, or a key of PARLEY_SERVICE_KEYS")));
   }
 
   /** The checked claims of a JWT: signature, algorithm, exp, iss/aud, and a well-formed sub. */
@@ -127,34 +140,49 @@ public final class TokenVerifier {
     }
     return keysFor(token)
         .compose(k -> k.auth().authenticate(new TokenCredentials(token)))
-        .recover(e -> Future.failedFuture(ApiException.unauthenticated("invalid token: " + describe(e))))
-        .compose(user -> {
-          // The decoded claims live in the attributes; the principal holds only part of them.
-          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
-          if (!(claims.getValue("exp") instanceof Number exp)) {
-            return Future.failedFuture(ApiException.unauthenticated("invalid token: the exp claim is required"));
-          }
-          long lifetime = lifetimeSeconds(exp.longValue(), claims.getValue("iat"));
-          if (lifetime > settings.maxLifetime().toSeconds()) {
-            return Future.failedFuture(ApiException.unauthenticated("invalid token: it is valid for " + lifetime
-                + " s, longer than the " + settings.maxLifetime().toSeconds() + " s this server accepts"));
-          }
-          if (!Ids.isUserId(claims.getString("sub"))) {
-            return Future.failedFuture(ApiException.unauthenticated("invalid token: sub must be 1-128 characters of [A-Za-z0-9._:@-]"));
-          }
-          // the name is stored on the user's row: a token whose name cannot be kept is refused, not half-used
-          String nameProblem = claims.getValue("name") instanceof String name
-              ? TextRules.problem("the name claim", name, Kind.SINGLE_LINE) : null;
-          if (nameProblem != null) {
-            return Future.failedFuture(ApiException.unauthenticated("invalid token: " + nameProblem));
-          }
-          return Future.succeededFuture(claims);
-        });
+        .recover(
+            e -> Future.failedFuture(ApiException.unauthenticated("invalid token: " + describe(e))))
+        .compose(
+            user -> {
+              // The decoded claims live in the attributes; the principal holds only part of them.
+              JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+              if (!(claims.getValue("exp") instanceof Number exp)) {
+                return Future.failedFuture(
+                    ApiException.unauthenticated("invalid token: the exp claim is required"));
+              }
+              long lifetime = lifetimeSeconds(exp.longValue(), claims.getValue("iat"));
+              if (lifetime > settings.maxLifetime().toSeconds()) {
+                return Future.failedFuture(
+                    ApiException.unauthenticated(
+                        "invalid token: it is valid for "
+                            + lifetime
+                            + " s, longer than the "
+                            + settings.maxLifetime().toSeconds()
+                            + " s this server accepts"));
+              }
+              if (!Ids.isUserId(claims.getString("sub"))) {
+                return Future.failedFuture(
+                    ApiException.unauthenticated(
+                        "invalid token: sub must be 1-128 characters of [A-Za-z0-9._:@-]"));
+              }
+              // the name is stored on the user's row: a token whose name cannot be kept is refused,
+              // not half-used
+              String nameProblem =
+                  claims.getValue("name") instanceof String name
+                      ? TextRules.problem("the name claim", name, Kind.SINGLE_LINE)
+                      : null;
+              if (nameProblem != null) {
+                return Future.failedFuture(
+                    ApiException.unauthenticated("invalid token: " + nameProblem));
+              }
+              return Future.succeededFuture(claims);
+            });
   }
 
   private static AuthenticatedUser userOf(JsonObject claims) {
     Object name = claims.getValue("name");
-    String display = name instanceof String s && !s.isBlank() ? firstCodePoints(s, MAX_NAME_CODE_POINTS) : null;
+    String display =
+        name instanceof String s && !s.isBlank() ? firstCodePoints(s, MAX_NAME_CODE_POINTS) : null;
     return new AuthenticatedUser(claims.getString("sub"), display);
   }
 
@@ -194,13 +222,14 @@ public final class TokenVerifier {
       return Future.succeededFuture(current);
     }
     return jwks.load(kid)
-        .map(list -> {
-          Keys fresh = keysOf(list);
-          if (!fresh.kids().equals(keys.kids())) {
-            keys = fresh;
-          }
-          return keys;
-        })
+        .map(
+            list -> {
+              Keys fresh = keysOf(list);
+              if (!fresh.kids().equals(keys.kids())) {
+                keys = fresh;
+              }
+              return keys;
+            })
         .otherwise(e -> keys);
   }
 
@@ -221,16 +250,22 @@ public final class TokenVerifier {
 
   private Keys keysOf(List<JsonObject> jwkList) {
     if (jwkList.isEmpty()) {
-      throw new IllegalStateException("the JWKS at " + jwks.url() + " has no " + settings.algorithm() + " signing key");
+      throw new IllegalStateException(
+          "the JWKS at " + jwks.url() + " has no " + settings.algorithm() + " signing key");
     }
     JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(jwtOptions(settings));
     jwkList.forEach(options::addJwk);
-    Set<String> kids = jwkList.stream().map(k -> k.getString("kid")).filter(k -> k != null).collect(Collectors.toUnmodifiableSet());
+    Set<String> kids =
+        jwkList.stream()
+            .map(k -> k.getString("kid"))
+            .filter(k -> k != null)
+            .collect(Collectors.toUnmodifiableSet());
     return new Keys(JWTAuth.create(vertx, options), kids);
   }
 
   private static JWTOptions jwtOptions(JwtSettings s) {
-    JWTOptions jwtOptions = new JWTOptions().setLeeway(s.leewaySeconds()).setIgnoreExpiration(false);
+    JWTOptions jwtOptions =
+        new JWTOptions().setLeeway(s.leewaySeconds()).setIgnoreExpiration(false);
     s.issuer().ifPresent(jwtOptions::setIssuer);
     s.audience().ifPresent(a -> jwtOptions.setAudience(List.of(a)));
     return jwtOptions;
@@ -241,6 +276,7 @@ public final class TokenVerifier {
     JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(jwtOptions(s));
     return s.secret() != null
         ? options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(s.secret()))
-        : options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(s.algorithm()).setBuffer(s.publicKeyPem()));
+        : options.addPubSecKey(
+            new PubSecKeyOptions().setAlgorithm(s.algorithm()).setBuffer(s.publicKeyPem()));
   }
 }

@@ -16,7 +16,8 @@ import java.util.Optional;
  * working while Postgres is down.
  */
 public final class UserDirectory {
-  static final String UPSERT = """
+  static final String UPSERT =
+      """
       INSERT INTO users (id, name) VALUES ($1, $2)
       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
         WHERE EXCLUDED.name IS NOT NULL AND users.name IS DISTINCT FROM EXCLUDED.name
@@ -32,14 +33,17 @@ public final class UserDirectory {
 
   public Future<AuthenticatedUser> ensure(AuthenticatedUser user) {
     Optional<String> cached = known.getIfPresent(user.userId());
-    if (cached != null && (user.name() == null || Objects.equals(cached.orElse(null), user.name()))) {
+    if (cached != null
+        && (user.name() == null || Objects.equals(cached.orElse(null), user.name()))) {
       return Future.succeededFuture(user);
     }
-    return pool.preparedQuery(UPSERT).execute(Tuple.of(user.userId(), user.name()))
+    return pool.preparedQuery(UPSERT)
+        .execute(Tuple.of(user.userId(), user.name()))
         .recover(Failures::database)
-        .map(rows -> {
-          known.put(user.userId(), Optional.ofNullable(user.name()));
-          return user;
-        });
+        .map(
+            rows -> {
+              known.put(user.userId(), Optional.ofNullable(user.name()));
+              return user;
+            });
   }
 }

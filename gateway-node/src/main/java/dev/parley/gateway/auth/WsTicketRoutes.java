@@ -24,9 +24,16 @@ public final class WsTicketRoutes implements ApiRoutes {
   }
 
   private void issue(RoutingContext ctx) {
-    tickets.issue(Requests.user(ctx))
-        .onSuccess(ticket -> Responses.json(ctx, 201,
-            new JsonObject().put("ticket", ticket).put("expires_in", tickets.ttl().toSeconds())))
+    tickets
+        .issue(Requests.user(ctx))
+        .onSuccess(
+            ticket ->
+                Responses.json(
+                    ctx,
+                    201,
+                    new JsonObject()
+                        .put("ticket", ticket)
+                        .put("expires_in", tickets.ttl().toSeconds())))
         .onFailure(ctx::fail);
   }
 }

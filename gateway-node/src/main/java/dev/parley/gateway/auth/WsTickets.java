@@ -54,10 +54,20 @@ public final class WsTickets {
     String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     String who = new JsonObject().put("user_id", user.userId()).put("name", user.name()).encode();
     Context here = vertx.getOrCreateContext();
-    return bounded(redis.commands(vertx)
-            .compose(c -> Future.fromCompletionStage(c.set(keyOf(ticket), who, SetArgs.Builder.nx().px(ttl.toMillis())), here)))
-        .compose(ok -> "OK".equals(ok) ? Future.succeededFuture(ticket)
-            : Future.failedFuture(ApiException.unavailable("could not store the ticket; try again", null)));
+    return bounded(
+            redis
+                .commands(vertx)
+                .compose(
+                    c ->
+                        Future.fromCompletionStage(
+                            c.set(keyOf(ticket), who, SetArgs.Builder.nx().px(ttl.toMillis())),
+                            here)))
+        .compose(
+            ok ->
+                "OK".equals(ok)
+                    ? Future.succeededFuture(ticket)
+                    : Future.failedFuture(
+                        ApiException.unavailable("could not store the ticket; try again", null)));
   }
 
   /** Who {@code ticket} stands for; the ticket is used up. Unknown, used or expired: 401. */
@@ -66,26 +76,39 @@ public final class WsTickets {
       return Future.failedFuture(ApiException.unauthenticated("invalid or expired ticket"));
     }
     Context here = vertx.getOrCreateContext();
-    return bounded(redis.commands(vertx).compose(c -> Future.fromCompletionStage(c.getdel(keyOf(ticket)), here)))
-        .compose(who -> {
-          if (who == null) {
-            return Future.failedFuture(ApiException.unauthenticated("invalid or expired ticket"));
-          }
-          JsonObject j = new JsonObject(who);
-          return Future.succeededFuture(new AuthenticatedUser(j.getString("user_id"), j.getString("name")));
-        });
+    return bounded(
+            redis
+                .commands(vertx)
+                .compose(c -> Future.fromCompletionStage(c.getdel(keyOf(ticket)), here)))
+        .compose(
+            who -> {
+              if (who == null) {
+                return Future.failedFuture(
+                    ApiException.unauthenticated("invalid or expired ticket"));
+              }
+              JsonObject j = new JsonObject(who);
+              return Future.succeededFuture(
+                  new AuthenticatedUser(j.getString("user_id"), j.getString("name")));
+            });
   }
 
   /** A Redis call that cannot wait for long: Lettuce queues commands while it reconnects. */
   private <T> Future<T> bounded(Future<T> call) {
     return call.timeout(REDIS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-        .recover(e -> Future.failedFuture(e instanceof ApiException ? e
-            : ApiException.unavailable("tickets cannot be checked right now (Redis): connect with the bearer token instead", e)));
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof ApiException
+                        ? e
+                        : ApiException.unavailable(
+                            "tickets cannot be checked right now (Redis): connect with the bearer token instead",
+                            e)));
   }
 
   private String keyOf(String ticket) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(ticket.getBytes(StandardCharsets.US_ASCII));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(ticket.getBytes(StandardCharsets.US_ASCII));
       return keyPrefix + HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);

@@ -15,13 +15,14 @@ public final class OnContext {
   /** Calls {@code action} on {@code owner}; the future fails with whatever it throws. */
   public static <T> Future<T> call(Context owner, Callable<T> action) {
     Promise<T> p = Promise.promise();
-    owner.runOnContext(v -> {
-      try {
-        p.complete(action.call());
-      } catch (Exception e) {
-        p.fail(e);
-      }
-    });
+    owner.runOnContext(
+        v -> {
+          try {
+            p.complete(action.call());
+          } catch (Exception e) {
+            p.fail(e);
+          }
+        });
     return p.future();
   }
 }

@@ -21,13 +21,22 @@ public record BrowserSettings(List<String> corsOrigins, Duration wsTicketTtl) {
   private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.\\-\\[\\]:]+");
 
   public static BrowserSettings fromEnv(Env env) {
-    List<String> origins = env.optional("PARLEY_CORS_ORIGINS")
-        .map(raw -> Arrays.stream(raw.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList())
-        .orElse(List.of());
+    List<String> origins =
+        env.optional("PARLEY_CORS_ORIGINS")
+            .map(
+                raw ->
+                    Arrays.stream(raw.split(","))
+                        .map(String::trim)
+                        .filter(o -> !o.isEmpty())
+                        .toList())
+            .orElse(List.of());
     for (String o : origins) {
       if (!ORIGIN.matcher(o).matches()) {
-        throw new ConfigException("PARLEY_CORS_ORIGINS: " + o + " is not an exact origin: expected e.g. https://app.example"
-            + " or http://localhost:3000 (scheme, host, optional port; no path, no wildcard)");
+        throw new ConfigException(
+            "PARLEY_CORS_ORIGINS: "
+                + o
+                + " is not an exact origin: expected e.g. https://app.example"
+                + " or http://localhost:3000 (scheme, host, optional port; no path, no wildcard)");
       }
     }
     Duration ttl = env.duration("PARLEY_WS_TICKET_TTL", Duration.ofSeconds(30));

@@ -23,22 +23,32 @@ import java.util.concurrent.TimeUnit;
  * @param startupWait {@code PARLEY_PG_STARTUP_WAIT}: how long a starting gateway keeps trying to reach
  *     Postgres for its schema check before it gives up
  */
-public record DatabaseLimits(int waitQueue, Duration acquireTimeout, Duration statementTimeout, Duration lockTimeout,
-    Duration lockedPublishTimeout, Duration startupWait) {
+public record DatabaseLimits(
+    int waitQueue,
+    Duration acquireTimeout,
+    Duration statementTimeout,
+    Duration lockTimeout,
+    Duration lockedPublishTimeout,
+    Duration startupWait) {
 
   public static DatabaseLimits fromEnv(Env env) {
-    DatabaseLimits limits = new DatabaseLimits(
-        env.integer("PARLEY_PG_POOL_WAIT_QUEUE", 1024, 0, 100_000),
-        env.duration("PARLEY_PG_ACQUIRE_TIMEOUT", Duration.ofSeconds(2)),
-        env.duration("PARLEY_PG_STATEMENT_TIMEOUT", Duration.ofSeconds(5)),
-        env.duration("PARLEY_PG_LOCK_TIMEOUT", Duration.ofSeconds(2)),
-        env.duration("PARLEY_LOCKED_PUBLISH_TIMEOUT", Duration.ofSeconds(2)),
-        env.duration("PARLEY_PG_STARTUP_WAIT", Duration.ofSeconds(60)));
-    // zero would mean "wait forever" to the pool and to Postgres: exactly what these settings prevent
-    if (limits.acquireTimeout.isZero() || limits.statementTimeout.isZero() || limits.lockTimeout.isZero()
+    DatabaseLimits limits =
+        new DatabaseLimits(
+            env.integer("PARLEY_PG_POOL_WAIT_QUEUE", 1024, 0, 100_000),
+            env.duration("PARLEY_PG_ACQUIRE_TIMEOUT", Duration.ofSeconds(2)),
+            env.duration("PARLEY_PG_STATEMENT_TIMEOUT", Duration.ofSeconds(5)),
+            env.duration("PARLEY_PG_LOCK_TIMEOUT", Duration.ofSeconds(2)),
+            env.duration("PARLEY_LOCKED_PUBLISH_TIMEOUT", Duration.ofSeconds(2)),
+            env.duration("PARLEY_PG_STARTUP_WAIT", Duration.ofSeconds(60)));
+    // zero would mean "wait forever" to the pool and to Postgres: exactly what these settings
+    // prevent
+    if (limits.acquireTimeout.isZero()
+        || limits.statementTimeout.isZero()
+        || limits.lockTimeout.isZero()
         || limits.lockedPublishTimeout.isZero()) {
-      throw new ConfigException("PARLEY_PG_ACQUIRE_TIMEOUT, PARLEY_PG_STATEMENT_TIMEOUT, PARLEY_PG_LOCK_TIMEOUT and "
-          + "PARLEY_LOCKED_PUBLISH_TIMEOUT must be longer than zero");
+      throw new ConfigException(
+          "PARLEY_PG_ACQUIRE_TIMEOUT, PARLEY_PG_STATEMENT_TIMEOUT, PARLEY_PG_LOCK_TIMEOUT and "
+              + "PARLEY_LOCKED_PUBLISH_TIMEOUT must be longer than zero");
     }
     return limits;
   }

@@ -20,8 +20,14 @@ public record DrainSettings(Duration delay, Duration closeSpread, Duration timeo
     Duration timeout = env.duration("PARLEY_DRAIN_TIMEOUT", Duration.ofSeconds(25));
     // the closes need the spread, a second to let last answers out, and a second to close the rest
     if (timeout.compareTo(delay.plus(spread).plusSeconds(3)) < 0) {
-      throw new ConfigException("PARLEY_DRAIN_TIMEOUT (" + timeout + ") must be at least PARLEY_DRAIN_DELAY ("
-          + delay + ") plus PARLEY_DRAIN_CLOSE_SPREAD (" + spread + ") plus 3s");
+      throw new ConfigException(
+          "PARLEY_DRAIN_TIMEOUT ("
+              + timeout
+              + ") must be at least PARLEY_DRAIN_DELAY ("
+              + delay
+              + ") plus PARLEY_DRAIN_CLOSE_SPREAD ("
+              + spread
+              + ") plus 3s");
     }
     return new DrainSettings(delay, spread, timeout);
   }

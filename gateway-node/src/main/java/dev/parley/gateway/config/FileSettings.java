@@ -18,7 +18,12 @@ import java.time.Duration;
  *     partial upload, older than this is deleted
  * @param sweepInterval {@code PARLEY_FILES_SWEEP_INTERVAL}: how often each gateway sweeps
  */
-public record FileSettings(Path directory, int maxUploadBytes, long quotaBytes, Duration sweepAge, Duration sweepInterval) {
+public record FileSettings(
+    Path directory,
+    int maxUploadBytes,
+    long quotaBytes,
+    Duration sweepAge,
+    Duration sweepInterval) {
   public static final String DEFAULT_DIRECTORY = "data/files";
   public static final int DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
   public static final long DEFAULT_QUOTA_BYTES = 1024L * 1024 * 1024;
@@ -27,7 +32,8 @@ public record FileSettings(Path directory, int maxUploadBytes, long quotaBytes, 
     Duration age = env.duration("PARLEY_FILES_SWEEP_AGE", Duration.ofHours(24));
     Duration interval = env.duration("PARLEY_FILES_SWEEP_INTERVAL", Duration.ofHours(1));
     if (age.isZero() || interval.isZero()) {
-      throw new ConfigException("PARLEY_FILES_SWEEP_AGE and PARLEY_FILES_SWEEP_INTERVAL must be longer than zero");
+      throw new ConfigException(
+          "PARLEY_FILES_SWEEP_AGE and PARLEY_FILES_SWEEP_INTERVAL must be longer than zero");
     }
     return new FileSettings(
         Path.of(env.string("PARLEY_FILES_DIR", DEFAULT_DIRECTORY)).toAbsolutePath().normalize(),

@@ -42,8 +42,14 @@ public record GatewayConfig(
    * @param maxStreamScan most unstored stream entries a read over all of a user's conversations (the
    *     list, search) or a lookup by id reads; beyond, the list and search answer 503
    */
-  public record Limits(int maxContentBytes, int maxFrameBytes, int wsWriteQueueBytes, int maxHistoryTail,
-      int sendRatePerSecond, int sendBurst, int maxStreamScan) {}
+  public record Limits(
+      int maxContentBytes,
+      int maxFrameBytes,
+      int wsWriteQueueBytes,
+      int maxHistoryTail,
+      int sendRatePerSecond,
+      int sendBurst,
+      int maxStreamScan) {}
 
   /**
    * Typing and presence.
@@ -52,17 +58,24 @@ public record GatewayConfig(
    * @param typingRenewInterval a renewal of a running indicator is forwarded at most this often
    * @param presenceRequestTimeout how long a presence node may take to answer (then 503 / {@code unavailable})
    */
-  public record Ephemeral(Duration typingLapse, Duration typingRenewInterval, Duration presenceRequestTimeout) {
+  public record Ephemeral(
+      Duration typingLapse, Duration typingRenewInterval, Duration presenceRequestTimeout) {
     static Ephemeral fromEnv(Env env) {
       Duration lapse = env.duration("PARLEY_TYPING_LAPSE", Duration.ofSeconds(5));
       Duration renew = env.duration("PARLEY_TYPING_RENEW_INTERVAL", Duration.ofSeconds(2));
       Duration timeout = env.duration("PARLEY_PRESENCE_REQUEST_TIMEOUT", Duration.ofSeconds(2));
       if (lapse.isZero() || renew.isZero() || timeout.isZero()) {
-        throw new ConfigException("PARLEY_TYPING_LAPSE, PARLEY_TYPING_RENEW_INTERVAL and PARLEY_PRESENCE_REQUEST_TIMEOUT must be longer than zero");
+        throw new ConfigException(
+            "PARLEY_TYPING_LAPSE, PARLEY_TYPING_RENEW_INTERVAL and PARLEY_PRESENCE_REQUEST_TIMEOUT must be longer than zero");
       }
       if (renew.compareTo(lapse) >= 0) {
         // receivers (and clients timing out on their own) must hear a renewal before the lapse
-        throw new ConfigException("PARLEY_TYPING_RENEW_INTERVAL (" + renew + ") must be shorter than PARLEY_TYPING_LAPSE (" + lapse + ")");
+        throw new ConfigException(
+            "PARLEY_TYPING_RENEW_INTERVAL ("
+                + renew
+                + ") must be shorter than PARLEY_TYPING_LAPSE ("
+                + lapse
+                + ")");
       }
       return new Ephemeral(lapse, renew, timeout);
     }
@@ -73,7 +86,12 @@ public record GatewayConfig(
     Duration ping = env.duration("PARLEY_WS_PING_INTERVAL", Duration.ofSeconds(25));
     Duration idle = env.duration("PARLEY_WS_IDLE_TIMEOUT", Duration.ofSeconds(60));
     if (idle.compareTo(ping) <= 0) {
-      throw new ConfigException("PARLEY_WS_IDLE_TIMEOUT (" + idle + ") must be longer than PARLEY_WS_PING_INTERVAL (" + ping + ")");
+      throw new ConfigException(
+          "PARLEY_WS_IDLE_TIMEOUT ("
+              + idle
+              + ") must be longer than PARLEY_WS_PING_INTERVAL ("
+              + ping
+              + ")");
     }
     FileSettings files = FileSettings.fromEnv(env);
     int sendRate = env.integer("PARLEY_SEND_RATE_PER_SECOND", 20, 1, 1_000_000);

@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -23,6 +23,7 @@ import java.util.Set;
 public final class ServiceKeys {
   /** Long enough that guessing is hopeless: e.g. {@code openssl rand -hex 32}. */
   public static final int MIN_SECRET_LENGTH = 32;
+
   private static final String HASHED = "sha256:";
 
   private record Key(String botId, byte[] digest) {}
@@ -53,12 +54,18 @@ public final class ServiceKeys {
       int eq = entry.indexOf('=');
       String botId = eq < 0 ? entry : entry.substring(0, eq).trim();
       if (eq < 0 || !Ids.isUserId(botId)) {
-        throw new ConfigException("PARLEY_SERVICE_KEYS: each entry is botid=secret with a bot id of 1-128 characters of"
-            + " [A-Za-z0-9._:@-]; '" + botId + "' is not");
+        throw new ConfigException(
+            "PARLEY_SERVICE_KEYS: each entry is botid=secret with a bot id of 1-128 characters of"
+                + " [A-Za-z0-9._:@-]; '"
+                + botId
+                + "' is not");
       }
       byte[] digest = digestOf(botId, entry.substring(eq + 1).trim());
       if (!digests.add(HexFormat.of().formatHex(digest))) {
-        throw new ConfigException("PARLEY_SERVICE_KEYS: two entries share a secret (" + botId + "); each key must name one bot");
+        throw new ConfigException(
+            "PARLEY_SERVICE_KEYS: two entries share a secret ("
+                + botId
+                + "); each key must name one bot");
       }
       keys.add(new Key(botId, digest));
     }
@@ -69,13 +76,20 @@ public final class ServiceKeys {
     if (secret.regionMatches(true, 0, HASHED, 0, HASHED.length())) {
       String hex = secret.substring(HASHED.length());
       if (!hex.matches("[0-9a-fA-F]{64}")) {
-        throw new ConfigException("PARLEY_SERVICE_KEYS: the key of " + botId + " is sha256: followed by something other than 64 hex digits");
+        throw new ConfigException(
+            "PARLEY_SERVICE_KEYS: the key of "
+                + botId
+                + " is sha256: followed by something other than 64 hex digits");
       }
       return HexFormat.of().parseHex(hex);
     }
     if (secret.length() < MIN_SECRET_LENGTH) {
-      throw new ConfigException("PARLEY_SERVICE_KEYS: the key of " + botId + " is shorter than " + MIN_SECRET_LENGTH
-          + " characters; use e.g. `openssl rand -hex 32`");
+      throw new ConfigException(
+          "PARLEY_SERVICE_KEYS: the key of "
+              + botId
+              + " is shorter than "
+              + MIN_SECRET_LENGTH
+              + " characters; use e.g. `openssl rand -hex 32`");
     }
     return sha256(secret);
   }

@@ -16,13 +16,20 @@ final class ConversationEvents {
   }
 
   Write memberAdded(String conversationId, Member member) {
-    return event(conversationId, EventType.MEMBER_ADDED, new JsonObject()
-        .put("conversation_id", conversationId).put("user_id", member.userId()).put("role", member.role().wire()));
+    return event(
+        conversationId,
+        EventType.MEMBER_ADDED,
+        new JsonObject()
+            .put("conversation_id", conversationId)
+            .put("user_id", member.userId())
+            .put("role", member.role().wire()));
   }
 
   Write memberRemoved(String conversationId, String userId) {
-    return event(conversationId, EventType.MEMBER_REMOVED, new JsonObject()
-        .put("conversation_id", conversationId).put("user_id", userId));
+    return event(
+        conversationId,
+        EventType.MEMBER_REMOVED,
+        new JsonObject().put("conversation_id", conversationId).put("user_id", userId));
   }
 
   /** {@code conversation.updated} carries the conversation as {@code GET} answers it, members and roles included. */
@@ -31,7 +38,10 @@ final class ConversationEvents {
   }
 
   Write deleted(String conversationId) {
-    return event(conversationId, EventType.CONVERSATION_DELETED, new JsonObject().put("conversation_id", conversationId));
+    return event(
+        conversationId,
+        EventType.CONVERSATION_DELETED,
+        new JsonObject().put("conversation_id", conversationId));
   }
 
   Write message(ChatMessage draft) {

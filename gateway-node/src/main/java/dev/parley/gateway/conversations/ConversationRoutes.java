@@ -10,6 +10,7 @@ import dev.parley.gateway.http.TextRules;
 import dev.parley.gateway.http.TextRules.Kind;
 import dev.parley.gateway.limits.LimitedAction;
 import dev.parley.gateway.limits.RateLimiter;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -28,7 +29,10 @@ public final class ConversationRoutes implements ApiRoutes {
   private final ConversationChanges changes;
   private final RateLimiter limiter;
 
-  public ConversationRoutes(ConversationStore store, MembershipAnnouncer announcer, ConversationChanges changes,
+  public ConversationRoutes(
+      ConversationStore store,
+      MembershipAnnouncer announcer,
+      ConversationChanges changes,
       RateLimiter limiter) {
     this.store = store;
     this.announcer = announcer;
@@ -57,20 +61,25 @@ public final class ConversationRoutes implements ApiRoutes {
         throw ApiException.invalid("a direct conversation takes no name or description");
       }
       if (others.size() != 1) {
-        throw ApiException.invalid("a direct conversation names exactly one other user in member_ids");
+        throw ApiException.invalid(
+            "a direct conversation names exactly one other user in member_ids");
       }
       if (others.get(0).equals(caller.userId())) {
         throw ApiException.invalid("a direct conversation needs another user, not yourself");
       }
-      store.createDirect(caller.userId(), others.get(0))
+      store
+          .createDirect(caller.userId(), others.get(0))
           .compose(created -> announceIfNew(created).map(created))
-          .onSuccess(created -> Responses.json(ctx, created.created() ? 201 : 200, created.conversation()))
+          .onSuccess(
+              created -> Responses.json(ctx, created.created() ? 201 : 200, created.conversation()))
           .onFailure(ctx::fail);
     } else if ("group".equals(type)) {
       String groupName = optionalText(name, "name", MAX_NAME, Kind.SINGLE_LINE);
-      String groupDescription = optionalText(description, "description", MAX_DESCRIPTION, Kind.MULTI_LINE);
+      String groupDescription =
+          optionalText(description, "description", MAX_DESCRIPTION, Kind.MULTI_LINE);
       // a new group each time (a direct conversation is found again): rate limited per creator
-      limiter.acquire(LimitedAction.GROUP_CREATE, caller.userId())
+      limiter
+          .acquire(LimitedAction.GROUP_CREATE, caller.userId())
           .compose(go -> store.createGroup(caller.userId(), groupName, groupDescription, others))
           .compose(created -> announceIfNew(created).map(created))
           .onSuccess(created -> Responses.json(ctx, 201, created.conversation()))
@@ -80,9 +89,9 @@ public final class ConversationRoutes implements ApiRoutes {
     }
   }
 
-  private io.vertx.core.Future<Void> announceIfNew(ConversationStore.Created created) {
+  private Future<Void> announceIfNew(ConversationStore.Created created) {
     if (!created.created()) {
-      return io.vertx.core.Future.succeededFuture();
+      return Future.succeededFuture();
     }
     JsonObject conversation = created.conversation();
     List<String> members = new ArrayList<>();
@@ -96,10 +105,19 @@ public final class ConversationRoutes implements ApiRoutes {
     AuthenticatedUser caller = Requests.user(ctx);
     int limit = Requests.intParam(ctx, "limit", 50, 1, 100);
     String cursor = ctx.request().getParam("cursor");
-    store.list(caller.userId(), cursor == null || cursor.isEmpty() ? null : ListCursor.decode(cursor), limit)
-        .onSuccess(page -> Responses.json(ctx, 200, new JsonObject()
-            .put("items", new JsonArray(new ArrayList<Object>(page.items())))
-            .put("next_cursor", page.nextCursor())))
+    store
+        .list(
+            caller.userId(),
+            cursor == null || cursor.isEmpty() ? null : ListCursor.decode(cursor),
+            limit)
+        .onSuccess(
+            page ->
+                Responses.json(
+                    ctx,
+                    200,
+                    new JsonObject()
+                        .put("items", new JsonArray(new ArrayList<Object>(page.items())))
+                        .put("next_cursor", page.nextCursor())))
         .onFailure(ctx::fail);
   }
 
@@ -118,16 +136,25 @@ public final class ConversationRoutes implements ApiRoutes {
     if (!nameGiven && !descriptionGiven) {
       throw ApiException.invalid("give name and/or description (null clears one)");
     }
-    ConversationChanges.Patch patch = new ConversationChanges.Patch(
-        nameGiven, optionalText(body.getValue("name"), "name", MAX_NAME, Kind.SINGLE_LINE),
-        descriptionGiven, optionalText(body.getValue("description"), "description", MAX_DESCRIPTION, Kind.MULTI_LINE));
-    changes.update(id, caller.userId(), patch).onSuccess(c -> Responses.json(ctx, 200, c)).onFailure(ctx::fail);
+    ConversationChanges.Patch patch =
+        new ConversationChanges.Patch(
+            nameGiven, optionalText(body.getValue("name"), "name", MAX_NAME, Kind.SINGLE_LINE),
+            descriptionGiven,
+                optionalText(
+                    body.getValue("description"), "description", MAX_DESCRIPTION, Kind.MULTI_LINE));
+    changes
+        .update(id, caller.userId(), patch)
+        .onSuccess(c -> Responses.json(ctx, 200, c))
+        .onFailure(ctx::fail);
   }
 
   private void delete(RoutingContext ctx) {
     AuthenticatedUser caller = Requests.user(ctx);
     String id = Requests.conversationId(ctx);
-    changes.delete(id, caller.userId()).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+    changes
+        .delete(id, caller.userId())
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
   }
 
   private static List<String> memberIds(Object raw) {
@@ -143,7 +170,8 @@ public final class ConversationRoutes implements ApiRoutes {
     List<String> ids = new ArrayList<>();
     for (Object o : array) {
       if (!(o instanceof String s) || !Ids.isUserId(s)) {
-        throw ApiException.invalid("member_ids must hold user ids of 1-128 characters of [A-Za-z0-9._:@-]");
+        throw ApiException.invalid(
+            "member_ids must hold user ids of 1-128 characters of [A-Za-z0-9._:@-]");
       }
       if (!ids.contains(s)) {
         ids.add(s);

@@ -7,17 +7,20 @@ import dev.parley.gateway.messages.UnstoredSql;
 final class ConversationSql {
   private ConversationSql() {}
 
-  static final String ENSURE_USERS = """
+  static final String ENSURE_USERS =
+      """
       INSERT INTO users (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING
       """;
 
-  static final String INSERT_GROUP = """
+  static final String INSERT_GROUP =
+      """
       INSERT INTO conversations (id, type, name, description, created_by)
       VALUES ($1, 'group', $2, $3, $4)
       RETURNING created_at, last_activity_at
       """;
 
-  static final String INSERT_DIRECT = """
+  static final String INSERT_DIRECT =
+      """
       INSERT INTO conversations (id, type, created_by, direct_key)
       VALUES ($1, 'direct', $2, $3)
       ON CONFLICT (direct_key) DO NOTHING
@@ -26,20 +29,26 @@ final class ConversationSql {
 
   static final String FIND_DIRECT = "SELECT id FROM conversations WHERE direct_key = $1";
 
-  static final String INSERT_MEMBERS = """
+  static final String INSERT_MEMBERS =
+      """
       INSERT INTO members (conversation_id, user_id, role)
       SELECT $1, u, r FROM unnest($2::text[], $3::text[]) AS t(u, r)
       ON CONFLICT (conversation_id, user_id) DO NOTHING
       """;
 
-  static final String UNHIDE = "UPDATE members SET hidden_at = NULL WHERE conversation_id = $1 AND user_id = $2 AND hidden_at IS NOT NULL";
+  static final String UNHIDE =
+      "UPDATE members SET hidden_at = NULL WHERE conversation_id = $1 AND user_id = $2 AND hidden_at IS NOT NULL";
 
   /** A conversation object's columns, from {@code conversations c}, as {@code ConversationStore.conversationJson} reads them. */
   static final String COLUMNS =
       "c.id, c.type, c.name, c.description, c.created_by, c.last_seq, c.last_activity_at, c.created_at, c.updated_at";
 
   /** The conversation, for a member; no row for anyone else or a deleted one. */
-  static final String DETAILS = "SELECT " + COLUMNS + "\n" + """
+  static final String DETAILS =
+      "SELECT "
+          + COLUMNS
+          + "\n"
+          + """
       FROM conversations c
       WHERE c.id = $1 AND c.deleted_at IS NULL
         AND EXISTS (SELECT 1 FROM members m WHERE m.conversation_id = c.id AND m.user_id = $2)
@@ -50,7 +59,10 @@ final class ConversationSql {
    * moved by the conversation's unstored messages ($3, {@link UnstoredSql}) as the worker will move
    * it when it stores them.
    */
-  static final String DETAILS_READ = "WITH " + UnstoredSql.cte(3) + """
+  static final String DETAILS_READ =
+      "WITH "
+          + UnstoredSql.cte(3)
+          + """
       SELECT c.id, c.type, c.name, c.description, c.created_by, greatest(c.last_seq, u.max_seq) AS last_seq,
              greatest(c.last_activity_at, u.newest) AS last_activity_at, c.created_at, c.updated_at
       FROM conversations c
@@ -59,14 +71,16 @@ final class ConversationSql {
         AND EXISTS (SELECT 1 FROM members m WHERE m.conversation_id = c.id AND m.user_id = $2)
       """;
 
-  static final String MEMBERS = """
+  static final String MEMBERS =
+      """
       SELECT m.user_id, m.role, u.name, m.joined_at
       FROM members m JOIN users u ON u.id = m.user_id
       WHERE m.conversation_id = $1
       ORDER BY m.joined_at, m.user_id
       """;
 
-  static final String CONVERSATION_IDS_OF = """
+  static final String CONVERSATION_IDS_OF =
+      """
       SELECT m.conversation_id FROM members m JOIN conversations c ON c.id = m.conversation_id
       WHERE m.user_id = $1 AND c.deleted_at IS NULL
       """;
@@ -87,7 +101,10 @@ final class ConversationSql {
    * its conversation up there (a key lookup), instead of a join the planner, guessing one row for
    * the aggregate, would run as a nested loop comparing every membership with every conversation.
    */
-  static final String LIST = "WITH " + UnstoredSql.cte(5) + """
+  static final String LIST =
+      "WITH "
+          + UnstoredSql.cte(5)
+          + """
       , touched AS (
           SELECT coalesce(jsonb_object_agg(g.conversation_id, g.max_seq), '{}') AS max_seq,
                  coalesce(jsonb_object_agg(g.conversation_id, g.newest), '{}') AS newest
@@ -130,11 +147,15 @@ final class ConversationSql {
       LEFT JOIN LATERAL (
         SELECT * FROM (
           (SELECT
-      """ + MessageSql.COLUMNS + """
+      """
+          + MessageSql.COLUMNS
+          + """
            FROM messages m WHERE m.conversation_id = p.id ORDER BY m.seq DESC LIMIT 1)
           UNION ALL
           (SELECT
-      """ + UnstoredSql.COLUMNS + """
+      """
+          + UnstoredSql.COLUMNS
+          + """
            FROM unstored x WHERE x.conversation_id = p.id ORDER BY x.seq DESC LIMIT 1)
         ) newest ORDER BY newest.seq DESC LIMIT 1
       ) lm ON true

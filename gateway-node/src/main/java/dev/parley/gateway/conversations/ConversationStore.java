@@ -40,7 +40,8 @@ public final class ConversationStore {
   /** A page of the caller's conversations. */
   public record Page(List<JsonObject> items, String nextCursor) {}
 
-  public Future<Created> createGroup(String ownerId, String name, String description, List<String> otherIds) {
+  public Future<Created> createGroup(
+      String ownerId, String name, String description, List<String> otherIds) {
     String id = Ids.newId();
     List<String> users = new ArrayList<>();
     List<String> roles = new ArrayList<>();
@@ -52,57 +53,88 @@ public final class ConversationStore {
         roles.add("member");
       }
     }
-    return pool.withTransaction(conn -> ensureUsers(conn, users)
-            .compose(v -> conn.preparedQuery(ConversationSql.INSERT_GROUP).execute(Tuple.of(id, name, description, ownerId)))
-            .compose(v -> insertMembers(conn, id, users, roles))
-            .compose(v -> details(conn, id, ownerId)))
+    return pool.withTransaction(
+            conn ->
+                ensureUsers(conn, users)
+                    .compose(
+                        v ->
+                            conn.preparedQuery(ConversationSql.INSERT_GROUP)
+                                .execute(Tuple.of(id, name, description, ownerId)))
+                    .compose(v -> insertMembers(conn, id, users, roles))
+                    .compose(v -> details(conn, id, ownerId)))
         .recover(Failures::database)
         .map(c -> new Created(c, true));
   }
 
   /** The one direct conversation of two users: created once, even when both ask at the same moment. */
   public Future<Created> createDirect(String callerId, String otherId) {
-    String key = callerId.compareTo(otherId) < 0 ? callerId + "|" + otherId : otherId + "|" + callerId;
+    String key =
+        callerId.compareTo(otherId) < 0 ? callerId + "|" + otherId : otherId + "|" + callerId;
     String id = Ids.newId();
-    return pool.withTransaction(conn -> ensureUsers(conn, List.of(callerId, otherId))
-            .compose(v -> conn.preparedQuery(ConversationSql.INSERT_DIRECT).execute(Tuple.of(id, callerId, key)))
-            .compose(inserted -> {
-              if (inserted.rowCount() == 1) {
-                return insertMembers(conn, id, List.of(callerId, otherId), List.of("member", "member"))
-                    .compose(v -> details(conn, id, callerId))
-                    .map(c -> new Created(c, true));
-              }
-              return conn.preparedQuery(ConversationSql.FIND_DIRECT).execute(Tuple.of(key))
-                  .compose(rows -> {
-                    String existing = rows.iterator().next().getString(0);
-                    return conn.preparedQuery(ConversationSql.UNHIDE).execute(Tuple.of(existing, callerId))
-                        .compose(v -> details(conn, existing, callerId));
-                  })
-                  .map(c -> new Created(c, false));
-            }))
+    return pool.withTransaction(
+            conn ->
+                ensureUsers(conn, List.of(callerId, otherId))
+                    .compose(
+                        v ->
+                            conn.preparedQuery(ConversationSql.INSERT_DIRECT)
+                                .execute(Tuple.of(id, callerId, key)))
+                    .compose(
+                        inserted -> {
+                          if (inserted.rowCount() == 1) {
+                            return insertMembers(
+                                    conn,
+                                    id,
+                                    List.of(callerId, otherId),
+                                    List.of("member", "member"))
+                                .compose(v -> details(conn, id, callerId))
+                                .map(c -> new Created(c, true));
+                          }
+                          return conn.preparedQuery(ConversationSql.FIND_DIRECT)
+                              .execute(Tuple.of(key))
+                              .compose(
+                                  rows -> {
+                                    String existing = rows.iterator().next().getString(0);
+                                    return conn.preparedQuery(ConversationSql.UNHIDE)
+                                        .execute(Tuple.of(existing, callerId))
+                                        .compose(v -> details(conn, existing, callerId));
+                                  })
+                              .map(c -> new Created(c, false));
+                        }))
         .recover(Failures::database);
   }
 
   public Future<JsonObject> get(String conversationId, String callerId) {
     Context ctx = Vertx.currentContext();
-    return unstored.window(ctx)
+    return unstored
+        .window(ctx)
         .compose(window -> unstored.of(ctx, conversationId, window))
-        .compose(messages -> pool.withConnection(conn -> conn.preparedQuery(ConversationSql.DETAILS_READ)
-                .execute(Tuple.of(conversationId, callerId, UnstoredSql.json(messages)))
-                .compose(rows -> rows.rowCount() == 0
-                    ? Future.failedFuture(ApiException.notFound("conversation not found"))
-                    : withMembers(conn, conversationId, rows.iterator().next())))
-            .recover(Failures::database));
+        .compose(
+            messages ->
+                pool.withConnection(
+                        conn ->
+                            conn.preparedQuery(ConversationSql.DETAILS_READ)
+                                .execute(
+                                    Tuple.of(conversationId, callerId, UnstoredSql.json(messages)))
+                                .compose(
+                                    rows ->
+                                        rows.rowCount() == 0
+                                            ? Future.failedFuture(
+                                                ApiException.notFound("conversation not found"))
+                                            : withMembers(
+                                                conn, conversationId, rows.iterator().next())))
+                    .recover(Failures::database));
   }
 
   public Future<List<String>> conversationIdsOf(String userId) {
-    return pool.preparedQuery(ConversationSql.CONVERSATION_IDS_OF).execute(Tuple.of(userId))
+    return pool.preparedQuery(ConversationSql.CONVERSATION_IDS_OF)
+        .execute(Tuple.of(userId))
         .recover(Failures::database)
-        .map(rows -> {
-          List<String> ids = new ArrayList<>();
-          rows.forEach(r -> ids.add(r.getString(0)));
-          return ids;
-        });
+        .map(
+            rows -> {
+              List<String> ids = new ArrayList<>();
+              rows.forEach(r -> ids.add(r.getString(0)));
+              return ids;
+            });
   }
 
   /**
@@ -112,74 +144,109 @@ public final class ConversationStore {
    */
   public Future<Page> list(String userId, ListCursor cursor, int limit) {
     Context ctx = Vertx.currentContext();
-    return unstored.window(ctx)
-        .compose(window -> window.isEmpty() ? Future.succeededFuture(UnstoredSql.NONE) : unstored.all(ctx, window).map(UnstoredSql::json))
-        .compose(pending -> pool.preparedQuery(ConversationSql.LIST)
-            .execute(Tuple.of(userId, cursor == null ? null : cursor.lastActivityAt(), cursor == null ? null : cursor.id(), limit + 1, pending))
-            .recover(Failures::database))
-        .map(rows -> {
-          List<JsonObject> items = new ArrayList<>();
-          List<Row> all = new ArrayList<>();
-          rows.forEach(all::add);
-          for (int i = 0; i < Math.min(limit, all.size()); i++) {
-            Row r = all.get(i);
-            JsonObject c = conversationJson(r).put("role", r.getString("role"));
-            c.put("last_message", r.getString("lm_id") == null ? null : MessageRows.fromRow(r, "lm_").toJson());
-            c.put("unread_count", r.getLong("unread"));
-            items.add(c);
-          }
-          String next = null;
-          if (all.size() > limit) {
-            Row last = all.get(limit - 1);
-            next = new ListCursor(last.getOffsetDateTime("last_activity_at"), last.getString("id")).encode();
-          }
-          return new Page(items, next);
-        });
+    return unstored
+        .window(ctx)
+        .compose(
+            window ->
+                window.isEmpty()
+                    ? Future.succeededFuture(UnstoredSql.NONE)
+                    : unstored.all(ctx, window).map(UnstoredSql::json))
+        .compose(
+            pending ->
+                pool.preparedQuery(ConversationSql.LIST)
+                    .execute(
+                        Tuple.of(
+                            userId,
+                            cursor == null ? null : cursor.lastActivityAt(),
+                            cursor == null ? null : cursor.id(),
+                            limit + 1,
+                            pending))
+                    .recover(Failures::database))
+        .map(
+            rows -> {
+              List<JsonObject> items = new ArrayList<>();
+              List<Row> all = new ArrayList<>();
+              rows.forEach(all::add);
+              for (int i = 0; i < Math.min(limit, all.size()); i++) {
+                Row r = all.get(i);
+                JsonObject c = conversationJson(r).put("role", r.getString("role"));
+                c.put(
+                    "last_message",
+                    r.getString("lm_id") == null ? null : MessageRows.fromRow(r, "lm_").toJson());
+                c.put("unread_count", r.getLong("unread"));
+                items.add(c);
+              }
+              String next = null;
+              if (all.size() > limit) {
+                Row last = all.get(limit - 1);
+                next =
+                    new ListCursor(last.getOffsetDateTime("last_activity_at"), last.getString("id"))
+                        .encode();
+              }
+              return new Page(items, next);
+            });
   }
 
   private Future<JsonObject> details(SqlConnection conn, String conversationId, String callerId) {
-    return conn.preparedQuery(ConversationSql.DETAILS).execute(Tuple.of(conversationId, callerId))
-        .compose(rows -> {
-          if (rows.rowCount() == 0) {
-            return Future.failedFuture(ApiException.notFound("conversation not found"));
-          }
-          return withMembers(conn, conversationId, rows.iterator().next());
-        });
+    return conn.preparedQuery(ConversationSql.DETAILS)
+        .execute(Tuple.of(conversationId, callerId))
+        .compose(
+            rows -> {
+              if (rows.rowCount() == 0) {
+                return Future.failedFuture(ApiException.notFound("conversation not found"));
+              }
+              return withMembers(conn, conversationId, rows.iterator().next());
+            });
   }
 
   /** The conversation as {@code GET} answers it, read on the connection of a change in progress. */
   static Future<JsonObject> snapshot(SqlConnection conn, String conversationId) {
-    return conn.preparedQuery(MemberSql.CONVERSATION).execute(Tuple.of(conversationId))
+    return conn.preparedQuery(MemberSql.CONVERSATION)
+        .execute(Tuple.of(conversationId))
         .compose(rows -> withMembers(conn, conversationId, rows.iterator().next()));
   }
 
-  private static Future<JsonObject> withMembers(SqlConnection conn, String conversationId, Row conversation) {
+  private static Future<JsonObject> withMembers(
+      SqlConnection conn, String conversationId, Row conversation) {
     return roster(conn, conversationId).map(members -> withMembers(conversation, members));
   }
 
   /** A conversation's JSON with its {@code members}. */
   static JsonObject withMembers(Row conversation, List<Member> members) {
-    return conversationJson(conversation).put("members", new JsonArray(members.stream().map(Member::toJson).toList()));
+    return conversationJson(conversation)
+        .put("members", new JsonArray(members.stream().map(Member::toJson).toList()));
   }
 
   /** Every member, longest-standing first. */
   static Future<List<Member>> roster(SqlConnection conn, String conversationId) {
-    return conn.preparedQuery(ConversationSql.MEMBERS).execute(Tuple.of(conversationId)).map(rows -> {
-      List<Member> members = new ArrayList<>();
-      for (Row r : rows) {
-        members.add(new Member(r.getString("user_id"), Role.parse(r.getString("role")), r.getString("name"), r.getOffsetDateTime("joined_at")));
-      }
-      return members;
-    });
+    return conn.preparedQuery(ConversationSql.MEMBERS)
+        .execute(Tuple.of(conversationId))
+        .map(
+            rows -> {
+              List<Member> members = new ArrayList<>();
+              for (Row r : rows) {
+                members.add(
+                    new Member(
+                        r.getString("user_id"),
+                        Role.parse(r.getString("role")),
+                        r.getString("name"),
+                        r.getOffsetDateTime("joined_at")));
+              }
+              return members;
+            });
   }
 
   static Future<Void> ensureUsers(SqlConnection conn, List<String> users) {
-    return conn.preparedQuery(ConversationSql.ENSURE_USERS).execute(Tuple.of(users.toArray(String[]::new))).mapEmpty();
+    return conn.preparedQuery(ConversationSql.ENSURE_USERS)
+        .execute(Tuple.of(users.toArray(String[]::new)))
+        .mapEmpty();
   }
 
-  private static Future<Void> insertMembers(SqlConnection conn, String id, List<String> users, List<String> roles) {
+  private static Future<Void> insertMembers(
+      SqlConnection conn, String id, List<String> users, List<String> roles) {
     return conn.preparedQuery(ConversationSql.INSERT_MEMBERS)
-        .execute(Tuple.of(id, users.toArray(String[]::new), roles.toArray(String[]::new))).mapEmpty();
+        .execute(Tuple.of(id, users.toArray(String[]::new), roles.toArray(String[]::new)))
+        .mapEmpty();
   }
 
   static JsonObject conversationJson(Row r) {

@@ -11,7 +11,9 @@ public record ListCursor(OffsetDateTime lastActivityAt, String id) {
 
   public String encode() {
     String raw = lastActivityAt.toString() + "|" + id;
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
   public static ListCursor decode(String cursor) {
@@ -19,7 +21,9 @@ public record ListCursor(OffsetDateTime lastActivityAt, String id) {
       String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
       int bar = raw.indexOf('|');
       return new ListCursor(OffsetDateTime.parse(raw.substring(0, bar)), raw.substring(bar + 1));
-    } catch (IllegalArgumentException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+    } catch (IllegalArgumentException
+        | DateTimeParseException
+        | StringIndexOutOfBoundsException e) {
       throw ApiException.invalid("cursor is not one this server issued");
     }
   }

@@ -32,7 +32,8 @@ public final class MemberChanges {
   private final ConversationEvents events;
   private final RateLimiter limiter;
 
-  public MemberChanges(ConversationLog log, MembershipAnnouncer announcer, Subjects subjects, RateLimiter limiter) {
+  public MemberChanges(
+      ConversationLog log, MembershipAnnouncer announcer, Subjects subjects, RateLimiter limiter) {
     this.log = log;
     this.announcer = announcer;
     this.events = new ConversationEvents(subjects);
@@ -43,19 +44,32 @@ public final class MemberChanges {
   public record Added(Member member, boolean created) {}
 
   public Future<Added> add(String conversationId, String callerId, String userId) {
-    return limiter.acquire(LimitedAction.MEMBER_ADD, callerId).compose(go -> added(conversationId, callerId, userId));
+    return limiter
+        .acquire(LimitedAction.MEMBER_ADD, callerId)
+        .compose(go -> added(conversationId, callerId, userId));
   }
 
   private Future<Added> added(String conversationId, String callerId, String userId) {
-    return log.change(conversationId, Roster.read(callerId, (locked, roster, caller) -> add(locked, roster, caller, userId)),
+    return log.change(
+            conversationId,
+            Roster.read(callerId, (locked, roster, caller) -> add(locked, roster, caller, userId)),
             // the join's system message is the newest message: the new member has read up to it
-            (locked, logged) -> logged.result().created()
-                ? locked.conn().preparedQuery(MemberSql.START_READING_AT).execute(Tuple.of(conversationId, userId, logged.lastSeq())).mapEmpty()
-                : Future.succeededFuture())
+            (locked, logged) ->
+                logged.result().created()
+                    ? locked
+                        .conn()
+                        .preparedQuery(MemberSql.START_READING_AT)
+                        .execute(Tuple.of(conversationId, userId, logged.lastSeq()))
+                        .mapEmpty()
+                    : Future.succeededFuture())
         .recover(Failures::database)
-        .compose(logged -> logged.result().created()
-            ? announcer.joined(conversationId, List.of(userId), logged.seqs().get(0)).map(logged.result())
-            : Future.succeededFuture(logged.result()));
+        .compose(
+            logged ->
+                logged.result().created()
+                    ? announcer
+                        .joined(conversationId, List.of(userId), logged.seqs().get(0))
+                        .map(logged.result())
+                    : Future.succeededFuture(logged.result()));
   }
 
   private Future<Change<Added>> add(Locked locked, Roster roster, Member caller, String userId) {
@@ -70,14 +84,23 @@ public final class MemberChanges {
     SqlConnection conn = locked.conn();
     String conversationId = locked.conversationId();
     return ConversationStore.ensureUsers(conn, List.of(userId))
-        .compose(v -> conn.preparedQuery(MemberSql.INSERT_MEMBER).execute(Tuple.of(conversationId, userId)))
-        .map(inserted -> {
-          Row row = inserted.iterator().next();
-          return new Member(userId, Role.MEMBER, row.getString("name"), row.getOffsetDateTime("joined_at"));
-        })
-        .map(added -> Change.of(new Added(added, true),
-            events.memberAdded(conversationId, added),
-            events.message(SystemMessages.added(conversationId, caller, added, Instant.now()))));
+        .compose(
+            v ->
+                conn.preparedQuery(MemberSql.INSERT_MEMBER)
+                    .execute(Tuple.of(conversationId, userId)))
+        .map(
+            inserted -> {
+              Row row = inserted.iterator().next();
+              return new Member(
+                  userId, Role.MEMBER, row.getString("name"), row.getOffsetDateTime("joined_at"));
+            })
+        .map(
+            added ->
+                Change.of(
+                    new Added(added, true),
+                    events.memberAdded(conversationId, added),
+                    events.message(
+                        SystemMessages.added(conversationId, caller, added, Instant.now()))));
   }
 
   /**
@@ -85,55 +108,79 @@ public final class MemberChanges {
    * {@link MemberRules#successor}; the last member leaving deletes it.
    */
   public Future<Void> remove(String conversationId, String callerId, String userId) {
-    return log.change(conversationId, Roster.read(callerId, (locked, roster, caller) -> remove(locked, roster, caller, userId)))
+    return log.change(
+            conversationId,
+            Roster.read(
+                callerId, (locked, roster, caller) -> remove(locked, roster, caller, userId)))
         .recover(Failures::database)
         .compose(logged -> announcer.left(conversationId, List.of(userId)));
   }
 
   private Future<Change<Void>> remove(Locked locked, Roster roster, Member caller, String userId) {
-    requireGroup(locked, "a direct conversation keeps its two members; delete it to hide it instead");
+    requireGroup(
+        locked, "a direct conversation keeps its two members; delete it to hide it instead");
     Member target = roster.target(userId);
     boolean self = caller.userId().equals(userId);
     if (!MemberRules.mayRemove(caller.role(), target.role(), self)) {
-      throw ApiException.forbidden(caller.role() == Role.ADMIN
-          ? "an admin may remove members, not the owner or another admin"
-          : "only the owner or an admin may remove members");
+      throw ApiException.forbidden(
+          caller.role() == Role.ADMIN
+              ? "an admin may remove members, not the owner or another admin"
+              : "only the owner or an admin may remove members");
     }
     SqlConnection conn = locked.conn();
     String conversationId = locked.conversationId();
     List<Member> remaining = roster.without(userId);
     if (remaining.isEmpty()) {
       // the last one out: nobody is left to read a system message
-      return conn.preparedQuery(MemberSql.DELETE_CONVERSATION).execute(Tuple.of(conversationId))
-          .map(v -> Change.of(null, events.memberRemoved(conversationId, userId), events.deleted(conversationId)));
+      return conn.preparedQuery(MemberSql.DELETE_CONVERSATION)
+          .execute(Tuple.of(conversationId))
+          .map(
+              v ->
+                  Change.of(
+                      null,
+                      events.memberRemoved(conversationId, userId),
+                      events.deleted(conversationId)));
     }
-    Optional<Member> successor = target.role() == Role.OWNER ? MemberRules.successor(remaining) : Optional.empty();
+    Optional<Member> successor =
+        target.role() == Role.OWNER ? MemberRules.successor(remaining) : Optional.empty();
     List<Write> writes = new ArrayList<>();
-    writes.add(events.message(self
-        ? SystemMessages.left(conversationId, target, Instant.now())
-        : SystemMessages.removed(conversationId, caller, target, Instant.now())));
+    writes.add(
+        events.message(
+            self
+                ? SystemMessages.left(conversationId, target, Instant.now())
+                : SystemMessages.removed(conversationId, caller, target, Instant.now())));
     writes.add(events.memberRemoved(conversationId, userId));
-    Future<Void> done = conn.preparedQuery(MemberSql.DELETE_MEMBER).execute(Tuple.of(conversationId, userId)).mapEmpty();
+    Future<Void> done =
+        conn.preparedQuery(MemberSql.DELETE_MEMBER)
+            .execute(Tuple.of(conversationId, userId))
+            .mapEmpty();
     if (successor.isPresent()) {
-      done = done.compose(v -> setRole(conn, conversationId, successor.get().userId(), Role.OWNER))
-          .compose(v -> ConversationStore.snapshot(conn, conversationId))
-          .map(snapshot -> {
-            writes.add(events.updated(conversationId, snapshot));
-            return null;
-          });
+      done =
+          done.compose(v -> setRole(conn, conversationId, successor.get().userId(), Role.OWNER))
+              .compose(v -> ConversationStore.snapshot(conn, conversationId))
+              .map(
+                  snapshot -> {
+                    writes.add(events.updated(conversationId, snapshot));
+                    return null;
+                  });
     }
     return done.map(v -> new Change<>(null, writes));
   }
 
   /** The owner sets a member's role; {@code owner} hands ownership over (the previous owner becomes admin). */
-  public Future<Member> setRole(String conversationId, String callerId, String userId, Role wanted) {
-    return log.change(conversationId,
-            Roster.read(callerId, (locked, roster, caller) -> setRole(locked, roster, caller, userId, wanted)))
+  public Future<Member> setRole(
+      String conversationId, String callerId, String userId, Role wanted) {
+    return log.change(
+            conversationId,
+            Roster.read(
+                callerId,
+                (locked, roster, caller) -> setRole(locked, roster, caller, userId, wanted)))
         .recover(Failures::database)
         .map(ConversationLog.Logged::result);
   }
 
-  private Future<Change<Member>> setRole(Locked locked, Roster roster, Member caller, String userId, Role wanted) {
+  private Future<Change<Member>> setRole(
+      Locked locked, Roster roster, Member caller, String userId, Role wanted) {
     requireGroup(locked, "a direct conversation has no roles to set");
     if (!MemberRules.maySetRoles(caller.role())) {
       throw ApiException.forbidden("only the owner may set roles");
@@ -141,25 +188,34 @@ public final class MemberChanges {
     Member target = roster.target(userId);
     SqlConnection conn = locked.conn();
     String conversationId = locked.conversationId();
-    Future<Void> applied = switch (MemberRules.roleChange(caller.userId(), target, wanted)) {
-      case UNCHANGED -> null;
-      case OWNER_MUST_HAND_OVER -> throw ApiException.invalid(
-          "the owner keeps the owner role until handing it to another member ({\"role\":\"owner\"}) or leaving");
-      case SET -> setRole(conn, conversationId, userId, wanted);
-      case HAND_OVER -> setRole(conn, conversationId, userId, Role.OWNER)
-          .compose(v -> setRole(conn, conversationId, caller.userId(), Role.ADMIN));
-    };
+    Future<Void> applied =
+        switch (MemberRules.roleChange(caller.userId(), target, wanted)) {
+          case UNCHANGED -> null;
+          case OWNER_MUST_HAND_OVER ->
+              throw ApiException.invalid(
+                  "the owner keeps the owner role until handing it to another member ({\"role\":\"owner\"}) or leaving");
+          case SET -> setRole(conn, conversationId, userId, wanted);
+          case HAND_OVER ->
+              setRole(conn, conversationId, userId, Role.OWNER)
+                  .compose(v -> setRole(conn, conversationId, caller.userId(), Role.ADMIN));
+        };
     if (applied == null) {
       return Future.succeededFuture(Change.of(target));
     }
     return applied
-        .compose(v -> conn.preparedQuery(MemberSql.TOUCH_CONVERSATION).execute(Tuple.of(conversationId)))
+        .compose(
+            v -> conn.preparedQuery(MemberSql.TOUCH_CONVERSATION).execute(Tuple.of(conversationId)))
         .compose(v -> ConversationStore.snapshot(conn, conversationId))
-        .map(snapshot -> Change.of(target.withRole(wanted), events.updated(conversationId, snapshot)));
+        .map(
+            snapshot ->
+                Change.of(target.withRole(wanted), events.updated(conversationId, snapshot)));
   }
 
-  private static Future<Void> setRole(SqlConnection conn, String conversationId, String userId, Role role) {
-    return conn.preparedQuery(MemberSql.SET_ROLE).execute(Tuple.of(conversationId, userId, role.wire())).mapEmpty();
+  private static Future<Void> setRole(
+      SqlConnection conn, String conversationId, String userId, Role role) {
+    return conn.preparedQuery(MemberSql.SET_ROLE)
+        .execute(Tuple.of(conversationId, userId, role.wire()))
+        .mapEmpty();
   }
 
   static void requireGroup(Locked locked, String message) {

@@ -30,17 +30,21 @@ public final class MemberRoutes implements ApiRoutes {
     String conversationId = Requests.conversationId(ctx);
     Object userId = Responses.jsonBody(ctx).getValue("user_id");
     if (!(userId instanceof String id) || !Ids.isUserId(id)) {
-      throw ApiException.invalid("user_id must be a user id of 1-128 characters of [A-Za-z0-9._:@-]");
+      throw ApiException.invalid(
+          "user_id must be a user id of 1-128 characters of [A-Za-z0-9._:@-]");
     }
-    members.add(conversationId, caller.userId(), id)
-        .onSuccess(added -> Responses.json(ctx, added.created() ? 201 : 200, added.member().toJson()))
+    members
+        .add(conversationId, caller.userId(), id)
+        .onSuccess(
+            added -> Responses.json(ctx, added.created() ? 201 : 200, added.member().toJson()))
         .onFailure(ctx::fail);
   }
 
   private void remove(RoutingContext ctx) {
     AuthenticatedUser caller = Requests.user(ctx);
     String conversationId = Requests.conversationId(ctx);
-    members.remove(conversationId, caller.userId(), memberId(ctx))
+    members
+        .remove(conversationId, caller.userId(), memberId(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
@@ -52,9 +56,11 @@ public final class MemberRoutes implements ApiRoutes {
     JsonObject body = Responses.jsonBody(ctx);
     Role role = body.getValue("role") instanceof String s ? Role.parse(s) : null;
     if (role == null) {
-      throw ApiException.invalid("role must be \"admin\", \"member\" or \"owner\" (hands ownership over)");
+      throw ApiException.invalid(
+          "role must be \"admin\", \"member\" or \"owner\" (hands ownership over)");
     }
-    members.setRole(conversationId, caller.userId(), userId, role)
+    members
+        .setRole(conversationId, caller.userId(), userId, role)
         .onSuccess(member -> Responses.json(ctx, 200, member.toJson()))
         .onFailure(ctx::fail);
   }

@@ -76,8 +76,11 @@ public final class MemberRules {
    * nobody is left: the group is deleted.
    */
   public static Optional<Member> successor(List<Member> remaining) {
-    Comparator<Member> seniority = Comparator.comparing(Member::joinedAt).thenComparing(Member::userId);
+    Comparator<Member> seniority =
+        Comparator.comparing(Member::joinedAt).thenComparing(Member::userId);
     Optional<Member> admin = remaining.stream().filter(m -> m.role() == Role.ADMIN).min(seniority);
-    return admin.isPresent() ? admin : remaining.stream().filter(m -> m.role() != Role.OWNER).min(seniority);
+    return admin.isPresent()
+        ? admin
+        : remaining.stream().filter(m -> m.role() != Role.OWNER).min(seniority);
   }
 }

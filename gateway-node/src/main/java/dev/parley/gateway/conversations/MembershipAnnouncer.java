@@ -42,13 +42,27 @@ public final class MembershipAnnouncer {
   public Future<Void> created(JsonObject conversation, List<String> members) {
     String conversationId = conversation.getString("id");
     JsonObject event = Frames.event(EventType.CONVERSATION_CREATED, conversation);
-    return stream.publish(Vertx.currentContext(), subjects.streamEvents(conversationId), "created:" + conversationId, event)
-        .map(published -> new MembershipChange(Ids.newId(), conversationId, members, List.of(), published.seq(), null))
-        .recover(e -> {
-          // Without the stream the event still reaches open connections directly; it is just not ordered.
-          log.warn("conversation.created of {} not written to the stream ({}); notifying connections directly", conversationId, e.toString());
-          return Future.succeededFuture(new MembershipChange(Ids.newId(), conversationId, members, List.of(), 0, event));
-        })
+    return stream
+        .publish(
+            Vertx.currentContext(),
+            subjects.streamEvents(conversationId),
+            "created:" + conversationId,
+            event)
+        .map(
+            published ->
+                new MembershipChange(
+                    Ids.newId(), conversationId, members, List.of(), published.seq(), null))
+        .recover(
+            e -> {
+              // Without the stream the event still reaches open connections directly; it is just
+              // not ordered.
+              log.warn(
+                  "conversation.created of {} not written to the stream ({}); notifying connections directly",
+                  conversationId,
+                  e.toString());
+              return Future.succeededFuture(
+                  new MembershipChange(Ids.newId(), conversationId, members, List.of(), 0, event));
+            })
         .compose(this::announce);
   }
 
@@ -57,7 +71,8 @@ public final class MembershipAnnouncer {
    * {@code sinceSeq} (the change's first entry) and then receive the conversation live.
    */
   public Future<Void> joined(String conversationId, List<String> userIds, long sinceSeq) {
-    return announce(new MembershipChange(Ids.newId(), conversationId, userIds, List.of(), sinceSeq, null));
+    return announce(
+        new MembershipChange(Ids.newId(), conversationId, userIds, List.of(), sinceSeq, null));
   }
 
   /**
@@ -70,13 +85,20 @@ public final class MembershipAnnouncer {
   }
 
   public Future<Void> announce(MembershipChange change) {
-    return hub.membershipChanged(change).onSuccess(v -> {
-      try {
-        nc.publish(subjects.membershipChanges(), change.toJson().encode().getBytes(StandardCharsets.UTF_8));
-      } catch (RuntimeException e) {
-        // The change is committed; other nodes pick it up on their members' next reconnect.
-        log.warn("Could not announce membership change of conversation {}: {}", change.conversationId(), e.toString());
-      }
-    });
+    return hub.membershipChanged(change)
+        .onSuccess(
+            v -> {
+              try {
+                nc.publish(
+                    subjects.membershipChanges(),
+                    change.toJson().encode().getBytes(StandardCharsets.UTF_8));
+              } catch (RuntimeException e) {
+                // The change is committed; other nodes pick it up on their members' next reconnect.
+                log.warn(
+                    "Could not announce membership change of conversation {}: {}",
+                    change.conversationId(),
+                    e.toString());
+              }
+            });
   }
 }

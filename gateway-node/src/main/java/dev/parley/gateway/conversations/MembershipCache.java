@@ -31,10 +31,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * #KEPT}): sends must not depend on the database, and no removal can commit while it is down.
  */
 public final class MembershipCache {
-  static final String MEMBERS = """
+  static final String MEMBERS =
+      """
       SELECT m.user_id FROM members m JOIN conversations c ON c.id = m.conversation_id
       WHERE m.conversation_id = $1 AND c.deleted_at IS NULL
       """;
+
   /** How long an entry is kept to answer from while Postgres is unreachable. */
   static final Duration KEPT = Duration.ofMinutes(10);
 
@@ -62,10 +64,12 @@ public final class MembershipCache {
     Promise<Set<String>> mine = Promise.promise();
     Future<Set<String>> running = loading.putIfAbsent(conversationId, mine.future());
     if (running == null) {
-      query(conversationId).onComplete(ar -> {
-        loading.remove(conversationId, mine.future());
-        mine.handle(ar);
-      });
+      query(conversationId)
+          .onComplete(
+              ar -> {
+                loading.remove(conversationId, mine.future());
+                mine.handle(ar);
+              });
       running = mine.future();
     }
     Context ctx = Vertx.currentContext();
@@ -79,19 +83,21 @@ public final class MembershipCache {
 
   private Future<Set<String>> query(String conversationId) {
     long started = System.nanoTime();
-    return pool.preparedQuery(MEMBERS).execute(Tuple.of(conversationId))
+    return pool.preparedQuery(MEMBERS)
+        .execute(Tuple.of(conversationId))
         .recover(Failures::database)
-        .map(rows -> {
-          Set<String> ids = new HashSet<>();
-          for (Row r : rows) {
-            ids.add(r.getString(0));
-          }
-          Set<String> frozen = Set.copyOf(ids);
-          if (!frozen.isEmpty()) {
-            members.put(conversationId, new Known(frozen, started, started));
-          }
-          return frozen;
-        });
+        .map(
+            rows -> {
+              Set<String> ids = new HashSet<>();
+              for (Row r : rows) {
+                ids.add(r.getString(0));
+              }
+              Set<String> frozen = Set.copyOf(ids);
+              if (!frozen.isEmpty()) {
+                members.put(conversationId, new Known(frozen, started, started));
+              }
+              return frozen;
+            });
   }
 
   /**
@@ -107,9 +113,13 @@ public final class MembershipCache {
     // a cached "no" is checked again: the user may have been added on another node a moment ago,
     // and the notice that drops this entry may not be here yet
     return load(conversationId)
-        .recover(e -> listed && isUnavailable(e) && System.nanoTime() - cached.loadedAtNanos() < KEPT.toNanos()
-            ? Future.succeededFuture(stillTrusted(conversationId, cached))
-            : Future.failedFuture(e))
+        .recover(
+            e ->
+                listed
+                        && isUnavailable(e)
+                        && System.nanoTime() - cached.loadedAtNanos() < KEPT.toNanos()
+                    ? Future.succeededFuture(stillTrusted(conversationId, cached))
+                    : Future.failedFuture(e))
         .compose(found -> check(found, userId));
   }
 
@@ -118,7 +128,8 @@ public final class MembershipCache {
    * (history), so a removal is refused there the moment it commits, whatever the cache holds.
    */
   public Future<Set<String>> requireMemberNow(String conversationId, String userId) {
-    // its own query, not one already running: that one may have started before the removal committed
+    // its own query, not one already running: that one may have started before the removal
+    // committed
     return query(conversationId).compose(found -> check(found, userId));
   }
 
@@ -127,7 +138,12 @@ public final class MembershipCache {
    * so sends do not each wait for a failing connection (unless a change dropped it meanwhile).
    */
   private Set<String> stillTrusted(String conversationId, Known cached) {
-    members.asMap().replace(conversationId, cached, new Known(cached.ids(), cached.loadedAtNanos(), System.nanoTime()));
+    members
+        .asMap()
+        .replace(
+            conversationId,
+            cached,
+            new Known(cached.ids(), cached.loadedAtNanos(), System.nanoTime()));
     return cached.ids();
   }
 

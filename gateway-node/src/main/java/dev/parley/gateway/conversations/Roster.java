@@ -22,11 +22,15 @@ record Roster(List<Member> members) {
    * The work of a {@link ConversationLog#change}: reads the roster under the lock and hands it, with
    * the caller's entry, to {@code work} (a caller who is not a member gets 404).
    */
-  static <T> Function<Locked, Future<ConversationLog.Change<T>>> read(String callerId, Change<T> work) {
-    return locked -> ConversationStore.roster(locked.conn(), locked.conversationId()).compose(members -> {
-      Roster roster = new Roster(members);
-      return work.apply(locked, roster, roster.caller(callerId));
-    });
+  static <T> Function<Locked, Future<ConversationLog.Change<T>>> read(
+      String callerId, Change<T> work) {
+    return locked ->
+        ConversationStore.roster(locked.conn(), locked.conversationId())
+            .compose(
+                members -> {
+                  Roster roster = new Roster(members);
+                  return work.apply(locked, roster, roster.caller(callerId));
+                });
   }
 
   /** The caller's entry; a caller who is not a member learns nothing (404, as for a missing conversation). */
@@ -36,7 +40,8 @@ record Roster(List<Member> members) {
 
   /** The entry of the member a request names. */
   Member target(String userId) {
-    return find(userId).orElseThrow(() -> ApiException.notFound("no member " + userId + " in this conversation"));
+    return find(userId)
+        .orElseThrow(() -> ApiException.notFound("no member " + userId + " in this conversation"));
   }
 
   Optional<Member> find(String userId) {

@@ -20,20 +20,51 @@ public final class SystemMessages {
   private SystemMessages() {}
 
   public static ChatMessage added(String conversationId, Member actor, Member user, Instant at) {
-    return draft(conversationId, actor.displayName() + " added " + user.displayName(), ADDED, actor, user, at);
+    return draft(
+        conversationId,
+        actor.displayName() + " added " + user.displayName(),
+        ADDED,
+        actor,
+        user,
+        at);
   }
 
   public static ChatMessage removed(String conversationId, Member actor, Member user, Instant at) {
-    return draft(conversationId, actor.displayName() + " removed " + user.displayName(), REMOVED, actor, user, at);
+    return draft(
+        conversationId,
+        actor.displayName() + " removed " + user.displayName(),
+        REMOVED,
+        actor,
+        user,
+        at);
   }
 
   public static ChatMessage left(String conversationId, Member user, Instant at) {
     return draft(conversationId, user.displayName() + " left", LEFT, user, user, at);
   }
 
-  private static ChatMessage draft(String conversationId, String content, String event, Member actor, Member user, Instant at) {
-    JsonObject system = new JsonObject().put("event", event).put("actor_id", actor.userId()).put("user_id", user.userId());
-    return new ChatMessage(Ids.newId(), conversationId, 0, null, null, ChatMessage.SYSTEM, content, null,
-        new JsonArray(), new JsonArray(), null, at, null, false, system);
+  private static ChatMessage draft(
+      String conversationId, String content, String event, Member actor, Member user, Instant at) {
+    JsonObject system =
+        new JsonObject()
+            .put("event", event)
+            .put("actor_id", actor.userId())
+            .put("user_id", user.userId());
+    return new ChatMessage(
+        Ids.newId(),
+        conversationId,
+        0,
+        null,
+        null,
+        ChatMessage.SYSTEM,
+        content,
+        null,
+        new JsonArray(),
+        new JsonArray(),
+        null,
+        at,
+        null,
+        false,
+        system);
   }
 }

@@ -6,6 +6,7 @@ import dev.parley.gateway.stream.StreamClient;
 import dev.parley.gateway.stream.StreamEntry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -28,8 +29,10 @@ import org.slf4j.LoggerFactory;
  */
 final class CatchUp {
   private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
+
   /** A read that failed (NATS away) is tried again after this long. */
   private static final long RETRY_MS = 1000;
+
   /** About half a minute of failed reads: longer than a NATS reconnect takes. */
   private static final int MAX_RETRIES = 30;
 
@@ -38,21 +41,29 @@ final class CatchUp {
     final Channel channel;
     final long fromSeq;
     final Set<LocalConnection> joiners = new HashSet<>();
+
     /** The last sequence read back (0: none yet). */
     long lastReplayed;
+
     /** The last message read back: the next one's prev_seq (0: none yet). */
     long lastMessage;
+
     long lastEvent;
+
     /** Nobody here had received anything of the conversation when this started. */
     final boolean freshChannel;
+
     /** Reads of the stream that failed so far. */
     int failures;
 
     Job(Channel channel, long fromSeq) {
       this.channel = channel;
       this.fromSeq = fromSeq;
-      this.freshChannel = channel.connections.isEmpty() && channel.joining.isEmpty()
-          && channel.order.lastDelivered(Subjects.MESSAGE_KIND) == 0 && channel.order.lastDelivered(Subjects.EVENT_KIND) == 0;
+      this.freshChannel =
+          channel.connections.isEmpty()
+              && channel.joining.isEmpty()
+              && channel.order.lastDelivered(Subjects.MESSAGE_KIND) == 0
+              && channel.order.lastDelivered(Subjects.EVENT_KIND) == 0;
     }
   }
 
@@ -66,8 +77,15 @@ final class CatchUp {
   private final Consumer<Channel> whenDone;
 
   /** @param whenDone called when a channel's last catch-up finished: delivers the live entries held meanwhile */
-  CatchUp(Context ctx, Subscriptions table, StreamClient stream, Subjects subjects, EntryWriter writer,
-      StoredCopies storedCopies, PreviousMessages previous, Consumer<Channel> whenDone) {
+  CatchUp(
+      Context ctx,
+      Subscriptions table,
+      StreamClient stream,
+      Subjects subjects,
+      EntryWriter writer,
+      StoredCopies storedCopies,
+      PreviousMessages previous,
+      Consumer<Channel> whenDone) {
     this.ctx = ctx;
     this.table = table;
     this.stream = stream;
@@ -115,53 +133,76 @@ final class CatchUp {
       finish(job);
       return;
     }
-    stream.nextOnSubject(ctx, from, subjects.streamConversation(ch.conversationId)).onComplete(ar -> {
-      if (table.get(ch.conversationId) != ch) {
-        return;
-      }
-      if (ar.failed() && job.failures >= MAX_RETRIES) {
-        log.warn("catching up conversation {} from seq {} failed {} times; its new members get live events only: {}",
-            ch.conversationId, from, job.failures, ar.cause().toString());
-        finish(job);
-      } else if (ar.failed()) {
-        // NATS away (live entries wait meanwhile, within PARLEY_FANOUT_HELD_MAX): try again, from here
-        if (job.failures++ == 0) {
-          log.warn("catching up conversation {} from seq {} failed; trying again every {} ms: {}",
-              ch.conversationId, from, RETRY_MS, ar.cause().toString());
-        }
-        ctx.owner().setTimer(RETRY_MS, t -> step(job, from));
-      } else if (ar.result() == null) {
-        finish(job);
-      } else {
-        StreamEntry e = ar.result();
-        replay(job, e).onComplete(done -> step(job, e.seq() + 1));
-      }
-    });
+    stream
+        .nextOnSubject(ctx, from, subjects.streamConversation(ch.conversationId))
+        .onComplete(
+            ar -> {
+              if (table.get(ch.conversationId) != ch) {
+                return;
+              }
+              if (ar.failed() && job.failures >= MAX_RETRIES) {
+                log.warn(
+                    "catching up conversation {} from seq {} failed {} times; its new members get live events only: {}",
+                    ch.conversationId,
+                    from,
+                    job.failures,
+                    ar.cause().toString());
+                finish(job);
+              } else if (ar.failed()) {
+                // NATS away (live entries wait meanwhile, within PARLEY_FANOUT_HELD_MAX): try
+                // again, from here
+                if (job.failures++ == 0) {
+                  log.warn(
+                      "catching up conversation {} from seq {} failed; trying again every {} ms: {}",
+                      ch.conversationId,
+                      from,
+                      RETRY_MS,
+                      ar.cause().toString());
+                }
+                ctx.owner().setTimer(RETRY_MS, t -> step(job, from));
+              } else if (ar.result() == null) {
+                finish(job);
+              } else {
+                StreamEntry e = ar.result();
+                replay(job, e).onComplete(done -> step(job, e.seq() + 1));
+              }
+            });
   }
 
   private Future<Void> replay(Job job, StreamEntry e) {
     String kind = Subjects.kindOf(e.subject());
     boolean message = Subjects.MESSAGE_KIND.equals(kind);
-    Future<String> frame = message
-        ? previousOf(job, e.seq()).map(prev -> writer.messageFrame(e.payload(), e.seq(), prev))
-        : Future.succeededFuture(e.payload().encode());
-    return frame.map(f -> {
-      job.lastReplayed = e.seq();
-      if (message) {
-        job.lastMessage = e.seq();
-      } else {
-        job.lastEvent = e.seq();
-      }
-      Channel ch = job.channel;
-      if (table.get(ch.conversationId) == ch) {
-        rejoin(ch.conversationId, writer.writeTo(ch, job.joiners, kind, e.payload(), e.seq(), f));
-      }
-      return (Void) null;
-    }).recover(err -> {
-      log.error("Skipping an undecodable stream entry seq={} conversation={} while catching up", e.seq(), job.channel.conversationId, err);
-      job.lastReplayed = e.seq();
-      return Future.succeededFuture();
-    });
+    Future<String> frame =
+        message
+            ? previousOf(job, e.seq()).map(prev -> writer.messageFrame(e.payload(), e.seq(), prev))
+            : Future.succeededFuture(e.payload().encode());
+    return frame
+        .map(
+            f -> {
+              job.lastReplayed = e.seq();
+              if (message) {
+                job.lastMessage = e.seq();
+              } else {
+                job.lastEvent = e.seq();
+              }
+              Channel ch = job.channel;
+              if (table.get(ch.conversationId) == ch) {
+                rejoin(
+                    ch.conversationId,
+                    writer.writeTo(ch, job.joiners, kind, e.payload(), e.seq(), f));
+              }
+              return (Void) null;
+            })
+        .recover(
+            err -> {
+              log.error(
+                  "Skipping an undecodable stream entry seq={} conversation={} while catching up",
+                  e.seq(),
+                  job.channel.conversationId,
+                  err);
+              job.lastReplayed = e.seq();
+              return Future.succeededFuture();
+            });
   }
 
   /** The prev_seq of a read-back message: the message read back before it, else this node's copy, else history. */
@@ -173,16 +214,21 @@ final class CatchUp {
     if (seen != null) {
       return Future.succeededFuture(seen.prevSeq());
     }
-    return onContext(previous.before(job.channel.conversationId, seq)).recover(err -> {
-      log.warn("prev_seq of seq {} in conversation {} unknown while catching up ({}); sent as null",
-          seq, job.channel.conversationId, err.toString());
-      return Future.succeededFuture(null);
-    });
+    return onContext(previous.before(job.channel.conversationId, seq))
+        .recover(
+            err -> {
+              log.warn(
+                  "prev_seq of seq {} in conversation {} unknown while catching up ({}); sent as null",
+                  seq,
+                  job.channel.conversationId,
+                  err.toString());
+              return Future.succeededFuture(null);
+            });
   }
 
   /** History reads may complete elsewhere; the table is only ever touched on the hub's context. */
   private <T> Future<T> onContext(Future<T> f) {
-    io.vertx.core.Promise<T> p = io.vertx.core.Promise.promise();
+    Promise<T> p = Promise.promise();
     f.onComplete(ar -> ctx.runOnContext(v -> p.handle(ar)));
     return p.future();
   }

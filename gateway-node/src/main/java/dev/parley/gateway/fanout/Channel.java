@@ -17,35 +17,48 @@ import java.util.Set;
 final class Channel {
   final String conversationId;
   final Subscription subscription;
+
   /** Connections that receive the conversation's entries as they arrive. */
   final Set<LocalConnection> connections = new HashSet<>();
+
   /** Connections of users just added, reading the stream back before they join {@link #connections}. */
   final Map<LocalConnection, CatchUp.Job> joining = new HashMap<>();
+
   /**
    * A connection that joined through a catch-up already has every entry up to this sequence (or
    * must not see it: it predates the membership); live copies up to it are skipped for it.
    */
   final Map<LocalConnection, Long> floors = new HashMap<>();
+
   /** The stream sequence each connection's membership starts at, when a membership change added it. */
   final Map<LocalConnection, Long> memberSince = new HashMap<>();
+
   /** Sends of this node waiting for their stored copy (they keep the subscription alive). */
   int pendingSends;
+
   final EntryOrder order = new EntryOrder();
   boolean gapCheckScheduled;
+
   /** Live entries that arrived while catch-ups ran (null when none runs): delivered after them, in order. */
   List<Message> heldLive;
+
   /**
    * The lowest sequence of the live entries dropped because {@link #heldLive} was full (0: none):
    * once the catch-ups end, the conversation is read back from the stream instead.
    */
   long heldLiveDroppedFrom;
+
   int catchUpsRunning;
+
   /** The highest stream sequence this node had seen when it subscribed the conversation. */
   final long openMark;
+
   /** A {@link Resync} is reading the stream back for this channel. */
   boolean resyncing;
+
   /** Another resync was asked for while one ran: it runs again, from where delivery then stands. */
   boolean resyncAgain;
+
   /** Where a resync of a kind with nothing delivered yet starts: the lowest sequence known missed (0: none). */
   long resyncFrom;
 
@@ -84,7 +97,9 @@ final class Channel {
     if (floors.isEmpty()) {
       return;
     }
-    long delivered = Math.min(order.lastDelivered(Subjects.MESSAGE_KIND), order.lastDelivered(Subjects.EVENT_KIND));
+    long delivered =
+        Math.min(
+            order.lastDelivered(Subjects.MESSAGE_KIND), order.lastDelivered(Subjects.EVENT_KIND));
     floors.values().removeIf(floor -> floor < delivered);
   }
 

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ChannelFeed {
   private static final Logger log = LoggerFactory.getLogger(ChannelFeed.class);
+
   /** How long an entry that overtook its predecessor waits before the predecessor is read from the stream. */
   private static final long GAP_WAIT_MS = 200;
 
@@ -34,6 +35,7 @@ final class ChannelFeed {
   private final Counter heldDropped;
   private CatchUp catchUp;
   private Resync resync;
+
   /** The highest stream sequence delivered here, any conversation (where a new channel starts). */
   private long highestSeen;
 
@@ -41,8 +43,15 @@ final class ChannelFeed {
    * @param heldMax most entries a channel holds back at once (waiting for catch-ups, or for an
    *     overtaken predecessor); past it they are dropped and read back from the stream
    */
-  ChannelFeed(Context ctx, Subscriptions table, StreamReads stream, Subjects subjects, EntryWriter writer, Counter entriesHeld,
-      int heldMax, Counter heldDropped) {
+  ChannelFeed(
+      Context ctx,
+      Subscriptions table,
+      StreamReads stream,
+      Subjects subjects,
+      EntryWriter writer,
+      Counter entriesHeld,
+      int heldMax,
+      Counter heldDropped) {
     this.ctx = ctx;
     this.table = table;
     this.stream = stream;
@@ -93,9 +102,11 @@ final class ChannelFeed {
       if (ch.heldLive.size() < heldMax) {
         ch.holdLive(msg);
       } else {
-        // too many wait for the catch-ups: stop holding; once they end, the stream is read back instead
+        // too many wait for the catch-ups: stop holding; once they end, the stream is read back
+        // instead
         heldDropped.increment();
-        ch.heldLiveDroppedFrom = ch.heldLiveDroppedFrom == 0 ? seq : Math.min(ch.heldLiveDroppedFrom, seq);
+        ch.heldLiveDroppedFrom =
+            ch.heldLiveDroppedFrom == 0 ? seq : Math.min(ch.heldLiveDroppedFrom, seq);
       }
       return;
     }
@@ -106,7 +117,9 @@ final class ChannelFeed {
       log.error("Dropping undecodable stream entry seq={} conversation={}", seq, conversationId, e);
       return;
     }
-    List<EntryOrder.Entry> ready = ch.order.accept(new EntryOrder.Entry(seq, last, Subjects.kindOf(msg.getSubject()), payload));
+    List<EntryOrder.Entry> ready =
+        ch.order.accept(
+            new EntryOrder.Entry(seq, last, Subjects.kindOf(msg.getSubject()), payload));
     if (ready.isEmpty() && ch.order.hasGaps()) {
       entriesHeld.increment();
       if (ch.order.heldCount() > heldMax) {
@@ -119,14 +132,20 @@ final class ChannelFeed {
     }
     writeAll(ch, ready);
     if (!ch.gapCheckScheduled && ch.order.hasGaps()) {
-      // an entry overtook its predecessor: give the predecessor a moment, then read it from the stream
+      // an entry overtook its predecessor: give the predecessor a moment, then read it from the
+      // stream
       ch.gapCheckScheduled = true;
-      ctx.owner().setTimer(GAP_WAIT_MS, t -> {
-        ch.gapCheckScheduled = false;
-        if (table.get(conversationId) == ch) {
-          ch.order.kindsWithGaps().forEach(kind -> fillGap(ch, kind, ch.order.lastDelivered(kind) + 1, false));
-        }
-      });
+      ctx.owner()
+          .setTimer(
+              GAP_WAIT_MS,
+              t -> {
+                ch.gapCheckScheduled = false;
+                if (table.get(conversationId) == ch) {
+                  ch.order
+                      .kindsWithGaps()
+                      .forEach(kind -> fillGap(ch, kind, ch.order.lastDelivered(kind) + 1, false));
+                }
+              });
     }
   }
 
@@ -163,25 +182,41 @@ final class ChannelFeed {
    */
   private void fillGap(Channel ch, String kind, long from, boolean readAgain) {
     String conversationId = ch.conversationId;
-    String subject = Subjects.MESSAGE_KIND.equals(kind) ? subjects.streamMessages(conversationId) : subjects.streamEvents(conversationId);
-    stream.nextOnSubject(ctx, from, subject).onComplete(ar -> {
-      if (table.get(conversationId) != ch || !ch.order.kindsWithGaps().contains(kind)) {
-        return;
-      }
-      if (ar.succeeded() && ar.result() != null) {
-        StreamEntry e = ar.result();
-        writeAll(ch, ch.order.accept(new EntryOrder.Entry(e.seq(), ch.order.lastDelivered(kind), kind, e.payload())));
-        fillGap(ch, kind, e.seq() + 1, false);
-      } else if (ar.failed()) {
-        log.warn("conversation {}: a gap in its {} entries could not be read from the stream ({}); reading it back",
-            conversationId, kind, ar.cause().toString());
-        resync.request(ch, from);
-      } else if (!readAgain) {
-        fillGap(ch, kind, from, true);
-      } else {
-        log.warn("conversation {}: a gap in its {} entries is not in the stream any more; delivering what waits", conversationId, kind);
-        writeAll(ch, ch.order.flush(kind));
-      }
-    });
+    String subject =
+        Subjects.MESSAGE_KIND.equals(kind)
+            ? subjects.streamMessages(conversationId)
+            : subjects.streamEvents(conversationId);
+    stream
+        .nextOnSubject(ctx, from, subject)
+        .onComplete(
+            ar -> {
+              if (table.get(conversationId) != ch || !ch.order.kindsWithGaps().contains(kind)) {
+                return;
+              }
+              if (ar.succeeded() && ar.result() != null) {
+                StreamEntry e = ar.result();
+                writeAll(
+                    ch,
+                    ch.order.accept(
+                        new EntryOrder.Entry(
+                            e.seq(), ch.order.lastDelivered(kind), kind, e.payload())));
+                fillGap(ch, kind, e.seq() + 1, false);
+              } else if (ar.failed()) {
+                log.warn(
+                    "conversation {}: a gap in its {} entries could not be read from the stream ({}); reading it back",
+                    conversationId,
+                    kind,
+                    ar.cause().toString());
+                resync.request(ch, from);
+              } else if (!readAgain) {
+                fillGap(ch, kind, from, true);
+              } else {
+                log.warn(
+                    "conversation {}: a gap in its {} entries is not in the stream any more; delivering what waits",
+                    conversationId,
+                    kind);
+                writeAll(ch, ch.order.flush(kind));
+              }
+            });
   }
 }

@@ -21,6 +21,7 @@ final class EntryOrder {
   record Entry(long seq, long previousOnSubject, String kind, JsonObject payload) {}
 
   private final Map<String, Long> delivered = new HashMap<>();
+
   /** Held entries by kind, keyed by the predecessor they wait for. */
   private final Map<String, TreeMap<Long, Entry>> held = new HashMap<>();
 
@@ -70,11 +71,12 @@ final class EntryOrder {
   /** Kinds with entries waiting for a predecessor. */
   List<String> kindsWithGaps() {
     List<String> kinds = new ArrayList<>();
-    held.forEach((kind, waiting) -> {
-      if (!waiting.isEmpty()) {
-        kinds.add(kind);
-      }
-    });
+    held.forEach(
+        (kind, waiting) -> {
+          if (!waiting.isEmpty()) {
+            kinds.add(kind);
+          }
+        });
     return kinds;
   }
 

@@ -35,7 +35,11 @@ final class EntryWriter {
    *     member.added}, {@code member.removed}, {@code conversation.deleted}), so caches drop what it
    *     makes stale even when the change's core-NATS notice never arrives
    */
-  EntryWriter(Subscriptions table, StoredCopies storedCopies, Counter framesWritten, Consumer<MembershipChange> membershipEvents) {
+  EntryWriter(
+      Subscriptions table,
+      StoredCopies storedCopies,
+      Counter framesWritten,
+      Consumer<MembershipChange> membershipEvents) {
     this.table = table;
     this.storedCopies = storedCopies;
     this.framesWritten = framesWritten;
@@ -52,7 +56,8 @@ final class EntryWriter {
       return List.of();
     }
     if (ch.floors.isEmpty() && Subjects.MESSAGE_KIND.equals(e.kind())) {
-      // the common case: no catch-up floors, and a message changes no membership, so no copy is needed
+      // the common case: no catch-up floors, and a message changes no membership, so no copy is
+      // needed
       send(frame, ch.connections);
       return List.of();
     }
@@ -63,7 +68,13 @@ final class EntryWriter {
   }
 
   /** Writes a read-back entry's frame to some connections only (those catching up). */
-  List<Rejoin> writeTo(Channel ch, Collection<LocalConnection> targets, String kind, JsonObject payload, long seq, String frame) {
+  List<Rejoin> writeTo(
+      Channel ch,
+      Collection<LocalConnection> targets,
+      String kind,
+      JsonObject payload,
+      long seq,
+      String frame) {
     List<LocalConnection> snapshot = new ArrayList<>(targets);
     send(frame, snapshot);
     return effects(ch, kind, payload, seq, snapshot);
@@ -79,11 +90,13 @@ final class EntryWriter {
   private String liveFrame(String conversationId, EntryOrder.Entry e) {
     try {
       if (Subjects.MESSAGE_KIND.equals(e.kind())) {
-        return messageFrame(e.payload(), e.seq(), ChatMessage.prevSeqFromStream(e.previousOnSubject()));
+        return messageFrame(
+            e.payload(), e.seq(), ChatMessage.prevSeqFromStream(e.previousOnSubject()));
       }
       return e.payload().encode();
     } catch (RuntimeException ex) {
-      log.error("Dropping undecodable stream entry seq={} conversation={}", e.seq(), conversationId, ex);
+      log.error(
+          "Dropping undecodable stream entry seq={} conversation={}", e.seq(), conversationId, ex);
       return null;
     }
   }
@@ -99,15 +112,19 @@ final class EntryWriter {
     List<String> user = userId == null ? List.of() : List.of(userId);
     String changeId = "stream:" + seq;
     if (EventType.MEMBER_REMOVED.equals(type)) {
-      membershipEvents.accept(new MembershipChange(changeId, conversationId, List.of(), user, 0, null));
+      membershipEvents.accept(
+          new MembershipChange(changeId, conversationId, List.of(), user, 0, null));
     } else if (EventType.MEMBER_ADDED.equals(type)) {
-      membershipEvents.accept(new MembershipChange(changeId, conversationId, user, List.of(), 0, null));
+      membershipEvents.accept(
+          new MembershipChange(changeId, conversationId, user, List.of(), 0, null));
     } else if (EventType.CONVERSATION_DELETED.equals(type)) {
-      membershipEvents.accept(new MembershipChange(changeId, conversationId, List.of(), List.of(), 0, null));
+      membershipEvents.accept(
+          new MembershipChange(changeId, conversationId, List.of(), List.of(), 0, null));
     }
   }
 
-  private List<Rejoin> effects(Channel ch, String kind, JsonObject payload, long seq, List<LocalConnection> targets) {
+  private List<Rejoin> effects(
+      Channel ch, String kind, JsonObject payload, long seq, List<LocalConnection> targets) {
     if (!Subjects.EVENT_KIND.equals(kind)) {
       return List.of();
     }

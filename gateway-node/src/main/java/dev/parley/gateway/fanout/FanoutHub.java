@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
+import io.nats.client.Message;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -51,12 +52,14 @@ public final class FanoutHub {
   private final RecentJoins recentJoins = new RecentJoins();
   private final Consumer<MembershipChange> membershipChanged;
   private final EntryWriter writer;
-  private final Set<String> seenChanges = Collections.newSetFromMap(new LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > 4096;
-    }
-  });
+  private final Set<String> seenChanges =
+      Collections.newSetFromMap(
+          new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              return size() > 4096;
+            }
+          });
 
   /**
    * @param previous prev_seq of a message read back from the stream, when this node has not seen it
@@ -65,49 +68,84 @@ public final class FanoutHub {
    * @param handoffMax most republished entries waiting at once for the hub's event loop
    * @param heldMax most entries one conversation holds back at once
    */
-  public FanoutHub(Context ctx, Connection nc, StreamClient stream, Subjects subjects, MeterRegistry registry,
-      PreviousMessages previous, Consumer<MembershipChange> membershipChanged, int handoffMax, int heldMax) {
+  public FanoutHub(
+      Context ctx,
+      Connection nc,
+      StreamClient stream,
+      Subjects subjects,
+      MeterRegistry registry,
+      PreviousMessages previous,
+      Consumer<MembershipChange> membershipChanged,
+      int handoffMax,
+      int heldMax) {
     this.ctx = ctx;
     this.nc = nc;
     this.membershipChanged = membershipChanged;
     this.dispatcher = nc.createDispatcher();
     this.storedCopies = new StoredCopies(ctx.owner());
-    Counter framesWritten = Counter.builder("parley_fanout_frames_written_total")
-        .description("frames written to local connections").register(registry);
-    Counter eventsReceived = Counter.builder("parley_fanout_events_received_total")
-        .description("stream entries received for fan-out").register(registry);
-    Counter entriesHeld = Counter.builder("parley_fanout_entries_held_total")
-        .description("republished entries that overtook their predecessor and were held to keep order").register(registry);
-    Counter handoffDropped = Counter.builder("parley_fanout_handoff_dropped_total")
-        .description("live copies dropped because the hand-off to the fan-out event loop was full (read back from the stream)")
-        .register(registry);
-    Counter heldDropped = Counter.builder("parley_fanout_held_dropped_total")
-        .description("held entries dropped because a conversation held too many (read back from the stream)").register(registry);
-    Counter resyncs = Counter.builder("parley_fanout_resyncs_total")
-        .description("conversations read back from the stream after live copies were dropped or lost").register(registry);
+    Counter framesWritten =
+        Counter.builder("parley_fanout_frames_written_total")
+            .description("frames written to local connections")
+            .register(registry);
+    Counter eventsReceived =
+        Counter.builder("parley_fanout_events_received_total")
+            .description("stream entries received for fan-out")
+            .register(registry);
+    Counter entriesHeld =
+        Counter.builder("parley_fanout_entries_held_total")
+            .description(
+                "republished entries that overtook their predecessor and were held to keep order")
+            .register(registry);
+    Counter handoffDropped =
+        Counter.builder("parley_fanout_handoff_dropped_total")
+            .description(
+                "live copies dropped because the hand-off to the fan-out event loop was full (read back from the stream)")
+            .register(registry);
+    Counter heldDropped =
+        Counter.builder("parley_fanout_held_dropped_total")
+            .description(
+                "held entries dropped because a conversation held too many (read back from the stream)")
+            .register(registry);
+    Counter resyncs =
+        Counter.builder("parley_fanout_resyncs_total")
+            .description(
+                "conversations read back from the stream after live copies were dropped or lost")
+            .register(registry);
     this.handoff = new Handoff(ctx, handoffMax, this::deliver, this::missed, handoffDropped);
-    this.table = new Subscriptions(dispatcher, subjects, conversationId -> msg -> {
-      eventsReceived.increment();
-      handoff.offer(conversationId, msg);
-    }, this::streamMark);
+    this.table =
+        new Subscriptions(
+            dispatcher,
+            subjects,
+            conversationId ->
+                msg -> {
+                  eventsReceived.increment();
+                  handoff.offer(conversationId, msg);
+                },
+            this::streamMark);
     this.writer = new EntryWriter(table, storedCopies, framesWritten, membershipChanged);
-    this.feed = new ChannelFeed(ctx, table, stream, subjects, writer, entriesHeld, heldMax, heldDropped);
-    this.catchUp = new CatchUp(ctx, table, stream, subjects, writer, storedCopies, previous, feed::releaseHeld);
+    this.feed =
+        new ChannelFeed(ctx, table, stream, subjects, writer, entriesHeld, heldMax, heldDropped);
+    this.catchUp =
+        new CatchUp(
+            ctx, table, stream, subjects, writer, storedCopies, previous, feed::releaseHeld);
     this.resync = new Resync(ctx, table, stream, subjects, previous, feed::writeAll, resyncs);
     feed.wire(catchUp, resync);
     registry.gauge("parley_fanout_subscribed_conversations", table.channelsView(), Map::size);
     registry.gauge("parley_fanout_local_users", table.usersView(), Map::size);
     Gauge.builder("parley_fanout_handoff_queue_depth", handoff, Handoff::depth)
-        .description("republished entries waiting for the fan-out event loop").register(registry);
-    dispatcher.subscribe(subjects.membershipChanges(), msg -> {
-      JsonObject json = new JsonObject(new String(msg.getData(), StandardCharsets.UTF_8));
-      ctx.runOnContext(v -> applyMembershipChange(MembershipChange.fromJson(json)));
-    });
+        .description("republished entries waiting for the fan-out event loop")
+        .register(registry);
+    dispatcher.subscribe(
+        subjects.membershipChanges(),
+        msg -> {
+          JsonObject json = new JsonObject(new String(msg.getData(), StandardCharsets.UTF_8));
+          ctx.runOnContext(v -> applyMembershipChange(MembershipChange.fromJson(json)));
+        });
     // where channels opened before any entry arrives start, should they have to be read back
     stream.lastSequence(ctx).onSuccess(feed::seen);
   }
 
-  private void deliver(String conversationId, io.nats.client.Message msg) {
+  private void deliver(String conversationId, Message msg) {
     feed.deliver(conversationId, msg);
   }
 
@@ -128,11 +166,16 @@ public final class FanoutHub {
    * reconnect, the republished copies sent while this node was away never arrive.
    */
   public void resyncAll() {
-    ctx.runOnContext(v -> table.channels().forEach(ch -> {
-      if (table.get(ch.conversationId) == ch) {
-        resync.request(ch, 0);
-      }
-    }));
+    ctx.runOnContext(
+        v ->
+            table
+                .channels()
+                .forEach(
+                    ch -> {
+                      if (table.get(ch.conversationId) == ch) {
+                        resync.request(ch, 0);
+                      }
+                    }));
   }
 
   /**
@@ -141,26 +184,32 @@ public final class FanoutHub {
    * holds them before the client can see its connection open.
    */
   public Future<Void> attach(LocalConnection connection, Collection<String> conversationIds) {
-    return onContext(() -> {
-      table.addConnection(connection);
-      for (String conversationId : conversationIds) {
-        table.join(connection, table.open(conversationId));
-      }
-      // joined while the handshake was under way: not in the list it read, and missed by the join's fan-out
-      recentJoins.of(connection.userId(), System.nanoTime()).forEach((conversationId, sinceSeq) -> {
-        if (!conversationIds.contains(conversationId)) {
-          catchUp.start(table.open(conversationId), List.of(connection), sinceSeq);
-        }
-      });
-      return null;
-    });
+    return onContext(
+        () -> {
+          table.addConnection(connection);
+          for (String conversationId : conversationIds) {
+            table.join(connection, table.open(conversationId));
+          }
+          // joined while the handshake was under way: not in the list it read, and missed by the
+          // join's fan-out
+          recentJoins
+              .of(connection.userId(), System.nanoTime())
+              .forEach(
+                  (conversationId, sinceSeq) -> {
+                    if (!conversationIds.contains(conversationId)) {
+                      catchUp.start(table.open(conversationId), List.of(connection), sinceSeq);
+                    }
+                  });
+          return null;
+        });
   }
 
   public Future<Void> detach(LocalConnection connection) {
-    return onContext(() -> {
-      table.removeConnection(connection);
-      return null;
-    });
+    return onContext(
+        () -> {
+          table.removeConnection(connection);
+          return null;
+        });
   }
 
   /**
@@ -169,20 +218,22 @@ public final class FanoutHub {
    * cannot be missed.
    */
   public Future<Void> acquire(String conversationId) {
-    return onContext(() -> {
-      table.open(conversationId).pendingSends++;
-      return null;
-    });
+    return onContext(
+        () -> {
+          table.open(conversationId).pendingSends++;
+          return null;
+        });
   }
 
   public void release(String conversationId) {
-    ctx.runOnContext(v -> {
-      Channel ch = table.get(conversationId);
-      if (ch != null) {
-        ch.pendingSends--;
-        table.releaseIfIdle(ch);
-      }
-    });
+    ctx.runOnContext(
+        v -> {
+          Channel ch = table.get(conversationId);
+          if (ch != null) {
+            ch.pendingSends--;
+            table.releaseIfIdle(ch);
+          }
+        });
   }
 
   /** The stored message with stream sequence {@code seq}, as republished (with its prev_seq). */
@@ -192,10 +243,11 @@ public final class FanoutHub {
 
   /** Applies a membership change seen locally or from another gateway (each change once). */
   public Future<Void> membershipChanged(MembershipChange change) {
-    return onContext(() -> {
-      applyMembershipChange(change);
-      return null;
-    });
+    return onContext(
+        () -> {
+          applyMembershipChange(change);
+          return null;
+        });
   }
 
   private void applyMembershipChange(MembershipChange change) {
@@ -207,7 +259,11 @@ public final class FanoutHub {
     // removed users' connections are cut off where the stream's member.removed is delivered
     change.removed().forEach(userId -> recentJoins.left(userId, conversationId));
     if (change.sinceSeq() > 0) {
-      change.added().forEach(userId -> recentJoins.joined(userId, conversationId, change.sinceSeq(), System.nanoTime()));
+      change
+          .added()
+          .forEach(
+              userId ->
+                  recentJoins.joined(userId, conversationId, change.sinceSeq(), System.nanoTime()));
     }
     Set<LocalConnection> joiners = new LinkedHashSet<>();
     Channel existing = table.get(conversationId);
@@ -216,7 +272,8 @@ public final class FanoutHub {
         if (!table.holds(c, conversationId)) {
           joiners.add(c);
         } else if (existing != null && change.sinceSeq() > 0) {
-          // still attached because the stream's member.removed of an earlier removal is not delivered
+          // still attached because the stream's member.removed of an earlier removal is not
+          // delivered
           // yet: remember where this membership starts, so that removal re-joins it from here
           existing.memberSince.merge(c, change.sinceSeq(), Math::max);
         }
@@ -245,8 +302,13 @@ public final class FanoutHub {
    * connections holding the conversation, except those of {@code exceptUserId}.
    */
   public void deliverEphemeral(String conversationId, String frame, String exceptUserId) {
-    ctx.runOnContext(v -> writer.send(frame,
-        table.holders(conversationId).stream().filter(c -> !c.userId().equals(exceptUserId)).toList()));
+    ctx.runOnContext(
+        v ->
+            writer.send(
+                frame,
+                table.holders(conversationId).stream()
+                    .filter(c -> !c.userId().equals(exceptUserId))
+                    .toList()));
   }
 
   /**
@@ -255,13 +317,14 @@ public final class FanoutHub {
    * connections, nobody else).
    */
   public void deliverToSharers(Collection<String> conversationIds, String userId, String frame) {
-    ctx.runOnContext(v -> {
-      Set<LocalConnection> targets = new HashSet<>(table.connectionsOf(userId));
-      for (String conversationId : conversationIds) {
-        targets.addAll(table.holders(conversationId));
-      }
-      writer.send(frame, targets);
-    });
+    ctx.runOnContext(
+        v -> {
+          Set<LocalConnection> targets = new HashSet<>(table.connectionsOf(userId));
+          for (String conversationId : conversationIds) {
+            targets.addAll(table.holders(conversationId));
+          }
+          writer.send(frame, targets);
+        });
   }
 
   /** Whether any local connection belongs to a user (cheap check before a database lookup). */
@@ -275,12 +338,13 @@ public final class FanoutHub {
   }
 
   public Future<Void> close() {
-    return onContext(() -> {
-      nc.closeDispatcher(dispatcher);
-      table.clear();
-      storedCopies.failAll("gateway shutting down");
-      return null;
-    });
+    return onContext(
+        () -> {
+          nc.closeDispatcher(dispatcher);
+          table.clear();
+          storedCopies.failAll("gateway shutting down");
+          return null;
+        });
   }
 
   private <T> Future<T> onContext(Callable<T> action) {

@@ -24,15 +24,22 @@ final class Handoff {
   private final BiConsumer<String, Long> dropped;
   private final Counter droppedCount;
   private final AtomicInteger pending = new AtomicInteger();
+
   /** Conversations with dropped copies, and the lowest sequence dropped of each (0: unknown). */
   private final Map<String, Long> missed = new ConcurrentHashMap<>();
+
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
   /**
    * @param deliver runs on {@code ctx} for each entry handed over
    * @param dropped runs on {@code ctx} for each conversation that had copies dropped, with the lowest sequence dropped
    */
-  Handoff(Context ctx, int max, BiConsumer<String, Message> deliver, BiConsumer<String, Long> dropped, Counter droppedCount) {
+  Handoff(
+      Context ctx,
+      int max,
+      BiConsumer<String, Message> deliver,
+      BiConsumer<String, Long> dropped,
+      Counter droppedCount) {
     this.ctx = ctx;
     this.max = max;
     this.deliver = deliver;
@@ -45,17 +52,21 @@ final class Handoff {
     if (pending.incrementAndGet() > max) {
       pending.decrementAndGet();
       droppedCount.increment();
-      missed.merge(conversationId, sequenceOf(msg), (a, b) -> a == 0 || b == 0 ? Math.max(a, b) : Math.min(a, b));
+      missed.merge(
+          conversationId,
+          sequenceOf(msg),
+          (a, b) -> a == 0 || b == 0 ? Math.max(a, b) : Math.min(a, b));
       if (drainScheduled.compareAndSet(false, true)) {
         // one task however many were dropped: the queue stays bounded
         ctx.runOnContext(v -> drain());
       }
       return;
     }
-    ctx.runOnContext(v -> {
-      pending.decrementAndGet();
-      deliver.accept(conversationId, msg);
-    });
+    ctx.runOnContext(
+        v -> {
+          pending.decrementAndGet();
+          deliver.accept(conversationId, msg);
+        });
   }
 
   /** Entries waiting for the event loop now (a gauge). */

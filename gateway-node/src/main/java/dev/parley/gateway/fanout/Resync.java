@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Resync {
   private static final Logger log = LoggerFactory.getLogger(Resync.class);
+
   /** A read that failed (NATS still away) is tried again after this long. */
   private static final long RETRY_MS = 1000;
 
@@ -35,8 +36,14 @@ final class Resync {
   private final Counter resyncs;
 
   /** @param writeInOrder writes entries the channel's order released (the feed's live path) */
-  Resync(Context ctx, Subscriptions table, StreamClient stream, Subjects subjects, PreviousMessages previous,
-      BiConsumer<Channel, List<EntryOrder.Entry>> writeInOrder, Counter resyncs) {
+  Resync(
+      Context ctx,
+      Subscriptions table,
+      StreamClient stream,
+      Subjects subjects,
+      PreviousMessages previous,
+      BiConsumer<Channel, List<EntryOrder.Entry>> writeInOrder,
+      Counter resyncs) {
     this.ctx = ctx;
     this.table = table;
     this.stream = stream;
@@ -68,7 +75,10 @@ final class Resync {
     resyncs.increment();
     long fallback = ch.resyncFrom > 0 ? ch.resyncFrom : ch.openMark + 1;
     ch.resyncFrom = 0;
-    long from = Math.min(startOf(ch, Subjects.MESSAGE_KIND, fallback), startOf(ch, Subjects.EVENT_KIND, fallback));
+    long from =
+        Math.min(
+            startOf(ch, Subjects.MESSAGE_KIND, fallback),
+            startOf(ch, Subjects.EVENT_KIND, fallback));
     step(ch, from, fallback);
   }
 
@@ -82,46 +92,69 @@ final class Resync {
     if (table.get(conversationId) != ch) {
       return; // released: nobody here receives it any more
     }
-    stream.nextOnSubject(ctx, from, subjects.streamConversation(conversationId)).onComplete(ar -> {
-      if (table.get(conversationId) != ch) {
-        return;
-      }
-      if (ar.failed()) {
-        log.warn("conversation {}: reading the stream back from seq {} failed ({}); trying again in {} ms",
-            conversationId, from, ar.cause().toString(), RETRY_MS);
-        ch.resyncing = false;
-        ctx.owner().setTimer(RETRY_MS, t -> {
-          if (table.get(conversationId) == ch) {
-            request(ch, fallback);
-          }
-        });
-        return;
-      }
-      StreamEntry e = ar.result();
-      if (e == null) {
-        ch.resyncing = false;
-        if (ch.resyncAgain) {
-          start(ch);
-        }
-        return;
-      }
-      String kind = Subjects.kindOf(e.subject());
-      long last = ch.order.lastDelivered(kind);
-      if (e.seq() <= last || (last == 0 && e.seq() < fallback)) {
-        step(ch, e.seq() + 1, fallback); // delivered already, or before what this node ever delivered
-        return;
-      }
-      previousOf(ch, kind, e.seq()).onComplete(prev -> {
-        if (table.get(conversationId) != ch) {
-          return;
-        }
-        // the kind's chain here, else what history says (the first message read back on a fresh channel)
-        long delivered = ch.order.lastDelivered(kind);
-        long previousOnSubject = delivered > 0 ? delivered : prev.succeeded() && prev.result() != null ? prev.result() : 0;
-        writeInOrder.accept(ch, ch.order.accept(new EntryOrder.Entry(e.seq(), previousOnSubject, kind, e.payload())));
-        step(ch, e.seq() + 1, fallback);
-      });
-    });
+    stream
+        .nextOnSubject(ctx, from, subjects.streamConversation(conversationId))
+        .onComplete(
+            ar -> {
+              if (table.get(conversationId) != ch) {
+                return;
+              }
+              if (ar.failed()) {
+                log.warn(
+                    "conversation {}: reading the stream back from seq {} failed ({}); trying again in {} ms",
+                    conversationId,
+                    from,
+                    ar.cause().toString(),
+                    RETRY_MS);
+                ch.resyncing = false;
+                ctx.owner()
+                    .setTimer(
+                        RETRY_MS,
+                        t -> {
+                          if (table.get(conversationId) == ch) {
+                            request(ch, fallback);
+                          }
+                        });
+                return;
+              }
+              StreamEntry e = ar.result();
+              if (e == null) {
+                ch.resyncing = false;
+                if (ch.resyncAgain) {
+                  start(ch);
+                }
+                return;
+              }
+              String kind = Subjects.kindOf(e.subject());
+              long last = ch.order.lastDelivered(kind);
+              if (e.seq() <= last || (last == 0 && e.seq() < fallback)) {
+                step(
+                    ch,
+                    e.seq() + 1,
+                    fallback); // delivered already, or before what this node ever delivered
+                return;
+              }
+              previousOf(ch, kind, e.seq())
+                  .onComplete(
+                      prev -> {
+                        if (table.get(conversationId) != ch) {
+                          return;
+                        }
+                        // the kind's chain here, else what history says (the first message read
+                        // back on a fresh channel)
+                        long delivered = ch.order.lastDelivered(kind);
+                        long previousOnSubject =
+                            delivered > 0
+                                ? delivered
+                                : prev.succeeded() && prev.result() != null ? prev.result() : 0;
+                        writeInOrder.accept(
+                            ch,
+                            ch.order.accept(
+                                new EntryOrder.Entry(
+                                    e.seq(), previousOnSubject, kind, e.payload())));
+                        step(ch, e.seq() + 1, fallback);
+                      });
+            });
   }
 
   /** A message's prev_seq when nothing of its chain was delivered here: from history (completes on ctx). */

@@ -20,12 +20,13 @@ final class StoredCopies {
 
   private final Vertx vertx;
   private final Map<Long, Promise<ChatMessage>> waiters = new HashMap<>();
-  private final LinkedHashMap<Long, ChatMessage> recent = new LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, ChatMessage> eldest) {
-      return size() > RECENT_CAPACITY;
-    }
-  };
+  private final LinkedHashMap<Long, ChatMessage> recent =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, ChatMessage> eldest) {
+          return size() > RECENT_CAPACITY;
+        }
+      };
 
   StoredCopies(Vertx vertx) {
     this.vertx = vertx;
@@ -50,12 +51,17 @@ final class StoredCopies {
       return Future.succeededFuture(done);
     }
     Promise<ChatMessage> p = waiters.computeIfAbsent(seq, s -> Promise.promise());
-    long timer = vertx.setTimer(timeout.toMillis(), t -> {
-      Promise<ChatMessage> w = waiters.remove(seq);
-      if (w != null) {
-        w.tryFail(new TimeoutException("stored copy of seq " + seq + " not seen within " + timeout));
-      }
-    });
+    long timer =
+        vertx.setTimer(
+            timeout.toMillis(),
+            t -> {
+              Promise<ChatMessage> w = waiters.remove(seq);
+              if (w != null) {
+                w.tryFail(
+                    new TimeoutException(
+                        "stored copy of seq " + seq + " not seen within " + timeout));
+              }
+            });
     return p.future().onComplete(ar -> vertx.cancelTimer(timer));
   }
 

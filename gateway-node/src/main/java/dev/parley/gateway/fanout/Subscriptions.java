@@ -30,7 +30,11 @@ final class Subscriptions {
    * @param handlerFor the handler of a conversation's republished entries
    * @param streamMark the highest stream sequence this node has seen (where a new channel's delivery starts)
    */
-  Subscriptions(Dispatcher dispatcher, Subjects subjects, Function<String, MessageHandler> handlerFor, LongSupplier streamMark) {
+  Subscriptions(
+      Dispatcher dispatcher,
+      Subjects subjects,
+      Function<String, MessageHandler> handlerFor,
+      LongSupplier streamMark) {
     this.dispatcher = dispatcher;
     this.subjects = subjects;
     this.handlerFor = handlerFor;
@@ -45,8 +49,12 @@ final class Subscriptions {
   Channel open(String conversationId) {
     Channel ch = channels.get(conversationId);
     if (ch == null) {
-      ch = new Channel(conversationId, dispatcher.subscribe(subjects.fanout(conversationId), handlerFor.apply(conversationId)),
-          streamMark.getAsLong());
+      ch =
+          new Channel(
+              conversationId,
+              dispatcher.subscribe(
+                  subjects.fanout(conversationId), handlerFor.apply(conversationId)),
+              streamMark.getAsLong());
       channels.put(conversationId, ch);
     }
     return ch;

@@ -12,15 +12,18 @@ final class FileMetrics {
 
   FileMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.bytes = Counter.builder("parley_files_uploaded_bytes_total")
-        .description("bytes of files stored by uploads")
-        .register(registry);
-    this.uploads = Counter.builder("parley_files_uploads_total")
-        .description("files stored by uploads")
-        .register(registry);
-    this.downloads = Counter.builder("parley_files_downloads_total")
-        .description("file downloads started")
-        .register(registry);
+    this.bytes =
+        Counter.builder("parley_files_uploaded_bytes_total")
+            .description("bytes of files stored by uploads")
+            .register(registry);
+    this.uploads =
+        Counter.builder("parley_files_uploads_total")
+            .description("files stored by uploads")
+            .register(registry);
+    this.downloads =
+        Counter.builder("parley_files_downloads_total")
+            .description("file downloads started")
+            .register(registry);
   }
 
   void stored(long size) {

@@ -11,8 +11,9 @@ final class FileNames {
   static final int MAX_NAME_CHARS = 255;
 
   /** type/subtype with optional simple parameters (charset=utf-8): nothing a header could be bent with. */
-  private static final Pattern CONTENT_TYPE = Pattern.compile(
-      "[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}(\\s*;\\s*[a-z0-9_.-]+=(\"?)[a-z0-9_.+-]+\\2)*");
+  private static final Pattern CONTENT_TYPE =
+      Pattern.compile(
+          "[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}(\\s*;\\s*[a-z0-9_.-]+=(\"?)[a-z0-9_.+-]+\\2)*");
 
   private FileNames() {}
 
@@ -32,8 +33,12 @@ final class FileNames {
     }
     StringBuilder clean = new StringBuilder(name.length());
     name.codePoints()
-        .filter(cp -> !Character.isISOControl(cp) && Character.getType(cp) != Character.FORMAT
-            && Character.getType(cp) != Character.UNASSIGNED && Character.getType(cp) != Character.SURROGATE)
+        .filter(
+            cp ->
+                !Character.isISOControl(cp)
+                    && Character.getType(cp) != Character.FORMAT
+                    && Character.getType(cp) != Character.UNASSIGNED
+                    && Character.getType(cp) != Character.SURROGATE)
         .forEach(clean::appendCodePoint);
     name = clean.toString().strip();
     if (name.codePointCount(0, name.length()) > MAX_NAME_CHARS) {
@@ -51,7 +56,9 @@ final class FileNames {
       return DEFAULT_CONTENT_TYPE;
     }
     String type = raw.strip().toLowerCase(Locale.ROOT);
-    return type.length() <= 255 && CONTENT_TYPE.matcher(type).matches() ? type : DEFAULT_CONTENT_TYPE;
+    return type.length() <= 255 && CONTENT_TYPE.matcher(type).matches()
+        ? type
+        : DEFAULT_CONTENT_TYPE;
   }
 
   /**
@@ -61,7 +68,13 @@ final class FileNames {
    */
   static String contentDisposition(String name) {
     StringBuilder ascii = new StringBuilder(name.length());
-    name.codePoints().forEach(cp -> ascii.append(cp >= 0x20 && cp < 0x7f && cp != '"' && cp != '\\' && cp != '%' ? (char) cp : '_'));
+    name.codePoints()
+        .forEach(
+            cp ->
+                ascii.append(
+                    cp >= 0x20 && cp < 0x7f && cp != '"' && cp != '\\' && cp != '%'
+                        ? (char) cp
+                        : '_'));
     return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encodeRfc5987(name);
   }
 
@@ -70,10 +83,14 @@ final class FileNames {
     StringBuilder out = new StringBuilder();
     for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$&+-.^_`|~".indexOf(c) >= 0) {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "!#$&+-.^_`|~".indexOf(c) >= 0) {
         out.append((char) c);
       } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+        out.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
       }
     }

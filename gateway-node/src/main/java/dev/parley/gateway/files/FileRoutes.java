@@ -37,8 +37,14 @@ public final class FileRoutes implements ApiRoutes {
   private final RateLimiter limiter;
   private final long maxUploadBytes;
 
-  public FileRoutes(FileStorage storage, FileCatalog catalog, UnstoredMessages unstored, PersistedWrites persisted,
-      RateLimiter limiter, long maxUploadBytes, MeterRegistry registry) {
+  public FileRoutes(
+      FileStorage storage,
+      FileCatalog catalog,
+      UnstoredMessages unstored,
+      PersistedWrites persisted,
+      RateLimiter limiter,
+      long maxUploadBytes,
+      MeterRegistry registry) {
     this.unstored = unstored;
     this.persisted = persisted;
     this.storage = storage;
@@ -65,25 +71,39 @@ public final class FileRoutes implements ApiRoutes {
   private void download(RoutingContext ctx) {
     AuthenticatedUser caller = Requests.user(ctx);
     String fileId = Requests.generatedId(ctx.pathParam("fileId"), "file not found");
-    catalog.readable(fileId, caller.userId())
-        .compose(file -> file != null ? Future.succeededFuture(file) : readableBeforeStored(fileId, caller.userId()))
-        .compose(file -> {
-          if (file == null) {
-            return Future.failedFuture(ApiException.notFound("file not found"));
-          }
-          return storage.open(file.storageKey())
-              .recover(e -> {
-                if (e instanceof FileStorage.MissingException) {
-                  log.error("file {} has a row but no stored bytes under {}", file.id(), file.storageKey());
-                  return Future.failedFuture(ApiException.notFound("file not found"));
-                }
-                return Future.failedFuture(ApiException.unavailable("file storage is unavailable; retry shortly", e));
-              })
-              .map(opened -> {
-                send(ctx.response(), file, opened);
-                return file;
-              });
-        })
+    catalog
+        .readable(fileId, caller.userId())
+        .compose(
+            file ->
+                file != null
+                    ? Future.succeededFuture(file)
+                    : readableBeforeStored(fileId, caller.userId()))
+        .compose(
+            file -> {
+              if (file == null) {
+                return Future.failedFuture(ApiException.notFound("file not found"));
+              }
+              return storage
+                  .open(file.storageKey())
+                  .recover(
+                      e -> {
+                        if (e instanceof FileStorage.MissingException) {
+                          log.error(
+                              "file {} has a row but no stored bytes under {}",
+                              file.id(),
+                              file.storageKey());
+                          return Future.failedFuture(ApiException.notFound("file not found"));
+                        }
+                        return Future.failedFuture(
+                            ApiException.unavailable(
+                                "file storage is unavailable; retry shortly", e));
+                      })
+                  .map(
+                      opened -> {
+                        send(ctx.response(), file, opened);
+                        return file;
+                      });
+            })
         .onFailure(ctx::fail);
   }
 
@@ -96,15 +116,18 @@ public final class FileRoutes implements ApiRoutes {
    */
   private Future<StoredFile> readableBeforeStored(String fileId, String userId) {
     Context ctx = Vertx.currentContext();
-    return unstored.window(ctx)
+    return unstored
+        .window(ctx)
         .compose(window -> unstored.matching(ctx, window, m -> attaches(m, fileId), false))
-        .compose(found -> {
-          if (!found.messages().isEmpty()) {
-            return catalog.readable(fileId, userId, UnstoredSql.json(found.messages()));
-          }
-          return found.complete() ? catalog.readable(fileId, userId)
-              : persisted.readOnceStored(() -> catalog.readable(fileId, userId));
-        });
+        .compose(
+            found -> {
+              if (!found.messages().isEmpty()) {
+                return catalog.readable(fileId, userId, UnstoredSql.json(found.messages()));
+              }
+              return found.complete()
+                  ? catalog.readable(fileId, userId)
+                  : persisted.readOnceStored(() -> catalog.readable(fileId, userId));
+            });
   }
 
   private static boolean attaches(ChatMessage m, String fileId) {
@@ -118,7 +141,8 @@ public final class FileRoutes implements ApiRoutes {
 
   private void send(HttpServerResponse response, StoredFile file, FileStorage.Opened opened) {
     metrics.downloaded();
-    response.putHeader("Content-Type", file.contentType())
+    response
+        .putHeader("Content-Type", file.contentType())
         .putHeader("Content-Length", Long.toString(file.size()))
         .putHeader("Content-Disposition", FileNames.contentDisposition(file.name()))
         .putHeader("X-Content-Type-Options", "nosniff")
@@ -126,11 +150,12 @@ public final class FileRoutes implements ApiRoutes {
         .putHeader("Content-Security-Policy", "default-src 'none'; sandbox")
         .putHeader("Cache-Control", "private, max-age=0, must-revalidate")
         .send(opened.stream())
-        .onComplete(ar -> {
-          opened.close();
-          if (ar.failed()) {
-            log.debug("download of {} ended early: {}", file.id(), ar.cause().toString());
-          }
-        });
+        .onComplete(
+            ar -> {
+              opened.close();
+              if (ar.failed()) {
+                log.debug("download of {} ended early: {}", file.id(), ar.cause().toString());
+              }
+            });
   }
 }

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileSweeper {
   private static final Logger log = LoggerFactory.getLogger(FileSweeper.class);
+
   /** Rows claimed per statement; a sweep runs statements until one claims fewer. */
   static final int BATCH = 500;
 
@@ -35,7 +36,8 @@ public final class FileSweeper {
    * $1 the age in milliseconds, $2 the batch size. Attachment rows left by a deleted conversation go in
    * the same statement as their file (the foreign key is checked at its end).
    */
-  static final String SWEEP = """
+  static final String SWEEP =
+      """
       WITH doomed AS (
         SELECT f.id FROM files f
         WHERE f.created_at < now() - $1::bigint * interval '1 millisecond'
@@ -60,37 +62,56 @@ public final class FileSweeper {
   private final Counter bytes;
   private final Counter partials;
   private long timer = -1;
+
   /** A sweep still running when the timer fires again is not doubled. Touched on one context only. */
   private boolean running;
 
-  public FileSweeper(Vertx vertx, Pool pool, FileStorage storage, Duration age, Duration interval, MeterRegistry registry) {
+  public FileSweeper(
+      Vertx vertx,
+      Pool pool,
+      FileStorage storage,
+      Duration age,
+      Duration interval,
+      MeterRegistry registry) {
     this.vertx = vertx;
     this.pool = pool;
     this.storage = storage;
     this.age = age;
     this.interval = interval;
-    this.files = Counter.builder("parley_files_swept_total")
-        .description("files deleted by the sweep (no live message used them)").register(registry);
-    this.bytes = Counter.builder("parley_files_swept_bytes_total")
-        .description("bytes of the files deleted by the sweep").register(registry);
-    this.partials = Counter.builder("parley_files_partials_swept_total")
-        .description("partial uploads left by a crash, deleted by the sweep").register(registry);
+    this.files =
+        Counter.builder("parley_files_swept_total")
+            .description("files deleted by the sweep (no live message used them)")
+            .register(registry);
+    this.bytes =
+        Counter.builder("parley_files_swept_bytes_total")
+            .description("bytes of the files deleted by the sweep")
+            .register(registry);
+    this.partials =
+        Counter.builder("parley_files_partials_swept_total")
+            .description("partial uploads left by a crash, deleted by the sweep")
+            .register(registry);
   }
 
   /** Sweeps every interval from now on, on the calling context. */
   public void start() {
-    timer = vertx.setPeriodic(interval.toMillis(), t -> {
-      if (running) {
-        return;
-      }
-      running = true;
-      sweep().onComplete(ar -> {
-        running = false;
-        if (ar.failed()) {
-          log.warn("file sweep failed, next in {}: {}", interval, ar.cause().toString());
-        }
-      });
-    });
+    timer =
+        vertx.setPeriodic(
+            interval.toMillis(),
+            t -> {
+              if (running) {
+                return;
+              }
+              running = true;
+              sweep()
+                  .onComplete(
+                      ar -> {
+                        running = false;
+                        if (ar.failed()) {
+                          log.warn(
+                              "file sweep failed, next in {}: {}", interval, ar.cause().toString());
+                        }
+                      });
+            });
   }
 
   public void stop() {
@@ -103,18 +124,27 @@ public final class FileSweeper {
   Future<Void> sweep() {
     return sweepRows()
         .compose(v -> storage.removeAbandoned(age))
-        .map(removed -> {
-          if (removed > 0) {
-            partials.increment(removed);
-            log.info("file sweep removed {} abandoned partial uploads", removed);
-          }
-          return null;
-        });
+        .map(
+            removed -> {
+              if (removed > 0) {
+                partials.increment(removed);
+                log.info("file sweep removed {} abandoned partial uploads", removed);
+              }
+              return null;
+            });
   }
 
   private Future<Void> sweepRows() {
-    return pool.preparedQuery(SWEEP).execute(Tuple.of(age.toMillis(), BATCH))
-        .compose(rows -> deleteBytes(rows).compose(v -> rows.rowCount() < BATCH ? Future.<Void>succeededFuture() : sweepRows()));
+    return pool.preparedQuery(SWEEP)
+        .execute(Tuple.of(age.toMillis(), BATCH))
+        .compose(
+            rows ->
+                deleteBytes(rows)
+                    .compose(
+                        v ->
+                            rows.rowCount() < BATCH
+                                ? Future.<Void>succeededFuture()
+                                : sweepRows()));
   }
 
   private Future<Void> deleteBytes(RowSet<Row> rows) {
@@ -122,13 +152,21 @@ public final class FileSweeper {
     for (Row r : rows) {
       String id = r.getString("id");
       long size = r.getLong("size");
-      deletions.add(storage.delete(r.getString("storage_key"))
-          .onSuccess(v -> {
-            files.increment();
-            bytes.increment(size);
-            log.info("file {} swept ({} bytes): no live message uses it", id, size);
-          })
-          .onFailure(e -> log.warn("file {} swept, but its bytes could not be deleted: {}", id, e.toString())));
+      deletions.add(
+          storage
+              .delete(r.getString("storage_key"))
+              .onSuccess(
+                  v -> {
+                    files.increment();
+                    bytes.increment(size);
+                    log.info("file {} swept ({} bytes): no live message uses it", id, size);
+                  })
+              .onFailure(
+                  e ->
+                      log.warn(
+                          "file {} swept, but its bytes could not be deleted: {}",
+                          id,
+                          e.toString())));
     }
     return Future.join(deletions).mapEmpty();
   }

@@ -43,10 +43,20 @@ public final class LocalFileStorage implements FileStorage {
     String dir = root.toString();
     return fs.mkdirs(dir)
         .compose(v -> fs.props(dir))
-        .compose(props -> props.isDirectory() ? Future.<Void>succeededFuture()
-            : Future.failedFuture(new IllegalStateException(dir + " is not a directory")))
-        .recover(e -> Future.failedFuture(new IllegalStateException(
-            "cannot use " + dir + " for uploaded files (PARLEY_FILES_DIR): " + e.getMessage(), e)));
+        .compose(
+            props ->
+                props.isDirectory()
+                    ? Future.<Void>succeededFuture()
+                    : Future.failedFuture(new IllegalStateException(dir + " is not a directory")))
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new IllegalStateException(
+                        "cannot use "
+                            + dir
+                            + " for uploaded files (PARLEY_FILES_DIR): "
+                            + e.getMessage(),
+                        e)));
   }
 
   @Override
@@ -60,18 +70,22 @@ public final class LocalFileStorage implements FileStorage {
 
   @Override
   public Future<Opened> open(String key) {
-    return fs.open(pathOf(key).toString(), new OpenOptions().setRead(true).setWrite(false).setCreate(false))
-        .<Opened>map(file -> new Opened() {
-          @Override
-          public ReadStream<Buffer> stream() {
-            return file;
-          }
+    return fs.open(
+            pathOf(key).toString(),
+            new OpenOptions().setRead(true).setWrite(false).setCreate(false))
+        .<Opened>map(
+            file ->
+                new Opened() {
+                  @Override
+                  public ReadStream<Buffer> stream() {
+                    return file;
+                  }
 
-          @Override
-          public Future<Void> close() {
-            return file.close();
-          }
-        })
+                  @Override
+                  public Future<Void> close() {
+                    return file.close();
+                  }
+                })
         .recover(e -> Future.failedFuture(isMissing(e) ? new MissingException(key, e) : e));
   }
 
@@ -83,24 +97,27 @@ public final class LocalFileStorage implements FileStorage {
   @Override
   public Future<Integer> removeAbandoned(Duration age) {
     // a walk of every bucket directory: on a worker thread, never an event loop
-    return vertx.executeBlocking(() -> {
-      FileTime cutoff = FileTime.from(Instant.now().minus(age));
-      int removed = 0;
-      try (DirectoryStream<Path> buckets = Files.newDirectoryStream(root, Files::isDirectory)) {
-        for (Path bucket : buckets) {
-          try (DirectoryStream<Path> partials = Files.newDirectoryStream(bucket, "*" + PARTIAL)) {
-            for (Path partial : partials) {
-              if (olderThan(partial, cutoff) && Files.deleteIfExists(partial)) {
-                removed++;
+    return vertx.executeBlocking(
+        () -> {
+          FileTime cutoff = FileTime.from(Instant.now().minus(age));
+          int removed = 0;
+          try (DirectoryStream<Path> buckets = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path bucket : buckets) {
+              try (DirectoryStream<Path> partials =
+                  Files.newDirectoryStream(bucket, "*" + PARTIAL)) {
+                for (Path partial : partials) {
+                  if (olderThan(partial, cutoff) && Files.deleteIfExists(partial)) {
+                    removed++;
+                  }
+                }
               }
             }
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
           }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return removed;
-    }, false);
+          return removed;
+        },
+        false);
   }
 
   /** False for a file gone meanwhile (another node swept it, or its upload committed). */
@@ -113,7 +130,8 @@ public final class LocalFileStorage implements FileStorage {
   }
 
   private Future<Void> deleteIfPresent(String path) {
-    return fs.delete(path).recover(e -> isMissing(e) ? Future.succeededFuture() : Future.failedFuture(e));
+    return fs.delete(path)
+        .recover(e -> isMissing(e) ? Future.succeededFuture() : Future.failedFuture(e));
   }
 
   private Path pathOf(String key) {

@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Upload {
   private static final Logger log = LoggerFactory.getLogger(Upload.class);
+
   /** Multipart framing and small form fields around the file, beyond the file's own limit. */
   static final long MULTIPART_ALLOWANCE = 64 * 1024;
+
   static final String FIELD = "file";
 
   private final RoutingContext ctx;
@@ -48,16 +50,26 @@ final class Upload {
   private final FileMetrics metrics;
   private final RateLimiter limiter;
   private final long limit;
+
   /** The stored file, once a {@code file} part has begun; completes after its row is written. */
   private Promise<StoredFile> stored;
+
   /** The object being written, until committed or dropped. */
   private FileStorage.Pending pending;
+
   private long size;
+
   /** Answered (or the client is gone): nothing more is written, whatever still arrives. */
   private boolean finished;
 
-  Upload(RoutingContext ctx, AuthenticatedUser user, FileStorage storage, FileCatalog catalog, FileMetrics metrics,
-      RateLimiter limiter, long limit) {
+  Upload(
+      RoutingContext ctx,
+      AuthenticatedUser user,
+      FileStorage storage,
+      FileCatalog catalog,
+      FileMetrics metrics,
+      RateLimiter limiter,
+      long limit) {
     this.ctx = ctx;
     this.request = ctx.request();
     this.user = user;
@@ -71,7 +83,11 @@ final class Upload {
   void start() {
     String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
     if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-      refuse(ApiException.invalid("upload a multipart/form-data body with the file in a field named \"" + FIELD + "\""));
+      refuse(
+          ApiException.invalid(
+              "upload a multipart/form-data body with the file in a field named \""
+                  + FIELD
+                  + "\""));
       return;
     }
     Long declared = contentLength();
@@ -81,12 +97,14 @@ final class Upload {
     }
     request.setExpectMultipart(true);
     request.uploadHandler(this::part);
-    request.handler(chunk -> {
-      // a body far past the limit without a file part to count it (many fields, say) is refused too
-      if (!finished && request.bytesRead() > limit + MULTIPART_ALLOWANCE) {
-        dropFile().onComplete(v -> refuse(tooLarge()));
-      }
-    });
+    request.handler(
+        chunk -> {
+          // a body far past the limit without a file part to count it (many fields, say) is refused
+          // too
+          if (!finished && request.bytesRead() > limit + MULTIPART_ALLOWANCE) {
+            dropFile().onComplete(v -> refuse(tooLarge()));
+          }
+        });
     request.exceptionHandler(this::broken);
     request.endHandler(v -> complete());
     if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
@@ -109,46 +127,71 @@ final class Upload {
     stored = Promise.promise();
     part.pause();
     String id = Ids.newId();
-    storage.create(id).onComplete(created -> {
-      if (created.failed()) {
-        drop(part);
-        stored.tryFail(ApiException.unavailable("file storage is unavailable; retry shortly", created.cause()));
-        return;
-      }
-      pending = created.result();
-      if (finished) {
-        drop(part);
-        dropFile();
-        return;
-      }
-      receive(part, id);
-    });
+    storage
+        .create(id)
+        .onComplete(
+            created -> {
+              if (created.failed()) {
+                drop(part);
+                stored.tryFail(
+                    ApiException.unavailable(
+                        "file storage is unavailable; retry shortly", created.cause()));
+                return;
+              }
+              pending = created.result();
+              if (finished) {
+                drop(part);
+                dropFile();
+                return;
+              }
+              receive(part, id);
+            });
   }
 
   private void receive(HttpServerFileUpload part, String id) {
-    pending.stream().exceptionHandler(e -> {
-      // the disk refused a write (full, gone): stop reading into it
-      drop(part);
-      dropFile().onComplete(v -> stored.tryFail(ApiException.unavailable("file storage failed; retry shortly", e)));
-    });
+    pending.stream()
+        .exceptionHandler(
+            e -> {
+              // the disk refused a write (full, gone): stop reading into it
+              drop(part);
+              dropFile()
+                  .onComplete(
+                      v ->
+                          stored.tryFail(
+                              ApiException.unavailable("file storage failed; retry shortly", e)));
+            });
     part.handler(chunk -> write(part, chunk));
     part.exceptionHandler(e -> dropFile().onComplete(v -> stored.tryFail(e)));
-    part.endHandler(v -> {
-      if (finished || pending == null) {
-        return;
-      }
-      StoredFile file = new StoredFile(id, user.userId(), FileNames.sanitize(part.filename()), size,
-          FileNames.contentType(part.contentType()), id);
-      FileStorage.Pending committing = pending;
-      pending = null;
-      // a refusal or a failed commit leaves the partial file to abort; a failed insert, the stored file to delete
-      limiter.acquire(LimitedAction.UPLOAD_BYTES, user.userId(), size)
-          .compose(allowed -> committing.commit())
-          .recover(e -> committing.abort().transform(ignored -> Future.failedFuture(e)))
-          .compose(c -> catalog.insert(file).recover(e -> storage.delete(id).transform(ignored -> Future.failedFuture(e))))
-          .onSuccess(c -> stored.tryComplete(file))
-          .onFailure(stored::tryFail);
-    });
+    part.endHandler(
+        v -> {
+          if (finished || pending == null) {
+            return;
+          }
+          StoredFile file =
+              new StoredFile(
+                  id,
+                  user.userId(),
+                  FileNames.sanitize(part.filename()),
+                  size,
+                  FileNames.contentType(part.contentType()),
+                  id);
+          FileStorage.Pending committing = pending;
+          pending = null;
+          // a refusal or a failed commit leaves the partial file to abort; a failed insert, the
+          // stored file to delete
+          limiter
+              .acquire(LimitedAction.UPLOAD_BYTES, user.userId(), size)
+              .compose(allowed -> committing.commit())
+              .recover(e -> committing.abort().transform(ignored -> Future.failedFuture(e)))
+              .compose(
+                  c ->
+                      catalog
+                          .insert(file)
+                          .recover(
+                              e -> storage.delete(id).transform(ignored -> Future.failedFuture(e))))
+              .onSuccess(c -> stored.tryComplete(file))
+              .onFailure(stored::tryFail);
+        });
     part.resume();
   }
 
@@ -176,23 +219,33 @@ final class Upload {
       return;
     }
     if (stored == null) {
-      refuse(ApiException.invalid("the multipart body has no file in a field named \"" + FIELD + "\""));
+      refuse(
+          ApiException.invalid(
+              "the multipart body has no file in a field named \"" + FIELD + "\""));
       return;
     }
-    stored.future().onComplete(ar -> {
-      if (ar.failed()) {
-        refuse(ar.cause());
-        return;
-      }
-      if (finished) {
-        return;
-      }
-      finished = true;
-      StoredFile f = ar.result();
-      metrics.stored(f.size());
-      log.info("upload {} by {} stored: {} bytes, {}", f.id(), f.uploaderId(), f.size(), f.contentType());
-      Responses.json(ctx, 201, f.toJson());
-    });
+    stored
+        .future()
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                refuse(ar.cause());
+                return;
+              }
+              if (finished) {
+                return;
+              }
+              finished = true;
+              StoredFile f = ar.result();
+              metrics.stored(f.size());
+              log.info(
+                  "upload {} by {} stored: {} bytes, {}",
+                  f.id(),
+                  f.uploaderId(),
+                  f.size(),
+                  f.contentType());
+              Responses.json(ctx, 201, f.toJson());
+            });
   }
 
   /** The client went away mid-body: nothing to answer, and what was written goes. */
@@ -202,7 +255,11 @@ final class Upload {
     }
     finished = true;
     metrics.rejected("aborted");
-    log.info("upload by {} abandoned after {} bytes: {}", user.userId(), request.bytesRead(), e.toString());
+    log.info(
+        "upload by {} abandoned after {} bytes: {}",
+        user.userId(),
+        request.bytesRead(),
+        e.toString());
     dropFile();
   }
 
@@ -210,8 +267,16 @@ final class Upload {
   private Future<Void> dropFile() {
     FileStorage.Pending dropping = pending;
     pending = null;
-    return dropping == null ? Future.succeededFuture() : dropping.abort()
-        .onFailure(e -> log.warn("upload by {}: could not remove a partial file: {}", user.userId(), e.toString()));
+    return dropping == null
+        ? Future.succeededFuture()
+        : dropping
+            .abort()
+            .onFailure(
+                e ->
+                    log.warn(
+                        "upload by {}: could not remove a partial file: {}",
+                        user.userId(),
+                        e.toString()));
   }
 
   /** The one way an upload ends without a file: counted, logged once, answered, the rest of the body dropped. */
@@ -221,11 +286,12 @@ final class Upload {
     }
     finished = true;
     if (e instanceof ApiException api && api.code() != ErrorCode.UNAVAILABLE) {
-      String reason = switch (api.code()) {
-        case TOO_LARGE -> "too_large";
-        case RATE_LIMITED -> "rate_limited";
-        default -> "invalid";
-      };
+      String reason =
+          switch (api.code()) {
+            case TOO_LARGE -> "too_large";
+            case RATE_LIMITED -> "rate_limited";
+            default -> "invalid";
+          };
       metrics.rejected(reason);
       log.info("upload by {} refused ({}): {}", user.userId(), reason, e.getMessage());
     } else {
@@ -236,9 +302,9 @@ final class Upload {
   }
 
   private static void drop(HttpServerFileUpload part) {
-    part.handler(chunk -> { });
-    part.exceptionHandler(e -> { });
-    part.endHandler(v -> { });
+    part.handler(chunk -> {});
+    part.exceptionHandler(e -> {});
+    part.endHandler(v -> {});
     part.resume();
   }
 

@@ -14,6 +14,5 @@ public interface ApiRoutes {
    * paused and passes on with the caller set ({@link Requests#user}); the route sets its body
    * handlers, then resumes the request.
    */
-  default void mountStreaming(Router router, Handler<RoutingContext> authenticate) {
-  }
+  default void mountStreaming(Router router, Handler<RoutingContext> authenticate) {}
 }

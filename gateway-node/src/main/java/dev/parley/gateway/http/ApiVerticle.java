@@ -11,6 +11,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -64,11 +65,20 @@ public final class ApiVerticle extends VerticleBase {
     router.route("/api/v1/*").handler(this::authenticate);
     routes.features().forEach(feature -> feature.mount(router));
 
-    router.route().last().handler(ctx -> Responses.error(ctx, ApiException.notFound("no such route: " + ctx.request().method() + " " + ctx.normalizedPath())));
+    router
+        .route()
+        .last()
+        .handler(
+            ctx ->
+                Responses.error(
+                    ctx,
+                    ApiException.notFound(
+                        "no such route: " + ctx.request().method() + " " + ctx.normalizedPath())));
     router.route().failureHandler(Responses::failure);
     this.router = router;
 
-    return vertx.createHttpServer(routes.serverOptions())
+    return vertx
+        .createHttpServer(routes.serverOptions())
         .requestHandler(router)
         .listen()
         .onSuccess(s -> server = s);
@@ -84,17 +94,20 @@ public final class ApiVerticle extends VerticleBase {
 
   /** Checks the bearer token (and the user row); on success the route goes on with the caller set. */
   private void verifyThen(RoutingContext ctx, Handler<Throwable> onFailure) {
-    routes.verifier().verify(BearerTokens.fromHeader(ctx.request()))
+    routes
+        .verifier()
+        .verify(BearerTokens.fromHeader(ctx.request()))
         .compose(routes.users()::ensure)
-        .onSuccess(user -> {
-          ctx.put(Requests.USER_KEY, user);
-          ctx.next();
-        })
+        .onSuccess(
+            user -> {
+              ctx.put(Requests.USER_KEY, user);
+              ctx.next();
+            })
         .onFailure(onFailure);
   }
 
   /** The routes mounted on this instance (empty before it started). */
-  public List<io.vertx.ext.web.Route> routes() {
+  public List<Route> routes() {
     Router r = router;
     return r == null ? List.of() : r.getRoutes();
   }
@@ -106,10 +119,12 @@ public final class ApiVerticle extends VerticleBase {
    */
   private void authenticatePaused(RoutingContext ctx) {
     ctx.request().pause();
-    verifyThen(ctx, e -> {
-      ctx.fail(e);
-      UnreadBodies.discard(ctx.request());
-    });
+    verifyThen(
+        ctx,
+        e -> {
+          ctx.fail(e);
+          UnreadBodies.discard(ctx.request());
+        });
   }
 
   public int actualPort() {
@@ -121,7 +136,9 @@ public final class ApiVerticle extends VerticleBase {
    * answered, and whatever is still open after {@code grace} is closed.
    */
   public Future<Void> shutdown(Duration grace) {
-    return server == null ? Future.succeededFuture() : server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+    return server == null
+        ? Future.succeededFuture()
+        : server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -14,16 +14,22 @@ public final class Failures {
     }
     if (e instanceof PgException pg) {
       String state = pg.getSqlState() == null ? "" : pg.getSqlState();
-      // 08: connection exceptions; 57P: operator intervention (shutdown); 53: insufficient resources;
+      // 08: connection exceptions; 57P: operator intervention (shutdown); 53: insufficient
+      // resources;
       // 57014: statement_timeout cancelled it; 55P03: lock_timeout gave up waiting for a lock
-      if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")
-          || "57014".equals(state) || "55P03".equals(state)) {
-        return Future.failedFuture(ApiException.unavailable("the database is unavailable; retry shortly", e));
+      if (state.startsWith("08")
+          || state.startsWith("57P")
+          || state.startsWith("53")
+          || "57014".equals(state)
+          || "55P03".equals(state)) {
+        return Future.failedFuture(
+            ApiException.unavailable("the database is unavailable; retry shortly", e));
       }
       return Future.failedFuture(e);
     }
     // Connection refused, pool closed, the pool's wait queue full or its wait timed out: the
     // database is not reachable (or too busy) now.
-    return Future.failedFuture(ApiException.unavailable("the database is unavailable; retry shortly", e));
+    return Future.failedFuture(
+        ApiException.unavailable("the database is unavailable; retry shortly", e));
   }
 }

@@ -18,7 +18,9 @@ public final class Responses {
   private Responses() {}
 
   public static void json(RoutingContext ctx, int status, Object body) {
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json; charset=utf-8")
         .end(body instanceof JsonObject o ? o.encode() : String.valueOf(body));
   }
 
@@ -53,18 +55,23 @@ public final class Responses {
     }
     // a status without an ApiException comes from vertx-web's own handlers (no route, body limit,
     // CORS refusing an origin with 403 and an exception of its own): the status says it all
-    if (e == null || (!(e instanceof ApiException) && ctx.statusCode() >= 400 && ctx.statusCode() < 500)) {
+    if (e == null
+        || (!(e instanceof ApiException) && ctx.statusCode() >= 400 && ctx.statusCode() < 500)) {
       int status = ctx.statusCode();
-      ErrorCode code = switch (status) {
-        case 400 -> ErrorCode.INVALID_ARGUMENT;
-        case 401 -> ErrorCode.UNAUTHENTICATED;
-        case 403 -> ErrorCode.FORBIDDEN;
-        case 404 -> ErrorCode.NOT_FOUND;
-        case 405 -> ErrorCode.INVALID_ARGUMENT;
-        case 413 -> ErrorCode.TOO_LARGE;
-        default -> ErrorCode.INTERNAL;
-      };
-      json(ctx, code == ErrorCode.INTERNAL ? 500 : status, Frames.errorBody(code, describeStatus(status)));
+      ErrorCode code =
+          switch (status) {
+            case 400 -> ErrorCode.INVALID_ARGUMENT;
+            case 401 -> ErrorCode.UNAUTHENTICATED;
+            case 403 -> ErrorCode.FORBIDDEN;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.INVALID_ARGUMENT;
+            case 413 -> ErrorCode.TOO_LARGE;
+            default -> ErrorCode.INTERNAL;
+          };
+      json(
+          ctx,
+          code == ErrorCode.INTERNAL ? 500 : status,
+          Frames.errorBody(code, describeStatus(status)));
       return;
     }
     error(ctx, e);
@@ -73,11 +80,17 @@ public final class Responses {
   public static void error(RoutingContext ctx, Throwable e) {
     if (e instanceof ApiException api) {
       if (api.code() == ErrorCode.UNAVAILABLE) {
-        log.warn("{} {} -> unavailable: {}", ctx.request().method(), ctx.normalizedPath(), rootMessage(e));
+        log.warn(
+            "{} {} -> unavailable: {}",
+            ctx.request().method(),
+            ctx.normalizedPath(),
+            rootMessage(e));
         ctx.response().putHeader("Retry-After", "1");
       }
       if (api.retryAfterMillis() != null) {
-        ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (api.retryAfterMillis() + 999) / 1000)));
+        ctx.response()
+            .putHeader(
+                "Retry-After", Long.toString(Math.max(1, (api.retryAfterMillis() + 999) / 1000)));
       }
       json(ctx, api.code().httpStatus(), Frames.errorBody(api.code(), api.getMessage()));
       return;

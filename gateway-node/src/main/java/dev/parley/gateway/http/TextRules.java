@@ -49,7 +49,11 @@ public final class TextRules {
         return field + " contains U+0000 (NUL) at index " + i;
       }
       if (!allowedControl(c, kind)) {
-        return field + " contains the control character U+" + hex(c) + " at index " + i
+        return field
+            + " contains the control character U+"
+            + hex(c)
+            + " at index "
+            + i
             + (kind == Kind.SINGLE_LINE ? " (it is one line of text)" : "");
       }
     }
@@ -70,7 +74,8 @@ public final class TextRules {
    * overlong sequence, an encoded surrogate) fails instead of turning into U+FFFD.
    */
   public static String decodeUtf8(byte[] bytes) throws CharacterCodingException {
-    return StandardCharsets.UTF_8.newDecoder()
+    return StandardCharsets.UTF_8
+        .newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT)
         .decode(ByteBuffer.wrap(bytes))

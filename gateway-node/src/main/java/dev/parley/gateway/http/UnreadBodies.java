@@ -19,12 +19,13 @@ public final class UnreadBodies {
       return;
     }
     long from = request.bytesRead();
-    request.handler(chunk -> {
-      if (request.bytesRead() - from > DISCARD_LIMIT) {
-        request.connection().close();
-      }
-    });
-    request.exceptionHandler(e -> { });
+    request.handler(
+        chunk -> {
+          if (request.bytesRead() - from > DISCARD_LIMIT) {
+            request.connection().close();
+          }
+        });
+    request.exceptionHandler(e -> {});
     request.resume();
   }
 }

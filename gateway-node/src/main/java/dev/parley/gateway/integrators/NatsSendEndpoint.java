@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class NatsSendEndpoint {
   private static final Logger log = LoggerFactory.getLogger(NatsSendEndpoint.class);
+
   /** The queue group every gateway joins on the send subject. */
   public static final String QUEUE_GROUP = "parley-gateways";
+
   /** A request may carry its token in this header instead of the body: {@code Authorization: Bearer <token>}. */
   public static final String AUTHORIZATION = "Authorization";
 
@@ -53,8 +55,15 @@ public final class NatsSendEndpoint {
   private final Timer latency;
   private Dispatcher dispatcher;
 
-  public NatsSendEndpoint(Context ctx, Connection nc, Subjects subjects, TokenVerifier verifier, UserDirectory users,
-      SendService sends, int maxContentBytes, MeterRegistry registry) {
+  public NatsSendEndpoint(
+      Context ctx,
+      Connection nc,
+      Subjects subjects,
+      TokenVerifier verifier,
+      UserDirectory users,
+      SendService sends,
+      int maxContentBytes,
+      MeterRegistry registry) {
     this.ctx = ctx;
     this.nc = nc;
     this.subjects = subjects;
@@ -63,8 +72,11 @@ public final class NatsSendEndpoint {
     this.sends = sends;
     this.maxContentBytes = maxContentBytes;
     this.registry = registry;
-    this.latency = Timer.builder("parley_bot_send_latency").description("NATS send request to reply")
-        .publishPercentiles(0.5, 0.99).register(registry);
+    this.latency =
+        Timer.builder("parley_bot_send_latency")
+            .description("NATS send request to reply")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
   }
 
   /** Joins the queue group; requests are served from now on. */
@@ -86,31 +98,39 @@ public final class NatsSendEndpoint {
     String replyTo = msg.getReplyTo();
     if (replyTo == null || replyTo.isEmpty()) {
       count("no_reply_subject");
-      log.debug("Ignoring a publish to {} without a reply subject: use request-reply", msg.getSubject());
+      log.debug(
+          "Ignoring a publish to {} without a reply subject: use request-reply", msg.getSubject());
       return;
     }
     byte[] data = msg.getData();
-    String headerToken = BearerTokens.fromAuthorization(msg.getHeaders() == null ? null : msg.getHeaders().getFirst(AUTHORIZATION));
+    String headerToken =
+        BearerTokens.fromAuthorization(
+            msg.getHeaders() == null ? null : msg.getHeaders().getFirst(AUTHORIZATION));
     ctx.runOnContext(v -> serve(replyTo, data, headerToken));
   }
 
   private void serve(String replyTo, byte[] data, String headerToken) {
     long started = System.nanoTime();
-    send(data, headerToken).onComplete(ar -> {
-      JsonObject reply;
-      if (ar.succeeded()) {
-        reply = new JsonObject().put("message", ar.result().message().toJson()).put("created", ar.result().created());
-        count("ok");
-      } else {
-        reply = errorReply(ar.cause());
-      }
-      latency.record(Duration.ofNanos(System.nanoTime() - started));
-      try {
-        nc.publish(replyTo, reply.encode().getBytes(StandardCharsets.UTF_8));
-      } catch (RuntimeException e) {
-        log.warn("Could not reply to a bot send request: {}", e.toString());
-      }
-    });
+    send(data, headerToken)
+        .onComplete(
+            ar -> {
+              JsonObject reply;
+              if (ar.succeeded()) {
+                reply =
+                    new JsonObject()
+                        .put("message", ar.result().message().toJson())
+                        .put("created", ar.result().created());
+                count("ok");
+              } else {
+                reply = errorReply(ar.cause());
+              }
+              latency.record(Duration.ofNanos(System.nanoTime() - started));
+              try {
+                nc.publish(replyTo, reply.encode().getBytes(StandardCharsets.UTF_8));
+              } catch (RuntimeException e) {
+                log.warn("Could not reply to a bot send request: {}", e.toString());
+              }
+            });
   }
 
   private Future<SendService.Sent> send(byte[] data, String headerToken) {
@@ -125,15 +145,17 @@ public final class NatsSendEndpoint {
     }
     Object bodyToken = body.getValue("token");
     String token = headerToken != null ? headerToken : bodyToken instanceof String s ? s : null;
-    return verifier.verifyService(token)
+    return verifier
+        .verifyService(token)
         .compose(users::ensure)
-        .compose(bot -> {
-          Object conversationId = body.getValue("conversation_id");
-          if (!(conversationId instanceof String id)) {
-            return Future.failedFuture(ApiException.invalid("conversation_id is required"));
-          }
-          return sends.send(bot, SendRequest.parse(id, body, maxContentBytes));
-        });
+        .compose(
+            bot -> {
+              Object conversationId = body.getValue("conversation_id");
+              if (!(conversationId instanceof String id)) {
+                return Future.failedFuture(ApiException.invalid("conversation_id is required"));
+              }
+              return sends.send(bot, SendRequest.parse(id, body, maxContentBytes));
+            });
   }
 
   private JsonObject errorReply(Throwable e) {
@@ -152,5 +174,4 @@ public final class NatsSendEndpoint {
   private void count(String outcome) {
     registry.counter("parley_bot_sends_total", "transport", "nats", "outcome", outcome).increment();
   }
-
 }

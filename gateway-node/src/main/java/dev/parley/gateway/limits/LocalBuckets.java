@@ -14,6 +14,7 @@ final class LocalBuckets {
   private final double capacity;
   private final double tokensPerNano;
   private final LongSupplier nanoClock;
+
   /** A bucket untouched long enough to be full again is forgotten: dropping it changes nothing. */
   private final Cache<String, Bucket> buckets;
 
@@ -21,7 +22,10 @@ final class LocalBuckets {
     this.capacity = rate.capacity();
     this.tokensPerNano = rate.tokensPerMilli() / 1_000_000;
     this.nanoClock = nanoClock;
-    this.buckets = Caffeine.newBuilder().expireAfterAccess(rate.refillTime().plus(Duration.ofSeconds(1))).build();
+    this.buckets =
+        Caffeine.newBuilder()
+            .expireAfterAccess(rate.refillTime().plus(Duration.ofSeconds(1)))
+            .build();
   }
 
   /**
@@ -34,7 +38,8 @@ final class LocalBuckets {
     // several event loops may serve one user's connections: the bucket is their one shared state
     synchronized (bucket) {
       long now = nanoClock.getAsLong();
-      bucket.tokens = Math.min(capacity, bucket.tokens + Math.max(0, now - bucket.refilledAt) * tokensPerNano);
+      bucket.tokens =
+          Math.min(capacity, bucket.tokens + Math.max(0, now - bucket.refilledAt) * tokensPerNano);
       bucket.refilledAt = now;
       if (bucket.tokens >= cost) {
         bucket.tokens -= cost;

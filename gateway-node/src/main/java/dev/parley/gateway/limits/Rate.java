@@ -16,7 +16,8 @@ public record Rate(long capacity, long refill, Duration period) {
 
   public Rate {
     if (capacity < 1 || refill < 1 || period.toMillis() < 1) {
-      throw new IllegalArgumentException("a rate needs a capacity, a refill and a period of at least 1 (ms)");
+      throw new IllegalArgumentException(
+          "a rate needs a capacity, a refill and a period of at least 1 (ms)");
     }
   }
 
@@ -52,7 +53,8 @@ public record Rate(long capacity, long refill, Duration period) {
       count = 0;
     }
     if (period == null || count < 1 || period.toMillis() < 1) {
-      throw new ConfigException(name + "=" + raw + " is not a rate: expected <count>/<duration>, e.g. 30/1m");
+      throw new ConfigException(
+          name + "=" + raw + " is not a rate: expected <count>/<duration>, e.g. 30/1m");
     }
     return of(count, period);
   }

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RateLimiter {
   private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
+
   /** While counting locally, how often one call tries Redis again. */
   private static final long RETRY_REDIS_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -37,11 +38,18 @@ public final class RateLimiter {
   private final MeterRegistry registry;
   private final Counter localDecisions;
   private final Counter fallbacks;
+
   /** Guarded by this: whether Redis is being skipped, and when it may be tried next. */
   private boolean fallingBack;
+
   private long retryRedisAt;
 
-  public RateLimiter(Vertx vertx, Map<LimitedAction, Rate> rates, String redisUrl, String keyPrefix, Duration redisTimeout,
+  public RateLimiter(
+      Vertx vertx,
+      Map<LimitedAction, Rate> rates,
+      String redisUrl,
+      String keyPrefix,
+      Duration redisTimeout,
       MeterRegistry registry) {
     this.rates = new EnumMap<>(rates);
     for (LimitedAction action : LimitedAction.values()) {
@@ -54,12 +62,17 @@ public final class RateLimiter {
     this.redis = new RedisBuckets(vertx, redisUrl, keyPrefix, redisTimeout);
     this.registry = registry;
     Gauge.builder("parley_rate_limit_fallback", this, l -> l.isFallingBack() ? 1 : 0)
-        .description("1 while this node counts rate limits in its own memory because Redis cannot answer")
+        .description(
+            "1 while this node counts rate limits in its own memory because Redis cannot answer")
         .register(registry);
-    this.fallbacks = Counter.builder("parley_rate_limit_fallbacks_total")
-        .description("times this node switched to counting rate limits locally").register(registry);
-    this.localDecisions = Counter.builder("parley_rate_limit_local_decisions_total")
-        .description("rate limit decisions made by this node's own buckets (Redis unavailable)").register(registry);
+    this.fallbacks =
+        Counter.builder("parley_rate_limit_fallbacks_total")
+            .description("times this node switched to counting rate limits locally")
+            .register(registry);
+    this.localDecisions =
+        Counter.builder("parley_rate_limit_local_decisions_total")
+            .description("rate limit decisions made by this node's own buckets (Redis unavailable)")
+            .register(registry);
   }
 
   /** Connects to Redis in the background; until it answers, limits are counted locally. */
@@ -82,17 +95,22 @@ public final class RateLimiter {
    */
   public Future<Void> acquire(LimitedAction action, String userId, long cost) {
     Rate rate = rates.get(action);
-    Future<Long> wait = tryRedis()
-        ? redis.take(action, rate, userId, cost).transform(ar -> {
-          if (ar.succeeded()) {
-            redisAnswered();
-            return Future.succeededFuture(ar.result());
-          }
-          redisFailed(ar.cause());
-          return Future.succeededFuture(takeLocally(action, userId, cost));
-        })
-        : Future.succeededFuture(takeLocally(action, userId, cost));
-    return wait.compose(ms -> ms <= 0 ? Future.succeededFuture() : Future.failedFuture(refusal(action, ms)));
+    Future<Long> wait =
+        tryRedis()
+            ? redis
+                .take(action, rate, userId, cost)
+                .transform(
+                    ar -> {
+                      if (ar.succeeded()) {
+                        redisAnswered();
+                        return Future.succeededFuture(ar.result());
+                      }
+                      redisFailed(ar.cause());
+                      return Future.succeededFuture(takeLocally(action, userId, cost));
+                    })
+            : Future.succeededFuture(takeLocally(action, userId, cost));
+    return wait.compose(
+        ms -> ms <= 0 ? Future.succeededFuture() : Future.failedFuture(refusal(action, ms)));
   }
 
   private long takeLocally(LimitedAction action, String userId, long cost) {
@@ -101,9 +119,13 @@ public final class RateLimiter {
   }
 
   private ApiException refusal(LimitedAction action, long ms) {
-    Counter.builder("parley_rate_limited_total").description("calls refused by a per-user rate limit, by action")
-        .tag("action", action.key()).register(registry).increment();
-    return new ApiException(ErrorCode.RATE_LIMITED, "too many " + action.noun() + "; retry in " + ms + " ms", ms, null);
+    Counter.builder("parley_rate_limited_total")
+        .description("calls refused by a per-user rate limit, by action")
+        .tag("action", action.key())
+        .register(registry)
+        .increment();
+    return new ApiException(
+        ErrorCode.RATE_LIMITED, "too many " + action.noun() + "; retry in " + ms + " ms", ms, null);
   }
 
   private synchronized boolean tryRedis() {
@@ -130,7 +152,9 @@ public final class RateLimiter {
     if (!fallingBack) {
       fallingBack = true;
       fallbacks.increment();
-      log.warn("Redis did not answer a rate limit check ({}); counting limits on this node only until it does", e.toString());
+      log.warn(
+          "Redis did not answer a rate limit check ({}); counting limits on this node only until it does",
+          e.toString());
     }
   }
 

@@ -34,7 +34,8 @@ final class RedisBuckets {
    * taken, else the milliseconds until it could be (nothing is taken then). The key expires once
    * the bucket would be full again: a missing key and a full bucket are the same.
    */
-  static final String SCRIPT = """
+  static final String SCRIPT =
+      """
       local capacity = tonumber(ARGV[1])
       local rate = tonumber(ARGV[2])
       local cost = tonumber(ARGV[3])
@@ -58,7 +59,9 @@ final class RedisBuckets {
       redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / rate) + 1000)
       return wait
       """;
+
   private static final String SHA = sha1(SCRIPT);
+
   /** Between two attempts to (re)connect after a first connection failed. */
   private static final long CONNECT_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -82,18 +85,24 @@ final class RedisBuckets {
    * the first connection attempt; completes either way (Redis may be down when the node starts).
    */
   Future<Void> start() {
-    return vertx.executeBlocking(() -> {
-      RedisClient c = RedisClient.create();
-      c.setOptions(ClientOptions.builder()
-          .autoReconnect(true)
-          // while the link is down, fail at once (the caller counts locally) instead of queueing
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .timeoutOptions(TimeoutOptions.enabled(timeout))
-          .socketOptions(SocketOptions.builder().connectTimeout(timeout.multipliedBy(4)).build())
-          .build());
-      client = c;
-      return null;
-    }).compose(v -> connect().<Void>transform(ar -> Future.succeededFuture()));
+    return vertx
+        .executeBlocking(
+            () -> {
+              RedisClient c = RedisClient.create();
+              c.setOptions(
+                  ClientOptions.builder()
+                      .autoReconnect(true)
+                      // while the link is down, fail at once (the caller counts locally) instead of
+                      // queueing
+                      .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                      .timeoutOptions(TimeoutOptions.enabled(timeout))
+                      .socketOptions(
+                          SocketOptions.builder().connectTimeout(timeout.multipliedBy(4)).build())
+                      .build());
+              client = c;
+              return null;
+            })
+        .compose(v -> connect().<Void>transform(ar -> Future.succeededFuture()));
   }
 
   String key(LimitedAction action, String userId) {
@@ -104,12 +113,22 @@ final class RedisBuckets {
   Future<Long> take(LimitedAction action, Rate rate, String userId, long cost) {
     Context context = vertx.getOrCreateContext();
     String[] keys = {key(action, userId)};
-    String[] args = {Long.toString(rate.capacity()), Double.toString(rate.tokensPerMilli()), Long.toString(cost)};
+    String[] args = {
+      Long.toString(rate.capacity()), Double.toString(rate.tokensPerMilli()), Long.toString(cost)
+    };
     return connected(context)
-        .compose(c -> Future.<Long>fromCompletionStage(c.async().evalsha(SHA, ScriptOutputType.INTEGER, keys, args), context)
-            .recover(e -> e instanceof RedisNoScriptException
-                ? Future.fromCompletionStage(c.async().<Long>eval(SCRIPT, ScriptOutputType.INTEGER, keys, args), context)
-                : Future.failedFuture(e)))
+        .compose(
+            c ->
+                Future.<Long>fromCompletionStage(
+                        c.async().evalsha(SHA, ScriptOutputType.INTEGER, keys, args), context)
+                    .recover(
+                        e ->
+                            e instanceof RedisNoScriptException
+                                ? Future.fromCompletionStage(
+                                    c.async()
+                                        .<Long>eval(SCRIPT, ScriptOutputType.INTEGER, keys, args),
+                                    context)
+                                : Future.failedFuture(e)))
         .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -122,7 +141,9 @@ final class RedisBuckets {
       return Future.failedFuture(new IllegalStateException("the redis client is not started yet"));
     }
     // lettuce reconnects an established connection by itself; REJECT_COMMANDS fails calls meanwhile
-    return c.isComplete() ? c : Future.failedFuture(new IllegalStateException("still connecting to redis"));
+    return c.isComplete()
+        ? c
+        : Future.failedFuture(new IllegalStateException("still connecting to redis"));
   }
 
   private synchronized Future<StatefulRedisConnection<String, String>> connect() {
@@ -136,24 +157,37 @@ final class RedisBuckets {
     }
     lastConnectAttempt = System.nanoTime();
     // the script is loaded with the connection, so the first check is one round trip like the rest
-    connection = Future.fromCompletionStage(c.connectAsync(StringCodec.UTF8, uri))
-        .compose(conn -> Future.fromCompletionStage(conn.async().scriptLoad(SCRIPT)).<Void>transform(ar -> Future.succeededFuture())
-            .map(conn));
+    connection =
+        Future.fromCompletionStage(c.connectAsync(StringCodec.UTF8, uri))
+            .compose(
+                conn ->
+                    Future.fromCompletionStage(conn.async().scriptLoad(SCRIPT))
+                        .<Void>transform(ar -> Future.succeededFuture())
+                        .map(conn));
     return connection;
   }
 
   Future<Void> close() {
     RedisClient c = client;
     Future<StatefulRedisConnection<String, String>> conn = connection;
-    Future<Void> closing = conn == null || !conn.succeeded() ? Future.succeededFuture()
-        : Future.fromCompletionStage(conn.result().closeAsync());
-    return closing.eventually(() -> c == null ? Future.succeededFuture() : Future.fromCompletionStage(c.shutdownAsync()))
+    Future<Void> closing =
+        conn == null || !conn.succeeded()
+            ? Future.succeededFuture()
+            : Future.fromCompletionStage(conn.result().closeAsync());
+    return closing
+        .eventually(
+            () ->
+                c == null
+                    ? Future.succeededFuture()
+                    : Future.fromCompletionStage(c.shutdownAsync()))
         .mapEmpty();
   }
 
   private static String sha1(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 is part of every JDK", e);
     }

@@ -41,87 +41,125 @@ public final class HistoryReader {
   public HistoryReader(Pool pool, UnstoredMessages unstored, MeterRegistry registry) {
     this.pool = pool;
     this.unstored = unstored;
-    this.tailSizes = DistributionSummary.builder("parley_history_stream_tail_messages")
-        .description("messages a history read took from the stream because the worker had not stored them yet")
-        .register(registry);
+    this.tailSizes =
+        DistributionSummary.builder("parley_history_stream_tail_messages")
+            .description(
+                "messages a history read took from the stream because the worker had not stored them yet")
+            .register(registry);
   }
 
   /** Messages after {@code afterSeq}, oldest first. */
   public Future<HistoryPage> after(String conversationId, long afterSeq, int limit) {
     Context ctx = Vertx.currentContext();
-    return unstored.window(ctx).compose(window -> {
-      Future<List<ChatMessage>> rows = query(MessageSql.PAGE_AFTER, Tuple.of(conversationId, afterSeq, limit + 1));
-      Future<Long> predecessor = pool.preparedQuery(MessageSql.PREDECESSOR).execute(Tuple.of(conversationId, afterSeq))
-          .recover(Failures::database)
-          .map(rs -> rs.iterator().next().getLong(0));
-      Future<List<ChatMessage>> tail = tail(ctx, conversationId, window, Long.MAX_VALUE);
-      return Future.all(rows, predecessor, tail).map(done -> {
-        NavigableMap<Long, ChatMessage> merged = merge(rows.result(), tail.result());
-        Long pred = predecessor.result();
-        Map.Entry<Long, ChatMessage> tailPred = merged.floorEntry(afterSeq);
-        if (tailPred != null && (pred == null || tailPred.getKey() > pred)) {
-          pred = tailPred.getKey();
-        }
-        List<ChatMessage> candidates = new ArrayList<>(merged.tailMap(afterSeq, false).values());
-        boolean hasMore = candidates.size() > limit;
-        return new HistoryPage(chain(candidates.subList(0, Math.min(limit, candidates.size())), pred), hasMore);
-      });
-    });
+    return unstored
+        .window(ctx)
+        .compose(
+            window -> {
+              Future<List<ChatMessage>> rows =
+                  query(MessageSql.PAGE_AFTER, Tuple.of(conversationId, afterSeq, limit + 1));
+              Future<Long> predecessor =
+                  pool.preparedQuery(MessageSql.PREDECESSOR)
+                      .execute(Tuple.of(conversationId, afterSeq))
+                      .recover(Failures::database)
+                      .map(rs -> rs.iterator().next().getLong(0));
+              Future<List<ChatMessage>> tail = tail(ctx, conversationId, window, Long.MAX_VALUE);
+              return Future.all(rows, predecessor, tail)
+                  .map(
+                      done -> {
+                        NavigableMap<Long, ChatMessage> merged =
+                            merge(rows.result(), tail.result());
+                        Long pred = predecessor.result();
+                        Map.Entry<Long, ChatMessage> tailPred = merged.floorEntry(afterSeq);
+                        if (tailPred != null && (pred == null || tailPred.getKey() > pred)) {
+                          pred = tailPred.getKey();
+                        }
+                        List<ChatMessage> candidates =
+                            new ArrayList<>(merged.tailMap(afterSeq, false).values());
+                        boolean hasMore = candidates.size() > limit;
+                        return new HistoryPage(
+                            chain(candidates.subList(0, Math.min(limit, candidates.size())), pred),
+                            hasMore);
+                      });
+            });
   }
 
   /** Messages before {@code beforeSeq} (or the newest when null), oldest first. */
   public Future<HistoryPage> before(String conversationId, Long beforeSeq, int limit) {
     long bound = beforeSeq == null ? Long.MAX_VALUE : beforeSeq;
     Context ctx = Vertx.currentContext();
-    return unstored.window(ctx).compose(window -> {
-      Future<List<ChatMessage>> rows = query(MessageSql.PAGE_BEFORE, Tuple.of(conversationId, bound, limit + 1));
-      Future<List<ChatMessage>> tail = tail(ctx, conversationId, window, bound);
-      return Future.all(rows, tail).map(done -> {
-        NavigableMap<Long, ChatMessage> merged = merge(rows.result(), tail.result());
-        List<ChatMessage> newestFirst = new ArrayList<>(merged.headMap(bound, false).descendingMap().values());
-        boolean hasMore = newestFirst.size() > limit;
-        Long pred = hasMore ? newestFirst.get(limit).seq() : null;
-        List<ChatMessage> page = new ArrayList<>(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
-        Collections.reverse(page);
-        return new HistoryPage(chain(page, pred), hasMore);
-      });
-    });
+    return unstored
+        .window(ctx)
+        .compose(
+            window -> {
+              Future<List<ChatMessage>> rows =
+                  query(MessageSql.PAGE_BEFORE, Tuple.of(conversationId, bound, limit + 1));
+              Future<List<ChatMessage>> tail = tail(ctx, conversationId, window, bound);
+              return Future.all(rows, tail)
+                  .map(
+                      done -> {
+                        NavigableMap<Long, ChatMessage> merged =
+                            merge(rows.result(), tail.result());
+                        List<ChatMessage> newestFirst =
+                            new ArrayList<>(merged.headMap(bound, false).descendingMap().values());
+                        boolean hasMore = newestFirst.size() > limit;
+                        Long pred = hasMore ? newestFirst.get(limit).seq() : null;
+                        List<ChatMessage> page =
+                            new ArrayList<>(
+                                newestFirst.subList(0, Math.min(limit, newestFirst.size())));
+                        Collections.reverse(page);
+                        return new HistoryPage(chain(page, pred), hasMore);
+                      });
+            });
   }
 
   /** The message stored at {@code seq}, with its prev_seq. */
   public Future<ChatMessage> at(String conversationId, long seq) {
-    return before(conversationId, seq + 1, 1).map(page -> {
-      if (page.items().isEmpty() || page.items().get(0).seq() != seq) {
-        throw new IllegalStateException("message seq " + seq + " of conversation " + conversationId + " is in neither the stream nor Postgres");
-      }
-      return page.items().get(0);
-    });
+    return before(conversationId, seq + 1, 1)
+        .map(
+            page -> {
+              if (page.items().isEmpty() || page.items().get(0).seq() != seq) {
+                throw new IllegalStateException(
+                    "message seq "
+                        + seq
+                        + " of conversation "
+                        + conversationId
+                        + " is in neither the stream nor Postgres");
+              }
+              return page.items().get(0);
+            });
   }
 
   /** The original of a resend, looked up by its client_msg_id; null when there is none. */
-  public Future<ChatMessage> byClientMsgId(String conversationId, String senderId, String clientMsgId) {
+  public Future<ChatMessage> byClientMsgId(
+      String conversationId, String senderId, String clientMsgId) {
     return query(MessageSql.BY_CLIENT_MSG_ID, Tuple.of(conversationId, senderId, clientMsgId))
         .map(list -> list.isEmpty() ? null : list.get(0));
   }
 
   private Future<List<ChatMessage>> query(String sql, Tuple params) {
-    return pool.preparedQuery(sql).execute(params)
+    return pool.preparedQuery(sql)
+        .execute(params)
         .recover(Failures::database)
-        .map(rows -> {
-          List<ChatMessage> out = new ArrayList<>(rows.size());
-          for (Row r : rows) {
-            out.add(MessageRows.fromRow(r));
-          }
-          return out;
-        });
+        .map(
+            rows -> {
+              List<ChatMessage> out = new ArrayList<>(rows.size());
+              for (Row r : rows) {
+                out.add(MessageRows.fromRow(r));
+              }
+              return out;
+            });
   }
 
   /** This conversation's messages in the window (not stored yet) below {@code bound}. */
-  private Future<List<ChatMessage>> tail(Context ctx, String conversationId, Window window, long bound) {
-    return unstored.before(ctx, conversationId, window, bound).onSuccess(out -> tailSizes.record(out.size()));
+  private Future<List<ChatMessage>> tail(
+      Context ctx, String conversationId, Window window, long bound) {
+    return unstored
+        .before(ctx, conversationId, window, bound)
+        .onSuccess(out -> tailSizes.record(out.size()));
   }
 
-  private static NavigableMap<Long, ChatMessage> merge(List<ChatMessage> fromDb, List<ChatMessage> fromStream) {
+  private static NavigableMap<Long, ChatMessage> merge(
+      List<ChatMessage> fromDb, List<ChatMessage> fromStream) {
     NavigableMap<Long, ChatMessage> merged = new TreeMap<>();
     for (ChatMessage m : fromStream) {
       merged.put(m.seq(), m);

@@ -26,14 +26,16 @@ public final class MessageChangeRoutes implements ApiRoutes {
   private void edit(RoutingContext ctx) {
     AuthenticatedUser caller = Requests.user(ctx);
     String content = SendRequest.editContent(Responses.jsonBody(ctx), maxContentBytes);
-    changes.edit(caller, ctx.pathParam("messageId"), content)
+    changes
+        .edit(caller, ctx.pathParam("messageId"), content)
         .onSuccess(message -> Responses.json(ctx, 200, message.toJson()))
         .onFailure(ctx::fail);
   }
 
   private void delete(RoutingContext ctx) {
     AuthenticatedUser caller = Requests.user(ctx);
-    changes.delete(caller, ctx.pathParam("messageId"))
+    changes
+        .delete(caller, ctx.pathParam("messageId"))
         .onSuccess(deleted -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

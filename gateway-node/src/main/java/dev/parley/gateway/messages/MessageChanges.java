@@ -30,7 +30,8 @@ public final class MessageChanges {
   private final Subjects subjects;
   private final RateLimiter limiter;
 
-  public MessageChanges(MessageLocator locator, ConversationLog log, Subjects subjects, RateLimiter limiter) {
+  public MessageChanges(
+      MessageLocator locator, ConversationLog log, Subjects subjects, RateLimiter limiter) {
     this.locator = locator;
     this.log = log;
     this.subjects = subjects;
@@ -45,27 +46,47 @@ public final class MessageChanges {
    * @param content already checked for type and size ({@link SendRequest#editContent})
    */
   public Future<ChatMessage> edit(AuthenticatedUser caller, String messageId, String content) {
-    return limiter.acquire(LimitedAction.EDIT, caller.userId())
-        .compose(go -> StoredMessages.change(locator, log, caller.userId(), messageId, (conn, role, target) -> {
-          if (target.isSystem()) {
-            return Future.failedFuture(ApiException.forbidden("system messages cannot be edited"));
-          }
-          if (!caller.userId().equals(target.senderId())) {
-            return Future.failedFuture(ApiException.forbidden("only the author may edit a message"));
-          }
-          if (target.deleted()) {
-            return Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "the message was deleted"));
-          }
-          boolean noText = content.isBlank();
-          if (noText && !target.hasAttachments()) {
-            return Future.failedFuture(ApiException.invalid("content must be a non-empty string"));
-          }
-          String type = noText ? ChatMessage.FILE : ChatMessage.TEXT;
-          return conn.preparedQuery(MessageSql.EDIT).execute(Tuple.of(messageId, noText ? "" : content, type))
-              .compose(updated -> StoredMessages.read(conn, messageId))
-              .map(edited -> Change.of(edited, new Write(subjects.streamEvents(target.conversationId()), null,
-                  Frames.event(EventType.MESSAGE_UPDATED, edited.toJson()))));
-        }));
+    return limiter
+        .acquire(LimitedAction.EDIT, caller.userId())
+        .compose(
+            go ->
+                StoredMessages.change(
+                    locator,
+                    log,
+                    caller.userId(),
+                    messageId,
+                    (conn, role, target) -> {
+                      if (target.isSystem()) {
+                        return Future.failedFuture(
+                            ApiException.forbidden("system messages cannot be edited"));
+                      }
+                      if (!caller.userId().equals(target.senderId())) {
+                        return Future.failedFuture(
+                            ApiException.forbidden("only the author may edit a message"));
+                      }
+                      if (target.deleted()) {
+                        return Future.failedFuture(
+                            new ApiException(ErrorCode.CONFLICT, "the message was deleted"));
+                      }
+                      boolean noText = content.isBlank();
+                      if (noText && !target.hasAttachments()) {
+                        return Future.failedFuture(
+                            ApiException.invalid("content must be a non-empty string"));
+                      }
+                      String type = noText ? ChatMessage.FILE : ChatMessage.TEXT;
+                      return conn.preparedQuery(MessageSql.EDIT)
+                          .execute(Tuple.of(messageId, noText ? "" : content, type))
+                          .compose(updated -> StoredMessages.read(conn, messageId))
+                          .map(
+                              edited ->
+                                  Change.of(
+                                      edited,
+                                      new Write(
+                                          subjects.streamEvents(target.conversationId()),
+                                          null,
+                                          Frames.event(
+                                              EventType.MESSAGE_UPDATED, edited.toJson()))));
+                    }));
   }
 
   /**
@@ -76,25 +97,42 @@ public final class MessageChanges {
    * @return whether this call deleted it
    */
   public Future<Boolean> delete(AuthenticatedUser caller, String messageId) {
-    return StoredMessages.change(locator, log, caller.userId(), messageId, (conn, role, target) -> {
-      if (target.isSystem()) {
-        return Future.failedFuture(ApiException.forbidden("system messages cannot be deleted"));
-      }
-      boolean moderator = MemberRules.mayDeleteOthersMessages(Role.parse(role));
-      if (!caller.userId().equals(target.senderId()) && !moderator) {
-        return Future.failedFuture(ApiException.forbidden("only the author, the owner or an admin may delete a message"));
-      }
-      if (target.deleted()) {
-        return Future.succeededFuture(Change.of(false));
-      }
-      Tuple id = Tuple.of(messageId);
-      JsonObject event = new JsonObject().put("conversation_id", target.conversationId()).put("message_id", messageId)
-          .put("seq", target.seq());
-      return conn.preparedQuery(MessageSql.SOFT_DELETE).execute(id)
-          .compose(x -> conn.preparedQuery(MessageSql.DETACH_FILES).execute(id))
-          .compose(x -> conn.preparedQuery(MessageSql.CLEAR_REACTIONS).execute(id))
-          .map(x -> Change.of(true, new Write(subjects.streamEvents(target.conversationId()), null,
-              Frames.event(EventType.MESSAGE_DELETED, event))));
-    });
+    return StoredMessages.change(
+        locator,
+        log,
+        caller.userId(),
+        messageId,
+        (conn, role, target) -> {
+          if (target.isSystem()) {
+            return Future.failedFuture(ApiException.forbidden("system messages cannot be deleted"));
+          }
+          boolean moderator = MemberRules.mayDeleteOthersMessages(Role.parse(role));
+          if (!caller.userId().equals(target.senderId()) && !moderator) {
+            return Future.failedFuture(
+                ApiException.forbidden(
+                    "only the author, the owner or an admin may delete a message"));
+          }
+          if (target.deleted()) {
+            return Future.succeededFuture(Change.of(false));
+          }
+          Tuple id = Tuple.of(messageId);
+          JsonObject event =
+              new JsonObject()
+                  .put("conversation_id", target.conversationId())
+                  .put("message_id", messageId)
+                  .put("seq", target.seq());
+          return conn.preparedQuery(MessageSql.SOFT_DELETE)
+              .execute(id)
+              .compose(x -> conn.preparedQuery(MessageSql.DETACH_FILES).execute(id))
+              .compose(x -> conn.preparedQuery(MessageSql.CLEAR_REACTIONS).execute(id))
+              .map(
+                  x ->
+                      Change.of(
+                          true,
+                          new Write(
+                              subjects.streamEvents(target.conversationId()),
+                              null,
+                              Frames.event(EventType.MESSAGE_DELETED, event))));
+        });
   }
 }

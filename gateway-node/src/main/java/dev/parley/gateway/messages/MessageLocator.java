@@ -9,8 +9,8 @@ import dev.parley.gateway.http.Failures;
 import dev.parley.gateway.stream.PersistedWrites;
 import dev.parley.gateway.stream.UnstoredMessages;
 import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -35,7 +35,8 @@ public final class MessageLocator {
   private final PersistedWrites persisted;
   private final MembershipCache membership;
 
-  public MessageLocator(Pool pool, UnstoredMessages unstored, PersistedWrites persisted, MembershipCache membership) {
+  public MessageLocator(
+      Pool pool, UnstoredMessages unstored, PersistedWrites persisted, MembershipCache membership) {
     this.pool = pool;
     this.unstored = unstored;
     this.persisted = persisted;
@@ -47,12 +48,21 @@ public final class MessageLocator {
 
   /** The message, when {@code userId} is a member of its conversation; 404 otherwise. */
   public Future<Located> locate(String messageId, String userId) {
-    return find(messageId).compose(found -> found == null
-        ? Future.failedFuture(ApiException.notFound("message not found"))
-        : membership.requireMember(found.conversationId(), userId)
-            .recover(e -> Future.failedFuture(e instanceof ApiException api && api.code() == ErrorCode.NOT_FOUND
-                ? ApiException.notFound("message not found") : e))
-            .map(members -> found));
+    return find(messageId)
+        .compose(
+            found ->
+                found == null
+                    ? Future.failedFuture(ApiException.notFound("message not found"))
+                    : membership
+                        .requireMember(found.conversationId(), userId)
+                        .recover(
+                            e ->
+                                Future.failedFuture(
+                                    e instanceof ApiException api
+                                            && api.code() == ErrorCode.NOT_FOUND
+                                        ? ApiException.notFound("message not found")
+                                        : e))
+                        .map(members -> found));
   }
 
   /**
@@ -61,7 +71,11 @@ public final class MessageLocator {
    */
   public Future<Located> locateStored(String messageId, String userId) {
     return locate(messageId, userId)
-        .compose(at -> at.stored() ? Future.succeededFuture(at) : persisted.storedThrough(at.seq()).map(at));
+        .compose(
+            at ->
+                at.stored()
+                    ? Future.succeededFuture(at)
+                    : persisted.storedThrough(at.seq()).map(at));
   }
 
   /** The message wherever it is (no membership check), or null when there is none. */
@@ -69,31 +83,39 @@ public final class MessageLocator {
     if (!Ids.isGeneratedId(messageId)) {
       return Future.succeededFuture(null);
     }
-    return byId(messageId).compose(found -> found != null ? Future.succeededFuture(found) : inStream(messageId));
+    return byId(messageId)
+        .compose(found -> found != null ? Future.succeededFuture(found) : inStream(messageId));
   }
 
   private Future<Located> inStream(String messageId) {
     Context ctx = Vertx.currentContext();
-    return unstored.window(ctx)
+    return unstored
+        .window(ctx)
         .compose(window -> unstored.matching(ctx, window, m -> messageId.equals(m.id()), true))
-        .compose(found -> {
-          if (!found.messages().isEmpty()) {
-            ChatMessage m = found.messages().get(0);
-            return Future.succeededFuture(new Located(messageId, m.conversationId(), m.seq(), false));
-          }
-          return found.complete() ? byId(messageId) : persisted.readOnceStored(() -> byId(messageId));
-        });
+        .compose(
+            found -> {
+              if (!found.messages().isEmpty()) {
+                ChatMessage m = found.messages().get(0);
+                return Future.succeededFuture(
+                    new Located(messageId, m.conversationId(), m.seq(), false));
+              }
+              return found.complete()
+                  ? byId(messageId)
+                  : persisted.readOnceStored(() -> byId(messageId));
+            });
   }
 
   private Future<Located> byId(String messageId) {
-    return pool.preparedQuery(MessageSql.LOCATE).execute(Tuple.of(messageId))
+    return pool.preparedQuery(MessageSql.LOCATE)
+        .execute(Tuple.of(messageId))
         .recover(Failures::database)
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return null;
-          }
-          Row r = rows.iterator().next();
-          return new Located(messageId, r.getString("conversation_id"), r.getLong("seq"), true);
-        });
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return null;
+              }
+              Row r = rows.iterator().next();
+              return new Located(messageId, r.getString("conversation_id"), r.getLong("seq"), true);
+            });
   }
 }

@@ -21,7 +21,8 @@ public final class MessageRoutes implements ApiRoutes {
   private final MembershipCache membership;
   private final int maxContentBytes;
 
-  public MessageRoutes(SendService sends, HistoryReader history, MembershipCache membership, int maxContentBytes) {
+  public MessageRoutes(
+      SendService sends, HistoryReader history, MembershipCache membership, int maxContentBytes) {
     this.sends = sends;
     this.history = history;
     this.membership = membership;
@@ -36,8 +37,11 @@ public final class MessageRoutes implements ApiRoutes {
 
   private void send(RoutingContext ctx) {
     AuthenticatedUser caller = Requests.user(ctx);
-    SendRequest req = SendRequest.parse(ctx.pathParam("conversationId"), Responses.jsonBody(ctx), maxContentBytes);
-    sends.send(caller, req)
+    SendRequest req =
+        SendRequest.parse(
+            ctx.pathParam("conversationId"), Responses.jsonBody(ctx), maxContentBytes);
+    sends
+        .send(caller, req)
         .onSuccess(sent -> Responses.json(ctx, sent.created() ? 201 : 200, sent.message().toJson()))
         .onFailure(ctx::fail);
   }
@@ -52,8 +56,13 @@ public final class MessageRoutes implements ApiRoutes {
       throw ApiException.invalid("give after_seq or before_seq, not both");
     }
     // history reads Postgres anyway: check membership there too, so a removal counts at once
-    membership.requireMemberNow(conversationId, caller.userId())
-        .compose(v -> after != null ? history.after(conversationId, after, limit) : history.before(conversationId, before, limit))
+    membership
+        .requireMemberNow(conversationId, caller.userId())
+        .compose(
+            v ->
+                after != null
+                    ? history.after(conversationId, after, limit)
+                    : history.before(conversationId, before, limit))
         .onSuccess(page -> Responses.json(ctx, 200, toJson(page)))
         .onFailure(ctx::fail);
   }
@@ -65,5 +74,4 @@ public final class MessageRoutes implements ApiRoutes {
     }
     return new JsonObject().put("items", items).put("has_more", page.hasMore());
   }
-
 }

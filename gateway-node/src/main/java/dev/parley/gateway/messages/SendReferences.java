@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 /** Checks what a send points at: the message it replies to and the files it attaches. */
 final class SendReferences {
   private static final Logger log = LoggerFactory.getLogger(SendReferences.class);
+
   /** Longest a reply check may hold a send up (the locator may wait for the worker meanwhile). */
   private static final long REPLY_CHECK_TIMEOUT_MS = 2500;
 
@@ -40,24 +41,32 @@ final class SendReferences {
     if (fileIds.isEmpty()) {
       return Future.succeededFuture(new JsonArray());
     }
-    return pool.preparedQuery(MessageSql.OWN_FILES).execute(Tuple.of(fileIds.toArray(String[]::new), senderId))
+    return pool.preparedQuery(MessageSql.OWN_FILES)
+        .execute(Tuple.of(fileIds.toArray(String[]::new), senderId))
         .recover(Failures::database)
-        .compose(rows -> {
-          Map<String, JsonObject> found = new HashMap<>();
-          for (Row r : rows) {
-            found.put(r.getString("id"), new JsonObject().put("id", r.getString("id")).put("name", r.getString("name"))
-                .put("size", r.getLong("size")).put("content_type", r.getString("content_type")));
-          }
-          JsonArray files = new JsonArray();
-          for (String id : fileIds) {
-            JsonObject file = found.get(id);
-            if (file == null) {
-              return Future.failedFuture(ApiException.invalid("attachment_ids: no file " + id + " uploaded by you"));
-            }
-            files.add(file);
-          }
-          return Future.succeededFuture(files);
-        });
+        .compose(
+            rows -> {
+              Map<String, JsonObject> found = new HashMap<>();
+              for (Row r : rows) {
+                found.put(
+                    r.getString("id"),
+                    new JsonObject()
+                        .put("id", r.getString("id"))
+                        .put("name", r.getString("name"))
+                        .put("size", r.getLong("size"))
+                        .put("content_type", r.getString("content_type")));
+              }
+              JsonArray files = new JsonArray();
+              for (String id : fileIds) {
+                JsonObject file = found.get(id);
+                if (file == null) {
+                  return Future.failedFuture(
+                      ApiException.invalid("attachment_ids: no file " + id + " uploaded by you"));
+                }
+                files.add(file);
+              }
+              return Future.succeededFuture(files);
+            });
   }
 
   /**
@@ -70,18 +79,26 @@ final class SendReferences {
     if (replyToId == null) {
       return Future.succeededFuture();
     }
-    return locator.find(replyToId)
+    return locator
+        .find(replyToId)
         .timeout(REPLY_CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .transform(ar -> {
-          if (ar.failed()) {
-            log.warn("reply_to_id {} in conversation {} not checked ({}); sending anyway", replyToId, conversationId, ar.cause().toString());
-            return Future.succeededFuture();
-          }
-          if (ar.result() == null || !ar.result().conversationId().equals(conversationId)) {
-            return Future.failedFuture(new ApiException(ErrorCode.INVALID_ARGUMENT,
-                "reply_to_id must name a message of this conversation"));
-          }
-          return Future.succeededFuture();
-        });
+        .transform(
+            ar -> {
+              if (ar.failed()) {
+                log.warn(
+                    "reply_to_id {} in conversation {} not checked ({}); sending anyway",
+                    replyToId,
+                    conversationId,
+                    ar.cause().toString());
+                return Future.succeededFuture();
+              }
+              if (ar.result() == null || !ar.result().conversationId().equals(conversationId)) {
+                return Future.failedFuture(
+                    new ApiException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "reply_to_id must name a message of this conversation"));
+              }
+              return Future.succeededFuture();
+            });
   }
 }

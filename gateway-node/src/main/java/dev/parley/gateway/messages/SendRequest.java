@@ -19,7 +19,11 @@ import java.util.Set;
  * @param content the text; empty for a message of files only
  * @param attachmentIds files to attach, in order, without repeats (empty for none)
  */
-public record SendRequest(String conversationId, String content, String clientMsgId, String replyToId,
+public record SendRequest(
+    String conversationId,
+    String content,
+    String clientMsgId,
+    String replyToId,
     List<String> attachmentIds) {
 
   /** Files one message may carry. */
@@ -49,20 +53,23 @@ public record SendRequest(String conversationId, String content, String clientMs
     if (content == null && !attachmentIds.isEmpty()) {
       text = "";
     } else if (!(content instanceof String s) || (s.isBlank() && attachmentIds.isEmpty())) {
-      throw ApiException.invalid("content must be a non-empty string (it may be empty only when attachment_ids names files)");
+      throw ApiException.invalid(
+          "content must be a non-empty string (it may be empty only when attachment_ids names files)");
     } else {
       text = s.isBlank() ? "" : TextRules.require("content", s, Kind.MULTI_LINE);
     }
     checkSize(text, maxContentBytes);
     Object clientMsgId = body.getValue("client_msg_id");
-    if (clientMsgId != null && !(clientMsgId instanceof String s && Ids.CLIENT_MSG_ID.matcher(s).matches())) {
+    if (clientMsgId != null
+        && !(clientMsgId instanceof String s && Ids.CLIENT_MSG_ID.matcher(s).matches())) {
       throw ApiException.invalid("client_msg_id must be 1-128 printable ASCII characters");
     }
     Object replyTo = body.getValue("reply_to_id");
     if (replyTo != null && !(replyTo instanceof String r && Ids.isGeneratedId(r))) {
       throw ApiException.invalid("reply_to_id must be a message id");
     }
-    return new SendRequest(conversationId, text, (String) clientMsgId, (String) replyTo, attachmentIds);
+    return new SendRequest(
+        conversationId, text, (String) clientMsgId, (String) replyTo, attachmentIds);
   }
 
   /** The {@code content} of an edit: a string within the size limit (blank is judged against the message). */
@@ -76,7 +83,8 @@ public record SendRequest(String conversationId, String content, String clientMs
 
   private static void checkSize(String text, int maxContentBytes) {
     // a char is at most 3 bytes of UTF-8, so a short text needs no encoding to pass
-    if (text.length() > maxContentBytes / 3 && text.getBytes(StandardCharsets.UTF_8).length > maxContentBytes) {
+    if (text.length() > maxContentBytes / 3
+        && text.getBytes(StandardCharsets.UTF_8).length > maxContentBytes) {
       throw ApiException.tooLarge("content is larger than " + maxContentBytes + " bytes of UTF-8");
     }
   }

@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SendService {
   private static final Logger log = LoggerFactory.getLogger(SendService.class);
+
   /** A slow or unreachable database must not hold sends up: the stream's window still de-duplicates. */
   private static final long DB_LOOKUP_TIMEOUT_MS = 1000;
 
@@ -51,8 +53,17 @@ public final class SendService {
   private final Counter failures;
   private final Counter rateLimited;
 
-  public SendService(MembershipCache membership, StreamClient stream, FanoutHub hub, HistoryReader history,
-      Pool pool, MessageLocator locator, RateLimiter limiter, Subjects subjects, Duration fanoutWait, MeterRegistry registry) {
+  public SendService(
+      MembershipCache membership,
+      StreamClient stream,
+      FanoutHub hub,
+      HistoryReader history,
+      Pool pool,
+      MessageLocator locator,
+      RateLimiter limiter,
+      Subjects subjects,
+      Duration fanoutWait,
+      MeterRegistry registry) {
     this.membership = membership;
     this.stream = stream;
     this.hub = hub;
@@ -61,12 +72,23 @@ public final class SendService {
     this.limiter = limiter;
     this.subjects = subjects;
     this.fanoutWait = fanoutWait;
-    this.latency = Timer.builder("parley_send_latency").description("from request to durable ack")
-        .publishPercentiles(0.5, 0.99).register(registry);
-    this.duplicates = Counter.builder("parley_send_duplicates_total").description("resends answered with the original").register(registry);
-    this.failures = Counter.builder("parley_send_failures_total").description("sends that failed").register(registry);
-    this.rateLimited = Counter.builder("parley_send_rate_limited_total").description("sends refused by the per-user rate limit")
-        .register(registry);
+    this.latency =
+        Timer.builder("parley_send_latency")
+            .description("from request to durable ack")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    this.duplicates =
+        Counter.builder("parley_send_duplicates_total")
+            .description("resends answered with the original")
+            .register(registry);
+    this.failures =
+        Counter.builder("parley_send_failures_total")
+            .description("sends that failed")
+            .register(registry);
+    this.rateLimited =
+        Counter.builder("parley_send_rate_limited_total")
+            .description("sends refused by the per-user rate limit")
+            .register(registry);
   }
 
   /** The stored message, and whether this call stored it (false: a resend of an earlier one). */
@@ -75,35 +97,48 @@ public final class SendService {
   public Future<Sent> send(AuthenticatedUser sender, SendRequest req) {
     long started = System.nanoTime();
     Context ctx = Vertx.currentContext();
-    return limiter.acquire(LimitedAction.SEND, sender.userId())
+    return limiter
+        .acquire(LimitedAction.SEND, sender.userId())
         .onFailure(e -> rateLimited.increment())
         .compose(go -> admitted(ctx, started, sender, req));
   }
 
-  private Future<Sent> admitted(Context ctx, long started, AuthenticatedUser sender, SendRequest req) {
+  private Future<Sent> admitted(
+      Context ctx, long started, AuthenticatedUser sender, SendRequest req) {
     Future<?> member = membership.requireMember(req.conversationId(), sender.userId());
-    Future<ChatMessage> earlier = req.clientMsgId() == null
-        ? Future.succeededFuture(null)
-        // Beyond the stream's duplicate window the database remembers; if it is down, the window still guards.
-        : history.byClientMsgId(req.conversationId(), sender.userId(), req.clientMsgId())
-            .timeout(DB_LOOKUP_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
-            .otherwise((ChatMessage) null);
+    Future<ChatMessage> earlier =
+        req.clientMsgId() == null
+            ? Future.succeededFuture(null)
+            // Beyond the stream's duplicate window the database remembers; if it is down, the
+            // window still guards.
+            : history
+                .byClientMsgId(req.conversationId(), sender.userId(), req.clientMsgId())
+                .timeout(DB_LOOKUP_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .otherwise((ChatMessage) null);
     return Future.all(member, earlier)
-        .compose(v -> earlier.result() != null
-            ? Future.succeededFuture(new Sent(earlier.result(), false))
-            : checked(sender, req).compose(files -> publish(ctx, sender, req, files)))
-        .onSuccess(sent -> {
-          latency.record(Duration.ofNanos(System.nanoTime() - started));
-          if (!sent.created()) {
-            duplicates.increment();
-          }
-        })
-        .onFailure(e -> {
-          failures.increment();
-          if (!(e instanceof ApiException api) || api.code() == ErrorCode.UNAVAILABLE) {
-            log.warn("send to conversation {} by {} failed: {}", req.conversationId(), sender.userId(), e.toString());
-          }
-        });
+        .compose(
+            v ->
+                earlier.result() != null
+                    ? Future.succeededFuture(new Sent(earlier.result(), false))
+                    : checked(sender, req).compose(files -> publish(ctx, sender, req, files)))
+        .onSuccess(
+            sent -> {
+              latency.record(Duration.ofNanos(System.nanoTime() - started));
+              if (!sent.created()) {
+                duplicates.increment();
+              }
+            })
+        .onFailure(
+            e -> {
+              failures.increment();
+              if (!(e instanceof ApiException api) || api.code() == ErrorCode.UNAVAILABLE) {
+                log.warn(
+                    "send to conversation {} by {} failed: {}",
+                    req.conversationId(),
+                    sender.userId(),
+                    e.toString());
+              }
+            });
   }
 
   /** The reply target and files, checked (after membership: a non-member learns nothing); the files as the message shows them. */
@@ -113,28 +148,60 @@ public final class SendService {
     return Future.all(reply, files).map(v -> files.result());
   }
 
-  private Future<Sent> publish(Context ctx, AuthenticatedUser sender, SendRequest req, JsonArray files) {
-    ChatMessage draft = new ChatMessage(Ids.newId(), req.conversationId(), 0, null, sender.userId(), req.type(),
-        req.content(), req.replyToId(), files, new JsonArray(), req.clientMsgId(), Instant.now(), null, false, null);
-    String dedupId = req.clientMsgId() == null ? null : Ids.dedupId(req.conversationId(), sender.userId(), req.clientMsgId());
+  private Future<Sent> publish(
+      Context ctx, AuthenticatedUser sender, SendRequest req, JsonArray files) {
+    ChatMessage draft =
+        new ChatMessage(
+            Ids.newId(),
+            req.conversationId(),
+            0,
+            null,
+            sender.userId(),
+            req.type(),
+            req.content(),
+            req.replyToId(),
+            files,
+            new JsonArray(),
+            req.clientMsgId(),
+            Instant.now(),
+            null,
+            false,
+            null);
+    String dedupId =
+        req.clientMsgId() == null
+            ? null
+            : Ids.dedupId(req.conversationId(), sender.userId(), req.clientMsgId());
     String conversationId = req.conversationId();
     return hub.acquire(conversationId)
-        .compose(v -> stream.publish(ctx, subjects.streamMessages(conversationId), dedupId, draft.toDraftJson()))
-        .compose(published -> {
-          if (published.duplicate()) {
-            return history.at(conversationId, published.seq()).map(original -> new Sent(original, false));
-          }
-          return hub.awaitStored(published.seq(), fanoutWait)
-              .recover(e -> {
-                // The republished copy is at-most-once; the stream itself still has the entry.
-                log.warn("stored copy of seq {} in conversation {} not seen in {}; reading it back", published.seq(), conversationId, fanoutWait);
-                return history.at(conversationId, published.seq());
-              })
-              .map(stored -> new Sent(stored, true));
-        })
-        .eventually(() -> {
-          hub.release(conversationId);
-          return Future.succeededFuture();
-        });
+        .compose(
+            v ->
+                stream.publish(
+                    ctx, subjects.streamMessages(conversationId), dedupId, draft.toDraftJson()))
+        .compose(
+            published -> {
+              if (published.duplicate()) {
+                return history
+                    .at(conversationId, published.seq())
+                    .map(original -> new Sent(original, false));
+              }
+              return hub.awaitStored(published.seq(), fanoutWait)
+                  .recover(
+                      e -> {
+                        // The republished copy is at-most-once; the stream itself still has the
+                        // entry.
+                        log.warn(
+                            "stored copy of seq {} in conversation {} not seen in {}; reading it back",
+                            published.seq(),
+                            conversationId,
+                            fanoutWait);
+                        return history.at(conversationId, published.seq());
+                      })
+                  .map(stored -> new Sent(stored, true));
+            })
+        .eventually(
+            () -> {
+              hub.release(conversationId);
+              return Future.succeededFuture();
+            });
   }
 }

@@ -32,7 +32,8 @@ public final class UnstoredSql {
             SELECT true AS stored FROM messages s WHERE s.conversation_id = x.conversation_id AND s.seq = x.seq LIMIT 1
           ) s ON true
           WHERE s.stored IS NULL)
-        """.formatted(param);
+        """
+        .formatted(param);
   }
 
   /**
@@ -41,7 +42,8 @@ public final class UnstoredSql {
    * or not; an unstored message has no edit, no reactions and is not deleted (those calls wait
    * until it is stored).
    */
-  public static final String COLUMNS = """
+  public static final String COLUMNS =
+      """
       x.id, x.conversation_id, x.seq,
       greatest((SELECT max(s.seq) FROM messages s WHERE s.conversation_id = x.conversation_id AND s.seq < x.seq),
                (SELECT max(y.seq) FROM unstored y WHERE y.conversation_id = x.conversation_id AND y.seq < x.seq)) AS prev_seq,

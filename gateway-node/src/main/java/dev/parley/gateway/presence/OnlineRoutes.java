@@ -30,6 +30,7 @@ import java.util.Set;
 public final class OnlineRoutes implements ApiRoutes {
   /** Most users one request may name in {@code user_ids}. */
   public static final int MAX_ASKED = PresenceRpc.MAX_QUERY_IDS;
+
   /** Most users whose presence one request looks at; past it, the first by id. */
   public static final int MAX_CANDIDATES = 10_000;
 
@@ -38,7 +39,8 @@ public final class OnlineRoutes implements ApiRoutes {
    * keeps only those ids. The filter goes into the join, so a short list probes the members primary
    * key per conversation of the caller instead of listing every co-member.
    */
-  static final String CANDIDATES = """
+  static final String CANDIDATES =
+      """
       SELECT $1::text AS user_id WHERE $2::text[] IS NULL OR $1 = ANY($2::text[])
       UNION
       SELECT other.user_id
@@ -67,12 +69,19 @@ public final class OnlineRoutes implements ApiRoutes {
     String caller = Requests.user(ctx).userId();
     List<String> asked = askedIds(ctx);
     candidates(caller, asked)
-        .compose(ids -> ids.isEmpty() ? Future.succeededFuture(List.<PresenceState>of()) : presence.online(ids))
-        .onSuccess(states -> {
-          JsonArray items = new JsonArray();
-          states.stream().sorted(Comparator.comparing(PresenceState::userId)).forEach(s -> items.add(s.toJson()));
-          Responses.json(ctx, 200, new JsonObject().put("items", items));
-        })
+        .compose(
+            ids ->
+                ids.isEmpty()
+                    ? Future.succeededFuture(List.<PresenceState>of())
+                    : presence.online(ids))
+        .onSuccess(
+            states -> {
+              JsonArray items = new JsonArray();
+              states.stream()
+                  .sorted(Comparator.comparing(PresenceState::userId))
+                  .forEach(s -> items.add(s.toJson()));
+              Responses.json(ctx, 200, new JsonObject().put("items", items));
+            })
         .onFailure(ctx::fail);
   }
 
@@ -87,7 +96,8 @@ public final class OnlineRoutes implements ApiRoutes {
       for (String id : param.split(",", -1)) {
         String trimmed = id.trim();
         if (!Ids.isUserId(trimmed)) {
-          throw ApiException.invalid("user_ids must be a comma-separated list of user ids; got \"" + trimmed + "\"");
+          throw ApiException.invalid(
+              "user_ids must be a comma-separated list of user ids; got \"" + trimmed + "\"");
         }
         ids.add(trimmed);
       }
@@ -100,12 +110,14 @@ public final class OnlineRoutes implements ApiRoutes {
 
   private Future<List<String>> candidates(String caller, List<String> asked) {
     String[] filter = asked == null ? null : asked.toArray(String[]::new);
-    return pool.preparedQuery(CANDIDATES).execute(Tuple.of(caller, filter, MAX_CANDIDATES))
+    return pool.preparedQuery(CANDIDATES)
+        .execute(Tuple.of(caller, filter, MAX_CANDIDATES))
         .recover(Failures::database)
-        .map(rows -> {
-          List<String> ids = new ArrayList<>(rows.size());
-          rows.forEach(r -> ids.add(r.getString(0)));
-          return ids;
-        });
+        .map(
+            rows -> {
+              List<String> ids = new ArrayList<>(rows.size());
+              rows.forEach(r -> ids.add(r.getString(0)));
+              return ids;
+            });
   }
 }

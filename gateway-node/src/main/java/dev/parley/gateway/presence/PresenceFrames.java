@@ -31,6 +31,9 @@ public final class PresenceFrames implements FrameHandler {
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(e.getMessage());
     }
-    return inOrder.run(connection.id(), () -> presence.setStatus(connection.userId(), status).map(result -> result.state().toJson()));
+    return inOrder.run(
+        connection.id(),
+        () ->
+            presence.setStatus(connection.userId(), status).map(result -> result.state().toJson()));
   }
 }

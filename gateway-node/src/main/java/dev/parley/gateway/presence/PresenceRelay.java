@@ -32,17 +32,27 @@ public final class PresenceRelay {
   private Dispatcher dispatcher;
 
   /** @param shared told of membership changes by the hub, which receives them */
-  public PresenceRelay(Context ctx, Connection nats, Subjects subjects, FanoutHub hub, SharedConversations shared,
+  public PresenceRelay(
+      Context ctx,
+      Connection nats,
+      Subjects subjects,
+      FanoutHub hub,
+      SharedConversations shared,
       MeterRegistry registry) {
     this.ctx = ctx;
     this.nats = nats;
     this.subjects = subjects;
     this.hub = hub;
     this.shared = shared;
-    this.received = Counter.builder("parley_presence_changes_received_total")
-        .description("presence.changed events received from the presence nodes").register(registry);
-    this.dropped = Counter.builder("parley_presence_changes_undelivered_total")
-        .description("presence.changed events not delivered: unreadable, or the user's conversations could not be read").register(registry);
+    this.received =
+        Counter.builder("parley_presence_changes_received_total")
+            .description("presence.changed events received from the presence nodes")
+            .register(registry);
+    this.dropped =
+        Counter.builder("parley_presence_changes_undelivered_total")
+            .description(
+                "presence.changed events not delivered: unreadable, or the user's conversations could not be read")
+            .register(registry);
   }
 
   /** Subscribes; the SUBs are on their way to NATS when this returns. */
@@ -58,20 +68,32 @@ public final class PresenceRelay {
       state = PresenceState.fromChangedEvent(msg.getData());
     } catch (IllegalArgumentException e) {
       dropped.increment();
-      log.warn("dropping an unreadable presence change on {}: {}", msg.getSubject(), e.getMessage());
+      log.warn(
+          "dropping an unreadable presence change on {}: {}", msg.getSubject(), e.getMessage());
       return;
     }
     String frame = state.toChangedEvent().encode();
     String userId = state.userId();
     hub.hasLocalConnections()
-        .compose(any -> any ? shared.of(userId).map(ids -> {
-          hub.deliverToSharers(ids, userId, frame);
-          return null;
-        }) : Future.succeededFuture())
-        .onFailure(e -> {
-          dropped.increment();
-          log.warn("presence change of {} not delivered: its conversations could not be read: {}", userId, e.toString());
-        });
+        .compose(
+            any ->
+                any
+                    ? shared
+                        .of(userId)
+                        .map(
+                            ids -> {
+                              hub.deliverToSharers(ids, userId, frame);
+                              return null;
+                            })
+                    : Future.succeededFuture())
+        .onFailure(
+            e -> {
+              dropped.increment();
+              log.warn(
+                  "presence change of {} not delivered: its conversations could not be read: {}",
+                  userId,
+                  e.toString());
+            });
   }
 
   public void close() {

@@ -33,11 +33,15 @@ public final class PresenceReporter {
   }
 
   public void connected(String userId, String connectionId) {
-    report(new PresenceReport(nodeId, userId, PresenceReport.Event.CONNECT, connectionId, Instant.now()));
+    report(
+        new PresenceReport(
+            nodeId, userId, PresenceReport.Event.CONNECT, connectionId, Instant.now()));
   }
 
   public void disconnected(String userId, String connectionId) {
-    report(new PresenceReport(nodeId, userId, PresenceReport.Event.DISCONNECT, connectionId, Instant.now()));
+    report(
+        new PresenceReport(
+            nodeId, userId, PresenceReport.Event.DISCONNECT, connectionId, Instant.now()));
   }
 
   public void start(Vertx vertx, Duration interval) {
@@ -52,8 +56,12 @@ public final class PresenceReporter {
   }
 
   private void heartbeat() {
-    hub.connectionCounts().onSuccess(counts -> publish(subjects.presenceHeartbeats(),
-        new PresenceHeartbeat(nodeId, Instant.now(), counts).toBytes()));
+    hub.connectionCounts()
+        .onSuccess(
+            counts ->
+                publish(
+                    subjects.presenceHeartbeats(),
+                    new PresenceHeartbeat(nodeId, Instant.now(), counts).toBytes()));
   }
 
   private void report(PresenceReport r) {

@@ -27,7 +27,8 @@ public final class RedisProbe {
   }
 
   public Future<?> ping(Vertx vertx) {
-    return commands(vertx).compose(c -> Future.fromCompletionStage(c.ping(), vertx.getOrCreateContext()));
+    return commands(vertx)
+        .compose(c -> Future.fromCompletionStage(c.ping(), vertx.getOrCreateContext()));
   }
 
   /** Non-blocking commands; callers bound each with a timeout (commands wait while Redis is away). */
@@ -38,7 +39,9 @@ public final class RedisProbe {
   private synchronized Future<StatefulRedisConnection<String, String>> connection(Vertx vertx) {
     Future<StatefulRedisConnection<String, String>> c = connecting;
     if (c == null || c.failed() || (c.succeeded() && !c.result().isOpen())) {
-      c = Future.fromCompletionStage(client.connectAsync(StringCodec.UTF8, uri), vertx.getOrCreateContext());
+      c =
+          Future.fromCompletionStage(
+              client.connectAsync(StringCodec.UTF8, uri), vertx.getOrCreateContext());
       connecting = c;
     }
     return c;

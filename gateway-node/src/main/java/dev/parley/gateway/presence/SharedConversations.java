@@ -17,7 +17,8 @@ public final class SharedConversations {
   static final Duration TTL = Duration.ofSeconds(10);
 
   private final ConversationStore conversations;
-  private final Cache<String, List<String>> byUser = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(TTL).build();
+  private final Cache<String, List<String>> byUser =
+      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(TTL).build();
 
   public SharedConversations(ConversationStore conversations) {
     this.conversations = conversations;
@@ -28,11 +29,14 @@ public final class SharedConversations {
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
-    return conversations.conversationIdsOf(userId).map(ids -> {
-      List<String> frozen = List.copyOf(ids);
-      byUser.put(userId, frozen);
-      return frozen;
-    });
+    return conversations
+        .conversationIdsOf(userId)
+        .map(
+            ids -> {
+              List<String> frozen = List.copyOf(ids);
+              byUser.put(userId, frozen);
+              return frozen;
+            });
   }
 
   /** A user who joined or left a conversation shares different conversations from now on. */

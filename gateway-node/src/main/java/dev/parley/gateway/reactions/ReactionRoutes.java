@@ -28,8 +28,10 @@ public final class ReactionRoutes implements ApiRoutes {
   private void add(RoutingContext ctx) {
     AuthenticatedUser caller = Requests.user(ctx);
     String emoji = Emoji.parse(Responses.jsonBody(ctx).getValue("emoji"));
-    reactions.add(caller, ctx.pathParam("messageId"), emoji)
-        .onSuccess(added -> Responses.json(ctx, added.created() ? 201 : 200, added.message().toJson()))
+    reactions
+        .add(caller, ctx.pathParam("messageId"), emoji)
+        .onSuccess(
+            added -> Responses.json(ctx, added.created() ? 201 : 200, added.message().toJson()))
         .onFailure(ctx::fail);
   }
 
@@ -37,7 +39,8 @@ public final class ReactionRoutes implements ApiRoutes {
     AuthenticatedUser caller = Requests.user(ctx);
     // Vert.x Web hands path parameters over URL-decoded
     String emoji = Emoji.parse(ctx.pathParam("emoji"));
-    reactions.remove(caller, ctx.pathParam("messageId"), emoji)
+    reactions
+        .remove(caller, ctx.pathParam("messageId"), emoji)
         .onSuccess(removed -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

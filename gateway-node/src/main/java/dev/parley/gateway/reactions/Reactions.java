@@ -34,7 +34,12 @@ public final class Reactions {
   private final RateLimiter limiter;
   private final int maxDistinct;
 
-  public Reactions(MessageLocator locator, ConversationLog log, Subjects subjects, RateLimiter limiter, int maxDistinct) {
+  public Reactions(
+      MessageLocator locator,
+      ConversationLog log,
+      Subjects subjects,
+      RateLimiter limiter,
+      int maxDistinct) {
     this.locator = locator;
     this.log = log;
     this.subjects = subjects;
@@ -47,39 +52,92 @@ public final class Reactions {
 
   /** Adds the caller's reaction; a deleted message takes none (409), nor a new emoji past the distinct cap (409). */
   public Future<Added> add(AuthenticatedUser caller, String messageId, String emoji) {
-    return limiter.acquire(LimitedAction.REACTION, caller.userId())
-        .compose(go -> StoredMessages.change(locator, log, caller.userId(), messageId, (conn, role, target) -> {
-          if (target.deleted()) {
-            return Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "the message was deleted"));
-          }
-          // under the conversation's lock: no other add can slip a new emoji in between
-          return conn.preparedQuery(ReactionSql.DISTINCT).execute(Tuple.of(messageId, emoji))
-              .compose(rows -> {
-                Row r = rows.iterator().next();
-                if (!r.getBoolean("present") && r.getLong("distinct_emoji") >= maxDistinct) {
-                  return Future.failedFuture(new ApiException(ErrorCode.CONFLICT,
-                      "the message already has " + maxDistinct + " different reactions; add one of those instead"));
-                }
-                return conn.preparedQuery(ReactionSql.ADD).execute(Tuple.of(messageId, emoji, caller.userId()));
-              })
-              .compose(inserted -> StoredMessages.read(conn, messageId).map(message -> inserted.rowCount() == 0
-                  ? Change.of(new Added(message, false))
-                  : Change.of(new Added(message, true), event(EventType.REACTION_ADDED, target.conversationId(), messageId, emoji, caller))));
-        }));
+    return limiter
+        .acquire(LimitedAction.REACTION, caller.userId())
+        .compose(
+            go ->
+                StoredMessages.change(
+                    locator,
+                    log,
+                    caller.userId(),
+                    messageId,
+                    (conn, role, target) -> {
+                      if (target.deleted()) {
+                        return Future.failedFuture(
+                            new ApiException(ErrorCode.CONFLICT, "the message was deleted"));
+                      }
+                      // under the conversation's lock: no other add can slip a new emoji in between
+                      return conn.preparedQuery(ReactionSql.DISTINCT)
+                          .execute(Tuple.of(messageId, emoji))
+                          .compose(
+                              rows -> {
+                                Row r = rows.iterator().next();
+                                if (!r.getBoolean("present")
+                                    && r.getLong("distinct_emoji") >= maxDistinct) {
+                                  return Future.failedFuture(
+                                      new ApiException(
+                                          ErrorCode.CONFLICT,
+                                          "the message already has "
+                                              + maxDistinct
+                                              + " different reactions; add one of those instead"));
+                                }
+                                return conn.preparedQuery(ReactionSql.ADD)
+                                    .execute(Tuple.of(messageId, emoji, caller.userId()));
+                              })
+                          .compose(
+                              inserted ->
+                                  StoredMessages.read(conn, messageId)
+                                      .map(
+                                          message ->
+                                              inserted.rowCount() == 0
+                                                  ? Change.of(new Added(message, false))
+                                                  : Change.of(
+                                                      new Added(message, true),
+                                                      event(
+                                                          EventType.REACTION_ADDED,
+                                                          target.conversationId(),
+                                                          messageId,
+                                                          emoji,
+                                                          caller))));
+                    }));
   }
 
   /** Removes the caller's reaction. @return whether there was one */
   public Future<Boolean> remove(AuthenticatedUser caller, String messageId, String emoji) {
-    return StoredMessages.change(locator, log, caller.userId(), messageId, (conn, role, target) ->
-        conn.preparedQuery(ReactionSql.REMOVE).execute(Tuple.of(messageId, emoji, caller.userId()))
-            .map(removed -> removed.rowCount() == 0
-                ? Change.of(false)
-                : Change.of(true, event(EventType.REACTION_REMOVED, target.conversationId(), messageId, emoji, caller))));
+    return StoredMessages.change(
+        locator,
+        log,
+        caller.userId(),
+        messageId,
+        (conn, role, target) ->
+            conn.preparedQuery(ReactionSql.REMOVE)
+                .execute(Tuple.of(messageId, emoji, caller.userId()))
+                .map(
+                    removed ->
+                        removed.rowCount() == 0
+                            ? Change.of(false)
+                            : Change.of(
+                                true,
+                                event(
+                                    EventType.REACTION_REMOVED,
+                                    target.conversationId(),
+                                    messageId,
+                                    emoji,
+                                    caller))));
   }
 
-  private Write event(String type, String conversationId, String messageId, String emoji, AuthenticatedUser caller) {
-    JsonObject data = new JsonObject().put("conversation_id", conversationId).put("message_id", messageId)
-        .put("emoji", emoji).put("user_id", caller.userId());
+  private Write event(
+      String type,
+      String conversationId,
+      String messageId,
+      String emoji,
+      AuthenticatedUser caller) {
+    JsonObject data =
+        new JsonObject()
+            .put("conversation_id", conversationId)
+            .put("message_id", messageId)
+            .put("emoji", emoji)
+            .put("user_id", caller.userId());
     return new Write(subjects.streamEvents(conversationId), null, Frames.event(type, data));
   }
 }

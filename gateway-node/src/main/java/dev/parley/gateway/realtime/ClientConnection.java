@@ -29,21 +29,26 @@ public final class ClientConnection implements LocalConnection {
   private final String id;
   private final AuthenticatedUser user;
   private final AtomicBoolean closing = new AtomicBoolean();
+
   /** Bytes handed to the socket (or waiting for it) and not yet written out: the connection's own bounded queue. */
   private final AtomicLong pendingBytes = new AtomicLong();
+
   private final long maxPendingBytes;
   private volatile long lastHeardFrom = System.nanoTime();
 
   /** The socket's own event loop: every write happens there, so frames from the hub and acks never interleave. */
   private final Context context;
+
   /** Set once by {@link #bind}; read and written on {@link #context} only, as is {@link #beforeBind}. */
   private ServerWebSocket ws;
+
   private final Queue<String> beforeBind = new ArrayDeque<>();
   private short closeCode;
   private String closeReason;
 
   /** @param context the event loop of the HTTP connection that is being upgraded */
-  public ClientConnection(String id, AuthenticatedUser user, long maxPendingBytes, Context context) {
+  public ClientConnection(
+      String id, AuthenticatedUser user, long maxPendingBytes, Context context) {
     this.maxPendingBytes = maxPendingBytes;
     this.context = context;
     this.id = id;
@@ -52,15 +57,16 @@ public final class ClientConnection implements LocalConnection {
 
   /** The handshake succeeded: frames that waited for the socket are written now, in order. */
   public void bind(ServerWebSocket socket) {
-    onContext(() -> {
-      ws = socket;
-      for (String frame = beforeBind.poll(); frame != null; frame = beforeBind.poll()) {
-        write(frame);
-      }
-      if (closeReason != null) {
-        ws.close(closeCode, closeReason);
-      }
-    });
+    onContext(
+        () -> {
+          ws = socket;
+          for (String frame = beforeBind.poll(); frame != null; frame = beforeBind.poll()) {
+            write(frame);
+          }
+          if (closeReason != null) {
+            ws.close(closeCode, closeReason);
+          }
+        });
   }
 
   public String id() {
@@ -84,16 +90,19 @@ public final class ClientConnection implements LocalConnection {
     // frames are mostly ASCII JSON: the char count is a cheap, close bound on the bytes
     long size = frame.length();
     if (pendingBytes.addAndGet(size) > maxPendingBytes) {
-      close(CloseReason.SLOW_CONSUMER, "more than " + maxPendingBytes + " bytes waiting to be written");
+      close(
+          CloseReason.SLOW_CONSUMER,
+          "more than " + maxPendingBytes + " bytes waiting to be written");
       return;
     }
-    onContext(() -> {
-      if (ws == null) {
-        beforeBind.add(frame);
-      } else {
-        write(frame);
-      }
-    });
+    onContext(
+        () -> {
+          if (ws == null) {
+            beforeBind.add(frame);
+          } else {
+            write(frame);
+          }
+        });
   }
 
   private void write(String frame) {
@@ -112,11 +121,12 @@ public final class ClientConnection implements LocalConnection {
 
   public void ping() {
     if (!closing.get()) {
-      onContext(() -> {
-        if (ws != null) {
-          ws.writePing(Buffer.buffer("p"));
-        }
-      });
+      onContext(
+          () -> {
+            if (ws != null) {
+              ws.writePing(Buffer.buffer("p"));
+            }
+          });
     }
   }
 
@@ -128,15 +138,17 @@ public final class ClientConnection implements LocalConnection {
   private void close(short code, String reason, String detail) {
     if (closing.compareAndSet(false, true)) {
       log.info("closing connection {} of {} with {}: {}", id, user.userId(), code, detail);
-      onContext(() -> {
-        if (ws == null) {
-          // not bound yet: closed as soon as it is (an upgrade that fails is detached by its endpoint)
-          closeCode = code;
-          closeReason = reason;
-        } else {
-          ws.close(code, reason);
-        }
-      });
+      onContext(
+          () -> {
+            if (ws == null) {
+              // not bound yet: closed as soon as it is (an upgrade that fails is detached by its
+              // endpoint)
+              closeCode = code;
+              closeReason = reason;
+            } else {
+              ws.close(code, reason);
+            }
+          });
     }
   }
 

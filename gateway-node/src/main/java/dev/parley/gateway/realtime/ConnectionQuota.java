@@ -23,14 +23,16 @@ final class ConnectionQuota {
   /** Takes a place for one more connection of {@code userId}; false when the user is at the cap. */
   boolean tryAcquire(String userId) {
     boolean[] taken = {false};
-    counts.compute(userId, (user, n) -> {
-      int open = n == null ? 0 : n;
-      if (open >= maxPerUser) {
-        return n;
-      }
-      taken[0] = true;
-      return open + 1;
-    });
+    counts.compute(
+        userId,
+        (user, n) -> {
+          int open = n == null ? 0 : n;
+          if (open >= maxPerUser) {
+            return n;
+          }
+          taken[0] = true;
+          return open + 1;
+        });
     return taken[0];
   }
 

@@ -30,7 +30,8 @@ public final class FrameDispatcher {
   public void refuse(ClientConnection conn, String text, ApiException why) {
     String id = null;
     try {
-      if (Json.decodeValue(text) instanceof JsonObject frame && frame.getValue("id") instanceof String s) {
+      if (Json.decodeValue(text) instanceof JsonObject frame
+          && frame.getValue("id") instanceof String s) {
         id = s;
       }
     } catch (DecodeException e) {
@@ -45,12 +46,14 @@ public final class FrameDispatcher {
     try {
       Object parsed = Json.decodeValue(text);
       if (!(parsed instanceof JsonObject o)) {
-        conn.send(Frames.error(null, ErrorCode.INVALID_ARGUMENT, "a frame is one JSON object").encode());
+        conn.send(
+            Frames.error(null, ErrorCode.INVALID_ARGUMENT, "a frame is one JSON object").encode());
         return Future.succeededFuture();
       }
       frame = o;
     } catch (DecodeException e) {
-      conn.send(Frames.error(null, ErrorCode.INVALID_ARGUMENT, "the frame is not valid JSON").encode());
+      conn.send(
+          Frames.error(null, ErrorCode.INVALID_ARGUMENT, "the frame is not valid JSON").encode());
       return Future.succeededFuture();
     }
     String id = frame.getValue("id") instanceof String s ? s : null;
@@ -59,28 +62,36 @@ public final class FrameDispatcher {
     Future<?> result;
     try {
       FrameHandler handler = type instanceof String t ? handlers.get(t) : null;
-      result = handler == null
-          ? Future.failedFuture(ApiException.invalid("unknown frame type: " + (type == null ? "(none)" : type)))
-          : handler.handle(conn, data);
+      result =
+          handler == null
+              ? Future.failedFuture(
+                  ApiException.invalid("unknown frame type: " + (type == null ? "(none)" : type)))
+              : handler.handle(conn, data);
     } catch (ApiException | ClassCastException e) {
-      result = Future.failedFuture(e instanceof ApiException ? e : ApiException.invalid("malformed data: " + e.getMessage()));
+      result =
+          Future.failedFuture(
+              e instanceof ApiException
+                  ? e
+                  : ApiException.invalid("malformed data: " + e.getMessage()));
     }
-    return result.transform(ar -> {
-      if (ar.succeeded()) {
-        if (id != null) {
-          conn.send(Frames.ack(id, ar.result()).encode());
-        }
-      } else {
-        Throwable e = ar.cause();
-        if (e instanceof ApiException api) {
-          // REST says Retry-After in seconds; a frame can be exact
-          conn.send(Frames.error(id, api.code(), api.getMessage(), api.retryAfterMillis()).encode());
-        } else {
-          log.error("frame {} from {} failed unexpectedly", type, conn.userId(), e);
-          conn.send(Frames.error(id, ErrorCode.INTERNAL, "internal error").encode());
-        }
-      }
-      return Future.<Void>succeededFuture();
-    });
+    return result.transform(
+        ar -> {
+          if (ar.succeeded()) {
+            if (id != null) {
+              conn.send(Frames.ack(id, ar.result()).encode());
+            }
+          } else {
+            Throwable e = ar.cause();
+            if (e instanceof ApiException api) {
+              // REST says Retry-After in seconds; a frame can be exact
+              conn.send(
+                  Frames.error(id, api.code(), api.getMessage(), api.retryAfterMillis()).encode());
+            } else {
+              log.error("frame {} from {} failed unexpectedly", type, conn.userId(), e);
+              conn.send(Frames.error(id, ErrorCode.INTERNAL, "internal error").encode());
+            }
+          }
+          return Future.<Void>succeededFuture();
+        });
   }
 }

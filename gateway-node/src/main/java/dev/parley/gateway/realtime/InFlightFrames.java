@@ -17,15 +17,19 @@ final class InFlightFrames {
   private final ServerWebSocket ws;
   private final Context context;
   private final int max;
+
   /** Every connection's frames in flight on this node (the gauge), shared by the endpoint. */
   private final AtomicInteger nodeTotal;
+
   private final AtomicLong pauses;
   private volatile int count;
   private boolean paused;
+
   /** Set by {@link #stopTaking}: completes when no frame taken is left unanswered. */
   private Promise<Void> drained;
 
-  InFlightFrames(ServerWebSocket ws, Context context, int max, AtomicInteger nodeTotal, AtomicLong pauses) {
+  InFlightFrames(
+      ServerWebSocket ws, Context context, int max, AtomicInteger nodeTotal, AtomicLong pauses) {
     this.ws = ws;
     this.context = context;
     this.max = max;
@@ -53,18 +57,19 @@ final class InFlightFrames {
 
   /** A frame has been answered (its answer handed to the socket), from any thread. */
   void finished() {
-    context.runOnContext(v -> {
-      count--;
-      nodeTotal.decrementAndGet();
-      if (drained != null) {
-        if (count == 0) {
-          drained.tryComplete();
-        }
-      } else if (paused && count < max) {
-        paused = false;
-        ws.resume();
-      }
-    });
+    context.runOnContext(
+        v -> {
+          count--;
+          nodeTotal.decrementAndGet();
+          if (drained != null) {
+            if (count == 0) {
+              drained.tryComplete();
+            }
+          } else if (paused && count < max) {
+            paused = false;
+            ws.resume();
+          }
+        });
   }
 
   /** Whether frames of this connection are being handled (then it is not idle: we are the slow side). */
@@ -81,19 +86,20 @@ final class InFlightFrames {
    */
   Future<Void> stopTaking() {
     Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> {
-      if (drained == null) {
-        drained = Promise.promise();
-        if (!paused) {
-          paused = true;
-          ws.pause();
-        }
-        if (count == 0) {
-          drained.complete();
-        }
-      }
-      drained.future().onComplete(done);
-    });
+    context.runOnContext(
+        v -> {
+          if (drained == null) {
+            drained = Promise.promise();
+            if (!paused) {
+              paused = true;
+              ws.pause();
+            }
+            if (count == 0) {
+              drained.complete();
+            }
+          }
+          drained.future().onComplete(done);
+        });
     return done.future();
   }
 
@@ -103,12 +109,13 @@ final class InFlightFrames {
    * arrives is not handled.
    */
   void readThenClose(Runnable close) {
-    context.runOnContext(v -> {
-      if (paused) {
-        paused = false;
-        ws.resume();
-      }
-      close.run();
-    });
+    context.runOnContext(
+        v -> {
+          if (paused) {
+            paused = false;
+            ws.resume();
+          }
+          close.run();
+        });
   }
 }

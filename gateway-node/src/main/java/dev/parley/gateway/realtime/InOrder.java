@@ -20,9 +20,11 @@ public final class InOrder {
     Promise<Void> done = Promise.promise();
     Future<Void> previous = tails.put(connectionId, done.future());
     Future<Void> turn = previous == null ? Future.succeededFuture() : previous;
-    return turn.compose(v -> action.get()).onComplete(ar -> {
-      tails.remove(connectionId, done.future());
-      done.complete();
-    });
+    return turn.compose(v -> action.get())
+        .onComplete(
+            ar -> {
+              tails.remove(connectionId, done.future());
+              done.complete();
+            });
   }
 }

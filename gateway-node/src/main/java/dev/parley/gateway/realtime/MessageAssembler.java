@@ -20,12 +20,15 @@ final class MessageAssembler implements Handler<WebSocketFrame> {
   private final int maxBytes;
   private final Consumer<String> onText;
   private final Runnable onBinary;
+
   /** The message being built, null between messages. */
   private Buffer parts;
+
   private boolean text;
   private boolean refused;
 
-  MessageAssembler(ClientConnection connection, int maxBytes, Consumer<String> onText, Runnable onBinary) {
+  MessageAssembler(
+      ClientConnection connection, int maxBytes, Consumer<String> onText, Runnable onBinary) {
     this.connection = connection;
     this.maxBytes = maxBytes;
     this.onText = onText;

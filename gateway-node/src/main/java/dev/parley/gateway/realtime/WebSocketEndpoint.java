@@ -45,9 +45,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebSocketEndpoint {
   private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
+
   /** The answer to a frame that arrives while the node drains: it was not handled; send it again elsewhere. */
   private static final ApiException DRAINING =
-      ApiException.unavailable("this node is shutting down: reconnect (to any node) and send it again", null);
+      ApiException.unavailable(
+          "this node is shutting down: reconnect (to any node) and send it again", null);
 
   /**
    * @param writeQueueBytes bytes allowed to wait for a slow client before it is closed (4008)
@@ -55,7 +57,8 @@ public final class WebSocketEndpoint {
    * @param maxConnectionsPerUser open connections per user on this node (one more: HTTP 429)
    * @param maxInFlight unanswered frames per connection before it stops being read
    */
-  public record Limits(int writeQueueBytes, int maxMessageBytes, int maxConnectionsPerUser, int maxInFlight) {}
+  public record Limits(
+      int writeQueueBytes, int maxMessageBytes, int maxConnectionsPerUser, int maxInFlight) {}
 
   private final HandshakeAuth auth;
   private final UserDirectory users;
@@ -71,8 +74,15 @@ public final class WebSocketEndpoint {
   private final AtomicLong readPauses = new AtomicLong();
   private final AtomicLong refusedOverCap = new AtomicLong();
 
-  public WebSocketEndpoint(HandshakeAuth auth, UserDirectory users, ConversationStore conversations, FanoutHub hub,
-      FrameDispatcher dispatcher, PresenceReporter presence, Limits limits, MeterRegistry registry) {
+  public WebSocketEndpoint(
+      HandshakeAuth auth,
+      UserDirectory users,
+      ConversationStore conversations,
+      FanoutHub hub,
+      FrameDispatcher dispatcher,
+      PresenceReporter presence,
+      Limits limits,
+      MeterRegistry registry) {
     this.auth = auth;
     this.users = users;
     this.conversations = conversations;
@@ -83,7 +93,8 @@ public final class WebSocketEndpoint {
     this.quota = new ConnectionQuota(limits.maxConnectionsPerUser());
     registry.gauge("parley_ws_connections", open, Map::size);
     Gauge.builder("parley_ws_frames_in_flight", framesInFlight, AtomicInteger::get)
-        .description("client frames being handled and not yet answered, over every connection").register(registry);
+        .description("client frames being handled and not yet answered, over every connection")
+        .register(registry);
     registry.more().counter("parley_ws_read_pauses_total", List.of(), readPauses);
     registry.more().counter("parley_ws_connections_refused_total", List.of(), refusedOverCap);
   }
@@ -103,35 +114,57 @@ public final class WebSocketEndpoint {
     Context connectionContext = Vertx.currentContext();
     auth.authenticate(req)
         .compose(users::ensure)
-        .compose(user -> {
-          if (!quota.tryAcquire(user.userId())) {
-            refusedOverCap.incrementAndGet();
-            return Future.failedFuture(new ApiException(ErrorCode.RATE_LIMITED,
-                "too many connections: at most " + quota.maxPerUser() + " per user on this node"));
-          }
-          return conversations.conversationIdsOf(user.userId()).compose(ids -> {
-            // registered with the hub before the handshake answers: every frame for this user from the
-            // moment the client sees its connection open is kept for it, and written once the socket is up
-            ClientConnection conn = new ClientConnection(Ids.newId(), user, limits.writeQueueBytes(), connectionContext);
-            return hub.attach(conn, ids).map(conn);
-          }).recover(e -> releaseThen(user.userId(), e));
-        })
-        .onSuccess(conn -> req.toWebSocket()
-            .onSuccess(ws -> open(ws, conn))
-            .onFailure(e -> {
-              hub.detach(conn);
-              quota.release(conn.userId());
-              log.debug("upgrade failed: {}", e.toString());
-            }))
-        .onFailure(e -> {
-          ApiException api = e instanceof ApiException a ? a : ApiException.unavailable("cannot accept connections right now", e);
-          if (api.code().httpStatus() >= 500) {
-            log.warn("WebSocket handshake refused: {}", e.toString());
-          }
-          req.resume();
-          req.response().setStatusCode(api.code().httpStatus()).putHeader("content-type", "application/json")
-              .end(Frames.errorBody(api.code(), api.getMessage()).encode());
-        });
+        .compose(
+            user -> {
+              if (!quota.tryAcquire(user.userId())) {
+                refusedOverCap.incrementAndGet();
+                return Future.failedFuture(
+                    new ApiException(
+                        ErrorCode.RATE_LIMITED,
+                        "too many connections: at most "
+                            + quota.maxPerUser()
+                            + " per user on this node"));
+              }
+              return conversations
+                  .conversationIdsOf(user.userId())
+                  .compose(
+                      ids -> {
+                        // registered with the hub before the handshake answers: every frame for
+                        // this user from the
+                        // moment the client sees its connection open is kept for it, and written
+                        // once the socket is up
+                        ClientConnection conn =
+                            new ClientConnection(
+                                Ids.newId(), user, limits.writeQueueBytes(), connectionContext);
+                        return hub.attach(conn, ids).map(conn);
+                      })
+                  .recover(e -> releaseThen(user.userId(), e));
+            })
+        .onSuccess(
+            conn ->
+                req.toWebSocket()
+                    .onSuccess(ws -> open(ws, conn))
+                    .onFailure(
+                        e -> {
+                          hub.detach(conn);
+                          quota.release(conn.userId());
+                          log.debug("upgrade failed: {}", e.toString());
+                        }))
+        .onFailure(
+            e -> {
+              ApiException api =
+                  e instanceof ApiException a
+                      ? a
+                      : ApiException.unavailable("cannot accept connections right now", e);
+              if (api.code().httpStatus() >= 500) {
+                log.warn("WebSocket handshake refused: {}", e.toString());
+              }
+              req.resume();
+              req.response()
+                  .setStatusCode(api.code().httpStatus())
+                  .putHeader("content-type", "application/json")
+                  .end(Frames.errorBody(api.code(), api.getMessage()).encode());
+            });
   }
 
   private <T> Future<T> releaseThen(String userId, Throwable cause) {
@@ -141,48 +174,65 @@ public final class WebSocketEndpoint {
 
   private void open(ServerWebSocket ws, ClientConnection conn) {
     String userId = conn.userId();
-    InFlightFrames inFlight = new InFlightFrames(ws, Vertx.currentContext(), limits.maxInFlight(), framesInFlight, readPauses);
+    InFlightFrames inFlight =
+        new InFlightFrames(
+            ws, Vertx.currentContext(), limits.maxInFlight(), framesInFlight, readPauses);
     open.put(conn, inFlight);
-    ws.frameHandler(new MessageAssembler(conn, limits.maxMessageBytes(),
-        text -> {
-          if (inFlight.start()) {
-            dispatcher.dispatch(conn, text).onComplete(ar -> inFlight.finished());
+    ws.frameHandler(
+        new MessageAssembler(
+            conn,
+            limits.maxMessageBytes(),
+            text -> {
+              if (inFlight.start()) {
+                dispatcher.dispatch(conn, text).onComplete(ar -> inFlight.finished());
+              } else {
+                dispatcher.refuse(conn, text, DRAINING);
+              }
+            },
+            () ->
+                conn.send(
+                    Frames.error(
+                            null,
+                            ErrorCode.INVALID_ARGUMENT,
+                            "binary frames are not supported: send JSON text frames")
+                        .encode())));
+    ws.exceptionHandler(
+        e -> {
+          if (e instanceof CorruptedWebSocketFrameException corrupt
+              && WebSocketCloseStatus.MESSAGE_TOO_BIG.equals(corrupt.closeStatus())) {
+            // one frame over the limit, refused by the codec from its header before its payload is
+            // read
+            conn.close(
+                CloseReason.MESSAGE_TOO_BIG,
+                "frame larger than " + limits.maxMessageBytes() + " bytes");
           } else {
-            dispatcher.refuse(conn, text, DRAINING);
+            log.debug("connection {} of {}: {}", conn.id(), userId, e.toString());
           }
-        },
-        () -> conn.send(Frames.error(null, ErrorCode.INVALID_ARGUMENT, "binary frames are not supported: send JSON text frames").encode())));
-    ws.exceptionHandler(e -> {
-      if (e instanceof CorruptedWebSocketFrameException corrupt
-          && WebSocketCloseStatus.MESSAGE_TOO_BIG.equals(corrupt.closeStatus())) {
-        // one frame over the limit, refused by the codec from its header before its payload is read
-        conn.close(CloseReason.MESSAGE_TOO_BIG, "frame larger than " + limits.maxMessageBytes() + " bytes");
-      } else {
-        log.debug("connection {} of {}: {}", conn.id(), userId, e.toString());
-      }
-    });
-    ws.closeHandler(v -> {
-      if (open.remove(conn) != null) {
-        quota.release(userId);
-        hub.detach(conn);
-        presence.disconnected(userId, conn.id());
-        closeListeners.forEach(l -> l.accept(conn));
-      }
-    });
+        });
+    ws.closeHandler(
+        v -> {
+          if (open.remove(conn) != null) {
+            quota.release(userId);
+            hub.detach(conn);
+            presence.disconnected(userId, conn.id());
+            closeListeners.forEach(l -> l.accept(conn));
+          }
+        });
     conn.bind(ws);
     presence.connected(userId, conn.id());
   }
 
   /** Pings every connection; closes those that sent nothing (no frame, ping or pong) within {@code idleNanos}. */
   public void keepAlive(long idleNanos) {
-    open.forEach((c, inFlight) -> {
-      // a connection whose frames we are still answering is waiting on us, not idle
-      if (c.nanosSinceHeard() > idleNanos && !inFlight.busy()) {
-        c.close(CloseReason.IDLE, "nothing heard within the idle timeout");
-      } else {
-        c.ping();
-      }
-    });
+    open.forEach(
+        (c, inFlight) -> {
+          // a connection whose frames we are still answering is waiting on us, not idle
+          if (c.nanosSinceHeard() > idleNanos && !inFlight.busy()) {
+            c.close(CloseReason.IDLE, "nothing heard within the idle timeout");
+          } else {
+            c.ping();
+          }
+        });
   }
 
   /**
@@ -201,12 +251,18 @@ public final class WebSocketEndpoint {
       InFlightFrames frames = all.get(i).getValue();
       Promise<Void> turn = Promise.promise();
       vertx.setTimer(Math.max(1, spread.toMillis() * i / all.size()), t -> turn.complete());
-      closed.add(turn.future()
-          .compose(v -> frames.stopTaking().timeout(Math.max(1, answersWithin.toMillis()), TimeUnit.MILLISECONDS))
-          .transform(ar -> {
-            frames.readThenClose(() -> conn.close(CloseReason.GOING_AWAY, "node draining"));
-            return Future.<Void>succeededFuture();
-          }));
+      closed.add(
+          turn.future()
+              .compose(
+                  v ->
+                      frames
+                          .stopTaking()
+                          .timeout(Math.max(1, answersWithin.toMillis()), TimeUnit.MILLISECONDS))
+              .transform(
+                  ar -> {
+                    frames.readThenClose(() -> conn.close(CloseReason.GOING_AWAY, "node draining"));
+                    return Future.<Void>succeededFuture();
+                  }));
     }
     log.info("draining {} WebSocket connections over {}", all.size(), spread);
     return Future.join(closed).mapEmpty();

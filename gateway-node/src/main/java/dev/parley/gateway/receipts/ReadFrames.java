@@ -25,6 +25,8 @@ public final class ReadFrames implements FrameHandler {
     if (!(data.getValue("message_id") instanceof String messageId)) {
       throw ApiException.invalid("message_id is required");
     }
-    return receipts.read(connection.user(), messageId, conversationId).map(moved -> new JsonObject().put("moved", moved));
+    return receipts
+        .read(connection.user(), messageId, conversationId)
+        .map(moved -> new JsonObject().put("moved", moved));
   }
 }

@@ -30,7 +30,12 @@ public final class ReadReceipts {
   private final Subjects subjects;
   private final RateLimiter limiter;
 
-  public ReadReceipts(Pool pool, MessageLocator locator, ConversationLog log, Subjects subjects, RateLimiter limiter) {
+  public ReadReceipts(
+      Pool pool,
+      MessageLocator locator,
+      ConversationLog log,
+      Subjects subjects,
+      RateLimiter limiter) {
     this.pool = pool;
     this.locator = locator;
     this.log = log;
@@ -44,35 +49,61 @@ public final class ReadReceipts {
    * @return whether the read position moved (rate limited per reader: 429 / {@code rate_limited})
    */
   public Future<Boolean> read(AuthenticatedUser reader, String messageId, String conversationId) {
-    return limiter.acquire(LimitedAction.READ, reader.userId())
+    return limiter
+        .acquire(LimitedAction.READ, reader.userId())
         .compose(go -> locator.locate(messageId, reader.userId()))
-        .compose(at -> {
-          if (conversationId != null && !conversationId.equals(at.conversationId())) {
-            return Future.failedFuture(ApiException.notFound("message not found"));
-          }
-          Tuple position = Tuple.of(at.conversationId(), reader.userId(), at.seq());
-          return pool.preparedQuery(ReceiptSql.WOULD_MOVE).execute(position)
-              .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false) : advance(reader, at, position));
-        })
+        .compose(
+            at -> {
+              if (conversationId != null && !conversationId.equals(at.conversationId())) {
+                return Future.failedFuture(ApiException.notFound("message not found"));
+              }
+              Tuple position = Tuple.of(at.conversationId(), reader.userId(), at.seq());
+              return pool.preparedQuery(ReceiptSql.WOULD_MOVE)
+                  .execute(position)
+                  .compose(
+                      rows ->
+                          rows.size() == 0
+                              ? Future.succeededFuture(false)
+                              : advance(reader, at, position));
+            })
         .recover(Failures::database);
   }
 
   /** Under the conversation's lock the update decides: another read may have moved the position meanwhile. */
-  private Future<Boolean> advance(AuthenticatedUser reader, MessageLocator.Located at, Tuple position) {
-    return log.change(at.conversationId(), locked -> locked.conn().preparedQuery(ReceiptSql.ADVANCE).execute(position)
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return Change.of(false);
-          }
-          JsonObject receipt = new JsonObject()
-              .put("conversation_id", at.conversationId())
-              .put("user_id", reader.userId())
-              .put("message_id", at.id())
-              .put("seq", at.seq())
-              .put("read_at", rows.iterator().next().getOffsetDateTime("read_at").toInstant().toString());
-          return Change.of(true, new Write(subjects.streamEvents(at.conversationId()), null,
-              Frames.event(EventType.READ_RECEIPT, receipt)));
-        }))
+  private Future<Boolean> advance(
+      AuthenticatedUser reader, MessageLocator.Located at, Tuple position) {
+    return log.change(
+            at.conversationId(),
+            locked ->
+                locked
+                    .conn()
+                    .preparedQuery(ReceiptSql.ADVANCE)
+                    .execute(position)
+                    .map(
+                        rows -> {
+                          if (rows.size() == 0) {
+                            return Change.of(false);
+                          }
+                          JsonObject receipt =
+                              new JsonObject()
+                                  .put("conversation_id", at.conversationId())
+                                  .put("user_id", reader.userId())
+                                  .put("message_id", at.id())
+                                  .put("seq", at.seq())
+                                  .put(
+                                      "read_at",
+                                      rows.iterator()
+                                          .next()
+                                          .getOffsetDateTime("read_at")
+                                          .toInstant()
+                                          .toString());
+                          return Change.of(
+                              true,
+                              new Write(
+                                  subjects.streamEvents(at.conversationId()),
+                                  null,
+                                  Frames.event(EventType.READ_RECEIPT, receipt)));
+                        }))
         .map(ConversationLog.Logged::result);
   }
 }

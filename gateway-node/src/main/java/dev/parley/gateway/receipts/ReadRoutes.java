@@ -19,7 +19,8 @@ public final class ReadRoutes implements ApiRoutes {
   }
 
   private void read(RoutingContext ctx) {
-    receipts.read(Requests.user(ctx), ctx.pathParam("messageId"), null)
+    receipts
+        .read(Requests.user(ctx), ctx.pathParam("messageId"), null)
         .onSuccess(moved -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

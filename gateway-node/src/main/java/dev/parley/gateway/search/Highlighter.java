@@ -37,10 +37,11 @@ public final class Highlighter {
       }
     }
     // each query word's trigrams once, not once per content word
-    List<FuzzyTerm> fuzzy = unmatched.stream()
-        .filter(SearchQuery.Term::longEnough)
-        .map(term -> new FuzzyTerm(term, trigrams(term)))
-        .toList();
+    List<FuzzyTerm> fuzzy =
+        unmatched.stream()
+            .filter(SearchQuery.Term::longEnough)
+            .map(term -> new FuzzyTerm(term, trigrams(term)))
+            .toList();
     StringBuilder out = new StringBuilder(content.length() + 32);
     int i = 0;
     int n = content.length();

@@ -4,10 +4,10 @@ import dev.parley.gateway.http.Failures;
 import dev.parley.gateway.messages.MessageRows;
 import dev.parley.gateway.messages.UnstoredSql;
 import dev.parley.gateway.stream.UnstoredMessages;
-import io.vertx.core.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -17,6 +17,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Full-text and trigram search over the messages Postgres holds and those acknowledged that the
@@ -32,9 +33,12 @@ public final class MessageSearch {
    * planner counts as nearly free): 150 ms where the generic plan's index probes take 10 ms on
    * the million-message measurements in docs/search.md.
    */
-  static final Map<String, String> CONNECTION_SETTINGS = Map.of(
-      "pg_trgm.word_similarity_threshold", SearchSql.WORD_SIMILARITY_THRESHOLD,
-      "plan_cache_mode", "force_generic_plan");
+  static final Map<String, String> CONNECTION_SETTINGS =
+      Map.of(
+          "pg_trgm.word_similarity_threshold",
+          SearchSql.WORD_SIMILARITY_THRESHOLD,
+          "plan_cache_mode",
+          "force_generic_plan");
 
   private final Pool pool;
   private final UnstoredMessages unstored;
@@ -55,13 +59,15 @@ public final class MessageSearch {
   public MessageSearch(Pool pool, UnstoredMessages unstored, MeterRegistry registry) {
     this.pool = pool;
     this.unstored = unstored;
-    this.latency = Timer.builder("parley_search_latency")
-        .description("time to answer a message search, Postgres included")
-        .publishPercentiles(0.5, 0.99)
-        .register(registry);
-    this.failures = Counter.builder("parley_search_failures_total")
-        .description("message searches that failed on the database")
-        .register(registry);
+    this.latency =
+        Timer.builder("parley_search_latency")
+            .description("time to answer a message search, Postgres included")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    this.failures =
+        Counter.builder("parley_search_failures_total")
+            .description("message searches that failed on the database")
+            .register(registry);
   }
 
   /**
@@ -71,12 +77,18 @@ public final class MessageSearch {
    */
   private Future<String> unstoredMessages(String conversationId) {
     Context ctx = Vertx.currentContext();
-    return unstored.window(ctx).compose(window -> {
-      if (window.isEmpty()) {
-        return Future.succeededFuture(UnstoredSql.NONE);
-      }
-      return (conversationId == null ? unstored.all(ctx, window) : unstored.of(ctx, conversationId, window)).map(UnstoredSql::json);
-    });
+    return unstored
+        .window(ctx)
+        .compose(
+            window -> {
+              if (window.isEmpty()) {
+                return Future.succeededFuture(UnstoredSql.NONE);
+              }
+              return (conversationId == null
+                      ? unstored.all(ctx, window)
+                      : unstored.of(ctx, conversationId, window))
+                  .map(UnstoredSql::json);
+            });
   }
 
   /**
@@ -84,25 +96,30 @@ public final class MessageSearch {
    *
    * @param conversationId only this conversation (the caller's membership is checked before), or null for all
    */
-  public Future<JsonArray> search(SearchQuery query, String userId, String conversationId, int limit) {
+  public Future<JsonArray> search(
+      SearchQuery query, String userId, String conversationId, int limit) {
     long started = System.nanoTime();
     Set<String> words = query.highlightWords();
     return unstoredMessages(conversationId)
-        .compose(pending -> {
-          SearchSql.Statement statement = SearchSql.build(query, userId, conversationId, limit, pending);
-          return pool.preparedQuery(statement.sql()).execute(statement.params())
-              .onFailure(e -> failures.increment())
-              .recover(Failures::database);
-        })
-        .map(rows -> {
-          JsonArray items = new JsonArray();
-          for (Row r : rows) {
-            JsonObject item = MessageRows.fromRow(r).toJson();
-            item.put("highlight", Highlighter.highlight(r.getString("content"), words));
-            items.add(item);
-          }
-          latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-          return items;
-        });
+        .compose(
+            pending -> {
+              SearchSql.Statement statement =
+                  SearchSql.build(query, userId, conversationId, limit, pending);
+              return pool.preparedQuery(statement.sql())
+                  .execute(statement.params())
+                  .onFailure(e -> failures.increment())
+                  .recover(Failures::database);
+            })
+        .map(
+            rows -> {
+              JsonArray items = new JsonArray();
+              for (Row r : rows) {
+                JsonObject item = MessageRows.fromRow(r).toJson();
+                item.put("highlight", Highlighter.highlight(r.getString("content"), words));
+                items.add(item);
+              }
+              latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+              return items;
+            });
   }
 }

@@ -84,7 +84,11 @@ public record SearchQuery(String text, List<List<Term>> groups, List<Term> exclu
       if (negated) {
         excluded.add(term);
         pendingOr = false;
-      } else if (!term.phrase() && term.text().equalsIgnoreCase("or") && !groups.isEmpty() && !pendingOr && hasMoreWords(text, i)) {
+      } else if (!term.phrase()
+          && term.text().equalsIgnoreCase("or")
+          && !groups.isEmpty()
+          && !pendingOr
+          && hasMoreWords(text, i)) {
         pendingOr = true;
       } else if (pendingOr) {
         groups.get(groups.size() - 1).add(term);
@@ -96,11 +100,13 @@ public record SearchQuery(String text, List<List<Term>> groups, List<Term> exclu
       }
     }
     if (groups.isEmpty()) {
-      throw ApiException.invalid("q has no word to search for (a query of exclusions alone would match everything)");
+      throw ApiException.invalid(
+          "q has no word to search for (a query of exclusions alone would match everything)");
     }
     int terms = excluded.size() + groups.stream().mapToInt(List::size).sum();
     if (terms > MAX_TERMS) {
-      throw ApiException.invalid("q has " + terms + " terms; at most " + MAX_TERMS + " are searched");
+      throw ApiException.invalid(
+          "q has " + terms + " terms; at most " + MAX_TERMS + " are searched");
     }
     List<List<Term>> frozen = new ArrayList<>();
     groups.forEach(g -> frozen.add(List.copyOf(g)));
@@ -122,7 +128,9 @@ public record SearchQuery(String text, List<List<Term>> groups, List<Term> exclu
   String exclusionsText() {
     StringBuilder out = new StringBuilder();
     for (Term t : excluded) {
-      out.append(out.length() == 0 ? "" : " ").append('-').append(t.phrase() ? "\"" + t.text() + "\"" : t.text());
+      out.append(out.length() == 0 ? "" : " ")
+          .append('-')
+          .append(t.phrase() ? "\"" + t.text() + "\"" : t.text());
     }
     return out.toString();
   }

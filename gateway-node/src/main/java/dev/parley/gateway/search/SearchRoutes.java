@@ -34,8 +34,10 @@ public final class SearchRoutes implements ApiRoutes {
     int limit = Requests.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     String scope = Requests.optionalConversationId(ctx, "conversation_id");
     // the SQL keeps to the caller's conversations anyway; asking about one you are not in is a 404
-    Future<?> allowed = scope == null ? Future.succeededFuture() : membership.requireMember(scope, caller.userId());
-    allowed.compose(v -> search.search(query, caller.userId(), scope, limit))
+    Future<?> allowed =
+        scope == null ? Future.succeededFuture() : membership.requireMember(scope, caller.userId());
+    allowed
+        .compose(v -> search.search(query, caller.userId(), scope, limit))
         .onSuccess(items -> Responses.json(ctx, 200, new JsonObject().put("items", items)))
         .onFailure(ctx::fail);
   }

@@ -50,11 +50,12 @@ final class SearchSql {
    * @param unstored the messages acknowledged and not stored yet that the search must see too
    *     ({@link UnstoredSql#json}; {@link UnstoredSql#NONE} when the worker has stored everything)
    */
-  static Statement build(SearchQuery query, String userId, String conversationId, int limit, String unstored) {
+  static Statement build(
+      SearchQuery query, String userId, String conversationId, int limit, String unstored) {
     List<Object> params = new ArrayList<>();
-    params.add(query.text());   // $1
-    params.add(userId);         // $2
-    params.add(limit);          // $3
+    params.add(query.text()); // $1
+    params.add(userId); // $2
+    params.add(limit); // $3
     String fuzzy = fuzzyConditions(query, params);
     String scope = "";
     if (conversationId != null) {
@@ -62,48 +63,76 @@ final class SearchSql {
       scope = " AND mb.conversation_id = $" + params.size();
     }
     params.add(unstored);
-    String sql = "WITH mine AS MATERIALIZED ("
-        + " SELECT mb.conversation_id FROM members mb"
-        + " JOIN conversations c ON c.id = mb.conversation_id AND c.deleted_at IS NULL"
-        + " WHERE mb.user_id = $2" + scope + "),"
-        + UnstoredSql.cte(params.size()) + ","
-        // the unstored messages of the caller's conversations (a probe of members each), with the
-        // columns the conditions below read
-        + " unstored_searchable AS ("
-        + "  SELECT x.id, x.seq, x.type, x.content, NULL::timestamptz AS deleted_at,"
-        + "   to_tsvector('simple'::regconfig, coalesce(x.content, '')) AS search_vector"
-        + "  FROM unstored x WHERE EXISTS (SELECT 1 FROM members mb"
-        + "   JOIN conversations c ON c.id = mb.conversation_id AND c.deleted_at IS NULL"
-        + "   WHERE mb.conversation_id = x.conversation_id AND mb.user_id = $2" + scope + ")),"
-        + " exact AS (SELECT e.* FROM ("
-        + " SELECT h.* FROM mine CROSS JOIN LATERAL ("
-        + "  SELECT m.id, m.seq, 1 AS tier, ts_rank_cd(m.search_vector, " + TSQUERY + ") AS score FROM messages m"
-        + "  WHERE m.conversation_id = mine.conversation_id AND " + SEARCHABLE
-        + "   AND m.search_vector @@ " + TSQUERY
-        + "  ORDER BY score DESC, m.seq DESC LIMIT $3) h"
-        + " UNION ALL"
-        + " SELECT m.id, m.seq, 1 AS tier, ts_rank_cd(m.search_vector, " + TSQUERY + ") AS score FROM unstored_searchable m"
-        + "  WHERE " + SEARCHABLE + " AND m.search_vector @@ " + TSQUERY
-        + " ) e ORDER BY e.score DESC, e.seq DESC LIMIT $3),"
-        + " fuzzy AS (SELECT f.* FROM ("
-        + " SELECT h.* FROM mine CROSS JOIN LATERAL ("
-        + "  SELECT m.id, m.seq, 2 AS tier, word_similarity($1::text, m.content) AS score FROM messages m"
-        + "  WHERE m.conversation_id = mine.conversation_id AND " + SEARCHABLE
-        + "   AND " + fuzzy
-        + "   AND NOT m.search_vector @@ " + TSQUERY
-        + "  ORDER BY score DESC, m.seq DESC LIMIT $3) h"
-        + " UNION ALL"
-        + " SELECT m.id, m.seq, 2 AS tier, word_similarity($1::text, m.content) AS score FROM unstored_searchable m"
-        + "  WHERE " + SEARCHABLE + " AND " + fuzzy + " AND NOT m.search_vector @@ " + TSQUERY
-        + " ) f WHERE (SELECT count(*) FROM exact) < $3"
-        + " ORDER BY f.score DESC, f.seq DESC LIMIT $3),"
-        + " hits AS (SELECT * FROM exact UNION ALL SELECT * FROM fuzzy)"
-        + " SELECT " + MessageSql.COLUMNS + ", hits.tier, hits.score"
-        + " FROM hits JOIN messages m ON m.id = hits.id"
-        + " UNION ALL"
-        + " SELECT " + UnstoredSql.COLUMNS + ", hits.tier, hits.score"
-        + " FROM hits JOIN unstored x ON x.id = hits.id"
-        + " ORDER BY tier, score DESC, seq DESC LIMIT $3";
+    String sql =
+        "WITH mine AS MATERIALIZED ("
+            + " SELECT mb.conversation_id FROM members mb"
+            + " JOIN conversations c ON c.id = mb.conversation_id AND c.deleted_at IS NULL"
+            + " WHERE mb.user_id = $2"
+            + scope
+            + "),"
+            + UnstoredSql.cte(params.size())
+            + ","
+            // the unstored messages of the caller's conversations (a probe of members each), with
+            // the
+            // columns the conditions below read
+            + " unstored_searchable AS ("
+            + "  SELECT x.id, x.seq, x.type, x.content, NULL::timestamptz AS deleted_at,"
+            + "   to_tsvector('simple'::regconfig, coalesce(x.content, '')) AS search_vector"
+            + "  FROM unstored x WHERE EXISTS (SELECT 1 FROM members mb"
+            + "   JOIN conversations c ON c.id = mb.conversation_id AND c.deleted_at IS NULL"
+            + "   WHERE mb.conversation_id = x.conversation_id AND mb.user_id = $2"
+            + scope
+            + ")),"
+            + " exact AS (SELECT e.* FROM ("
+            + " SELECT h.* FROM mine CROSS JOIN LATERAL ("
+            + "  SELECT m.id, m.seq, 1 AS tier, ts_rank_cd(m.search_vector, "
+            + TSQUERY
+            + ") AS score FROM messages m"
+            + "  WHERE m.conversation_id = mine.conversation_id AND "
+            + SEARCHABLE
+            + "   AND m.search_vector @@ "
+            + TSQUERY
+            + "  ORDER BY score DESC, m.seq DESC LIMIT $3) h"
+            + " UNION ALL"
+            + " SELECT m.id, m.seq, 1 AS tier, ts_rank_cd(m.search_vector, "
+            + TSQUERY
+            + ") AS score FROM unstored_searchable m"
+            + "  WHERE "
+            + SEARCHABLE
+            + " AND m.search_vector @@ "
+            + TSQUERY
+            + " ) e ORDER BY e.score DESC, e.seq DESC LIMIT $3),"
+            + " fuzzy AS (SELECT f.* FROM ("
+            + " SELECT h.* FROM mine CROSS JOIN LATERAL ("
+            + "  SELECT m.id, m.seq, 2 AS tier, word_similarity($1::text, m.content) AS score FROM messages m"
+            + "  WHERE m.conversation_id = mine.conversation_id AND "
+            + SEARCHABLE
+            + "   AND "
+            + fuzzy
+            + "   AND NOT m.search_vector @@ "
+            + TSQUERY
+            + "  ORDER BY score DESC, m.seq DESC LIMIT $3) h"
+            + " UNION ALL"
+            + " SELECT m.id, m.seq, 2 AS tier, word_similarity($1::text, m.content) AS score FROM unstored_searchable m"
+            + "  WHERE "
+            + SEARCHABLE
+            + " AND "
+            + fuzzy
+            + " AND NOT m.search_vector @@ "
+            + TSQUERY
+            + " ) f WHERE (SELECT count(*) FROM exact) < $3"
+            + " ORDER BY f.score DESC, f.seq DESC LIMIT $3),"
+            + " hits AS (SELECT * FROM exact UNION ALL SELECT * FROM fuzzy)"
+            + " SELECT "
+            + MessageSql.COLUMNS
+            + ", hits.tier, hits.score"
+            + " FROM hits JOIN messages m ON m.id = hits.id"
+            + " UNION ALL"
+            + " SELECT "
+            + UnstoredSql.COLUMNS
+            + ", hits.tier, hits.score"
+            + " FROM hits JOIN unstored x ON x.id = hits.id"
+            + " ORDER BY tier, score DESC, seq DESC LIMIT $3";
     return new Statement(sql, Tuple.from(params));
   }
 
@@ -116,15 +145,23 @@ final class SearchSql {
         SearchQuery.Term term = group.get(k);
         params.add(term.text());
         String p = "$" + params.size() + "::text";
-        out.append(k == 0 ? "" : " OR ").append(term.fuzzy()
-            ? "m.content %> " + p
-            : "m.search_vector @@ " + (term.phrase() ? "phraseto_tsquery" : "plainto_tsquery") + "('simple'::regconfig, " + p + ")");
+        out.append(k == 0 ? "" : " OR ")
+            .append(
+                term.fuzzy()
+                    ? "m.content %> " + p
+                    : "m.search_vector @@ "
+                        + (term.phrase() ? "phraseto_tsquery" : "plainto_tsquery")
+                        + "('simple'::regconfig, "
+                        + p
+                        + ")");
       }
       out.append(')');
     }
     if (!query.excluded().isEmpty()) {
       params.add(query.exclusionsText());
-      out.append(" AND m.search_vector @@ websearch_to_tsquery('simple'::regconfig, $").append(params.size()).append("::text)");
+      out.append(" AND m.search_vector @@ websearch_to_tsquery('simple'::regconfig, $")
+          .append(params.size())
+          .append("::text)");
     }
     return out.toString();
   }

@@ -26,7 +26,8 @@ import java.util.function.Function;
  * so sends keep working while Postgres is down. Everything else that changes a conversation does.
  */
 public final class ConversationLog {
-  private static final String LOCK = "SELECT type FROM conversations WHERE id = $1 AND deleted_at IS NULL FOR UPDATE";
+  private static final String LOCK =
+      "SELECT type FROM conversations WHERE id = $1 AND deleted_at IS NULL FOR UPDATE";
 
   private final Pool pool;
   private final StreamClient stream;
@@ -67,7 +68,8 @@ public final class ConversationLog {
    * entries to the stream, then commits. A conversation that does not exist (or was deleted) is
    * 404 {@code not_found}; membership checks are {@code work}'s job.
    */
-  public <T> Future<Logged<T>> change(String conversationId, Function<Locked, Future<Change<T>>> work) {
+  public <T> Future<Logged<T>> change(
+      String conversationId, Function<Locked, Future<Change<T>>> work) {
     return change(conversationId, work, (locked, logged) -> Future.succeededFuture());
   }
 
@@ -76,20 +78,30 @@ public final class ConversationLog {
    * once the entries are written, for state that needs their sequences (e.g. a new member's read
    * position starts at the system message that records the join).
    */
-  public <T> Future<Logged<T>> change(String conversationId, Function<Locked, Future<Change<T>>> work,
+  public <T> Future<Logged<T>> change(
+      String conversationId,
+      Function<Locked, Future<Change<T>>> work,
       BiFunction<Locked, Logged<T>, Future<Void>> afterWrites) {
     Context ctx = Vertx.currentContext();
-    return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(conversationId))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(ApiException.notFound("no such conversation: " + conversationId));
-          }
-          Locked locked = new Locked(conversationId, rows.iterator().next().getString(0), conn);
-          return work.apply(locked)
-              .compose(change -> writeAll(ctx, change.writes(), 0, new ArrayList<>())
-                  .map(seqs -> new Logged<>(change.result(), seqs)))
-              .compose(logged -> afterWrites.apply(locked, logged).map(logged));
-        }));
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(LOCK)
+                .execute(Tuple.of(conversationId))
+                .compose(
+                    rows -> {
+                      if (rows.size() == 0) {
+                        return Future.failedFuture(
+                            ApiException.notFound("no such conversation: " + conversationId));
+                      }
+                      Locked locked =
+                          new Locked(conversationId, rows.iterator().next().getString(0), conn);
+                      return work.apply(locked)
+                          .compose(
+                              change ->
+                                  writeAll(ctx, change.writes(), 0, new ArrayList<>())
+                                      .map(seqs -> new Logged<>(change.result(), seqs)))
+                          .compose(logged -> afterWrites.apply(locked, logged).map(logged));
+                    }));
   }
 
   private Future<List<Long>> writeAll(Context ctx, List<Write> writes, int index, List<Long> seqs) {
@@ -97,13 +109,20 @@ public final class ConversationLog {
       return Future.succeededFuture(seqs);
     }
     Write w = writes.get(index);
-    return stream.publish(ctx, w.subject(), w.dedupId(), w.payload())
+    return stream
+        .publish(ctx, w.subject(), w.dedupId(), w.payload())
         .timeout(publishTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .recover(e -> Future.failedFuture(e instanceof ApiException ? e
-            : ApiException.unavailable("the message bus did not confirm the write in time; retry", e)))
-        .compose(published -> {
-          seqs.add(published.seq());
-          return writeAll(ctx, writes, index + 1, seqs);
-        });
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof ApiException
+                        ? e
+                        : ApiException.unavailable(
+                            "the message bus did not confirm the write in time; retry", e)))
+        .compose(
+            published -> {
+              seqs.add(published.seq());
+              return writeAll(ctx, writes, index + 1, seqs);
+            });
   }
 }

@@ -30,9 +30,10 @@ public final class PersistedWrites {
   public PersistedWrites(StreamClient stream, Duration maxWait, MeterRegistry registry) {
     this.stream = stream;
     this.maxWait = maxWait;
-    this.waits = Counter.builder("parley_message_lookup_waits_total")
-        .description("lookups that waited for the worker to store recent stream entries")
-        .register(registry);
+    this.waits =
+        Counter.builder("parley_message_lookup_waits_total")
+            .description("lookups that waited for the worker to store recent stream entries")
+            .register(registry);
   }
 
   /**
@@ -40,13 +41,20 @@ public final class PersistedWrites {
    * worker has stored what the stream held at the time of the call.
    */
   public <T> Future<T> readOnceStored(Supplier<Future<T>> read) {
-    return read.get().compose(found -> found != null ? Future.succeededFuture(found) : storedUpToNow().compose(v -> read.get()));
+    return read.get()
+        .compose(
+            found ->
+                found != null
+                    ? Future.succeededFuture(found)
+                    : storedUpToNow().compose(v -> read.get()));
   }
 
   /** Completes once everything the stream held at the time of the call is in Postgres. */
   public Future<Void> storedUpToNow() {
     Context ctx = Vertx.currentContext();
-    return stream.persistencePosition(ctx).compose(p -> p.floor() >= p.last() ? Future.succeededFuture() : waitFor(ctx, p.last()));
+    return stream
+        .persistencePosition(ctx)
+        .compose(p -> p.floor() >= p.last() ? Future.succeededFuture() : waitFor(ctx, p.last()));
   }
 
   /**
@@ -55,7 +63,9 @@ public final class PersistedWrites {
    */
   public Future<Void> storedThrough(long seq) {
     Context ctx = Vertx.currentContext();
-    return stream.persistedFloor(ctx).compose(floor -> floor >= seq ? Future.succeededFuture() : waitFor(ctx, seq));
+    return stream
+        .persistedFloor(ctx)
+        .compose(floor -> floor >= seq ? Future.succeededFuture() : waitFor(ctx, seq));
   }
 
   private Future<Void> waitFor(Context ctx, long target) {
@@ -68,15 +78,18 @@ public final class PersistedWrites {
     ctx.owner().setTimer(POLL_MS, t -> tick.complete());
     return tick.future()
         .compose(v -> stream.persistedFloor(ctx))
-        .compose(floor -> {
-          if (floor >= target) {
-            return Future.succeededFuture();
-          }
-          if (System.nanoTime() > deadline) {
-            return Future.failedFuture(ApiException.unavailable(
-                "recent messages are still being stored, so this cannot be found yet; retry shortly", null));
-          }
-          return awaitFloor(ctx, target, deadline);
-        });
+        .compose(
+            floor -> {
+              if (floor >= target) {
+                return Future.succeededFuture();
+              }
+              if (System.nanoTime() > deadline) {
+                return Future.failedFuture(
+                    ApiException.unavailable(
+                        "recent messages are still being stored, so this cannot be found yet; retry shortly",
+                        null));
+              }
+              return awaitFloor(ctx, target, deadline);
+            });
   }
 }

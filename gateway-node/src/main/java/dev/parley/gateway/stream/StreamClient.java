@@ -13,6 +13,7 @@ import io.nats.client.impl.Headers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -29,7 +30,7 @@ public final class StreamClient implements StreamReads {
   private final JetStream js;
   private final NatsSettings settings;
 
-  public StreamClient(Connection nc, NatsSettings settings) throws java.io.IOException {
+  public StreamClient(Connection nc, NatsSettings settings) throws IOException {
     this.nc = nc;
     this.js = nc.jetStream();
     this.settings = settings;
@@ -38,9 +39,11 @@ public final class StreamClient implements StreamReads {
   /** Outcome of a publish: the entry's sequence, and whether the stream had it already. */
   public record Published(long seq, boolean duplicate) {}
 
-  public Future<Published> publish(Context ctx, String subject, String dedupId, JsonObject payload) {
+  public Future<Published> publish(
+      Context ctx, String subject, String dedupId, JsonObject payload) {
     if (nc.getStatus() != Connection.Status.CONNECTED) {
-      return Future.failedFuture(ApiException.unavailable("the message bus is unavailable; retry shortly", null));
+      return Future.failedFuture(
+          ApiException.unavailable("the message bus is unavailable; retry shortly", null));
     }
     Headers headers = new Headers();
     if (dedupId != null) {
@@ -50,10 +53,16 @@ public final class StreamClient implements StreamReads {
     byte[] body = payload.encode().getBytes(StandardCharsets.UTF_8);
     try {
       return Future.fromCompletionStage(js.publishAsync(subject, headers, body, options), ctx)
-          .recover(e -> Future.failedFuture(ApiException.unavailable("the message bus did not confirm the write; retry (resending the same client_msg_id is safe)", e)))
+          .recover(
+              e ->
+                  Future.failedFuture(
+                      ApiException.unavailable(
+                          "the message bus did not confirm the write; retry (resending the same client_msg_id is safe)",
+                          e)))
           .map((PublishAck ack) -> new Published(ack.getSeqno(), ack.isDuplicate()));
     } catch (RuntimeException e) {
-      return Future.failedFuture(ApiException.unavailable("the message bus is unavailable; retry shortly", e));
+      return Future.failedFuture(
+          ApiException.unavailable("the message bus is unavailable; retry shortly", e));
     }
   }
 
@@ -69,18 +78,22 @@ public final class StreamClient implements StreamReads {
    * 0 when the consumer does not exist yet.
    */
   public Future<Long> persistedFloor(Context ctx) {
-    String subject = "$JS.API.CONSUMER.INFO." + settings.streamName() + "." + StreamLayout.PERSISTENCE_CONSUMER;
-    return request(ctx, subject, new byte[0]).map(resp -> {
-      JsonObject err = resp.getJsonObject("error");
-      if (err != null) {
-        if (err.getInteger("code", 0) == 404) {
-          return 0L;
-        }
-        throw new IllegalStateException("consumer info failed: " + err.getString("description"));
-      }
-      JsonObject floor = resp.getJsonObject("ack_floor");
-      return floor == null ? 0L : floor.getLong("stream_seq", 0L);
-    });
+    String subject =
+        "$JS.API.CONSUMER.INFO." + settings.streamName() + "." + StreamLayout.PERSISTENCE_CONSUMER;
+    return request(ctx, subject, new byte[0])
+        .map(
+            resp -> {
+              JsonObject err = resp.getJsonObject("error");
+              if (err != null) {
+                if (err.getInteger("code", 0) == 404) {
+                  return 0L;
+                }
+                throw new IllegalStateException(
+                    "consumer info failed: " + err.getString("description"));
+              }
+              JsonObject floor = resp.getJsonObject("ack_floor");
+              return floor == null ? 0L : floor.getLong("stream_seq", 0L);
+            });
   }
 
   /** The entry stored at {@code seq}, or null when there is none (never written, or aged out). */
@@ -96,20 +109,26 @@ public final class StreamClient implements StreamReads {
    * last sequence is read from the stream.
    */
   public Future<ConsumerPosition> persistencePosition(Context ctx) {
-    String subject = "$JS.API.CONSUMER.INFO." + settings.streamName() + "." + StreamLayout.PERSISTENCE_CONSUMER;
-    return request(ctx, subject, new byte[0]).compose(resp -> {
-      JsonObject err = resp.getJsonObject("error");
-      if (err != null) {
-        if (err.getInteger("code", 0) == 404) {
-          return lastSequence(ctx).map(last -> new ConsumerPosition(0, last));
-        }
-        return Future.failedFuture(new IllegalStateException("consumer info failed: " + err.getString("description")));
-      }
-      long floor = sequenceOf(resp.getJsonObject("ack_floor"));
-      long delivered = sequenceOf(resp.getJsonObject("delivered"));
-      long pending = resp.getLong("num_pending", 0L);
-      return Future.succeededFuture(new ConsumerPosition(floor, Math.max(floor, delivered) + pending));
-    });
+    String subject =
+        "$JS.API.CONSUMER.INFO." + settings.streamName() + "." + StreamLayout.PERSISTENCE_CONSUMER;
+    return request(ctx, subject, new byte[0])
+        .compose(
+            resp -> {
+              JsonObject err = resp.getJsonObject("error");
+              if (err != null) {
+                if (err.getInteger("code", 0) == 404) {
+                  return lastSequence(ctx).map(last -> new ConsumerPosition(0, last));
+                }
+                return Future.failedFuture(
+                    new IllegalStateException(
+                        "consumer info failed: " + err.getString("description")));
+              }
+              long floor = sequenceOf(resp.getJsonObject("ack_floor"));
+              long delivered = sequenceOf(resp.getJsonObject("delivered"));
+              long pending = resp.getLong("num_pending", 0L);
+              return Future.succeededFuture(
+                  new ConsumerPosition(floor, Math.max(floor, delivered) + pending));
+            });
   }
 
   /** The persistence consumer's ack floor and the last sequence of the stream it reads. */
@@ -121,40 +140,54 @@ public final class StreamClient implements StreamReads {
 
   /** The stream's last sequence right now (every conversation's entries count). */
   public Future<Long> lastSequence(Context ctx) {
-    return request(ctx, "$JS.API.STREAM.INFO." + settings.streamName(), new byte[0]).map(resp -> {
-      JsonObject err = resp.getJsonObject("error");
-      if (err != null) {
-        throw new IllegalStateException("stream info failed: " + err.getString("description"));
-      }
-      JsonObject state = resp.getJsonObject("state");
-      return state == null ? 0L : state.getLong("last_seq", 0L);
-    });
+    return request(ctx, "$JS.API.STREAM.INFO." + settings.streamName(), new byte[0])
+        .map(
+            resp -> {
+              JsonObject err = resp.getJsonObject("error");
+              if (err != null) {
+                throw new IllegalStateException(
+                    "stream info failed: " + err.getString("description"));
+              }
+              JsonObject state = resp.getJsonObject("state");
+              return state == null ? 0L : state.getLong("last_seq", 0L);
+            });
   }
 
   private Future<StreamEntry> msgGet(Context ctx, JsonObject req) {
     String subject = "$JS.API.STREAM.MSG.GET." + settings.streamName();
-    return request(ctx, subject, req.encode().getBytes(StandardCharsets.UTF_8)).map(resp -> {
-      JsonObject err = resp.getJsonObject("error");
-      if (err != null) {
-        if (err.getInteger("code", 0) == 404) {
-          return null;
-        }
-        throw new IllegalStateException("stream read failed: " + err.getString("description"));
-      }
-      JsonObject m = resp.getJsonObject("message");
-      String data = m.getString("data");
-      JsonObject payload = data == null ? new JsonObject()
-          : new JsonObject(new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8));
-      return new StreamEntry(m.getLong("seq"), m.getString("subject"), payload);
-    });
+    return request(ctx, subject, req.encode().getBytes(StandardCharsets.UTF_8))
+        .map(
+            resp -> {
+              JsonObject err = resp.getJsonObject("error");
+              if (err != null) {
+                if (err.getInteger("code", 0) == 404) {
+                  return null;
+                }
+                throw new IllegalStateException(
+                    "stream read failed: " + err.getString("description"));
+              }
+              JsonObject m = resp.getJsonObject("message");
+              String data = m.getString("data");
+              JsonObject payload =
+                  data == null
+                      ? new JsonObject()
+                      : new JsonObject(
+                          new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8));
+              return new StreamEntry(m.getLong("seq"), m.getString("subject"), payload);
+            });
   }
 
   private Future<JsonObject> request(Context ctx, String subject, byte[] body) {
     if (nc.getStatus() != Connection.Status.CONNECTED) {
-      return Future.failedFuture(ApiException.unavailable("the message bus is unavailable; retry shortly", null));
+      return Future.failedFuture(
+          ApiException.unavailable("the message bus is unavailable; retry shortly", null));
     }
     return Future.fromCompletionStage(nc.requestWithTimeout(subject, body, API_TIMEOUT), ctx)
-        .recover(e -> Future.failedFuture(ApiException.unavailable("the message bus did not answer; retry shortly", e)))
-        .map((Message reply) -> new JsonObject(new String(reply.getData(), StandardCharsets.UTF_8)));
+        .recover(
+            e ->
+                Future.failedFuture(
+                    ApiException.unavailable("the message bus did not answer; retry shortly", e)))
+        .map(
+            (Message reply) -> new JsonObject(new String(reply.getData(), StandardCharsets.UTF_8)));
   }
 }

@@ -63,10 +63,13 @@ public final class UnstoredMessages {
 
   /** Where the worker stands now; take it before reading Postgres. */
   public Future<Window> window(Context ctx) {
-    return stream.persistencePosition(ctx).map(p -> {
-      cache.dropThrough(p.floor());
-      return new Window(p.floor(), p.last());
-    });
+    return stream
+        .persistencePosition(ctx)
+        .map(
+            p -> {
+              cache.dropThrough(p.floor());
+              return new Window(p.floor(), p.last());
+            });
   }
 
   /** The conversation's messages in the window, oldest first; 503 past {@code maxTail} of them. */
@@ -75,39 +78,55 @@ public final class UnstoredMessages {
   }
 
   /** As {@link #of}, only those below {@code bound}. */
-  public Future<List<ChatMessage>> before(Context ctx, String conversationId, Window window, long bound) {
+  public Future<List<ChatMessage>> before(
+      Context ctx, String conversationId, Window window, long bound) {
     List<ChatMessage> out = new ArrayList<>();
     if (window.isEmpty()) {
       return Future.succeededFuture(out);
     }
-    return readFrom(ctx, subjects.streamMessages(conversationId), window.floor() + 1, bound, out).map(out);
+    return readFrom(ctx, subjects.streamMessages(conversationId), window.floor() + 1, bound, out)
+        .map(out);
   }
 
-  private Future<Void> readFrom(Context ctx, String subject, long from, long bound, List<ChatMessage> out) {
+  private Future<Void> readFrom(
+      Context ctx, String subject, long from, long bound, List<ChatMessage> out) {
     if (from >= bound) {
       return Future.succeededFuture();
     }
-    return stream.nextOnSubject(ctx, from, subject).compose(e -> {
-      if (e == null || e.seq() >= bound) {
-        return Future.succeededFuture();
-      }
-      if (out.size() >= maxTail) {
-        return Future.failedFuture(ApiException.unavailable(
-            "this conversation is catching up: more than " + maxTail + " of its messages are not stored yet; retry shortly", null));
-      }
-      ChatMessage m = decode(e);
-      if (m != null) {
-        out.add(m);
-      }
-      return readFrom(ctx, subject, e.seq() + 1, bound, out);
-    });
+    return stream
+        .nextOnSubject(ctx, from, subject)
+        .compose(
+            e -> {
+              if (e == null || e.seq() >= bound) {
+                return Future.succeededFuture();
+              }
+              if (out.size() >= maxTail) {
+                return Future.failedFuture(
+                    ApiException.unavailable(
+                        "this conversation is catching up: more than "
+                            + maxTail
+                            + " of its messages are not stored yet; retry shortly",
+                        null));
+              }
+              ChatMessage m = decode(e);
+              if (m != null) {
+                out.add(m);
+              }
+              return readFrom(ctx, subject, e.seq() + 1, bound, out);
+            });
   }
 
   /** Every message of the window, of every conversation, oldest first; 503 when the window is wider than the bound. */
   public Future<List<ChatMessage>> all(Context ctx, Window window) {
     if (window.size() > maxScan) {
-      return Future.failedFuture(ApiException.unavailable("recent messages are still being stored (" + window.size()
-          + " behind, more than the " + maxScan + " a read looks at); retry shortly", null));
+      return Future.failedFuture(
+          ApiException.unavailable(
+              "recent messages are still being stored ("
+                  + window.size()
+                  + " behind, more than the "
+                  + maxScan
+                  + " a read looks at); retry shortly",
+              null));
     }
     List<ChatMessage> out = new ArrayList<>();
     return readUp(ctx, window.floor() + 1, window.last(), out).map(out);
@@ -118,10 +137,12 @@ public final class UnstoredMessages {
       return Future.succeededFuture();
     }
     long to = Math.min(last, from + PARALLEL - 1);
-    return readRange(ctx, from, to).compose(found -> {
-      out.addAll(found);
-      return readUp(ctx, to + 1, last, out);
-    });
+    return readRange(ctx, from, to)
+        .compose(
+            found -> {
+              out.addAll(found);
+              return readUp(ctx, to + 1, last, out);
+            });
   }
 
   /**
@@ -135,7 +156,8 @@ public final class UnstoredMessages {
    * ago is among the first entries read, whatever backlog lies before it) and at most the bound's
    * worth of entries; with {@code firstOnly} the read stops at the first (an id: there is one).
    */
-  public Future<Found> matching(Context ctx, Window window, Predicate<ChatMessage> test, boolean firstOnly) {
+  public Future<Found> matching(
+      Context ctx, Window window, Predicate<ChatMessage> test, boolean firstOnly) {
     if (window.isEmpty()) {
       return Future.succeededFuture(new Found(List.of(), true));
     }
@@ -145,20 +167,27 @@ public final class UnstoredMessages {
         .map(v -> new Found(out, lowest == window.floor() + 1 || (firstOnly && !out.isEmpty())));
   }
 
-  private Future<Void> readDown(Context ctx, long from, long lowest, Predicate<ChatMessage> test, boolean firstOnly,
+  private Future<Void> readDown(
+      Context ctx,
+      long from,
+      long lowest,
+      Predicate<ChatMessage> test,
+      boolean firstOnly,
       List<ChatMessage> out) {
     if (from < lowest || (firstOnly && !out.isEmpty())) {
       return Future.succeededFuture();
     }
     long to = Math.max(lowest, from - PARALLEL + 1);
-    return readRange(ctx, to, from).compose(found -> {
-      for (int i = found.size() - 1; i >= 0; i--) {
-        if (test.test(found.get(i))) {
-          out.add(found.get(i));
-        }
-      }
-      return readDown(ctx, to - 1, lowest, test, firstOnly, out);
-    });
+    return readRange(ctx, to, from)
+        .compose(
+            found -> {
+              for (int i = found.size() - 1; i >= 0; i--) {
+                if (test.test(found.get(i))) {
+                  out.add(found.get(i));
+                }
+              }
+              return readDown(ctx, to - 1, lowest, test, firstOnly, out);
+            });
   }
 
   /**
@@ -170,20 +199,30 @@ public final class UnstoredMessages {
     for (long seq = from; seq <= to; seq++) {
       Optional<ChatMessage> known = cache.get(seq);
       long at = seq;
-      reads.add(known != null ? Future.succeededFuture(known) : stream.entryAt(ctx, seq).map(e -> {
-        Optional<ChatMessage> read = e == null || !Subjects.MESSAGE_KIND.equals(Subjects.kindOf(e.subject()))
-            ? WindowCache.NOT_A_MESSAGE : Optional.ofNullable(decode(e));
-        cache.put(at, read);
-        return read;
-      }));
+      reads.add(
+          known != null
+              ? Future.succeededFuture(known)
+              : stream
+                  .entryAt(ctx, seq)
+                  .map(
+                      e -> {
+                        Optional<ChatMessage> read =
+                            e == null || !Subjects.MESSAGE_KIND.equals(Subjects.kindOf(e.subject()))
+                                ? WindowCache.NOT_A_MESSAGE
+                                : Optional.ofNullable(decode(e));
+                        cache.put(at, read);
+                        return read;
+                      }));
     }
-    return Future.all(reads).map(done -> {
-      List<ChatMessage> out = new ArrayList<>();
-      for (Future<Optional<ChatMessage>> read : reads) {
-        read.result().ifPresent(out::add);
-      }
-      return out;
-    });
+    return Future.all(reads)
+        .map(
+            done -> {
+              List<ChatMessage> out = new ArrayList<>();
+              for (Future<Optional<ChatMessage>> read : reads) {
+                read.result().ifPresent(out::add);
+              }
+              return out;
+            });
   }
 
   /** The entry's message; null for one that is no readable draft (the worker sets those aside, so Postgres never has them). */

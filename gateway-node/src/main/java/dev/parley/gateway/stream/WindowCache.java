@@ -16,7 +16,8 @@ final class WindowCache {
   /** What is cached for an entry that is not a readable message (an event, or none). */
   static final Optional<ChatMessage> NOT_A_MESSAGE = Optional.empty();
 
-  private final ConcurrentSkipListMap<Long, Optional<ChatMessage>> entries = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<Long, Optional<ChatMessage>> entries =
+      new ConcurrentSkipListMap<>();
   private final int capacity;
 
   WindowCache(int capacity) {

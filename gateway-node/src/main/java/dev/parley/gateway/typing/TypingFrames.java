@@ -34,20 +34,27 @@ public final class TypingFrames {
   }
 
   public FrameHandler start() {
-    return handler((connection, conversationId) -> tracker.start(connection.userId(), connection.id(), conversationId));
+    return handler(
+        (connection, conversationId) ->
+            tracker.start(connection.userId(), connection.id(), conversationId));
   }
 
   public FrameHandler stop() {
-    return handler((connection, conversationId) -> tracker.stop(connection.userId(), conversationId));
+    return handler(
+        (connection, conversationId) -> tracker.stop(connection.userId(), conversationId));
   }
 
   private FrameHandler handler(BiFunction<ClientConnection, String, Future<Void>> apply) {
     return (connection, data) -> {
       String conversationId = conversationId(data);
-      return inOrder.run(connection.id(), () -> limiter.acquire(LimitedAction.TYPING, connection.userId())
-          .compose(go -> membership.requireMember(conversationId, connection.userId()))
-          .compose(members -> apply.apply(connection, conversationId))
-          .map(v -> new JsonObject()));
+      return inOrder.run(
+          connection.id(),
+          () ->
+              limiter
+                  .acquire(LimitedAction.TYPING, connection.userId())
+                  .compose(go -> membership.requireMember(conversationId, connection.userId()))
+                  .compose(members -> apply.apply(connection, conversationId))
+                  .map(v -> new JsonObject()));
     };
   }
 

@@ -42,16 +42,22 @@ public final class TypingRelay {
     try {
       JsonObject frame = new JsonObject(new String(msg.getData(), StandardCharsets.UTF_8));
       data = frame.getJsonObject("data");
-      if (!EventType.TYPING_INDICATOR.equals(frame.getString("type")) || data == null
-          || !(data.getValue("user_id") instanceof String) || !conversationId.equals(data.getValue("conversation_id"))) {
+      if (!EventType.TYPING_INDICATOR.equals(frame.getString("type"))
+          || data == null
+          || !(data.getValue("user_id") instanceof String)
+          || !conversationId.equals(data.getValue("conversation_id"))) {
         throw new IllegalArgumentException("not a typing.indicator of this conversation");
       }
     } catch (RuntimeException e) {
-      log.warn("dropping an unreadable typing indicator on {}: {}", msg.getSubject(), e.getMessage());
+      log.warn(
+          "dropping an unreadable typing indicator on {}: {}", msg.getSubject(), e.getMessage());
       return;
     }
     String userId = data.getString("user_id");
-    String frame = TypingTracker.indicator(conversationId, userId, Boolean.TRUE.equals(data.getValue("typing"))).encode();
+    String frame =
+        TypingTracker.indicator(
+                conversationId, userId, Boolean.TRUE.equals(data.getValue("typing")))
+            .encode();
     hub.deliverEphemeral(conversationId, frame, userId);
   }
 

@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class TypingTracker {
   /** Least time between two publishes of one indicator: the bound on a fast-toggling client. */
   static final Duration MIN_PUBLISH_GAP = Duration.ofMillis(250);
+
   private static final Logger log = LoggerFactory.getLogger(TypingTracker.class);
 
   private final Context ctx;
@@ -49,8 +50,10 @@ public final class TypingTracker {
   private final Subjects subjects;
   private final long lapseMs;
   private final long renewNanos;
+
   /** user id → conversation id → indicator. */
   private final Map<String, Map<String, Indicator>> byUser = new HashMap<>();
+
   private final Counter published;
   private final Counter suppressed;
   private final Counter lapsed;
@@ -58,14 +61,19 @@ public final class TypingTracker {
   private static final class Indicator {
     final String userId;
     final String conversationId;
+
     /** What the user is doing now. */
     boolean typing;
+
     /** What receivers were last told. */
     boolean published;
+
     long lastPublishNanos;
     long lapseTimer = -1;
+
     /** Pending while the publish gap runs; when it ends, the latest state is published if it differs. */
     long settleTimer = -1;
+
     final Set<String> connections = new HashSet<>();
 
     Indicator(String userId, String conversationId) {
@@ -74,65 +82,85 @@ public final class TypingTracker {
     }
   }
 
-  public TypingTracker(Context ctx, Connection nats, Subjects subjects, Duration lapse, Duration renewInterval, MeterRegistry registry) {
+  public TypingTracker(
+      Context ctx,
+      Connection nats,
+      Subjects subjects,
+      Duration lapse,
+      Duration renewInterval,
+      MeterRegistry registry) {
     this.ctx = ctx;
     this.nats = nats;
     this.subjects = subjects;
     this.lapseMs = lapse.toMillis();
     this.renewNanos = renewInterval.toNanos();
-    this.published = Counter.builder("parley_typing_published_total")
-        .description("typing indicators published (starts, renewals, stops, lapses)").register(registry);
-    this.suppressed = Counter.builder("parley_typing_renewals_suppressed_total")
-        .description("typing.start renewals acked but not forwarded (within the renew interval)").register(registry);
-    this.lapsed = Counter.builder("parley_typing_lapsed_total")
-        .description("typing indicators ended by their lapse (no renewal in time)").register(registry);
+    this.published =
+        Counter.builder("parley_typing_published_total")
+            .description("typing indicators published (starts, renewals, stops, lapses)")
+            .register(registry);
+    this.suppressed =
+        Counter.builder("parley_typing_renewals_suppressed_total")
+            .description(
+                "typing.start renewals acked but not forwarded (within the renew interval)")
+            .register(registry);
+    this.lapsed =
+        Counter.builder("parley_typing_lapsed_total")
+            .description("typing indicators ended by their lapse (no renewal in time)")
+            .register(registry);
     registry.gauge("parley_typing_users", byUser, Map::size);
   }
 
   /** {@code typing.start} from one of the user's connections (membership already checked). */
   public Future<Void> start(String userId, String connectionId, String conversationId) {
-    return onContext(() -> {
-      Indicator ind = byUser.computeIfAbsent(userId, u -> new HashMap<>())
-          .computeIfAbsent(conversationId, c -> new Indicator(userId, conversationId));
-      ind.connections.add(connectionId);
-      ctx.owner().cancelTimer(ind.lapseTimer);
-      ind.lapseTimer = ctx.owner().setTimer(lapseMs, t -> lapse(ind));
-      if (!ind.typing) {
-        ind.typing = true;
-        publishLatest(ind);
-      } else if (ind.published && ind.settleTimer < 0 && System.nanoTime() - ind.lastPublishNanos >= renewNanos) {
-        publishNow(ind);
-      } else {
-        suppressed.increment();
-      }
-      return null;
-    });
+    return onContext(
+        () -> {
+          Indicator ind =
+              byUser
+                  .computeIfAbsent(userId, u -> new HashMap<>())
+                  .computeIfAbsent(conversationId, c -> new Indicator(userId, conversationId));
+          ind.connections.add(connectionId);
+          ctx.owner().cancelTimer(ind.lapseTimer);
+          ind.lapseTimer = ctx.owner().setTimer(lapseMs, t -> lapse(ind));
+          if (!ind.typing) {
+            ind.typing = true;
+            publishLatest(ind);
+          } else if (ind.published
+              && ind.settleTimer < 0
+              && System.nanoTime() - ind.lastPublishNanos >= renewNanos) {
+            publishNow(ind);
+          } else {
+            suppressed.increment();
+          }
+          return null;
+        });
   }
 
   /** {@code typing.stop} from any of the user's connections: the indicator turns off. */
   public Future<Void> stop(String userId, String conversationId) {
-    return onContext(() -> {
-      Indicator ind = byUser.getOrDefault(userId, Map.of()).get(conversationId);
-      if (ind != null && ind.typing) {
-        turnOff(ind);
-      }
-      return null;
-    });
+    return onContext(
+        () -> {
+          Indicator ind = byUser.getOrDefault(userId, Map.of()).get(conversationId);
+          if (ind != null && ind.typing) {
+            turnOff(ind);
+          }
+          return null;
+        });
   }
 
   /** A connection closed: indicators only it kept alive turn off. */
   public void connectionClosed(String userId, String connectionId) {
-    ctx.runOnContext(v -> {
-      Map<String, Indicator> mine = byUser.get(userId);
-      if (mine == null) {
-        return;
-      }
-      for (Indicator ind : Set.copyOf(mine.values())) {
-        if (ind.connections.remove(connectionId) && ind.connections.isEmpty() && ind.typing) {
-          turnOff(ind);
-        }
-      }
-    });
+    ctx.runOnContext(
+        v -> {
+          Map<String, Indicator> mine = byUser.get(userId);
+          if (mine == null) {
+            return;
+          }
+          for (Indicator ind : Set.copyOf(mine.values())) {
+            if (ind.connections.remove(connectionId) && ind.connections.isEmpty() && ind.typing) {
+              turnOff(ind);
+            }
+          }
+        });
   }
 
   private void lapse(Indicator ind) {
@@ -186,8 +214,12 @@ public final class TypingTracker {
 
   /** The {@code typing.indicator} frame, as published and as delivered. */
   static JsonObject indicator(String conversationId, String userId, boolean typing) {
-    return Frames.event(EventType.TYPING_INDICATOR,
-        new JsonObject().put("conversation_id", conversationId).put("user_id", userId).put("typing", typing));
+    return Frames.event(
+        EventType.TYPING_INDICATOR,
+        new JsonObject()
+            .put("conversation_id", conversationId)
+            .put("user_id", userId)
+            .put("typing", typing));
   }
 
   private void publish(String userId, String conversationId, boolean typing) {
@@ -197,7 +229,8 @@ public final class TypingTracker {
       nats.publish(subjects.typing(conversationId), frame.toBuffer().getBytes());
       published.increment();
     } catch (RuntimeException e) {
-      log.warn("typing indicator of {} in {} not published: {}", userId, conversationId, e.toString());
+      log.warn(
+          "typing indicator of {} in {} not published: {}", userId, conversationId, e.toString());
     }
   }
 

@@ -43,15 +43,23 @@ class ServiceKeysUnitTests {
   @Test
   void badEntriesNameTheVariableAndNeverTheSecret() {
     assertThatThrownBy(() -> ServiceKeys.parse("bot=short-secret"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_SERVICE_KEYS").hasMessageNotContaining("short-secret");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PARLEY_SERVICE_KEYS")
+        .hasMessageNotContaining("short-secret");
     assertThatThrownBy(() -> ServiceKeys.parse("no-equals-sign"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("botid=secret");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("botid=secret");
     assertThatThrownBy(() -> ServiceKeys.parse("bad id=" + SECRET_A))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("bad id").hasMessageNotContaining(SECRET_A);
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("bad id")
+        .hasMessageNotContaining(SECRET_A);
     assertThatThrownBy(() -> ServiceKeys.parse("bot=sha256:1234"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("64 hex");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("64 hex");
     assertThatThrownBy(() -> ServiceKeys.parse("one=" + SECRET_A + ",two=" + SECRET_A))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("share a secret").hasMessageNotContaining(SECRET_A);
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("share a secret")
+        .hasMessageNotContaining(SECRET_A);
   }
 
   @Test
@@ -59,7 +67,9 @@ class ServiceKeysUnitTests {
     GatewayConfig none = GatewayConfig.fromEnv(new Env(Map.of("PARLEY_PROFILE", "dev")));
     assertThat(none.serviceKeys().isEmpty()).isTrue();
 
-    GatewayConfig c = GatewayConfig.fromEnv(new Env(Map.of("PARLEY_PROFILE", "dev", "PARLEY_SERVICE_KEYS", "bot=" + SECRET_A)));
+    GatewayConfig c =
+        GatewayConfig.fromEnv(
+            new Env(Map.of("PARLEY_PROFILE", "dev", "PARLEY_SERVICE_KEYS", "bot=" + SECRET_A)));
     assertThat(c.serviceKeys().botFor(SECRET_A)).contains("bot");
     assertThat(c.serviceKeys().toString()).contains("bot").doesNotContain(SECRET_A);
     assertThat(c.toString()).doesNotContain(SECRET_A);

@@ -16,7 +16,9 @@ class ListCursorUnitTests {
 
   @Test
   void aForeignCursorIsABadRequest() {
-    assertThatThrownBy(() -> ListCursor.decode("!!!")).isInstanceOf(ApiException.class).hasMessageContaining("cursor");
+    assertThatThrownBy(() -> ListCursor.decode("!!!"))
+        .isInstanceOf(ApiException.class)
+        .hasMessageContaining("cursor");
     assertThatThrownBy(() -> ListCursor.decode("bm8tYmFy")).isInstanceOf(ApiException.class);
   }
 }

@@ -66,25 +66,29 @@ class MemberRulesUnitTests {
     assertThat(MemberRules.roleChange("alice", carol, Role.ADMIN)).isEqualTo(RoleChange.UNCHANGED);
     assertThat(MemberRules.roleChange("alice", bob, Role.OWNER)).isEqualTo(RoleChange.HAND_OVER);
     assertThat(MemberRules.roleChange("alice", owner, Role.OWNER)).isEqualTo(RoleChange.UNCHANGED);
-    assertThat(MemberRules.roleChange("alice", owner, Role.ADMIN)).isEqualTo(RoleChange.OWNER_MUST_HAND_OVER);
-    assertThat(MemberRules.roleChange("alice", owner, Role.MEMBER)).isEqualTo(RoleChange.OWNER_MUST_HAND_OVER);
+    assertThat(MemberRules.roleChange("alice", owner, Role.ADMIN))
+        .isEqualTo(RoleChange.OWNER_MUST_HAND_OVER);
+    assertThat(MemberRules.roleChange("alice", owner, Role.MEMBER))
+        .isEqualTo(RoleChange.OWNER_MUST_HAND_OVER);
   }
 
   @Test
   void theLongestStandingAdminSucceedsTheOwnerEvenOverOlderMembers() {
-    List<Member> remaining = List.of(
-        member("old-member", Role.MEMBER, 1),
-        member("new-admin", Role.ADMIN, 9),
-        member("older-admin", Role.ADMIN, 5));
+    List<Member> remaining =
+        List.of(
+            member("old-member", Role.MEMBER, 1),
+            member("new-admin", Role.ADMIN, 9),
+            member("older-admin", Role.ADMIN, 5));
     assertThat(MemberRules.successor(remaining)).map(Member::userId).contains("older-admin");
   }
 
   @Test
   void withoutAdminsTheLongestStandingMemberSucceedsTiesGoByUserId() {
-    List<Member> remaining = List.of(
-        member("zed", Role.MEMBER, 3),
-        member("bea", Role.MEMBER, 3),
-        member("late", Role.MEMBER, 7));
+    List<Member> remaining =
+        List.of(
+            member("zed", Role.MEMBER, 3),
+            member("bea", Role.MEMBER, 3),
+            member("late", Role.MEMBER, 7));
     assertThat(MemberRules.successor(remaining)).map(Member::userId).contains("bea");
   }
 

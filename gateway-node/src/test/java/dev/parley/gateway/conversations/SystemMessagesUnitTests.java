@@ -18,7 +18,12 @@ class SystemMessagesUnitTests {
     assertThat(m.type()).isEqualTo("system");
     assertThat(m.senderId()).isNull();
     assertThat(m.content()).isEqualTo("Alice added u-bob");
-    assertThat(m.system()).isEqualTo(new JsonObject().put("event", "member.added").put("actor_id", "u-alice").put("user_id", "u-bob"));
+    assertThat(m.system())
+        .isEqualTo(
+            new JsonObject()
+                .put("event", "member.added")
+                .put("actor_id", "u-alice")
+                .put("user_id", "u-bob"));
     JsonObject draft = m.toDraftJson();
     assertThat(draft.getValue("sender_id")).isNull();
     assertThat(draft.getString("conversation_id")).isEqualTo("c1");
@@ -27,7 +32,8 @@ class SystemMessagesUnitTests {
 
   @Test
   void removalAndLeavingReadDifferently() {
-    assertThat(SystemMessages.removed("c1", alice, bob, NOW).content()).isEqualTo("Alice removed u-bob");
+    assertThat(SystemMessages.removed("c1", alice, bob, NOW).content())
+        .isEqualTo("Alice removed u-bob");
     ChatMessage left = SystemMessages.left("c1", bob, NOW);
     assertThat(left.content()).isEqualTo("u-bob left");
     assertThat(left.system().getString("event")).isEqualTo("member.left");

@@ -68,7 +68,8 @@ class EntryOrderUnitTests {
   void messagesAndOtherEventsAreSeparateChains() {
     EntryOrder order = new EntryOrder();
     order.accept(msg(5, 0));
-    // an event with a smaller seq than the last message is not a duplicate: it is on another subject
+    // an event with a smaller seq than the last message is not a duplicate: it is on another
+    // subject
     assertThat(seqs(order.accept(event(4, 0)))).containsExactly(4L);
     assertThat(seqs(order.accept(event(7, 4)))).containsExactly(7L);
   }

@@ -10,8 +10,10 @@ import org.junit.jupiter.api.Test;
 
 class LocalBucketsUnitTests {
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
+
   /** The send default: bursts of 40, 20 per second. */
-  private final LocalBuckets limiter = new LocalBuckets(new Rate(40, 20, Duration.ofSeconds(1)), now::get);
+  private final LocalBuckets limiter =
+      new LocalBuckets(new Rate(40, 20, Duration.ofSeconds(1)), now::get);
 
   private void advanceMillis(long ms) {
     now.addAndGet(TimeUnit.MILLISECONDS.toNanos(ms));
@@ -85,8 +87,11 @@ class LocalBucketsUnitTests {
 
   @Test
   void rateAndBurstMustBePositive() {
-    assertThatThrownBy(() -> new Rate(0, 1, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Rate(1, 0, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Rate(1, 1, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Rate(0, 1, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Rate(1, 0, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Rate(1, 1, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

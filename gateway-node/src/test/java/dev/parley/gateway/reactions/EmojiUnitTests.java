@@ -9,8 +9,10 @@ import org.junit.jupiter.api.Test;
 
 class EmojiUnitTests {
   private static void refused(Object raw) {
-    assertThatThrownBy(() -> Emoji.parse(raw)).as(String.valueOf(raw))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> Emoji.parse(raw))
+        .as(String.valueOf(raw))
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
   }
 
   @Test

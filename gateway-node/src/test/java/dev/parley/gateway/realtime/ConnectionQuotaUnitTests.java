@@ -31,16 +31,17 @@ class ConnectionQuotaUnitTests {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       for (int i = 0; i < 200; i++) {
-        pool.execute(() -> {
-          try {
-            start.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          if (quota.tryAcquire("alice")) {
-            granted.incrementAndGet();
-          }
-        });
+        pool.execute(
+            () -> {
+              try {
+                start.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              if (quota.tryAcquire("alice")) {
+                granted.incrementAndGet();
+              }
+            });
       }
       start.countDown();
     } finally {

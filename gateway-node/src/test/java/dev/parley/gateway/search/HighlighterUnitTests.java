@@ -3,6 +3,7 @@ package dev.parley.gateway.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class HighlighterUnitTests {
@@ -15,10 +16,15 @@ class HighlighterUnitTests {
 
   @Test
   void markupInTheContentIsEscapedAndOnlyOurMarksRemain() {
-    String out = Highlighter.highlight("<script>alert('x')</script> & \"friends\"", List.of("script", "friends"));
+    String out =
+        Highlighter.highlight(
+            "<script>alert('x')</script> & \"friends\"", List.of("script", "friends"));
 
-    assertThat(out).isEqualTo("&lt;<mark>script</mark>&gt;alert(&#39;x&#39;)&lt;/<mark>script</mark>&gt; &amp; &quot;<mark>friends</mark>&quot;");
-    assertThat(out.replace("<mark>", "").replace("</mark>", "")).doesNotContain("<", ">", "\"", "'");
+    assertThat(out)
+        .isEqualTo(
+            "&lt;<mark>script</mark>&gt;alert(&#39;x&#39;)&lt;/<mark>script</mark>&gt; &amp; &quot;<mark>friends</mark>&quot;");
+    assertThat(out.replace("<mark>", "").replace("</mark>", ""))
+        .doesNotContain("<", ">", "\"", "'");
   }
 
   @Test
@@ -51,7 +57,7 @@ class HighlighterUnitTests {
 
   @Test
   void similarityIsSharedTrigramsOverAllAsPgTrgmCountsThem() {
-    assertThat(Highlighter.similarity("mesage", "message")).isCloseTo(6.0 / 9, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(Highlighter.similarity("mesage", "message")).isCloseTo(6.0 / 9, Offset.offset(1e-9));
     assertThat(Highlighter.similarity("relase", "release")).isEqualTo(0.5);
     assertThat(Highlighter.similarity("deploy", "employ")).isLessThan(Highlighter.TYPO_SIMILARITY);
     assertThat(Highlighter.similarity("deploy", "friday")).isZero();

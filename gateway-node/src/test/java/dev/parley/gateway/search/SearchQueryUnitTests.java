@@ -28,9 +28,9 @@ class SearchQueryUnitTests {
   void phrasesOrAndExclusionsReadAsWebsearchDoes() {
     SearchQuery q = SearchQuery.parse("release \"go  live\" or launch -staging -\"dry run\"");
 
-    assertThat(q.groups()).containsExactly(
-        List.of(word("release")),
-        List.of(new Term("go live", true), word("launch")));
+    assertThat(q.groups())
+        .containsExactly(
+            List.of(word("release")), List.of(new Term("go live", true), word("launch")));
     assertThat(q.excluded()).containsExactly(word("staging"), new Term("dry run", true));
     assertThat(q.exclusionsText()).isEqualTo("-staging -\"dry run\"");
     assertThat(q.highlightWords()).containsExactly("release", "go", "live", "launch");
@@ -38,8 +38,10 @@ class SearchQueryUnitTests {
 
   @Test
   void orWithNothingOnOneSideIsAWord() {
-    assertThat(SearchQuery.parse("or cats").groups()).containsExactly(List.of(word("or")), List.of(word("cats")));
-    assertThat(SearchQuery.parse("cats or").groups()).containsExactly(List.of(word("cats")), List.of(word("or")));
+    assertThat(SearchQuery.parse("or cats").groups())
+        .containsExactly(List.of(word("or")), List.of(word("cats")));
+    assertThat(SearchQuery.parse("cats or").groups())
+        .containsExactly(List.of(word("cats")), List.of(word("or")));
   }
 
   @Test
@@ -52,9 +54,19 @@ class SearchQueryUnitTests {
 
   @Test
   void blankQueriesExclusionsAloneAndOversizedQueriesAreRefused() {
-    for (String bad : new String[] {null, "", "   ", "-cats", "!!! ()", "x".repeat(SearchQuery.MAX_CHARS + 1),
-        "a b c d e f g h i j k l m n o p q"}) {
-      assertThatThrownBy(() -> SearchQuery.parse(bad)).as(String.valueOf(bad)).isInstanceOf(ApiException.class)
+    for (String bad :
+        new String[] {
+          null,
+          "",
+          "   ",
+          "-cats",
+          "!!! ()",
+          "x".repeat(SearchQuery.MAX_CHARS + 1),
+          "a b c d e f g h i j k l m n o p q"
+        }) {
+      assertThatThrownBy(() -> SearchQuery.parse(bad))
+          .as(String.valueOf(bad))
+          .isInstanceOf(ApiException.class)
           .satisfies(e -> assertThat(((ApiException) e).code().httpStatus()).isEqualTo(400));
     }
   }

@@ -16,10 +16,13 @@ class SearchScaleScriptUnitTests {
 
   /** The PREPARE line for a statement, as it stands in statements.sql. */
   static String prepared(String name, String q, String conversationId) {
-    SearchSql.Statement s = SearchSql.build(SearchQuery.parse(q), "user", conversationId, 20, UnstoredSql.NONE);
+    SearchSql.Statement s =
+        SearchSql.build(SearchQuery.parse(q), "user", conversationId, 20, UnstoredSql.NONE);
     StringBuilder types = new StringBuilder();
     for (int i = 0; i < s.params().size(); i++) {
-      types.append(i == 0 ? "" : ", ").append(s.params().getValue(i) instanceof Integer ? "int" : "text");
+      types
+          .append(i == 0 ? "" : ", ")
+          .append(s.params().getValue(i) instanceof Integer ? "int" : "text");
     }
     return "PREPARE " + name + "(" + types + ") AS\n" + s.sql() + ";\n";
   }
@@ -39,7 +42,8 @@ class SearchScaleScriptUnitTests {
   @Test
   void theMeasuringSessionHasSearchsSettings() throws Exception {
     String script = Files.readString(SCRIPTS.resolve("../search-scale.sh"));
-    MessageSearch.CONNECTION_SETTINGS.forEach((k, v) -> assertThat(script).contains("-c " + k + "=" + v));
+    MessageSearch.CONNECTION_SETTINGS.forEach(
+        (k, v) -> assertThat(script).contains("-c " + k + "=" + v));
   }
 
   /** Run by hand to rewrite statements.sql after SearchSql changes: mvn ... -Dtest=SearchScaleScriptUnitTests -Dsearch.rewrite=true */

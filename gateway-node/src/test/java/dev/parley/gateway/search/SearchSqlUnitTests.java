@@ -26,9 +26,10 @@ class SearchSqlUnitTests {
     SearchSql.Statement s = SearchSql.build(q, "u1", "c1", 20, UnstoredSql.NONE);
 
     assertThat(s.sql())
-        .contains("(m.content %> $4::text) AND (m.content %> $5::text OR m.content %> $6::text)"
-            + " AND (m.search_vector @@ phraseto_tsquery('simple'::regconfig, $7::text))"
-            + " AND m.search_vector @@ websearch_to_tsquery('simple'::regconfig, $8::text)")
+        .contains(
+            "(m.content %> $4::text) AND (m.content %> $5::text OR m.content %> $6::text)"
+                + " AND (m.search_vector @@ phraseto_tsquery('simple'::regconfig, $7::text))"
+                + " AND m.search_vector @@ websearch_to_tsquery('simple'::regconfig, $8::text)")
         .contains("mb.conversation_id = $9");
     assertThat(s.params().size()).isEqualTo(10);
     assertThat(s.params().getValue(9)).isEqualTo(UnstoredSql.NONE);

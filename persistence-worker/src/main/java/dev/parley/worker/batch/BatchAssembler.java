@@ -21,7 +21,8 @@ public final class BatchAssembler {
    * @param idlePoll how long one call waits for a first entry before returning an empty batch, so
    *     the caller can look at its stop flag; the wait blocks, it never spins
    */
-  public BatchAssembler(DeliverySource source, int max, Duration maxWait, Duration idlePoll, LongSupplier nanoClock) {
+  public BatchAssembler(
+      DeliverySource source, int max, Duration maxWait, Duration idlePoll, LongSupplier nanoClock) {
     if (max < 1) {
       throw new IllegalArgumentException("max must be at least 1");
     }

@@ -2,10 +2,10 @@ package dev.parley.worker.batch;
 
 import dev.parley.worker.ops.WorkerMetrics;
 import dev.parley.worker.ops.WorkerState;
+import dev.parley.worker.store.BatchStore;
 import dev.parley.worker.store.DeadLetter;
 import dev.parley.worker.store.Failures;
 import dev.parley.worker.store.MessageRow;
-import dev.parley.worker.store.BatchStore;
 import dev.parley.worker.store.StoreBatch;
 import dev.parley.worker.store.StoreResult;
 import io.vertx.core.Future;
@@ -40,8 +40,14 @@ public final class BatchWriter {
   private final Duration heartbeat;
 
   /** @param heartbeat how often held entries are reported in progress (well under the ack wait) */
-  public BatchWriter(BatchStore store, EntryDecoder decoder, Backoff backoff, WorkerMetrics metrics,
-      WorkerState state, StopSignal stop, Duration heartbeat) {
+  public BatchWriter(
+      BatchStore store,
+      EntryDecoder decoder,
+      Backoff backoff,
+      WorkerMetrics metrics,
+      WorkerState state,
+      StopSignal stop,
+      Duration heartbeat) {
     this.store = store;
     this.decoder = decoder;
     this.backoff = backoff;
@@ -60,16 +66,23 @@ public final class BatchWriter {
       result = decoded.store().isEmpty() ? StoreResult.NOTHING : attempt(decoded.store(), batch);
       report(decoded.store().deadLetters(), "undecodable");
     } catch (PoisonException e) {
-      log.warn("Postgres refused a batch of {} entries ({}); storing them one by one",
-          batch.size(), Failures.describe(e.getCause()));
+      log.warn(
+          "Postgres refused a batch of {} entries ({}); storing them one by one",
+          batch.size(),
+          Failures.describe(e.getCause()));
       result = oneByOne(decoded.store(), batch);
     }
     decoded.skippedEvents().forEach(metrics::eventsSkipped);
-    metrics.batchStored(batch.size(), result.inserted(), result.duplicates(), Duration.ofNanos(System.nanoTime() - started));
+    metrics.batchStored(
+        batch.size(),
+        result.inserted(),
+        result.duplicates(),
+        Duration.ofNanos(System.nanoTime() - started));
     return result;
   }
 
-  private StoreResult oneByOne(StoreBatch batch, List<Delivery> held) throws AbandonedException, InterruptedException {
+  private StoreResult oneByOne(StoreBatch batch, List<Delivery> held)
+      throws AbandonedException, InterruptedException {
     Map<Long, Delivery> bySeq = new HashMap<>();
     held.forEach(d -> bySeq.put(d.streamSeq(), d));
     StoreResult total = StoreResult.NOTHING;
@@ -77,7 +90,9 @@ public final class BatchWriter {
       try {
         total = total.plus(attempt(StoreBatch.of(row), held));
       } catch (PoisonException e) {
-        DeadLetter d = decoder.deadLetter(bySeq.get(row.seq()), "rejected: " + Failures.describe(e.getCause()));
+        DeadLetter d =
+            decoder.deadLetter(
+                bySeq.get(row.seq()), "rejected: " + Failures.describe(e.getCause()));
         total = total.plus(deadLetter(d, "rejected", held));
       }
     }
@@ -96,9 +111,15 @@ public final class BatchWriter {
     } catch (PoisonException e) {
       // bytea and escaped text leave Postgres nothing to refuse; should it still, the stream keeps
       // the entry until its max age: the line says where to find it, never what it says
-      log.error("Dropping stream entry seq={} subject={} conversation={}: it could not be stored ({}) nor dead-lettered ({});"
+      log.error(
+          "Dropping stream entry seq={} subject={} conversation={}: it could not be stored ({}) nor dead-lettered ({});"
               + " it stays in the stream until it ages out (nats stream get <stream> {})",
-          d.streamSeq(), d.subject(), d.conversationId(), d.error(), Failures.describe(e.getCause()), d.streamSeq());
+          d.streamSeq(),
+          d.subject(),
+          d.conversationId(),
+          d.error(),
+          Failures.describe(e.getCause()),
+          d.streamSeq());
       metrics.deadLettered("dropped");
       return StoreResult.NOTHING;
     }
@@ -107,8 +128,12 @@ public final class BatchWriter {
   /** One ERROR line per dead letter: where it was and why, never its payload (message text). */
   private void report(List<DeadLetter> dead, String cause) {
     for (DeadLetter d : dead) {
-      log.error("Dead-lettered stream entry seq={} subject={} conversation={}: {}",
-          d.streamSeq(), d.subject(), d.conversationId(), d.error());
+      log.error(
+          "Dead-lettered stream entry seq={} subject={} conversation={}: {}",
+          d.streamSeq(),
+          d.subject(),
+          d.conversationId(),
+          d.error());
       metrics.deadLettered(cause);
     }
   }
@@ -134,14 +159,19 @@ public final class BatchWriter {
         throw new AbandonedException();
       }
       Duration wait = backoff.delay(n);
-      log.warn("Storing {} stream entries failed (attempt {}): {}; retrying in {} ms",
-          batch.size(), n, Failures.describe(failure), wait.toMillis());
+      log.warn(
+          "Storing {} stream entries failed (attempt {}): {}; retrying in {} ms",
+          batch.size(),
+          n,
+          Failures.describe(failure),
+          wait.toMillis());
       pause(wait, held);
     }
   }
 
   /** Waits for the write, keeping the held entries alive meanwhile. A stop lets it finish: it is bounded. */
-  private <T> T await(Future<T> write, List<Delivery> held) throws ExecutionException, InterruptedException {
+  private <T> T await(Future<T> write, List<Delivery> held)
+      throws ExecutionException, InterruptedException {
     CompletableFuture<T> result = write.toCompletionStage().toCompletableFuture();
     while (true) {
       try {
@@ -152,7 +182,8 @@ public final class BatchWriter {
     }
   }
 
-  private void pause(Duration wait, List<Delivery> held) throws AbandonedException, InterruptedException {
+  private void pause(Duration wait, List<Delivery> held)
+      throws AbandonedException, InterruptedException {
     long end = System.nanoTime() + wait.toNanos();
     keepHeld(held);
     for (long left = wait.toNanos(); left > 0; left = end - System.nanoTime()) {

@@ -70,7 +70,12 @@ public final class EntryDecoder {
     JsonObject headers = new JsonObject();
     d.headers().forEach((name, values) -> headers.put(name, new JsonArray(List.copyOf(values))));
     // Postgres text holds no NUL; an error message is ours or the driver's, but make sure
-    return new DeadLetter(d.streamSeq(), d.subject(), headers.encode(), d.data(), error.replace("\u0000", "\\u0000"),
+    return new DeadLetter(
+        d.streamSeq(),
+        d.subject(),
+        headers.encode(),
+        d.data(),
+        error.replace("\u0000", "\\u0000"),
         conversationOf(d.subject()));
   }
 
@@ -81,7 +86,8 @@ public final class EntryDecoder {
   static String describe(RuntimeException e) {
     if (e instanceof DecodeException && e.getCause() instanceof JsonProcessingException json) {
       JsonLocation at = json.getLocation();
-      return "not valid JSON" + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+      return "not valid JSON"
+          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
     }
     if (e instanceof DecodeException) {
       return "not valid JSON";
@@ -97,13 +103,25 @@ public final class EntryDecoder {
     }
     String subjectConversation = conversationOf(d.subject());
     if (!subjectConversation.equals(m.conversationId())) {
-      throw new IllegalArgumentException("draft conversation_id " + m.conversationId()
-          + " does not match subject conversation " + subjectConversation);
+      throw new IllegalArgumentException(
+          "draft conversation_id "
+              + m.conversationId()
+              + " does not match subject conversation "
+              + subjectConversation);
     }
     JsonObject system = m.system();
-    return new MessageRow(m.id(), m.conversationId(), d.streamSeq(), m.senderId(), m.type(), m.content(),
-        m.replyToId(), m.clientMsgId(), system == null ? null : system.encode(),
-        m.createdAt().atOffset(ZoneOffset.UTC), fileIds(m.attachments()));
+    return new MessageRow(
+        m.id(),
+        m.conversationId(),
+        d.streamSeq(),
+        m.senderId(),
+        m.type(),
+        m.content(),
+        m.replyToId(),
+        m.clientMsgId(),
+        system == null ? null : system.encode(),
+        m.createdAt().atOffset(ZoneOffset.UTC),
+        fileIds(m.attachments()));
   }
 
   /** Attachments travel as file objects ({@code {"id",...}}) or bare file ids. */
@@ -118,7 +136,8 @@ public final class EntryDecoder {
       } else if (a instanceof String) {
         ids.add((String) a);
       } else {
-        throw new IllegalArgumentException("attachment is neither a file object nor a file id: " + a);
+        throw new IllegalArgumentException(
+            "attachment is neither a file object nor a file id: " + a);
       }
     }
     return ids;
@@ -127,7 +146,9 @@ public final class EntryDecoder {
   /** The event's type, as a metric tag: anything not shaped like a type counts as "other". */
   private static String eventType(Delivery d) {
     Object type = new JsonObject(Buffer.buffer(d.data())).getValue("type");
-    return type instanceof String && EVENT_TYPE.matcher((String) type).matches() ? (String) type : "other";
+    return type instanceof String && EVENT_TYPE.matcher((String) type).matches()
+        ? (String) type
+        : "other";
   }
 
   private String conversationOf(String subject) {

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FetchLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(FetchLoop.class);
+
   /** While failing, a warning this often: enough to see an outage go on, not one per retry. */
   static final Duration STILL_FAILING = Duration.ofSeconds(10);
 
@@ -27,8 +28,15 @@ public final class FetchLoop implements Runnable {
   private final Runnable afterAck;
 
   /** @param afterAck told each time a committed batch has been acked (the relay waits for that) */
-  public FetchLoop(DeliverySource source, BatchAssembler assembler, BatchWriter writer, Backoff backoff,
-      WorkerMetrics metrics, WorkerState state, StopSignal stop, Runnable afterAck) {
+  public FetchLoop(
+      DeliverySource source,
+      BatchAssembler assembler,
+      BatchWriter writer,
+      Backoff backoff,
+      WorkerMetrics metrics,
+      WorkerState state,
+      StopSignal stop,
+      Runnable afterAck) {
     this.afterAck = afterAck;
     this.source = source;
     this.assembler = assembler;
@@ -51,12 +59,15 @@ public final class FetchLoop implements Runnable {
         try {
           step();
           if (failuresInARow > 0) {
-            log.info("Fetch loop works again after {} failed attempts over {} ms", failuresInARow,
+            log.info(
+                "Fetch loop works again after {} failed attempts over {} ms",
+                failuresInARow,
                 Duration.ofNanos(System.nanoTime() - failingSince).toMillis());
             failuresInARow = 0;
           }
         } catch (AbandonedException e) {
-          log.info("Stopping with a batch not stored; it stays unacknowledged and the stream redelivers it");
+          log.info(
+              "Stopping with a batch not stored; it stays unacknowledged and the stream redelivers it");
           return;
         } catch (RuntimeException e) {
           // Pulling failed (NATS down, restarted, JetStream not answering yet) or a defect: the
@@ -68,14 +79,24 @@ public final class FetchLoop implements Runnable {
           if (failuresInARow == 1) {
             failingSince = now;
             lastWarned = now;
-            log.warn("Fetch loop failed: {}; nothing is stored until it works again, retrying every {} s at most",
-                e.toString(), backoff.max().toSeconds(), e);
+            log.warn(
+                "Fetch loop failed: {}; nothing is stored until it works again, retrying every {} s at most",
+                e.toString(),
+                backoff.max().toSeconds(),
+                e);
           } else if (now - lastWarned >= STILL_FAILING.toNanos()) {
             lastWarned = now;
-            log.warn("Fetch loop still failing after {} attempts over {} s: {}", failuresInARow,
-                Duration.ofNanos(now - failingSince).toSeconds(), e.toString());
+            log.warn(
+                "Fetch loop still failing after {} attempts over {} s: {}",
+                failuresInARow,
+                Duration.ofNanos(now - failingSince).toSeconds(),
+                e.toString());
           } else {
-            log.debug("Fetch loop failed (attempt {}): {}; retrying in {} ms", failuresInARow, e.toString(), wait.toMillis());
+            log.debug(
+                "Fetch loop failed (attempt {}): {}; retrying in {} ms",
+                failuresInARow,
+                e.toString(),
+                wait.toMillis());
           }
           if (stop.awaitStop(wait)) {
             return;

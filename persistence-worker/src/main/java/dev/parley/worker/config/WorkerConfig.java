@@ -42,18 +42,29 @@ public record WorkerConfig(
 
   public WorkerConfig {
     if (batchWait.isZero() || batchWait.isNegative()) {
-      throw new ConfigException("PARLEY_WORKER_BATCH_WAIT=" + batchWait.toMillis() + "ms must be positive");
+      throw new ConfigException(
+          "PARLEY_WORKER_BATCH_WAIT=" + batchWait.toMillis() + "ms must be positive");
     }
     if (ackWait.compareTo(Duration.ofSeconds(1)) < 0) {
-      throw new ConfigException("PARLEY_WORKER_ACK_WAIT=" + ackWait.toMillis() + "ms is too short: use at least 1s");
+      throw new ConfigException(
+          "PARLEY_WORKER_ACK_WAIT=" + ackWait.toMillis() + "ms is too short: use at least 1s");
     }
     if (batchWait.compareTo(ackWait) >= 0) {
-      throw new ConfigException("PARLEY_WORKER_BATCH_WAIT=" + batchWait.toMillis() + "ms must be shorter than"
-          + " PARLEY_WORKER_ACK_WAIT=" + ackWait.toMillis() + "ms: entries of an open batch would be redelivered");
+      throw new ConfigException(
+          "PARLEY_WORKER_BATCH_WAIT="
+              + batchWait.toMillis()
+              + "ms must be shorter than"
+              + " PARLEY_WORKER_ACK_WAIT="
+              + ackWait.toMillis()
+              + "ms: entries of an open batch would be redelivered");
     }
     if (maxAckPending < batchMax) {
-      throw new ConfigException("PARLEY_WORKER_MAX_ACK_PENDING=" + maxAckPending
-          + " is below PARLEY_WORKER_BATCH_MAX=" + batchMax + ": a batch could never fill");
+      throw new ConfigException(
+          "PARLEY_WORKER_MAX_ACK_PENDING="
+              + maxAckPending
+              + " is below PARLEY_WORKER_BATCH_MAX="
+              + batchMax
+              + ": a batch could never fill");
     }
   }
 

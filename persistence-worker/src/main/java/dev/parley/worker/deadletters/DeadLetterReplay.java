@@ -18,18 +18,21 @@ import io.vertx.sqlclient.Tuple;
 public final class DeadLetterReplay {
   /** Names the dead letter a replayed entry came from. */
   public static final String REPLAY_OF_HEADER = "Parley-Replay-Of";
+
   /**
    * Left out on replay: within the duplicate window the stream would drop the entry as a resend of
    * the original; the worker's keys (message id, client_msg_id) still keep it from being stored twice.
    */
   static final String MSG_ID_HEADER = "Nats-Msg-Id";
 
-  static final String CLAIM = """
+  static final String CLAIM =
+      """
       UPDATE dead_letters SET replayed_at = now()
       WHERE stream_seq = $1 AND replayed_at IS NULL
       RETURNING subject, headers, payload""";
   static final String RECORD = "UPDATE dead_letters SET replayed_as_seq = $2 WHERE stream_seq = $1";
-  static final String RELEASE = "UPDATE dead_letters SET replayed_at = NULL WHERE stream_seq = $1 AND replayed_as_seq IS NULL";
+  static final String RELEASE =
+      "UPDATE dead_letters SET replayed_at = NULL WHERE stream_seq = $1 AND replayed_as_seq IS NULL";
 
   private final Pool pool;
   private final JetStream stream;
@@ -41,23 +44,35 @@ public final class DeadLetterReplay {
 
   /** Republishes dead letter {@code streamSeq}; the stream sequence of the new entry. */
   public Future<Long> replay(long streamSeq) {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(streamSeq)).compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.failedFuture(new IllegalArgumentException(
-            "no dead letter with stream_seq " + streamSeq + " waiting for replay (unknown, or replayed already)"));
-      }
-      Row row = rows.iterator().next();
-      return publish(streamSeq, row)
-          .compose(seq -> pool.preparedQuery(RECORD).execute(Tuple.of(streamSeq, seq)).map(seq))
-          .recover(e -> pool.preparedQuery(RELEASE).execute(Tuple.of(streamSeq))
-              .transform(released -> Future.failedFuture(e)));
-    });
+    return pool.preparedQuery(CLAIM)
+        .execute(Tuple.of(streamSeq))
+        .compose(
+            rows -> {
+              if (rows.size() == 0) {
+                return Future.failedFuture(
+                    new IllegalArgumentException(
+                        "no dead letter with stream_seq "
+                            + streamSeq
+                            + " waiting for replay (unknown, or replayed already)"));
+              }
+              Row row = rows.iterator().next();
+              return publish(streamSeq, row)
+                  .compose(
+                      seq -> pool.preparedQuery(RECORD).execute(Tuple.of(streamSeq, seq)).map(seq))
+                  .recover(
+                      e ->
+                          pool.preparedQuery(RELEASE)
+                              .execute(Tuple.of(streamSeq))
+                              .transform(released -> Future.failedFuture(e)));
+            });
   }
 
   private Future<Long> publish(long streamSeq, Row row) {
     Headers headers = headers(row.getString("headers"));
     headers.put(REPLAY_OF_HEADER, Long.toString(streamSeq));
-    return Future.fromCompletionStage(stream.publishAsync(row.getString("subject"), headers, row.getBuffer("payload").getBytes()))
+    return Future.fromCompletionStage(
+            stream.publishAsync(
+                row.getString("subject"), headers, row.getBuffer("payload").getBytes()))
         .map(PublishAck::getSeqno);
   }
 

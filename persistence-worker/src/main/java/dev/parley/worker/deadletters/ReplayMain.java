@@ -54,11 +54,18 @@ public final class ReplayMain {
     Vertx vertx = Vertx.vertx();
     Pool pool = PgBuilder.pool().connectingTo(pg.connectOptions()).using(vertx).build();
     int failed = 0;
-    try (Connection nc = NatsConnections.connect(nats.url(), "parley-dead-letter-replay", "nothing is replayed meanwhile")) {
+    try (Connection nc =
+        NatsConnections.connect(
+            nats.url(), "parley-dead-letter-replay", "nothing is replayed meanwhile")) {
       DeadLetterReplay replay = new DeadLetterReplay(pool, nc.jetStream());
       for (long seq : seqs) {
         try {
-          long as = replay.replay(seq).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          long as =
+              replay
+                  .replay(seq)
+                  .toCompletionStage()
+                  .toCompletableFuture()
+                  .get(30, TimeUnit.SECONDS);
           out.println("dead letter " + seq + " replayed as stream entry " + as);
         } catch (Exception e) {
           failed++;

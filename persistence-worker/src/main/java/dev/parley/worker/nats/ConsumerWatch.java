@@ -43,18 +43,22 @@ public final class ConsumerWatch {
     if (!polling.compareAndSet(false, true)) {
       return; // the previous poll is still waiting on the server
     }
-    vertx.executeBlocking(consumer::getConsumerInfo, false)
-        .onComplete(ar -> {
-          polling.set(false);
-          if (ar.succeeded()) {
-            ConsumerInfo info = ar.result();
-            metrics.consumerPosition(info.getNumPending(), info.getNumAckPending());
-            if (failing.compareAndSet(true, false)) {
-              log.info("Reading the persistence consumer's position works again");
-            }
-          } else if (failing.compareAndSet(false, true)) {
-            log.warn("Reading the persistence consumer's position failed: {}", ar.cause().toString());
-          }
-        });
+    vertx
+        .executeBlocking(consumer::getConsumerInfo, false)
+        .onComplete(
+            ar -> {
+              polling.set(false);
+              if (ar.succeeded()) {
+                ConsumerInfo info = ar.result();
+                metrics.consumerPosition(info.getNumPending(), info.getNumAckPending());
+                if (failing.compareAndSet(true, false)) {
+                  log.info("Reading the persistence consumer's position works again");
+                }
+              } else if (failing.compareAndSet(false, true)) {
+                log.warn(
+                    "Reading the persistence consumer's position failed: {}",
+                    ar.cause().toString());
+              }
+            });
   }
 }

@@ -2,8 +2,8 @@ package dev.parley.worker.nats;
 
 import dev.parley.worker.batch.Delivery;
 import dev.parley.worker.batch.DeliverySource;
-import io.nats.client.ConsumeOptions;
 import io.nats.client.Connection;
+import io.nats.client.ConsumeOptions;
 import io.nats.client.ConsumerContext;
 import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamStatusCheckedException;
@@ -49,16 +49,18 @@ public final class JetStreamSource implements DeliverySource {
    * event loop. Fails when NATS is not connected, or JetStream does not answer or lacks the
    * consumer.
    */
-  public static JetStreamSource start(Connection nats, ConsumerContext context, int batchMax) throws Exception {
+  public static JetStreamSource start(Connection nats, ConsumerContext context, int batchMax)
+      throws Exception {
     long reconnects = nats.getStatistics().getReconnects();
     requireConnected(nats);
     // Asked first so that a JetStream still recovering fails here, plainly, rather than inside the
     // client's subscribe (which swallows the error and leaves the pull to its heartbeat alarm).
     context.getConsumerInfo();
-    ConsumeOptions options = ConsumeOptions.builder()
-        .batchSize(Math.max(batchMax, 1))
-        .expiresIn(PULL_EXPIRY.toMillis())
-        .build();
+    ConsumeOptions options =
+        ConsumeOptions.builder()
+            .batchSize(Math.max(batchMax, 1))
+            .expiresIn(PULL_EXPIRY.toMillis())
+            .build();
     return new JetStreamSource(nats, context.iterate(options), reconnects);
   }
 
@@ -86,7 +88,8 @@ public final class JetStreamSource implements DeliverySource {
   private void requireSameConnection() {
     requireConnected(nats);
     if (nats.getStatistics().getReconnects() != reconnectsAtStart) {
-      throw new IllegalStateException("NATS reconnected since this pull began; its pull request died with the old connection");
+      throw new IllegalStateException(
+          "NATS reconnected since this pull began; its pull request died with the old connection");
     }
   }
 

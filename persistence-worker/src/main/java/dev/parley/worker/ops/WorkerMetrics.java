@@ -22,24 +22,42 @@ public final class WorkerMetrics {
 
   public WorkerMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.batches = Counter.builder("parley.worker.batches")
-        .description("Batches stored and acknowledged").register(registry);
-    this.stored = Counter.builder("parley.worker.messages.stored")
-        .description("Messages newly inserted into Postgres").register(registry);
-    this.duplicates = Counter.builder("parley.worker.messages.duplicates")
-        .description("Redelivered messages that were already stored").register(registry);
-    this.failures = Counter.builder("parley.worker.batch.failures")
-        .description("Failed attempts to store a batch (each is retried)").register(registry);
-    this.batchSize = DistributionSummary.builder("parley.worker.batch.size")
-        .description("Stream entries per batch").publishPercentileHistogram()
-        .minimumExpectedValue(1.0).maximumExpectedValue(10_000.0).register(registry);
-    this.batchLatency = Timer.builder("parley.worker.batch.latency")
-        .description("From a batch closing to its commit, retries included").publishPercentileHistogram()
+    this.batches =
+        Counter.builder("parley.worker.batches")
+            .description("Batches stored and acknowledged")
+            .register(registry);
+    this.stored =
+        Counter.builder("parley.worker.messages.stored")
+            .description("Messages newly inserted into Postgres")
+            .register(registry);
+    this.duplicates =
+        Counter.builder("parley.worker.messages.duplicates")
+            .description("Redelivered messages that were already stored")
+            .register(registry);
+    this.failures =
+        Counter.builder("parley.worker.batch.failures")
+            .description("Failed attempts to store a batch (each is retried)")
+            .register(registry);
+    this.batchSize =
+        DistributionSummary.builder("parley.worker.batch.size")
+            .description("Stream entries per batch")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(1.0)
+            .maximumExpectedValue(10_000.0)
+            .register(registry);
+    this.batchLatency =
+        Timer.builder("parley.worker.batch.latency")
+            .description("From a batch closing to its commit, retries included")
+            .publishPercentileHistogram()
+            .register(registry);
+    Gauge.builder("parley.worker.lag", lag, AtomicLong::get)
+        .baseUnit("messages")
+        .description("Stream entries not yet delivered to the persistence consumer")
         .register(registry);
-    Gauge.builder("parley.worker.lag", lag, AtomicLong::get).baseUnit("messages")
-        .description("Stream entries not yet delivered to the persistence consumer").register(registry);
-    Gauge.builder("parley.worker.ack.pending", ackPending, AtomicLong::get).baseUnit("messages")
-        .description("Entries delivered to workers and not yet acknowledged").register(registry);
+    Gauge.builder("parley.worker.ack.pending", ackPending, AtomicLong::get)
+        .baseUnit("messages")
+        .description("Entries delivered to workers and not yet acknowledged")
+        .register(registry);
   }
 
   public void batchStored(int entries, int inserted, int duplicateCount, Duration latency) {

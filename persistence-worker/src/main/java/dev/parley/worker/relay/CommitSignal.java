@@ -24,7 +24,9 @@ public final class CommitSignal implements Runnable {
   /** Waits until a commit after {@code seen}, or {@code max} passes. */
   synchronized void awaitAfter(long seen, Duration max) throws InterruptedException {
     long end = System.nanoTime() + max.toNanos();
-    for (long left = max.toNanos(); generation == seen && left > 0; left = end - System.nanoTime()) {
+    for (long left = max.toNanos();
+        generation == seen && left > 0;
+        left = end - System.nanoTime()) {
       wait(Math.max(1, left / 1_000_000), 0);
     }
   }

@@ -25,9 +25,10 @@ record Leftovers(JetStreamManagement jsm, String streamName, long after, long up
     long acked = info.getAckFloor().getStreamSequence();
     long delivered = info.getDelivered().getStreamSequence();
     // A consumer that never acked reports a floor of 0; its configured start says where it began.
-    long after = config.getDeliverPolicy() == DeliverPolicy.ByStartSequence
-        ? Math.max(acked, config.getStartSequence() - 1)
-        : (acked == 0 ? delivered : acked);
+    long after =
+        config.getDeliverPolicy() == DeliverPolicy.ByStartSequence
+            ? Math.max(acked, config.getStartSequence() - 1)
+            : (acked == 0 ? delivered : acked);
     return new Leftovers(jsm, streamName, after, Math.max(after, delivered));
   }
 
@@ -41,7 +42,9 @@ record Leftovers(JetStreamManagement jsm, String streamName, long after, long up
     for (long seq = from; seq <= to; seq++) {
       try {
         MessageInfo m = jsm.getMessage(streamName, seq);
-        entries.add(new StoredEntry(m.getSeq(), m.getSubject(), m.getData() == null ? new byte[0] : m.getData()));
+        entries.add(
+            new StoredEntry(
+                m.getSeq(), m.getSubject(), m.getData() == null ? new byte[0] : m.getData()));
       } catch (JetStreamApiException e) {
         if (e.getErrorCode() != 404) {
           throw e;

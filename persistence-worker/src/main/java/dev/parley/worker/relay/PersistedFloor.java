@@ -36,7 +36,12 @@ final class PersistedFloor {
 
   /** Reads the floor from the server. */
   long read() throws Exception {
-    known = Math.max(known, jsm.getConsumerInfo(streamName, StreamLayout.PERSISTENCE_CONSUMER).getAckFloor().getStreamSequence());
+    known =
+        Math.max(
+            known,
+            jsm.getConsumerInfo(streamName, StreamLayout.PERSISTENCE_CONSUMER)
+                .getAckFloor()
+                .getStreamSequence());
     return known;
   }
 
@@ -54,7 +59,10 @@ final class PersistedFloor {
       waiting.stillWaiting(known);
       commits.awaitAfter(seen, Duration.ofNanos(pauseMicros * 1000));
       // a local commit: its acks reach the server in a moment, so look again soon
-      pauseMicros = commits.generation() != seen ? 1000 : Math.min(pauseMicros * 2, MAX_POLL.toNanos() / 1000);
+      pauseMicros =
+          commits.generation() != seen
+              ? 1000
+              : Math.min(pauseMicros * 2, MAX_POLL.toNanos() / 1000);
     }
   }
 }

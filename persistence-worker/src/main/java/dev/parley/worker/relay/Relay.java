@@ -43,7 +43,9 @@ public final class Relay {
 
   /** Redelivery delay of the relay consumer; the relay reports held entries in progress every second. */
   static final Duration ACK_WAIT = Duration.ofSeconds(30);
+
   static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(10);
+
   /** Time a stopping relay gets to finish the batch in hand (a flush, an ack). */
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
@@ -61,18 +63,42 @@ public final class Relay {
    * Builds the relay; {@link #start} runs it on its own thread (pulling, waiting for the
    * persistence floor and flushing all block).
    */
-  public static Relay create(Vertx vertx, Connection nats, NatsSettings natsSettings, PostgresSettings postgres,
-      int batchMax, String nodeId, MeterRegistry registry) throws IOException {
+  public static Relay create(
+      Vertx vertx,
+      Connection nats,
+      NatsSettings natsSettings,
+      PostgresSettings postgres,
+      int batchMax,
+      String nodeId,
+      MeterRegistry registry)
+      throws IOException {
     JetStreamManagement jsm = nats.jetStreamManagement();
     // the name shows in pg_stat_activity next to the lock: who relays is one query away
-    PgConnectOptions options = new PgConnectOptions(postgres.connectOptions())
-        .addProperty("application_name", "parley-relay " + nodeId);
-    RelayLease lease = new RelayLease(vertx, options, "parley.relay:" + natsSettings.streamName(), STATEMENT_TIMEOUT);
+    PgConnectOptions options =
+        new PgConnectOptions(postgres.connectOptions())
+            .addProperty("application_name", "parley-relay " + nodeId);
+    RelayLease lease =
+        new RelayLease(
+            vertx, options, "parley.relay:" + natsSettings.streamName(), STATEMENT_TIMEOUT);
     CommitSignal commits = new CommitSignal();
     StopSignal stop = new StopSignal();
-    Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), () -> ThreadLocalRandom.current().nextDouble());
-    RelayLoop loop = new RelayLoop(nats, jsm, natsSettings, batchMax, lease,
-        new PersistedFloor(jsm, natsSettings.streamName(), commits), new RelayMetrics(registry), stop, backoff, nodeId);
+    Backoff backoff =
+        new Backoff(
+            Duration.ofMillis(200),
+            Duration.ofSeconds(10),
+            () -> ThreadLocalRandom.current().nextDouble());
+    RelayLoop loop =
+        new RelayLoop(
+            nats,
+            jsm,
+            natsSettings,
+            batchMax,
+            lease,
+            new PersistedFloor(jsm, natsSettings.streamName(), commits),
+            new RelayMetrics(registry),
+            stop,
+            backoff,
+            nodeId);
     Thread thread = new Thread(loop, "parley-relay");
     thread.setDaemon(true);
     return new Relay(stop, commits, thread);
@@ -82,7 +108,8 @@ public final class Relay {
    * Declares the relay's durable consumer if missing (from the stream's end: integrators get what
    * is written from then on), and returns it as it is now. Blocking.
    */
-  public static ConsumerInfo declare(JetStreamManagement jsm, NatsSettings nats, int batchMax) throws IOException, JetStreamApiException {
+  public static ConsumerInfo declare(JetStreamManagement jsm, NatsSettings nats, int batchMax)
+      throws IOException, JetStreamApiException {
     return StreamLayout.ensureIntegratorsConsumer(jsm, nats, ACK_WAIT, maxAckPending(batchMax));
   }
 
@@ -108,7 +135,8 @@ public final class Relay {
     stop.stop();
     thread.join(STOP_TIMEOUT.toMillis());
     if (thread.isAlive()) {
-      log.warn("The relay did not stop within {} s; its lease goes with the process",
+      log.warn(
+          "The relay did not stop within {} s; its lease goes with the process",
           STOP_TIMEOUT.toSeconds());
     }
   }

@@ -41,7 +41,12 @@ final class RelayBatch {
   private final List<String> notes;
   private final long highestSeq;
 
-  private RelayBatch(Subjects subjects, List<Entry> entries, Map<String, Integer> skipped, List<String> notes, long highestSeq) {
+  private RelayBatch(
+      Subjects subjects,
+      List<Entry> entries,
+      Map<String, Integer> skipped,
+      List<String> notes,
+      long highestSeq) {
     this.subjects = subjects;
     this.entries = entries;
     this.skipped = skipped;
@@ -133,15 +138,28 @@ final class RelayBatch {
       Stored row = stored.get(e.seq());
       if (row == null || !row.stored()) {
         skipped.merge(NOT_STORED, 1, Integer::sum);
-        notes.add("message seq " + e.seq() + " of conversation " + e.conversationId()
-            + " is not in Postgres (a resend kept out by its client_msg_id, or a dead letter)");
+        notes.add(
+            "message seq "
+                + e.seq()
+                + " of conversation "
+                + e.conversationId()
+                + " is not in Postgres (a resend kept out by its client_msg_id, or a dead letter)");
         continue;
       }
       try {
-        out.add(new Outgoing(e.seq(), subject, e.kind(), messageNew(e.payload(), e.seq(), row.prevSeq())));
+        out.add(
+            new Outgoing(
+                e.seq(), subject, e.kind(), messageNew(e.payload(), e.seq(), row.prevSeq())));
       } catch (RuntimeException ex) {
         skipped.merge(UNDECODABLE, 1, Integer::sum);
-        notes.add("message seq " + e.seq() + " of conversation " + e.conversationId() + " is not a readable draft (" + ex.getMessage() + ")");
+        notes.add(
+            "message seq "
+                + e.seq()
+                + " of conversation "
+                + e.conversationId()
+                + " is not a readable draft ("
+                + ex.getMessage()
+                + ")");
       }
     }
     return out;
@@ -149,6 +167,7 @@ final class RelayBatch {
 
   /** Exactly what a gateway writes to its WebSocket clients for a stored message. */
   static String messageNew(JsonObject draft, long seq, Long prevSeq) {
-    return Frames.event(EventType.MESSAGE_NEW, ChatMessage.fromDraft(draft, seq, prevSeq).toJson()).encode();
+    return Frames.event(EventType.MESSAGE_NEW, ChatMessage.fromDraft(draft, seq, prevSeq).toJson())
+        .encode();
   }
 }

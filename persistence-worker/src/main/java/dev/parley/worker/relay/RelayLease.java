@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,7 +53,10 @@ final class RelayLease implements AutoCloseable {
       open();
     }
     try {
-      Row row = await(connection.preparedQuery(RelaySql.TRY_LOCK).execute(Tuple.of(lockName))).iterator().next();
+      Row row =
+          await(connection.preparedQuery(RelaySql.TRY_LOCK).execute(Tuple.of(lockName)))
+              .iterator()
+              .next();
       held = Boolean.TRUE.equals(row.getBoolean(0));
       return held;
     } catch (Exception e) {
@@ -79,7 +83,8 @@ final class RelayLease implements AutoCloseable {
    *
    * @param messages the batch's messages (possibly none: the read still confirms the lease)
    */
-  Map<Long, Stored> storedPrevSeqs(List<RelayBatch.Entry> messages) throws TermEnded, InterruptedException {
+  Map<Long, Stored> storedPrevSeqs(List<RelayBatch.Entry> messages)
+      throws TermEnded, InterruptedException {
     requireHeld();
     String[] conversations = new String[messages.size()];
     Long[] seqs = new Long[messages.size()];
@@ -89,15 +94,20 @@ final class RelayLease implements AutoCloseable {
     }
     Map<Long, Stored> stored = new HashMap<>();
     try {
-      for (Row row : await(connection.preparedQuery(RelaySql.STORED_PREV_SEQ)
-          .execute(Tuple.tuple().addArrayOfString(conversations).addArrayOfLong(seqs)))) {
-        stored.put(row.getLong("seq"), new Stored(row.getBoolean("stored"), row.getLong("prev_seq")));
+      for (Row row :
+          await(
+              connection
+                  .preparedQuery(RelaySql.STORED_PREV_SEQ)
+                  .execute(Tuple.tuple().addArrayOfString(conversations).addArrayOfLong(seqs)))) {
+        stored.put(
+            row.getLong("seq"), new Stored(row.getBoolean("stored"), row.getLong("prev_seq")));
       }
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {
       release();
-      throw new TermEnded("reading stored messages on the relay lease's session failed: " + e.getMessage());
+      throw new TermEnded(
+          "reading stored messages on the relay lease's session failed: " + e.getMessage());
     }
     return stored;
   }
@@ -128,15 +138,17 @@ final class RelayLease implements AutoCloseable {
     try {
       c = await(connecting);
     } catch (Exception e) {
-      connecting.onSuccess(PgConnection::close); // a connection that arrives after the timeout is not kept
+      connecting.onSuccess(
+          PgConnection::close); // a connection that arrives after the timeout is not kept
       throw e;
     }
     connection = c;
-    c.closeHandler(v -> {
-      if (connection == c) {
-        connected = false;
-      }
-    });
+    c.closeHandler(
+        v -> {
+          if (connection == c) {
+            connected = false;
+          }
+        });
     connected = true;
     try {
       await(c.query(RelaySql.KEEPALIVES).execute());
@@ -148,8 +160,10 @@ final class RelayLease implements AutoCloseable {
 
   private <T> T await(Future<T> f) throws Exception {
     try {
-      return f.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
+      return f.toCompletionStage()
+          .toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
     }
   }

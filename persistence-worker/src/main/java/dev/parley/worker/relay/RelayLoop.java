@@ -36,13 +36,18 @@ final class RelayLoop implements Runnable {
 
   /** A batch closes this long after its first entry: the relay follows the persistence worker anyway. */
   static final Duration BATCH_WAIT = Duration.ofMillis(5);
+
   static final Duration IDLE_POLL = Duration.ofSeconds(1);
+
   /** How often held entries are reported in progress while waiting (the consumer's ack wait is 30 s). */
   static final Duration HEARTBEAT = Duration.ofSeconds(1);
+
   static final Duration LEASE_RETRY = Duration.ofSeconds(1);
   static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(5);
+
   /** A floor wait this long gets a warning: the persistence workers are not storing. */
   static final Duration SLOW_FLOOR = Duration.ofSeconds(10);
+
   /** While terms keep failing, a warning this often. */
   static final Duration STILL_FAILING = Duration.ofSeconds(10);
 
@@ -60,13 +65,24 @@ final class RelayLoop implements Runnable {
   private final String nodeId;
   private boolean leaseUnreachable;
   private boolean standbyLogged;
+
   /** Terms that failed since one last got its pull going; reset by {@link #term}. */
   private int failuresInARow;
+
   private long failingSince;
   private long lastWarned;
 
-  RelayLoop(Connection nats, JetStreamManagement jsm, NatsSettings settings, int batchMax,
-      RelayLease lease, PersistedFloor floor, RelayMetrics metrics, StopSignal stop, Backoff backoff, String nodeId) {
+  RelayLoop(
+      Connection nats,
+      JetStreamManagement jsm,
+      NatsSettings settings,
+      int batchMax,
+      RelayLease lease,
+      PersistedFloor floor,
+      RelayMetrics metrics,
+      StopSignal stop,
+      Backoff backoff,
+      String nodeId) {
     this.nats = nats;
     this.jsm = jsm;
     this.settings = settings;
@@ -92,7 +108,10 @@ final class RelayLoop implements Runnable {
           term();
         } catch (TermEnded e) {
           if (!stop.isStopped()) {
-            log.warn("Relay on {} stopped relaying: {}; the next holder of the lease resumes from the ack floor", nodeId, e.getMessage());
+            log.warn(
+                "Relay on {} stopped relaying: {}; the next holder of the lease resumes from the ack floor",
+                nodeId,
+                e.getMessage());
           }
         } catch (InterruptedException e) {
           throw e;
@@ -121,12 +140,20 @@ final class RelayLoop implements Runnable {
     if (++failuresInARow == 1) {
       failingSince = now;
       lastWarned = now;
-      log.warn("Relay term on {} failed: {}; giving the lease up and resuming from the ack floor, retrying every {} s at most",
-          nodeId, e.toString(), backoff.max().toSeconds(), e);
+      log.warn(
+          "Relay term on {} failed: {}; giving the lease up and resuming from the ack floor, retrying every {} s at most",
+          nodeId,
+          e.toString(),
+          backoff.max().toSeconds(),
+          e);
     } else if (now - lastWarned >= STILL_FAILING.toNanos()) {
       lastWarned = now;
-      log.warn("Relay on {} still failing after {} attempts over {} s: {}", nodeId, failuresInARow,
-          Duration.ofNanos(now - failingSince).toSeconds(), e.toString());
+      log.warn(
+          "Relay on {} still failing after {} attempts over {} s: {}",
+          nodeId,
+          failuresInARow,
+          Duration.ofNanos(now - failingSince).toSeconds(),
+          e.toString());
     } else {
       log.debug("Relay term on {} failed (attempt {}): {}", nodeId, failuresInARow, e.toString());
     }
@@ -150,7 +177,11 @@ final class RelayLoop implements Runnable {
       throw e;
     } catch (Exception e) {
       if (!leaseUnreachable) {
-        log.warn("Relay on {} cannot reach Postgres for its lease ({}); retrying every {} s", nodeId, e.toString(), LEASE_RETRY.toSeconds());
+        log.warn(
+            "Relay on {} cannot reach Postgres for its lease ({}); retrying every {} s",
+            nodeId,
+            e.toString(),
+            LEASE_RETRY.toSeconds());
         leaseUnreachable = true;
       }
     }
@@ -160,19 +191,25 @@ final class RelayLoop implements Runnable {
 
   /** Relays until stopped, the lease is lost, or something fails. */
   private void term() throws Exception {
-    JetStreamSource.requireConnected(nats); // fail now rather than after the requests below time out
+    JetStreamSource.requireConnected(
+        nats); // fail now rather than after the requests below time out
     long relayedUpTo = resume();
-    ConsumerContext consumer = nats.getStreamContext(streamName).getConsumerContext(StreamLayout.INTEGRATORS_CONSUMER);
+    ConsumerContext consumer =
+        nats.getStreamContext(streamName).getConsumerContext(StreamLayout.INTEGRATORS_CONSUMER);
     // The pull ends with the connection (see JetStreamSource): a reconnect fails this term and
     // the next one resumes from the ack floor on a new pull.
     JetStreamSource source = JetStreamSource.start(nats, consumer, batchMax);
     if (failuresInARow > 0) {
-      log.info("Relay on {} relays again after {} failed attempts over {} ms", nodeId, failuresInARow,
+      log.info(
+          "Relay on {} relays again after {} failed attempts over {} ms",
+          nodeId,
+          failuresInARow,
           Duration.ofNanos(System.nanoTime() - failingSince).toMillis());
       failuresInARow = 0;
     }
     try {
-      BatchAssembler assembler = new BatchAssembler(source, batchMax, BATCH_WAIT, IDLE_POLL, System::nanoTime);
+      BatchAssembler assembler =
+          new BatchAssembler(source, batchMax, BATCH_WAIT, IDLE_POLL, System::nanoTime);
       while (!stop.isStopped()) {
         lease.requireHeld();
         List<Delivery> batch = assembler.next();
@@ -181,7 +218,8 @@ final class RelayLoop implements Runnable {
         }
         relayedUpTo = relay(batch, relayedUpTo);
         // AckPolicy.All: acking the highest entry acks everything below it, the batch and any
-        // earlier term's leftovers included (a late redelivery may close the batch, so not the last)
+        // earlier term's leftovers included (a late redelivery may close the batch, so not the
+        // last)
         highest(batch).ack();
       }
     } finally {
@@ -208,10 +246,16 @@ final class RelayLoop implements Runnable {
   private long resume() throws Exception {
     // an operator may have removed the consumer (to skip a backlog): then relaying starts from now
     Leftovers leftovers = Leftovers.of(jsm, streamName, Relay.declare(jsm, settings, batchMax));
-    log.info("Relay on {} holds the lease: relaying {} from seq {} ({} unacknowledged entries to relay again first)",
-        nodeId, subjects.allConversationEvents(), leftovers.after() + 1, leftovers.count());
+    log.info(
+        "Relay on {} holds the lease: relaying {} from seq {} ({} unacknowledged entries to relay again first)",
+        nodeId,
+        subjects.allConversationEvents(),
+        leftovers.after() + 1,
+        leftovers.count());
     long relayedUpTo = leftovers.after();
-    for (long from = leftovers.after() + 1; from <= leftovers.upTo() && !stop.isStopped(); from += batchMax) {
+    for (long from = leftovers.after() + 1;
+        from <= leftovers.upTo() && !stop.isStopped();
+        from += batchMax) {
       List<Delivery> chunk = leftovers.read(from, Math.min(leftovers.upTo(), from + batchMax - 1));
       relayedUpTo = chunk.isEmpty() ? relayedUpTo : relay(chunk, relayedUpTo);
     }
@@ -283,8 +327,10 @@ final class RelayLoop implements Runnable {
         lastBeat = now;
       }
       if (!warned && now - started >= SLOW_FLOOR.toNanos()) {
-        log.warn("Relay waits for the persistence consumer to store up to seq {} (stored up to {}); integrators see nothing new meanwhile",
-            needed, floorSeq);
+        log.warn(
+            "Relay waits for the persistence consumer to store up to seq {} (stored up to {}); integrators see nothing new meanwhile",
+            needed,
+            floorSeq);
         warned = true;
       }
     }

@@ -20,22 +20,36 @@ final class RelayMetrics {
 
   RelayMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.batches = Counter.builder("parley.relay.batches")
-        .description("Batches published to the integrators' subjects and acknowledged").register(registry);
-    this.failures = Counter.builder("parley.relay.failures")
-        .description("Relay terms that ended on an error (the next term resumes from the ack floor)").register(registry);
-    this.terms = Counter.builder("parley.relay.terms")
-        .description("Times this worker took the relay lease").register(registry);
-    this.batchLatency = Timer.builder("parley.relay.batch.latency")
-        .description("From a batch closing to its frames flushed to NATS, the wait for Postgres included")
-        .publishPercentileHistogram().register(registry);
-    this.floorWait = Timer.builder("parley.relay.floor.wait")
-        .description("Time a batch waited for the persistence consumer to store its messages")
-        .publishPercentileHistogram().register(registry);
+    this.batches =
+        Counter.builder("parley.relay.batches")
+            .description("Batches published to the integrators' subjects and acknowledged")
+            .register(registry);
+    this.failures =
+        Counter.builder("parley.relay.failures")
+            .description(
+                "Relay terms that ended on an error (the next term resumes from the ack floor)")
+            .register(registry);
+    this.terms =
+        Counter.builder("parley.relay.terms")
+            .description("Times this worker took the relay lease")
+            .register(registry);
+    this.batchLatency =
+        Timer.builder("parley.relay.batch.latency")
+            .description(
+                "From a batch closing to its frames flushed to NATS, the wait for Postgres included")
+            .publishPercentileHistogram()
+            .register(registry);
+    this.floorWait =
+        Timer.builder("parley.relay.floor.wait")
+            .description("Time a batch waited for the persistence consumer to store its messages")
+            .publishPercentileHistogram()
+            .register(registry);
     Gauge.builder("parley.relay.leader", leader, AtomicLong::get)
-        .description("1 while this worker holds the relay lease").register(registry);
+        .description("1 while this worker holds the relay lease")
+        .register(registry);
     Gauge.builder("parley.relay.last.seq", lastSeq, AtomicLong::get)
-        .description("Stream sequence of the last entry this worker relayed").register(registry);
+        .description("Stream sequence of the last entry this worker relayed")
+        .register(registry);
   }
 
   void published(String kind, int count) {

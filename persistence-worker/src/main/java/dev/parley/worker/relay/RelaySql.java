@@ -23,7 +23,8 @@ final class RelaySql {
    * on {@code (conversation_id, seq)}; with no keys it is still one round trip on the lease's
    * session, which is what confirms the lease before a batch is published.
    */
-  static final String STORED_PREV_SEQ = """
+  static final String STORED_PREV_SEQ =
+      """
       SELECT b.seq, m.prev_seq, m.id IS NOT NULL AS stored
       FROM unnest($1::text[], $2::bigint[]) AS b(conversation_id, seq)
       LEFT JOIN messages m ON m.conversation_id = b.conversation_id AND m.seq = b.seq""";

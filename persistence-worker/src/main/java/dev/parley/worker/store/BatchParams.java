@@ -113,7 +113,12 @@ final class BatchParams {
       error[i] = d.error();
       conversation[i] = d.conversationId();
     }
-    return Tuple.tuple().addArrayOfLong(seq).addArrayOfString(subject).addArrayOfString(headers)
-        .addValue(payload).addArrayOfString(error).addArrayOfString(conversation);
+    return Tuple.tuple()
+        .addArrayOfLong(seq)
+        .addArrayOfString(subject)
+        .addArrayOfString(headers)
+        .addValue(payload)
+        .addArrayOfString(error)
+        .addArrayOfString(conversation);
   }
 }

@@ -9,5 +9,10 @@ package dev.parley.worker.store;
  * @param error why it could not be stored; never carries the payload (it is logged)
  * @param conversationId for the log line; null when even that could not be read
  */
-public record DeadLetter(long streamSeq, String subject, String headersJson, byte[] payload, String error,
+public record DeadLetter(
+    long streamSeq,
+    String subject,
+    String headersJson,
+    byte[] payload,
+    String error,
     String conversationId) {}

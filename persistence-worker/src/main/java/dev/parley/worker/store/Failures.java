@@ -35,6 +35,8 @@ public final class Failures {
   public static String describe(Throwable failure) {
     String state = sqlState(failure);
     String message = failure.getMessage() == null ? "" : ": " + failure.getMessage();
-    return failure.getClass().getSimpleName() + message + (state == null || message.contains(state) ? "" : " (SQLSTATE " + state + ")");
+    return failure.getClass().getSimpleName()
+        + message
+        + (state == null || message.contains(state) ? "" : " (SQLSTATE " + state + ")");
   }
 }

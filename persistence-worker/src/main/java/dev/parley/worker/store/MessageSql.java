@@ -28,7 +28,8 @@ final class MessageSql {
    * the previous message in the batch and the previous one in the table (an index probe); the
    * repair statement fixes the rare row this gets wrong.
    */
-  static final String INSERT_MESSAGES = """
+  static final String INSERT_MESSAGES =
+      """
       INSERT INTO messages (id, conversation_id, seq, prev_seq, sender_id, type, content, reply_to_id,
                             client_msg_id, system, created_at)
       SELECT b.id, b.conversation_id, b.seq,
@@ -46,7 +47,8 @@ final class MessageSql {
    * neither does one deleted since (a redelivered batch must not re-attach what a delete detached),
    * nor a file the gateways' sweep removed meanwhile (it links nothing, rather than fail the batch).
    */
-  static final String INSERT_ATTACHMENTS = """
+  static final String INSERT_ATTACHMENTS =
+      """
       INSERT INTO attachments (message_id, file_id, conversation_id, position)
       SELECT a.message_id, a.file_id, m.conversation_id, a.position
       FROM unnest($1::text[], $2::text[], $3::int[]) AS a(message_id, file_id, position)
@@ -61,7 +63,8 @@ final class MessageSql {
    * batch can change), with index probes on (conversation_id, seq), never a history scan, and
    * writes only where it differs.
    */
-  static final String REPAIR_PREV_SEQ = """
+  static final String REPAIR_PREV_SEQ =
+      """
       WITH batch AS (
         SELECT DISTINCT conversation_id, seq FROM unnest($1::text[], $2::bigint[]) AS b(conversation_id, seq)
       ), touched AS (
@@ -83,7 +86,8 @@ final class MessageSql {
       WHERE m.conversation_id = w.conversation_id AND m.seq = w.seq AND m.prev_seq IS DISTINCT FROM w.prev_seq""";
 
   /** Head and activity only move forward, so an old batch committed late changes nothing. */
-  static final String ADVANCE_CONVERSATIONS = """
+  static final String ADVANCE_CONVERSATIONS =
+      """
       UPDATE conversations c
       SET last_seq = greatest(c.last_seq, s.max_seq),
           last_activity_at = greatest(c.last_activity_at, s.newest)
@@ -97,7 +101,8 @@ final class MessageSql {
    * docs/api.md#read-positions-and-unread-counts: sending a message moves the sender's read
    * position to it (never backwards).
    */
-  static final String ADVANCE_SENDER_READ = """
+  static final String ADVANCE_SENDER_READ =
+      """
       UPDATE members mb SET last_read_seq = s.max_seq
       FROM (SELECT m.conversation_id, m.sender_id, max(m.seq) AS max_seq
             FROM unnest($1::text[], $2::bigint[]) AS b(conversation_id, seq)
@@ -107,7 +112,8 @@ final class MessageSql {
       WHERE mb.conversation_id = s.conversation_id AND mb.user_id = s.sender_id AND mb.last_read_seq < s.max_seq""";
 
   /** A direct conversation a member hid comes back to their list with a message newer than the hiding. */
-  static final String UNHIDE_MEMBERS = """
+  static final String UNHIDE_MEMBERS =
+      """
       UPDATE members mb SET hidden_at = NULL
       FROM (SELECT m.conversation_id, max(m.created_at) AS newest
             FROM unnest($1::text[], $2::bigint[]) AS b(conversation_id, seq)
@@ -119,7 +125,8 @@ final class MessageSql {
    * Entries that cannot be stored, kept byte for byte (bytea: whatever the payload holds, NUL or
    * malformed UTF-8 included, it fits); a second delivery of the same entry changes nothing.
    */
-  static final String INSERT_DEAD_LETTERS = """
+  static final String INSERT_DEAD_LETTERS =
+      """
       INSERT INTO dead_letters (stream_seq, subject, headers, payload, error, conversation_id)
       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bytea[], $5::text[], $6::text[])
       ON CONFLICT (stream_seq) DO NOTHING""";

@@ -31,15 +31,23 @@ public final class MessageStore implements BatchStore {
     if (batch.isEmpty()) {
       return Future.succeededFuture(StoreResult.NOTHING);
     }
-    return pool.withTransaction(conn -> writeMessages(conn, batch.messages())
-            .compose(stored -> writeDeadLetters(conn, batch.deadLetters())
-                .map(dead -> new StoreResult(stored, batch.messages().size() - stored, dead))))
+    return pool.withTransaction(
+            conn ->
+                writeMessages(conn, batch.messages())
+                    .compose(
+                        stored ->
+                            writeDeadLetters(conn, batch.deadLetters())
+                                .map(
+                                    dead ->
+                                        new StoreResult(
+                                            stored, batch.messages().size() - stored, dead))))
         .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** {@code SELECT 1}: can this worker reach Postgres right now? */
   public Future<Void> ping(Duration within) {
-    return pool.query(MessageSql.PING).execute()
+    return pool.query(MessageSql.PING)
+        .execute()
         .<Void>mapEmpty()
         .timeout(within.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -52,12 +60,16 @@ public final class MessageStore implements BatchStore {
     Tuple attachments = BatchParams.attachments(rows);
     return run(conn, MessageSql.LOCK_CONVERSATIONS, BatchParams.conversationIds(rows))
         .compose(locked -> run(conn, MessageSql.INSERT_MESSAGES, BatchParams.messages(rows)))
-        .compose(inserted -> (attachments == null ? Future.succeededFuture(0) : run(conn, MessageSql.INSERT_ATTACHMENTS, attachments))
-            .compose(x -> run(conn, MessageSql.REPAIR_PREV_SEQ, keys))
-            .compose(x -> run(conn, MessageSql.ADVANCE_CONVERSATIONS, keys))
-            .compose(x -> run(conn, MessageSql.ADVANCE_SENDER_READ, keys))
-            .compose(x -> run(conn, MessageSql.UNHIDE_MEMBERS, keys))
-            .map(x -> inserted));
+        .compose(
+            inserted ->
+                (attachments == null
+                        ? Future.succeededFuture(0)
+                        : run(conn, MessageSql.INSERT_ATTACHMENTS, attachments))
+                    .compose(x -> run(conn, MessageSql.REPAIR_PREV_SEQ, keys))
+                    .compose(x -> run(conn, MessageSql.ADVANCE_CONVERSATIONS, keys))
+                    .compose(x -> run(conn, MessageSql.ADVANCE_SENDER_READ, keys))
+                    .compose(x -> run(conn, MessageSql.UNHIDE_MEMBERS, keys))
+                    .map(x -> inserted));
   }
 
   private static Future<Integer> writeDeadLetters(SqlConnection conn, List<DeadLetter> entries) {

@@ -11,6 +11,9 @@ public record StoreResult(int inserted, int duplicates, int deadLettered) {
   public static final StoreResult NOTHING = new StoreResult(0, 0, 0);
 
   public StoreResult plus(StoreResult other) {
-    return new StoreResult(inserted + other.inserted, duplicates + other.duplicates, deadLettered + other.deadLettered);
+    return new StoreResult(
+        inserted + other.inserted,
+        duplicates + other.duplicates,
+        deadLettered + other.deadLettered);
   }
 }

@@ -57,13 +57,34 @@ class BatchWriterUnitTests {
 
   private BatchWriter writer(BatchStore store) {
     Backoff fast = new Backoff(Duration.ofMillis(2), Duration.ofMillis(4), () -> 0.5);
-    return new BatchWriter(store, new EntryDecoder(subjects), fast, new WorkerMetrics(registry), state, stop,
+    return new BatchWriter(
+        store,
+        new EntryDecoder(subjects),
+        fast,
+        new WorkerMetrics(registry),
+        state,
+        stop,
         Duration.ofMillis(1));
   }
 
   private FakeDelivery message(long seq) {
-    ChatMessage m = new ChatMessage("m" + seq, "conv1", 0, null, "alice", ChatMessage.TEXT, "hi", null,
-        new JsonArray(), new JsonArray(), "c" + seq, Instant.parse("2024-05-01T10:00:00Z"), null, false, null);
+    ChatMessage m =
+        new ChatMessage(
+            "m" + seq,
+            "conv1",
+            0,
+            null,
+            "alice",
+            ChatMessage.TEXT,
+            "hi",
+            null,
+            new JsonArray(),
+            new JsonArray(),
+            "c" + seq,
+            Instant.parse("2024-05-01T10:00:00Z"),
+            null,
+            false,
+            null);
     return new FakeDelivery(subjects.streamMessages("conv1"), m.toDraftJson().encode(), seq);
   }
 
@@ -95,30 +116,57 @@ class BatchWriterUnitTests {
   void transientFailuresAreRetriedWithTheEntriesKeptAlive() throws Exception {
     List<FakeDelivery> batch = List.of(message(1), message(2));
     AtomicInteger calls = new AtomicInteger();
-    ScriptedStore recovering = new ScriptedStore(b -> calls.incrementAndGet() <= 3
-        ? Future.failedFuture(new IOException("Connection refused"))
-        : stored(b));
+    ScriptedStore recovering =
+        new ScriptedStore(
+            b ->
+                calls.incrementAndGet() <= 3
+                    ? Future.failedFuture(new IOException("Connection refused"))
+                    : stored(b));
 
     writer(recovering).write(List.copyOf(batch));
 
-    assertThat(recovering.writes).hasSize(4).allSatisfy(b -> assertThat(seqs(b)).containsExactly(1L, 2L));
+    assertThat(recovering.writes)
+        .hasSize(4)
+        .allSatisfy(b -> assertThat(seqs(b)).containsExactly(1L, 2L));
     assertThat(counter("parley.worker.batch.failures")).isEqualTo(3);
-    assertThat(batch).allSatisfy(d -> assertThat(d.inProgress.get()).as("progress signalled while retrying").isGreaterThanOrEqualTo(3));
-    assertThat(batch).allSatisfy(d -> assertThat(d.acks.get()).as("acking is the fetch loop's job, after the write").isZero());
+    assertThat(batch)
+        .allSatisfy(
+            d ->
+                assertThat(d.inProgress.get())
+                    .as("progress signalled while retrying")
+                    .isGreaterThanOrEqualTo(3));
+    assertThat(batch)
+        .allSatisfy(
+            d ->
+                assertThat(d.acks.get())
+                    .as("acking is the fetch loop's job, after the write")
+                    .isZero());
     assertThat(state.postgresFailure()).as("cleared by the successful retry").isNull();
   }
 
   @Test
   void poisonBatchIsStoredOneByOneAndTheBadEntryDeadLettered() throws Exception {
-    ScriptedStore store = new ScriptedStore(b -> b.messages().stream().anyMatch(r -> r.seq() == 2)
-        ? Future.failedFuture(new PgException("violates check constraint", "ERROR", "23514", null))
-        : stored(b));
+    ScriptedStore store =
+        new ScriptedStore(
+            b ->
+                b.messages().stream().anyMatch(r -> r.seq() == 2)
+                    ? Future.failedFuture(
+                        new PgException("violates check constraint", "ERROR", "23514", null))
+                    : stored(b));
     FakeDelivery unreadable = new FakeDelivery(subjects.streamMessages("conv1"), "{oops", 4);
 
-    StoreResult result = writer(store).write(List.of(message(1), message(2), message(3), unreadable));
+    StoreResult result =
+        writer(store).write(List.of(message(1), message(2), message(3), unreadable));
 
-    assertThat(store.writes).extracting(BatchWriterUnitTests::seqs).containsExactly(
-        List.of(1L, 2L, 3L, 4L), List.of(1L), List.of(2L), List.of(2L), List.of(3L), List.of(4L));
+    assertThat(store.writes)
+        .extracting(BatchWriterUnitTests::seqs)
+        .containsExactly(
+            List.of(1L, 2L, 3L, 4L),
+            List.of(1L),
+            List.of(2L),
+            List.of(2L),
+            List.of(3L),
+            List.of(4L));
     DeadLetter dead = store.writes.get(3).deadLetters().get(0);
     assertThat(dead.error()).startsWith("rejected: ").contains("23514");
     assertThat(dead.payload()).isEqualTo(message(2).data());
@@ -129,20 +177,49 @@ class BatchWriterUnitTests {
 
   @Test
   void anEntryThatCannotEvenBeSetAsideIsDroppedWithoutItsPayloadInTheLog() throws Exception {
-    ScriptedStore refusingAll = new ScriptedStore(b -> Future.failedFuture(new PgException("violates check constraint", "ERROR", "23514", null)));
-    ChatMessage secret = new ChatMessage("m7", "conv1", 0, null, "alice", ChatMessage.TEXT, "the launch code is 0000", null,
-        new JsonArray(), new JsonArray(), "c7", Instant.parse("2024-05-01T10:00:00Z"), null, false, null);
+    ScriptedStore refusingAll =
+        new ScriptedStore(
+            b ->
+                Future.failedFuture(
+                    new PgException("violates check constraint", "ERROR", "23514", null)));
+    ChatMessage secret =
+        new ChatMessage(
+            "m7",
+            "conv1",
+            0,
+            null,
+            "alice",
+            ChatMessage.TEXT,
+            "the launch code is 0000",
+            null,
+            new JsonArray(),
+            new JsonArray(),
+            "c7",
+            Instant.parse("2024-05-01T10:00:00Z"),
+            null,
+            false,
+            null);
     Logger logger = (Logger) LoggerFactory.getLogger(BatchWriter.class);
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
     logged.start();
     logger.addAppender(logged);
     try {
-      writer(refusingAll).write(List.of(new FakeDelivery(subjects.streamMessages("conv1"), secret.toDraftJson().encode(), 7)));
+      writer(refusingAll)
+          .write(
+              List.of(
+                  new FakeDelivery(
+                      subjects.streamMessages("conv1"), secret.toDraftJson().encode(), 7)));
     } finally {
       logger.detachAppender(logged);
     }
-    assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
-        .anySatisfy(line -> assertThat(line).contains("Dropping stream entry seq=7").contains("conv1").contains("23514"))
+    assertThat(logged.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .contains("Dropping stream entry seq=7")
+                    .contains("conv1")
+                    .contains("23514"))
         .allSatisfy(line -> assertThat(line).doesNotContain("launch code"));
     assertThat(counter("parley.worker.dead.letters")).isEqualTo(1);
   }
@@ -150,22 +227,33 @@ class BatchWriterUnitTests {
   @Test
   void onlyEventsMeansNothingToWrite() throws Exception {
     ScriptedStore store = new ScriptedStore(BatchWriterUnitTests::stored);
-    FakeDelivery event = new FakeDelivery(subjects.streamEvents("conv1"), "{\"type\":\"message.updated\",\"data\":{}}", 5);
+    FakeDelivery event =
+        new FakeDelivery(
+            subjects.streamEvents("conv1"), "{\"type\":\"message.updated\",\"data\":{}}", 5);
 
     writer(store).write(List.of(event, event));
 
     assertThat(store.writes).isEmpty();
-    assertThat(registry.get("parley.worker.events.skipped").tag("type", "message.updated").counter().count()).isEqualTo(1);
+    assertThat(
+            registry
+                .get("parley.worker.events.skipped")
+                .tag("type", "message.updated")
+                .counter()
+                .count())
+        .isEqualTo(1);
   }
 
   @Test
   void stoppingDuringAnOutageAbandonsTheBatch() {
-    ScriptedStore store = new ScriptedStore(b -> {
-      stop.stop();
-      return Future.failedFuture(new IOException("Connection refused"));
-    });
+    ScriptedStore store =
+        new ScriptedStore(
+            b -> {
+              stop.stop();
+              return Future.failedFuture(new IOException("Connection refused"));
+            });
 
-    assertThatThrownBy(() -> writer(store).write(List.of(message(1)))).isInstanceOf(AbandonedException.class);
+    assertThatThrownBy(() -> writer(store).write(List.of(message(1))))
+        .isInstanceOf(AbandonedException.class);
     assertThat(state.postgresFailure()).hasMessageContaining("Connection refused");
   }
 }

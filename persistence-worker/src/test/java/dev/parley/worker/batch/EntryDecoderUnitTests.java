@@ -18,12 +18,27 @@ class EntryDecoderUnitTests {
   private final EntryDecoder decoder = new EntryDecoder(subjects);
 
   private static ChatMessage draft(String id, String conversation) {
-    return new ChatMessage(id, conversation, 0, null, "alice", ChatMessage.TEXT, "hello", null,
-        new JsonArray(), new JsonArray(), "c-" + id, Instant.parse("2024-05-01T10:00:00.123Z"), null, false, null);
+    return new ChatMessage(
+        id,
+        conversation,
+        0,
+        null,
+        "alice",
+        ChatMessage.TEXT,
+        "hello",
+        null,
+        new JsonArray(),
+        new JsonArray(),
+        "c-" + id,
+        Instant.parse("2024-05-01T10:00:00.123Z"),
+        null,
+        false,
+        null);
   }
 
   private FakeDelivery message(ChatMessage m, long seq) {
-    return new FakeDelivery(subjects.streamMessages(m.conversationId()), m.toDraftJson().encode(), seq);
+    return new FakeDelivery(
+        subjects.streamMessages(m.conversationId()), m.toDraftJson().encode(), seq);
   }
 
   @Test
@@ -40,15 +55,25 @@ class EntryDecoderUnitTests {
     assertThat(row.content()).isEqualTo("hello");
     assertThat(row.clientMsgId()).isEqualTo("c-m1");
     assertThat(row.system()).isNull();
-    assertThat(row.createdAt()).isEqualTo(Instant.parse("2024-05-01T10:00:00.123Z").atOffset(ZoneOffset.UTC));
+    assertThat(row.createdAt())
+        .isEqualTo(Instant.parse("2024-05-01T10:00:00.123Z").atOffset(ZoneOffset.UTC));
     assertThat(row.attachmentFileIds()).isEmpty();
   }
 
   @Test
   void systemMessageKeepsItsDetailsAndHasNoSender() {
-    JsonObject json = draft("m2", "conv1").toDraftJson()
-        .put("sender_id", null).put("type", "system").put("content", "alice added bob")
-        .put("system", new JsonObject().put("event", "member.added").put("actor_id", "alice").put("user_id", "bob"));
+    JsonObject json =
+        draft("m2", "conv1")
+            .toDraftJson()
+            .put("sender_id", null)
+            .put("type", "system")
+            .put("content", "alice added bob")
+            .put(
+                "system",
+                new JsonObject()
+                    .put("event", "member.added")
+                    .put("actor_id", "alice")
+                    .put("user_id", "bob"));
     FakeDelivery entry = new FakeDelivery(subjects.streamMessages("conv1"), json.encode(), 7);
 
     MessageRow row = decoder.decode(List.of(entry)).store().messages().get(0);
@@ -60,18 +85,28 @@ class EntryDecoderUnitTests {
 
   @Test
   void attachmentsAreReadAsFileObjectsOrIds() {
-    JsonObject json = draft("m3", "conv1").toDraftJson()
-        .put("attachments", new JsonArray().add(new JsonObject().put("id", "f1").put("name", "a.png")).add("f2"));
+    JsonObject json =
+        draft("m3", "conv1")
+            .toDraftJson()
+            .put(
+                "attachments",
+                new JsonArray()
+                    .add(new JsonObject().put("id", "f1").put("name", "a.png"))
+                    .add("f2"));
     FakeDelivery entry = new FakeDelivery(subjects.streamMessages("conv1"), json.encode(), 8);
 
-    assertThat(decoder.decode(List.of(entry)).store().messages().get(0).attachmentFileIds()).containsExactly("f1", "f2");
+    assertThat(decoder.decode(List.of(entry)).store().messages().get(0).attachmentFileIds())
+        .containsExactly("f1", "f2");
   }
 
   @Test
   void otherDurableEventsAreCountedByTypeAndNotStored() {
-    FakeDelivery reaction = new FakeDelivery(subjects.streamEvents("conv1"),
-        "{\"type\":\"reaction.added\",\"data\":{}}", 9);
-    FakeDelivery odd = new FakeDelivery(subjects.streamEvents("conv1"), "{\"type\":\"Not A Type!\",\"data\":{}}", 10);
+    FakeDelivery reaction =
+        new FakeDelivery(
+            subjects.streamEvents("conv1"), "{\"type\":\"reaction.added\",\"data\":{}}", 9);
+    FakeDelivery odd =
+        new FakeDelivery(
+            subjects.streamEvents("conv1"), "{\"type\":\"Not A Type!\",\"data\":{}}", 10);
 
     EntryDecoder.Decoded d = decoder.decode(List.of(reaction, odd, reaction));
 
@@ -81,26 +116,36 @@ class EntryDecoderUnitTests {
 
   @Test
   void unreadableEntriesBecomeDeadLettersByteForByteWithTheError() {
-    FakeDelivery garbage = new FakeDelivery(subjects.streamMessages("conv1"), "{\"content\":\"secret\" not json\u0000", 11);
-    FakeDelivery noDate = new FakeDelivery(subjects.streamMessages("conv1"),
-        draft("m4", "conv1").toDraftJson().put("created_at", "yesterday").encode(), 12);
-    FakeDelivery wrongConversation = new FakeDelivery(subjects.streamMessages("conv1"),
-        draft("m5", "conv2").toDraftJson().encode(), 13);
+    FakeDelivery garbage =
+        new FakeDelivery(
+            subjects.streamMessages("conv1"), "{\"content\":\"secret\" not json\u0000", 11);
+    FakeDelivery noDate =
+        new FakeDelivery(
+            subjects.streamMessages("conv1"),
+            draft("m4", "conv1").toDraftJson().put("created_at", "yesterday").encode(),
+            12);
+    FakeDelivery wrongConversation =
+        new FakeDelivery(
+            subjects.streamMessages("conv1"), draft("m5", "conv2").toDraftJson().encode(), 13);
     FakeDelivery badEvent = new FakeDelivery(subjects.streamEvents("conv1"), "[1,2", 14);
     FakeDelivery unknownKind = new FakeDelivery("t1.stream.conv.conv1.other", "{}", 15);
     FakeDelivery good = message(draft("m6", "conv1"), 16);
 
-    EntryDecoder.Decoded d = decoder.decode(List.of(garbage, noDate, wrongConversation, badEvent, unknownKind, good));
+    EntryDecoder.Decoded d =
+        decoder.decode(List.of(garbage, noDate, wrongConversation, badEvent, unknownKind, good));
 
     assertThat(d.store().messages()).extracting(MessageRow::id).containsExactly("m6");
-    assertThat(d.store().deadLetters()).extracting(DeadLetter::streamSeq).containsExactly(11L, 12L, 13L, 14L, 15L);
+    assertThat(d.store().deadLetters())
+        .extracting(DeadLetter::streamSeq)
+        .containsExactly(11L, 12L, 13L, 14L, 15L);
     DeadLetter first = d.store().deadLetters().get(0);
     assertThat(first.payload()).isEqualTo(garbage.data());
     assertThat(first.subject()).isEqualTo("t1.stream.conv.conv1.msg");
     assertThat(first.conversationId()).isEqualTo("conv1");
     assertThat(first.headersJson()).isEqualTo("{}");
     assertThat(first.error()).startsWith("undecodable: not valid JSON").doesNotContain("secret");
-    assertThat(d.store().deadLetters().get(2).error()).contains("does not match subject conversation conv1");
+    assertThat(d.store().deadLetters().get(2).error())
+        .contains("does not match subject conversation conv1");
     assertThat(d.store().deadLetters().get(4).error()).contains("unknown subject kind 'other'");
   }
 

@@ -30,17 +30,20 @@ class WorkerConfigUnitTests {
 
   @Test
   void everySettingCanBeOverridden() {
-    WorkerConfig c = WorkerConfig.fromEnv(new Env(Map.of(
-        "PARLEY_WORKER_BATCH_MAX", "50",
-        "PARLEY_WORKER_BATCH_WAIT", "25ms",
-        "PARLEY_WORKER_ACK_WAIT", "3s",
-        "PARLEY_WORKER_MAX_ACK_PENDING", "200",
-        "PARLEY_WORKER_HTTP_HOST", "127.0.0.1",
-        "PARLEY_WORKER_HTTP_PORT", "0",
-        "PARLEY_NODE_ID", "worker-a",
-        "PARLEY_SUBJECT_PREFIX", "t9",
-        "PARLEY_RELAY_ENABLED", "false",
-        "PARLEY_RELAY_BATCH_MAX", "64")));
+    WorkerConfig c =
+        WorkerConfig.fromEnv(
+            new Env(
+                Map.of(
+                    "PARLEY_WORKER_BATCH_MAX", "50",
+                    "PARLEY_WORKER_BATCH_WAIT", "25ms",
+                    "PARLEY_WORKER_ACK_WAIT", "3s",
+                    "PARLEY_WORKER_MAX_ACK_PENDING", "200",
+                    "PARLEY_WORKER_HTTP_HOST", "127.0.0.1",
+                    "PARLEY_WORKER_HTTP_PORT", "0",
+                    "PARLEY_NODE_ID", "worker-a",
+                    "PARLEY_SUBJECT_PREFIX", "t9",
+                    "PARLEY_RELAY_ENABLED", "false",
+                    "PARLEY_RELAY_BATCH_MAX", "64")));
 
     assertThat(c.batchMax()).isEqualTo(50);
     assertThat(c.batchWait()).isEqualTo(Duration.ofMillis(25));
@@ -56,20 +59,37 @@ class WorkerConfigUnitTests {
   @Test
   void errorsNameTheVariable() {
     assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_BATCH_MAX", "0"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_WORKER_BATCH_MAX");
-    assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_BATCH_WAIT", "soon"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_WORKER_BATCH_WAIT");
-    assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_ACK_WAIT", "100ms"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_WORKER_ACK_WAIT");
-    assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_BATCH_WAIT", "5s", "PARLEY_WORKER_ACK_WAIT", "5s"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_WORKER_BATCH_WAIT").hasMessageContaining("PARLEY_WORKER_ACK_WAIT");
-    assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_MAX_ACK_PENDING", "10"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_WORKER_MAX_ACK_PENDING");
-    assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_HTTP_PORT", "70000"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_WORKER_HTTP_PORT");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PARLEY_WORKER_BATCH_MAX");
+    assertThatThrownBy(
+            () -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_BATCH_WAIT", "soon"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PARLEY_WORKER_BATCH_WAIT");
+    assertThatThrownBy(
+            () -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_ACK_WAIT", "100ms"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PARLEY_WORKER_ACK_WAIT");
+    assertThatThrownBy(
+            () ->
+                WorkerConfig.fromEnv(
+                    new Env(
+                        Map.of("PARLEY_WORKER_BATCH_WAIT", "5s", "PARLEY_WORKER_ACK_WAIT", "5s"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PARLEY_WORKER_BATCH_WAIT")
+        .hasMessageContaining("PARLEY_WORKER_ACK_WAIT");
+    assertThatThrownBy(
+            () -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_MAX_ACK_PENDING", "10"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PARLEY_WORKER_MAX_ACK_PENDING");
+    assertThatThrownBy(
+            () -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_HTTP_PORT", "70000"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PARLEY_WORKER_HTTP_PORT");
     assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_RELAY_ENABLED", "maybe"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_RELAY_ENABLED");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PARLEY_RELAY_ENABLED");
     assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_RELAY_BATCH_MAX", "0"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_RELAY_BATCH_MAX");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PARLEY_RELAY_BATCH_MAX");
   }
 }

@@ -22,7 +22,8 @@ final class Await {
         last = e;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what, last);
+        throw new AssertionError(
+            "timed out after " + timeout.toMillis() + " ms waiting for " + what, last);
       }
       Thread.sleep(POLL.toMillis()); // polling interval, bounded by the deadline above
     }

@@ -46,25 +46,42 @@ class DeadLetterReplayIntegrationTests {
     String alice = chat.user("alice");
     String conversation = chat.group(alice);
     String ghost = env.newId("ghost"); // no user row: the foreign key refuses the message (23503)
-    ChatMessage draft = Chat.draft(conversation, ghost, "from a user not yet known", "client-ghost");
+    ChatMessage draft =
+        Chat.draft(conversation, ghost, "from a user not yet known", "client-ghost");
     long seq = chat.publish(draft);
     workers.start();
-    Await.until("dead-lettered", TIMEOUT, () -> chat.count("SELECT count(*) FROM dead_letters WHERE stream_seq = $1", seq) == 1);
+    Await.until(
+        "dead-lettered",
+        TIMEOUT,
+        () -> chat.count("SELECT count(*) FROM dead_letters WHERE stream_seq = $1", seq) == 1);
     Await.until("acked", TIMEOUT, chat::consumerDrained);
     assertThat(chat.messageCount(conversation)).isZero();
 
-    chat.await(chat.pool.preparedQuery("INSERT INTO users (id) VALUES ($1)").execute(Tuple.of(ghost)));
+    chat.await(
+        chat.pool.preparedQuery("INSERT INTO users (id) VALUES ($1)").execute(Tuple.of(ghost)));
     Run replayed = replay(Long.toString(seq));
 
     assertThat(replayed.code()).as(replayed.err()).isZero();
     assertThat(replayed.out()).startsWith("dead letter " + seq + " replayed as stream entry ");
     Await.until("stored", TIMEOUT, () -> chat.messageCount(conversation) == 1);
-    Row row = chat.await(chat.pool.preparedQuery("SELECT id, content, seq FROM messages WHERE conversation_id = $1")
-        .execute(Tuple.of(conversation))).iterator().next();
+    Row row =
+        chat.await(
+                chat.pool
+                    .preparedQuery(
+                        "SELECT id, content, seq FROM messages WHERE conversation_id = $1")
+                    .execute(Tuple.of(conversation)))
+            .iterator()
+            .next();
     assertThat(row.getString("id")).isEqualTo(draft.id());
     assertThat(row.getString("content")).isEqualTo("from a user not yet known");
-    Row dead = chat.await(chat.pool.preparedQuery("SELECT replayed_at, replayed_as_seq FROM dead_letters WHERE stream_seq = $1")
-        .execute(Tuple.of(seq))).iterator().next();
+    Row dead =
+        chat.await(
+                chat.pool
+                    .preparedQuery(
+                        "SELECT replayed_at, replayed_as_seq FROM dead_letters WHERE stream_seq = $1")
+                    .execute(Tuple.of(seq)))
+            .iterator()
+            .next();
     assertThat(dead.getOffsetDateTime("replayed_at")).isNotNull();
     assertThat(dead.getLong("replayed_as_seq")).isEqualTo(row.getLong("seq"));
 
@@ -79,8 +96,13 @@ class DeadLetterReplayIntegrationTests {
   private Run replay(String... args) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = ReplayMain.run(args, env.env(), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        ReplayMain.run(
+            args,
+            env.env(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

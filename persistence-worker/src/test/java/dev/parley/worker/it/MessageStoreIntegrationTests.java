@@ -2,6 +2,7 @@ package dev.parley.worker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.contract.wire.Ids;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import dev.parley.worker.store.DeadLetter;
@@ -10,7 +11,6 @@ import dev.parley.worker.store.MessageRow;
 import dev.parley.worker.store.MessageStore;
 import dev.parley.worker.store.StoreBatch;
 import dev.parley.worker.store.StoreResult;
-import dev.parley.contract.wire.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
@@ -48,8 +48,18 @@ class MessageStoreIntegrationTests {
   }
 
   private static MessageRow row(String conversation, String sender, long seq) {
-    return new MessageRow(Ids.newId(), conversation, seq, sender, "text", "at " + seq, null, Ids.newId(), null,
-        T0.plusSeconds(seq), List.of());
+    return new MessageRow(
+        Ids.newId(),
+        conversation,
+        seq,
+        sender,
+        "text",
+        "at " + seq,
+        null,
+        Ids.newId(),
+        null,
+        T0.plusSeconds(seq),
+        List.of());
   }
 
   private StoreResult write(MessageRow... rows) throws Exception {
@@ -68,7 +78,9 @@ class MessageStoreIntegrationTests {
     write(row(conversation, alice, 20), row(conversation, alice, 5));
 
     chat.assertChain(conversation, List.of(5L, 10L, 20L, 30L, 40L));
-    assertThat(chat.conversationRow(conversation).getLong("last_seq")).as("the head never moves back").isEqualTo(40);
+    assertThat(chat.conversationRow(conversation).getLong("last_seq"))
+        .as("the head never moves back")
+        .isEqualTo(40);
     assertThat(chat.lastRead(conversation, alice)).isEqualTo(40);
   }
 
@@ -77,7 +89,9 @@ class MessageStoreIntegrationTests {
     String alice = chat.user("alice");
     String bob = chat.user("bob");
     String conversation = chat.group(alice, bob);
-    MessageRow[] batch = {row(conversation, alice, 101), row(conversation, bob, 102), row(conversation, alice, 103)};
+    MessageRow[] batch = {
+      row(conversation, alice, 101), row(conversation, bob, 102), row(conversation, alice, 103)
+    };
 
     StoreResult first = write(batch);
     StoreResult second = write(batch);
@@ -95,7 +109,8 @@ class MessageStoreIntegrationTests {
     String other = chat.user("other");
     String conversation = chat.group(alice);
     String neighbour = chat.group(other);
-    // Ten batches written at once, their seqs interleaved: each batch's rows fall between another's.
+    // Ten batches written at once, their seqs interleaved: each batch's rows fall between
+    // another's.
     List<Future<StoreResult>> writes = new ArrayList<>();
     for (int b = 0; b < 10; b++) {
       List<MessageRow> rows = new ArrayList<>();
@@ -107,7 +122,8 @@ class MessageStoreIntegrationTests {
     }
     Future.all(writes).await(30, TimeUnit.SECONDS);
 
-    chat.assertChain(conversation, LongStream.range(1000, 1200).boxed().collect(Collectors.toList()));
+    chat.assertChain(
+        conversation, LongStream.range(1000, 1200).boxed().collect(Collectors.toList()));
     chat.assertChain(neighbour, LongStream.range(6000, 6200).boxed().collect(Collectors.toList()));
     assertThat(chat.conversationRow(conversation).getLong("last_seq")).isEqualTo(1199);
   }
@@ -119,8 +135,11 @@ class MessageStoreIntegrationTests {
     MessageRow good = row(conversation, alice, 201);
     MessageRow unknownSender = row(conversation, "nobody-" + Ids.newId().substring(0, 6), 202);
 
-    Throwable failure = store.write(new StoreBatch(List.of(good, unknownSender), List.of()))
-        .transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+    Throwable failure =
+        store
+            .write(new StoreBatch(List.of(good, unknownSender), List.of()))
+            .transform(ar -> Future.succeededFuture(ar.cause()))
+            .await(10, TimeUnit.SECONDS);
 
     assertThat(Failures.sqlState(failure)).isEqualTo("23503");
     assertThat(Failures.isPoison(failure)).isTrue();
@@ -132,16 +151,36 @@ class MessageStoreIntegrationTests {
     String alice = chat.user("alice");
     String conversation = chat.group(alice);
     String file = Ids.newId();
-    chat.await(chat.pool.preparedQuery("INSERT INTO files (id, uploader_id, name, size, content_type, storage_key)"
-        + " VALUES ($1, $2, 'a.png', 3, 'image/png', $1)").execute(Tuple.of(file, alice)));
-    MessageRow withFile = new MessageRow(Ids.newId(), conversation, 301, alice, "file", null, null, "c-301", null,
-        T0, List.of(file));
+    chat.await(
+        chat.pool
+            .preparedQuery(
+                "INSERT INTO files (id, uploader_id, name, size, content_type, storage_key)"
+                    + " VALUES ($1, $2, 'a.png', 3, 'image/png', $1)")
+            .execute(Tuple.of(file, alice)));
+    MessageRow withFile =
+        new MessageRow(
+            Ids.newId(),
+            conversation,
+            301,
+            alice,
+            "file",
+            null,
+            null,
+            "c-301",
+            null,
+            T0,
+            List.of(file));
 
     write(withFile);
     write(withFile);
 
-    assertThat(chat.count("SELECT count(*) FROM attachments WHERE message_id = $1 AND file_id = $2 AND conversation_id = $3",
-        withFile.id(), file, conversation)).isEqualTo(1);
+    assertThat(
+            chat.count(
+                "SELECT count(*) FROM attachments WHERE message_id = $1 AND file_id = $2 AND conversation_id = $3",
+                withFile.id(),
+                file,
+                conversation))
+        .isEqualTo(1);
   }
 
   @Test
@@ -149,20 +188,46 @@ class MessageStoreIntegrationTests {
     String alice = chat.user("alice");
     String conversation = chat.group(alice);
     String file = Ids.newId();
-    chat.await(chat.pool.preparedQuery("INSERT INTO files (id, uploader_id, name, size, content_type, storage_key)"
-        + " VALUES ($1, $2, 'b.png', 3, 'image/png', $1)").execute(Tuple.of(file, alice)));
-    MessageRow withFile = new MessageRow(Ids.newId(), conversation, 302, alice, "file", "", null, "c-302", null,
-        T0, List.of(file));
+    chat.await(
+        chat.pool
+            .preparedQuery(
+                "INSERT INTO files (id, uploader_id, name, size, content_type, storage_key)"
+                    + " VALUES ($1, $2, 'b.png', 3, 'image/png', $1)")
+            .execute(Tuple.of(file, alice)));
+    MessageRow withFile =
+        new MessageRow(
+            Ids.newId(),
+            conversation,
+            302,
+            alice,
+            "file",
+            "",
+            null,
+            "c-302",
+            null,
+            T0,
+            List.of(file));
     write(withFile);
 
     // what a soft delete does (the gateway's), then the same entries delivered again
-    chat.await(chat.pool.preparedQuery("UPDATE messages SET deleted_at = now(), content = NULL WHERE id = $1").execute(Tuple.of(withFile.id())));
-    chat.await(chat.pool.preparedQuery("DELETE FROM attachments WHERE message_id = $1").execute(Tuple.of(withFile.id())));
+    chat.await(
+        chat.pool
+            .preparedQuery("UPDATE messages SET deleted_at = now(), content = NULL WHERE id = $1")
+            .execute(Tuple.of(withFile.id())));
+    chat.await(
+        chat.pool
+            .preparedQuery("DELETE FROM attachments WHERE message_id = $1")
+            .execute(Tuple.of(withFile.id())));
     write(withFile);
 
-    assertThat(chat.count("SELECT count(*) FROM attachments WHERE message_id = $1", withFile.id())).isZero();
-    assertThat(chat.count("SELECT count(*) FROM messages WHERE id = $1 AND deleted_at IS NOT NULL AND content IS NULL", withFile.id()))
-        .as("the redelivery leaves the deleted row as it is").isEqualTo(1);
+    assertThat(chat.count("SELECT count(*) FROM attachments WHERE message_id = $1", withFile.id()))
+        .isZero();
+    assertThat(
+            chat.count(
+                "SELECT count(*) FROM messages WHERE id = $1 AND deleted_at IS NOT NULL AND content IS NULL",
+                withFile.id()))
+        .as("the redelivery leaves the deleted row as it is")
+        .isEqualTo(1);
   }
 
   @Test
@@ -170,27 +235,52 @@ class MessageStoreIntegrationTests {
     String alice = chat.user("alice");
     String conversation = chat.group(alice);
     // the send checked the file; the gateways' sweep deleted its row before the worker got here
-    MessageRow withFile = new MessageRow(Ids.newId(), conversation, 303, alice, "file", "", null, "c-303", null,
-        T0, List.of(Ids.newId()));
+    MessageRow withFile =
+        new MessageRow(
+            Ids.newId(),
+            conversation,
+            303,
+            alice,
+            "file",
+            "",
+            null,
+            "c-303",
+            null,
+            T0,
+            List.of(Ids.newId()));
 
     write(withFile);
 
-    assertThat(chat.count("SELECT count(*) FROM messages WHERE id = $1", withFile.id())).isEqualTo(1);
-    assertThat(chat.count("SELECT count(*) FROM attachments WHERE message_id = $1", withFile.id())).isZero();
+    assertThat(chat.count("SELECT count(*) FROM messages WHERE id = $1", withFile.id()))
+        .isEqualTo(1);
+    assertThat(chat.count("SELECT count(*) FROM attachments WHERE message_id = $1", withFile.id()))
+        .isZero();
   }
 
   @Test
   void deadLettersAreKeptOnceByteForByte() throws Exception {
-    byte[] payload = {'{', 0, (byte) 0xff, '"'}; // NUL and a byte that is no UTF-8: text could not hold it
-    DeadLetter bad = new DeadLetter(987_654, "t.stream.conv.x.msg", "{\"Nats-Msg-Id\":[\"abc\"]}", payload,
-        "undecodable: test", "x");
+    byte[] payload = {
+      '{', 0, (byte) 0xff, '"'
+    }; // NUL and a byte that is no UTF-8: text could not hold it
+    DeadLetter bad =
+        new DeadLetter(
+            987_654,
+            "t.stream.conv.x.msg",
+            "{\"Nats-Msg-Id\":[\"abc\"]}",
+            payload,
+            "undecodable: test",
+            "x");
 
     StoreResult first = store.write(StoreBatch.of(bad)).await(10, TimeUnit.SECONDS);
     StoreResult again = store.write(StoreBatch.of(bad)).await(10, TimeUnit.SECONDS);
 
     assertThat(first.deadLettered()).isEqualTo(1);
     assertThat(again.deadLettered()).isZero();
-    Row row = chat.await(chat.pool.query("SELECT * FROM dead_letters WHERE stream_seq = 987654").execute()).iterator().next();
+    Row row =
+        chat.await(
+                chat.pool.query("SELECT * FROM dead_letters WHERE stream_seq = 987654").execute())
+            .iterator()
+            .next();
     assertThat(row.getBuffer("payload").getBytes()).isEqualTo(payload);
     assertThat(row.getString("headers")).isEqualTo("{\"Nats-Msg-Id\":[\"abc\"]}");
     assertThat(row.getString("error")).isEqualTo("undecodable: test");
@@ -202,12 +292,26 @@ class MessageStoreIntegrationTests {
   void systemMessagesKeepTheirDetailsAndMoveNoReadPosition() throws Exception {
     String alice = chat.user("alice");
     String conversation = chat.group(alice);
-    MessageRow system = new MessageRow(Ids.newId(), conversation, 401, null, "system", "alice added bob", null, null,
-        "{\"event\":\"member.added\",\"actor_id\":\"alice\",\"user_id\":\"bob\"}", T0, List.of());
+    MessageRow system =
+        new MessageRow(
+            Ids.newId(),
+            conversation,
+            401,
+            null,
+            "system",
+            "alice added bob",
+            null,
+            null,
+            "{\"event\":\"member.added\",\"actor_id\":\"alice\",\"user_id\":\"bob\"}",
+            T0,
+            List.of());
 
     write(system);
 
-    assertThat(chat.count("SELECT count(*) FROM messages WHERE id = $1 AND system->>'event' = 'member.added'", system.id()))
+    assertThat(
+            chat.count(
+                "SELECT count(*) FROM messages WHERE id = $1 AND system->>'event' = 'member.added'",
+                system.id()))
         .isEqualTo(1);
     assertThat(chat.lastRead(conversation, alice)).isZero();
     assertThat(chat.conversationRow(conversation).getLong("last_seq")).isEqualTo(401);

@@ -6,16 +6,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads a worker's /ready and /metrics over HTTP, as an orchestrator and Prometheus would. */
 final class Ops {
-  private static final HttpClient http = HttpClient.newBuilder()
-      // plain HTTP/1.1: no h2c upgrade dance with the ops server, which the scrape does not need
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2))
-      .build();
+  private static final HttpClient http =
+      HttpClient.newBuilder()
+          // plain HTTP/1.1: no h2c upgrade dance with the ops server, which the scrape does not
+          // need
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
 
   private final int port;
 
@@ -46,9 +49,12 @@ final class Ops {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(5)).GET().build();
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .GET()
+            .build();
     // the request timeout covers only the headers; bound the whole exchange, body included
-    return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS);
   }
 }

@@ -59,24 +59,40 @@ class PersistenceWorkerIntegrationTests {
 
     PersistenceWorker worker = workers.start(Map.of("PARLEY_WORKER_BATCH_MAX", "40"));
 
-    Await.until("every message stored", TIMEOUT, () -> chat.messageCount(first) == 150 && chat.messageCount(second) == 75);
+    Await.until(
+        "every message stored",
+        TIMEOUT,
+        () -> chat.messageCount(first) == 150 && chat.messageCount(second) == 75);
     Await.until("every entry acked", TIMEOUT, chat::consumerDrained);
     chat.assertChain(first, firstSeqs);
     chat.assertChain(second, secondSeqs);
     assertThat(chat.conversationRow(first).getLong("last_seq")).isEqualTo(firstSeqs.get(149));
     assertThat(chat.conversationRow(second).getLong("last_seq")).isEqualTo(secondSeqs.get(74));
-    assertThat(chat.lastRead(first, alice)).as("alice's own last message").isEqualTo(firstSeqs.get(149));
-    assertThat(chat.lastRead(first, bob)).as("bob's own last message").isEqualTo(firstSeqs.get(147));
+    assertThat(chat.lastRead(first, alice))
+        .as("alice's own last message")
+        .isEqualTo(firstSeqs.get(149));
+    assertThat(chat.lastRead(first, bob))
+        .as("bob's own last message")
+        .isEqualTo(firstSeqs.get(147));
     assertThat(chat.lastRead(second, alice)).as("alice sent nothing there").isZero();
-    assertThat(chat.count("SELECT count(*) FROM messages WHERE conversation_id = $1 AND content = $2", first, "first 7"))
+    assertThat(
+            chat.count(
+                "SELECT count(*) FROM messages WHERE conversation_id = $1 AND content = $2",
+                first,
+                "first 7"))
         .isEqualTo(1);
 
     Ops ops = new Ops(worker.port());
     assertThat(ops.ready().status()).isEqualTo(200);
     assertThat(ops.metric("parley_worker_messages_stored_total")).isEqualTo(225);
     assertThat(ops.metric("parley_worker_batches_total")).isGreaterThanOrEqualTo(6);
-    assertThat(ops.metrics()).contains("parley_worker_batch_size_count").contains("parley_worker_batch_latency_seconds_count");
-    Await.until("lag gauge polled", TIMEOUT, () -> ops.metrics().contains("parley_worker_lag_messages 0.0"));
+    assertThat(ops.metrics())
+        .contains("parley_worker_batch_size_count")
+        .contains("parley_worker_batch_latency_seconds_count");
+    Await.until(
+        "lag gauge polled",
+        TIMEOUT,
+        () -> ops.metrics().contains("parley_worker_lag_messages 0.0"));
   }
 
   @Test
@@ -93,13 +109,17 @@ class PersistenceWorkerIntegrationTests {
     Await.until("acked", TIMEOUT, chat::consumerDrained);
     workers.stop(worker);
 
-    // Replay the whole stream: a fresh consumer delivers every entry again, as after losing the acks.
+    // Replay the whole stream: a fresh consumer delivers every entry again, as after losing the
+    // acks.
     JetStreamManagement jsm = chat.nats.jetStreamManagement();
     jsm.deleteConsumer(chat.env.nats().streamName(), StreamLayout.PERSISTENCE_CONSUMER);
     PersistenceWorker replaying = workers.start();
     Ops ops = new Ops(replaying.port());
-    Await.until("the replay acked", TIMEOUT, () -> chat.consumerDrained()
-        && ops.metric("parley_worker_messages_duplicates_total") >= 60);
+    Await.until(
+        "the replay acked",
+        TIMEOUT,
+        () ->
+            chat.consumerDrained() && ops.metric("parley_worker_messages_duplicates_total") >= 60);
 
     assertThat(chat.messageCount(conversation)).isEqualTo(60);
     assertThat(ops.metric("parley_worker_messages_stored_total")).isZero();
@@ -116,7 +136,9 @@ class PersistenceWorkerIntegrationTests {
     long seq = chat.publish(original);
     // Same client_msg_id, new message id, and a stream id the stream no longer remembers.
     ChatMessage resend = Chat.draft(conversation, alice, "hello again", "client-1");
-    chat.publishRaw(chat.subjects.streamMessages(conversation), new Headers().put("Nats-Msg-Id", "expired-window"),
+    chat.publishRaw(
+        chat.subjects.streamMessages(conversation),
+        new Headers().put("Nats-Msg-Id", "expired-window"),
         resend.toDraftJson().encode());
     long after = chat.send(conversation, bob, "next");
 
@@ -124,7 +146,8 @@ class PersistenceWorkerIntegrationTests {
 
     Await.until("stored", TIMEOUT, () -> chat.messageCount(conversation) == 2);
     Await.until("acked", TIMEOUT, chat::consumerDrained);
-    assertThat(chat.count("SELECT count(*) FROM messages WHERE id = $1", original.id())).isEqualTo(1);
+    assertThat(chat.count("SELECT count(*) FROM messages WHERE id = $1", original.id()))
+        .isEqualTo(1);
     chat.assertChain(conversation, List.of(seq, after));
   }
 
@@ -135,29 +158,57 @@ class PersistenceWorkerIntegrationTests {
     String carol = chat.user("carol");
     String hiddenBefore = chat.direct(alice, bob);
     String hiddenAfter = chat.direct(alice, carol);
-    chat.await(chat.pool.query("UPDATE members SET hidden_at = now() - interval '1 hour' WHERE conversation_id = '"
-        + hiddenBefore + "' AND user_id = '" + bob + "'").execute());
-    chat.await(chat.pool.query("UPDATE members SET hidden_at = now() + interval '1 hour' WHERE conversation_id = '"
-        + hiddenAfter + "' AND user_id = '" + carol + "'").execute());
+    chat.await(
+        chat.pool
+            .query(
+                "UPDATE members SET hidden_at = now() - interval '1 hour' WHERE conversation_id = '"
+                    + hiddenBefore
+                    + "' AND user_id = '"
+                    + bob
+                    + "'")
+            .execute());
+    chat.await(
+        chat.pool
+            .query(
+                "UPDATE members SET hidden_at = now() + interval '1 hour' WHERE conversation_id = '"
+                    + hiddenAfter
+                    + "' AND user_id = '"
+                    + carol
+                    + "'")
+            .execute());
     chat.send(hiddenBefore, alice, "are you there?");
     chat.send(hiddenAfter, alice, "older than the hiding");
 
     workers.start();
 
-    Await.until("stored", TIMEOUT, () -> chat.messageCount(hiddenBefore) == 1 && chat.messageCount(hiddenAfter) == 1);
-    assertThat(chat.count("SELECT count(*) FROM members WHERE conversation_id = $1 AND hidden_at IS NULL", hiddenBefore))
+    Await.until(
+        "stored",
+        TIMEOUT,
+        () -> chat.messageCount(hiddenBefore) == 1 && chat.messageCount(hiddenAfter) == 1);
+    assertThat(
+            chat.count(
+                "SELECT count(*) FROM members WHERE conversation_id = $1 AND hidden_at IS NULL",
+                hiddenBefore))
         .isEqualTo(2);
-    assertThat(chat.count("SELECT count(*) FROM members WHERE conversation_id = $1 AND hidden_at IS NOT NULL", hiddenAfter))
-        .as("hidden after the message was written").isEqualTo(1);
+    assertThat(
+            chat.count(
+                "SELECT count(*) FROM members WHERE conversation_id = $1 AND hidden_at IS NOT NULL",
+                hiddenAfter))
+        .as("hidden after the message was written")
+        .isEqualTo(1);
   }
 
   @Test
   void otherDurableEventsAreAckedAndCountedButNotStored() throws Exception {
     String alice = chat.user("alice");
     String conversation = chat.group(alice);
-    chat.publishRaw(chat.subjects.streamEvents(conversation), new Headers(),
+    chat.publishRaw(
+        chat.subjects.streamEvents(conversation),
+        new Headers(),
         "{\"type\":\"reaction.added\",\"data\":{\"emoji\":\"+1\"}}");
-    chat.publishRaw(chat.subjects.streamEvents(conversation), new Headers(),
+    chat.publishRaw(
+        chat.subjects.streamEvents(conversation),
+        new Headers(),
         "{\"type\":\"reaction.added\",\"data\":{\"emoji\":\"heart\"}}");
     long seq = chat.send(conversation, alice, "after the events");
 
@@ -166,7 +217,10 @@ class PersistenceWorkerIntegrationTests {
     Await.until("stored", TIMEOUT, () -> chat.messageCount(conversation) == 1);
     Await.until("acked", TIMEOUT, chat::consumerDrained);
     chat.assertChain(conversation, List.of(seq));
-    assertThat(new Ops(worker.port()).metric("parley_worker_events_skipped_total{type=\"reaction.added\"}")).isEqualTo(2);
+    assertThat(
+            new Ops(worker.port())
+                .metric("parley_worker_events_skipped_total{type=\"reaction.added\"}"))
+        .isEqualTo(2);
     assertThat(chat.count("SELECT count(*) FROM dead_letters")).isZero();
   }
 

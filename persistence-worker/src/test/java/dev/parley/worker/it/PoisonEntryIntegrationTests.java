@@ -68,16 +68,28 @@ class PoisonEntryIntegrationTests {
     good.add(chat.send(conversation, alice, "one"));
 
     byte[] garbage = "{this is not json, secret".getBytes(StandardCharsets.UTF_8);
-    long garbageSeq = chat.publishRaw(subject, new Headers().add("Parley-Test", "garbage"), garbage);
+    long garbageSeq =
+        chat.publishRaw(subject, new Headers().add("Parley-Test", "garbage"), garbage);
     // what a gateway acked before it refused NUL: Postgres cannot hold U+0000 in text
-    byte[] nul = Chat.draft(conversation, alice, "secret nul\u0000inside", "client-nul").toDraftJson().encode()
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] nul =
+        Chat.draft(conversation, alice, "secret nul\u0000inside", "client-nul")
+            .toDraftJson()
+            .encode()
+            .getBytes(StandardCharsets.UTF_8);
     long nulSeq = chat.publishRaw(subject, new Headers().add("Nats-Msg-Id", "nul-1"), nul);
-    byte[] latin1 = Chat.draft(conversation, alice, "secret café", "client-latin1").toDraftJson().encode()
-        .getBytes(StandardCharsets.ISO_8859_1); // not UTF-8
+    byte[] latin1 =
+        Chat.draft(conversation, alice, "secret café", "client-latin1")
+            .toDraftJson()
+            .encode()
+            .getBytes(StandardCharsets.ISO_8859_1); // not UTF-8
     long latin1Seq = chat.publishRaw(subject, new Headers(), latin1);
     ChatMessage video = Chat.draft(conversation, alice, "a secret video", "client-video");
-    byte[] refused = video.toDraftJson().put("type", "video").encode().getBytes(StandardCharsets.UTF_8); // CHECK: 23514
+    byte[] refused =
+        video
+            .toDraftJson()
+            .put("type", "video")
+            .encode()
+            .getBytes(StandardCharsets.UTF_8); // CHECK: 23514
     long refusedSeq = chat.publishRaw(subject, new Headers(), refused);
     good.add(chat.send(conversation, alice, "two"));
     good.add(chat.send(conversation, alice, "three"));
@@ -88,16 +100,27 @@ class PoisonEntryIntegrationTests {
     Await.until("everything acked", TIMEOUT, chat::consumerDrained);
     chat.assertChain(conversation, good);
     List<Row> dead = new ArrayList<>();
-    chat.await(chat.pool.query("SELECT * FROM dead_letters ORDER BY stream_seq").execute()).forEach(dead::add);
-    assertThat(dead).extracting(r -> r.getLong("stream_seq")).containsExactly(garbageSeq, nulSeq, latin1Seq, refusedSeq);
-    assertThat(dead).extracting(r -> r.getBuffer("payload").getBytes()).containsExactly(garbage, nul, latin1, refused);
-    assertThat(dead).allSatisfy(r -> {
-      assertThat(r.getString("subject")).isEqualTo(subject);
-      assertThat(r.getString("conversation_id")).isEqualTo(conversation);
-      assertThat(r.getOffsetDateTime("recorded_at")).isNotNull();
-    });
-    assertThat(new JsonObject(dead.get(0).getString("headers")).getJsonArray("Parley-Test").getList()).containsExactly("garbage");
-    assertThat(new JsonObject(dead.get(1).getString("headers")).getJsonArray("Nats-Msg-Id").getList()).containsExactly("nul-1");
+    chat.await(chat.pool.query("SELECT * FROM dead_letters ORDER BY stream_seq").execute())
+        .forEach(dead::add);
+    assertThat(dead)
+        .extracting(r -> r.getLong("stream_seq"))
+        .containsExactly(garbageSeq, nulSeq, latin1Seq, refusedSeq);
+    assertThat(dead)
+        .extracting(r -> r.getBuffer("payload").getBytes())
+        .containsExactly(garbage, nul, latin1, refused);
+    assertThat(dead)
+        .allSatisfy(
+            r -> {
+              assertThat(r.getString("subject")).isEqualTo(subject);
+              assertThat(r.getString("conversation_id")).isEqualTo(conversation);
+              assertThat(r.getOffsetDateTime("recorded_at")).isNotNull();
+            });
+    assertThat(
+            new JsonObject(dead.get(0).getString("headers")).getJsonArray("Parley-Test").getList())
+        .containsExactly("garbage");
+    assertThat(
+            new JsonObject(dead.get(1).getString("headers")).getJsonArray("Nats-Msg-Id").getList())
+        .containsExactly("nul-1");
     assertThat(dead.get(0).getString("error")).startsWith("undecodable: not valid JSON");
     assertThat(dead.get(1).getString("error")).startsWith("rejected: ");
     assertThat(dead.get(2).getString("error")).startsWith("undecodable: ");
@@ -108,13 +131,26 @@ class PoisonEntryIntegrationTests {
     assertThat(ops.metric("parley_worker_dead_letters_total{cause=\"rejected\"}")).isEqualTo(2);
     assertThat(ops.ready().status()).isEqualTo(200);
 
-    List<String> errors = logged.list.stream().filter(e -> e.getLevel() == Level.ERROR)
-        .map(ILoggingEvent::getFormattedMessage).toList();
+    List<String> errors =
+        logged.list.stream()
+            .filter(e -> e.getLevel() == Level.ERROR)
+            .map(ILoggingEvent::getFormattedMessage)
+            .toList();
     assertThat(errors).as("one line per dead letter").hasSize(4);
     for (Row r : dead) {
-      assertThat(errors).filteredOn(line -> line.startsWith("Dead-lettered stream entry seq=" + r.getLong("stream_seq") + " "))
-          .singleElement().asString().contains(subject).contains(conversation).contains(r.getString("error"));
+      assertThat(errors)
+          .filteredOn(
+              line ->
+                  line.startsWith(
+                      "Dead-lettered stream entry seq=" + r.getLong("stream_seq") + " "))
+          .singleElement()
+          .asString()
+          .contains(subject)
+          .contains(conversation)
+          .contains(r.getString("error"));
     }
-    assertThat(errors).as("message contents never reach the log").noneMatch(line -> line.contains("secret"));
+    assertThat(errors)
+        .as("message contents never reach the log")
+        .noneMatch(line -> line.contains("secret"));
   }
 }

@@ -41,11 +41,14 @@ class PostgresOutageIntegrationTests {
 
   @Test
   void catchesUpWhenPostgresComesBackAndIsNotReadyMeanwhile() throws Exception {
-    TcpProxy proxy = TcpProxy.start(vertx, env.postgres().host(), env.postgres().port()).await(5, TimeUnit.SECONDS);
+    TcpProxy proxy =
+        TcpProxy.start(vertx, env.postgres().host(), env.postgres().port())
+            .await(5, TimeUnit.SECONDS);
     String alice = chat.user("alice");
     String bob = chat.user("bob");
     String conversation = chat.group(alice, bob);
-    PersistenceWorker worker = workers.start(Map.of("PARLEY_PG_PORT", Integer.toString(proxy.port())));
+    PersistenceWorker worker =
+        workers.start(Map.of("PARLEY_PG_PORT", Integer.toString(proxy.port())));
     Ops ops = new Ops(worker.port());
     List<Long> seqs = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -58,12 +61,19 @@ class PostgresOutageIntegrationTests {
     for (int i = 0; i < 100; i++) {
       seqs.add(chat.send(conversation, i % 2 == 0 ? alice : bob, "during " + i));
     }
-    Await.until("not ready, postgres named", TIMEOUT, () -> {
-      Ops.Ready ready = ops.ready();
-      return ready.status() == 503 && !"ok".equals(ready.check("postgres")) && "ok".equals(ready.check("nats"));
-    });
-    // Hold the outage past the ack wait (3s): the held batch must be kept alive, not redelivered and lost.
-    Await.until("several retries", TIMEOUT, () -> ops.metric("parley_worker_batch_failures_total") >= 7);
+    Await.until(
+        "not ready, postgres named",
+        TIMEOUT,
+        () -> {
+          Ops.Ready ready = ops.ready();
+          return ready.status() == 503
+              && !"ok".equals(ready.check("postgres"))
+              && "ok".equals(ready.check("nats"));
+        });
+    // Hold the outage past the ack wait (3s): the held batch must be kept alive, not redelivered
+    // and lost.
+    Await.until(
+        "several retries", TIMEOUT, () -> ops.metric("parley_worker_batch_failures_total") >= 7);
     assertThat(chat.messageCount(conversation)).isEqualTo(20);
     proxy.restore();
 

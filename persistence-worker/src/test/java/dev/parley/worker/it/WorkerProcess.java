@@ -28,8 +28,10 @@ final class WorkerProcess {
     Files.createDirectories(dir);
     Path log = dir.resolve(name + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-        WorkerMain.class.getName()));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            List.of(
+                java, "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName()));
     pb.environment().keySet().removeIf(k -> k.startsWith("PARLEY_"));
     pb.environment().putAll(env);
     pb.redirectErrorStream(true).redirectOutput(log.toFile());

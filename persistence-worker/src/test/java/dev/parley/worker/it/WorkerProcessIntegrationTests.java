@@ -63,10 +63,13 @@ class WorkerProcessIntegrationTests {
     vars.put("PARLEY_WORKER_HTTP_PORT", Integer.toString(port));
     WorkerProcess p = spawn(name, vars);
     Ops ops = new Ops(port);
-    Await.until(name + " ready", TIMEOUT, () -> {
-      assertThat(p.isAlive()).as("%s died:%n%s", name, p.output()).isTrue();
-      return ops.ready().status() == 200;
-    });
+    Await.until(
+        name + " ready",
+        TIMEOUT,
+        () -> {
+          assertThat(p.isAlive()).as("%s died:%n%s", name, p.output()).isTrue();
+          return ops.ready().status() == 200;
+        });
     return p;
   }
 
@@ -78,13 +81,17 @@ class WorkerProcessIntegrationTests {
     List<Long> seqs = new ArrayList<>();
     // The first worker reaches Postgres through a proxy that is then cut: it is sure to die holding
     // unacked entries (kept alive meanwhile), which the stream must hand to the next worker.
-    TcpProxy proxy = TcpProxy.start(vertx, env.postgres().host(), env.postgres().port()).await(5, TimeUnit.SECONDS);
-    WorkerProcess first = spawnReady("first", Map.of("PARLEY_PG_PORT", Integer.toString(proxy.port())));
+    TcpProxy proxy =
+        TcpProxy.start(vertx, env.postgres().host(), env.postgres().port())
+            .await(5, TimeUnit.SECONDS);
+    WorkerProcess first =
+        spawnReady("first", Map.of("PARLEY_PG_PORT", Integer.toString(proxy.port())));
     proxy.cut().await(5, TimeUnit.SECONDS);
     for (int i = 0; i < 150; i++) {
       seqs.add(chat.send(conversation, i % 2 == 0 ? alice : bob, "before kill " + i));
     }
-    Await.until("all handed to the first worker", TIMEOUT, () -> chat.consumer().getNumAckPending() == 150);
+    Await.until(
+        "all handed to the first worker", TIMEOUT, () -> chat.consumer().getNumAckPending() == 150);
 
     first.kill();
     proxy.close().await(5, TimeUnit.SECONDS);
@@ -100,7 +107,9 @@ class WorkerProcessIntegrationTests {
     assertThat(chat.lastRead(conversation, alice)).isEqualTo(seqs.get(249));
     assertThat(chat.lastRead(conversation, bob)).isEqualTo(seqs.get(149));
 
-    assertThat(second.terminate(45)).as("SIGTERM stops it within the shutdown budget").isNotEqualTo(-1);
+    assertThat(second.terminate(45))
+        .as("SIGTERM stops it within the shutdown budget")
+        .isNotEqualTo(-1);
     assertThat(second.output()).contains("Fetch loop stopped");
   }
 
@@ -112,7 +121,10 @@ class WorkerProcessIntegrationTests {
       WorkerProcess p = spawn("unmigrated", Map.of("PARLEY_PG_DATABASE", empty));
 
       assertThat(p.awaitExit(60)).as(p.output()).isEqualTo(1);
-      assertThat(p.output()).contains("refused to start").contains("missing V1__schema").contains("migrate");
+      assertThat(p.output())
+          .contains("refused to start")
+          .contains("missing V1__schema")
+          .contains("migrate");
     } finally {
       chat.await(chat.pool.query("DROP DATABASE IF EXISTS " + empty + " WITH (FORCE)").execute());
     }

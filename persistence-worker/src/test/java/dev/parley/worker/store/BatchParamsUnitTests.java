@@ -6,20 +6,33 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class BatchParamsUnitTests {
   private static final OffsetDateTime T0 = OffsetDateTime.parse("2024-05-01T10:00:00Z");
 
   private static MessageRow row(String id, String conversation, long seq, List<String> files) {
-    return new MessageRow(id, conversation, seq, "alice", "text", "hi " + id, null, "c-" + id, null,
-        T0.plusSeconds(seq), files);
+    return new MessageRow(
+        id,
+        conversation,
+        seq,
+        "alice",
+        "text",
+        "hi " + id,
+        null,
+        "c-" + id,
+        null,
+        T0.plusSeconds(seq),
+        files);
   }
 
-  private final List<MessageRow> rows = List.of(
-      row("m1", "zeta", 5, List.of()),
-      row("m2", "alpha", 6, List.of("f1", "f2")),
-      row("m3", "zeta", 9, List.of("f3")));
+  private final List<MessageRow> rows =
+      List.of(
+          row("m1", "zeta", 5, List.of()),
+          row("m2", "alpha", 6, List.of("f1", "f2")),
+          row("m3", "zeta", 9, List.of("f3")));
 
   @Test
   void messagesBecomeOneArrayPerColumnInTheOrderOfTheInsert() {
@@ -35,12 +48,14 @@ class BatchParamsUnitTests {
     assertThat((String[]) t.getValue(6)).containsExactly(null, null, null);
     assertThat((String[]) t.getValue(7)).containsExactly("c-m1", "c-m2", "c-m3");
     assertThat((String[]) t.getValue(8)).containsExactly(null, null, null);
-    assertThat((OffsetDateTime[]) t.getValue(9)).containsExactly(T0.plusSeconds(5), T0.plusSeconds(6), T0.plusSeconds(9));
+    assertThat((OffsetDateTime[]) t.getValue(9))
+        .containsExactly(T0.plusSeconds(5), T0.plusSeconds(6), T0.plusSeconds(9));
   }
 
   @Test
   void conversationsAreLockedOnceEachInIdOrder() {
-    assertThat((String[]) BatchParams.conversationIds(rows).getValue(0)).containsExactly("alpha", "zeta");
+    assertThat((String[]) BatchParams.conversationIds(rows).getValue(0))
+        .containsExactly("alpha", "zeta");
   }
 
   @Test
@@ -56,13 +71,17 @@ class BatchParamsUnitTests {
     assertThat((String[]) t.getValue(0)).containsExactly("m2", "m2", "m3");
     assertThat((String[]) t.getValue(1)).containsExactly("f1", "f2", "f3");
     assertThat((Integer[]) t.getValue(2)).containsExactly(0, 1, 0);
-    assertThat(BatchParams.attachments(List.of(rows.get(0)))).as("no statement when no files").isNull();
+    assertThat(BatchParams.attachments(List.of(rows.get(0))))
+        .as("no statement when no files")
+        .isNull();
   }
 
   @Test
   void deadLettersKeepSubjectHeadersBytesErrorAndConversation() {
     byte[] payload = {'{', 0, (byte) 0xff};
-    Tuple t = BatchParams.deadLetters(List.of(new DeadLetter(12, "s.msg", "{}", payload, "undecodable: x", "c")));
+    Tuple t =
+        BatchParams.deadLetters(
+            List.of(new DeadLetter(12, "s.msg", "{}", payload, "undecodable: x", "c")));
     assertThat((Long[]) t.getValue(0)).containsExactly(12L);
     assertThat((String[]) t.getValue(1)).containsExactly("s.msg");
     assertThat((String[]) t.getValue(2)).containsExactly("{}");
@@ -73,11 +92,18 @@ class BatchParamsUnitTests {
 
   @Test
   void everyStatementTakesAsManyParametersAsItsTupleHas() {
-    assertThat(placeholders(MessageSql.LOCK_CONVERSATIONS)).isEqualTo(BatchParams.conversationIds(rows).size());
-    assertThat(placeholders(MessageSql.INSERT_MESSAGES)).isEqualTo(BatchParams.messages(rows).size());
-    assertThat(placeholders(MessageSql.INSERT_ATTACHMENTS)).isEqualTo(BatchParams.attachments(rows).size());
-    for (String followUp : List.of(MessageSql.REPAIR_PREV_SEQ, MessageSql.ADVANCE_CONVERSATIONS,
-        MessageSql.ADVANCE_SENDER_READ, MessageSql.UNHIDE_MEMBERS)) {
+    assertThat(placeholders(MessageSql.LOCK_CONVERSATIONS))
+        .isEqualTo(BatchParams.conversationIds(rows).size());
+    assertThat(placeholders(MessageSql.INSERT_MESSAGES))
+        .isEqualTo(BatchParams.messages(rows).size());
+    assertThat(placeholders(MessageSql.INSERT_ATTACHMENTS))
+        .isEqualTo(BatchParams.attachments(rows).size());
+    for (String followUp :
+        List.of(
+            MessageSql.REPAIR_PREV_SEQ,
+            MessageSql.ADVANCE_CONVERSATIONS,
+            MessageSql.ADVANCE_SENDER_READ,
+            MessageSql.UNHIDE_MEMBERS)) {
       assertThat(placeholders(followUp)).isEqualTo(BatchParams.keys(rows).size());
     }
     assertThat(placeholders(MessageSql.INSERT_DEAD_LETTERS)).isEqualTo(6);
@@ -85,7 +111,7 @@ class BatchParamsUnitTests {
 
   private static int placeholders(String sql) {
     int max = 0;
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$(\\d+)").matcher(sql);
+    Matcher m = Pattern.compile("\\$(\\d+)").matcher(sql);
     while (m.find()) {
       max = Math.max(max, Integer.parseInt(m.group(1)));
     }

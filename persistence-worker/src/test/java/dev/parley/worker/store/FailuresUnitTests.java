@@ -25,7 +25,9 @@ class FailuresUnitTests {
 
   @Test
   void everythingElseIsWorthRetrying() {
-    assertThat(Failures.isPoison(pg("23505"))).as("unique: a concurrent writer, resolved by retrying").isFalse();
+    assertThat(Failures.isPoison(pg("23505")))
+        .as("unique: a concurrent writer, resolved by retrying")
+        .isFalse();
     assertThat(Failures.isPoison(pg("40P01"))).as("deadlock").isFalse();
     assertThat(Failures.isPoison(pg("57P01"))).as("admin shutdown").isFalse();
     assertThat(Failures.isPoison(pg("08006"))).as("connection failure").isFalse();

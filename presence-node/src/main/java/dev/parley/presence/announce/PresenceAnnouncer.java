@@ -36,10 +36,18 @@ public final class PresenceAnnouncer {
       // jnats only queues the bytes for its writer thread: fine on an event loop
       nats.publish(subjects.presence(state.userId()), state.toChangedEventBytes());
       metrics.announced(state.status());
-      log.debug("presence of {} is {} (last seen {})", state.userId(), state.status().wire(), state.lastSeenAt());
+      log.debug(
+          "presence of {} is {} (last seen {})",
+          state.userId(),
+          state.status().wire(),
+          state.lastSeenAt());
     } catch (RuntimeException e) {
       metrics.announceFailed();
-      log.warn("presence.changed of {} ({}) not published: {}", state.userId(), state.status().wire(), e.toString());
+      log.warn(
+          "presence.changed of {} ({}) not published: {}",
+          state.userId(),
+          state.status().wire(),
+          e.toString());
     }
   }
 

@@ -29,7 +29,10 @@ public final class OfflineAnnouncer {
    * ARGV: base, now ms, batch size. Returns {users claimed, {user, 'offline', last seen ms, ...}}.
    * A claimed user with a connection again (its return raced this run) is only taken out.
    */
-  static final LuaScript CLAIM_DUE = new LuaScript("claim-offline", """
+  static final LuaScript CLAIM_DUE =
+      new LuaScript(
+          "claim-offline",
+          """
       local base, now, batch = ARGV[1], ARGV[2], tonumber(ARGV[3])
       local pending = base .. 'pending-offline'
       local due = redis.call('ZRANGEBYSCORE', pending, '-inf', now, 'LIMIT', 0, batch)
@@ -52,7 +55,12 @@ public final class OfflineAnnouncer {
   private final PresenceMetrics metrics;
   private final Clock clock;
 
-  public OfflineAnnouncer(RedisLink redis, PresenceKeys keys, PresenceAnnouncer announcer, PresenceMetrics metrics, Clock clock) {
+  public OfflineAnnouncer(
+      RedisLink redis,
+      PresenceKeys keys,
+      PresenceAnnouncer announcer,
+      PresenceMetrics metrics,
+      Clock clock) {
     this.redis = redis;
     this.keys = keys;
     this.announcer = announcer;
@@ -63,12 +71,15 @@ public final class OfflineAnnouncer {
   /** Announces every user whose grace period has ended, a batch at a time. */
   public Future<Void> announceDue() {
     String now = Long.toString(clock.millis());
-    return CLAIM_DUE.run(redis, "pending offline", keys.base(), now, Integer.toString(BATCH)).compose(reply -> {
-      long claimed = (Long) reply.get(0);
-      List<PresenceState> offline = PresenceLua.states(reply.get(1));
-      metrics.transitions(0, offline.size());
-      announcer.announceAll(offline);
-      return claimed == BATCH ? announceDue() : Future.succeededFuture();
-    });
+    return CLAIM_DUE
+        .run(redis, "pending offline", keys.base(), now, Integer.toString(BATCH))
+        .compose(
+            reply -> {
+              long claimed = (Long) reply.get(0);
+              List<PresenceState> offline = PresenceLua.states(reply.get(1));
+              metrics.transitions(0, offline.size());
+              announcer.announceAll(offline);
+              return claimed == BATCH ? announceDue() : Future.succeededFuture();
+            });
   }
 }

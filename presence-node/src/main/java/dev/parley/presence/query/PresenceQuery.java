@@ -27,7 +27,10 @@ public final class PresenceQuery {
    * ARGV: base, now ms, then user ids. Returns {user, status, last seen ms, ...} for the online ones.
    * {@code last seen} is the time of the last announced change (the state's changed_at).
    */
-  static final LuaScript STATES = PresenceLua.script("states", """
+  static final LuaScript STATES =
+      PresenceLua.script(
+          "states",
+          """
       local base, now = ARGV[1], ARGV[2]
       local out = {}
       for i = 3, #ARGV do
@@ -59,26 +62,32 @@ public final class PresenceQuery {
     if (args.size() == 2) {
       return Future.succeededFuture(List.of());
     }
-    return STATES.run(redis, "query users=" + (args.size() - 2), args.toArray(String[]::new)).map(PresenceLua::states);
+    return STATES
+        .run(redis, "query users=" + (args.size() - 2), args.toArray(String[]::new))
+        .map(PresenceLua::states);
   }
 
   public Future<Boolean> isConnected(String userId) {
-    return connectionsByNode(userId).map(byNode -> byNode.values().stream().mapToInt(Integer::intValue).sum() > 0);
+    return connectionsByNode(userId)
+        .map(byNode -> byNode.values().stream().mapToInt(Integer::intValue).sum() > 0);
   }
 
   /** Open connections of the user per gateway node id (empty when offline), sorted by node id. */
   public Future<Map<String, Integer>> connectionsByNode(String userId) {
-    return redis.call("query-connections", "user=" + userId, r -> r.hgetall(keys.connections(userId)))
-        .map(raw -> {
-          Map<String, Integer> byNode = new TreeMap<>();
-          raw.forEach((node, count) -> byNode.put(node, Integer.valueOf(count)));
-          return byNode;
-        });
+    return redis
+        .call("query-connections", "user=" + userId, r -> r.hgetall(keys.connections(userId)))
+        .map(
+            raw -> {
+              Map<String, Integer> byNode = new TreeMap<>();
+              raw.forEach((node, count) -> byNode.put(node, Integer.valueOf(count)));
+              return byNode;
+            });
   }
 
   /** The last time the user was known to be connected, if ever. */
   public Future<Optional<Instant>> lastSeen(String userId) {
-    return redis.call("query-last-seen", "user=" + userId, r -> r.get(keys.lastSeen(userId)))
+    return redis
+        .call("query-last-seen", "user=" + userId, r -> r.get(keys.lastSeen(userId)))
         .map(ms -> Optional.ofNullable(ms).map(Long::parseLong).map(Instant::ofEpochMilli));
   }
 }

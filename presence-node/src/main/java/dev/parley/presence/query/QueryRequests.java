@@ -29,14 +29,17 @@ public final class QueryRequests {
       replier.invalid(request, e.getMessage());
       return;
     }
-    query.online(q.userIds()).onComplete(ar -> {
-      if (ar.succeeded()) {
-        metrics.query("ok");
-        replier.reply(request, new PresenceRpc.QueryResult(ar.result()).toBytes());
-      } else {
-        metrics.query("failed");
-        replier.fail(request, "presence query", ar.cause());
-      }
-    });
+    query
+        .online(q.userIds())
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                metrics.query("ok");
+                replier.reply(request, new PresenceRpc.QueryResult(ar.result()).toBytes());
+              } else {
+                metrics.query("failed");
+                replier.fail(request, "presence query", ar.cause());
+              }
+            });
   }
 }

@@ -31,8 +31,15 @@ final class BackoffWarning {
       suppressed++;
       return;
     }
-    String more = suppressed == 0 ? "" : " (" + suppressed + " more failures since the last warning)";
-    log.warn("{} failed: {}: {}{}; next warning in {} ms at the earliest", dependency, context, describe(cause), more, backoffMs);
+    String more =
+        suppressed == 0 ? "" : " (" + suppressed + " more failures since the last warning)";
+    log.warn(
+        "{} failed: {}: {}{}; next warning in {} ms at the earliest",
+        dependency,
+        context,
+        describe(cause),
+        more,
+        backoffMs);
     suppressed = 0;
     nextWarnAt = now + backoffMs;
     backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
@@ -49,6 +56,8 @@ final class BackoffWarning {
   }
 
   private static String describe(Throwable e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    return e.getMessage() == null
+        ? e.getClass().getSimpleName()
+        : e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 }

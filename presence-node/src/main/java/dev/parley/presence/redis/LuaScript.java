@@ -34,15 +34,22 @@ public final class LuaScript {
   /** Runs the script; its reply is a (possibly nested) list of Longs and Strings. */
   public Future<List<Object>> run(RedisLink redis, String context, String... args) {
     String[] noKeys = new String[0];
-    return redis.<List<Object>>call(name, context, r -> r.evalsha(sha, ScriptOutputType.MULTI, noKeys, args))
-        .recover(e -> e instanceof RedisNoScriptException
-            ? redis.call(name, context, r -> r.eval(source, ScriptOutputType.MULTI, noKeys, args))
-            : Future.failedFuture(e));
+    return redis
+        .<List<Object>>call(
+            name, context, r -> r.evalsha(sha, ScriptOutputType.MULTI, noKeys, args))
+        .recover(
+            e ->
+                e instanceof RedisNoScriptException
+                    ? redis.call(
+                        name, context, r -> r.eval(source, ScriptOutputType.MULTI, noKeys, args))
+                    : Future.failedFuture(e));
   }
 
   private static String sha1(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 is part of every JDK", e);
     }

@@ -19,7 +19,8 @@ import java.util.List;
 public final class PresenceLua {
   private PresenceLua() {}
 
-  static final String FUNCTIONS = """
+  static final String FUNCTIONS =
+      """
       -- Online (docs/api.md#presence-and-typing): connected somewhere, or within the grace
       -- period after the last connection.
       local function isOnline(base, user)
@@ -60,8 +61,11 @@ public final class PresenceLua {
     List<?> flat = (List<?>) luaArray;
     List<PresenceState> out = new ArrayList<>(flat.size() / 3);
     for (int i = 0; i + 2 < flat.size(); i += 3) {
-      out.add(new PresenceState((String) flat.get(i), PresenceStatus.fromWire((String) flat.get(i + 1)),
-          Instant.ofEpochMilli(Long.parseLong((String) flat.get(i + 2)))));
+      out.add(
+          new PresenceState(
+              (String) flat.get(i),
+              PresenceStatus.fromWire((String) flat.get(i + 1)),
+              Instant.ofEpochMilli(Long.parseLong((String) flat.get(i + 2)))));
     }
     return out;
   }

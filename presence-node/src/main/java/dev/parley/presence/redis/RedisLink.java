@@ -52,7 +52,8 @@ public final class RedisLink {
   private long retryTimer = -1;
   private long retryDelayMs = FIRST_RETRY_MS;
 
-  private RedisLink(Vertx vertx, String url, Duration commandTimeout, Consumer<String> failureCounter) {
+  private RedisLink(
+      Vertx vertx, String url, Duration commandTimeout, Consumer<String> failureCounter) {
     this.vertx = vertx;
     this.uri = RedisURI.create(url);
     this.commandTimeout = commandTimeout;
@@ -63,23 +64,28 @@ public final class RedisLink {
   // this runs on a worker thread, never on an event loop.
   private void createClient() {
     // Reconnect quickly once Redis is back: presence heals with the next heartbeat.
-    resources = ClientResources.builder()
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
-        .build();
+    resources =
+        ClientResources.builder()
+            .reconnectDelay(
+                Delay.exponential(
+                    Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
+            .build();
     client = RedisClient.create(resources, uri);
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-        .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
-        .build());
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+            .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
+            .build());
   }
 
   /**
    * A link to {@code url} (redis:// or rediss://). Commands time out after {@code commandTimeout};
    * {@code failureCounter} is told the operation name of each failed command.
    */
-  public static RedisLink create(Vertx vertx, String url, Duration commandTimeout, Consumer<String> failureCounter) {
+  public static RedisLink create(
+      Vertx vertx, String url, Duration commandTimeout, Consumer<String> failureCounter) {
     return new RedisLink(vertx, url, commandTimeout, failureCounter);
   }
 
@@ -89,10 +95,14 @@ public final class RedisLink {
    */
   public Future<Boolean> connect() {
     Promise<Boolean> first = Promise.promise();
-    vertx.executeBlocking(() -> {
-      createClient();
-      return null;
-    }).onSuccess(v -> attempt(first)).onFailure(first::fail);
+    vertx
+        .executeBlocking(
+            () -> {
+              createClient();
+              return null;
+            })
+        .onSuccess(v -> attempt(first))
+        .onFailure(first::fail);
     return first.future();
   }
 
@@ -102,42 +112,58 @@ public final class RedisLink {
       return;
     }
     Context context = vertx.getOrCreateContext();
-    vertx.executeBlocking(() -> client.connectAsync(StringCodec.UTF8, uri))
+    vertx
+        .executeBlocking(() -> client.connectAsync(StringCodec.UTF8, uri))
         .compose(connecting -> Future.fromCompletionStage(connecting, context))
-        .onSuccess(c -> {
-          if (closed) {
-            c.closeAsync();
-            first.tryComplete(false);
-            return;
-          }
-          connection = c;
-          attempted = true;
-          log.info("connected to redis at {}:{}", uri.getHost(), uri.getPort());
-          warning.succeeded();
-          first.tryComplete(true);
-        })
-        .onFailure(e -> {
-          attempted = true;
-          failureCounter.accept("connect");
-          log.warn("redis at {}:{} unreachable ({}); retrying in {} ms", uri.getHost(), uri.getPort(), e.getMessage(), retryDelayMs);
-          retryTimer = vertx.setTimer(retryDelayMs, t -> attempt(first));
-          retryDelayMs = Math.min(retryDelayMs * 2, MAX_RETRY_MS);
-          first.tryComplete(false);
-        });
+        .onSuccess(
+            c -> {
+              if (closed) {
+                c.closeAsync();
+                first.tryComplete(false);
+                return;
+              }
+              connection = c;
+              attempted = true;
+              log.info("connected to redis at {}:{}", uri.getHost(), uri.getPort());
+              warning.succeeded();
+              first.tryComplete(true);
+            })
+        .onFailure(
+            e -> {
+              attempted = true;
+              failureCounter.accept("connect");
+              log.warn(
+                  "redis at {}:{} unreachable ({}); retrying in {} ms",
+                  uri.getHost(),
+                  uri.getPort(),
+                  e.getMessage(),
+                  retryDelayMs);
+              retryTimer = vertx.setTimer(retryDelayMs, t -> attempt(first));
+              retryDelayMs = Math.min(retryDelayMs * 2, MAX_RETRY_MS);
+              first.tryComplete(false);
+            });
   }
 
   /**
    * Runs one command; the result arrives on the calling context. {@code operation} names it in
    * metrics, {@code context} (user, node...) in the warning if it fails.
    */
-  public <T> Future<T> call(String operation, String context, Function<RedisAsyncCommands<String, String>, CompletionStage<T>> command) {
+  public <T> Future<T> call(
+      String operation,
+      String context,
+      Function<RedisAsyncCommands<String, String>, CompletionStage<T>> command) {
     Future<T> result;
     StatefulRedisConnection<String, String> c = connection;
     if (c == null && !attempted) {
       // Still making the first attempt: not a failure yet (readiness asks meanwhile).
-      return Future.failedFuture(new RedisUnavailableException("connecting to redis at " + uri.getHost() + ":" + uri.getPort()));
+      return Future.failedFuture(
+          new RedisUnavailableException(
+              "connecting to redis at " + uri.getHost() + ":" + uri.getPort()));
     } else if (c == null) {
-      result = Future.failedFuture(new RedisUnavailableException("not connected to redis at " + uri.getHost() + ":" + uri.getPort()));
+      result =
+          Future.failedFuture(
+              new RedisUnavailableException(
+                  "not connected to redis at " + uri.getHost() + ":" + uri.getPort()));
     } else {
       try {
         result = Future.fromCompletionStage(command.apply(c.async()), vertx.getOrCreateContext());
@@ -179,21 +205,29 @@ public final class RedisLink {
     }
     StatefulRedisConnection<String, String> c = connection;
     connection = null;
-    Future<Void> closing = c == null ? Future.succeededFuture() : Future.fromCompletionStage(c.closeAsync());
+    Future<Void> closing =
+        c == null ? Future.succeededFuture() : Future.fromCompletionStage(c.closeAsync());
     return closing
-        .eventually(() -> client == null ? Future.succeededFuture() : Future.fromCompletionStage(client.shutdownAsync()))
+        .eventually(
+            () ->
+                client == null
+                    ? Future.succeededFuture()
+                    : Future.fromCompletionStage(client.shutdownAsync()))
         .eventually(() -> resources == null ? Future.succeededFuture() : shutdownResources());
   }
 
   private Future<Void> shutdownResources() {
     Promise<Void> done = Promise.promise();
-    resources.shutdown().addListener(f -> {
-      if (f.isSuccess()) {
-        done.complete();
-      } else {
-        done.fail(f.cause());
-      }
-    });
+    resources
+        .shutdown()
+        .addListener(
+            f -> {
+              if (f.isSuccess()) {
+                done.complete();
+              } else {
+                done.fail(f.cause());
+              }
+            });
     return done.future();
   }
 }

@@ -33,7 +33,13 @@ public final class Replier {
   /** Replies with the failure that matches {@code e}: Redis down is {@code unavailable}, a bug {@code internal}. */
   public void fail(Message request, String what, Throwable e) {
     if (RedisLink.isRedisFailure(e)) {
-      reply(request, new PresenceRpc.Failure(ErrorCode.UNAVAILABLE, "presence is unavailable: its store cannot be reached", null).toBytes());
+      reply(
+          request,
+          new PresenceRpc.Failure(
+                  ErrorCode.UNAVAILABLE,
+                  "presence is unavailable: its store cannot be reached",
+                  null)
+              .toBytes());
     } else {
       log.error("{} failed", what, e);
       reply(request, new PresenceRpc.Failure(ErrorCode.INTERNAL, "internal error", null).toBytes());

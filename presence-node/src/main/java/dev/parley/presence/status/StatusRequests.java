@@ -19,7 +19,8 @@ public final class StatusRequests {
   private final Replier replier;
   private final PresenceMetrics metrics;
 
-  public StatusRequests(StatusStore store, PresenceAnnouncer announcer, Replier replier, PresenceMetrics metrics) {
+  public StatusRequests(
+      StatusStore store, PresenceAnnouncer announcer, Replier replier, PresenceMetrics metrics) {
     this.store = store;
     this.announcer = announcer;
     this.replier = replier;
@@ -35,21 +36,31 @@ public final class StatusRequests {
       replier.invalid(request, e.getMessage());
       return;
     }
-    store.set(update.userId(), update.status()).onComplete(ar -> {
-      if (ar.failed()) {
-        metrics.statusUpdate("failed");
-        replier.fail(request, "status update of " + update.userId(), ar.cause());
-      } else if (ar.result() instanceof StatusStore.Outcome.TooSoon tooSoon) {
-        metrics.statusUpdate("rate_limited");
-        replier.reply(request, new PresenceRpc.Failure(ErrorCode.RATE_LIMITED,
-            "status changed too recently; retry in " + tooSoon.retryAfterMillis() + " ms", tooSoon.retryAfterMillis()).toBytes());
-      } else if (ar.result() instanceof StatusStore.Outcome.Applied applied) {
-        metrics.statusUpdate(applied.result().changed() ? "changed" : "unchanged");
-        if (applied.result().changed()) {
-          announcer.announce(applied.result().state());
-        }
-        replier.reply(request, applied.result().toBytes());
-      }
-    });
+    store
+        .set(update.userId(), update.status())
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                metrics.statusUpdate("failed");
+                replier.fail(request, "status update of " + update.userId(), ar.cause());
+              } else if (ar.result() instanceof StatusStore.Outcome.TooSoon tooSoon) {
+                metrics.statusUpdate("rate_limited");
+                replier.reply(
+                    request,
+                    new PresenceRpc.Failure(
+                            ErrorCode.RATE_LIMITED,
+                            "status changed too recently; retry in "
+                                + tooSoon.retryAfterMillis()
+                                + " ms",
+                            tooSoon.retryAfterMillis())
+                        .toBytes());
+              } else if (ar.result() instanceof StatusStore.Outcome.Applied applied) {
+                metrics.statusUpdate(applied.result().changed() ? "changed" : "unchanged");
+                if (applied.result().changed()) {
+                  announcer.announce(applied.result().state());
+                }
+                replier.reply(request, applied.result().toBytes());
+              }
+            });
   }
 }

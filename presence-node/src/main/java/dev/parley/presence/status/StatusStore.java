@@ -20,7 +20,10 @@ public final class StatusStore {
    * recorded for a user who is not online yet (their coming online announces it); -1 = too soon
    * after the previous change (then the second value is the ms to wait).
    */
-  static final LuaScript SET_STATUS = PresenceLua.script("set-status", """
+  static final LuaScript SET_STATUS =
+      PresenceLua.script(
+          "set-status",
+          """
       local base, user, status, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
       local gapMs, stateTtl = tonumber(ARGV[5]), ARGV[6]
       local state = base .. 'state:' .. user
@@ -54,7 +57,8 @@ public final class StatusStore {
     record TooSoon(long retryAfterMillis) implements Outcome {}
   }
 
-  public StatusStore(RedisLink redis, PresenceKeys keys, Duration minInterval, Duration stateTtl, Clock clock) {
+  public StatusStore(
+      RedisLink redis, PresenceKeys keys, Duration minInterval, Duration stateTtl, Clock clock) {
     this.redis = redis;
     this.keys = keys;
     this.minInterval = minInterval;
@@ -63,16 +67,28 @@ public final class StatusStore {
   }
 
   public Future<Outcome> set(String userId, PresenceStatus status) {
-    return SET_STATUS.run(redis, "status user=" + userId, keys.base(), userId, status.wire(),
-            Long.toString(clock.millis()), Long.toString(minInterval.toMillis()), Long.toString(stateTtl.toMillis()))
-        .map(reply -> {
-          long result = (Long) reply.get(0);
-          if (result < 0) {
-            return new Outcome.TooSoon(Long.parseLong((String) reply.get(1)));
-          }
-          PresenceState state = new PresenceState(userId, PresenceStatus.fromWire((String) reply.get(1)),
-              Instant.ofEpochMilli(Long.parseLong((String) reply.get(2))));
-          return new Outcome.Applied(new PresenceRpc.StatusResult(state, result == 1));
-        });
+    return SET_STATUS
+        .run(
+            redis,
+            "status user=" + userId,
+            keys.base(),
+            userId,
+            status.wire(),
+            Long.toString(clock.millis()),
+            Long.toString(minInterval.toMillis()),
+            Long.toString(stateTtl.toMillis()))
+        .map(
+            reply -> {
+              long result = (Long) reply.get(0);
+              if (result < 0) {
+                return new Outcome.TooSoon(Long.parseLong((String) reply.get(1)));
+              }
+              PresenceState state =
+                  new PresenceState(
+                      userId,
+                      PresenceStatus.fromWire((String) reply.get(1)),
+                      Instant.ofEpochMilli(Long.parseLong((String) reply.get(2))));
+              return new Outcome.Applied(new PresenceRpc.StatusResult(state, result == 1));
+            });
   }
 }

@@ -12,7 +12,10 @@ final class SweepScripts {
   private SweepScripts() {}
 
   /** ARGV: base. Returns the known nodes whose liveness key has expired. */
-  static final LuaScript EXPIRED_NODES = new LuaScript("expired-nodes", """
+  static final LuaScript EXPIRED_NODES =
+      new LuaScript(
+          "expired-nodes",
+          """
       local base = ARGV[1]
       local dead = {}
       for _, node in ipairs(redis.call('SMEMBERS', base .. 'nodes')) do
@@ -32,7 +35,10 @@ final class SweepScripts {
    * <p>last_seen is left as the dead node's last heartbeat wrote it: that is when the user was last
    * known connected, and their grace period runs from then (so they may go offline at once).
    */
-  static final LuaScript SWEEP_NODE = PresenceLua.script("sweep-node", """
+  static final LuaScript SWEEP_NODE =
+      PresenceLua.script(
+          "sweep-node",
+          """
       local base, node, batch = ARGV[1], ARGV[2], tonumber(ARGV[3])
       local now, grace, stateTtl = ARGV[4], ARGV[5], ARGV[6]
       local nodeUsers = base .. 'node-users:' .. node

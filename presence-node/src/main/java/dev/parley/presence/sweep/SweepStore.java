@@ -33,27 +33,42 @@ final class SweepStore {
    * the work, and logging it, twice.
    */
   Future<Boolean> takeTurn(String owner, Duration interval) {
-    return redis.call("sweep-lock", "owner=" + owner,
+    return redis
+        .call(
+            "sweep-lock",
+            "owner=" + owner,
             r -> r.set(keys.sweepLock(), owner, SetArgs.Builder.nx().px(interval.toMillis())))
         .map("OK"::equals);
   }
 
   Future<List<String>> expiredNodes() {
-    return SweepScripts.EXPIRED_NODES.run(redis, "expired nodes", keys.base())
+    return SweepScripts.EXPIRED_NODES
+        .run(redis, "expired nodes", keys.base())
         .map(reply -> reply.stream().map(String.class::cast).toList());
   }
 
   /** One batch of {@link SweepScripts#SWEEP_NODE}. */
   Future<Batch> sweepBatch(String nodeId) {
-    return SweepScripts.SWEEP_NODE.run(redis, "sweep node=" + nodeId, keys.base(), nodeId, Integer.toString(BATCH),
-            Long.toString(clock.millis()), Long.toString(grace.toMillis()), Long.toString(stateTtl.toMillis()))
-        .map(reply -> new Batch(
-            ((Long) reply.get(0)).intValue(),
-            (Long) reply.get(1),
-            ((Long) reply.get(2)) == 1,
-            ((Long) reply.get(3)) == 1,
-            ((List<?>) reply.get(4)).stream().map(String.class::cast).toList()));
+    return SweepScripts.SWEEP_NODE
+        .run(
+            redis,
+            "sweep node=" + nodeId,
+            keys.base(),
+            nodeId,
+            Integer.toString(BATCH),
+            Long.toString(clock.millis()),
+            Long.toString(grace.toMillis()),
+            Long.toString(stateTtl.toMillis()))
+        .map(
+            reply ->
+                new Batch(
+                    ((Long) reply.get(0)).intValue(),
+                    (Long) reply.get(1),
+                    ((Long) reply.get(2)) == 1,
+                    ((Long) reply.get(3)) == 1,
+                    ((List<?>) reply.get(4)).stream().map(String.class::cast).toList()));
   }
 
-  record Batch(int users, long connections, boolean done, boolean removedNode, List<String> wentAway) {}
+  record Batch(
+      int users, long connections, boolean done, boolean removedNode, List<String> wentAway) {}
 }

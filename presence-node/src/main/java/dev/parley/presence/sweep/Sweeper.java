@@ -30,8 +30,15 @@ public final class Sweeper {
    * time. Users with no connection left after a sweep go offline {@code grace} after they were
    * last seen.
    */
-  public Sweeper(RedisLink redis, PresenceKeys keys, PresenceMetrics metrics, String owner, Duration interval,
-      Duration grace, Duration stateTtl, Clock clock) {
+  public Sweeper(
+      RedisLink redis,
+      PresenceKeys keys,
+      PresenceMetrics metrics,
+      String owner,
+      Duration interval,
+      Duration grace,
+      Duration stateTtl,
+      Clock clock) {
     this.store = new SweepStore(redis, keys, grace, stateTtl, clock);
     this.metrics = metrics;
     this.owner = owner;
@@ -40,9 +47,13 @@ public final class Sweeper {
 
   /** One sweep: the nodes this run removed (empty when another presence node has the turn). */
   public Future<List<SweptNode>> sweepOnce() {
-    return store.takeTurn(owner, interval).compose(mine -> mine
-        ? store.expiredNodes().compose(nodes -> sweepAll(nodes, 0, new ArrayList<>()))
-        : Future.succeededFuture(List.of()));
+    return store
+        .takeTurn(owner, interval)
+        .compose(
+            mine ->
+                mine
+                    ? store.expiredNodes().compose(nodes -> sweepAll(nodes, 0, new ArrayList<>()))
+                    : Future.succeededFuture(List.of()));
   }
 
   // One node after the other: the work is Redis-bound, and sequential keeps each script short.
@@ -51,30 +62,43 @@ public final class Sweeper {
       return Future.succeededFuture(swept);
     }
     return sweepNode(nodes.get(next), new SweptNode(nodes.get(next), 0, 0, List.of()))
-        .compose(result -> {
-          if (result != null) {
-            swept.add(result);
-          }
-          return sweepAll(nodes, next + 1, swept);
-        });
+        .compose(
+            result -> {
+              if (result != null) {
+                swept.add(result);
+              }
+              return sweepAll(nodes, next + 1, swept);
+            });
   }
 
   /** Batches until the node is cleared; null when the node came back or another sweeper finished it. */
   private Future<SweptNode> sweepNode(String nodeId, SweptNode sofar) {
-    return store.sweepBatch(nodeId).compose(batch -> {
-      List<String> offline = new ArrayList<>(sofar.wentAway());
-      offline.addAll(batch.wentAway());
-      SweptNode total = new SweptNode(nodeId, sofar.users() + batch.users(), sofar.connections() + batch.connections(), offline);
-      if (!batch.done()) {
-        return sweepNode(nodeId, total);
-      }
-      if (!batch.removedNode()) {
-        return Future.succeededFuture(null);
-      }
-      log.info("swept node {}: {} users, {} connections", nodeId, total.users(), total.connections());
-      metrics.nodeSwept(total.connections());
-      metrics.graceStarted(total.wentAway().size());
-      return Future.succeededFuture(total);
-    });
+    return store
+        .sweepBatch(nodeId)
+        .compose(
+            batch -> {
+              List<String> offline = new ArrayList<>(sofar.wentAway());
+              offline.addAll(batch.wentAway());
+              SweptNode total =
+                  new SweptNode(
+                      nodeId,
+                      sofar.users() + batch.users(),
+                      sofar.connections() + batch.connections(),
+                      offline);
+              if (!batch.done()) {
+                return sweepNode(nodeId, total);
+              }
+              if (!batch.removedNode()) {
+                return Future.succeededFuture(null);
+              }
+              log.info(
+                  "swept node {}: {} users, {} connections",
+                  nodeId,
+                  total.users(),
+                  total.connections());
+              metrics.nodeSwept(total.connections());
+              metrics.graceStarted(total.wentAway().size());
+              return Future.succeededFuture(total);
+            });
   }
 }

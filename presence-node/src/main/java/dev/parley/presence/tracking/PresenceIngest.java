@@ -38,7 +38,10 @@ public final class PresenceIngest {
       return invalid("report", payload, e);
     }
     metrics.reported(report.event() == PresenceReport.Event.CONNECT);
-    return store.applyReport(report).onSuccess(this::changed).onFailure(e -> unexpected("report " + report, e));
+    return store
+        .applyReport(report)
+        .onSuccess(this::changed)
+        .onFailure(e -> unexpected("report " + report, e));
   }
 
   /** A payload from {@code Subjects.presenceHeartbeats()}. */
@@ -49,16 +52,23 @@ public final class PresenceIngest {
     } catch (IllegalArgumentException e) {
       return invalid("heartbeat", payload, e);
     }
-    return store.applyHeartbeat(heartbeat).map(applied -> {
-      if (applied.isEmpty()) {
-        metrics.heartbeatStale();
-        log.debug("skipped a stale heartbeat of node {} at {}", heartbeat.nodeId(), heartbeat.at());
-        return PresenceChanges.NONE;
-      }
-      metrics.heartbeatApplied();
-      changed(applied.get());
-      return applied.get();
-    }).onFailure(e -> unexpected("heartbeat of node " + heartbeat.nodeId(), e));
+    return store
+        .applyHeartbeat(heartbeat)
+        .map(
+            applied -> {
+              if (applied.isEmpty()) {
+                metrics.heartbeatStale();
+                log.debug(
+                    "skipped a stale heartbeat of node {} at {}",
+                    heartbeat.nodeId(),
+                    heartbeat.at());
+                return PresenceChanges.NONE;
+              }
+              metrics.heartbeatApplied();
+              changed(applied.get());
+              return applied.get();
+            })
+        .onFailure(e -> unexpected("heartbeat of node " + heartbeat.nodeId(), e));
   }
 
   private void changed(PresenceChanges changes) {
@@ -66,7 +76,10 @@ public final class PresenceIngest {
       metrics.transitions(changes.wentOnline().size(), 0);
       metrics.graceStarted(changes.wentAway().size());
       announcer.announceAll(changes.wentOnline());
-      log.debug("presence: came online {}, last connection gone (grace started) {}", changes.wentOnline(), changes.wentAway());
+      log.debug(
+          "presence: came online {}, last connection gone (grace started) {}",
+          changes.wentOnline(),
+          changes.wentAway());
     }
   }
 
@@ -79,7 +92,8 @@ public final class PresenceIngest {
 
   private Future<PresenceChanges> invalid(String kind, byte[] payload, IllegalArgumentException e) {
     metrics.invalidMessage(kind);
-    log.warn("dropped an unreadable presence {} ({} bytes): {}", kind, payload.length, e.getMessage());
+    log.warn(
+        "dropped an unreadable presence {} ({} bytes): {}", kind, payload.length, e.getMessage());
     return Future.failedFuture(e);
   }
 }

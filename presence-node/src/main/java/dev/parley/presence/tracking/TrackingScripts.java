@@ -18,7 +18,10 @@ final class TrackingScripts {
    * ARGV: base, node, user, delta, node TTL ms, connection TTL ms, now ms, grace ms, state TTL ms.
    * Returns {count on that node, was connected 0|1, is connected 0|1, status to announce or ''}.
    */
-  static final LuaScript REPORT = PresenceLua.script("report", """
+  static final LuaScript REPORT =
+      PresenceLua.script(
+          "report",
+          """
       local base, node, user = ARGV[1], ARGV[2], ARGV[3]
       local delta, nodeTtl, connTtl, now = tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
       local grace, stateTtl = ARGV[8], ARGV[9]
@@ -62,7 +65,10 @@ final class TrackingScripts {
    * Returns {1, {user, status, now ms, ...} to announce online, users whose last connection went away},
    * or {0} for a stale heartbeat.
    */
-  static final LuaScript HEARTBEAT = PresenceLua.script("heartbeat", """
+  static final LuaScript HEARTBEAT =
+      PresenceLua.script(
+          "heartbeat",
+          """
       local base, node = ARGV[1], ARGV[2]
       local at, nodeTtl, connTtl, now = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], ARGV[6]
       local grace, stateTtl = ARGV[7], ARGV[8]

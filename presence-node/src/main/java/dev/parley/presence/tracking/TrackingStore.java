@@ -31,7 +31,8 @@ public final class TrackingStore {
    * @param grace how long a user with no connection left stays online
    * @param stateTtl TTL of a user's presence state, refreshed on every write
    */
-  public record Times(Duration nodeTtl, Duration connectionTtl, Duration grace, Duration stateTtl) {}
+  public record Times(
+      Duration nodeTtl, Duration connectionTtl, Duration grace, Duration stateTtl) {}
 
   public TrackingStore(RedisLink redis, PresenceKeys keys, Times times, Clock clock) {
     this.redis = redis;
@@ -43,21 +44,37 @@ public final class TrackingStore {
   /** Adds or removes one connection of a user on a gateway node. */
   public Future<PresenceChanges> applyReport(PresenceReport report) {
     boolean connect = report.event() == PresenceReport.Event.CONNECT;
-    String context = report.event().wire() + " user=" + report.userId() + " node=" + report.nodeId();
+    String context =
+        report.event().wire() + " user=" + report.userId() + " node=" + report.nodeId();
     long now = clock.millis();
-    return TrackingScripts.REPORT.run(redis, context,
-            keys.base(), report.nodeId(), report.userId(), connect ? "1" : "-1",
-            millis(times.nodeTtl()), millis(times.connectionTtl()), Long.toString(now),
-            millis(times.grace()), millis(times.stateTtl()))
-        .map(reply -> {
-          boolean was = ((Long) reply.get(1)) == 1;
-          boolean is = ((Long) reply.get(2)) == 1;
-          String announce = (String) reply.get(3);
-          List<PresenceState> online = announce.isEmpty()
-              ? List.of()
-              : List.of(new PresenceState(report.userId(), PresenceStatus.fromWire(announce), Instant.ofEpochMilli(now)));
-          return new PresenceChanges(online, was && !is ? List.of(report.userId()) : List.of());
-        });
+    return TrackingScripts.REPORT
+        .run(
+            redis,
+            context,
+            keys.base(),
+            report.nodeId(),
+            report.userId(),
+            connect ? "1" : "-1",
+            millis(times.nodeTtl()),
+            millis(times.connectionTtl()),
+            Long.toString(now),
+            millis(times.grace()),
+            millis(times.stateTtl()))
+        .map(
+            reply -> {
+              boolean was = ((Long) reply.get(1)) == 1;
+              boolean is = ((Long) reply.get(2)) == 1;
+              String announce = (String) reply.get(3);
+              List<PresenceState> online =
+                  announce.isEmpty()
+                      ? List.of()
+                      : List.of(
+                          new PresenceState(
+                              report.userId(),
+                              PresenceStatus.fromWire(announce),
+                              Instant.ofEpochMilli(now)));
+              return new PresenceChanges(online, was && !is ? List.of(report.userId()) : List.of());
+            });
   }
 
   /**
@@ -66,21 +83,34 @@ public final class TrackingStore {
    */
   public Future<Optional<PresenceChanges>> applyHeartbeat(PresenceHeartbeat heartbeat) {
     long now = clock.millis();
-    List<String> args = new ArrayList<>(List.of(
-        keys.base(), heartbeat.nodeId(), Long.toString(heartbeat.at().toEpochMilli()),
-        millis(times.nodeTtl()), millis(times.connectionTtl()), Long.toString(now),
-        millis(times.grace()), millis(times.stateTtl())));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                keys.base(),
+                heartbeat.nodeId(),
+                Long.toString(heartbeat.at().toEpochMilli()),
+                millis(times.nodeTtl()),
+                millis(times.connectionTtl()),
+                Long.toString(now),
+                millis(times.grace()),
+                millis(times.stateTtl())));
     for (Map.Entry<String, Integer> e : heartbeat.connections().entrySet()) {
       if (e.getValue() > 0) {
         args.add(e.getKey());
         args.add(e.getValue().toString());
       }
     }
-    String context = "heartbeat node=" + heartbeat.nodeId() + " users=" + heartbeat.connections().size();
-    return TrackingScripts.HEARTBEAT.run(redis, context, args.toArray(String[]::new))
-        .map(reply -> ((Long) reply.get(0)) == 0
-            ? Optional.empty()
-            : Optional.of(new PresenceChanges(PresenceLua.states(reply.get(1)), strings(reply.get(2)))));
+    String context =
+        "heartbeat node=" + heartbeat.nodeId() + " users=" + heartbeat.connections().size();
+    return TrackingScripts.HEARTBEAT
+        .run(redis, context, args.toArray(String[]::new))
+        .map(
+            reply ->
+                ((Long) reply.get(0)) == 0
+                    ? Optional.empty()
+                    : Optional.of(
+                        new PresenceChanges(
+                            PresenceLua.states(reply.get(1)), strings(reply.get(2)))));
   }
 
   @SuppressWarnings("unchecked")

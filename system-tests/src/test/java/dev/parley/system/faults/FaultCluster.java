@@ -29,6 +29,7 @@ final class FaultCluster implements AutoCloseable {
   static final String JWT_SECRET = "fault-suite-jwt-secret-0123456789abcdef";
   static final String GATEWAY_MAIN = "dev.parley.gateway.GatewayMain";
   static final String WORKER_MAIN = "dev.parley.worker.WorkerMain";
+
   /** A fixed heap, and death rather than a limp on running out of it: what "bounded memory" is measured against. */
   static final List<String> GATEWAY_JVM = List.of("-Xmx384m", "-XX:+ExitOnOutOfMemoryError");
 
@@ -36,7 +37,8 @@ final class FaultCluster implements AutoCloseable {
   private final String row;
   private final List<Integer> ports = new ArrayList<>();
   private final List<ProcessNode> gateways = new ArrayList<>();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private ProcessNode worker;
   private int workerPort;
   private int workerStarts;
@@ -46,7 +48,9 @@ final class FaultCluster implements AutoCloseable {
     this.row = row;
   }
 
-  static FaultCluster start(TestEnvironment env, TcpProxy postgres, TcpProxy redis, Path dir, String row) throws IOException {
+  static FaultCluster start(
+      TestEnvironment env, TcpProxy postgres, TcpProxy redis, Path dir, String row)
+      throws IOException {
     Map<String, String> common = new HashMap<>(env.baseEnv());
     common.put("PARLEY_PG_HOST", postgres.host());
     common.put("PARLEY_PG_PORT", Integer.toString(postgres.port()));
@@ -117,11 +121,13 @@ final class FaultCluster implements AutoCloseable {
         if (tries == 5) {
           throw e;
         }
-        System.out.println("fault suite: worker did not start, starting it again: " + e.getMessage());
+        System.out.println(
+            "fault suite: worker did not start, starting it again: " + e.getMessage());
         spawnWorker();
       }
     }
   }
+
   void killWorker() throws InterruptedException {
     worker.kill();
   }
@@ -129,7 +135,9 @@ final class FaultCluster implements AutoCloseable {
   /** Resident memory of a gateway process, from /proc (Linux): what the machine pays for it. */
   long residentBytes(int gateway) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(gateways.get(gateway).pid()), "status"))) {
+      for (String line :
+          Files.readAllLines(
+              Path.of("/proc", Long.toString(gateways.get(gateway).pid()), "status"))) {
         if (line.startsWith("VmRSS:")) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
         }
@@ -159,23 +167,30 @@ final class FaultCluster implements AutoCloseable {
   }
 
   private void awaitHealthy(String name, ProcessNode node, int port) {
-    Await.until(() -> {
-      if (!node.isAlive()) {
-        throw new IllegalStateException(name + " exited: " + node.logTail());
-      }
-      try {
-        get(port, "/health");
-        return Boolean.TRUE;
-      } catch (RuntimeException e) {
-        return null;
-      }
-    }, System.nanoTime() + Duration.ofSeconds(90).toNanos(), () -> name + " not healthy: " + node.logTail());
+    Await.until(
+        () -> {
+          if (!node.isAlive()) {
+            throw new IllegalStateException(name + " exited: " + node.logTail());
+          }
+          try {
+            get(port, "/health");
+            return Boolean.TRUE;
+          } catch (RuntimeException e) {
+            return null;
+          }
+        },
+        System.nanoTime() + Duration.ofSeconds(90).toNanos(),
+        () -> name + " not healthy: " + node.logTail());
   }
 
   private String get(int port, String path) {
     try {
-      HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> resp =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (resp.statusCode() != 200) {
         throw new IllegalStateException(path + " answered " + resp.statusCode());
       }

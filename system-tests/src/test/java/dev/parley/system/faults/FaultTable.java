@@ -10,8 +10,9 @@ import java.util.List;
 
 /** The rows of one run, printed and written as a Markdown table (target/faults/table.md). */
 final class FaultTable {
-  static final String HEADER = "| fault | sends acked | acked but lost | stored twice | client gaps | ack p99 before"
-      + " | ack p99 after | every client back | retries | notes |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|";
+  static final String HEADER =
+      "| fault | sends acked | acked but lost | stored twice | client gaps | ack p99 before"
+          + " | ack p99 after | every client back | retries | notes |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|";
 
   private final List<String> lines = new ArrayList<>();
 
@@ -21,8 +22,15 @@ final class FaultTable {
   }
 
   synchronized String render(String setup) {
-    return "Run " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "; " + setup + "\n\n" + HEADER + "\n"
-        + String.join("\n", lines) + "\n";
+    return "Run "
+        + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+        + "; "
+        + setup
+        + "\n\n"
+        + HEADER
+        + "\n"
+        + String.join("\n", lines)
+        + "\n";
   }
 
   void write(Path file, String setup) throws IOException {

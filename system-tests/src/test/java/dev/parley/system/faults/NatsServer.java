@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -17,8 +18,11 @@ import java.util.concurrent.locks.LockSupport;
  * says which one the run used.
  */
 final class NatsServer implements AutoCloseable {
-  private static final List<Path> WHERE = List.of(Path.of("/usr/sbin/nats-server"), Path.of("/usr/local/bin/nats-server"),
-      Path.of("/usr/bin/nats-server"));
+  private static final List<Path> WHERE =
+      List.of(
+          Path.of("/usr/sbin/nats-server"),
+          Path.of("/usr/local/bin/nats-server"),
+          Path.of("/usr/bin/nats-server"));
 
   private final Path binary;
   private final Path dir;
@@ -36,7 +40,8 @@ final class NatsServer implements AutoCloseable {
   static NatsServer start(Path dir) throws IOException, InterruptedException {
     NatsServer server = new NatsServer(findBinary(), dir, FreePorts.next());
     Files.createDirectories(dir);
-    deleteTree(dir.resolve("store")); // a run starts from an empty store, whatever a killed run left
+    deleteTree(
+        dir.resolve("store")); // a run starts from an empty store, whatever a killed run left
 
     server.launch();
     return server;
@@ -47,7 +52,9 @@ final class NatsServer implements AutoCloseable {
   }
 
   String syncSetting() {
-    return syncAlways ? "sync_interval: always" : "the server's default sync (it does not know sync_interval)";
+    return syncAlways
+        ? "sync_interval: always"
+        : "the server's default sync (it does not know sync_interval)";
   }
 
   /** SIGTERM, wait for the exit, start again on the same port and store: a restart as an operator does it. */
@@ -74,10 +81,20 @@ final class NatsServer implements AutoCloseable {
   private Process spawn(Path log) throws IOException {
     Path conf = dir.resolve("nats.conf");
     String store = dir.resolve("store").toAbsolutePath().toString().replace("\"", "");
-    Files.writeString(conf, "listen: \"127.0.0.1:" + port + "\"\n"
-        + "jetstream {\n  store_dir: \"" + store + "\"\n" + (syncAlways ? "  sync_interval: always\n" : "") + "}\n");
+    Files.writeString(
+        conf,
+        "listen: \"127.0.0.1:"
+            + port
+            + "\"\n"
+            + "jetstream {\n  store_dir: \""
+            + store
+            + "\"\n"
+            + (syncAlways ? "  sync_interval: always\n" : "")
+            + "}\n");
     return new ProcessBuilder(binary.toString(), "-c", conf.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
   /** Null once the server says it is ready; else the reason it is not (its log). */
@@ -113,7 +130,7 @@ final class NatsServer implements AutoCloseable {
   private static void deleteTree(Path root) throws IOException {
     if (Files.exists(root)) {
       try (var paths = Files.walk(root)) {
-        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(p);
         }
       }
@@ -126,7 +143,12 @@ final class NatsServer implements AutoCloseable {
         return Path.of(entry, "nats-server");
       }
     }
-    return WHERE.stream().filter(Files::isExecutable).findFirst()
-        .orElseThrow(() -> new IllegalStateException("nats-server not found on PATH nor in /usr/sbin: run make services"));
+    return WHERE.stream()
+        .filter(Files::isExecutable)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "nats-server not found on PATH nor in /usr/sbin: run make services"));
   }
 }

@@ -2,6 +2,7 @@ package dev.parley.system.faults;
 
 import dev.parley.system.load.LoadClient;
 import dev.parley.system.load.SendOutcome;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,11 +12,20 @@ import java.util.List;
  * (every send begun from the fault on, its retries included), and how long until every client was back (connected, resumed, and, if it sends, its first
  * send begun after the fault acknowledged), counted from the fault's start.
  */
-record RowResult(String fault, Verdict verdict, int failedSends, long retries, long errorAnswers,
-    double p99BeforeMs, double p99AfterMs, double backSeconds, String note) {
-  static final long BEFORE_WINDOW = java.time.Duration.ofSeconds(5).toNanos();
+record RowResult(
+    String fault,
+    Verdict verdict,
+    int failedSends,
+    long retries,
+    long errorAnswers,
+    double p99BeforeMs,
+    double p99AfterMs,
+    double backSeconds,
+    String note) {
+  static final long BEFORE_WINDOW = Duration.ofSeconds(5).toNanos();
 
-  static RowResult of(String fault, Verdict verdict, SteadyLoad load, long faultAtNanos, String note) {
+  static RowResult of(
+      String fault, Verdict verdict, SteadyLoad load, long faultAtNanos, String note) {
     List<SendOutcome> outcomes = load.outcomes();
     List<Long> before = new ArrayList<>();
     List<Long> after = new ArrayList<>();
@@ -31,8 +41,16 @@ record RowResult(String fault, Verdict verdict, int failedSends, long retries, l
       retries += o.attempts() - 1;
       errors += o.errorAnswers();
     }
-    return new RowResult(fault, verdict, load.failures().size(), retries, errors, p99Millis(before), p99Millis(after),
-        backSeconds(load, outcomes, faultAtNanos), note);
+    return new RowResult(
+        fault,
+        verdict,
+        load.failures().size(),
+        retries,
+        errors,
+        p99Millis(before),
+        p99Millis(after),
+        backSeconds(load, outcomes, faultAtNanos),
+        note);
   }
 
   /** Every client back, in seconds after the fault; infinite when one never came back. */
@@ -41,15 +59,22 @@ record RowResult(String fault, Verdict verdict, int failedSends, long retries, l
     for (LoadClient c : load.clients()) {
       boolean left = c.ends().stream().anyMatch(e -> e.atNanos() >= faultAtNanos);
       if (left) {
-        if (c.resumedAtNanos() < faultAtNanos || c.ends().get(c.ends().size() - 1).atNanos() > c.resumedAtNanos()) {
+        if (c.resumedAtNanos() < faultAtNanos
+            || c.ends().get(c.ends().size() - 1).atNanos() > c.resumedAtNanos()) {
           return Double.POSITIVE_INFINITY;
         }
         last = Math.max(last, c.resumedAtNanos());
       }
-      long firstAck = outcomes.stream()
-          .filter(o -> o.startedNanos() >= faultAtNanos && c.conversations().contains(o.conversationId())
-              && o.clientMsgId().startsWith(c.userId() + "-m"))
-          .mapToLong(SendOutcome::ackedNanos).min().orElse(faultAtNanos);
+      long firstAck =
+          outcomes.stream()
+              .filter(
+                  o ->
+                      o.startedNanos() >= faultAtNanos
+                          && c.conversations().contains(o.conversationId())
+                          && o.clientMsgId().startsWith(c.userId() + "-m"))
+              .mapToLong(SendOutcome::ackedNanos)
+              .min()
+              .orElse(faultAtNanos);
       last = Math.max(last, firstAck);
     }
     return (last - faultAtNanos) / 1e9;
@@ -66,9 +91,18 @@ record RowResult(String fault, Verdict verdict, int failedSends, long retries, l
   }
 
   String markdown() {
-    return String.format("| %s | %d | %d | %d | %d | %s | %s | %s | %d | %s |", fault, verdict.acked(), verdict.lost(),
-        verdict.storedTwice(), verdict.clientGaps(), ms(p99BeforeMs), ms(p99AfterMs),
-        Double.isInfinite(backSeconds) ? "never" : String.format("%.1f s", backSeconds), retries, note);
+    return String.format(
+        "| %s | %d | %d | %d | %d | %s | %s | %s | %d | %s |",
+        fault,
+        verdict.acked(),
+        verdict.lost(),
+        verdict.storedTwice(),
+        verdict.clientGaps(),
+        ms(p99BeforeMs),
+        ms(p99AfterMs),
+        Double.isInfinite(backSeconds) ? "never" : String.format("%.1f s", backSeconds),
+        retries,
+        note);
   }
 
   private static String ms(double v) {

@@ -45,9 +45,14 @@ final class SteadyLoad implements AutoCloseable {
   private SteadyLoad(Vertx vertx, String tag) {
     this.vertx = vertx;
     this.tag = tag;
-    this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(20_000).setConnectTimeout(10_000));
-    this.http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5_000),
-        new PoolOptions().setHttp1MaxSize(32).setMaxWaitQueueSize(-1));
+    this.sockets =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions().setMaxConnections(20_000).setConnectTimeout(10_000));
+    this.http =
+        WebClient.create(
+            vertx,
+            new WebClientOptions().setConnectTimeout(5_000),
+            new PoolOptions().setHttp1MaxSize(32).setMaxWaitQueueSize(-1));
   }
 
   /**
@@ -66,8 +71,14 @@ final class SteadyLoad implements AutoCloseable {
   }
 
   private void connect(FaultCluster cluster, int users, int groupSize) {
-    JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(FaultCluster.JWT_SECRET)));
+    JWTAuth jwt =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(
+                    new PubSecKeyOptions()
+                        .setAlgorithm("HS256")
+                        .setBuffer(FaultCluster.JWT_SECRET)));
     Gateways gateways = cluster.gateways();
     try (Api api = new Api(vertx, "http://127.0.0.1:" + cluster.port(0))) {
       for (int first = 0; first < users; first += groupSize) {
@@ -76,11 +87,22 @@ final class SteadyLoad implements AutoCloseable {
           ids.add(tag + "-u" + u);
         }
         String owner = token(jwt, ids.get(0));
-        String conversationId = api.createGroup(owner, tag + "-g" + first / groupSize, ids.subList(1, ids.size())).getString("id");
+        String conversationId =
+            api.createGroup(owner, tag + "-g" + first / groupSize, ids.subList(1, ids.size()))
+                .getString("id");
         List<LoadClient> group = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
           String id = ids.get(i);
-          group.add(new LoadClient(vertx, sockets, http, gateways, (first + i) % 2, id, token(jwt, id), List.of(conversationId)));
+          group.add(
+              new LoadClient(
+                  vertx,
+                  sockets,
+                  http,
+                  gateways,
+                  (first + i) % 2,
+                  id,
+                  token(jwt, id),
+                  List.of(conversationId)));
         }
         members.put(conversationId, group);
         clients.addAll(group);
@@ -97,8 +119,12 @@ final class SteadyLoad implements AutoCloseable {
   }
 
   private static String token(JWTAuth jwt, String userId) {
-    return jwt.generateToken(new JsonObject().put("sub", userId).put("name", userId)
-        .put("exp", System.currentTimeMillis() / 1000 + 3600), new JWTOptions().setAlgorithm("HS256"));
+    return jwt.generateToken(
+        new JsonObject()
+            .put("sub", userId)
+            .put("name", userId)
+            .put("exp", System.currentTimeMillis() / 1000 + 3600),
+        new JWTOptions().setAlgorithm("HS256"));
   }
 
   /** Starts sending {@code perSecond} messages a second in all, spread over the clients in turn. */

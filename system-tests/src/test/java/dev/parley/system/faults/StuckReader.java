@@ -6,6 +6,7 @@ import dev.parley.system.Cluster;
 import dev.parley.system.load.ConnectionEnd;
 import dev.parley.system.load.Gateways;
 import dev.parley.system.load.LoadClient;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocket;
@@ -50,24 +51,54 @@ final class StuckReader implements AutoCloseable {
   private StuckReader(Vertx vertx, FaultCluster cluster, String userId) {
     this.vertx = vertx;
     this.userId = userId;
-    JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(FaultCluster.JWT_SECRET)));
+    JWTAuth jwt =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(
+                    new PubSecKeyOptions()
+                        .setAlgorithm("HS256")
+                        .setBuffer(FaultCluster.JWT_SECRET)));
     String senderId = userId + "-sender";
     String senderToken = token(jwt, senderId);
     try (Api api = new Api(vertx, "http://127.0.0.1:" + cluster.port(0))) {
       conversationId = api.createGroup(senderToken, "firehose", List.of(userId)).getString("id");
     }
-    stuckClient = vertx.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(16 * 1024));
-    stuck = Cluster.await(stuckClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(cluster.port(0))
-        .setURI("/ws").addHeader("Authorization", "Bearer " + token(jwt, userId))).onSuccess(ws -> {
-          ws.pause(); // never reads: from here on the gateway's writes to it pile up
-          ws.handler(b -> bytesRead.addAndGet(b.length()));
-          ws.closeHandler(v -> closeCode = ws.closeStatusCode() == null ? ConnectionEnd.ABNORMAL : ws.closeStatusCode());
-        }));
+    stuckClient =
+        vertx.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(16 * 1024));
+    stuck =
+        Cluster.await(
+            stuckClient
+                .connect(
+                    new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(cluster.port(0))
+                        .setURI("/ws")
+                        .addHeader("Authorization", "Bearer " + token(jwt, userId)))
+                .onSuccess(
+                    ws -> {
+                      ws.pause(); // never reads: from here on the gateway's writes to it pile up
+                      ws.handler(b -> bytesRead.addAndGet(b.length()));
+                      ws.closeHandler(
+                          v ->
+                              closeCode =
+                                  ws.closeStatusCode() == null
+                                      ? ConnectionEnd.ABNORMAL
+                                      : ws.closeStatusCode());
+                    }));
     senderSockets = vertx.createWebSocketClient();
-    senderHttp = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(2));
-    sender = new LoadClient(vertx, senderSockets, senderHttp, new Gateways(List.of(cluster.port(0), cluster.port(1))), 0,
-        senderId, senderToken, List.of(conversationId));
+    senderHttp =
+        WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(2));
+    sender =
+        new LoadClient(
+            vertx,
+            senderSockets,
+            senderHttp,
+            new Gateways(List.of(cluster.port(0), cluster.port(1))),
+            0,
+            senderId,
+            senderToken,
+            List.of(conversationId));
     Cluster.await(sender.start());
   }
 
@@ -90,12 +121,15 @@ final class StuckReader implements AutoCloseable {
       return;
     }
     String id = userId + "-flood-" + floodAcked.get();
-    sender.send(conversationId, BIG, id).onComplete(ar -> {
-      if (ar.succeeded()) {
-        floodAcked.incrementAndGet();
-      }
-      sendNext();
-    });
+    sender
+        .send(conversationId, BIG, id)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                floodAcked.incrementAndGet();
+              }
+              sendNext();
+            });
   }
 
   void stopFlood() {
@@ -113,21 +147,25 @@ final class StuckReader implements AutoCloseable {
   }
 
   String progress() {
-    return floodAcked.get() + " flood messages acked, " + bytesRead.get() / 1024 + " KiB read by the stuck client";
+    return floodAcked.get()
+        + " flood messages acked, "
+        + bytesRead.get() / 1024
+        + " KiB read by the stuck client";
   }
 
   @Override
   public void close() {
     flooding = false;
     Cluster.await(sender.stop());
-    Cluster.await(stuck.close().recover(e -> io.vertx.core.Future.succeededFuture()));
+    Cluster.await(stuck.close().recover(e -> Future.succeededFuture()));
     Cluster.await(stuckClient.close());
     Cluster.await(senderSockets.close());
     senderHttp.close();
   }
 
   private static String token(JWTAuth jwt, String userId) {
-    return jwt.generateToken(new JsonObject().put("sub", userId).put("exp", System.currentTimeMillis() / 1000 + 3600),
+    return jwt.generateToken(
+        new JsonObject().put("sub", userId).put("exp", System.currentTimeMillis() / 1000 + 3600),
         new JWTOptions().setAlgorithm("HS256"));
   }
 }

@@ -36,12 +36,15 @@ record Verdict(int acked, int lost, int storedTwice, int clientGaps, List<String
     Map<String, Set<Long>> seqsByClientMsg = new HashMap<>();
     for (SendOutcome o : outcomes) {
       acked.computeIfAbsent(o.conversationId(), c -> new HashSet<>()).add(o.seq());
-      seqsByClientMsg.computeIfAbsent(o.conversationId() + "/" + o.clientMsgId(), k -> new HashSet<>()).add(o.seq());
+      seqsByClientMsg
+          .computeIfAbsent(o.conversationId() + "/" + o.clientMsgId(), k -> new HashSet<>())
+          .add(o.seq());
     }
     List<String> details = new ArrayList<>();
     List<String> conversations = new ArrayList<>(members.keySet());
 
-    // the worker may still be catching up (after an outage, a restart): 90 s, then what is missing is lost
+    // the worker may still be catching up (after an outage, a restart): 90 s, then what is missing
+    // is lost
     List<Row> rows = rows(pool, conversations);
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (!missingFromRows(rows, acked).isEmpty() && System.nanoTime() < deadline) {
@@ -57,7 +60,8 @@ record Verdict(int acked, int lost, int storedTwice, int clientGaps, List<String
     List<String> gaps = clientsWithGaps(members, acked);
     for (Map.Entry<String, Set<Long>> e : acked.entrySet()) {
       for (long seq : e.getValue()) {
-        boolean someoneSaw = members.get(e.getKey()).stream().anyMatch(c -> c.seen().seqs(e.getKey()).contains(seq));
+        boolean someoneSaw =
+            members.get(e.getKey()).stream().anyMatch(c -> c.seen().seqs(e.getKey()).contains(seq));
         if (!someoneSaw) {
           lost.add(e.getKey() + "#" + seq);
         }
@@ -67,7 +71,12 @@ record Verdict(int acked, int lost, int storedTwice, int clientGaps, List<String
     Set<String> keys = new HashSet<>();
     Set<String> contents = new HashSet<>();
     for (Row r : rows) {
-      keys.add(r.getString("conversation_id") + "/" + r.getString("sender_id") + "/" + r.getString("client_msg_id"));
+      keys.add(
+          r.getString("conversation_id")
+              + "/"
+              + r.getString("sender_id")
+              + "/"
+              + r.getString("client_msg_id"));
       contents.add(r.getString("conversation_id") + "/" + r.getString("content"));
     }
     int twice = rows.size() - Math.min(keys.size(), contents.size());
@@ -88,34 +97,45 @@ record Verdict(int acked, int lost, int storedTwice, int clientGaps, List<String
 
   private static List<Row> rows(Pool pool, List<String> conversations) {
     List<Row> out = new ArrayList<>();
-    Cluster.await(pool.preparedQuery("SELECT conversation_id, seq, sender_id, client_msg_id, content FROM messages"
-        + " WHERE conversation_id = ANY($1)").execute(Tuple.of(conversations.toArray(new String[0])))).forEach(out::add);
+    Cluster.await(
+            pool.preparedQuery(
+                    "SELECT conversation_id, seq, sender_id, client_msg_id, content FROM messages"
+                        + " WHERE conversation_id = ANY($1)")
+                .execute(Tuple.of(conversations.toArray(new String[0]))))
+        .forEach(out::add);
     return out;
   }
 
   private static List<String> missingFromRows(List<Row> rows, Map<String, Set<Long>> acked) {
     Map<String, Set<Long>> stored = new HashMap<>();
     for (Row r : rows) {
-      stored.computeIfAbsent(r.getString("conversation_id"), c -> new HashSet<>()).add(r.getLong("seq"));
+      stored
+          .computeIfAbsent(r.getString("conversation_id"), c -> new HashSet<>())
+          .add(r.getLong("seq"));
     }
     List<String> missing = new ArrayList<>();
-    acked.forEach((c, seqs) -> seqs.stream().filter(s -> !stored.getOrDefault(c, Set.of()).contains(s))
-        .forEach(s -> missing.add(c + "#" + s)));
+    acked.forEach(
+        (c, seqs) ->
+            seqs.stream()
+                .filter(s -> !stored.getOrDefault(c, Set.of()).contains(s))
+                .forEach(s -> missing.add(c + "#" + s)));
     return missing;
   }
 
-  private static List<String> clientsWithGaps(Map<String, List<LoadClient>> members, Map<String, Set<Long>> acked) {
+  private static List<String> clientsWithGaps(
+      Map<String, List<LoadClient>> members, Map<String, Set<Long>> acked) {
     List<String> gaps = new ArrayList<>();
-    members.forEach((c, clients) -> {
-      Set<Long> seqs = acked.getOrDefault(c, Set.of());
-      for (LoadClient client : clients) {
-        int missing = client.seen().missing(c, seqs);
-        int holes = client.seen().holes(c);
-        if (missing > 0 || holes > 0) {
-          gaps.add(client.userId() + " (" + missing + " missed, " + holes + " holes)");
-        }
-      }
-    });
+    members.forEach(
+        (c, clients) -> {
+          Set<Long> seqs = acked.getOrDefault(c, Set.of());
+          for (LoadClient client : clients) {
+            int missing = client.seen().missing(c, seqs);
+            int holes = client.seen().holes(c);
+            if (missing > 0 || holes > 0) {
+              gaps.add(client.userId() + " (" + missing + " missed, " + holes + " holes)");
+            }
+          }
+        });
     return gaps;
   }
 }

@@ -32,8 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LoadClient {
   /** An attempt unanswered this long is sent again (the same client_msg_id, so at most one message). */
   private static final long ATTEMPT_TIMEOUT_MS = 10_000;
+
   /** A send not acknowledged within this long is a failed send: the suite then reports it. */
   private static final long SEND_DEADLINE_MS = 150_000;
+
   private static final long MAX_BACKOFF_MS = 1_000;
 
   private final Vertx vertx;
@@ -58,8 +60,15 @@ public final class LoadClient {
   private volatile long resumedAtNanos;
   private volatile int resumedOn = -1;
 
-  public LoadClient(Vertx vertx, WebSocketClient sockets, WebClient http, Gateways gateways, int firstGateway,
-      String userId, String token, List<String> conversations) {
+  public LoadClient(
+      Vertx vertx,
+      WebSocketClient sockets,
+      WebClient http,
+      Gateways gateways,
+      int firstGateway,
+      String userId,
+      String token,
+      List<String> conversations) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.sockets = sockets;
@@ -81,32 +90,36 @@ public final class LoadClient {
   public Future<SendOutcome> send(String conversationId, String content, String clientMsgId) {
     PendingSend p = new PendingSend(conversationId, clientMsgId, content);
     unfinished.incrementAndGet();
-    context.runOnContext(v -> {
-      pending.put(clientMsgId, p);
-      vertx.setTimer(SEND_DEADLINE_MS, t -> finish(p, null));
-      attempt(p);
-    });
+    context.runOnContext(
+        v -> {
+          pending.put(clientMsgId, p);
+          vertx.setTimer(SEND_DEADLINE_MS, t -> finish(p, null));
+          attempt(p);
+        });
     return p.outcome.future();
   }
 
   /** Closes the connection from the client's side, as a network blip would; the client reconnects. */
   public void drop() {
-    context.runOnContext(v -> {
-      if (ws != null) {
-        ws.close();
-      }
-    });
+    context.runOnContext(
+        v -> {
+          if (ws != null) {
+            ws.close();
+          }
+        });
   }
 
   public Future<Void> stop() {
     Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> {
-      stopped = true;
-      for (PendingSend p : new ArrayList<>(pending.values())) {
-        finish(p, null);
-      }
-      (ws == null ? Future.<Void>succeededFuture() : ws.close()).onComplete(ar -> done.complete());
-    });
+    context.runOnContext(
+        v -> {
+          stopped = true;
+          for (PendingSend p : new ArrayList<>(pending.values())) {
+            finish(p, null);
+          }
+          (ws == null ? Future.<Void>succeededFuture() : ws.close())
+              .onComplete(ar -> done.complete());
+        });
     return done.future().timeout(10, TimeUnit.SECONDS).recover(e -> Future.succeededFuture());
   }
 
@@ -145,26 +158,33 @@ public final class LoadClient {
       return;
     }
     int target = gateway;
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gateways.port(target))
-        .setURI("/ws").addHeader("Authorization", "Bearer " + token);
-    sockets.connect(options).onComplete(ar -> {
-      if (ar.failed()) {
-        gateway = gateways.next(target);
-        later(this::connect);
-        return;
-      }
-      WebSocket socket = ar.result();
-      if (stopped) {
-        socket.close();
-        return;
-      }
-      ws = socket;
-      // set as the connection opens, on its event loop: no frame can arrive before them
-      socket.textMessageHandler(this::onFrame);
-      socket.closeHandler(v -> onClosed(socket, target));
-      socket.exceptionHandler(e -> { }); // the close handler follows and does the work
-      resume(socket, target);
-    });
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(gateways.port(target))
+            .setURI("/ws")
+            .addHeader("Authorization", "Bearer " + token);
+    sockets
+        .connect(options)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                gateway = gateways.next(target);
+                later(this::connect);
+                return;
+              }
+              WebSocket socket = ar.result();
+              if (stopped) {
+                socket.close();
+                return;
+              }
+              ws = socket;
+              // set as the connection opens, on its event loop: no frame can arrive before them
+              socket.textMessageHandler(this::onFrame);
+              socket.closeHandler(v -> onClosed(socket, target));
+              socket.exceptionHandler(e -> {}); // the close handler follows and does the work
+              resume(socket, target);
+            });
   }
 
   /** Reads what was missed in every conversation, then sends what waits. */
@@ -173,47 +193,52 @@ public final class LoadClient {
     for (String c : conversations) {
       all = all.compose(v -> readAfter(target, c));
     }
-    all.onComplete(ar -> {
-      if (ws != socket || stopped) {
-        return;
-      }
-      if (ar.failed()) {
-        // e.g. 503 while Postgres is unreachable: the connection stays, the resume is retried
-        later(() -> resume(socket, target));
-        return;
-      }
-      backoffMs = 0;
-      ready = true;
-      resumedAtNanos = System.nanoTime();
-      resumedOn = target;
-      firstResume.tryComplete();
-      for (PendingSend p : new ArrayList<>(pending.values())) {
-        if (p.inFlight == null) {
-          attempt(p);
-        }
-      }
-    });
+    all.onComplete(
+        ar -> {
+          if (ws != socket || stopped) {
+            return;
+          }
+          if (ar.failed()) {
+            // e.g. 503 while Postgres is unreachable: the connection stays, the resume is retried
+            later(() -> resume(socket, target));
+            return;
+          }
+          backoffMs = 0;
+          ready = true;
+          resumedAtNanos = System.nanoTime();
+          resumedOn = target;
+          firstResume.tryComplete();
+          for (PendingSend p : new ArrayList<>(pending.values())) {
+            if (p.inFlight == null) {
+              attempt(p);
+            }
+          }
+        });
   }
 
   private Future<Void> readAfter(int target, String conversationId) {
     long after = seen.highest(conversationId);
-    return http.get(gateways.port(target), "127.0.0.1",
+    return http.get(
+            gateways.port(target),
+            "127.0.0.1",
             "/api/v1/conversations/" + conversationId + "/messages?limit=100&after_seq=" + after)
         .putHeader("Authorization", "Bearer " + token)
         .timeout(10_000)
         .send()
-        .compose(resp -> {
-          if (resp.statusCode() != 200) {
-            return Future.failedFuture("history answered " + resp.statusCode());
-          }
-          JsonObject page = resp.bodyAsJsonObject();
-          JsonArray items = page.getJsonArray("items");
-          for (int i = 0; i < items.size(); i++) {
-            record(items.getJsonObject(i));
-          }
-          return page.getBoolean("has_more", false) && !items.isEmpty()
-              ? readAfter(target, conversationId) : Future.succeededFuture();
-        });
+        .compose(
+            resp -> {
+              if (resp.statusCode() != 200) {
+                return Future.failedFuture("history answered " + resp.statusCode());
+              }
+              JsonObject page = resp.bodyAsJsonObject();
+              JsonArray items = page.getJsonArray("items");
+              for (int i = 0; i < items.size(); i++) {
+                record(items.getJsonObject(i));
+              }
+              return page.getBoolean("has_more", false) && !items.isEmpty()
+                  ? readAfter(target, conversationId)
+                  : Future.succeededFuture();
+            });
   }
 
   private void attempt(PendingSend p) {
@@ -222,15 +247,26 @@ public final class LoadClient {
     }
     String frameId = p.nextFrameId();
     p.socket = ws;
-    JsonObject frame = new JsonObject().put("type", "message.send").put("id", frameId).put("data", new JsonObject()
-        .put("conversation_id", p.conversationId).put("content", p.content).put("client_msg_id", p.clientMsgId));
+    JsonObject frame =
+        new JsonObject()
+            .put("type", "message.send")
+            .put("id", frameId)
+            .put(
+                "data",
+                new JsonObject()
+                    .put("conversation_id", p.conversationId)
+                    .put("content", p.content)
+                    .put("client_msg_id", p.clientMsgId));
     ws.writeTextMessage(frame.encode()); // a failed write shows as the connection closing
-    p.timer = vertx.setTimer(ATTEMPT_TIMEOUT_MS, t -> {
-      if (frameId.equals(p.inFlight)) {
-        p.inFlight = null;
-        attempt(p);
-      }
-    });
+    p.timer =
+        vertx.setTimer(
+            ATTEMPT_TIMEOUT_MS,
+            t -> {
+              if (frameId.equals(p.inFlight)) {
+                p.inFlight = null;
+                attempt(p);
+              }
+            });
   }
 
   private void onFrame(String text) {
@@ -262,7 +298,8 @@ public final class LoadClient {
   }
 
   private void record(JsonObject message) {
-    seen.record(message.getString("conversation_id"), message.getLong("seq"), message.getLong("prev_seq"));
+    seen.record(
+        message.getString("conversation_id"), message.getLong("seq"), message.getLong("prev_seq"));
   }
 
   private void onClosed(WebSocket socket, int target) {
@@ -271,7 +308,8 @@ public final class LoadClient {
       ready = false;
     }
     Short code = socket.closeStatusCode();
-    ends.add(new ConnectionEnd(target, code == null ? ConnectionEnd.ABNORMAL : code, System.nanoTime()));
+    ends.add(
+        new ConnectionEnd(target, code == null ? ConnectionEnd.ABNORMAL : code, System.nanoTime()));
     for (PendingSend p : pending.values()) {
       if (p.inFlight != null && p.socket == socket) {
         p.inFlight = null;
@@ -291,20 +329,37 @@ public final class LoadClient {
     vertx.cancelTimer(p.timer);
     unfinished.decrementAndGet();
     if (seq == null) {
-      p.outcome.fail("send " + p.clientMsgId + " of " + userId + " not acknowledged after " + p.attempts + " attempts");
+      p.outcome.fail(
+          "send "
+              + p.clientMsgId
+              + " of "
+              + userId
+              + " not acknowledged after "
+              + p.attempts
+              + " attempts");
     } else {
-      p.outcome.complete(new SendOutcome(p.conversationId, p.clientMsgId, seq, p.startedNanos, System.nanoTime(),
-          p.attempts, p.errorAnswers, p.unansweredAtClose));
+      p.outcome.complete(
+          new SendOutcome(
+              p.conversationId,
+              p.clientMsgId,
+              seq,
+              p.startedNanos,
+              System.nanoTime(),
+              p.attempts,
+              p.errorAnswers,
+              p.unansweredAtClose));
     }
   }
 
   private void later(Runnable action) {
     backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(50, backoffMs * 2));
     long jitter = ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
-    vertx.setTimer(backoffMs + jitter, t -> {
-      if (!stopped) {
-        action.run();
-      }
-    });
+    vertx.setTimer(
+        backoffMs + jitter,
+        t -> {
+          if (!stopped) {
+            action.run();
+          }
+        });
   }
 }

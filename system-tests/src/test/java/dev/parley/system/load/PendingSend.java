@@ -18,10 +18,13 @@ final class PendingSend {
   int attempts;
   int errorAnswers;
   int unansweredAtClose;
+
   /** The frame id of the attempt in flight, or null when none is. */
   String inFlight;
+
   /** The connection that attempt went out on. */
   WebSocket socket;
+
   long timer = -1;
 
   PendingSend(String conversationId, String clientMsgId, String content) {

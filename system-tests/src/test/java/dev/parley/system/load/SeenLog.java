@@ -16,7 +16,8 @@ public final class SeenLog {
   private final Map<String, Map<Long, Long>> prevBySeq = new ConcurrentHashMap<>();
 
   void record(String conversationId, long seq, Long prevSeq) {
-    prevBySeq.computeIfAbsent(conversationId, c -> new ConcurrentHashMap<>())
+    prevBySeq
+        .computeIfAbsent(conversationId, c -> new ConcurrentHashMap<>())
         .put(seq, prevSeq == null ? NO_PREVIOUS : prevSeq);
   }
 

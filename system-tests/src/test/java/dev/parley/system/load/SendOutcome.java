@@ -10,8 +10,15 @@ package dev.parley.system.load;
  * @param errorAnswers      attempts answered with an {@code error} frame (then retried)
  * @param unansweredAtClose attempts left without an answer when their connection closed (then retried)
  */
-public record SendOutcome(String conversationId, String clientMsgId, long seq, long startedNanos, long ackedNanos,
-    int attempts, int errorAnswers, int unansweredAtClose) {
+public record SendOutcome(
+    String conversationId,
+    String clientMsgId,
+    long seq,
+    long startedNanos,
+    long ackedNanos,
+    int attempts,
+    int errorAnswers,
+    int unansweredAtClose) {
 
   public long latencyNanos() {
     return ackedNanos - startedNanos;
