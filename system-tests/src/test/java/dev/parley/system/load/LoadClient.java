@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A chat client as the API contract asks one to behave: one WebSocket with a token; every send
  * retried under its one {@code client_msg_id} until acknowledged (after an error answer, after a
  * silence, after the connection dropped); after every (re)connect, each conversation resumed with
- * {@code GET …/messages?after_seq=<highest seq seen>} before sending again; a lost connection
+ * {@code GET …/messages?after_seq=<highest seq seen when the last connection ended>} before sending again; a lost connection
  * retried on the next gateway. It records what it saw ({@link SeenLog}), each send's outcome and
  * each connection's end, for a test to judge.
  *
@@ -179,19 +180,26 @@ public final class LoadClient {
                 return;
               }
               ws = socket;
+              // Where each conversation resumes: what this client had when its last connection
+              // ended. Taken before the new connection's first frame, because live messages on it
+              // may already be past what was missed meanwhile; resuming after those would skip it.
+              Map<String, Long> resumeAfter = new HashMap<>();
+              for (String c : conversations) {
+                resumeAfter.put(c, seen.highest(c));
+              }
               // set as the connection opens, on its event loop: no frame can arrive before them
               socket.textMessageHandler(this::onFrame);
               socket.closeHandler(v -> onClosed(socket, target));
               socket.exceptionHandler(e -> {}); // the close handler follows and does the work
-              resume(socket, target);
+              resume(socket, target, resumeAfter);
             });
   }
 
   /** Reads what was missed in every conversation, then sends what waits. */
-  private void resume(WebSocket socket, int target) {
+  private void resume(WebSocket socket, int target, Map<String, Long> resumeAfter) {
     Future<Void> all = Future.succeededFuture();
     for (String c : conversations) {
-      all = all.compose(v -> readAfter(target, c));
+      all = all.compose(v -> readAfter(target, c, resumeAfter.get(c)));
     }
     all.onComplete(
         ar -> {
@@ -200,7 +208,7 @@ public final class LoadClient {
           }
           if (ar.failed()) {
             // e.g. 503 while Postgres is unreachable: the connection stays, the resume is retried
-            later(() -> resume(socket, target));
+            later(() -> resume(socket, target, resumeAfter));
             return;
           }
           backoffMs = 0;
@@ -216,8 +224,7 @@ public final class LoadClient {
         });
   }
 
-  private Future<Void> readAfter(int target, String conversationId) {
-    long after = seen.highest(conversationId);
+  private Future<Void> readAfter(int target, String conversationId, long after) {
     return http.get(
             gateways.port(target),
             "127.0.0.1",
@@ -232,11 +239,14 @@ public final class LoadClient {
               }
               JsonObject page = resp.bodyAsJsonObject();
               JsonArray items = page.getJsonArray("items");
+              long last = after;
               for (int i = 0; i < items.size(); i++) {
-                record(items.getJsonObject(i));
+                JsonObject message = items.getJsonObject(i);
+                record(message);
+                last = Math.max(last, message.getLong("seq"));
               }
               return page.getBoolean("has_more", false) && !items.isEmpty()
-                  ? readAfter(target, conversationId)
+                  ? readAfter(target, conversationId, last)
                   : Future.succeededFuture();
             });
   }
