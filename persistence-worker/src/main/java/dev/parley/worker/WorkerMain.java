@@ -52,9 +52,14 @@ public final class WorkerMain {
             });
   }
 
-  /** SIGTERM: stop consuming, let the batch in hand commit or go back unacked, close everything. */
+  /**
+   * SIGTERM: stop consuming, let the batch in hand commit or go back unacked, close everything, and
+   * exit 0 when that finished in time (1 otherwise), not the JVM's 143 for a signal: the worker
+   * stopped the way it was asked to.
+   */
   private static void shutdown(Vertx vertx, PersistenceWorker worker) {
     log.info("Shutting down");
+    boolean clean = true;
     // Two separate waits from this (non-Vert.x) thread: a continuation of the first one could not
     // run on an event loop that vertx.close() has already terminated.
     try {
@@ -64,12 +69,16 @@ public final class WorkerMain {
           .toCompletableFuture()
           .get(PersistenceVerticle.WRITE_TIMEOUT.plusSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
+      clean = false;
       log.warn("Stopping the worker did not complete cleanly: {}", e.toString());
     }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
+      clean = false;
       log.warn("Closing Vert.x did not complete cleanly: {}", e.toString());
     }
+    log.info("Stopped");
+    Runtime.getRuntime().halt(clean ? 0 : 1);
   }
 }

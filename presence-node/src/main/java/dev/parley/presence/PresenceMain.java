@@ -39,8 +39,13 @@ public final class PresenceMain {
     }
   }
 
+  /**
+   * SIGTERM: close the node, then Vert.x, and exit 0 when both finished in time (1 otherwise), not
+   * the JVM's 143 for a signal: the node stopped the way it was asked to.
+   */
   private static void shutdown(Vertx vertx, PresenceNode node) {
     log.info("shutting down");
+    boolean clean = true;
     // Two waits, not one chain: a future bound to an event loop cannot complete once Vert.x is
     // closed.
     try {
@@ -51,6 +56,7 @@ public final class PresenceMain {
             .get(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
       }
     } catch (Exception e) {
+      clean = false;
       log.warn("presence node did not close in time: {}", e.toString());
     }
     try {
@@ -60,7 +66,10 @@ public final class PresenceMain {
           .toCompletableFuture()
           .get(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
+      clean = false;
       log.warn("vert.x did not close in time: {}", e.toString());
     }
+    log.info("stopped");
+    Runtime.getRuntime().halt(clean ? 0 : 1);
   }
 }
