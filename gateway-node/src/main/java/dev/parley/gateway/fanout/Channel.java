@@ -15,8 +15,9 @@ import java.util.Set;
  * One conversation subscribed on this node: who receives it here, and the pieces that keep its
  * delivery (its {@link EntryOrder}, the {@link HeldLive} entries waiting for catch-ups, its {@link
  * Resync.Marks}). The channel owns its members: a connection receives the conversation live, or
- * catches up to join, never both, and its floor and membership start go with it. Touched only on
- * the hub's context, like every piece of the subscription table.
+ * catches up to join (the table lets a connection hold a conversation once, so never both), and
+ * its floor and membership start go and leave with it. Touched only on the hub's context, like
+ * every piece of the subscription table.
  */
 final class Channel {
   final String conversationId;
