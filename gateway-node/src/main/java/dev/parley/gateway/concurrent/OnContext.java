@@ -25,4 +25,15 @@ public final class OnContext {
         });
     return p.future();
   }
+
+  /**
+   * {@code result}'s outcome, handed over on {@code owner}: what is chained on the returned future
+   * runs there, whichever thread completed {@code result} (e.g. a database read answered on the
+   * pool's own event loop), so it may touch the owner's state.
+   */
+  public static <T> Future<T> backOn(Context owner, Future<T> result) {
+    Promise<T> p = Promise.promise();
+    result.onComplete(ar -> owner.runOnContext(v -> p.handle(ar)));
+    return p.future();
+  }
 }

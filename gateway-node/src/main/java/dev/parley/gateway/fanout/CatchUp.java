@@ -2,17 +2,16 @@ package dev.parley.gateway.fanout;
 
 import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.ChatMessage;
-import dev.parley.gateway.stream.StreamClient;
+import dev.parley.gateway.concurrent.OnContext;
 import dev.parley.gateway.stream.StreamEntry;
+import dev.parley.gateway.stream.StreamReads;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +22,11 @@ import org.slf4j.LoggerFactory;
  * have been delivered here before the change's notice arrived, or republished before this node
  * subscribed. So the stream is read back from {@code sinceSeq} to its end and written to the
  * joining connections only; then they join the channel, with a floor that makes them skip the
- * live copies of what they were given. Live entries wait while a catch-up runs, so a joiner never
+ * live copies of what they were given. Live entries wait while a catch-up runs (the channel's
+ * {@link HeldLive}, told when each starts and ends, releases them after the last), so a joiner never
  * sees a later entry before an earlier one. Read-back entries never enter the channel's {@link
- * EntryOrder}: the connections already there keep their own delivery untouched.
+ * EntryOrder}: the connections already there keep their own delivery untouched. Touched only on
+ * the hub's context.
  */
 final class CatchUp {
   private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
@@ -36,56 +37,64 @@ final class CatchUp {
   /** About half a minute of failed reads: longer than a NATS reconnect takes. */
   private static final int MAX_RETRIES = 30;
 
-  /** The connections catching up together from one sequence. */
+  /** The connections catching up together from one sequence, and where their read-back stands. */
   static final class Job {
-    final Channel channel;
-    final long fromSeq;
-    final Set<LocalConnection> joiners = new HashSet<>();
+    private final Channel channel;
+    private final long fromSeq;
+    private final Set<LocalConnection> joiners = new HashSet<>();
 
     /** The last sequence read back (0: none yet). */
-    long lastReplayed;
+    private long lastReplayed;
 
     /** The last message read back: the next one's prev_seq (0: none yet). */
-    long lastMessage;
+    private long lastMessage;
 
-    long lastEvent;
+    private long lastEvent;
 
     /** Nobody here had received anything of the conversation when this started. */
-    final boolean freshChannel;
+    private final boolean freshChannel;
 
     /** Reads of the stream that failed so far. */
-    int failures;
+    private int failures;
 
     Job(Channel channel, long fromSeq) {
       this.channel = channel;
       this.fromSeq = fromSeq;
-      this.freshChannel =
-          channel.connections.isEmpty()
-              && channel.joining.isEmpty()
-              && channel.order.lastDelivered(Subjects.MESSAGE_KIND) == 0
-              && channel.order.lastDelivered(Subjects.EVENT_KIND) == 0;
+      this.freshChannel = channel.untouched();
+    }
+
+    /** Kept in step with the channel's joining connections by {@link Channel} alone. */
+    void add(LocalConnection c) {
+      joiners.add(c);
+    }
+
+    /** The connection stopped catching up (it left, or closed). */
+    void drop(LocalConnection c) {
+      joiners.remove(c);
+    }
+
+    /** The connections still catching up in this job. */
+    Set<LocalConnection> joiners() {
+      return Collections.unmodifiableSet(joiners);
     }
   }
 
   private final Context ctx;
   private final Subscriptions table;
-  private final StreamClient stream;
+  private final StreamReads stream;
   private final Subjects subjects;
   private final EntryWriter writer;
   private final StoredCopies storedCopies;
   private final PreviousMessages previous;
-  private final Consumer<Channel> whenDone;
 
-  /** @param whenDone called when a channel's last catch-up finished: delivers the live entries held meanwhile */
   CatchUp(
       Context ctx,
       Subscriptions table,
-      StreamClient stream,
+      StreamReads stream,
       Subjects subjects,
       EntryWriter writer,
       StoredCopies storedCopies,
-      PreviousMessages previous,
-      Consumer<Channel> whenDone) {
+      PreviousMessages previous) {
     this.ctx = ctx;
     this.table = table;
     this.stream = stream;
@@ -93,7 +102,6 @@ final class CatchUp {
     this.writer = writer;
     this.storedCopies = storedCopies;
     this.previous = previous;
-    this.whenDone = whenDone;
   }
 
   /** Starts bringing {@code joiners} up to date from {@code fromSeq}; they hold the conversation from now. */
@@ -101,19 +109,15 @@ final class CatchUp {
     Job job = new Job(ch, fromSeq);
     for (LocalConnection c : joiners) {
       if (table.hold(c, ch.conversationId)) {
-        job.joiners.add(c);
-        ch.joining.put(c, job);
-        ch.memberSince.put(c, fromSeq);
+        ch.startCatchingUp(c, job, fromSeq);
       }
     }
     if (job.joiners.isEmpty()) {
       table.releaseIfIdle(ch);
       return;
     }
-    if (ch.heldLive == null) {
-      ch.heldLive = new ArrayList<>();
-    }
-    ch.catchUpsRunning++;
+    // live entries wait from now until the channel's last catch-up ends
+    ch.heldLive().catchUpStarted();
     step(job, fromSeq);
   }
 
@@ -214,7 +218,8 @@ final class CatchUp {
     if (seen != null) {
       return Future.succeededFuture(seen.prevSeq());
     }
-    return onContext(previous.before(job.channel.conversationId, seq))
+    // history reads may complete elsewhere; the table is only ever touched on the hub's context
+    return OnContext.backOn(ctx, previous.before(job.channel.conversationId, seq))
         .recover(
             err -> {
               log.warn(
@@ -226,30 +231,18 @@ final class CatchUp {
             });
   }
 
-  /** History reads may complete elsewhere; the table is only ever touched on the hub's context. */
-  private <T> Future<T> onContext(Future<T> f) {
-    Promise<T> p = Promise.promise();
-    f.onComplete(ar -> ctx.runOnContext(v -> p.handle(ar)));
-    return p.future();
-  }
-
   private void finish(Job job) {
     Channel ch = job.channel;
     long floor = Math.max(job.fromSeq - 1, job.lastReplayed);
     for (LocalConnection c : job.joiners) {
-      ch.joining.remove(c);
-      ch.connections.add(c);
-      ch.floors.put(c, floor);
+      ch.caughtUp(c, floor);
     }
     job.joiners.clear();
     if (job.freshChannel) {
       // what was read back is where this node's chains start: live entries continue from there
-      ch.order.startAt(Subjects.MESSAGE_KIND, Math.max(job.lastMessage, job.fromSeq - 1));
-      ch.order.startAt(Subjects.EVENT_KIND, Math.max(job.lastEvent, job.fromSeq - 1));
+      ch.order().startAt(Subjects.MESSAGE_KIND, Math.max(job.lastMessage, job.fromSeq - 1));
+      ch.order().startAt(Subjects.EVENT_KIND, Math.max(job.lastEvent, job.fromSeq - 1));
     }
-    ch.catchUpsRunning--;
-    if (ch.catchUpsRunning == 0) {
-      whenDone.accept(ch);
-    }
+    ch.heldLive().catchUpEnded();
   }
 }

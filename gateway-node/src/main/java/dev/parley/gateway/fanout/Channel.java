@@ -1,9 +1,10 @@
 package dev.parley.gateway.fanout;
 
 import dev.parley.contract.Subjects;
-import io.nats.client.Message;
 import io.nats.client.Subscription;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -11,56 +12,42 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One conversation subscribed on this node: who receives it here and where its delivery stands.
- * Touched only on the hub's context, like every piece of the subscription table.
+ * One conversation subscribed on this node: who receives it here, and the pieces that keep its
+ * delivery (its {@link EntryOrder}, the {@link HeldLive} entries waiting for catch-ups, its {@link
+ * Resync.Marks}). The channel owns its members: a connection receives the conversation live, or
+ * catches up to join (the table lets a connection hold a conversation once, so never both), and
+ * its floor and membership start go and leave with it. Touched only on the hub's context, like
+ * every piece of the subscription table.
  */
 final class Channel {
   final String conversationId;
   final Subscription subscription;
 
+  /** The highest stream sequence this node had seen when it subscribed the conversation. */
+  final long openMark;
+
   /** Connections that receive the conversation's entries as they arrive. */
-  final Set<LocalConnection> connections = new HashSet<>();
+  private final Set<LocalConnection> connections = new HashSet<>();
 
   /** Connections of users just added, reading the stream back before they join {@link #connections}. */
-  final Map<LocalConnection, CatchUp.Job> joining = new HashMap<>();
+  private final Map<LocalConnection, CatchUp.Job> joining = new HashMap<>();
 
   /**
    * A connection that joined through a catch-up already has every entry up to this sequence (or
    * must not see it: it predates the membership); live copies up to it are skipped for it.
    */
-  final Map<LocalConnection, Long> floors = new HashMap<>();
+  private final Map<LocalConnection, Long> floors = new HashMap<>();
 
   /** The stream sequence each connection's membership starts at, when a membership change added it. */
-  final Map<LocalConnection, Long> memberSince = new HashMap<>();
+  private final Map<LocalConnection, Long> memberSince = new HashMap<>();
 
   /** Sends of this node waiting for their stored copy (they keep the subscription alive). */
-  int pendingSends;
+  private int pendingSends;
 
-  final EntryOrder order = new EntryOrder();
-  boolean gapCheckScheduled;
-
-  /** Live entries that arrived while catch-ups ran (null when none runs): delivered after them, in order. */
-  List<Message> heldLive;
-
-  /**
-   * The lowest sequence of the live entries dropped because {@link #heldLive} was full (0: none):
-   * once the catch-ups end, the conversation is read back from the stream instead.
-   */
-  long heldLiveDroppedFrom;
-
-  int catchUpsRunning;
-
-  /** The highest stream sequence this node had seen when it subscribed the conversation. */
-  final long openMark;
-
-  /** A {@link Resync} is reading the stream back for this channel. */
-  boolean resyncing;
-
-  /** Another resync was asked for while one ran: it runs again, from where delivery then stands. */
-  boolean resyncAgain;
-
-  /** Where a resync of a kind with nothing delivered yet starts: the lowest sequence known missed (0: none). */
-  long resyncFrom;
+  private final EntryOrder order = new EntryOrder();
+  private boolean gapCheckScheduled;
+  private final HeldLive heldLive = new HeldLive();
+  private final Resync.Marks resyncMarks = new Resync.Marks();
 
   Channel(String conversationId, Subscription subscription, long openMark) {
     this.conversationId = conversationId;
@@ -68,8 +55,90 @@ final class Channel {
     this.openMark = openMark;
   }
 
+  /** Nobody receives or catches up on it here, and no send waits on it: it can be unsubscribed. */
   boolean idle() {
     return connections.isEmpty() && joining.isEmpty() && pendingSends <= 0;
+  }
+
+  /** Nobody receives or catches up on it here, and nothing of it was delivered yet. */
+  boolean untouched() {
+    return connections.isEmpty()
+        && joining.isEmpty()
+        && order.lastDelivered(Subjects.MESSAGE_KIND) == 0
+        && order.lastDelivered(Subjects.EVENT_KIND) == 0;
+  }
+
+  /** A send of this node waits for its stored copy. */
+  void sendWaiting() {
+    pendingSends++;
+  }
+
+  void sendDone() {
+    pendingSends--;
+  }
+
+  /** The connection receives the conversation's entries as they arrive, from now on. */
+  void joinLive(LocalConnection c) {
+    connections.add(c);
+  }
+
+  /** The connection reads the stream back from {@code sinceSeq} (where its membership starts). */
+  void startCatchingUp(LocalConnection c, CatchUp.Job job, long sinceSeq) {
+    joining.put(c, job);
+    job.add(c);
+    memberSince.put(c, sinceSeq);
+  }
+
+  /** The connection has every entry up to {@code floor}: it joins live, skipping copies up to it. */
+  void caughtUp(LocalConnection c, long floor) {
+    if (joining.remove(c) != null) {
+      connections.add(c);
+      floors.put(c, floor);
+    }
+  }
+
+  /** Forgets a connection entirely (it left the conversation or closed). */
+  void remove(LocalConnection c) {
+    connections.remove(c);
+    floors.remove(c);
+    memberSince.remove(c);
+    CatchUp.Job job = joining.remove(c);
+    if (job != null) {
+      job.drop(c);
+    }
+  }
+
+  /** The stream sequence the connection's membership starts at (null: joined with its user's list). */
+  Long memberSince(LocalConnection c) {
+    return memberSince.get(c);
+  }
+
+  /**
+   * The connection's user was added again from {@code sinceSeq} while the stream's {@code
+   * member.removed} of an earlier removal is not delivered yet: that removal re-joins it from here.
+   */
+  void memberAgainSince(LocalConnection c, long sinceSeq) {
+    memberSince.merge(c, sinceSeq, Math::max);
+  }
+
+  /** Connections that receive the conversation live (a view). */
+  Set<LocalConnection> connections() {
+    return Collections.unmodifiableSet(connections);
+  }
+
+  /** Everyone holding the conversation here, joined or catching up. */
+  Collection<LocalConnection> holders() {
+    if (joining.isEmpty()) {
+      return connections();
+    }
+    Set<LocalConnection> all = new HashSet<>(connections);
+    all.addAll(joining.keySet());
+    return all;
+  }
+
+  /** Whether some connection skips live copies up to a floor (it joined through a catch-up). */
+  boolean hasFloors() {
+    return !floors.isEmpty();
   }
 
   /** Whether a live entry at {@code seq} goes to {@code c} (false when a catch-up gave it already). */
@@ -103,18 +172,29 @@ final class Channel {
     floors.values().removeIf(floor -> floor < delivered);
   }
 
-  void holdLive(Message msg) {
-    heldLive.add(msg);
+  EntryOrder order() {
+    return order;
   }
 
-  /** Forgets a connection entirely (it left the conversation or closed). */
-  void remove(LocalConnection c) {
-    connections.remove(c);
-    floors.remove(c);
-    memberSince.remove(c);
-    CatchUp.Job job = joining.remove(c);
-    if (job != null) {
-      job.joiners.remove(c);
+  /** Arranges one gap check at a time: true when none was pending (the caller schedules it). */
+  boolean scheduleGapCheck() {
+    if (gapCheckScheduled) {
+      return false;
     }
+    gapCheckScheduled = true;
+    return true;
+  }
+
+  /** The scheduled gap check runs: a later gap schedules another. */
+  void gapCheckRuns() {
+    gapCheckScheduled = false;
+  }
+
+  HeldLive heldLive() {
+    return heldLive;
+  }
+
+  Resync.Marks resyncMarks() {
+    return resyncMarks;
   }
 }

@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers each conversation's republished entries in stream order, once each. The stream
  * republishes over core NATS, and an entry can overtake its predecessor; {@link EntryOrder} holds
- * it until the predecessor arrives or, after {@link #GAP_WAIT_MS}, is read from the stream. Touched
- * only on the hub's context.
+ * it until the predecessor arrives or, after {@link #GAP_WAIT_MS}, is read from the stream. While
+ * catch-ups run on a channel, its live entries wait ({@link HeldLive}) and go through here once
+ * the last has ended. What cannot be kept (past {@code heldMax}) or read goes to {@link Resync}.
+ * Touched only on the hub's context.
  */
 final class ChannelFeed {
   private static final Logger log = LoggerFactory.getLogger(ChannelFeed.class);
@@ -29,17 +31,18 @@ final class ChannelFeed {
   private final Subscriptions table;
   private final StreamReads stream;
   private final Subjects subjects;
-  private final EntryWriter writer;
+  private final InOrderWriter inOrder;
+  private final Resync resync;
   private final Counter entriesHeld;
   private final int heldMax;
   private final Counter heldDropped;
-  private CatchUp catchUp;
-  private Resync resync;
 
   /** The highest stream sequence delivered here, any conversation (where a new channel starts). */
   private long highestSeen;
 
   /**
+   * @param inOrder writes what a channel's order released
+   * @param resync reads a channel back from the stream when entries were dropped or cannot be read
    * @param heldMax most entries a channel holds back at once (waiting for catch-ups, or for an
    *     overtaken predecessor); past it they are dropped and read back from the stream
    */
@@ -48,7 +51,8 @@ final class ChannelFeed {
       Subscriptions table,
       StreamReads stream,
       Subjects subjects,
-      EntryWriter writer,
+      InOrderWriter inOrder,
+      Resync resync,
       Counter entriesHeld,
       int heldMax,
       Counter heldDropped) {
@@ -56,19 +60,11 @@ final class ChannelFeed {
     this.table = table;
     this.stream = stream;
     this.subjects = subjects;
-    this.writer = writer;
+    this.inOrder = inOrder;
+    this.resync = resync;
     this.entriesHeld = entriesHeld;
     this.heldMax = heldMax;
     this.heldDropped = heldDropped;
-  }
-
-  /**
-   * Set once at wiring: the catch-up in turn hands held entries back to {@link #releaseHeld}, the
-   * resync delivers through {@link #writeAll}.
-   */
-  void wire(CatchUp catchUp, Resync resync) {
-    this.catchUp = catchUp;
-    this.resync = resync;
   }
 
   /** The highest stream sequence delivered here so far (any conversation). */
@@ -98,15 +94,10 @@ final class ChannelFeed {
       return;
     }
     seen(seq);
-    if (ch.heldLive != null) {
-      if (ch.heldLive.size() < heldMax) {
-        ch.holdLive(msg);
-      } else {
-        // too many wait for the catch-ups: stop holding; once they end, the stream is read back
-        // instead
+    if (ch.heldLive().holding()) {
+      if (!ch.heldLive().keep(msg, seq, heldMax, waited -> releaseHeld(ch, waited))) {
+        // too many wait for the catch-ups: once they end, the stream is read back instead
         heldDropped.increment();
-        ch.heldLiveDroppedFrom =
-            ch.heldLiveDroppedFrom == 0 ? seq : Math.min(ch.heldLiveDroppedFrom, seq);
       }
       return;
     }
@@ -117,57 +108,43 @@ final class ChannelFeed {
       log.error("Dropping undecodable stream entry seq={} conversation={}", seq, conversationId, e);
       return;
     }
+    EntryOrder order = ch.order();
     List<EntryOrder.Entry> ready =
-        ch.order.accept(
-            new EntryOrder.Entry(seq, last, Subjects.kindOf(msg.getSubject()), payload));
-    if (ready.isEmpty() && ch.order.hasGaps()) {
+        order.accept(new EntryOrder.Entry(seq, last, Subjects.kindOf(msg.getSubject()), payload));
+    if (ready.isEmpty() && order.hasGaps()) {
       entriesHeld.increment();
-      if (ch.order.heldCount() > heldMax) {
+      if (order.heldCount() > heldMax) {
         // a predecessor is long missing and entries pile up behind it: read them all back instead
-        int dropped = ch.order.heldCount();
+        int dropped = order.heldCount();
         heldDropped.increment(dropped);
-        resync.request(ch, ch.order.dropHeld());
+        resync.request(ch, order.dropHeld());
         return;
       }
     }
-    writeAll(ch, ready);
-    if (!ch.gapCheckScheduled && ch.order.hasGaps()) {
+    inOrder.write(ch, ready);
+    if (order.hasGaps() && ch.scheduleGapCheck()) {
       // an entry overtook its predecessor: give the predecessor a moment, then read it from the
       // stream
-      ch.gapCheckScheduled = true;
       ctx.owner()
           .setTimer(
               GAP_WAIT_MS,
               t -> {
-                ch.gapCheckScheduled = false;
+                ch.gapCheckRuns();
                 if (table.get(conversationId) == ch) {
-                  ch.order
+                  order
                       .kindsWithGaps()
-                      .forEach(kind -> fillGap(ch, kind, ch.order.lastDelivered(kind) + 1, false));
+                      .forEach(kind -> fillGap(ch, kind, order.lastDelivered(kind) + 1, false));
                 }
               });
     }
   }
 
   /** Delivers, in order, the live entries that waited while catch-ups ran. */
-  void releaseHeld(Channel ch) {
-    List<Message> held = ch.heldLive;
-    ch.heldLive = null;
-    long droppedFrom = ch.heldLiveDroppedFrom;
-    ch.heldLiveDroppedFrom = 0;
-    if (held != null) {
-      // a delivered entry may start another catch-up, which holds what follows again
-      held.forEach(m -> deliver(ch.conversationId, m));
-    }
-    if (droppedFrom > 0) {
-      resync.request(ch, droppedFrom);
-    }
-  }
-
-  /** Writes entries the channel's order released, and catches up whoever a delivered entry cut off and re-added. */
-  void writeAll(Channel ch, List<EntryOrder.Entry> entries) {
-    for (EntryOrder.Entry e : entries) {
-      catchUp.rejoin(ch.conversationId, writer.writeLive(ch, e));
+  private void releaseHeld(Channel ch, HeldLive.Released waited) {
+    // a delivered entry may start another catch-up, which holds what follows again
+    waited.entries().forEach(m -> deliver(ch.conversationId, m));
+    if (waited.droppedFrom() > 0) {
+      resync.request(ch, waited.droppedFrom());
     }
   }
 
@@ -190,16 +167,17 @@ final class ChannelFeed {
         .nextOnSubject(ctx, from, subject)
         .onComplete(
             ar -> {
-              if (table.get(conversationId) != ch || !ch.order.kindsWithGaps().contains(kind)) {
+              EntryOrder order = ch.order();
+              if (table.get(conversationId) != ch || !order.kindsWithGaps().contains(kind)) {
                 return;
               }
               if (ar.succeeded() && ar.result() != null) {
                 StreamEntry e = ar.result();
-                writeAll(
+                inOrder.write(
                     ch,
-                    ch.order.accept(
+                    order.accept(
                         new EntryOrder.Entry(
-                            e.seq(), ch.order.lastDelivered(kind), kind, e.payload())));
+                            e.seq(), order.lastDelivered(kind), kind, e.payload())));
                 fillGap(ch, kind, e.seq() + 1, false);
               } else if (ar.failed()) {
                 log.warn(
@@ -215,7 +193,7 @@ final class ChannelFeed {
                     "conversation {}: a gap in its {} entries is not in the stream any more; delivering what waits",
                     conversationId,
                     kind);
-                writeAll(ch, ch.order.flush(kind));
+                inOrder.write(ch, order.flush(kind));
               }
             });
   }

@@ -55,10 +55,10 @@ final class EntryWriter {
     if (frame == null) {
       return List.of();
     }
-    if (ch.floors.isEmpty() && Subjects.MESSAGE_KIND.equals(e.kind())) {
+    if (!ch.hasFloors() && Subjects.MESSAGE_KIND.equals(e.kind())) {
       // the common case: no catch-up floors, and a message changes no membership, so no copy is
       // needed
-      send(frame, ch.connections);
+      send(frame, ch.connections());
       return List.of();
     }
     List<LocalConnection> targets = ch.liveTargets(e.seq());
@@ -142,7 +142,7 @@ final class EntryWriter {
     List<Rejoin> rejoins = new ArrayList<>();
     for (LocalConnection c : targets) {
       if (c.userId().equals(userId)) {
-        Long since = ch.memberSince.get(c);
+        Long since = ch.memberSince(c);
         table.leave(c, ch);
         if (since != null && since > seq) {
           // removed and added back: the add's notice came first; catch up again from the add

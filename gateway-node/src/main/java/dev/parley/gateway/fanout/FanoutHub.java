@@ -29,8 +29,9 @@ import java.util.function.Consumer;
 
 /**
  * The gateway's fan-out: the one owner of the subscription table ({@link Subscriptions}), its
- * live delivery ({@link ChannelFeed}) and its catch-ups ({@link CatchUp}). All of their state is
- * touched on {@link #ctx} alone; the public methods here hop onto it.
+ * live delivery ({@link ChannelFeed}), its catch-ups ({@link CatchUp}) and read-backs ({@link
+ * Resync}). All of their state is touched on {@link #ctx} alone; the public methods here hop onto
+ * it. Each conversation's state lives in its {@link Channel}, whose methods keep its rules.
  *
  * <p>Each republished stream entry is decoded and encoded into a frame once, then written to every
  * local member connection, in stream order, once. Membership changes arrive as core-NATS notices
@@ -123,13 +124,12 @@ public final class FanoutHub {
                 },
             this::streamMark);
     this.writer = new EntryWriter(table, storedCopies, framesWritten, membershipChanged);
+    this.catchUp = new CatchUp(ctx, table, stream, subjects, writer, storedCopies, previous);
+    InOrderWriter inOrder = new InOrderWriter(writer, catchUp);
+    this.resync = new Resync(ctx, table, stream, subjects, previous, inOrder, resyncs);
     this.feed =
-        new ChannelFeed(ctx, table, stream, subjects, writer, entriesHeld, heldMax, heldDropped);
-    this.catchUp =
-        new CatchUp(
-            ctx, table, stream, subjects, writer, storedCopies, previous, feed::releaseHeld);
-    this.resync = new Resync(ctx, table, stream, subjects, previous, feed::writeAll, resyncs);
-    feed.wire(catchUp, resync);
+        new ChannelFeed(
+            ctx, table, stream, subjects, inOrder, resync, entriesHeld, heldMax, heldDropped);
     registry.gauge("parley_fanout_subscribed_conversations", table.channelsView(), Map::size);
     registry.gauge("parley_fanout_local_users", table.usersView(), Map::size);
     Gauge.builder("parley_fanout_handoff_queue_depth", handoff, Handoff::depth)
@@ -220,7 +220,7 @@ public final class FanoutHub {
   public Future<Void> acquire(String conversationId) {
     return onContext(
         () -> {
-          table.open(conversationId).pendingSends++;
+          table.open(conversationId).sendWaiting();
           return null;
         });
   }
@@ -230,7 +230,7 @@ public final class FanoutHub {
         v -> {
           Channel ch = table.get(conversationId);
           if (ch != null) {
-            ch.pendingSends--;
+            ch.sendDone();
             table.releaseIfIdle(ch);
           }
         });
@@ -275,7 +275,7 @@ public final class FanoutHub {
           // still attached because the stream's member.removed of an earlier removal is not
           // delivered
           // yet: remember where this membership starts, so that removal re-joins it from here
-          existing.memberSince.merge(c, change.sinceSeq(), Math::max);
+          existing.memberAgainSince(c, change.sinceSeq());
         }
       }
     }

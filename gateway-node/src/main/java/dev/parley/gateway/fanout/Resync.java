@@ -1,14 +1,12 @@
 package dev.parley.gateway.fanout;
 
 import dev.parley.contract.Subjects;
-import dev.parley.gateway.stream.StreamClient;
+import dev.parley.gateway.concurrent.OnContext;
 import dev.parley.gateway.stream.StreamEntry;
+import dev.parley.gateway.stream.StreamReads;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import java.util.List;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,29 +25,79 @@ final class Resync {
   /** A read that failed (NATS still away) is tried again after this long. */
   private static final long RETRY_MS = 1000;
 
+  /**
+   * Where a channel's resync stands: one runs at a time, and one asked for meanwhile runs again
+   * once it ends. Kept by the channel, changed by {@link Resync} alone.
+   */
+  static final class Marks {
+    /** A resync is reading the stream back for the channel. */
+    private boolean running;
+
+    /** Another resync was asked for while one ran: it runs again, from where delivery then stands. */
+    private boolean again;
+
+    /** Where a resync of a kind with nothing delivered yet starts: the lowest sequence known missed (0: none). */
+    private long missedFrom;
+
+    /** A resync is asked for: true when one must start now, false when the running one runs again. */
+    private boolean ask(long missedFrom) {
+      if (missedFrom > 0) {
+        this.missedFrom = this.missedFrom == 0 ? missedFrom : Math.min(this.missedFrom, missedFrom);
+      }
+      if (running) {
+        again = true;
+        return false;
+      }
+      return true;
+    }
+
+    /**
+     * A resync starts; returns where a kind with nothing delivered yet is read from: the lowest
+     * sequence known missed, else the first after {@code openMark}.
+     */
+    private long start(long openMark) {
+      running = true;
+      again = false;
+      long from = missedFrom > 0 ? missedFrom : openMark + 1;
+      missedFrom = 0;
+      return from;
+    }
+
+    /** The resync read to the stream's end; true when another was asked for meanwhile. */
+    private boolean reachedEnd() {
+      running = false;
+      return again;
+    }
+
+    /** A read failed: the resync stops, and is asked for again after a while. */
+    private void failed() {
+      running = false;
+    }
+  }
+
   private final Context ctx;
   private final Subscriptions table;
-  private final StreamClient stream;
+  private final StreamReads stream;
   private final Subjects subjects;
   private final PreviousMessages previous;
-  private final BiConsumer<Channel, List<EntryOrder.Entry>> writeInOrder;
+  private final InOrderWriter inOrder;
   private final Counter resyncs;
 
-  /** @param writeInOrder writes entries the channel's order released (the feed's live path) */
+  /** @param inOrder writes entries the channel's order released (the feed's live path) */
   Resync(
       Context ctx,
       Subscriptions table,
-      StreamClient stream,
+      StreamReads stream,
       Subjects subjects,
       PreviousMessages previous,
-      BiConsumer<Channel, List<EntryOrder.Entry>> writeInOrder,
+      InOrderWriter inOrder,
       Counter resyncs) {
     this.ctx = ctx;
     this.table = table;
     this.stream = stream;
     this.subjects = subjects;
     this.previous = previous;
-    this.writeInOrder = writeInOrder;
+    this.inOrder = inOrder;
     this.resyncs = resyncs;
   }
 
@@ -59,22 +107,14 @@ final class Resync {
    * node stood in the stream when it subscribed the conversation).
    */
   void request(Channel ch, long missedFrom) {
-    if (missedFrom > 0) {
-      ch.resyncFrom = ch.resyncFrom == 0 ? missedFrom : Math.min(ch.resyncFrom, missedFrom);
+    if (ch.resyncMarks().ask(missedFrom)) {
+      start(ch);
     }
-    if (ch.resyncing) {
-      ch.resyncAgain = true;
-      return;
-    }
-    start(ch);
   }
 
   private void start(Channel ch) {
-    ch.resyncing = true;
-    ch.resyncAgain = false;
     resyncs.increment();
-    long fallback = ch.resyncFrom > 0 ? ch.resyncFrom : ch.openMark + 1;
-    ch.resyncFrom = 0;
+    long fallback = ch.resyncMarks().start(ch.openMark);
     long from =
         Math.min(
             startOf(ch, Subjects.MESSAGE_KIND, fallback),
@@ -83,7 +123,7 @@ final class Resync {
   }
 
   private static long startOf(Channel ch, String kind, long fallback) {
-    long last = ch.order.lastDelivered(kind);
+    long last = ch.order().lastDelivered(kind);
     return last > 0 ? last + 1 : fallback;
   }
 
@@ -106,7 +146,7 @@ final class Resync {
                     from,
                     ar.cause().toString(),
                     RETRY_MS);
-                ch.resyncing = false;
+                ch.resyncMarks().failed();
                 ctx.owner()
                     .setTimer(
                         RETRY_MS,
@@ -119,14 +159,13 @@ final class Resync {
               }
               StreamEntry e = ar.result();
               if (e == null) {
-                ch.resyncing = false;
-                if (ch.resyncAgain) {
+                if (ch.resyncMarks().reachedEnd()) {
                   start(ch);
                 }
                 return;
               }
               String kind = Subjects.kindOf(e.subject());
-              long last = ch.order.lastDelivered(kind);
+              long last = ch.order().lastDelivered(kind);
               if (e.seq() <= last || (last == 0 && e.seq() < fallback)) {
                 step(
                     ch,
@@ -142,16 +181,17 @@ final class Resync {
                         }
                         // the kind's chain here, else what history says (the first message read
                         // back on a fresh channel)
-                        long delivered = ch.order.lastDelivered(kind);
+                        long delivered = ch.order().lastDelivered(kind);
                         long previousOnSubject =
                             delivered > 0
                                 ? delivered
                                 : prev.succeeded() && prev.result() != null ? prev.result() : 0;
-                        writeInOrder.accept(
+                        inOrder.write(
                             ch,
-                            ch.order.accept(
-                                new EntryOrder.Entry(
-                                    e.seq(), previousOnSubject, kind, e.payload())));
+                            ch.order()
+                                .accept(
+                                    new EntryOrder.Entry(
+                                        e.seq(), previousOnSubject, kind, e.payload())));
                         step(ch, e.seq() + 1, fallback);
                       });
             });
@@ -159,11 +199,9 @@ final class Resync {
 
   /** A message's prev_seq when nothing of its chain was delivered here: from history (completes on ctx). */
   private Future<Long> previousOf(Channel ch, String kind, long seq) {
-    if (!Subjects.MESSAGE_KIND.equals(kind) || ch.order.lastDelivered(kind) > 0) {
+    if (!Subjects.MESSAGE_KIND.equals(kind) || ch.order().lastDelivered(kind) > 0) {
       return Future.succeededFuture(0L);
     }
-    Promise<Long> p = Promise.promise();
-    previous.before(ch.conversationId, seq).onComplete(ar -> ctx.runOnContext(v -> p.handle(ar)));
-    return p.future();
+    return OnContext.backOn(ctx, previous.before(ch.conversationId, seq));
   }
 }

@@ -112,7 +112,7 @@ final class Subscriptions {
   /** The connection receives the channel's live entries from now on. */
   void join(LocalConnection c, Channel ch) {
     if (hold(c, ch.conversationId)) {
-      ch.connections.add(c);
+      ch.joinLive(c);
     }
   }
 
@@ -148,15 +148,7 @@ final class Subscriptions {
   /** Everyone holding the conversation here, joined or catching up. */
   Collection<LocalConnection> holders(String conversationId) {
     Channel ch = channels.get(conversationId);
-    if (ch == null) {
-      return List.of();
-    }
-    if (ch.joining.isEmpty()) {
-      return ch.connections;
-    }
-    Set<LocalConnection> all = new HashSet<>(ch.connections);
-    all.addAll(ch.joining.keySet());
-    return all;
+    return ch == null ? List.of() : ch.holders();
   }
 
   /** Every subscribed channel (a copy: resyncs may release some meanwhile). */

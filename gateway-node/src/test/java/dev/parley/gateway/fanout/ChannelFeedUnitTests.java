@@ -2,150 +2,99 @@ package dev.parley.gateway.fanout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.contract.Subjects;
-import dev.parley.contract.stream.StreamHeaders;
-import dev.parley.gateway.stream.StreamEntry;
-import dev.parley.gateway.stream.StreamReads;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.nats.client.Dispatcher;
+import dev.parley.gateway.fanout.FanoutTestbed.Conn;
+import dev.parley.gateway.fanout.FanoutTestbed.Received;
 import io.nats.client.Message;
-import io.nats.client.impl.Headers;
-import io.nats.client.impl.NatsMessage;
-import io.vertx.core.Context;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Filling a gap while a burst goes on arriving, against a stream whose answers the test times. */
+/** Live delivery in stream order, gaps and their reads, against an in-memory stream. */
 class ChannelFeedUnitTests {
-  private static final String CONVERSATION = "c1";
-  private final Subjects subjects = new Subjects("t");
-  private final Vertx vertx = Vertx.vertx();
-  private final Context ctx = vertx.getOrCreateContext();
-
-  /** Reads of the stream, answered by the test. */
-  private final BlockingQueue<Read> reads = new LinkedBlockingQueue<>();
-
-  private record Read(long from, String subject, Promise<StreamEntry> answer) {}
-
-  private record Conn(String userId, List<Long> seqs) implements LocalConnection {
-    @Override
-    public void send(String frame) {
-      seqs.add(new JsonObject(frame).getJsonObject("data").getLong("seq"));
-    }
-  }
+  private final FanoutTestbed bed = new FanoutTestbed(100);
 
   @AfterEach
   void close() {
-    vertx.close().await();
+    bed.close();
   }
 
   @Test
-  void aGapReadThatRanBeforeTheEntriesWaitingWereStoredIsReadAgainNotSkipped() throws Exception {
-    StreamReads stream =
-        (c, from, subject) -> {
-          Promise<StreamEntry> p = Promise.promise();
-          reads.add(new Read(from, subject, p));
-          return p.future();
-        };
-    Dispatcher dispatcher =
-        (Dispatcher)
-            Proxy.newProxyInstance(
-                getClass().getClassLoader(),
-                new Class<?>[] {Dispatcher.class},
-                (proxy, method, args) -> null);
-    Subscriptions table = new Subscriptions(dispatcher, subjects, id -> msg -> {}, () -> 0);
-    Counter counter = new SimpleMeterRegistry().counter("c");
-    EntryWriter writer = new EntryWriter(table, new StoredCopies(vertx), counter, change -> {});
-    ChannelFeed feed = new ChannelFeed(ctx, table, stream, subjects, writer, counter, 100, counter);
-    feed.wire(new CatchUp(ctx, table, null, subjects, writer, null, null, ch -> {}), null);
-    Conn bob = new Conn("bob", new CopyOnWriteArrayList<>());
-    on(
-        () -> {
-          table.addConnection(bob);
-          table.join(bob, table.open(CONVERSATION));
-          feed.deliver(CONVERSATION, live(10, 0));
-          feed.deliver(
-              CONVERSATION, live(12, 11)); // 11 overtaken: 12 waits, the gap is read after a moment
-          return null;
-        });
-    Read first = reads.poll(5, TimeUnit.SECONDS);
-    assertThat(first.from()).isEqualTo(11);
-    on(
-        () -> {
-          first.answer().complete(entry(11));
-          return null;
-        });
-    Read next = reads.poll(5, TimeUnit.SECONDS);
-    assertThat(next.from()).isEqualTo(12);
-    on(
-        () -> {
-          // the burst goes on: 14 arrives, its predecessor 13 was dropped at the hand-off; the read
-          // from 12
-          // ran before either was stored, so it finds nothing
-          feed.deliver(CONVERSATION, live(14, 13));
-          next.answer().complete(null);
-          return null;
-        });
-    Read again = reads.poll(5, TimeUnit.SECONDS);
-    assertThat(again).as("the gap is read again, not given up").isNotNull();
-    assertThat(again.from()).isEqualTo(12);
-    on(
-        () -> {
-          again.answer().complete(entry(13));
-          return null;
-        });
-    assertThat(on(() -> List.copyOf(bob.seqs()))).containsExactly(10L, 11L, 12L, 13L, 14L);
+  void anEntryThatOvertookItsPredecessorWaitsForItAndBothGoOutInOrder() {
+    Conn bob = bed.connected("bob");
+    long last = bed.storeMessages(3);
+    bed.arriveLive(1, 3, 2);
+    assertThat(bed.seqsOf(bob)).containsExactly(1L, 2L, last);
+    assertThat(bed.framesOf(bob)).extracting(Received::prevSeq).containsExactly(null, 1L, 2L);
   }
 
-  private <T> T on(Supplier<T> action) throws Exception {
-    CompletableFuture<T> done = new CompletableFuture<>();
-    ctx.runOnContext(
-        v -> {
-          try {
-            done.complete(action.get());
-          } catch (RuntimeException e) {
-            done.completeExceptionally(e);
-          }
+  @Test
+  void aPredecessorThatNeverArrivesLiveIsReadFromTheStream() {
+    Conn bob = bed.connected("bob");
+    bed.storeMessages(4);
+    bed.arriveLive(1, 3, 4); // 2 was lost on the way
+    assertThat(bed.seqsOf(bob)).containsExactly(1L);
+    bed.await("the gap is read from the stream", () -> bob.seqs().size() == 4);
+    assertThat(bed.seqsOf(bob)).containsExactly(1L, 2L, 3L, 4L);
+  }
+
+  @Test
+  void aGapReadThatRanBeforeTheEntriesWaitingWereStoredIsReadAgainNotSkipped() {
+    Conn bob = bed.connected("bob");
+    bed.storeMessages(3);
+    bed.stream.pause();
+    bed.arriveLive(1, 3); // 2 overtaken: 3 waits, the gap is read after a moment
+    bed.await("the gap read", () -> bed.stream.waitingReads() == 1);
+    bed.on(() -> bed.stream.answerWaiting()); // 2: then 3 goes out, and the read goes on from 3
+    bed.await("the read from 3", () -> bed.stream.waitingReads() == 1);
+    long five =
+        bed.on(
+            () -> {
+              // the burst goes on: 5 arrives, its predecessor 4 was dropped at the hand-off; the
+              // reads from 3 run before either is stored, so they find nothing past 3
+              bed.storeMessages(2);
+              bed.feed.deliver(FanoutTestbed.CONVERSATION, bed.liveCopy(5));
+              bed.stream.answerWaitingAsOf(3);
+              bed.stream.answerWaitingAsOf(3);
+              return 5L;
+            });
+    assertThat(bed.on(() -> bed.stream.waitingReads()))
+        .as("the gap is read again, not given up")
+        .isEqualTo(1);
+    bed.on(
+        () -> {
+          bed.stream.resume();
+          return null;
         });
-    return done.get(5, TimeUnit.SECONDS);
+    assertThat(bed.seqsOf(bob)).containsExactly(1L, 2L, 3L, 4L, five);
   }
 
-  private Message live(long seq, long previous) {
-    Headers headers =
-        new Headers()
-            .put(StreamHeaders.SEQUENCE, Long.toString(seq))
-            .put(StreamHeaders.LAST_SEQUENCE, Long.toString(previous));
-    return NatsMessage.builder()
-        .subject(subjects.streamMessages(CONVERSATION))
-        .headers(headers)
-        .data(draft(seq).encode().getBytes(StandardCharsets.UTF_8))
-        .build();
+  @Test
+  void aGapTheStreamNoLongerHasIsGivenUpAndWhatWaitsGoesOutInOrder() {
+    Conn bob = bed.connected("bob");
+    bed.storeMessages(4);
+    Message three = bed.liveCopy(3);
+    Message four = bed.liveCopy(4);
+    bed.on(
+        () -> {
+          bed.stream.forget(2); // aged out
+          bed.feed.deliver(FanoutTestbed.CONVERSATION, bed.liveCopy(1));
+          bed.feed.deliver(FanoutTestbed.CONVERSATION, four);
+          bed.feed.deliver(FanoutTestbed.CONVERSATION, three);
+          return null;
+        });
+    bed.await("what waits goes out", () -> bob.seqs().size() == 3);
+    assertThat(bed.seqsOf(bob)).containsExactly(1L, 3L, 4L);
   }
 
-  private StreamEntry entry(long seq) {
-    return new StreamEntry(seq, subjects.streamMessages(CONVERSATION), draft(seq));
-  }
-
-  private static JsonObject draft(long seq) {
-    return new JsonObject()
-        .put("id", "m" + seq)
-        .put("conversation_id", CONVERSATION)
-        .put("sender_id", "alice")
-        .put("type", "text")
-        .put("content", "m " + seq)
-        .put("created_at", "2026-01-01T00:00:00Z");
+  @Test
+  void tooManyEntriesBehindAGapAreDroppedAndReadBackInOrderOnceEach() {
+    try (FanoutTestbed small = new FanoutTestbed(2)) {
+      Conn bob = small.connected("bob");
+      long last = small.storeMessages(6);
+      small.arriveLive(1, 3, 4, 5); // 2 lost: the third entry behind it is one too many
+      assertThat(small.heldDropped.count()).isEqualTo(3);
+      assertThat(small.resyncs.count()).isEqualTo(1);
+      small.arriveLive(6, 2); // late copies: delivered already by the read-back
+      assertThat(small.seqsOf(bob)).containsExactly(1L, 2L, 3L, 4L, 5L, last);
+    }
   }
 }

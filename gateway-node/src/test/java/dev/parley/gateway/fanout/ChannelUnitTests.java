@@ -17,9 +17,9 @@ class ChannelUnitTests {
     Channel ch = new Channel("c1", null, 0);
     Conn old = new Conn("alice");
     Conn joined = new Conn("bob");
-    ch.connections.add(old);
-    ch.connections.add(joined);
-    ch.floors.put(joined, 40L);
+    ch.joinLive(old);
+    catchUp(ch, joined, 41);
+    ch.caughtUp(joined, 40);
     assertThat(ch.liveTargets(40)).containsExactly(old);
     assertThat(ch.liveTargets(41)).containsExactlyInAnyOrder(old, joined);
     assertThat(ch.wants(old, 1)).isTrue();
@@ -29,30 +29,59 @@ class ChannelUnitTests {
   void aFloorIsForgottenOnceBothKindsAreDeliveredPastIt() {
     Channel ch = new Channel("c1", null, 0);
     Conn joined = new Conn("bob");
-    ch.connections.add(joined);
-    ch.floors.put(joined, 40L);
-    ch.order.accept(new EntryOrder.Entry(41, 0, Subjects.MESSAGE_KIND, new JsonObject()));
+    catchUp(ch, joined, 41);
+    ch.caughtUp(joined, 40);
+    ch.order().accept(new EntryOrder.Entry(41, 0, Subjects.MESSAGE_KIND, new JsonObject()));
     ch.pruneFloors();
-    assertThat(ch.floors).as("an event at or below 40 may still arrive").containsKey(joined);
-    ch.order.accept(new EntryOrder.Entry(42, 0, Subjects.EVENT_KIND, new JsonObject()));
+    assertThat(ch.hasFloors()).as("an event at or below 40 may still arrive").isTrue();
+    ch.order().accept(new EntryOrder.Entry(42, 0, Subjects.EVENT_KIND, new JsonObject()));
     ch.pruneFloors();
-    assertThat(ch.floors).isEmpty();
+    assertThat(ch.hasFloors()).isFalse();
   }
 
   @Test
   void removingAConnectionForgetsItEverywhere() {
     Channel ch = new Channel("c1", null, 0);
     Conn c = new Conn("bob");
-    CatchUp.Job job = new CatchUp.Job(ch, 10);
-    job.joiners.add(c);
-    ch.joining.put(c, job);
-    ch.memberSince.put(c, 10L);
-    ch.floors.put(c, 9L);
+    CatchUp.Job job = catchUp(ch, c, 10);
+    assertThat(ch.holders()).containsExactly(c);
+    assertThat(job.joiners()).containsExactly(c);
+    assertThat(ch.memberSince(c)).isEqualTo(10L);
     ch.remove(c);
-    assertThat(ch.joining).isEmpty();
-    assertThat(job.joiners).isEmpty();
-    assertThat(ch.memberSince).isEmpty();
-    assertThat(ch.floors).isEmpty();
+    assertThat(ch.holders()).isEmpty();
+    assertThat(job.joiners()).isEmpty();
+    assertThat(ch.memberSince(c)).isNull();
     assertThat(ch.idle()).isTrue();
+  }
+
+  @Test
+  void aConnectionThatLeftWhileCatchingUpDoesNotJoinWhenTheCatchUpEnds() {
+    Channel ch = new Channel("c1", null, 0);
+    Conn c = new Conn("bob");
+    catchUp(ch, c, 10);
+    ch.remove(c);
+    ch.caughtUp(c, 20);
+    assertThat(ch.connections()).isEmpty();
+    assertThat(ch.hasFloors()).isFalse();
+  }
+
+  @Test
+  void aFloorAndTheMembershipStartAreForgottenWhenTheConnectionLeaves() {
+    Channel ch = new Channel("c1", null, 0);
+    Conn c = new Conn("bob");
+    catchUp(ch, c, 10);
+    ch.caughtUp(c, 20);
+    ch.memberAgainSince(c, 30);
+    ch.memberAgainSince(c, 25);
+    assertThat(ch.memberSince(c)).as("the latest add wins").isEqualTo(30L);
+    ch.remove(c);
+    assertThat(ch.hasFloors()).isFalse();
+    assertThat(ch.memberSince(c)).isNull();
+  }
+
+  private static CatchUp.Job catchUp(Channel ch, LocalConnection c, long since) {
+    CatchUp.Job job = new CatchUp.Job(ch, since);
+    ch.startCatchingUp(c, job, since);
+    return job;
   }
 }
