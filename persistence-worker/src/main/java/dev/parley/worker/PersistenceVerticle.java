@@ -14,6 +14,7 @@ import dev.parley.worker.config.WorkerConfig;
 import dev.parley.worker.nats.ConsumerWatch;
 import dev.parley.worker.nats.JetStreamSource;
 import dev.parley.worker.nats.ReopeningSource;
+import dev.parley.worker.nats.SilenceBreaker;
 import dev.parley.worker.ops.WorkerMetrics;
 import dev.parley.worker.ops.WorkerState;
 import dev.parley.worker.relay.Relay;
@@ -29,6 +30,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.sqlclient.Pool;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -55,9 +57,18 @@ public final class PersistenceVerticle extends VerticleBase {
 
   private final WorkerConfig config;
   private final Connection nats;
+  private final SilenceBreaker silence;
   private final Pool pool;
   private final PrometheusMeterRegistry registry;
   private final StopSignal stop = new StopSignal();
+
+  /**
+   * How long JetStream may stay silent on a connected connection before the worker opens a new
+   * socket: several of the client's 2 s request timeouts, so a server still recovering its store
+   * is not interrupted by reconnects of its own clients.
+   */
+  private static final Duration JETSTREAM_SILENCE_PATIENCE = Duration.ofSeconds(10);
+
   private final WorkerState state = new WorkerState(System::nanoTime);
   private WorkerMetrics metrics;
   private MessageStore store;
@@ -70,6 +81,7 @@ public final class PersistenceVerticle extends VerticleBase {
       WorkerConfig config, Connection nats, Pool pool, PrometheusMeterRegistry registry) {
     this.config = config;
     this.nats = nats;
+    this.silence = SilenceBreaker.of(nats, JETSTREAM_SILENCE_PATIENCE);
     this.pool = pool;
     this.registry = registry;
   }
@@ -182,8 +194,16 @@ public final class PersistenceVerticle extends VerticleBase {
    */
   private JetStreamSource reopenConsumer(ConsumerContext context) throws Exception {
     try {
-      return JetStreamSource.start(nats, context, config.batchMax());
+      JetStreamSource source = JetStreamSource.start(nats, context, config.batchMax());
+      silence.answered();
+      return source;
+    } catch (IOException e) {
+      // no answer in time: NATS away, JetStream recovering, or (rarely) a connection that came
+      // back deaf to JetStream, which only a new socket cures
+      silence.noAnswer();
+      throw e;
     } catch (JetStreamApiException e) {
+      silence.answered();
       if (e.getErrorCode() != 404) {
         throw e;
       }

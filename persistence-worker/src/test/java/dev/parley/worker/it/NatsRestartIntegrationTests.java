@@ -87,15 +87,36 @@ class NatsRestartIntegrationTests {
             publisher.getStatus() == Connection.Status.CONNECTED
                 && publisher.jetStreamManagement().getStreamInfo(env.nats().streamName()) != null);
     long back = System.nanoTime();
-    for (int i = 0; i < 20; i++) {
-      seqs.add(chat.sendRetrying(conversation, i % 2 == 0 ? alice : bob, "after " + i, TIMEOUT));
+    try {
+      for (int i = 0; i < 20; i++) {
+        seqs.add(chat.sendRetrying(conversation, i % 2 == 0 ? alice : bob, "after " + i, TIMEOUT));
+      }
+      Await.until(
+          "everything stored within " + CATCH_UP.toSeconds() + " s of the restart",
+          CATCH_UP.minusNanos(System.nanoTime() - back),
+          () -> chat.messageCount(conversation) == 40);
+    } catch (Exception | AssertionError e) {
+      printNatsThreads();
+      throw e;
     }
-
-    Await.until(
-        "everything stored within " + CATCH_UP.toSeconds() + " s of the restart",
-        CATCH_UP.minusNanos(System.nanoTime() - back),
-        () -> chat.messageCount(conversation) == 40);
     chat.assertChain(conversation, seqs);
     Await.until("every entry acked", TIMEOUT, chat::consumerDrained);
+  }
+
+  /** What the NATS client's threads are doing, for a failure that looks like a silent connection. */
+  private static void printNatsThreads() {
+    StringBuilder out = new StringBuilder("NATS client threads at the failure:\n");
+    Thread.getAllStackTraces()
+        .forEach(
+            (thread, stack) -> {
+              if (thread.getName().startsWith("nats") || thread.getName().startsWith("pool-")) {
+                out.append('"').append(thread.getName()).append("\" ").append(thread.getState());
+                for (StackTraceElement frame : stack) {
+                  out.append("\n    at ").append(frame);
+                }
+                out.append('\n');
+              }
+            });
+    System.out.println(out);
   }
 }
