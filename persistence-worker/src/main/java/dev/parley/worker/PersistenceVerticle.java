@@ -17,8 +17,8 @@ import dev.parley.worker.nats.ReopeningSource;
 import dev.parley.worker.ops.WorkerMetrics;
 import dev.parley.worker.ops.WorkerState;
 import dev.parley.worker.relay.Relay;
-import dev.parley.worker.store.Failures;
 import dev.parley.worker.store.MessageStore;
+import dev.parley.worker.store.PostgresFailures;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
@@ -248,7 +248,7 @@ public final class PersistenceVerticle extends VerticleBase {
             () -> {
               Throwable last = state.postgresFailure();
               return last != null
-                  ? Future.failedFuture("last write failed: " + Failures.describe(last))
+                  ? Future.failedFuture("last write failed: " + PostgresFailures.describe(last))
                   : store.ping(PING_TIMEOUT);
             })
         .check(
