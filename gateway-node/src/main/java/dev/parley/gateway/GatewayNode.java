@@ -228,7 +228,7 @@ public final class GatewayNode {
                       locator,
                       limiter,
                       subjects,
-                      config.ackWaitForFanout(),
+                      config.sendFanoutWait(),
                       registry);
               MessageChanges messageChanges =
                   new MessageChanges(locator, conversationLog, subjects, limiter);

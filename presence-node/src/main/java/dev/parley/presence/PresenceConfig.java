@@ -6,6 +6,7 @@ import dev.parley.contract.config.NatsSettings;
 import dev.parley.contract.config.RedisSettings;
 import dev.parley.contract.wire.Ids;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Everything the presence node reads from its environment, validated at start.
@@ -32,19 +33,30 @@ public record PresenceConfig(
     Duration offlineGrace,
     Duration statusMinInterval) {
 
-  public static PresenceConfig fromEnv(Env env) {
+  /**
+   * Names the presence node read before every process used the same one; still read (the current
+   * name wins), with a warning at start.
+   */
+  public static final Map<String, String> FORMER_NAMES =
+      Map.of(
+          "PARLEY_PRESENCE_NODE_ID", "PARLEY_NODE_ID",
+          "PARLEY_PRESENCE_HTTP_HOST", "PARLEY_HTTP_HOST",
+          "PARLEY_PRESENCE_HTTP_PORT", "PARLEY_HTTP_PORT");
+
+  public static PresenceConfig fromEnv(Env environment) {
+    Env env = environment.withFormerNames(FORMER_NAMES);
     String nodeId =
-        env.string("PARLEY_PRESENCE_NODE_ID", "presence-" + Ids.newId().substring(0, 8));
+        env.optional("PARLEY_NODE_ID").orElseGet(() -> "presence-" + Ids.newId().substring(0, 8));
     if (!nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
       throw new ConfigException(
-          "PARLEY_PRESENCE_NODE_ID=" + nodeId + " must be 1-64 letters, digits, '.', '_' or '-'");
+          "PARLEY_NODE_ID=" + nodeId + " must be 1-64 letters, digits, '.', '_' or '-'");
     }
     return new PresenceConfig(
         NatsSettings.fromEnv(env),
         RedisSettings.fromEnv(env),
         nodeId,
-        env.string("PARLEY_PRESENCE_HTTP_HOST", "0.0.0.0"),
-        env.integer("PARLEY_PRESENCE_HTTP_PORT", 8091, 0, 65535),
+        env.string("PARLEY_HTTP_HOST", "0.0.0.0"),
+        env.integer("PARLEY_HTTP_PORT", 8091, 0, 65535),
         positive(env, "PARLEY_PRESENCE_NODE_TTL", Duration.ofSeconds(15)),
         positive(env, "PARLEY_PRESENCE_SWEEP_INTERVAL", Duration.ofSeconds(5)),
         positive(env, "PARLEY_PRESENCE_REDIS_TIMEOUT", Duration.ofSeconds(2)),

@@ -22,7 +22,7 @@ public record GatewayConfig(
     Duration wsPingInterval,
     Duration wsIdleTimeout,
     Duration presenceHeartbeatInterval,
-    Duration ackWaitForFanout,
+    Duration sendFanoutWait,
     Ephemeral ephemeral,
     ServiceKeys serviceKeys,
     FileSettings files,
@@ -97,7 +97,8 @@ public record GatewayConfig(
     int sendRate = env.integer("PARLEY_SEND_RATE_PER_SECOND", 20, 1, 1_000_000);
     int sendBurst = env.integer("PARLEY_SEND_BURST", 40, 1, 1_000_000);
     return new GatewayConfig(
-        env.string("PARLEY_NODE_ID", "gateway-" + UUID.randomUUID().toString().substring(0, 8)),
+        env.optional("PARLEY_NODE_ID")
+            .orElseGet(() -> "gateway-" + UUID.randomUUID().toString().substring(0, 8)),
         env.string("PARLEY_HTTP_HOST", "0.0.0.0"),
         env.integer("PARLEY_HTTP_PORT", 8080, 0, 65535),
         env.integer("PARLEY_HTTP_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 64),

@@ -7,6 +7,7 @@ import dev.parley.contract.config.PostgresSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Everything a persistence worker reads from its environment, validated once at start.
@@ -68,7 +69,17 @@ public record WorkerConfig(
     }
   }
 
-  public static WorkerConfig fromEnv(Env env) {
+  /**
+   * Names the worker read before every process used the same one; still read (the current name
+   * wins), with a warning at start.
+   */
+  public static final Map<String, String> FORMER_NAMES =
+      Map.of(
+          "PARLEY_WORKER_HTTP_HOST", "PARLEY_HTTP_HOST",
+          "PARLEY_WORKER_HTTP_PORT", "PARLEY_HTTP_PORT");
+
+  public static WorkerConfig fromEnv(Env environment) {
+    Env env = environment.withFormerNames(FORMER_NAMES);
     return new WorkerConfig(
         PostgresSettings.fromEnv(env),
         NatsSettings.fromEnv(env),
@@ -76,9 +87,9 @@ public record WorkerConfig(
         env.duration("PARLEY_WORKER_BATCH_WAIT", Duration.ofMillis(10)),
         env.duration("PARLEY_WORKER_ACK_WAIT", Duration.ofSeconds(30)),
         env.integer("PARLEY_WORKER_MAX_ACK_PENDING", 10_000, 1, 1_000_000),
-        env.string("PARLEY_WORKER_HTTP_HOST", "0.0.0.0"),
-        env.integer("PARLEY_WORKER_HTTP_PORT", 8090, 0, 65535),
-        env.string("PARLEY_NODE_ID", defaultNodeId()),
+        env.string("PARLEY_HTTP_HOST", "0.0.0.0"),
+        env.integer("PARLEY_HTTP_PORT", 8090, 0, 65535),
+        env.optional("PARLEY_NODE_ID").orElseGet(WorkerConfig::defaultNodeId),
         new Relay(
             env.bool("PARLEY_RELAY_ENABLED", true),
             env.integer("PARLEY_RELAY_BATCH_MAX", 256, 1, 10_000)),
