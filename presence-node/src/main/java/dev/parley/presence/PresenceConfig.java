@@ -14,7 +14,8 @@ import java.util.Map;
  * @param nodeId this presence node's name (NATS connection name, sweep lock owner, logs)
  * @param nodeTtl a gateway node whose last heartbeat is older than this is dead and swept
  * @param sweepInterval how often dead gateway nodes are looked for
- * @param redisTimeout how long a Redis command (or connection attempt) may take
+ * @param redisTimeout how long a Redis command (or connection attempt) may take ({@code
+ *     PARLEY_REDIS_TIMEOUT}, as every process reads it)
  * @param offlineGrace a user with no open connection anywhere for this long is offline
  *     (docs/api.md#presence-and-typing: 15 s); a reconnect within it changes nothing, and the
  *     user's status survives it
@@ -41,7 +42,8 @@ public record PresenceConfig(
       Map.of(
           "PARLEY_PRESENCE_NODE_ID", "PARLEY_NODE_ID",
           "PARLEY_PRESENCE_HTTP_HOST", "PARLEY_HTTP_HOST",
-          "PARLEY_PRESENCE_HTTP_PORT", "PARLEY_HTTP_PORT");
+          "PARLEY_PRESENCE_HTTP_PORT", "PARLEY_HTTP_PORT",
+          "PARLEY_PRESENCE_REDIS_TIMEOUT", "PARLEY_REDIS_TIMEOUT");
 
   public static PresenceConfig fromEnv(Env environment) {
     Env env = environment.withFormerNames(FORMER_NAMES);
@@ -51,15 +53,16 @@ public record PresenceConfig(
       throw new ConfigException(
           "PARLEY_NODE_ID=" + nodeId + " must be 1-64 letters, digits, '.', '_' or '-'");
     }
+    RedisSettings redis = RedisSettings.fromEnv(env);
     return new PresenceConfig(
         NatsSettings.fromEnv(env),
-        RedisSettings.fromEnv(env),
+        redis,
         nodeId,
         env.string("PARLEY_HTTP_HOST", "0.0.0.0"),
         env.integer("PARLEY_HTTP_PORT", 8091, 0, 65535),
         positive(env, "PARLEY_PRESENCE_NODE_TTL", Duration.ofSeconds(15)),
         positive(env, "PARLEY_PRESENCE_SWEEP_INTERVAL", Duration.ofSeconds(5)),
-        positive(env, "PARLEY_PRESENCE_REDIS_TIMEOUT", Duration.ofSeconds(2)),
+        redis.timeout(),
         positive(env, "PARLEY_PRESENCE_OFFLINE_GRACE", Duration.ofSeconds(15)),
         env.duration("PARLEY_PRESENCE_STATUS_MIN_INTERVAL", Duration.ofSeconds(1)));
   }

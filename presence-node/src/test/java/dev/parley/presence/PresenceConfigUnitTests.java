@@ -42,7 +42,7 @@ class PresenceConfigUnitTests {
                     "PARLEY_HTTP_PORT", "0",
                     "PARLEY_PRESENCE_NODE_TTL", "1s",
                     "PARLEY_PRESENCE_SWEEP_INTERVAL", "200ms",
-                    "PARLEY_PRESENCE_REDIS_TIMEOUT", "500ms",
+                    "PARLEY_REDIS_TIMEOUT", "500ms",
                     "PARLEY_PRESENCE_OFFLINE_GRACE", "1s",
                     "PARLEY_PRESENCE_STATUS_MIN_INTERVAL", "0ms",
                     "PARLEY_REDIS_KEY_PREFIX", "other")));
@@ -97,7 +97,8 @@ class PresenceConfigUnitTests {
     assertRejected("PARLEY_PRESENCE_NODE_TTL", "fifteen");
     assertRejected("PARLEY_PRESENCE_NODE_TTL", "0s");
     assertRejected("PARLEY_PRESENCE_SWEEP_INTERVAL", "0ms");
-    assertRejected("PARLEY_PRESENCE_REDIS_TIMEOUT", "2 seconds");
+    assertRejected("PARLEY_REDIS_TIMEOUT", "2 seconds");
+    assertRejected("PARLEY_REDIS_TIMEOUT", "0s");
     assertRejected("PARLEY_NODE_ID", "has spaces");
     assertRejected("PARLEY_PRESENCE_OFFLINE_GRACE", "0s");
     assertRejected("PARLEY_PRESENCE_STATUS_MIN_INTERVAL", "soon");

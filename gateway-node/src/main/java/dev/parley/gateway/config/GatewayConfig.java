@@ -23,6 +23,7 @@ public record GatewayConfig(
     Duration wsIdleTimeout,
     Duration presenceHeartbeatInterval,
     Duration sendFanoutWait,
+    Duration messageLookupWait,
     Ephemeral ephemeral,
     ServiceKeys serviceKeys,
     FileSettings files,
@@ -32,7 +33,8 @@ public record GatewayConfig(
     DatabaseLimits database,
     FanoutLimits fanout,
     WebSocketBounds wsBounds,
-    DrainSettings drain) {
+    DrainSettings drain,
+    ReadinessSettings readiness) {
 
   /**
    * Size and rate limits of docs/api.md#limits.
@@ -118,6 +120,7 @@ public record GatewayConfig(
         idle,
         env.duration("PARLEY_PRESENCE_HEARTBEAT_INTERVAL", Duration.ofSeconds(5)),
         env.duration("PARLEY_SEND_FANOUT_WAIT", Duration.ofSeconds(2)),
+        env.duration("PARLEY_MESSAGE_LOOKUP_WAIT", Duration.ofSeconds(2)),
         Ephemeral.fromEnv(env),
         ServiceKeys.fromEnv(env),
         files,
@@ -127,6 +130,7 @@ public record GatewayConfig(
         DatabaseLimits.fromEnv(env),
         FanoutLimits.fromEnv(env),
         WebSocketBounds.fromEnv(env),
-        DrainSettings.fromEnv(env));
+        DrainSettings.fromEnv(env),
+        ReadinessSettings.fromEnv(env));
   }
 }

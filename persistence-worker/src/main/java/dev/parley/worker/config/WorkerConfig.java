@@ -19,6 +19,7 @@ import java.util.Map;
  * @param maxAckPending most entries handed out and not yet acked across all workers
  * @param relay the relay to the integrators' subjects
  * @param pgStartupWait how long a starting worker keeps trying to reach Postgres for its schema check
+ * @param pgConnectTimeout longest wait for a new Postgres connection, and for a pooled one
  */
 public record WorkerConfig(
     PostgresSettings postgres,
@@ -31,7 +32,8 @@ public record WorkerConfig(
     int httpPort,
     String nodeId,
     Relay relay,
-    Duration pgStartupWait) {
+    Duration pgStartupWait,
+    Duration pgConnectTimeout) {
 
   /**
    * The relay that publishes every stream entry to {@code <prefix>.conv.<id>.events}.
@@ -58,6 +60,9 @@ public record WorkerConfig(
               + " PARLEY_WORKER_ACK_WAIT="
               + ackWait.toMillis()
               + "ms: entries of an open batch would be redelivered");
+    }
+    if (pgConnectTimeout.isZero()) {
+      throw new ConfigException("PARLEY_PG_CONNECT_TIMEOUT must be longer than zero");
     }
     if (maxAckPending < batchMax) {
       throw new ConfigException(
@@ -93,7 +98,8 @@ public record WorkerConfig(
         new Relay(
             env.bool("PARLEY_RELAY_ENABLED", true),
             env.integer("PARLEY_RELAY_BATCH_MAX", 256, 1, 10_000)),
-        env.duration("PARLEY_PG_STARTUP_WAIT", Duration.ofSeconds(60)));
+        env.duration("PARLEY_PG_STARTUP_WAIT", Duration.ofSeconds(60)),
+        env.duration("PARLEY_PG_CONNECT_TIMEOUT", Duration.ofSeconds(5)));
   }
 
   /** {@code worker-<hostname>-<pid>}: unique per process, readable in NATS connection lists and logs. */

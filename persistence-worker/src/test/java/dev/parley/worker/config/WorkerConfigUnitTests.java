@@ -26,6 +26,7 @@ class WorkerConfigUnitTests {
     assertThat(c.postgres().database()).isEqualTo("parley");
     assertThat(c.relay().enabled()).isTrue();
     assertThat(c.relay().batchMax()).isEqualTo(256);
+    assertThat(c.pgConnectTimeout()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
@@ -107,6 +108,10 @@ class WorkerConfigUnitTests {
     assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_HTTP_PORT", "70000"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("PARLEY_HTTP_PORT");
+    assertThatThrownBy(
+            () -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_PG_CONNECT_TIMEOUT", "0s"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PARLEY_PG_CONNECT_TIMEOUT");
     assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_RELAY_ENABLED", "maybe"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("PARLEY_RELAY_ENABLED");
