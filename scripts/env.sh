@@ -21,10 +21,13 @@
 : "${PARLEY_PROFILE:=dev}"
 : "${PARLEY_JWT_SECRET:=parley-dev-secret}"
 : "${PARLEY_DEV_TOKENS:=true}"
+# Each process gets its own port as PARLEY_HTTP_PORT (scripts/nodes.sh). The worker's and the
+# presence node's ports were once set here as PARLEY_WORKER_HTTP_PORT / PARLEY_PRESENCE_HTTP_PORT:
+# those are still taken when set.
 : "${PARLEY_GATEWAY1_PORT:=8080}"
 : "${PARLEY_GATEWAY2_PORT:=8081}"
-: "${PARLEY_WORKER_HTTP_PORT:=8090}"
-: "${PARLEY_PRESENCE_HTTP_PORT:=8091}"
+: "${PARLEY_WORKER_PORT:=${PARLEY_WORKER_HTTP_PORT:-8090}}"
+: "${PARLEY_PRESENCE_PORT:=${PARLEY_PRESENCE_HTTP_PORT:-8091}}"
 : "${JAVA_OPTS:=-Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError}"
 
 # --- the scripts themselves ---------------------------------------------------------------

@@ -27,18 +27,22 @@ node_port() {
   case "$1" in
     gateway-1) echo "$PARLEY_GATEWAY1_PORT" ;;
     gateway-2) echo "$PARLEY_GATEWAY2_PORT" ;;
-    worker) echo "$PARLEY_WORKER_HTTP_PORT" ;;
-    presence) echo "$PARLEY_PRESENCE_HTTP_PORT" ;;
+    worker) echo "$PARLEY_WORKER_PORT" ;;
+    presence) echo "$PARLEY_PRESENCE_PORT" ;;
   esac
 }
 
-# The variable that sets each node's HTTP port, and its node id.
-node_env() {
+# Each node's HTTP port and node id (the same two variables for every process).
+node_id() {
   case "$1" in
-    gateway-*) printf '%s\n' "PARLEY_HTTP_PORT=$(node_port "$1")" "PARLEY_NODE_ID=$1" ;;
-    worker) printf '%s\n' "PARLEY_WORKER_HTTP_PORT=$PARLEY_WORKER_HTTP_PORT" "PARLEY_NODE_ID=worker-1" ;;
-    presence) printf '%s\n' "PARLEY_PRESENCE_HTTP_PORT=$PARLEY_PRESENCE_HTTP_PORT" "PARLEY_PRESENCE_NODE_ID=presence-1" ;;
+    worker) echo worker-1 ;;
+    presence) echo presence-1 ;;
+    *) echo "$1" ;;
   esac
+}
+
+node_env() {
+  printf '%s\n' "PARLEY_HTTP_PORT=$(node_port "$1")" "PARLEY_NODE_ID=$(node_id "$1")"
 }
 
 pid_file() { echo "$PARLEY_RUN_DIR/$1.pid"; }
@@ -140,7 +144,7 @@ banner() {
 Parley is running (profile $PARLEY_PROFILE).
   REST        http://localhost:$g1/api/v1      http://localhost:$g2/api/v1
   WebSocket   ws://localhost:$g1/ws            ws://localhost:$g2/ws
-  Ops         /health /ready /metrics on :$g1 and :$g2, worker :$PARLEY_WORKER_HTTP_PORT, presence :$PARLEY_PRESENCE_HTTP_PORT
+  Ops         /health /ready /metrics on :$g1 and :$g2, worker :$PARLEY_WORKER_PORT, presence :$PARLEY_PRESENCE_PORT
   JWT secret  $PARLEY_JWT_SECRET  (HS256; PARLEY_JWT_SECRET)
 
   Get a dev token:

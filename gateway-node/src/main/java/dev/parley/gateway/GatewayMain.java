@@ -4,6 +4,7 @@ import dev.parley.contract.config.ConfigException;
 import dev.parley.contract.config.Env;
 import dev.parley.gateway.config.GatewayConfig;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -12,6 +13,16 @@ import org.slf4j.LoggerFactory;
 /** Runs one gateway node: reads the environment, starts, and stops cleanly on SIGTERM. */
 public final class GatewayMain {
   private static final Logger log = LoggerFactory.getLogger(GatewayMain.class);
+
+  /**
+   * The longest a start may take before the process gives up (exit 1). It covers
+   * PARLEY_PG_STARTUP_WAIT at its default (60s): a deployment that raises that wait past a minute
+   * gets this bound first.
+   */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Vert.x's own close after a drain: a few seconds, then the process exits regardless. */
+  private static final Duration VERTX_CLOSE_WAIT = Duration.ofSeconds(3);
 
   private GatewayMain() {}
 
@@ -31,7 +42,7 @@ public final class GatewayMain {
           GatewayNode.start(vertx, config)
               .toCompletionStage()
               .toCompletableFuture()
-              .get(60, TimeUnit.SECONDS);
+              .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       log.error("gateway {} failed to start: {}", config.nodeId(), cause.getMessage(), cause);
@@ -70,7 +81,7 @@ public final class GatewayMain {
     CountDownLatch closed = new CountDownLatch(1);
     vertx.close().onComplete(ar -> closed.countDown());
     try {
-      closed.await(3, TimeUnit.SECONDS);
+      closed.await(VERTX_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -93,12 +93,6 @@ import org.slf4j.LoggerFactory;
 public final class GatewayNode {
   private static final Logger log = LoggerFactory.getLogger(GatewayNode.class);
 
-  /** How long a lookup of a message id waits for the worker to store recent messages (see MessageLocator). */
-  private static final Duration MESSAGE_LOOKUP_WAIT = Duration.ofSeconds(2);
-
-  /** How often Postgres, Redis and presence are checked for /ready's body and parley_dependency_up. */
-  private static final Duration READINESS_REFRESH = Duration.ofSeconds(2);
-
   private final Vertx vertx;
   private final GatewayConfig config;
   private final List<ApiVerticle> instances = new CopyOnWriteArrayList<>();
@@ -109,6 +103,7 @@ public final class GatewayNode {
   private Pool searchPool;
   private RedisProbe redis;
   private RateLimiter limiter;
+  private LocalFileStorage files;
   private FileSweeper fileSweeper;
   private Readiness readiness;
   private FanoutHub hub;
@@ -120,6 +115,31 @@ public final class GatewayNode {
   private String deploymentId;
   private long keepAliveTimer = -1;
   private long jwksTimer = -1;
+
+  /** What reads and writes conversations and messages: Postgres, the stream, and caches over both. */
+  private record Stores(
+      StreamClient stream,
+      MembershipCache membership,
+      UnstoredMessages unstored,
+      HistoryReader history,
+      ConversationStore conversations,
+      SharedConversations sharedConversations,
+      UserDirectory users,
+      ConversationLog conversationLog,
+      PersistedWrites persisted,
+      MessageLocator locator) {}
+
+  /** What the edges (REST, WebSocket, NATS) call: one service per feature. */
+  private record Services(
+      SendService sends,
+      MessageChanges messageChanges,
+      Reactions reactions,
+      ReadReceipts readReceipts,
+      MembershipAnnouncer announcer,
+      TypingTracker typing,
+      TypingFrames typingFrames,
+      PresenceClient presenceNodes,
+      WsTickets tickets) {}
 
   private GatewayNode(Vertx vertx, GatewayConfig config) {
     this.vertx = vertx;
@@ -133,16 +153,39 @@ public final class GatewayNode {
         .recover(e -> node.close().transform(ignored -> Future.failedFuture(e)));
   }
 
+  /** Each step builds what the next one needs; {@link #close} undoes them in reverse. */
   private Future<Void> startAll() {
-    Subjects subjects = config.nats().subjects();
     registry.config().commonTags("node", config.nodeId());
+    buildClients();
+    return connectDependencies()
+        .compose(v -> TokenVerifier.create(vertx, config.jwt(), config.serviceKeys()))
+        .compose(
+            verifier -> {
+              Stores stores;
+              try {
+                stores = buildStores(new StreamClient(nats, config.nats()));
+              } catch (IOException e) {
+                return Future.failedFuture(e);
+              }
+              Context hubContext = vertx.getOrCreateContext();
+              buildFanout(hubContext, stores);
+              Services services = buildServices(hubContext, stores);
+              ApiVerticle.Routes routes = buildEdges(hubContext, verifier, stores, services);
+              startJwksRefresh(verifier);
+              return deployApi(routes);
+            })
+        .map(this::startBackgroundWork);
+  }
+
+  /** Clients of Postgres, Redis and the file store: nothing is connected yet. */
+  private void buildClients() {
     pool = pgPool(config.postgres().connectOptions(), config.postgres().poolSize());
     searchPool =
         pgPool(
             MessageSearch.withSettings(config.postgres().connectOptions()),
             config.searchPoolSize());
-    redis = new RedisProbe(config.redis().url());
-    LocalFileStorage files = new LocalFileStorage(vertx, config.files().directory());
+    redis = new RedisProbe(config.redis().url(), config.redis().timeout());
+    files = new LocalFileStorage(vertx, config.files().directory());
     limiter =
         new RateLimiter(
             vertx,
@@ -159,239 +202,267 @@ public final class GatewayNode {
             config.files().sweepAge(),
             config.files().sweepInterval(),
             registry);
+  }
+
+  /** The schema check (waiting for Postgres), the files directory, the rate limiter and NATS. */
+  private Future<Void> connectDependencies() {
     return SchemaCheck.verifyWithin(vertx, pool, config.database().startupWait())
         .compose(v -> files.prepare())
         .compose(v -> limiter.start())
-        .compose(v -> vertx.executeBlocking(this::connectNats))
-        .compose(v -> TokenVerifier.create(vertx, config.jwt(), config.serviceKeys()))
-        .compose(
-            verifier -> {
-              StreamClient stream;
-              try {
-                stream = new StreamClient(nats, config.nats());
-              } catch (IOException e) {
-                return Future.failedFuture(e);
-              }
-              Context hubContext = vertx.getOrCreateContext();
-              MembershipCache membership =
-                  new MembershipCache(pool, config.fanout().membershipCacheTtl());
-              UnstoredMessages unstored =
-                  new UnstoredMessages(
-                      stream,
-                      subjects,
-                      config.limits().maxHistoryTail(),
-                      config.limits().maxStreamScan());
-              HistoryReader history = new HistoryReader(pool, unstored, registry);
-              ConversationStore conversations = new ConversationStore(pool, unstored);
-              SharedConversations sharedConversations = new SharedConversations(conversations);
-              hub =
-                  new FanoutHub(
-                      hubContext,
-                      nats,
-                      stream,
-                      subjects,
-                      registry,
-                      (conversationId, seq) ->
-                          history.at(conversationId, seq).map(ChatMessage::prevSeq),
-                      change -> {
-                        membership.invalidate(change.conversationId());
-                        sharedConversations.forget(change);
-                      },
-                      config.fanout().handoffMax(),
-                      config.fanout().heldMax());
-              // notices and republished copies sent while NATS was away are lost: forget what they
-              // would
-              // have dropped, and read every subscribed conversation back from the stream
-              nats.addConnectionListener(
-                  (conn, event) -> {
-                    if (event == ConnectionListener.Events.RECONNECTED
-                        || event == ConnectionListener.Events.RESUBSCRIBED) {
-                      membership.invalidateAll();
-                      hub.resyncAll();
-                    }
-                  });
-              presence = new PresenceReporter(config.nodeId(), nats, subjects, hub);
-              UserDirectory users = new UserDirectory(pool);
-              ConversationLog conversationLog =
-                  new ConversationLog(pool, stream, config.database().lockedPublishTimeout());
-              MembershipAnnouncer announcer = new MembershipAnnouncer(hub, nats, stream, subjects);
-              PersistedWrites persisted =
-                  new PersistedWrites(stream, MESSAGE_LOOKUP_WAIT, registry);
-              MessageLocator locator = new MessageLocator(pool, unstored, persisted, membership);
-              SendService sends =
-                  new SendService(
-                      membership,
-                      stream,
-                      hub,
-                      history,
-                      pool,
-                      locator,
-                      limiter,
-                      subjects,
-                      config.ackWaitForFanout(),
-                      registry);
-              MessageChanges messageChanges =
-                  new MessageChanges(locator, conversationLog, subjects, limiter);
-              Reactions reactions =
-                  new Reactions(
-                      locator,
-                      conversationLog,
-                      subjects,
-                      limiter,
-                      config.rateLimits().maxDistinctReactions());
-              ReadReceipts readReceipts =
-                  new ReadReceipts(pool, locator, conversationLog, subjects, limiter);
-              TypingTracker typing =
-                  new TypingTracker(
-                      hubContext,
-                      nats,
-                      subjects,
-                      config.ephemeral().typingLapse(),
-                      config.ephemeral().typingRenewInterval(),
-                      registry);
-              TypingFrames typingFrames = new TypingFrames(membership, typing, limiter);
-              PresenceClient presenceNodes =
-                  new PresenceClient(
-                      vertx, nats, subjects, config.ephemeral().presenceRequestTimeout());
-              natsSends =
-                  new NatsSendEndpoint(
-                      vertx.getOrCreateContext(),
-                      nats,
-                      subjects,
-                      verifier,
-                      users,
-                      sends,
-                      config.limits().maxContentBytes(),
-                      registry);
-              WsTickets tickets =
-                  new WsTickets(
-                      vertx, redis, config.redis().keyPrefix(), config.browsers().wsTicketTtl());
-              webSocket =
-                  new WebSocketEndpoint(
-                      new HandshakeAuth(verifier, tickets),
-                      users,
-                      conversations,
-                      hub,
-                      new FrameDispatcher(
-                          Map.of(
-                              EventType.MESSAGE_SEND,
-                                  new SendFrames(sends, config.limits().maxContentBytes()),
-                              EventType.MESSAGE_READ, new ReadFrames(readReceipts),
-                              EventType.TYPING_START, typingFrames.start(),
-                              EventType.TYPING_STOP, typingFrames.stop(),
-                              EventType.PRESENCE_UPDATE, new PresenceFrames(presenceNodes))),
-                      presence,
-                      new WebSocketEndpoint.Limits(
-                          config.limits().wsWriteQueueBytes(),
-                          config.limits().maxFrameBytes(),
-                          config.wsBounds().maxConnectionsPerUser(),
-                          config.wsBounds().maxInFlight()),
-                      registry);
-              webSocket.onClose(c -> typing.connectionClosed(c.userId(), c.id()));
-              typingRelay = new TypingRelay(nats, subjects, hub);
-              typingRelay.start();
-              presenceRelay =
-                  new PresenceRelay(hubContext, nats, subjects, hub, sharedConversations, registry);
-              presenceRelay.start();
-              // ready = this node can take traffic: NATS (sends are acked by the stream) and not
-              // draining.
-              // Postgres, Redis and presence are reported, not required: without them sends are
-              // still
-              // acked, and taking every gateway out of rotation would turn a partial outage into a
-              // full one.
-              readiness =
-                  new Readiness()
-                      .check(
-                          "nats",
-                          () ->
-                              nats.getStatus() == Connection.Status.CONNECTED
-                                  ? Future.succeededFuture()
-                                  : Future.failedFuture("NATS connection is " + nats.getStatus()))
-                      .report(
-                          "postgres",
-                          () -> pool.query("SELECT 1").execute().timeout(2, TimeUnit.SECONDS))
-                      .report("redis", () -> redis.ping(vertx).timeout(2, TimeUnit.SECONDS))
-                      .report("presence", presenceNodes::probe);
-              // a load balancer's probe is answered at once: the reported checks run in the
-              // background
-              readiness.refreshReportedEvery(vertx, READINESS_REFRESH);
-              ApiVerticle.Routes routes =
-                  new ApiVerticle.Routes(
-                      serverOptions(),
-                      new OpsRoutes(registry, readiness),
-                      verifier,
-                      users,
-                      new DevTokenRoutes(verifier, config.jwt()),
-                      List.of(
-                          new ConversationRoutes(
-                              conversations,
-                              announcer,
-                              new ConversationChanges(conversationLog, announcer, subjects),
-                              limiter),
-                          new MemberRoutes(
-                              new MemberChanges(conversationLog, announcer, subjects, limiter)),
-                          new MessageRoutes(
-                              sends, history, membership, config.limits().maxContentBytes()),
-                          new MessageChangeRoutes(
-                              messageChanges, config.limits().maxContentBytes()),
-                          new ReactionRoutes(reactions),
-                          new ReadRoutes(readReceipts),
-                          new OnlineRoutes(pool, presenceNodes),
-                          new SearchRoutes(
-                              new MessageSearch(searchPool, unstored, registry), membership),
-                          new FileRoutes(
-                              files,
-                              new FileCatalog(pool, config.files().quotaBytes()),
-                              unstored,
-                              persisted,
-                              limiter,
-                              config.files().maxUploadBytes(),
-                              registry),
-                          new WsTicketRoutes(tickets)),
-                      webSocket,
-                      config.browsers().corsOrigins());
-              if (config.jwt().jwksUrl() != null) {
-                jwksTimer =
-                    vertx.setPeriodic(
-                        TokenVerifier.reloadInterval().toMillis(),
-                        t ->
-                            verifier
-                                .reload()
-                                .onFailure(
-                                    e ->
-                                        log.warn(
-                                            "JWKS refresh from {} failed, keeping the old keys: {}",
-                                            config.jwt().jwksUrl(),
-                                            e.toString())));
-              }
-              return vertx.deployVerticle(
-                  () -> {
-                    ApiVerticle v = new ApiVerticle(routes);
-                    instances.add(v);
-                    return v;
-                  },
-                  new DeploymentOptions().setInstances(config.httpInstances()));
-            })
-        .map(
-            id -> {
-              deploymentId = id;
-              long idleNanos = config.wsIdleTimeout().toNanos();
-              keepAliveTimer =
-                  vertx.setPeriodic(
-                      config.wsPingInterval().toMillis(), t -> webSocket.keepAlive(idleNanos));
-              presence.start(vertx, config.presenceHeartbeatInterval());
-              natsSends.start();
-              fileSweeper.start();
-              log.info(
-                  "gateway {} listening on {}:{} (stream {}, prefix {}, {})",
-                  config.nodeId(),
-                  config.httpHost(),
-                  port(),
-                  config.nats().streamName(),
-                  config.nats().subjectPrefix(),
-                  config.jwt());
-              return null;
-            });
+        .compose(v -> vertx.executeBlocking(this::connectNats));
+  }
+
+  private Stores buildStores(StreamClient stream) {
+    Subjects subjects = config.nats().subjects();
+    MembershipCache membership = new MembershipCache(pool, config.fanout().membershipCacheTtl());
+    UnstoredMessages unstored =
+        new UnstoredMessages(
+            stream, subjects, config.limits().maxHistoryTail(), config.limits().maxStreamScan());
+    HistoryReader history = new HistoryReader(pool, unstored, registry);
+    ConversationStore conversations = new ConversationStore(pool, unstored);
+    PersistedWrites persisted = new PersistedWrites(stream, config.messageLookupWait(), registry);
+    return new Stores(
+        stream,
+        membership,
+        unstored,
+        history,
+        conversations,
+        new SharedConversations(conversations),
+        new UserDirectory(pool),
+        new ConversationLog(pool, stream, config.database().lockedPublishTimeout()),
+        persisted,
+        new MessageLocator(pool, unstored, persisted, membership));
+  }
+
+  /** The fan-out hub, what drops caches when membership changes, and the presence reports. */
+  private void buildFanout(Context hubContext, Stores stores) {
+    Subjects subjects = config.nats().subjects();
+    hub =
+        new FanoutHub(
+            hubContext,
+            nats,
+            stores.stream(),
+            subjects,
+            registry,
+            (conversationId, seq) ->
+                stores.history().at(conversationId, seq).map(ChatMessage::prevSeq),
+            change -> {
+              stores.membership().invalidate(change.conversationId());
+              stores.sharedConversations().forget(change);
+            },
+            config.fanout().handoffMax(),
+            config.fanout().heldMax());
+    // notices and republished copies sent while NATS was away are lost: forget what they would
+    // have dropped, and read every subscribed conversation back from the stream
+    nats.addConnectionListener(
+        (conn, event) -> {
+          if (event == ConnectionListener.Events.RECONNECTED
+              || event == ConnectionListener.Events.RESUBSCRIBED) {
+            stores.membership().invalidateAll();
+            hub.resyncAll();
+          }
+        });
+    presence = new PresenceReporter(config.nodeId(), nats, subjects, hub);
+  }
+
+  private Services buildServices(Context hubContext, Stores stores) {
+    Subjects subjects = config.nats().subjects();
+    SendService sends =
+        new SendService(
+            stores.membership(),
+            stores.stream(),
+            hub,
+            stores.history(),
+            pool,
+            stores.locator(),
+            limiter,
+            subjects,
+            config.sendFanoutWait(),
+            registry);
+    TypingTracker typing =
+        new TypingTracker(
+            hubContext,
+            nats,
+            subjects,
+            config.ephemeral().typingLapse(),
+            config.ephemeral().typingRenewInterval(),
+            registry);
+    return new Services(
+        sends,
+        new MessageChanges(stores.locator(), stores.conversationLog(), subjects, limiter),
+        new Reactions(
+            stores.locator(),
+            stores.conversationLog(),
+            subjects,
+            limiter,
+            config.rateLimits().maxDistinctReactions()),
+        new ReadReceipts(pool, stores.locator(), stores.conversationLog(), subjects, limiter),
+        new MembershipAnnouncer(hub, nats, stores.stream(), subjects),
+        typing,
+        new TypingFrames(stores.membership(), typing, limiter),
+        new PresenceClient(vertx, nats, subjects, config.ephemeral().presenceRequestTimeout()),
+        new WsTickets(
+            vertx,
+            redis,
+            config.redis().keyPrefix(),
+            config.browsers().wsTicketTtl(),
+            config.redis().timeout()));
+  }
+
+  /**
+   * Everything clients and integrators reach: bot sends over NATS, the WebSocket endpoint and its
+   * relays, readiness, and the REST routes (returned, for every HTTP instance to mount).
+   */
+  private ApiVerticle.Routes buildEdges(
+      Context hubContext, TokenVerifier verifier, Stores stores, Services services) {
+    Subjects subjects = config.nats().subjects();
+    int maxContentBytes = config.limits().maxContentBytes();
+    natsSends =
+        new NatsSendEndpoint(
+            vertx.getOrCreateContext(),
+            nats,
+            subjects,
+            verifier,
+            stores.users(),
+            services.sends(),
+            maxContentBytes,
+            registry);
+    webSocket =
+        new WebSocketEndpoint(
+            new HandshakeAuth(verifier, services.tickets()),
+            stores.users(),
+            stores.conversations(),
+            hub,
+            new FrameDispatcher(
+                Map.of(
+                    EventType.MESSAGE_SEND, new SendFrames(services.sends(), maxContentBytes),
+                    EventType.MESSAGE_READ, new ReadFrames(services.readReceipts()),
+                    EventType.TYPING_START, services.typingFrames().start(),
+                    EventType.TYPING_STOP, services.typingFrames().stop(),
+                    EventType.PRESENCE_UPDATE, new PresenceFrames(services.presenceNodes()))),
+            presence,
+            new WebSocketEndpoint.Limits(
+                config.limits().wsWriteQueueBytes(),
+                config.limits().maxFrameBytes(),
+                config.wsBounds().maxConnectionsPerUser(),
+                config.wsBounds().maxInFlight()),
+            registry);
+    webSocket.onClose(c -> services.typing().connectionClosed(c.userId(), c.id()));
+    typingRelay = new TypingRelay(nats, subjects, hub);
+    typingRelay.start();
+    presenceRelay =
+        new PresenceRelay(hubContext, nats, subjects, hub, stores.sharedConversations(), registry);
+    presenceRelay.start();
+    readiness = buildReadiness(services.presenceNodes());
+    MembershipAnnouncer announcer = services.announcer();
+    ConversationLog conversationLog = stores.conversationLog();
+    return new ApiVerticle.Routes(
+        serverOptions(),
+        new OpsRoutes(registry, readiness),
+        verifier,
+        stores.users(),
+        new DevTokenRoutes(verifier, config.jwt()),
+        List.of(
+            new ConversationRoutes(
+                stores.conversations(),
+                announcer,
+                new ConversationChanges(conversationLog, announcer, subjects),
+                limiter),
+            new MemberRoutes(new MemberChanges(conversationLog, announcer, subjects, limiter)),
+            new MessageRoutes(
+                services.sends(), stores.history(), stores.membership(), maxContentBytes),
+            new MessageChangeRoutes(services.messageChanges(), maxContentBytes),
+            new ReactionRoutes(services.reactions()),
+            new ReadRoutes(services.readReceipts()),
+            new OnlineRoutes(pool, services.presenceNodes()),
+            new SearchRoutes(
+                new MessageSearch(searchPool, stores.unstored(), registry), stores.membership()),
+            new FileRoutes(
+                files,
+                new FileCatalog(pool, config.files().quotaBytes()),
+                stores.unstored(),
+                stores.persisted(),
+                limiter,
+                config.files().maxUploadBytes(),
+                registry),
+            new WsTicketRoutes(services.tickets())),
+        webSocket,
+        config.browsers().corsOrigins());
+  }
+
+  /**
+   * Ready = this node can take traffic: NATS (sends are acked by the stream) and not draining.
+   * Postgres, Redis and presence are reported, not required: without them sends are still acked,
+   * and taking every gateway out of rotation would turn a partial outage into a full one.
+   */
+  private Readiness buildReadiness(PresenceClient presenceNodes) {
+    long checkMillis = config.readiness().checkTimeout().toMillis();
+    Readiness r =
+        new Readiness()
+            .check(
+                "nats",
+                () ->
+                    nats.getStatus() == Connection.Status.CONNECTED
+                        ? Future.succeededFuture()
+                        : Future.failedFuture("NATS connection is " + nats.getStatus()))
+            .report(
+                "postgres",
+                () -> pool.query("SELECT 1").execute().timeout(checkMillis, TimeUnit.MILLISECONDS))
+            .report("redis", () -> redis.ping(vertx).timeout(checkMillis, TimeUnit.MILLISECONDS))
+            .report("presence", presenceNodes::probe);
+    // a load balancer's probe is answered at once: the reported checks run in the background
+    r.refreshReportedEvery(vertx, config.readiness().refreshInterval());
+    return r;
+  }
+
+  /** With a JWKS URL, the key set is fetched again each time its cache would expire. */
+  private void startJwksRefresh(TokenVerifier verifier) {
+    if (config.jwt().jwksUrl() == null) {
+      return;
+    }
+    jwksTimer =
+        vertx.setPeriodic(
+            TokenVerifier.reloadInterval().toMillis(),
+            t ->
+                verifier
+                    .reload()
+                    .onFailure(
+                        e ->
+                            log.warn(
+                                "JWKS refresh from {} failed, keeping the old keys: {}",
+                                config.jwt().jwksUrl(),
+                                e.toString())));
+  }
+
+  /** One HTTP server per event loop ({@code PARLEY_HTTP_INSTANCES}), sharing the port. */
+  private Future<String> deployApi(ApiVerticle.Routes routes) {
+    return vertx.deployVerticle(
+        () -> {
+          ApiVerticle v = new ApiVerticle(routes);
+          instances.add(v);
+          return v;
+        },
+        new DeploymentOptions().setInstances(config.httpInstances()));
+  }
+
+  /** Once the API listens: WebSocket pings, presence heartbeats, bot sends and the file sweep. */
+  private Void startBackgroundWork(String apiDeploymentId) {
+    deploymentId = apiDeploymentId;
+    long idleNanos = config.wsIdleTimeout().toNanos();
+    keepAliveTimer =
+        vertx.setPeriodic(config.wsPingInterval().toMillis(), t -> webSocket.keepAlive(idleNanos));
+    presence.start(vertx, config.presenceHeartbeatInterval());
+    natsSends.start();
+    fileSweeper.start();
+    log.info(
+        "gateway {} listening on {}:{} (stream {}, prefix {}, {})",
+        config.nodeId(),
+        config.httpHost(),
+        port(),
+        config.nats().streamName(),
+        config.nats().subjectPrefix(),
+        config.jwt());
+    return null;
   }
 
   private Pool pgPool(PgConnectOptions options, int size) {
@@ -401,7 +472,9 @@ public final class GatewayNode {
         .with(config.database().poolOptions(size))
         // fail fast when Postgres is unreachable: reads answer 'unavailable', sends don't wait on
         // it
-        .with(new NetClientOptions().setConnectTimeout(2000))
+        .with(
+            new NetClientOptions()
+                .setConnectTimeout((int) config.database().connectTimeout().toMillis()))
         .connectingTo(config.database().applyTo(options).setCachePreparedStatements(true))
         .using(vertx)
         .build();

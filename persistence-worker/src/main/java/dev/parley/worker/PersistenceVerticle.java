@@ -18,8 +18,8 @@ import dev.parley.worker.nats.SilenceBreaker;
 import dev.parley.worker.ops.WorkerMetrics;
 import dev.parley.worker.ops.WorkerState;
 import dev.parley.worker.relay.Relay;
-import dev.parley.worker.store.Failures;
 import dev.parley.worker.store.MessageStore;
+import dev.parley.worker.store.PostgresFailures;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
@@ -47,6 +47,18 @@ public final class PersistenceVerticle extends VerticleBase {
 
   /** A write that takes longer is retried (harmlessly, if it did commit). */
   static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * A failed batch is retried after 100 ms, doubling to 5 s (jittered): soon enough to catch up
+   * right after a blip, rare enough not to load a Postgres that is coming back. A retry policy, not
+   * a setting: PARLEY_WORKER_ACK_WAIT is what bounds redelivery.
+   */
+  static final Duration RETRY_FIRST = Duration.ofMillis(100);
+
+  static final Duration RETRY_MAX = Duration.ofSeconds(5);
+
+  /** Held entries are reported in progress at least this often (and thrice per ack wait). */
+  static final Duration HEARTBEAT_MAX = Duration.ofSeconds(1);
 
   static final Duration IDLE_POLL = Duration.ofSeconds(1);
   static final Duration LAG_POLL = Duration.ofSeconds(5);
@@ -222,13 +234,10 @@ public final class PersistenceVerticle extends VerticleBase {
 
   private void startFetching(Opened opened) {
     Backoff backoff =
-        new Backoff(
-            Duration.ofMillis(100),
-            Duration.ofSeconds(5),
-            () -> ThreadLocalRandom.current().nextDouble());
+        new Backoff(RETRY_FIRST, RETRY_MAX, () -> ThreadLocalRandom.current().nextDouble());
     // Held entries must be reported in progress well within the ack wait, or the stream hands them
     // to another worker.
-    Duration heartbeat = min(Duration.ofSeconds(1), opened.ackWait().dividedBy(3));
+    Duration heartbeat = min(HEARTBEAT_MAX, opened.ackWait().dividedBy(3));
     BatchWriter writer =
         new BatchWriter(
             store,
@@ -268,7 +277,7 @@ public final class PersistenceVerticle extends VerticleBase {
             () -> {
               Throwable last = state.postgresFailure();
               return last != null
-                  ? Future.failedFuture("last write failed: " + Failures.describe(last))
+                  ? Future.failedFuture("last write failed: " + PostgresFailures.describe(last))
                   : store.ping(PING_TIMEOUT);
             })
         .check(

@@ -14,6 +14,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +54,7 @@ public final class PersistenceWorker {
    */
   public static Future<PersistenceWorker> start(Vertx vertx, WorkerConfig config) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Pool pool = pool(vertx, config.postgres());
+    Pool pool = pool(vertx, config.postgres(), config.pgConnectTimeout());
     return vertx
         .executeBlocking(
             () ->
@@ -86,17 +87,18 @@ public final class PersistenceWorker {
             });
   }
 
-  static Pool pool(Vertx vertx, PostgresSettings pg) {
+  /** {@code connectTimeout} bounds both a new connection and the wait for a pooled one. */
+  static Pool pool(Vertx vertx, PostgresSettings pg, Duration connectTimeout) {
     PgConnectOptions connect = pg.connectOptions();
     PoolOptions poolOptions =
         new PoolOptions()
             .setMaxSize(pg.poolSize())
             .setName("parley-worker")
-            .setConnectionTimeout(5)
-            .setConnectionTimeoutUnit(TimeUnit.SECONDS);
+            .setConnectionTimeout((int) connectTimeout.toMillis())
+            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
     return PgBuilder.pool()
         .with(poolOptions)
-        .with(new NetClientOptions().setConnectTimeout(5_000))
+        .with(new NetClientOptions().setConnectTimeout((int) connectTimeout.toMillis()))
         .connectingTo(connect)
         .using(vertx)
         .build();

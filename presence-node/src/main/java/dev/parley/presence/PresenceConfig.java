@@ -6,6 +6,7 @@ import dev.parley.contract.config.NatsSettings;
 import dev.parley.contract.config.RedisSettings;
 import dev.parley.contract.wire.Ids;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Everything the presence node reads from its environment, validated at start.
@@ -13,7 +14,8 @@ import java.time.Duration;
  * @param nodeId this presence node's name (NATS connection name, sweep lock owner, logs)
  * @param nodeTtl a gateway node whose last heartbeat is older than this is dead and swept
  * @param sweepInterval how often dead gateway nodes are looked for
- * @param redisTimeout how long a Redis command (or connection attempt) may take
+ * @param redisTimeout how long a Redis command (or connection attempt) may take ({@code
+ *     PARLEY_REDIS_TIMEOUT}, as every process reads it)
  * @param offlineGrace a user with no open connection anywhere for this long is offline
  *     (docs/api.md#presence-and-typing: 15 s); a reconnect within it changes nothing, and the
  *     user's status survives it
@@ -32,22 +34,35 @@ public record PresenceConfig(
     Duration offlineGrace,
     Duration statusMinInterval) {
 
-  public static PresenceConfig fromEnv(Env env) {
+  /**
+   * Names the presence node read before every process used the same one; still read (the current
+   * name wins), with a warning at start.
+   */
+  public static final Map<String, String> FORMER_NAMES =
+      Map.of(
+          "PARLEY_PRESENCE_NODE_ID", "PARLEY_NODE_ID",
+          "PARLEY_PRESENCE_HTTP_HOST", "PARLEY_HTTP_HOST",
+          "PARLEY_PRESENCE_HTTP_PORT", "PARLEY_HTTP_PORT",
+          "PARLEY_PRESENCE_REDIS_TIMEOUT", "PARLEY_REDIS_TIMEOUT");
+
+  public static PresenceConfig fromEnv(Env environment) {
+    Env env = environment.withFormerNames(FORMER_NAMES);
     String nodeId =
-        env.string("PARLEY_PRESENCE_NODE_ID", "presence-" + Ids.newId().substring(0, 8));
+        env.optional("PARLEY_NODE_ID").orElseGet(() -> "presence-" + Ids.newId().substring(0, 8));
     if (!nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
       throw new ConfigException(
-          "PARLEY_PRESENCE_NODE_ID=" + nodeId + " must be 1-64 letters, digits, '.', '_' or '-'");
+          "PARLEY_NODE_ID=" + nodeId + " must be 1-64 letters, digits, '.', '_' or '-'");
     }
+    RedisSettings redis = RedisSettings.fromEnv(env);
     return new PresenceConfig(
         NatsSettings.fromEnv(env),
-        RedisSettings.fromEnv(env),
+        redis,
         nodeId,
-        env.string("PARLEY_PRESENCE_HTTP_HOST", "0.0.0.0"),
-        env.integer("PARLEY_PRESENCE_HTTP_PORT", 8091, 0, 65535),
+        env.string("PARLEY_HTTP_HOST", "0.0.0.0"),
+        env.integer("PARLEY_HTTP_PORT", 8091, 0, 65535),
         positive(env, "PARLEY_PRESENCE_NODE_TTL", Duration.ofSeconds(15)),
         positive(env, "PARLEY_PRESENCE_SWEEP_INTERVAL", Duration.ofSeconds(5)),
-        positive(env, "PARLEY_PRESENCE_REDIS_TIMEOUT", Duration.ofSeconds(2)),
+        redis.timeout(),
         positive(env, "PARLEY_PRESENCE_OFFLINE_GRACE", Duration.ofSeconds(15)),
         env.duration("PARLEY_PRESENCE_STATUS_MIN_INTERVAL", Duration.ofSeconds(1)));
   }

@@ -63,10 +63,16 @@ public final class PresenceVerticle extends VerticleBase {
         .onSuccess(v -> periodics.forEach(this::schedule));
   }
 
+  /**
+   * How long start waits for NATS to confirm the subscriptions. Not a setting: nothing depends on
+   * it, as subscriptions not confirmed in time are sent again on reconnect.
+   */
+  private static final Duration SUBSCRIBE_CONFIRM_WAIT = Duration.ofSeconds(2);
+
   /** The server has our subscriptions once a flush returns; if NATS is down they are sent on reconnect. */
   private void flushQuietly() {
     try {
-      nats.flush(Duration.ofSeconds(2));
+      nats.flush(SUBSCRIBE_CONFIRM_WAIT);
     } catch (Exception e) {
       log.warn(
           "nats did not confirm the presence subscriptions yet ({}); they take effect once it is reachable",

@@ -37,12 +37,12 @@ class PresenceConfigUnitTests {
         PresenceConfig.fromEnv(
             new Env(
                 Map.of(
-                    "PARLEY_PRESENCE_NODE_ID", "presence-a",
-                    "PARLEY_PRESENCE_HTTP_HOST", "127.0.0.1",
-                    "PARLEY_PRESENCE_HTTP_PORT", "0",
+                    "PARLEY_NODE_ID", "presence-a",
+                    "PARLEY_HTTP_HOST", "127.0.0.1",
+                    "PARLEY_HTTP_PORT", "0",
                     "PARLEY_PRESENCE_NODE_TTL", "1s",
                     "PARLEY_PRESENCE_SWEEP_INTERVAL", "200ms",
-                    "PARLEY_PRESENCE_REDIS_TIMEOUT", "500ms",
+                    "PARLEY_REDIS_TIMEOUT", "500ms",
                     "PARLEY_PRESENCE_OFFLINE_GRACE", "1s",
                     "PARLEY_PRESENCE_STATUS_MIN_INTERVAL", "0ms",
                     "PARLEY_REDIS_KEY_PREFIX", "other")));
@@ -61,14 +61,45 @@ class PresenceConfigUnitTests {
   }
 
   @Test
+  void theFormerPresenceNamesAreStillReadAndTheCurrentNamesWin() {
+    Env env =
+        new Env(
+            Map.of(
+                "PARLEY_PRESENCE_NODE_ID", "presence-old",
+                "PARLEY_PRESENCE_HTTP_HOST", "127.0.0.1",
+                "PARLEY_PRESENCE_HTTP_PORT", "9091",
+                "PARLEY_HTTP_PORT", "0"));
+    PresenceConfig config = PresenceConfig.fromEnv(env);
+
+    assertThat(config.nodeId()).isEqualTo("presence-old");
+    assertThat(config.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(config.httpPort()).isZero();
+    assertThat(env.warnings())
+        .hasSize(3)
+        .anySatisfy(
+            w -> assertThat(w).contains("PARLEY_PRESENCE_NODE_ID").contains("set PARLEY_NODE_ID"))
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .contains("PARLEY_PRESENCE_HTTP_HOST")
+                    .contains("set PARLEY_HTTP_HOST"))
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .contains("PARLEY_PRESENCE_HTTP_PORT")
+                    .contains("PARLEY_HTTP_PORT, which is set too and wins"));
+  }
+
+  @Test
   void eachBadValueIsReportedWithItsVariableName() {
-    assertRejected("PARLEY_PRESENCE_HTTP_PORT", "http");
-    assertRejected("PARLEY_PRESENCE_HTTP_PORT", "70000");
+    assertRejected("PARLEY_HTTP_PORT", "http");
+    assertRejected("PARLEY_HTTP_PORT", "70000");
     assertRejected("PARLEY_PRESENCE_NODE_TTL", "fifteen");
     assertRejected("PARLEY_PRESENCE_NODE_TTL", "0s");
     assertRejected("PARLEY_PRESENCE_SWEEP_INTERVAL", "0ms");
-    assertRejected("PARLEY_PRESENCE_REDIS_TIMEOUT", "2 seconds");
-    assertRejected("PARLEY_PRESENCE_NODE_ID", "has spaces");
+    assertRejected("PARLEY_REDIS_TIMEOUT", "2 seconds");
+    assertRejected("PARLEY_REDIS_TIMEOUT", "0s");
+    assertRejected("PARLEY_NODE_ID", "has spaces");
     assertRejected("PARLEY_PRESENCE_OFFLINE_GRACE", "0s");
     assertRejected("PARLEY_PRESENCE_STATUS_MIN_INTERVAL", "soon");
     assertRejected("PARLEY_REDIS_URL", "http://localhost:6379");

@@ -31,9 +31,9 @@ final class PresenceNodes implements AutoCloseable {
     Map<String, String> vars =
         new HashMap<>(
             Map.of(
-                "PARLEY_PRESENCE_NODE_ID", env.newId("presence"),
-                "PARLEY_PRESENCE_HTTP_HOST", "127.0.0.1",
-                "PARLEY_PRESENCE_HTTP_PORT", "0"));
+                "PARLEY_NODE_ID", env.newId("presence"),
+                "PARLEY_HTTP_HOST", "127.0.0.1",
+                "PARLEY_HTTP_PORT", "0"));
     vars.putAll(settings);
     PresenceNode node = result(PresenceNode.start(vertx, PresenceConfig.fromEnv(env.env(vars))));
     running.add(node);

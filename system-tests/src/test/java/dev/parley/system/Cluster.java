@@ -71,8 +71,6 @@ public final class Cluster implements AutoCloseable {
     all.put("PARLEY_NODE_ID", nodeId);
     all.put("PARLEY_HTTP_PORT", "0");
     all.put("PARLEY_HTTP_INSTANCES", "1");
-    all.put("PARLEY_WORKER_HTTP_PORT", "0");
-    all.put("PARLEY_PRESENCE_HTTP_PORT", "0");
     all.put("PARLEY_WORKER_ACK_WAIT", "3s");
     all.put("PARLEY_PRESENCE_HEARTBEAT_INTERVAL", "1s");
     all.put("PARLEY_PROFILE", "dev");

@@ -23,6 +23,18 @@ import org.slf4j.LoggerFactory;
 public final class NatsConnections {
   private static final Logger log = LoggerFactory.getLogger(NatsConnections.class);
 
+  /**
+   * Reconnect every second (jittered by up to 250 ms, so a restarted server is not hit by every
+   * process at once), forever: while NATS is away a process is not ready, and nothing else it does
+   * depends on how soon it retries. A retry policy, the same for every process, not a setting.
+   */
+  private static final Duration RECONNECT_WAIT = Duration.ofSeconds(1);
+
+  private static final Duration RECONNECT_JITTER = Duration.ofMillis(250);
+
+  /** How long one connection attempt may take (a reachable server answers in milliseconds). */
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   private NatsConnections() {}
 
   public static Options options(String url, String connectionName, String whileDisconnected) {
@@ -31,9 +43,9 @@ public final class NatsConnections {
         .server(url)
         .connectionName(connectionName)
         .maxReconnects(-1)
-        .reconnectWait(Duration.ofSeconds(1))
-        .reconnectJitter(Duration.ofMillis(250))
-        .connectionTimeout(Duration.ofSeconds(5))
+        .reconnectWait(RECONNECT_WAIT)
+        .reconnectJitter(RECONNECT_JITTER)
+        .connectionTimeout(CONNECT_TIMEOUT)
         .connectionListener(events)
         .errorListener(events)
         .build();

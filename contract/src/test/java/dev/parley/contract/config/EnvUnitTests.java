@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.AbstractMap.SimpleEntry;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +53,58 @@ class EnvUnitTests {
         .hasMessageContaining("PARLEY_SUBJECT_PREFIX");
     assertThatThrownBy(() -> RedisSettings.fromEnv(new Env(Map.of("PARLEY_REDIS_URL", "http://x"))))
         .hasMessageContaining("PARLEY_REDIS_URL");
+  }
+
+  @Test
+  void aFormerNameStandsInForItsCurrentNameWithOneWarningNamingTheReplacement() {
+    Env env =
+        new Env(Map.of("PARLEY_OLD_PORT", "9000"))
+            .withFormerNames(Map.of("PARLEY_OLD_PORT", "PARLEY_PORT"));
+    assertThat(env.integer("PARLEY_PORT", 1, 0, 65535)).isEqualTo(9000);
+    assertThat(env.optional("PARLEY_OLD_PORT")).isEmpty();
+    assertThat(env.warnings())
+        .singleElement()
+        .asString()
+        .contains("PARLEY_OLD_PORT")
+        .contains("set PARLEY_PORT instead");
+  }
+
+  @Test
+  void theCurrentNameWinsOverAFormerOneAndTheFormerIsStillWarnedAbout() {
+    Env env =
+        new Env(Map.of("PARLEY_OLD_PORT", "9000", "PARLEY_PORT", "8000"))
+            .withFormerNames(Map.of("PARLEY_OLD_PORT", "PARLEY_PORT"));
+    assertThat(env.integer("PARLEY_PORT", 1, 0, 65535)).isEqualTo(8000);
+    assertThat(env.warnings())
+        .singleElement()
+        .asString()
+        .contains("PARLEY_OLD_PORT")
+        .contains("PARLEY_PORT, which is set too and wins");
+  }
+
+  @Test
+  void unsetFormerNamesWarnAboutNothing() {
+    Env env =
+        new Env(Map.of("PARLEY_PORT", "8000"))
+            .withFormerNames(Map.of("PARLEY_OLD_PORT", "PARLEY_PORT"));
+    assertThat(env.warnings()).isEmpty();
+    assertThat(env.formerNames()).containsEntry("PARLEY_OLD_PORT", "PARLEY_PORT");
+  }
+
+  @Test
+  void everyNameReadIsRecordedWithTheDefaultItOffered() {
+    Env base = new Env(Map.of("PARLEY_A", "5"));
+    Env env = base.withFormerNames(Map.of());
+    env.integer("PARLEY_A", 3, 0, 10);
+    env.duration("PARLEY_B", Duration.ofSeconds(2));
+    env.optional("PARLEY_C");
+    env.string("PARLEY_D", "x");
+    env.optional("PARLEY_D");
+    assertThat(base.settingsRead())
+        .containsExactly(
+            Map.entry("PARLEY_A", 3),
+            Map.entry("PARLEY_B", Duration.ofSeconds(2)),
+            new SimpleEntry<>("PARLEY_C", null),
+            Map.entry("PARLEY_D", "x"));
   }
 }

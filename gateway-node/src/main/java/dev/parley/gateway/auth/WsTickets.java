@@ -28,19 +28,22 @@ import java.util.regex.Pattern;
  */
 public final class WsTickets {
   private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
-  private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
 
   private final Vertx vertx;
   private final RedisProbe redis;
   private final String keyPrefix;
   private final Duration ttl;
+  private final Duration redisTimeout;
   private final SecureRandom random = new SecureRandom();
 
-  public WsTickets(Vertx vertx, RedisProbe redis, String redisKeyPrefix, Duration ttl) {
+  /** {@code redisTimeout}: how long issuing or redeeming waits for Redis (then {@code unavailable}). */
+  public WsTickets(
+      Vertx vertx, RedisProbe redis, String redisKeyPrefix, Duration ttl, Duration redisTimeout) {
     this.vertx = vertx;
     this.redis = redis;
     this.keyPrefix = redisKeyPrefix + ":ws-ticket:";
     this.ttl = ttl;
+    this.redisTimeout = redisTimeout;
   }
 
   public Duration ttl() {
@@ -94,7 +97,7 @@ public final class WsTickets {
 
   /** A Redis call that cannot wait for long: Lettuce queues commands while it reconnects. */
   private <T> Future<T> bounded(Future<T> call) {
-    return call.timeout(REDIS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+    return call.timeout(redisTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .recover(
             e ->
                 Future.failedFuture(

@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  *     an event written while a conversation's row is locked (then the change rolls back with 503)
  * @param startupWait {@code PARLEY_PG_STARTUP_WAIT}: how long a starting gateway keeps trying to reach
  *     Postgres for its schema check before it gives up
+ * @param connectTimeout {@code PARLEY_PG_CONNECT_TIMEOUT}: longest wait for a new connection to
+ *     Postgres, so reads answer 503 quickly while it is unreachable (sends never wait on it)
  */
 public record DatabaseLimits(
     int waitQueue,
@@ -29,7 +31,8 @@ public record DatabaseLimits(
     Duration statementTimeout,
     Duration lockTimeout,
     Duration lockedPublishTimeout,
-    Duration startupWait) {
+    Duration startupWait,
+    Duration connectTimeout) {
 
   public static DatabaseLimits fromEnv(Env env) {
     DatabaseLimits limits =
@@ -39,16 +42,18 @@ public record DatabaseLimits(
             env.duration("PARLEY_PG_STATEMENT_TIMEOUT", Duration.ofSeconds(5)),
             env.duration("PARLEY_PG_LOCK_TIMEOUT", Duration.ofSeconds(2)),
             env.duration("PARLEY_LOCKED_PUBLISH_TIMEOUT", Duration.ofSeconds(2)),
-            env.duration("PARLEY_PG_STARTUP_WAIT", Duration.ofSeconds(60)));
+            env.duration("PARLEY_PG_STARTUP_WAIT", Duration.ofSeconds(60)),
+            env.duration("PARLEY_PG_CONNECT_TIMEOUT", Duration.ofSeconds(2)));
     // zero would mean "wait forever" to the pool and to Postgres: exactly what these settings
     // prevent
     if (limits.acquireTimeout.isZero()
         || limits.statementTimeout.isZero()
         || limits.lockTimeout.isZero()
-        || limits.lockedPublishTimeout.isZero()) {
+        || limits.lockedPublishTimeout.isZero()
+        || limits.connectTimeout.isZero()) {
       throw new ConfigException(
-          "PARLEY_PG_ACQUIRE_TIMEOUT, PARLEY_PG_STATEMENT_TIMEOUT, PARLEY_PG_LOCK_TIMEOUT and "
-              + "PARLEY_LOCKED_PUBLISH_TIMEOUT must be longer than zero");
+          "PARLEY_PG_ACQUIRE_TIMEOUT, PARLEY_PG_STATEMENT_TIMEOUT, PARLEY_PG_LOCK_TIMEOUT, "
+              + "PARLEY_PG_CONNECT_TIMEOUT and PARLEY_LOCKED_PUBLISH_TIMEOUT must be longer than zero");
     }
     return limits;
   }

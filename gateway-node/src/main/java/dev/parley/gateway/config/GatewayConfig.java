@@ -22,7 +22,8 @@ public record GatewayConfig(
     Duration wsPingInterval,
     Duration wsIdleTimeout,
     Duration presenceHeartbeatInterval,
-    Duration ackWaitForFanout,
+    Duration sendFanoutWait,
+    Duration messageLookupWait,
     Ephemeral ephemeral,
     ServiceKeys serviceKeys,
     FileSettings files,
@@ -32,7 +33,8 @@ public record GatewayConfig(
     DatabaseLimits database,
     FanoutLimits fanout,
     WebSocketBounds wsBounds,
-    DrainSettings drain) {
+    DrainSettings drain,
+    ReadinessSettings readiness) {
 
   /**
    * Size and rate limits of docs/api.md#limits.
@@ -97,7 +99,8 @@ public record GatewayConfig(
     int sendRate = env.integer("PARLEY_SEND_RATE_PER_SECOND", 20, 1, 1_000_000);
     int sendBurst = env.integer("PARLEY_SEND_BURST", 40, 1, 1_000_000);
     return new GatewayConfig(
-        env.string("PARLEY_NODE_ID", "gateway-" + UUID.randomUUID().toString().substring(0, 8)),
+        env.optional("PARLEY_NODE_ID")
+            .orElseGet(() -> "gateway-" + UUID.randomUUID().toString().substring(0, 8)),
         env.string("PARLEY_HTTP_HOST", "0.0.0.0"),
         env.integer("PARLEY_HTTP_PORT", 8080, 0, 65535),
         env.integer("PARLEY_HTTP_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 64),
@@ -117,6 +120,7 @@ public record GatewayConfig(
         idle,
         env.duration("PARLEY_PRESENCE_HEARTBEAT_INTERVAL", Duration.ofSeconds(5)),
         env.duration("PARLEY_SEND_FANOUT_WAIT", Duration.ofSeconds(2)),
+        env.duration("PARLEY_MESSAGE_LOOKUP_WAIT", Duration.ofSeconds(2)),
         Ephemeral.fromEnv(env),
         ServiceKeys.fromEnv(env),
         files,
@@ -126,6 +130,7 @@ public record GatewayConfig(
         DatabaseLimits.fromEnv(env),
         FanoutLimits.fromEnv(env),
         WebSocketBounds.fromEnv(env),
-        DrainSettings.fromEnv(env));
+        DrainSettings.fromEnv(env),
+        ReadinessSettings.fromEnv(env));
   }
 }

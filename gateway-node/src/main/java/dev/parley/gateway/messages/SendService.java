@@ -47,7 +47,7 @@ public final class SendService {
   private final SendReferences references;
   private final RateLimiter limiter;
   private final Subjects subjects;
-  private final Duration fanoutWait;
+  private final Duration sendFanoutWait;
   private final Timer latency;
   private final Counter duplicates;
   private final Counter failures;
@@ -62,7 +62,7 @@ public final class SendService {
       MessageLocator locator,
       RateLimiter limiter,
       Subjects subjects,
-      Duration fanoutWait,
+      Duration sendFanoutWait,
       MeterRegistry registry) {
     this.membership = membership;
     this.stream = stream;
@@ -71,7 +71,7 @@ public final class SendService {
     this.references = new SendReferences(pool, locator);
     this.limiter = limiter;
     this.subjects = subjects;
-    this.fanoutWait = fanoutWait;
+    this.sendFanoutWait = sendFanoutWait;
     this.latency =
         Timer.builder("parley_send_latency")
             .description("from request to durable ack")
@@ -184,7 +184,7 @@ public final class SendService {
                     .at(conversationId, published.seq())
                     .map(original -> new Sent(original, false));
               }
-              return hub.awaitStored(published.seq(), fanoutWait)
+              return hub.awaitStored(published.seq(), sendFanoutWait)
                   .recover(
                       e -> {
                         // The republished copy is at-most-once; the stream itself still has the
@@ -193,7 +193,7 @@ public final class SendService {
                             "stored copy of seq {} in conversation {} not seen in {}; reading it back",
                             published.seq(),
                             conversationId,
-                            fanoutWait);
+                            sendFanoutWait);
                         return history.at(conversationId, published.seq());
                       })
                   .map(stored -> new Sent(stored, true));

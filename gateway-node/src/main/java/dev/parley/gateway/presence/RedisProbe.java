@@ -20,9 +20,10 @@ public final class RedisProbe {
   private final RedisURI uri;
   private Future<StatefulRedisConnection<String, String>> connecting;
 
-  public RedisProbe(String url) {
+  /** {@code timeout}: how long one command may take (PARLEY_REDIS_TIMEOUT). */
+  public RedisProbe(String url, Duration timeout) {
     this.uri = RedisURI.create(url);
-    this.uri.setTimeout(Duration.ofSeconds(2));
+    this.uri.setTimeout(timeout);
     this.client = RedisClient.create();
   }
 

@@ -173,6 +173,43 @@ class GatewayConfigUnitTests {
   }
 
   @Test
+  void waitsOnDependenciesOnceHiddenInTheWiringAreSettings() {
+    GatewayConfig defaults = GatewayConfig.fromEnv(dev(Map.of()));
+    assertThat(defaults.database().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(defaults.messageLookupWait()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(defaults.sendFanoutWait()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(defaults.redis().timeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(defaults.readiness())
+        .isEqualTo(new ReadinessSettings(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+
+    GatewayConfig set =
+        GatewayConfig.fromEnv(
+            dev(
+                Map.of(
+                    "PARLEY_PG_CONNECT_TIMEOUT", "500ms",
+                    "PARLEY_MESSAGE_LOOKUP_WAIT", "3s",
+                    "PARLEY_REDIS_TIMEOUT", "1s",
+                    "PARLEY_READINESS_REFRESH_INTERVAL", "5s",
+                    "PARLEY_READINESS_CHECK_TIMEOUT", "1s")));
+    assertThat(set.database().connectTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(set.messageLookupWait()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(set.redis().timeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(set.readiness())
+        .isEqualTo(new ReadinessSettings(Duration.ofSeconds(5), Duration.ofSeconds(1)));
+    for (String name :
+        new String[] {
+          "PARLEY_PG_CONNECT_TIMEOUT",
+          "PARLEY_REDIS_TIMEOUT",
+          "PARLEY_READINESS_REFRESH_INTERVAL",
+          "PARLEY_READINESS_CHECK_TIMEOUT"
+        }) {
+      assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of(name, "0s"))))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(name);
+    }
+  }
+
+  @Test
   void theFanoutIsBoundedAndMembershipTrustedBriefly() {
     FanoutLimits defaults = GatewayConfig.fromEnv(dev(Map.of())).fanout();
     assertThat(defaults.handoffMax()).isEqualTo(10_000);

@@ -4,8 +4,8 @@ import dev.parley.worker.ops.WorkerMetrics;
 import dev.parley.worker.ops.WorkerState;
 import dev.parley.worker.store.BatchStore;
 import dev.parley.worker.store.DeadLetter;
-import dev.parley.worker.store.Failures;
 import dev.parley.worker.store.MessageRow;
+import dev.parley.worker.store.PostgresFailures;
 import dev.parley.worker.store.StoreBatch;
 import dev.parley.worker.store.StoreResult;
 import io.vertx.core.Future;
@@ -69,7 +69,7 @@ public final class BatchWriter {
       log.warn(
           "Postgres refused a batch of {} entries ({}); storing them one by one",
           batch.size(),
-          Failures.describe(e.getCause()));
+          PostgresFailures.describe(e.getCause()));
       result = oneByOne(decoded.store(), batch);
     }
     decoded.skippedEvents().forEach(metrics::eventsSkipped);
@@ -92,7 +92,7 @@ public final class BatchWriter {
       } catch (PoisonException e) {
         DeadLetter d =
             decoder.deadLetter(
-                bySeq.get(row.seq()), "rejected: " + Failures.describe(e.getCause()));
+                bySeq.get(row.seq()), "rejected: " + PostgresFailures.describe(e.getCause()));
         total = total.plus(deadLetter(d, "rejected", held));
       }
     }
@@ -118,7 +118,7 @@ public final class BatchWriter {
           d.subject(),
           d.conversationId(),
           d.error(),
-          Failures.describe(e.getCause()),
+          PostgresFailures.describe(e.getCause()),
           d.streamSeq());
       metrics.deadLettered("dropped");
       return StoreResult.NOTHING;
@@ -150,7 +150,7 @@ public final class BatchWriter {
       } catch (ExecutionException e) {
         failure = e.getCause() == null ? e : e.getCause();
       }
-      if (Failures.isPoison(failure)) {
+      if (PostgresFailures.isPoison(failure)) {
         throw new PoisonException(failure);
       }
       metrics.batchFailed();
@@ -163,7 +163,7 @@ public final class BatchWriter {
           "Storing {} stream entries failed (attempt {}): {}; retrying in {} ms",
           batch.size(),
           n,
-          Failures.describe(failure),
+          PostgresFailures.describe(failure),
           wait.toMillis());
       pause(wait, held);
     }

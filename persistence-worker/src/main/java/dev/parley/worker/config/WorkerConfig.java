@@ -7,6 +7,7 @@ import dev.parley.contract.config.PostgresSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Everything a persistence worker reads from its environment, validated once at start.
@@ -18,6 +19,7 @@ import java.time.Duration;
  * @param maxAckPending most entries handed out and not yet acked across all workers
  * @param relay the relay to the integrators' subjects
  * @param pgStartupWait how long a starting worker keeps trying to reach Postgres for its schema check
+ * @param pgConnectTimeout longest wait for a new Postgres connection, and for a pooled one
  */
 public record WorkerConfig(
     PostgresSettings postgres,
@@ -30,7 +32,8 @@ public record WorkerConfig(
     int httpPort,
     String nodeId,
     Relay relay,
-    Duration pgStartupWait) {
+    Duration pgStartupWait,
+    Duration pgConnectTimeout) {
 
   /**
    * The relay that publishes every stream entry to {@code <prefix>.conv.<id>.events}.
@@ -58,6 +61,9 @@ public record WorkerConfig(
               + ackWait.toMillis()
               + "ms: entries of an open batch would be redelivered");
     }
+    if (pgConnectTimeout.isZero()) {
+      throw new ConfigException("PARLEY_PG_CONNECT_TIMEOUT must be longer than zero");
+    }
     if (maxAckPending < batchMax) {
       throw new ConfigException(
           "PARLEY_WORKER_MAX_ACK_PENDING="
@@ -68,7 +74,17 @@ public record WorkerConfig(
     }
   }
 
-  public static WorkerConfig fromEnv(Env env) {
+  /**
+   * Names the worker read before every process used the same one; still read (the current name
+   * wins), with a warning at start.
+   */
+  public static final Map<String, String> FORMER_NAMES =
+      Map.of(
+          "PARLEY_WORKER_HTTP_HOST", "PARLEY_HTTP_HOST",
+          "PARLEY_WORKER_HTTP_PORT", "PARLEY_HTTP_PORT");
+
+  public static WorkerConfig fromEnv(Env environment) {
+    Env env = environment.withFormerNames(FORMER_NAMES);
     return new WorkerConfig(
         PostgresSettings.fromEnv(env),
         NatsSettings.fromEnv(env),
@@ -76,13 +92,14 @@ public record WorkerConfig(
         env.duration("PARLEY_WORKER_BATCH_WAIT", Duration.ofMillis(10)),
         env.duration("PARLEY_WORKER_ACK_WAIT", Duration.ofSeconds(30)),
         env.integer("PARLEY_WORKER_MAX_ACK_PENDING", 10_000, 1, 1_000_000),
-        env.string("PARLEY_WORKER_HTTP_HOST", "0.0.0.0"),
-        env.integer("PARLEY_WORKER_HTTP_PORT", 8090, 0, 65535),
-        env.string("PARLEY_NODE_ID", defaultNodeId()),
+        env.string("PARLEY_HTTP_HOST", "0.0.0.0"),
+        env.integer("PARLEY_HTTP_PORT", 8090, 0, 65535),
+        env.optional("PARLEY_NODE_ID").orElseGet(WorkerConfig::defaultNodeId),
         new Relay(
             env.bool("PARLEY_RELAY_ENABLED", true),
             env.integer("PARLEY_RELAY_BATCH_MAX", 256, 1, 10_000)),
-        env.duration("PARLEY_PG_STARTUP_WAIT", Duration.ofSeconds(60)));
+        env.duration("PARLEY_PG_STARTUP_WAIT", Duration.ofSeconds(60)),
+        env.duration("PARLEY_PG_CONNECT_TIMEOUT", Duration.ofSeconds(5)));
   }
 
   /** {@code worker-<hostname>-<pid>}: unique per process, readable in NATS connection lists and logs. */

@@ -44,6 +44,11 @@ public final class Relay {
   /** Redelivery delay of the relay consumer; the relay reports held entries in progress every second. */
   static final Duration ACK_WAIT = Duration.ofSeconds(30);
 
+  /** A failed relay batch is retried after 200 ms, doubling to 10 s (jittered): a retry policy. */
+  static final Duration RETRY_FIRST = Duration.ofMillis(200);
+
+  static final Duration RETRY_MAX = Duration.ofSeconds(10);
+
   static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(10);
 
   /** Time a stopping relay gets to finish the batch in hand (a flush, an ack). */
@@ -83,10 +88,7 @@ public final class Relay {
     CommitSignal commits = new CommitSignal();
     StopSignal stop = new StopSignal();
     Backoff backoff =
-        new Backoff(
-            Duration.ofMillis(200),
-            Duration.ofSeconds(10),
-            () -> ThreadLocalRandom.current().nextDouble());
+        new Backoff(RETRY_FIRST, RETRY_MAX, () -> ThreadLocalRandom.current().nextDouble());
     RelayLoop loop =
         new RelayLoop(
             nats,

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Turns a batch into the array parameters of {@link MessageSql}: one array per column, the i-th
+ * Turns a batch into the array parameters of {@link BatchSql}: one array per column, the i-th
  * element of each describing the i-th row.
  */
 final class BatchParams {

@@ -46,7 +46,7 @@ public final class MessageStore implements BatchStore {
 
   /** {@code SELECT 1}: can this worker reach Postgres right now? */
   public Future<Void> ping(Duration within) {
-    return pool.query(MessageSql.PING)
+    return pool.query(BatchSql.PING)
         .execute()
         .<Void>mapEmpty()
         .timeout(within.toMillis(), TimeUnit.MILLISECONDS);
@@ -58,17 +58,17 @@ public final class MessageStore implements BatchStore {
     }
     Tuple keys = BatchParams.keys(rows);
     Tuple attachments = BatchParams.attachments(rows);
-    return run(conn, MessageSql.LOCK_CONVERSATIONS, BatchParams.conversationIds(rows))
-        .compose(locked -> run(conn, MessageSql.INSERT_MESSAGES, BatchParams.messages(rows)))
+    return run(conn, BatchSql.LOCK_CONVERSATIONS, BatchParams.conversationIds(rows))
+        .compose(locked -> run(conn, BatchSql.INSERT_MESSAGES, BatchParams.messages(rows)))
         .compose(
             inserted ->
                 (attachments == null
                         ? Future.succeededFuture(0)
-                        : run(conn, MessageSql.INSERT_ATTACHMENTS, attachments))
-                    .compose(x -> run(conn, MessageSql.REPAIR_PREV_SEQ, keys))
-                    .compose(x -> run(conn, MessageSql.ADVANCE_CONVERSATIONS, keys))
-                    .compose(x -> run(conn, MessageSql.ADVANCE_SENDER_READ, keys))
-                    .compose(x -> run(conn, MessageSql.UNHIDE_MEMBERS, keys))
+                        : run(conn, BatchSql.INSERT_ATTACHMENTS, attachments))
+                    .compose(x -> run(conn, BatchSql.REPAIR_PREV_SEQ, keys))
+                    .compose(x -> run(conn, BatchSql.ADVANCE_CONVERSATIONS, keys))
+                    .compose(x -> run(conn, BatchSql.ADVANCE_SENDER_READ, keys))
+                    .compose(x -> run(conn, BatchSql.UNHIDE_MEMBERS, keys))
                     .map(x -> inserted));
   }
 
@@ -76,7 +76,7 @@ public final class MessageStore implements BatchStore {
     if (entries.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return run(conn, MessageSql.INSERT_DEAD_LETTERS, BatchParams.deadLetters(entries));
+    return run(conn, BatchSql.INSERT_DEAD_LETTERS, BatchParams.deadLetters(entries));
   }
 
   /** Runs one statement; the number of rows it inserted, updated or returned. */

@@ -26,6 +26,7 @@ class WorkerConfigUnitTests {
     assertThat(c.postgres().database()).isEqualTo("parley");
     assertThat(c.relay().enabled()).isTrue();
     assertThat(c.relay().batchMax()).isEqualTo(256);
+    assertThat(c.pgConnectTimeout()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
@@ -38,8 +39,8 @@ class WorkerConfigUnitTests {
                     "PARLEY_WORKER_BATCH_WAIT", "25ms",
                     "PARLEY_WORKER_ACK_WAIT", "3s",
                     "PARLEY_WORKER_MAX_ACK_PENDING", "200",
-                    "PARLEY_WORKER_HTTP_HOST", "127.0.0.1",
-                    "PARLEY_WORKER_HTTP_PORT", "0",
+                    "PARLEY_HTTP_HOST", "127.0.0.1",
+                    "PARLEY_HTTP_PORT", "0",
                     "PARLEY_NODE_ID", "worker-a",
                     "PARLEY_SUBJECT_PREFIX", "t9",
                     "PARLEY_RELAY_ENABLED", "false",
@@ -54,6 +55,29 @@ class WorkerConfigUnitTests {
     assertThat(c.nodeId()).isEqualTo("worker-a");
     assertThat(c.nats().streamName()).isEqualTo("T9_EVENTS");
     assertThat(c.relay()).isEqualTo(new WorkerConfig.Relay(false, 64));
+  }
+
+  @Test
+  void theFormerWorkerNamesAreStillReadAndTheCurrentNamesWin() {
+    Env env =
+        new Env(
+            Map.of(
+                "PARLEY_WORKER_HTTP_HOST", "127.0.0.1",
+                "PARLEY_WORKER_HTTP_PORT", "9090",
+                "PARLEY_HTTP_PORT", "0"));
+    WorkerConfig c = WorkerConfig.fromEnv(env);
+
+    assertThat(c.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(c.httpPort()).isZero();
+    assertThat(env.warnings())
+        .hasSize(2)
+        .anySatisfy(
+            w -> assertThat(w).contains("PARLEY_WORKER_HTTP_HOST").contains("set PARLEY_HTTP_HOST"))
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .contains("PARLEY_WORKER_HTTP_PORT")
+                    .contains("PARLEY_HTTP_PORT, which is set too and wins"));
   }
 
   @Test
@@ -81,10 +105,13 @@ class WorkerConfigUnitTests {
             () -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_MAX_ACK_PENDING", "10"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("PARLEY_WORKER_MAX_ACK_PENDING");
-    assertThatThrownBy(
-            () -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_HTTP_PORT", "70000"))))
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_HTTP_PORT", "70000"))))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("PARLEY_WORKER_HTTP_PORT");
+        .hasMessageContaining("PARLEY_HTTP_PORT");
+    assertThatThrownBy(
+            () -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_PG_CONNECT_TIMEOUT", "0s"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PARLEY_PG_CONNECT_TIMEOUT");
     assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_RELAY_ENABLED", "maybe"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("PARLEY_RELAY_ENABLED");

@@ -6,9 +6,9 @@ import dev.parley.contract.wire.Ids;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import dev.parley.worker.store.DeadLetter;
-import dev.parley.worker.store.Failures;
 import dev.parley.worker.store.MessageRow;
 import dev.parley.worker.store.MessageStore;
+import dev.parley.worker.store.PostgresFailures;
 import dev.parley.worker.store.StoreBatch;
 import dev.parley.worker.store.StoreResult;
 import io.vertx.core.Future;
@@ -141,8 +141,8 @@ class MessageStoreIntegrationTests {
             .transform(ar -> Future.succeededFuture(ar.cause()))
             .await(10, TimeUnit.SECONDS);
 
-    assertThat(Failures.sqlState(failure)).isEqualTo("23503");
-    assertThat(Failures.isPoison(failure)).isTrue();
+    assertThat(PostgresFailures.sqlState(failure)).isEqualTo("23503");
+    assertThat(PostgresFailures.isPoison(failure)).isTrue();
     assertThat(chat.messageCount(conversation)).as("nothing of the batch committed").isZero();
   }
 

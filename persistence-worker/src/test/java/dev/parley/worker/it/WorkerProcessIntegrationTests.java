@@ -60,7 +60,7 @@ class WorkerProcessIntegrationTests {
   private WorkerProcess spawnReady(String name, Map<String, String> overrides) throws Exception {
     int port = freePort();
     Map<String, String> vars = new HashMap<>(overrides);
-    vars.put("PARLEY_WORKER_HTTP_PORT", Integer.toString(port));
+    vars.put("PARLEY_HTTP_PORT", Integer.toString(port));
     WorkerProcess p = spawn(name, vars);
     Ops ops = new Ops(port);
     Await.until(

@@ -26,8 +26,8 @@ final class Workers implements AutoCloseable {
 
   Map<String, String> variables(Map<String, String> overrides) {
     Map<String, String> vars = new HashMap<>();
-    vars.put("PARLEY_WORKER_HTTP_HOST", "127.0.0.1");
-    vars.put("PARLEY_WORKER_HTTP_PORT", "0");
+    vars.put("PARLEY_HTTP_HOST", "127.0.0.1");
+    vars.put("PARLEY_HTTP_PORT", "0");
     vars.put("PARLEY_WORKER_ACK_WAIT", ACK_WAIT);
     vars.put("PARLEY_NODE_ID", env.newId("worker"));
     vars.putAll(overrides);

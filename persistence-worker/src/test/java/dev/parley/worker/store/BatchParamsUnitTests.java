@@ -92,21 +92,20 @@ class BatchParamsUnitTests {
 
   @Test
   void everyStatementTakesAsManyParametersAsItsTupleHas() {
-    assertThat(placeholders(MessageSql.LOCK_CONVERSATIONS))
+    assertThat(placeholders(BatchSql.LOCK_CONVERSATIONS))
         .isEqualTo(BatchParams.conversationIds(rows).size());
-    assertThat(placeholders(MessageSql.INSERT_MESSAGES))
-        .isEqualTo(BatchParams.messages(rows).size());
-    assertThat(placeholders(MessageSql.INSERT_ATTACHMENTS))
+    assertThat(placeholders(BatchSql.INSERT_MESSAGES)).isEqualTo(BatchParams.messages(rows).size());
+    assertThat(placeholders(BatchSql.INSERT_ATTACHMENTS))
         .isEqualTo(BatchParams.attachments(rows).size());
     for (String followUp :
         List.of(
-            MessageSql.REPAIR_PREV_SEQ,
-            MessageSql.ADVANCE_CONVERSATIONS,
-            MessageSql.ADVANCE_SENDER_READ,
-            MessageSql.UNHIDE_MEMBERS)) {
+            BatchSql.REPAIR_PREV_SEQ,
+            BatchSql.ADVANCE_CONVERSATIONS,
+            BatchSql.ADVANCE_SENDER_READ,
+            BatchSql.UNHIDE_MEMBERS)) {
       assertThat(placeholders(followUp)).isEqualTo(BatchParams.keys(rows).size());
     }
-    assertThat(placeholders(MessageSql.INSERT_DEAD_LETTERS)).isEqualTo(6);
+    assertThat(placeholders(BatchSql.INSERT_DEAD_LETTERS)).isEqualTo(6);
   }
 
   private static int placeholders(String sql) {

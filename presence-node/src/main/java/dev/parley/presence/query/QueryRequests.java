@@ -1,8 +1,8 @@
 package dev.parley.presence.query;
 
 import dev.parley.contract.presence.PresenceRpc;
-import dev.parley.presence.ops.PresenceMetrics;
-import dev.parley.presence.rpc.Replier;
+import dev.parley.presence.outbound.PresenceMetrics;
+import dev.parley.presence.outbound.Replier;
 import io.nats.client.Message;
 
 /**

@@ -36,6 +36,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisLink {
   private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
+
+  /**
+   * Lettuce reconnects after 100 ms, doubling to 5 s: presence heals with the next heartbeat once
+   * Redis is back, so a quick reconnect is all that matters. A retry policy, not a setting.
+   */
+  private static final Duration RECONNECT_FIRST = Duration.ofMillis(100);
+
+  private static final Duration RECONNECT_MAX = Duration.ofSeconds(5);
+
   private static final long FIRST_RETRY_MS = 500;
   private static final long MAX_RETRY_MS = 10_000;
 
@@ -67,8 +76,7 @@ public final class RedisLink {
     resources =
         ClientResources.builder()
             .reconnectDelay(
-                Delay.exponential(
-                    Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
+                Delay.exponential(RECONNECT_FIRST, RECONNECT_MAX, 2, TimeUnit.MILLISECONDS))
             .build();
     client = RedisClient.create(resources, uri);
     client.setOptions(

@@ -2,9 +2,9 @@ package dev.parley.presence.status;
 
 import dev.parley.contract.presence.PresenceRpc;
 import dev.parley.contract.wire.ErrorCode;
-import dev.parley.presence.announce.PresenceAnnouncer;
-import dev.parley.presence.ops.PresenceMetrics;
-import dev.parley.presence.rpc.Replier;
+import dev.parley.presence.outbound.PresenceAnnouncer;
+import dev.parley.presence.outbound.PresenceMetrics;
+import dev.parley.presence.outbound.Replier;
 import io.nats.client.Message;
 
 /**

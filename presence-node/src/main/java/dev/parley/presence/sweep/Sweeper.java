@@ -1,6 +1,6 @@
 package dev.parley.presence.sweep;
 
-import dev.parley.presence.ops.PresenceMetrics;
+import dev.parley.presence.outbound.PresenceMetrics;
 import dev.parley.presence.redis.PresenceKeys;
 import dev.parley.presence.redis.RedisLink;
 import io.vertx.core.Future;

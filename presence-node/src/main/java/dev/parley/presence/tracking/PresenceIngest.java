@@ -2,8 +2,8 @@ package dev.parley.presence.tracking;
 
 import dev.parley.contract.presence.PresenceHeartbeat;
 import dev.parley.contract.presence.PresenceReport;
-import dev.parley.presence.announce.PresenceAnnouncer;
-import dev.parley.presence.ops.PresenceMetrics;
+import dev.parley.presence.outbound.PresenceAnnouncer;
+import dev.parley.presence.outbound.PresenceMetrics;
 import dev.parley.presence.redis.RedisLink;
 import io.vertx.core.Future;
 import org.slf4j.Logger;

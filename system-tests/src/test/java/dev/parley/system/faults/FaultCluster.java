@@ -104,7 +104,7 @@ final class FaultCluster implements AutoCloseable {
   private void spawnWorker() {
     Map<String, String> env = new HashMap<>(common);
     env.put("PARLEY_NODE_ID", row + "-worker-" + (++workerStarts));
-    env.put("PARLEY_WORKER_HTTP_PORT", Integer.toString(workerPort));
+    env.put("PARLEY_HTTP_PORT", Integer.toString(workerPort));
     worker = ProcessNode.start(WORKER_MAIN, env, row + "-worker", List.of("-Xmx256m"));
   }
 

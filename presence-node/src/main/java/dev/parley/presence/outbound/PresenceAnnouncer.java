@@ -1,8 +1,7 @@
-package dev.parley.presence.announce;
+package dev.parley.presence.outbound;
 
 import dev.parley.contract.Subjects;
 import dev.parley.contract.presence.PresenceState;
-import dev.parley.presence.ops.PresenceMetrics;
 import io.nats.client.Connection;
 import java.util.Collection;
 import org.slf4j.Logger;

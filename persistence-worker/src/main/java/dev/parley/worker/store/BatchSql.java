@@ -1,7 +1,7 @@
 package dev.parley.worker.store;
 
 /**
- * Every statement the worker runs, named. A batch is one transaction running them in this order:
+ * Every statement the worker's store runs, named. A batch is one transaction running them in this order:
  * {@link #LOCK_CONVERSATIONS}, {@link #INSERT_MESSAGES}, {@link #INSERT_ATTACHMENTS},
  * {@link #REPAIR_PREV_SEQ}, {@link #ADVANCE_CONVERSATIONS}, {@link #ADVANCE_SENDER_READ},
  * {@link #UNHIDE_MEMBERS}, {@link #INSERT_DEAD_LETTERS}. Batch values travel as arrays and are
@@ -11,7 +11,7 @@ package dev.parley.worker.store;
  * the same entries stored it, and skips a draft that was not stored (a resend caught by the
  * client-id constraint).
  */
-final class MessageSql {
+final class BatchSql {
 
   /**
    * Serialises workers per conversation: {@code prev_seq} is derived from the rows a transaction
@@ -134,5 +134,5 @@ final class MessageSql {
   /** Readiness probe. */
   static final String PING = "SELECT 1";
 
-  private MessageSql() {}
+  private BatchSql() {}
 }

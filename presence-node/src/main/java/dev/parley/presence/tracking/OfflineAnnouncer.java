@@ -1,8 +1,8 @@
-package dev.parley.presence.grace;
+package dev.parley.presence.tracking;
 
 import dev.parley.contract.presence.PresenceState;
-import dev.parley.presence.announce.PresenceAnnouncer;
-import dev.parley.presence.ops.PresenceMetrics;
+import dev.parley.presence.outbound.PresenceAnnouncer;
+import dev.parley.presence.outbound.PresenceMetrics;
 import dev.parley.presence.redis.LuaScript;
 import dev.parley.presence.redis.PresenceKeys;
 import dev.parley.presence.redis.PresenceLua;

@@ -8,10 +8,10 @@ import io.vertx.sqlclient.DatabaseException;
  * (integrity) except 23505, which concurrent writers can hit and a retry resolves. Everything else
  * (connection refused or reset, timeouts, deadlocks, a server shutting down) is transient.
  */
-public final class Failures {
+public final class PostgresFailures {
   private static final String UNIQUE_VIOLATION = "23505";
 
-  private Failures() {}
+  private PostgresFailures() {}
 
   public static boolean isPoison(Throwable failure) {
     String state = sqlState(failure);

@@ -1,4 +1,4 @@
-package dev.parley.presence.rpc;
+package dev.parley.presence.outbound;
 
 import dev.parley.contract.presence.PresenceRpc;
 import dev.parley.contract.wire.ErrorCode;

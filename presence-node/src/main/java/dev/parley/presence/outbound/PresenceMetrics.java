@@ -1,4 +1,4 @@
-package dev.parley.presence.ops;
+package dev.parley.presence.outbound;
 
 import dev.parley.contract.presence.PresenceStatus;
 import io.micrometer.core.instrument.Counter;
