@@ -2,6 +2,8 @@ package dev.parley.gateway.fanout;
 
 import dev.parley.contract.Subjects;
 import io.nats.client.Subscription;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -23,8 +25,19 @@ final class Channel {
   final String conversationId;
   final Subscription subscription;
 
-  /** The highest stream sequence this node had seen when it subscribed the conversation. */
+  /**
+   * The highest stream sequence this node had seen when it subscribed the conversation: where a
+   * read-back starts when the exact mark could not be read (it may lag on a quiet node).
+   */
   final long openMark;
+
+  /**
+   * The stream's last sequence once the subscription was in place (-1: not read, or the read
+   * failed): every entry past it arrives on the subscription.
+   */
+  private long mark = -1;
+
+  private final Promise<Void> markRead = Promise.promise();
 
   /** Connections that receive the conversation's entries as they arrive. */
   private final Set<LocalConnection> connections = new HashSet<>();
@@ -53,6 +66,40 @@ final class Channel {
     this.conversationId = conversationId;
     this.subscription = subscription;
     this.openMark = openMark;
+  }
+
+  /**
+   * The stream's last sequence once the subscription was in place: every entry after it arrives
+   * live, every entry up to it is the client's to fetch with {@code after_seq}. Its live entries
+   * wait until then.
+   */
+  void markAt(long seq) {
+    mark = seq;
+    order.markAt(seq);
+    markReadDone();
+  }
+
+  /**
+   * The mark could not be read (NATS away): the channel's order treats every first entry with a
+   * predecessor as owing it, and reads it from the stream (see {@link EntryOrder}).
+   */
+  void markUnknown() {
+    markReadDone();
+  }
+
+  private void markReadDone() {
+    heldLive.markRead();
+    markRead.tryComplete();
+  }
+
+  /** Completes once the mark is read or its read failed. */
+  Future<Void> markRead() {
+    return markRead.future();
+  }
+
+  /** The exact mark (see {@link #markAt}); -1 when not known. */
+  long mark() {
+    return mark;
   }
 
   /** Nobody receives or catches up on it here, and no send waits on it: it can be unsubscribed. */

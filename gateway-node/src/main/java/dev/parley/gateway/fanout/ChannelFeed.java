@@ -2,11 +2,13 @@ package dev.parley.gateway.fanout;
 
 import dev.parley.contract.Subjects;
 import dev.parley.contract.stream.StreamHeaders;
+import dev.parley.gateway.concurrent.OnContext;
 import dev.parley.gateway.stream.StreamEntry;
 import dev.parley.gateway.stream.StreamReads;
 import io.micrometer.core.instrument.Counter;
 import io.nats.client.Message;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -31,6 +33,7 @@ final class ChannelFeed {
   private final Subscriptions table;
   private final StreamReads stream;
   private final Subjects subjects;
+  private final PreviousMessages previous;
   private final InOrderWriter inOrder;
   private final Resync resync;
   private final Counter entriesHeld;
@@ -41,6 +44,7 @@ final class ChannelFeed {
   private long highestSeen;
 
   /**
+   * @param previous prev_seq of the message that starts a chain when it is read from the stream
    * @param inOrder writes what a channel's order released
    * @param resync reads a channel back from the stream when entries were dropped or cannot be read
    * @param heldMax most entries a channel holds back at once (waiting for catch-ups, or for an
@@ -51,6 +55,7 @@ final class ChannelFeed {
       Subscriptions table,
       StreamReads stream,
       Subjects subjects,
+      PreviousMessages previous,
       InOrderWriter inOrder,
       Resync resync,
       Counter entriesHeld,
@@ -60,6 +65,7 @@ final class ChannelFeed {
     this.table = table;
     this.stream = stream;
     this.subjects = subjects;
+    this.previous = previous;
     this.inOrder = inOrder;
     this.resync = resync;
     this.entriesHeld = entriesHeld;
@@ -133,14 +139,17 @@ final class ChannelFeed {
                 if (table.get(conversationId) == ch) {
                   order
                       .kindsWithGaps()
-                      .forEach(kind -> fillGap(ch, kind, order.lastDelivered(kind) + 1, false));
+                      .forEach(kind -> fillGap(ch, kind, order.gapReadFrom(kind), false));
                 }
               });
     }
   }
 
-  /** Delivers, in order, the live entries that waited while catch-ups ran. */
+  /** Delivers, in order, the live entries that waited while catch-ups ran or the mark was read. */
   private void releaseHeld(Channel ch, HeldLive.Released waited) {
+    if (table.get(ch.conversationId) != ch) {
+      return; // released meanwhile: a channel opened since has entries of its own
+    }
     // a delivered entry may start another catch-up, which holds what follows again
     waited.entries().forEach(m -> deliver(ch.conversationId, m));
     if (waited.droppedFrom() > 0) {
@@ -155,7 +164,9 @@ final class ChannelFeed {
    * the hand-off. Delivering what waits then would skip that predecessor for good (once an entry
    * past it is delivered, it counts as delivered), so the gap is read again, now that what waits is
    * stored. Only a second miss means the stream no longer has it. A failed read (NATS away) hands
-   * the conversation to {@link Resync}, which tries again until it is back.
+   * the conversation to {@link Resync}, which tries again until it is back. When nothing of the
+   * kind was delivered yet, the first entry read starts the chain (it is read from the mark, see
+   * {@link EntryOrder#gapReadFrom}); a message's prev_seq then comes from history.
    */
   private void fillGap(Channel ch, String kind, long from, boolean readAgain) {
     String conversationId = ch.conversationId;
@@ -173,12 +184,27 @@ final class ChannelFeed {
               }
               if (ar.succeeded() && ar.result() != null) {
                 StreamEntry e = ar.result();
-                inOrder.write(
-                    ch,
-                    order.accept(
-                        new EntryOrder.Entry(
-                            e.seq(), order.lastDelivered(kind), kind, e.payload())));
-                fillGap(ch, kind, e.seq() + 1, false);
+                previousOf(ch, kind, e.seq())
+                    .onComplete(
+                        prev -> {
+                          if (table.get(conversationId) != ch
+                              || !order.kindsWithGaps().contains(kind)) {
+                            return;
+                          }
+                          long previousOnSubject = order.lastDelivered(kind);
+                          if (previousOnSubject == 0) {
+                            // nothing of the kind delivered: what was read from where its chain
+                            // must begin starts it
+                            previousOnSubject = prev.result() == null ? 0 : prev.result();
+                            order.startAt(kind, previousOnSubject);
+                          }
+                          inOrder.write(
+                              ch,
+                              order.accept(
+                                  new EntryOrder.Entry(
+                                      e.seq(), previousOnSubject, kind, e.payload())));
+                          fillGap(ch, kind, e.seq() + 1, false);
+                        });
               } else if (ar.failed()) {
                 log.warn(
                     "conversation {}: a gap in its {} entries could not be read from the stream ({}); reading it back",
@@ -195,6 +221,26 @@ final class ChannelFeed {
                     kind);
                 inOrder.write(ch, order.flush(kind));
               }
+            });
+  }
+
+  /**
+   * The previous message of one read back to start a chain (completes on the hub's context, with
+   * null when unknown: the first message, an event, or history unreachable).
+   */
+  private Future<Long> previousOf(Channel ch, String kind, long seq) {
+    if (!Subjects.MESSAGE_KIND.equals(kind) || ch.order().lastDelivered(kind) > 0) {
+      return Future.succeededFuture(null);
+    }
+    return OnContext.backOn(ctx, previous.before(ch.conversationId, seq))
+        .recover(
+            err -> {
+              log.warn(
+                  "prev_seq of seq {} in conversation {} unknown ({}); sent as null",
+                  seq,
+                  ch.conversationId,
+                  err.toString());
+              return Future.succeededFuture(null);
             });
   }
 }

@@ -14,13 +14,30 @@ import java.util.TreeMap;
  * subject, so each subject (messages; other events) forms a chain: an entry whose predecessor has
  * not been delivered yet is held until it has, or until the gap is filled from the stream.
  *
+ * <p>The first entry of a kind starts its chain only when its predecessor is not owed here: none
+ * (the conversation's first), or at or below the channel's mark (the stream's last sequence once
+ * the subscription was in place: every later entry arrives on it, earlier ones are the client's to
+ * fetch with {@code after_seq}). A first entry whose predecessor is past the mark overtook it: it
+ * waits for it like any other. Taking it as the chain's start would drop the predecessor, arriving
+ * next, as "already delivered": a {@code prev_seq} hole, and a message lost for that client.
+ *
  * <p>Not thread-safe: owned by the hub's event loop, like the rest of the subscription table.
  */
 final class EntryOrder {
   /** A stored entry: its sequence, the previous sequence on the same subject, its kind and body. */
   record Entry(long seq, long previousOnSubject, String kind, JsonObject payload) {}
 
+  /** The mark is not known: being read, or its read failed. */
+  private static final long UNKNOWN = -1;
+
   private final Map<String, Long> delivered = new HashMap<>();
+
+  /**
+   * The stream's last sequence when the channel's subscription was in place, or {@link #UNKNOWN}.
+   * Unknown, every first entry with a predecessor waits for it (then read from the stream): a
+   * duplicate of a message the client may have fetched is harmless, a hole is not.
+   */
+  private long mark = UNKNOWN;
 
   /** Held entries by kind, keyed by the predecessor they wait for. */
   private final Map<String, TreeMap<Long, Entry>> held = new HashMap<>();
@@ -31,7 +48,7 @@ final class EntryOrder {
     if (last != 0 && e.seq() <= last) {
       return List.of();
     }
-    if (last != 0 && e.previousOnSubject() > last) {
+    if (last != 0 ? e.previousOnSubject() > last : !startsChain(e)) {
       held.computeIfAbsent(e.kind(), k -> new TreeMap<>()).put(e.previousOnSubject(), e);
       return List.of();
     }
@@ -40,6 +57,32 @@ final class EntryOrder {
     delivered.put(e.kind(), e.seq());
     release(e.kind(), out);
     return out;
+  }
+
+  /** The stream's last sequence once the channel's subscription was in place (see the class). */
+  void markAt(long seq) {
+    mark = seq;
+  }
+
+  private boolean startsChain(Entry e) {
+    return e.previousOnSubject() == 0 || (mark != UNKNOWN && e.previousOnSubject() <= mark);
+  }
+
+  /**
+   * Where the stream is read for a kind's missing entries: after the last one delivered; when none
+   * was, after the mark (every entry past it is owed), or, the mark unknown, from the lowest
+   * predecessor an entry waits for (that one at least is owed: its successor came live).
+   */
+  long gapReadFrom(String kind) {
+    long last = lastDelivered(kind);
+    if (last > 0) {
+      return last + 1;
+    }
+    if (mark != UNKNOWN) {
+      return mark + 1;
+    }
+    TreeMap<Long, Entry> waiting = held.get(kind);
+    return waiting == null || waiting.isEmpty() ? 1 : waiting.firstKey();
   }
 
   /**

@@ -122,14 +122,24 @@ public final class FanoutHub {
                   eventsReceived.increment();
                   handoff.offer(conversationId, msg);
                 },
-            this::streamMark);
+            this::streamMark,
+            () -> stream.lastSequence(ctx));
     this.writer = new EntryWriter(table, storedCopies, framesWritten, membershipChanged);
     this.catchUp = new CatchUp(ctx, table, stream, subjects, writer, storedCopies, previous);
     InOrderWriter inOrder = new InOrderWriter(writer, catchUp);
     this.resync = new Resync(ctx, table, stream, subjects, previous, inOrder, resyncs);
     this.feed =
         new ChannelFeed(
-            ctx, table, stream, subjects, inOrder, resync, entriesHeld, heldMax, heldDropped);
+            ctx,
+            table,
+            stream,
+            subjects,
+            previous,
+            inOrder,
+            resync,
+            entriesHeld,
+            heldMax,
+            heldDropped);
     registry.gauge("parley_fanout_subscribed_conversations", table.channelsView(), Map::size);
     registry.gauge("parley_fanout_local_users", table.usersView(), Map::size);
     Gauge.builder("parley_fanout_handoff_queue_depth", handoff, Handoff::depth)
@@ -181,27 +191,36 @@ public final class FanoutHub {
   /**
    * Registers a connection for the conversations its user belongs to (as read before its
    * handshake). Called before the handshake answers, so the subscriptions exist and the connection
-   * holds them before the client can see its connection open.
+   * holds them before the client can see its connection open. Completes once each of those
+   * channels has its mark (one request for all the ones subscribed now; see {@link
+   * Subscriptions#openAll}): the mark is then older than anything the client sends once it sees
+   * its connection open, so an entry whose predecessor is past the mark is sure to wait for it.
    */
   public Future<Void> attach(LocalConnection connection, Collection<String> conversationIds) {
     return onContext(
-        () -> {
-          table.addConnection(connection);
-          for (String conversationId : conversationIds) {
-            table.join(connection, table.open(conversationId));
-          }
-          // joined while the handshake was under way: not in the list it read, and missed by the
-          // join's fan-out
-          recentJoins
-              .of(connection.userId(), System.nanoTime())
-              .forEach(
-                  (conversationId, sinceSeq) -> {
-                    if (!conversationIds.contains(conversationId)) {
-                      catchUp.start(table.open(conversationId), List.of(connection), sinceSeq);
-                    }
-                  });
-          return null;
-        });
+            () -> {
+              table.addConnection(connection);
+              List<Channel> channels = table.openAll(conversationIds);
+              channels.forEach(ch -> table.join(connection, ch));
+              joinedDuringHandshake(connection, conversationIds);
+              // a failed read completes too: the handshake never fails for it
+              return Future.all(channels.stream().map(Channel::markRead).toList()).<Void>mapEmpty();
+            })
+        .compose(marks -> marks);
+  }
+
+  /** Catches the connection up on conversations its user joined while its handshake ran. */
+  private void joinedDuringHandshake(
+      LocalConnection connection, Collection<String> conversationIds) {
+    // not in the list it read, and missed by the join's fan-out
+    recentJoins
+        .of(connection.userId(), System.nanoTime())
+        .forEach(
+            (conversationId, sinceSeq) -> {
+              if (!conversationIds.contains(conversationId)) {
+                catchUp.start(table.open(conversationId), List.of(connection), sinceSeq);
+              }
+            });
   }
 
   public Future<Void> detach(LocalConnection connection) {

@@ -8,9 +8,11 @@ import java.util.function.Consumer;
 /**
  * A channel's live entries that wait while its catch-ups run: a joiner must not see a later entry
  * before the earlier ones it is being given from the stream, so nothing goes out live until every
- * catch-up of the channel has ended. Then what waited is handed back, in arrival order, at once.
- * Entries wait only while a catch-up runs, and at most a bound of them: past it they are dropped
- * and their conversation is read back from the stream instead. Touched only on the hub's context.
+ * catch-up of the channel has ended. They wait too while a new channel's mark is read (one
+ * request): until then its {@link EntryOrder} cannot tell which first entry starts a chain. Then
+ * what waited is handed back, in arrival order, at once. Entries wait only meanwhile, and at most
+ * a bound of them: past it they are dropped and their conversation is read back from the stream
+ * instead. Touched only on the hub's context.
  */
 final class HeldLive {
   /**
@@ -20,27 +22,44 @@ final class HeldLive {
   record Released(List<Message> entries, long droppedFrom) {}
 
   private int catchUpsRunning;
+
+  /** The channel's mark is being read (from its creation until {@link #markRead}). */
+  private boolean readingMark = true;
+
   private final List<Message> entries = new ArrayList<>();
   private long droppedFrom;
 
   /** Where what waited goes when the catch-ups end (null: nothing waited). */
   private Consumer<Released> release;
 
-  /** Whether live entries wait now: a catch-up runs. */
+  /** Whether live entries wait now: a catch-up runs, or the mark is being read. */
   boolean holding() {
-    return catchUpsRunning > 0;
+    return catchUpsRunning > 0 || readingMark;
+  }
+
+  /** The channel's mark was read (or its read failed): unless a catch-up runs, what waited goes. */
+  void markRead() {
+    if (readingMark) {
+      readingMark = false;
+      releaseIfDone();
+    }
   }
 
   void catchUpStarted() {
     catchUpsRunning++;
   }
 
-  /** A catch-up ended; when it was the last, what waited meanwhile is released. */
+  /** A catch-up ended; when it was the last (and the mark is read), what waited is released. */
   void catchUpEnded() {
     if (catchUpsRunning == 0) {
       throw new IllegalStateException("no catch-up runs");
     }
-    if (--catchUpsRunning > 0) {
+    catchUpsRunning--;
+    releaseIfDone();
+  }
+
+  private void releaseIfDone() {
+    if (holding()) {
       return;
     }
     Consumer<Released> to = release;
@@ -61,7 +80,8 @@ final class HeldLive {
    */
   boolean keep(Message msg, long seq, int max, Consumer<Released> release) {
     if (!holding()) {
-      throw new IllegalStateException("live entries wait only while a catch-up runs");
+      throw new IllegalStateException(
+          "live entries wait only while a catch-up runs or the mark is read");
     }
     this.release = release;
     if (entries.size() < max) {

@@ -52,13 +52,20 @@ final class Resync {
     }
 
     /**
-     * A resync starts; returns where a kind with nothing delivered yet is read from: the lowest
-     * sequence known missed, else the first after {@code openMark}.
+     * A resync starts; returns where a kind with nothing delivered yet is read from: the first
+     * after the channel's exact {@code mark} (every entry past it is owed; -1: unknown), or an
+     * earlier sequence known missed; the mark unknown, the lowest sequence known missed, else the
+     * first after {@code openMark}.
      */
-    private long start(long openMark) {
+    private long start(long mark, long openMark) {
       running = true;
       again = false;
-      long from = missedFrom > 0 ? missedFrom : openMark + 1;
+      long from;
+      if (mark >= 0) {
+        from = missedFrom > 0 ? Math.min(missedFrom, mark + 1) : mark + 1;
+      } else {
+        from = missedFrom > 0 ? missedFrom : openMark + 1;
+      }
       missedFrom = 0;
       return from;
     }
@@ -103,8 +110,9 @@ final class Resync {
 
   /**
    * Reads the channel back from where its delivery stands; for a kind nothing was delivered of
-   * yet, from {@code missedFrom} (the lowest sequence known lost; 0: unknown, then from where the
-   * node stood in the stream when it subscribed the conversation).
+   * yet, from after the channel's mark (or {@code missedFrom}, the lowest sequence known lost, when
+   * lower; 0: unknown). Without a mark, from {@code missedFrom}, else from where the node stood in
+   * the stream when it subscribed the conversation.
    */
   void request(Channel ch, long missedFrom) {
     if (ch.resyncMarks().ask(missedFrom)) {
@@ -114,7 +122,7 @@ final class Resync {
 
   private void start(Channel ch) {
     resyncs.increment();
-    long fallback = ch.resyncMarks().start(ch.openMark);
+    long fallback = ch.resyncMarks().start(ch.mark(), ch.openMark);
     long from =
         Math.min(
             startOf(ch, Subjects.MESSAGE_KIND, fallback),
@@ -186,6 +194,10 @@ final class Resync {
                             delivered > 0
                                 ? delivered
                                 : prev.succeeded() && prev.result() != null ? prev.result() : 0;
+                        if (delivered == 0) {
+                          // read from where the kind's chain must begin: this entry starts it
+                          ch.order().startAt(kind, previousOnSubject);
+                        }
                         inOrder.write(
                             ch,
                             ch.order()

@@ -3,6 +3,8 @@ package dev.parley.gateway.fanout;
 import dev.parley.contract.Subjects;
 import io.nats.client.Dispatcher;
 import io.nats.client.MessageHandler;
+import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,6 +13,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The subscription table: which conversations this node subscribes, and which local connections
@@ -18,46 +23,100 @@ import java.util.function.LongSupplier;
  * Touched only on the hub's context.
  */
 final class Subscriptions {
+  private static final Logger log = LoggerFactory.getLogger(Subscriptions.class);
+
   private final Dispatcher dispatcher;
   private final Subjects subjects;
   private final Function<String, MessageHandler> handlerFor;
   private final LongSupplier streamMark;
+  private final Supplier<Future<Long>> streamEnd;
   private final Map<String, Channel> channels = new HashMap<>();
   private final Map<String, Set<LocalConnection>> connectionsByUser = new HashMap<>();
   private final Map<LocalConnection, Set<String>> conversationsByConnection = new HashMap<>();
 
   /**
    * @param handlerFor the handler of a conversation's republished entries
-   * @param streamMark the highest stream sequence this node has seen (where a new channel's delivery starts)
+   * @param streamMark the highest stream sequence this node has seen (where a new channel is read
+   *     back from when its exact mark is unknown)
+   * @param streamEnd reads the stream's last sequence, completing on the hub's context; asked on
+   *     the same NATS connection as the subscriptions, after them
    */
   Subscriptions(
       Dispatcher dispatcher,
       Subjects subjects,
       Function<String, MessageHandler> handlerFor,
-      LongSupplier streamMark) {
+      LongSupplier streamMark,
+      Supplier<Future<Long>> streamEnd) {
     this.dispatcher = dispatcher;
     this.subjects = subjects;
     this.handlerFor = handlerFor;
     this.streamMark = streamMark;
+    this.streamEnd = streamEnd;
   }
 
   Channel get(String conversationId) {
     return channels.get(conversationId);
   }
 
-  /** The conversation's channel, subscribing it first if needed. */
+  /** The conversation's channel, subscribing it first if needed (then its mark is read). */
   Channel open(String conversationId) {
-    Channel ch = channels.get(conversationId);
-    if (ch == null) {
-      ch =
-          new Channel(
-              conversationId,
-              dispatcher.subscribe(
-                  subjects.fanout(conversationId), handlerFor.apply(conversationId)),
-              streamMark.getAsLong());
-      channels.put(conversationId, ch);
+    return openAll(List.of(conversationId)).get(0);
+  }
+
+  /**
+   * The channels of several conversations, in the order given, subscribing those not subscribed
+   * yet: one read of the stream's end gives every new one its mark. Their live entries wait for it
+   * ({@link HeldLive}); {@link Channel#markRead} says when it is there.
+   */
+  List<Channel> openAll(Collection<String> conversationIds) {
+    List<Channel> out = new ArrayList<>(conversationIds.size());
+    List<Channel> fresh = new ArrayList<>();
+    for (String conversationId : conversationIds) {
+      Channel ch = channels.get(conversationId);
+      if (ch == null) {
+        ch =
+            new Channel(
+                conversationId,
+                dispatcher.subscribe(
+                    subjects.fanout(conversationId), handlerFor.apply(conversationId)),
+                streamMark.getAsLong());
+        channels.put(conversationId, ch);
+        fresh.add(ch);
+      }
+      out.add(ch);
     }
-    return ch;
+    if (!fresh.isEmpty()) {
+      readMarks(fresh);
+    }
+    return out;
+  }
+
+  /**
+   * Reads the stream's last sequence for channels just subscribed. The request follows their SUBs
+   * on the same connection, and the server handles a connection's protocol in order, so when it
+   * answers the subscriptions are in place: every entry stored after the sequence it names is
+   * republished to them. One request, wherever it runs, is the only wait: not a flush, not a
+   * round trip per conversation.
+   */
+  private void readMarks(List<Channel> fresh) {
+    streamEnd
+        .get()
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                log.warn(
+                    "the stream's last sequence could not be read for {} new fan-out channels ({}); their first entries wait for their predecessors, read from the stream",
+                    fresh.size(),
+                    ar.cause().toString());
+              }
+              for (Channel ch : fresh) {
+                if (ar.succeeded()) {
+                  ch.markAt(ar.result());
+                } else {
+                  ch.markUnknown();
+                }
+              }
+            });
   }
 
   void releaseIfIdle(Channel ch) {

@@ -22,6 +22,7 @@ class EntryOrderUnitTests {
   @Test
   void inOrderEntriesGoOutAsTheyCome() {
     EntryOrder order = new EntryOrder();
+    order.markAt(3);
     assertThat(seqs(order.accept(msg(5, 3)))).containsExactly(5L);
     assertThat(seqs(order.accept(msg(9, 5)))).containsExactly(9L);
     assertThat(order.kindsWithGaps()).isEmpty();
@@ -111,5 +112,35 @@ class EntryOrderUnitTests {
     assertThat(order.lastDelivered("event")).isEqualTo(7);
     order.startAt("msg", 0);
     assertThat(order.lastDelivered("msg")).isZero();
+  }
+
+  @Test
+  void aFirstEntryWhosePredecessorIsPastTheMarkWaitsForIt() {
+    EntryOrder order = new EntryOrder();
+    order.markAt(10);
+    assertThat(order.accept(msg(12, 11))).isEmpty();
+    assertThat(order.gapReadFrom("msg")).as("everything past the mark is owed").isEqualTo(11);
+    assertThat(seqs(order.accept(msg(11, 7)))).containsExactly(11L, 12L);
+    assertThat(order.hasGaps()).isFalse();
+  }
+
+  @Test
+  void aFirstEntryWhosePredecessorIsAtOrBelowTheMarkStartsItsChain() {
+    EntryOrder order = new EntryOrder();
+    order.markAt(10);
+    assertThat(seqs(order.accept(msg(12, 10)))).containsExactly(12L);
+    assertThat(seqs(order.accept(event(13, 4)))).containsExactly(13L);
+    assertThat(order.accept(msg(10, 8))).as("the client's to fetch").isEmpty();
+  }
+
+  @Test
+  void withoutAMarkOnlyAnEntryWithNoPredecessorStartsItsChain() {
+    EntryOrder order = new EntryOrder();
+    assertThat(seqs(order.accept(event(3, 0)))).containsExactly(3L);
+    assertThat(order.accept(msg(9, 6))).isEmpty();
+    assertThat(order.accept(msg(12, 9))).isEmpty();
+    assertThat(order.gapReadFrom("msg")).as("the predecessor waited for").isEqualTo(6);
+    order.startAt("msg", 5); // 6 read back: it starts the chain
+    assertThat(seqs(order.accept(msg(6, 5)))).containsExactly(6L, 9L, 12L);
   }
 }

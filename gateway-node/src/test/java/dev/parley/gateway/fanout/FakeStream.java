@@ -32,6 +32,10 @@ final class FakeStream implements StreamReads {
   private long lastSeq;
   private boolean paused;
   private int failuresToGive;
+  private int endReadsToFail;
+  private final List<Promise<Long>> endReadsWaiting = new ArrayList<>();
+  private boolean endReadsPaused;
+  private int endReads;
 
   /** Stores an entry at the next sequence; returns that sequence. */
   long append(String subject, JsonObject payload) {
@@ -75,6 +79,47 @@ final class FakeStream implements StreamReads {
       answer(read, answer);
     }
     return answer.future();
+  }
+
+  /**
+   * The stream's last sequence, as a new channel's mark is read (at once, unless {@link
+   * #pauseEndReads paused} or told to {@link #failEndReads fail}).
+   */
+  Future<Long> lastSequence() {
+    endReads++;
+    if (endReadsToFail > 0) {
+      endReadsToFail--;
+      return Future.failedFuture(new IllegalStateException("stream unavailable"));
+    }
+    if (endReadsPaused) {
+      Promise<Long> answer = Promise.promise();
+      endReadsWaiting.add(answer);
+      return answer.future();
+    }
+    return Future.succeededFuture(lastSeq);
+  }
+
+  /** The next {@code count} reads of the stream's last sequence fail. */
+  void failEndReads(int count) {
+    endReadsToFail = count;
+  }
+
+  /** Reads of the stream's last sequence wait from now until {@link #answerEndReads}. */
+  void pauseEndReads() {
+    endReadsPaused = true;
+  }
+
+  /** Answers the waiting reads of the last sequence with {@code seq}, and the next ones at once. */
+  void answerEndReads(long seq) {
+    endReadsPaused = false;
+    List<Promise<Long>> now = new ArrayList<>(endReadsWaiting);
+    endReadsWaiting.clear();
+    now.forEach(p -> p.complete(seq));
+  }
+
+  /** How many times the stream's last sequence was read. */
+  int endReads() {
+    return endReads;
   }
 
   /** Reads wait from now until answered. */

@@ -52,7 +52,9 @@ final class FanoutTestbed implements AutoCloseable {
                 getClass().getClassLoader(),
                 new Class<?>[] {Dispatcher.class},
                 (proxy, method, args) -> null);
-    table = new Subscriptions(dispatcher, subjects, id -> msg -> {}, this::highestSeen);
+    table =
+        new Subscriptions(
+            dispatcher, subjects, id -> msg -> {}, this::highestSeen, stream::lastSequence);
     StoredCopies storedCopies = new StoredCopies(vertx);
     EntryWriter writer =
         new EntryWriter(table, storedCopies, registry.counter("frames"), change -> {});
@@ -75,6 +77,7 @@ final class FanoutTestbed implements AutoCloseable {
             table,
             stream,
             subjects,
+            previous,
             inOrder,
             resync,
             registry.counter("entries_held"),
