@@ -2,6 +2,8 @@ package dev.parley.gateway.http;
 
 import dev.parley.contract.wire.ErrorCode;
 import dev.parley.contract.wire.Frames;
+import dev.parley.gateway.failure.ApiException;
+import dev.parley.gateway.text.TextRules;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;

@@ -2,7 +2,7 @@ package dev.parley.gateway.realtime;
 
 import dev.parley.contract.wire.ErrorCode;
 import dev.parley.contract.wire.Frames;
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.failure.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;

@@ -1,7 +1,7 @@
 package dev.parley.gateway.realtime;
 
 import dev.parley.contract.wire.CloseReason;
-import dev.parley.gateway.http.TextRules;
+import dev.parley.gateway.text.TextRules;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketFrame;

@@ -6,10 +6,8 @@ import dev.parley.contract.wire.Frames;
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.auth.HandshakeAuth;
 import dev.parley.gateway.auth.UserDirectory;
-import dev.parley.gateway.conversations.ConversationStore;
+import dev.parley.gateway.failure.ApiException;
 import dev.parley.gateway.fanout.FanoutHub;
-import dev.parley.gateway.http.ApiException;
-import dev.parley.gateway.presence.PresenceReporter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -62,10 +60,10 @@ public final class WebSocketEndpoint {
 
   private final HandshakeAuth auth;
   private final UserDirectory users;
-  private final ConversationStore conversations;
+  private final UserConversations conversations;
   private final FanoutHub hub;
   private final FrameDispatcher dispatcher;
-  private final PresenceReporter presence;
+  private final ConnectionObserver presence;
   private final Limits limits;
   private final ConnectionQuota quota;
   private final Map<ClientConnection, InFlightFrames> open = new ConcurrentHashMap<>();
@@ -77,10 +75,10 @@ public final class WebSocketEndpoint {
   public WebSocketEndpoint(
       HandshakeAuth auth,
       UserDirectory users,
-      ConversationStore conversations,
+      UserConversations conversations,
       FanoutHub hub,
       FrameDispatcher dispatcher,
-      PresenceReporter presence,
+      ConnectionObserver presence,
       Limits limits,
       MeterRegistry registry) {
     this.auth = auth;
