@@ -2,10 +2,10 @@ package dev.parley.gateway.realtime;
 
 import dev.parley.contract.wire.CloseReason;
 import dev.parley.contract.wire.ErrorCode;
-import dev.parley.contract.wire.Frames;
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.auth.HandshakeAuth;
 import dev.parley.gateway.auth.UserDirectory;
+import dev.parley.gateway.failure.Answer;
 import dev.parley.gateway.failure.ApiException;
 import dev.parley.gateway.fanout.FanoutHub;
 import io.micrometer.core.instrument.Gauge;
@@ -150,18 +150,19 @@ public final class WebSocketEndpoint {
                         }))
         .onFailure(
             e -> {
-              ApiException api =
-                  e instanceof ApiException a
-                      ? a
-                      : ApiException.unavailable("cannot accept connections right now", e);
-              if (api.code().httpStatus() >= 500) {
-                log.warn("WebSocket handshake refused: {}", e.toString());
-              }
+              // refused before the upgrade: an HTTP answer; what went wrong unexpectedly is the
+              // node not accepting connections now, which another node may
+              Answer answer =
+                  Answer.of(
+                      e instanceof ApiException
+                          ? e
+                          : ApiException.unavailable("cannot accept connections right now", e));
+              answer.log(log, "WebSocket handshake");
               req.resume();
               req.response()
-                  .setStatusCode(api.code().httpStatus())
+                  .setStatusCode(answer.httpStatus())
                   .putHeader("content-type", "application/json")
-                  .end(Frames.errorBody(api.code(), api.getMessage()).encode());
+                  .end(answer.restBody().encode());
             });
   }
 
@@ -189,10 +190,10 @@ public final class WebSocketEndpoint {
             },
             () ->
                 conn.send(
-                    Frames.error(
-                            null,
-                            ErrorCode.INVALID_ARGUMENT,
-                            "binary frames are not supported: send JSON text frames")
+                    Answer.of(
+                            ApiException.invalid(
+                                "binary frames are not supported: send JSON text frames"))
+                        .frame(null)
                         .encode())));
     ws.exceptionHandler(
         e -> {
