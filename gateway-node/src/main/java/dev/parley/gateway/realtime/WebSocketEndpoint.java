@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * {@code ?ticket=}; refused with HTTP 401),
  * then registers the connection for its user's conversations and dispatches its frames.
  *
- * <p>Bounds per connection: a message over {@link Limits#maxMessageBytes} closes it with 1009; at
+ * <p>Bounds per connection: a message over {@link Limits#maxMessageBytes} closes it ({@link CloseReason#MESSAGE_TOO_BIG}); at
  * {@link Limits#maxInFlight} unanswered frames it is not read until answers drain; at
  * {@link Limits#maxConnectionsPerUser} open connections a user's next handshake is refused (429).
  */
@@ -50,8 +50,8 @@ public final class WebSocketEndpoint {
           "this node is shutting down: reconnect (to any node) and send it again", null);
 
   /**
-   * @param writeQueueBytes bytes allowed to wait for a slow client before it is closed (4008)
-   * @param maxMessageBytes largest client message, over all its frames (else 1009)
+   * @param writeQueueBytes bytes allowed to wait for a slow client before it is closed ({@link CloseReason#SLOW_CONSUMER})
+   * @param maxMessageBytes largest client message, over all its frames (else {@link CloseReason#MESSAGE_TOO_BIG})
    * @param maxConnectionsPerUser open connections per user on this node (one more: HTTP 429)
    * @param maxInFlight unanswered frames per connection before it stops being read
    */
@@ -235,7 +235,7 @@ public final class WebSocketEndpoint {
   }
 
   /**
-   * Closes every connection with 1001, spread evenly over {@code spread} so that clients do not all
+   * Closes every connection ({@link CloseReason#GOING_AWAY}), spread evenly over {@code spread} so that clients do not all
    * reconnect at once. Until its turn a connection is served as usual; at its turn it stops being
    * read (what the client sends from then on is sent again elsewhere after the close, never
    * answered with an error) and is closed once every frame it took has been answered (a send
