@@ -5,6 +5,7 @@ import dev.parley.contract.config.Secrets;
 import dev.parley.contract.nats.NatsConnections;
 import dev.parley.contract.ops.OpsRoutes;
 import dev.parley.contract.ops.Readiness;
+import dev.parley.contract.schema.SchemaCheck;
 import dev.parley.contract.stream.StreamLayout;
 import dev.parley.contract.wire.ChatMessage;
 import dev.parley.contract.wire.EventType;
@@ -16,6 +17,7 @@ import dev.parley.gateway.auth.WsTicketRoutes;
 import dev.parley.gateway.auth.WsTickets;
 import dev.parley.gateway.config.GatewayConfig;
 import dev.parley.gateway.conversations.ConversationChanges;
+import dev.parley.gateway.conversations.ConversationLog;
 import dev.parley.gateway.conversations.ConversationRoutes;
 import dev.parley.gateway.conversations.ConversationStore;
 import dev.parley.gateway.conversations.MemberChanges;
@@ -27,7 +29,6 @@ import dev.parley.gateway.files.FileCatalog;
 import dev.parley.gateway.files.FileRoutes;
 import dev.parley.gateway.files.FileSweeper;
 import dev.parley.gateway.files.LocalFileStorage;
-import dev.parley.gateway.http.ApiVerticle;
 import dev.parley.gateway.integrators.NatsSendEndpoint;
 import dev.parley.gateway.limits.RateLimiter;
 import dev.parley.gateway.messages.HistoryReader;
@@ -42,7 +43,6 @@ import dev.parley.gateway.presence.PresenceClient;
 import dev.parley.gateway.presence.PresenceFrames;
 import dev.parley.gateway.presence.PresenceRelay;
 import dev.parley.gateway.presence.PresenceReporter;
-import dev.parley.gateway.presence.RedisProbe;
 import dev.parley.gateway.presence.SharedConversations;
 import dev.parley.gateway.reactions.ReactionRoutes;
 import dev.parley.gateway.reactions.Reactions;
@@ -51,16 +51,15 @@ import dev.parley.gateway.realtime.WebSocketEndpoint;
 import dev.parley.gateway.receipts.ReadFrames;
 import dev.parley.gateway.receipts.ReadReceipts;
 import dev.parley.gateway.receipts.ReadRoutes;
+import dev.parley.gateway.redis.RedisProbe;
 import dev.parley.gateway.search.MessageSearch;
 import dev.parley.gateway.search.SearchRoutes;
-import dev.parley.gateway.stream.ConversationLog;
 import dev.parley.gateway.stream.PersistedWrites;
 import dev.parley.gateway.stream.StreamClient;
 import dev.parley.gateway.stream.UnstoredMessages;
 import dev.parley.gateway.typing.TypingFrames;
 import dev.parley.gateway.typing.TypingRelay;
 import dev.parley.gateway.typing.TypingTracker;
-import dev.parley.migrations.SchemaCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
@@ -331,7 +330,7 @@ public final class GatewayNode {
         new WebSocketEndpoint(
             new HandshakeAuth(verifier, services.tickets()),
             stores.users(),
-            stores.conversations(),
+            stores.conversations()::conversationIdsOf,
             hub,
             new FrameDispatcher(
                 Map.of(

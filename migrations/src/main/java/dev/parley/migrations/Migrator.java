@@ -23,6 +23,9 @@ import org.flywaydb.core.api.output.MigrateResult;
 public final class Migrator {
 
   /** Names we are willing to put in CREATE DATABASE: plain identifiers, so quoting is enough. */
+  /** Where Flyway finds the SQL, on the classpath of this module. */
+  public static final String LOCATION = "classpath:db/migration";
+
   private static final Pattern DATABASE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
   private static final String MAINTENANCE_DATABASE = "postgres";
@@ -71,7 +74,7 @@ public final class Migrator {
     Flyway flyway =
         Flyway.configure()
             .dataSource(settings.jdbcUrl(), settings.user(), settings.password())
-            .locations(Migrations.LOCATION)
+            .locations(LOCATION)
             .validateMigrationNaming(true)
             .failOnMissingLocations(true)
             .loggers("slf4j")

@@ -2,7 +2,9 @@ package dev.parley.migrations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.migrations.Migrations.Migration;
+import dev.parley.contract.schema.Migrations;
+import dev.parley.contract.schema.Migrations.Migration;
+import dev.parley.contract.schema.SchemaCheck;
 import java.io.IOException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;

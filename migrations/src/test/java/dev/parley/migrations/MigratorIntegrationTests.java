@@ -3,6 +3,7 @@ package dev.parley.migrations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.contract.config.PostgresSettings;
+import dev.parley.contract.schema.Migrations;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.contract.config.PostgresSettings;
+import dev.parley.contract.schema.Migrations;
+import dev.parley.contract.schema.SchemaCheck;
+import dev.parley.contract.schema.SchemaOutdatedException;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;

@@ -2,8 +2,8 @@ package dev.parley.worker;
 
 import dev.parley.contract.ops.OpsRoutes;
 import dev.parley.contract.ops.Readiness;
+import dev.parley.contract.schema.SchemaCheck;
 import dev.parley.contract.stream.StreamLayout;
-import dev.parley.migrations.SchemaCheck;
 import dev.parley.worker.batch.Backoff;
 import dev.parley.worker.batch.BatchAssembler;
 import dev.parley.worker.batch.BatchWriter;

@@ -2,7 +2,7 @@ package dev.parley.worker;
 
 import dev.parley.contract.config.ConfigException;
 import dev.parley.contract.config.Env;
-import dev.parley.migrations.SchemaOutdatedException;
+import dev.parley.contract.schema.SchemaOutdatedException;
 import dev.parley.worker.config.WorkerConfig;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;

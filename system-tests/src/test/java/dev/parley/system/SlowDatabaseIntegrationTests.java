@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.contract.wire.ErrorCode;
 import dev.parley.gateway.config.DatabaseLimits;
-import dev.parley.gateway.http.ApiException;
-import dev.parley.gateway.http.Failures;
+import dev.parley.gateway.failure.ApiException;
+import dev.parley.gateway.failure.Failures;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

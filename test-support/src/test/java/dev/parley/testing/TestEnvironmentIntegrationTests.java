@@ -6,7 +6,7 @@ import dev.parley.contract.config.Env;
 import dev.parley.contract.config.NatsSettings;
 import dev.parley.contract.config.PostgresSettings;
 import dev.parley.contract.config.RedisSettings;
-import dev.parley.migrations.SchemaCheck;
+import dev.parley.contract.schema.SchemaCheck;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.nats.client.Connection;

@@ -1,9 +1,11 @@
 package dev.parley.contract.wire;
 
 /**
- * Why a gateway closes a WebSocket: the close code a client sees, its reason text, and what the
- * client should do next. The codes are the contract's (docs/asyncapi.yaml lists them); a client
- * decides on the code, the reason text is for people.
+ * Why a gateway closes a WebSocket: the close code a client sees, its reason text, and whether and
+ * when the client should reconnect. The only place the codes are spelled: the gateway closes with
+ * these, never a number. The public contract lists each for client authors (docs/asyncapi.yaml and
+ * docs/api.md, kept equal to this by {@code CloseReasonUnitTests}); a client decides on the code,
+ * the reason text is for people.
  */
 public enum CloseReason {
   /** The node is shutting down (drain): reconnect, through the load balancer, to another node. */

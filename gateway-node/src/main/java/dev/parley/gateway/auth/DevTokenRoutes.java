@@ -2,10 +2,10 @@ package dev.parley.gateway.auth;
 
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.config.JwtSettings;
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.failure.ApiException;
 import dev.parley.gateway.http.Responses;
-import dev.parley.gateway.http.TextRules;
-import dev.parley.gateway.http.TextRules.Kind;
+import dev.parley.gateway.text.TextRules;
+import dev.parley.gateway.text.TextRules.Kind;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.web.Router;

@@ -1,7 +1,6 @@
 package dev.parley.gateway.auth;
 
 import dev.parley.gateway.http.ApiRoutes;
-import dev.parley.gateway.http.Requests;
 import dev.parley.gateway.http.Responses;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -25,7 +24,7 @@ public final class WsTicketRoutes implements ApiRoutes {
 
   private void issue(RoutingContext ctx) {
     tickets
-        .issue(Requests.user(ctx))
+        .issue(Callers.user(ctx))
         .onSuccess(
             ticket ->
                 Responses.json(

@@ -1,7 +1,7 @@
 package dev.parley.gateway.auth;
 
-import dev.parley.gateway.http.ApiException;
-import dev.parley.gateway.presence.RedisProbe;
+import dev.parley.gateway.failure.ApiException;
+import dev.parley.gateway.redis.RedisProbe;
 import io.lettuce.core.SetArgs;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

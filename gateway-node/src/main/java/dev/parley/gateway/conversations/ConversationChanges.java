@@ -1,11 +1,10 @@
 package dev.parley.gateway.conversations;
 
 import dev.parley.contract.Subjects;
-import dev.parley.gateway.http.ApiException;
-import dev.parley.gateway.http.Failures;
-import dev.parley.gateway.stream.ConversationLog;
-import dev.parley.gateway.stream.ConversationLog.Change;
-import dev.parley.gateway.stream.ConversationLog.Locked;
+import dev.parley.gateway.conversations.ConversationLog.Change;
+import dev.parley.gateway.conversations.ConversationLog.Locked;
+import dev.parley.gateway.failure.ApiException;
+import dev.parley.gateway.failure.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;

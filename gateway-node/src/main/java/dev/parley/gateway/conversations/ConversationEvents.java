@@ -4,7 +4,7 @@ import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.ChatMessage;
 import dev.parley.contract.wire.EventType;
 import dev.parley.contract.wire.Frames;
-import dev.parley.gateway.stream.ConversationLog.Write;
+import dev.parley.gateway.conversations.ConversationLog.Write;
 import io.vertx.core.json.JsonObject;
 
 /** The stream entries a conversation change writes: events as clients get them, and system messages. */

@@ -2,14 +2,15 @@ package dev.parley.gateway.conversations;
 
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.auth.AuthenticatedUser;
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.auth.Callers;
+import dev.parley.gateway.failure.ApiException;
 import dev.parley.gateway.http.ApiRoutes;
 import dev.parley.gateway.http.Requests;
 import dev.parley.gateway.http.Responses;
-import dev.parley.gateway.http.TextRules;
-import dev.parley.gateway.http.TextRules.Kind;
 import dev.parley.gateway.limits.LimitedAction;
 import dev.parley.gateway.limits.RateLimiter;
+import dev.parley.gateway.text.TextRules;
+import dev.parley.gateway.text.TextRules.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,7 +51,7 @@ public final class ConversationRoutes implements ApiRoutes {
   }
 
   private void create(RoutingContext ctx) {
-    AuthenticatedUser caller = Requests.user(ctx);
+    AuthenticatedUser caller = Callers.user(ctx);
     JsonObject body = Responses.jsonBody(ctx);
     String type = body.getValue("type") instanceof String s ? s : null;
     List<String> others = memberIds(body.getValue("member_ids"));
@@ -102,7 +103,7 @@ public final class ConversationRoutes implements ApiRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    AuthenticatedUser caller = Requests.user(ctx);
+    AuthenticatedUser caller = Callers.user(ctx);
     int limit = Requests.intParam(ctx, "limit", 50, 1, 100);
     String cursor = ctx.request().getParam("cursor");
     store
@@ -122,13 +123,13 @@ public final class ConversationRoutes implements ApiRoutes {
   }
 
   private void get(RoutingContext ctx) {
-    AuthenticatedUser caller = Requests.user(ctx);
+    AuthenticatedUser caller = Callers.user(ctx);
     String id = Requests.conversationId(ctx);
     store.get(id, caller.userId()).onSuccess(c -> Responses.json(ctx, 200, c)).onFailure(ctx::fail);
   }
 
   private void update(RoutingContext ctx) {
-    AuthenticatedUser caller = Requests.user(ctx);
+    AuthenticatedUser caller = Callers.user(ctx);
     String id = Requests.conversationId(ctx);
     JsonObject body = Responses.jsonBody(ctx);
     boolean nameGiven = body.containsKey("name");
@@ -149,7 +150,7 @@ public final class ConversationRoutes implements ApiRoutes {
   }
 
   private void delete(RoutingContext ctx) {
-    AuthenticatedUser caller = Requests.user(ctx);
+    AuthenticatedUser caller = Callers.user(ctx);
     String id = Requests.conversationId(ctx);
     changes
         .delete(id, caller.userId())

@@ -1,11 +1,18 @@
 package dev.parley.gateway.conversations;
 
-import dev.parley.gateway.messages.MessageSql;
-import dev.parley.gateway.messages.UnstoredSql;
+import dev.parley.gateway.messagerows.MessageColumns;
+import dev.parley.gateway.messagerows.UnstoredSql;
 
 /** Every statement the conversation feature runs, named. */
 final class ConversationSql {
   private ConversationSql() {}
+
+  /**
+   * Locks a live conversation's row for the transaction of a change ({@link ConversationLog}): two
+   * changes to one conversation commit in the order their entries take in the stream.
+   */
+  static final String LOCK_FOR_CHANGE =
+      "SELECT type FROM conversations WHERE id = $1 AND deleted_at IS NULL FOR UPDATE";
 
   static final String ENSURE_USERS =
       """
@@ -148,7 +155,7 @@ final class ConversationSql {
         SELECT * FROM (
           (SELECT
       """
-          + MessageSql.COLUMNS
+          + MessageColumns.COLUMNS
           + """
            FROM messages m WHERE m.conversation_id = p.id ORDER BY m.seq DESC LIMIT 1)
           UNION ALL

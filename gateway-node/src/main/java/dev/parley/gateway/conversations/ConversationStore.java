@@ -1,10 +1,10 @@
 package dev.parley.gateway.conversations;
 
 import dev.parley.contract.wire.Ids;
-import dev.parley.gateway.http.ApiException;
-import dev.parley.gateway.http.Failures;
-import dev.parley.gateway.messages.MessageRows;
-import dev.parley.gateway.messages.UnstoredSql;
+import dev.parley.gateway.failure.ApiException;
+import dev.parley.gateway.failure.Failures;
+import dev.parley.gateway.messagerows.MessageRows;
+import dev.parley.gateway.messagerows.UnstoredSql;
 import dev.parley.gateway.stream.UnstoredMessages;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

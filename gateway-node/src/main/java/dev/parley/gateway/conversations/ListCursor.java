@@ -1,6 +1,6 @@
 package dev.parley.gateway.conversations;
 
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.failure.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;

@@ -1,14 +1,13 @@
 package dev.parley.gateway.conversations;
 
 import dev.parley.contract.Subjects;
-import dev.parley.gateway.http.ApiException;
-import dev.parley.gateway.http.Failures;
+import dev.parley.gateway.conversations.ConversationLog.Change;
+import dev.parley.gateway.conversations.ConversationLog.Locked;
+import dev.parley.gateway.conversations.ConversationLog.Write;
+import dev.parley.gateway.failure.ApiException;
+import dev.parley.gateway.failure.Failures;
 import dev.parley.gateway.limits.LimitedAction;
 import dev.parley.gateway.limits.RateLimiter;
-import dev.parley.gateway.stream.ConversationLog;
-import dev.parley.gateway.stream.ConversationLog.Change;
-import dev.parley.gateway.stream.ConversationLog.Locked;
-import dev.parley.gateway.stream.ConversationLog.Write;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;

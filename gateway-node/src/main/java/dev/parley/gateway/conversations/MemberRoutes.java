@@ -2,7 +2,8 @@ package dev.parley.gateway.conversations;
 
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.auth.AuthenticatedUser;
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.auth.Callers;
+import dev.parley.gateway.failure.ApiException;
 import dev.parley.gateway.http.ApiRoutes;
 import dev.parley.gateway.http.Requests;
 import dev.parley.gateway.http.Responses;
@@ -26,7 +27,7 @@ public final class MemberRoutes implements ApiRoutes {
   }
 
   private void add(RoutingContext ctx) {
-    AuthenticatedUser caller = Requests.user(ctx);
+    AuthenticatedUser caller = Callers.user(ctx);
     String conversationId = Requests.conversationId(ctx);
     Object userId = Responses.jsonBody(ctx).getValue("user_id");
     if (!(userId instanceof String id) || !Ids.isUserId(id)) {
@@ -41,7 +42,7 @@ public final class MemberRoutes implements ApiRoutes {
   }
 
   private void remove(RoutingContext ctx) {
-    AuthenticatedUser caller = Requests.user(ctx);
+    AuthenticatedUser caller = Callers.user(ctx);
     String conversationId = Requests.conversationId(ctx);
     members
         .remove(conversationId, caller.userId(), memberId(ctx))
@@ -50,7 +51,7 @@ public final class MemberRoutes implements ApiRoutes {
   }
 
   private void setRole(RoutingContext ctx) {
-    AuthenticatedUser caller = Requests.user(ctx);
+    AuthenticatedUser caller = Callers.user(ctx);
     String conversationId = Requests.conversationId(ctx);
     String userId = memberId(ctx);
     JsonObject body = Responses.jsonBody(ctx);

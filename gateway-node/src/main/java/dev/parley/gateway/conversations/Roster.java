@@ -1,8 +1,7 @@
 package dev.parley.gateway.conversations;
 
-import dev.parley.gateway.http.ApiException;
-import dev.parley.gateway.stream.ConversationLog;
-import dev.parley.gateway.stream.ConversationLog.Locked;
+import dev.parley.gateway.conversations.ConversationLog.Locked;
+import dev.parley.gateway.failure.ApiException;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;

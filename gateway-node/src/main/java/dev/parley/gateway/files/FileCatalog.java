@@ -1,8 +1,8 @@
 package dev.parley.gateway.files;
 
-import dev.parley.gateway.http.ApiException;
-import dev.parley.gateway.http.Failures;
-import dev.parley.gateway.messages.UnstoredSql;
+import dev.parley.gateway.failure.ApiException;
+import dev.parley.gateway.failure.Failures;
+import dev.parley.gateway.messagerows.UnstoredSql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

@@ -2,11 +2,12 @@ package dev.parley.gateway.files;
 
 import dev.parley.contract.wire.ChatMessage;
 import dev.parley.gateway.auth.AuthenticatedUser;
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.auth.Callers;
+import dev.parley.gateway.failure.ApiException;
 import dev.parley.gateway.http.ApiRoutes;
 import dev.parley.gateway.http.Requests;
 import dev.parley.gateway.limits.RateLimiter;
-import dev.parley.gateway.messages.UnstoredSql;
+import dev.parley.gateway.messagerows.UnstoredSql;
 import dev.parley.gateway.stream.PersistedWrites;
 import dev.parley.gateway.stream.UnstoredMessages;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,11 +66,11 @@ public final class FileRoutes implements ApiRoutes {
   }
 
   private void upload(RoutingContext ctx) {
-    new Upload(ctx, Requests.user(ctx), storage, catalog, metrics, limiter, maxUploadBytes).start();
+    new Upload(ctx, Callers.user(ctx), storage, catalog, metrics, limiter, maxUploadBytes).start();
   }
 
   private void download(RoutingContext ctx) {
-    AuthenticatedUser caller = Requests.user(ctx);
+    AuthenticatedUser caller = Callers.user(ctx);
     String fileId = Requests.generatedId(ctx.pathParam("fileId"), "file not found");
     catalog
         .readable(fileId, caller.userId())

@@ -11,13 +11,13 @@ import java.util.Set;
  * Origin is not listed with 403: on {@code /ws} that is the handshake's Origin check, before any
  * upgrade. A request without Origin (curl, bots, native apps) is not a browser's and passes.
  */
-final class BrowserOrigins {
+public final class BrowserOrigins {
   /** How long a browser may reuse a preflight's answer. */
   private static final int PREFLIGHT_MAX_AGE_SECONDS = 600;
 
   private BrowserOrigins() {}
 
-  static CorsHandler cors(List<String> origins) {
+  public static CorsHandler cors(List<String> origins) {
     return CorsHandler.create()
         .addOrigins(origins)
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))

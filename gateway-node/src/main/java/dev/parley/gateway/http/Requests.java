@@ -1,22 +1,12 @@
 package dev.parley.gateway.http;
 
 import dev.parley.contract.wire.Ids;
-import dev.parley.gateway.auth.AuthenticatedUser;
+import dev.parley.gateway.failure.ApiException;
 import io.vertx.ext.web.RoutingContext;
 
 /** Reading what a request carries, with the contract's 400s for malformed input. */
 public final class Requests {
-  public static final String USER_KEY = "parley.user";
-
   private Requests() {}
-
-  public static AuthenticatedUser user(RoutingContext ctx) {
-    AuthenticatedUser u = ctx.get(USER_KEY);
-    if (u == null) {
-      throw ApiException.unauthenticated("missing bearer token");
-    }
-    return u;
-  }
 
   /** A path id that is not one we could have issued names nothing: 404, like a missing one. */
   public static String conversationId(RoutingContext ctx) {

@@ -1,7 +1,8 @@
 package dev.parley.gateway.http;
 
-import dev.parley.contract.wire.ErrorCode;
-import dev.parley.contract.wire.Frames;
+import dev.parley.gateway.failure.Answer;
+import dev.parley.gateway.failure.ApiException;
+import dev.parley.gateway.text.TextRules;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -11,7 +12,7 @@ import java.nio.charset.CharacterCodingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** JSON in and out, and the one place failures become the contract's error shape. */
+/** JSON in and out; failures answered as {@link Answer} maps them. */
 public final class Responses {
   private static final Logger log = LoggerFactory.getLogger(Responses.class);
 
@@ -57,63 +58,21 @@ public final class Responses {
     // CORS refusing an origin with 403 and an exception of its own): the status says it all
     if (e == null
         || (!(e instanceof ApiException) && ctx.statusCode() >= 400 && ctx.statusCode() < 500)) {
-      int status = ctx.statusCode();
-      ErrorCode code =
-          switch (status) {
-            case 400 -> ErrorCode.INVALID_ARGUMENT;
-            case 401 -> ErrorCode.UNAUTHENTICATED;
-            case 403 -> ErrorCode.FORBIDDEN;
-            case 404 -> ErrorCode.NOT_FOUND;
-            case 405 -> ErrorCode.INVALID_ARGUMENT;
-            case 413 -> ErrorCode.TOO_LARGE;
-            default -> ErrorCode.INTERNAL;
-          };
-      json(
-          ctx,
-          code == ErrorCode.INTERNAL ? 500 : status,
-          Frames.errorBody(code, describeStatus(status)));
+      Answer answer = Answer.ofHttpStatus(ctx.statusCode());
+      json(ctx, answer.httpStatus(), answer.restBody());
       return;
     }
     error(ctx, e);
   }
 
+  /** Answers {@code e} as {@link Answer} maps it, logging it once. */
   public static void error(RoutingContext ctx, Throwable e) {
-    if (e instanceof ApiException api) {
-      if (api.code() == ErrorCode.UNAVAILABLE) {
-        log.warn(
-            "{} {} -> unavailable: {}",
-            ctx.request().method(),
-            ctx.normalizedPath(),
-            rootMessage(e));
-        ctx.response().putHeader("Retry-After", "1");
-      }
-      if (api.retryAfterMillis() != null) {
-        ctx.response()
-            .putHeader(
-                "Retry-After", Long.toString(Math.max(1, (api.retryAfterMillis() + 999) / 1000)));
-      }
-      json(ctx, api.code().httpStatus(), Frames.errorBody(api.code(), api.getMessage()));
-      return;
+    Answer answer = Answer.of(e);
+    answer.log(log, ctx.request().method() + " " + ctx.normalizedPath());
+    String retryAfter = answer.retryAfterHeader();
+    if (retryAfter != null) {
+      ctx.response().putHeader("Retry-After", retryAfter);
     }
-    log.error("{} {} failed unexpectedly", ctx.request().method(), ctx.normalizedPath(), e);
-    json(ctx, 500, Frames.errorBody(ErrorCode.INTERNAL, "internal error"));
-  }
-
-  private static String describeStatus(int status) {
-    return switch (status) {
-      case 403 -> "this request's Origin is not allowed";
-      case 404 -> "no such route";
-      case 405 -> "method not allowed on this route";
-      case 413 -> "the request body is too large";
-      default -> "request failed";
-    };
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    json(ctx, answer.httpStatus(), answer.restBody());
   }
 }

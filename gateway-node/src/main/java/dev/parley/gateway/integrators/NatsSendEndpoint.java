@@ -1,15 +1,14 @@
 package dev.parley.gateway.integrators;
 
 import dev.parley.contract.Subjects;
-import dev.parley.contract.wire.ErrorCode;
-import dev.parley.contract.wire.Frames;
 import dev.parley.gateway.auth.BearerTokens;
 import dev.parley.gateway.auth.TokenVerifier;
 import dev.parley.gateway.auth.UserDirectory;
-import dev.parley.gateway.http.ApiException;
-import dev.parley.gateway.http.TextRules;
+import dev.parley.gateway.failure.Answer;
+import dev.parley.gateway.failure.ApiException;
 import dev.parley.gateway.messages.SendRequest;
 import dev.parley.gateway.messages.SendService;
+import dev.parley.gateway.text.TextRules;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nats.client.Connection;
@@ -159,16 +158,10 @@ public final class NatsSendEndpoint {
   }
 
   private JsonObject errorReply(Throwable e) {
-    if (e instanceof ApiException api) {
-      count(api.code().wire());
-      if (api.code() == ErrorCode.UNAVAILABLE) {
-        log.warn("Bot send over NATS -> unavailable: {}", e.getMessage());
-      }
-      return Frames.errorBody(api.code(), api.getMessage(), api.retryAfterMillis());
-    }
-    count(ErrorCode.INTERNAL.wire());
-    log.error("Bot send over NATS failed unexpectedly", e);
-    return Frames.errorBody(ErrorCode.INTERNAL, "internal error");
+    Answer answer = Answer.of(e);
+    count(answer.code().wire());
+    answer.log(log, "Bot send over NATS");
+    return answer.reply();
   }
 
   private void count(String outcome) {

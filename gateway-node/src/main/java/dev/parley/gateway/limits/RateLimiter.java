@@ -1,7 +1,7 @@
 package dev.parley.gateway.limits;
 
 import dev.parley.contract.wire.ErrorCode;
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.failure.ApiException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,8 @@
 package dev.parley.gateway.messages;
 
 import dev.parley.contract.wire.ChatMessage;
-import dev.parley.gateway.http.Failures;
+import dev.parley.gateway.failure.Failures;
+import dev.parley.gateway.messagerows.MessageRows;
 import dev.parley.gateway.stream.UnstoredMessages;
 import dev.parley.gateway.stream.UnstoredMessages.Window;
 import io.micrometer.core.instrument.DistributionSummary;

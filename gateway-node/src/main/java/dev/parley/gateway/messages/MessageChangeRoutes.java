@@ -1,8 +1,8 @@
 package dev.parley.gateway.messages;
 
 import dev.parley.gateway.auth.AuthenticatedUser;
+import dev.parley.gateway.auth.Callers;
 import dev.parley.gateway.http.ApiRoutes;
-import dev.parley.gateway.http.Requests;
 import dev.parley.gateway.http.Responses;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -24,7 +24,7 @@ public final class MessageChangeRoutes implements ApiRoutes {
   }
 
   private void edit(RoutingContext ctx) {
-    AuthenticatedUser caller = Requests.user(ctx);
+    AuthenticatedUser caller = Callers.user(ctx);
     String content = SendRequest.editContent(Responses.jsonBody(ctx), maxContentBytes);
     changes
         .edit(caller, ctx.pathParam("messageId"), content)
@@ -33,7 +33,7 @@ public final class MessageChangeRoutes implements ApiRoutes {
   }
 
   private void delete(RoutingContext ctx) {
-    AuthenticatedUser caller = Requests.user(ctx);
+    AuthenticatedUser caller = Callers.user(ctx);
     changes
         .delete(caller, ctx.pathParam("messageId"))
         .onSuccess(deleted -> ctx.response().setStatusCode(204).end())

@@ -2,8 +2,9 @@ package dev.parley.gateway.messages;
 
 import dev.parley.contract.wire.ChatMessage;
 import dev.parley.gateway.auth.AuthenticatedUser;
+import dev.parley.gateway.auth.Callers;
 import dev.parley.gateway.conversations.MembershipCache;
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.failure.ApiException;
 import dev.parley.gateway.http.ApiRoutes;
 import dev.parley.gateway.http.Requests;
 import dev.parley.gateway.http.Responses;
@@ -36,7 +37,7 @@ public final class MessageRoutes implements ApiRoutes {
   }
 
   private void send(RoutingContext ctx) {
-    AuthenticatedUser caller = Requests.user(ctx);
+    AuthenticatedUser caller = Callers.user(ctx);
     SendRequest req =
         SendRequest.parse(
             ctx.pathParam("conversationId"), Responses.jsonBody(ctx), maxContentBytes);
@@ -47,7 +48,7 @@ public final class MessageRoutes implements ApiRoutes {
   }
 
   private void page(RoutingContext ctx) {
-    AuthenticatedUser caller = Requests.user(ctx);
+    AuthenticatedUser caller = Callers.user(ctx);
     String conversationId = Requests.conversationId(ctx);
     int limit = Requests.intParam(ctx, "limit", 50, 1, MAX_PAGE);
     Long after = Requests.longParam(ctx, "after_seq");

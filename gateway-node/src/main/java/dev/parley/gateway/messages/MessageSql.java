@@ -1,24 +1,10 @@
 package dev.parley.gateway.messages;
 
+import static dev.parley.gateway.messagerows.MessageColumns.COLUMNS;
+
 /** Every statement the messages feature runs, named. */
 public final class MessageSql {
   private MessageSql() {}
-
-  /**
-   * A message object's columns, from {@code messages m}, as {@link MessageRows#fromRow} reads them
-   * (search selects its hits with these too).
-   */
-  public static final String COLUMNS =
-      """
-      m.id, m.conversation_id, m.seq, m.prev_seq, m.sender_id, m.type, m.content, m.reply_to_id, m.client_msg_id,
-      m.system, m.created_at, m.edited_at, m.deleted_at IS NOT NULL AS deleted,
-      COALESCE((SELECT json_agg(json_build_object('id', f.id, 'name', f.name, 'size', f.size, 'content_type', f.content_type)
-                                ORDER BY a.position)
-                FROM attachments a JOIN files f ON f.id = a.file_id WHERE a.message_id = m.id), '[]'::json) AS attachments,
-      COALESCE((SELECT json_agg(json_build_object('emoji', r.emoji, 'count', r.n, 'user_ids', r.users) ORDER BY r.first_at)
-                FROM (SELECT emoji, count(*) AS n, json_agg(user_id ORDER BY created_at) AS users, min(created_at) AS first_at
-                      FROM reactions WHERE message_id = m.id GROUP BY emoji) r), '[]'::json) AS reactions
-      """;
 
   /** Oldest first, after a seq: the index on (conversation_id, seq) serves it. */
   static final String PAGE_AFTER =

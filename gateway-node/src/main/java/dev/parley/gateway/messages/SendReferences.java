@@ -1,8 +1,8 @@
 package dev.parley.gateway.messages;
 
 import dev.parley.contract.wire.ErrorCode;
-import dev.parley.gateway.http.ApiException;
-import dev.parley.gateway.http.Failures;
+import dev.parley.gateway.failure.ApiException;
+import dev.parley.gateway.failure.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -2,9 +2,9 @@ package dev.parley.gateway.messages;
 
 import dev.parley.contract.wire.ChatMessage;
 import dev.parley.contract.wire.Ids;
-import dev.parley.gateway.http.ApiException;
-import dev.parley.gateway.http.TextRules;
-import dev.parley.gateway.http.TextRules.Kind;
+import dev.parley.gateway.failure.ApiException;
+import dev.parley.gateway.text.TextRules;
+import dev.parley.gateway.text.TextRules.Kind;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

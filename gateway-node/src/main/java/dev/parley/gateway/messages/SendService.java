@@ -2,12 +2,10 @@ package dev.parley.gateway.messages;
 
 import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.ChatMessage;
-import dev.parley.contract.wire.ErrorCode;
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.auth.AuthenticatedUser;
 import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.fanout.FanoutHub;
-import dev.parley.gateway.http.ApiException;
 import dev.parley.gateway.limits.LimitedAction;
 import dev.parley.gateway.limits.RateLimiter;
 import dev.parley.gateway.stream.StreamClient;
@@ -128,17 +126,8 @@ public final class SendService {
                 duplicates.increment();
               }
             })
-        .onFailure(
-            e -> {
-              failures.increment();
-              if (!(e instanceof ApiException api) || api.code() == ErrorCode.UNAVAILABLE) {
-                log.warn(
-                    "send to conversation {} by {} failed: {}",
-                    req.conversationId(),
-                    sender.userId(),
-                    e.toString());
-              }
-            });
+        // counted here, logged once by the edge that answers it (REST, WebSocket or NATS)
+        .onFailure(e -> failures.increment());
   }
 
   /** The reply target and files, checked (after membership: a non-member learns nothing); the files as the message shows them. */

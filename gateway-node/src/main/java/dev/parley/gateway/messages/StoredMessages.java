@@ -1,10 +1,11 @@
 package dev.parley.gateway.messages;
 
 import dev.parley.contract.wire.ChatMessage;
-import dev.parley.gateway.http.ApiException;
-import dev.parley.gateway.http.Failures;
-import dev.parley.gateway.stream.ConversationLog;
-import dev.parley.gateway.stream.ConversationLog.Change;
+import dev.parley.gateway.conversations.ConversationLog;
+import dev.parley.gateway.conversations.ConversationLog.Change;
+import dev.parley.gateway.failure.ApiException;
+import dev.parley.gateway.failure.Failures;
+import dev.parley.gateway.messagerows.MessageRows;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;

@@ -3,10 +3,10 @@ package dev.parley.gateway.presence;
 import dev.parley.contract.presence.PresenceRpc;
 import dev.parley.contract.presence.PresenceState;
 import dev.parley.contract.wire.Ids;
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.auth.Callers;
+import dev.parley.gateway.failure.ApiException;
+import dev.parley.gateway.failure.Failures;
 import dev.parley.gateway.http.ApiRoutes;
-import dev.parley.gateway.http.Failures;
-import dev.parley.gateway.http.Requests;
 import dev.parley.gateway.http.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -66,7 +66,7 @@ public final class OnlineRoutes implements ApiRoutes {
   }
 
   private void online(RoutingContext ctx) {
-    String caller = Requests.user(ctx).userId();
+    String caller = Callers.user(ctx).userId();
     List<String> asked = askedIds(ctx);
     candidates(caller, asked)
         .compose(

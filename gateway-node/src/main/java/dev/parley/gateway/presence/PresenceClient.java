@@ -4,7 +4,7 @@ import dev.parley.contract.Subjects;
 import dev.parley.contract.presence.PresenceRpc;
 import dev.parley.contract.presence.PresenceState;
 import dev.parley.contract.presence.PresenceStatus;
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.failure.ApiException;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.vertx.core.Future;

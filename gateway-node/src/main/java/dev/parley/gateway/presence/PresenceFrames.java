@@ -1,7 +1,7 @@
 package dev.parley.gateway.presence;
 
 import dev.parley.contract.presence.PresenceStatus;
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.failure.ApiException;
 import dev.parley.gateway.realtime.ClientConnection;
 import dev.parley.gateway.realtime.FrameHandler;
 import dev.parley.gateway.realtime.InOrder;

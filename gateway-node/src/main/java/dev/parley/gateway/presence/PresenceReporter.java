@@ -4,6 +4,7 @@ import dev.parley.contract.Subjects;
 import dev.parley.contract.presence.PresenceHeartbeat;
 import dev.parley.contract.presence.PresenceReport;
 import dev.parley.gateway.fanout.FanoutHub;
+import dev.parley.gateway.realtime.ConnectionObserver;
 import io.nats.client.Connection;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * heartbeat with every user's connection count (the full truth, which heals a lost report). If NATS
  * is down the reports are lost and the next heartbeat after reconnecting repairs the counts.
  */
-public final class PresenceReporter {
+public final class PresenceReporter implements ConnectionObserver {
   private static final Logger log = LoggerFactory.getLogger(PresenceReporter.class);
 
   private final String nodeId;
@@ -32,12 +33,14 @@ public final class PresenceReporter {
     this.hub = hub;
   }
 
+  @Override
   public void connected(String userId, String connectionId) {
     report(
         new PresenceReport(
             nodeId, userId, PresenceReport.Event.CONNECT, connectionId, Instant.now()));
   }
 
+  @Override
   public void disconnected(String userId, String connectionId) {
     report(
         new PresenceReport(

@@ -1,8 +1,8 @@
 package dev.parley.gateway.reactions;
 
-import dev.parley.gateway.http.ApiException;
-import dev.parley.gateway.http.TextRules;
-import dev.parley.gateway.http.TextRules.Kind;
+import dev.parley.gateway.failure.ApiException;
+import dev.parley.gateway.text.TextRules;
+import dev.parley.gateway.text.TextRules.Kind;
 
 /** What counts as a reaction: any short label clients agree on (a Unicode emoji, or {@code :party_parrot:}). */
 final class Emoji {

@@ -1,8 +1,8 @@
 package dev.parley.gateway.reactions;
 
 import dev.parley.gateway.auth.AuthenticatedUser;
+import dev.parley.gateway.auth.Callers;
 import dev.parley.gateway.http.ApiRoutes;
-import dev.parley.gateway.http.Requests;
 import dev.parley.gateway.http.Responses;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -26,7 +26,7 @@ public final class ReactionRoutes implements ApiRoutes {
   }
 
   private void add(RoutingContext ctx) {
-    AuthenticatedUser caller = Requests.user(ctx);
+    AuthenticatedUser caller = Callers.user(ctx);
     String emoji = Emoji.parse(Responses.jsonBody(ctx).getValue("emoji"));
     reactions
         .add(caller, ctx.pathParam("messageId"), emoji)
@@ -36,7 +36,7 @@ public final class ReactionRoutes implements ApiRoutes {
   }
 
   private void remove(RoutingContext ctx) {
-    AuthenticatedUser caller = Requests.user(ctx);
+    AuthenticatedUser caller = Callers.user(ctx);
     // Vert.x Web hands path parameters over URL-decoded
     String emoji = Emoji.parse(ctx.pathParam("emoji"));
     reactions

@@ -1,8 +1,8 @@
 package dev.parley.gateway.realtime;
 
-import dev.parley.contract.wire.ErrorCode;
 import dev.parley.contract.wire.Frames;
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.failure.Answer;
+import dev.parley.gateway.failure.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -37,7 +37,7 @@ public final class FrameDispatcher {
     } catch (DecodeException e) {
       // no id to answer with
     }
-    conn.send(Frames.error(id, why.code(), why.getMessage()).encode());
+    conn.send(Answer.of(why).frame(id).encode());
   }
 
   /** Handles {@code text}; the future completes once its answer (if any) has been handed to the connection. */
@@ -47,13 +47,13 @@ public final class FrameDispatcher {
       Object parsed = Json.decodeValue(text);
       if (!(parsed instanceof JsonObject o)) {
         conn.send(
-            Frames.error(null, ErrorCode.INVALID_ARGUMENT, "a frame is one JSON object").encode());
+            Answer.of(ApiException.invalid("a frame is one JSON object")).frame(null).encode());
         return Future.succeededFuture();
       }
       frame = o;
     } catch (DecodeException e) {
       conn.send(
-          Frames.error(null, ErrorCode.INVALID_ARGUMENT, "the frame is not valid JSON").encode());
+          Answer.of(ApiException.invalid("the frame is not valid JSON")).frame(null).encode());
       return Future.succeededFuture();
     }
     String id = frame.getValue("id") instanceof String s ? s : null;
@@ -81,15 +81,9 @@ public final class FrameDispatcher {
               conn.send(Frames.ack(id, ar.result()).encode());
             }
           } else {
-            Throwable e = ar.cause();
-            if (e instanceof ApiException api) {
-              // REST says Retry-After in seconds; a frame can be exact
-              conn.send(
-                  Frames.error(id, api.code(), api.getMessage(), api.retryAfterMillis()).encode());
-            } else {
-              log.error("frame {} from {} failed unexpectedly", type, conn.userId(), e);
-              conn.send(Frames.error(id, ErrorCode.INTERNAL, "internal error").encode());
-            }
+            Answer answer = Answer.of(ar.cause());
+            answer.log(log, "frame " + type + " from " + conn.userId());
+            conn.send(answer.frame(id).encode());
           }
           return Future.<Void>succeededFuture();
         });

@@ -1,7 +1,7 @@
 package dev.parley.gateway.realtime;
 
 import dev.parley.contract.wire.CloseReason;
-import dev.parley.gateway.http.TextRules;
+import dev.parley.gateway.text.TextRules;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketFrame;
@@ -10,9 +10,9 @@ import java.util.function.Consumer;
 
 /**
  * Builds a client's messages from its frames, counting their bytes as they arrive, and closes the
- * connection with 1009 the moment one message, over all its frames, passes the limit: nothing over
+ * connection ({@link CloseReason#MESSAGE_TOO_BIG}) the moment one message, over all its frames, passes the limit: nothing over
  * the limit is ever held or handled. (A single frame over the limit never gets here: the codec
- * refuses it from its header, and {@link WebSocketEndpoint} closes with 1009 for it too.) Every
+ * refuses it from its header, and {@link WebSocketEndpoint} closes with {@link CloseReason#MESSAGE_TOO_BIG} for it too.) Every
  * frame counts as life for the keep-alive, a client's ping included. Runs on the socket's context.
  */
 final class MessageAssembler implements Handler<WebSocketFrame> {
@@ -68,7 +68,7 @@ final class MessageAssembler implements Handler<WebSocketFrame> {
 
   /**
    * Decodes strictly: Vert.x's own text handler turns malformed UTF-8 into U+FFFD, which would then
-   * be stored as if the client had sent it; RFC 6455 says to fail the connection instead (1007).
+   * be stored as if the client had sent it; RFC 6455 says to fail the connection instead ({@link CloseReason#INVALID_PAYLOAD}).
    */
   private void deliverText(Buffer whole) {
     String decoded;

@@ -2,14 +2,12 @@ package dev.parley.gateway.realtime;
 
 import dev.parley.contract.wire.CloseReason;
 import dev.parley.contract.wire.ErrorCode;
-import dev.parley.contract.wire.Frames;
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.auth.HandshakeAuth;
 import dev.parley.gateway.auth.UserDirectory;
-import dev.parley.gateway.conversations.ConversationStore;
+import dev.parley.gateway.failure.Answer;
+import dev.parley.gateway.failure.ApiException;
 import dev.parley.gateway.fanout.FanoutHub;
-import dev.parley.gateway.http.ApiException;
-import dev.parley.gateway.presence.PresenceReporter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -39,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * {@code ?ticket=}; refused with HTTP 401),
  * then registers the connection for its user's conversations and dispatches its frames.
  *
- * <p>Bounds per connection: a message over {@link Limits#maxMessageBytes} closes it with 1009; at
+ * <p>Bounds per connection: a message over {@link Limits#maxMessageBytes} closes it ({@link CloseReason#MESSAGE_TOO_BIG}); at
  * {@link Limits#maxInFlight} unanswered frames it is not read until answers drain; at
  * {@link Limits#maxConnectionsPerUser} open connections a user's next handshake is refused (429).
  */
@@ -52,8 +50,8 @@ public final class WebSocketEndpoint {
           "this node is shutting down: reconnect (to any node) and send it again", null);
 
   /**
-   * @param writeQueueBytes bytes allowed to wait for a slow client before it is closed (4008)
-   * @param maxMessageBytes largest client message, over all its frames (else 1009)
+   * @param writeQueueBytes bytes allowed to wait for a slow client before it is closed ({@link CloseReason#SLOW_CONSUMER})
+   * @param maxMessageBytes largest client message, over all its frames (else {@link CloseReason#MESSAGE_TOO_BIG})
    * @param maxConnectionsPerUser open connections per user on this node (one more: HTTP 429)
    * @param maxInFlight unanswered frames per connection before it stops being read
    */
@@ -62,10 +60,10 @@ public final class WebSocketEndpoint {
 
   private final HandshakeAuth auth;
   private final UserDirectory users;
-  private final ConversationStore conversations;
+  private final UserConversations conversations;
   private final FanoutHub hub;
   private final FrameDispatcher dispatcher;
-  private final PresenceReporter presence;
+  private final ConnectionObserver presence;
   private final Limits limits;
   private final ConnectionQuota quota;
   private final Map<ClientConnection, InFlightFrames> open = new ConcurrentHashMap<>();
@@ -77,10 +75,10 @@ public final class WebSocketEndpoint {
   public WebSocketEndpoint(
       HandshakeAuth auth,
       UserDirectory users,
-      ConversationStore conversations,
+      UserConversations conversations,
       FanoutHub hub,
       FrameDispatcher dispatcher,
-      PresenceReporter presence,
+      ConnectionObserver presence,
       Limits limits,
       MeterRegistry registry) {
     this.auth = auth;
@@ -152,18 +150,19 @@ public final class WebSocketEndpoint {
                         }))
         .onFailure(
             e -> {
-              ApiException api =
-                  e instanceof ApiException a
-                      ? a
-                      : ApiException.unavailable("cannot accept connections right now", e);
-              if (api.code().httpStatus() >= 500) {
-                log.warn("WebSocket handshake refused: {}", e.toString());
-              }
+              // refused before the upgrade: an HTTP answer; what went wrong unexpectedly is the
+              // node not accepting connections now, which another node may
+              Answer answer =
+                  Answer.of(
+                      e instanceof ApiException
+                          ? e
+                          : ApiException.unavailable("cannot accept connections right now", e));
+              answer.log(log, "WebSocket handshake");
               req.resume();
               req.response()
-                  .setStatusCode(api.code().httpStatus())
+                  .setStatusCode(answer.httpStatus())
                   .putHeader("content-type", "application/json")
-                  .end(Frames.errorBody(api.code(), api.getMessage()).encode());
+                  .end(answer.restBody().encode());
             });
   }
 
@@ -191,10 +190,10 @@ public final class WebSocketEndpoint {
             },
             () ->
                 conn.send(
-                    Frames.error(
-                            null,
-                            ErrorCode.INVALID_ARGUMENT,
-                            "binary frames are not supported: send JSON text frames")
+                    Answer.of(
+                            ApiException.invalid(
+                                "binary frames are not supported: send JSON text frames"))
+                        .frame(null)
                         .encode())));
     ws.exceptionHandler(
         e -> {
@@ -236,7 +235,7 @@ public final class WebSocketEndpoint {
   }
 
   /**
-   * Closes every connection with 1001, spread evenly over {@code spread} so that clients do not all
+   * Closes every connection ({@link CloseReason#GOING_AWAY}), spread evenly over {@code spread} so that clients do not all
    * reconnect at once. Until its turn a connection is served as usual; at its turn it stops being
    * read (what the client sends from then on is sent again elsewhere after the close, never
    * answered with an error) and is closed once every frame it took has been answered (a send

@@ -1,6 +1,6 @@
 package dev.parley.gateway.receipts;
 
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.failure.ApiException;
 import dev.parley.gateway.realtime.ClientConnection;
 import dev.parley.gateway.realtime.FrameHandler;
 import io.vertx.core.Future;

@@ -1,7 +1,7 @@
 package dev.parley.gateway.receipts;
 
+import dev.parley.gateway.auth.Callers;
 import dev.parley.gateway.http.ApiRoutes;
-import dev.parley.gateway.http.Requests;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -20,7 +20,7 @@ public final class ReadRoutes implements ApiRoutes {
 
   private void read(RoutingContext ctx) {
     receipts
-        .read(Requests.user(ctx), ctx.pathParam("messageId"), null)
+        .read(Callers.user(ctx), ctx.pathParam("messageId"), null)
         .onSuccess(moved -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

@@ -1,8 +1,8 @@
 package dev.parley.gateway.search;
 
-import dev.parley.gateway.http.Failures;
-import dev.parley.gateway.messages.MessageRows;
-import dev.parley.gateway.messages.UnstoredSql;
+import dev.parley.gateway.failure.Failures;
+import dev.parley.gateway.messagerows.MessageRows;
+import dev.parley.gateway.messagerows.UnstoredSql;
 import dev.parley.gateway.stream.UnstoredMessages;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,6 +1,7 @@
 package dev.parley.gateway.search;
 
 import dev.parley.gateway.auth.AuthenticatedUser;
+import dev.parley.gateway.auth.Callers;
 import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.http.ApiRoutes;
 import dev.parley.gateway.http.Requests;
@@ -29,7 +30,7 @@ public final class SearchRoutes implements ApiRoutes {
   }
 
   private void search(RoutingContext ctx) {
-    AuthenticatedUser caller = Requests.user(ctx);
+    AuthenticatedUser caller = Callers.user(ctx);
     SearchQuery query = SearchQuery.parse(ctx.request().getParam("q"));
     int limit = Requests.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     String scope = Requests.optionalConversationId(ctx, "conversation_id");

@@ -1,7 +1,7 @@
 package dev.parley.gateway.search;
 
-import dev.parley.gateway.messages.MessageSql;
-import dev.parley.gateway.messages.UnstoredSql;
+import dev.parley.gateway.messagerows.MessageColumns;
+import dev.parley.gateway.messagerows.UnstoredSql;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,7 +124,7 @@ final class SearchSql {
             + " ORDER BY f.score DESC, f.seq DESC LIMIT $3),"
             + " hits AS (SELECT * FROM exact UNION ALL SELECT * FROM fuzzy)"
             + " SELECT "
-            + MessageSql.COLUMNS
+            + MessageColumns.COLUMNS
             + ", hits.tier, hits.score"
             + " FROM hits JOIN messages m ON m.id = hits.id"
             + " UNION ALL"

@@ -3,7 +3,7 @@ package dev.parley.gateway.stream;
 import dev.parley.contract.config.NatsSettings;
 import dev.parley.contract.stream.StreamHeaders;
 import dev.parley.contract.stream.StreamLayout;
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.failure.ApiException;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.Message;

@@ -2,7 +2,7 @@ package dev.parley.gateway.stream;
 
 import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.ChatMessage;
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.failure.ApiException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.ArrayList;

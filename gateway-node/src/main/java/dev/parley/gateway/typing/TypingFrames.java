@@ -2,7 +2,7 @@ package dev.parley.gateway.typing;
 
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.conversations.MembershipCache;
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.failure.ApiException;
 import dev.parley.gateway.limits.LimitedAction;
 import dev.parley.gateway.limits.RateLimiter;
 import dev.parley.gateway.realtime.ClientConnection;

@@ -3,7 +3,7 @@ package dev.parley.gateway.conversations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.failure.ApiException;
 import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.contract.wire.ErrorCode;
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.failure.ApiException;
 import org.junit.jupiter.api.Test;
 
 class EmojiUnitTests {

@@ -3,7 +3,7 @@ package dev.parley.gateway.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.failure.ApiException;
 import dev.parley.gateway.search.SearchQuery.Term;
 import java.util.List;
 import org.junit.jupiter.api.Test;

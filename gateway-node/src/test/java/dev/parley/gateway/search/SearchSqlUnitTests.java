@@ -2,7 +2,7 @@ package dev.parley.gateway.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.gateway.messages.UnstoredSql;
+import dev.parley.gateway.messagerows.UnstoredSql;
 import org.junit.jupiter.api.Test;
 
 class SearchSqlUnitTests {

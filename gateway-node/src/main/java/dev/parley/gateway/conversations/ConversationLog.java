@@ -1,6 +1,7 @@
-package dev.parley.gateway.stream;
+package dev.parley.gateway.conversations;
 
-import dev.parley.gateway.http.ApiException;
+import dev.parley.gateway.failure.ApiException;
+import dev.parley.gateway.stream.StreamClient;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,9 +27,6 @@ import java.util.function.Function;
  * so sends keep working while Postgres is down. Everything else that changes a conversation does.
  */
 public final class ConversationLog {
-  private static final String LOCK =
-      "SELECT type FROM conversations WHERE id = $1 AND deleted_at IS NULL FOR UPDATE";
-
   private final Pool pool;
   private final StreamClient stream;
   private final Duration publishTimeout;
@@ -85,7 +83,7 @@ public final class ConversationLog {
     Context ctx = Vertx.currentContext();
     return pool.withTransaction(
         conn ->
-            conn.preparedQuery(LOCK)
+            conn.preparedQuery(ConversationSql.LOCK_FOR_CHANGE)
                 .execute(Tuple.of(conversationId))
                 .compose(
                     rows -> {

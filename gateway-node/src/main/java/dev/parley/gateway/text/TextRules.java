@@ -1,5 +1,6 @@
-package dev.parley.gateway.http;
+package dev.parley.gateway.text;
 
+import dev.parley.gateway.failure.ApiException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

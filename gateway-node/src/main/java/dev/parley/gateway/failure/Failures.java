@@ -1,4 +1,4 @@
-package dev.parley.gateway.http;
+package dev.parley.gateway.failure;
 
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;

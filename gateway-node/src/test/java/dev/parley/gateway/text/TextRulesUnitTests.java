@@ -1,10 +1,11 @@
-package dev.parley.gateway.http;
+package dev.parley.gateway.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.contract.wire.ErrorCode;
-import dev.parley.gateway.http.TextRules.Kind;
+import dev.parley.gateway.failure.ApiException;
+import dev.parley.gateway.text.TextRules.Kind;
 import dev.parley.testing.Samples;
 import dev.parley.testing.UnicodeTexts;
 import java.nio.charset.CharacterCodingException;

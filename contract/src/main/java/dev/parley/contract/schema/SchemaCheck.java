@@ -1,6 +1,6 @@
-package dev.parley.migrations;
+package dev.parley.contract.schema;
 
-import dev.parley.migrations.Migrations.Migration;
+import dev.parley.contract.schema.Migrations.Migration;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -17,13 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The check every node runs at start: does the database have every migration this build needs?
+ * The check every node runs at start: does the database have every migration this build needs? It
+ * reads Flyway's history table over the non-blocking client, so nodes need neither Flyway nor JDBC.
  * Nodes never migrate by themselves (several starting at once would race, and an operator should
  * choose when the schema changes); they refuse to start and say what to run instead. A database
  * newer than this build is fine: migrations only add.
  */
 public final class SchemaCheck {
   private static final Logger log = LoggerFactory.getLogger(SchemaCheck.class);
+
+  /** The migrator operators run, named in the message of an outdated schema. */
+  static final String MIGRATOR_JAR = "migrations-all.jar";
 
   /** Between two tries while Postgres cannot answer at start. */
   private static final long RETRY_MS = 1000;
@@ -80,7 +84,7 @@ public final class SchemaCheck {
   }
 
   /** Versions successfully applied; empty when Flyway never ran on this database. */
-  static Future<Set<String>> appliedVersions(SqlClient client) {
+  public static Future<Set<String>> appliedVersions(SqlClient client) {
     return client
         .query(APPLIED_VERSIONS)
         .execute()
@@ -116,12 +120,12 @@ public final class SchemaCheck {
             + ": missing "
             + String.join(", ", names)
             + "; run \"make migrate\" (or java -jar "
-            + MigrateMain.JAR_NAME
+            + MIGRATOR_JAR
             + ") first");
   }
 
   /** Flyway versions are dot-separated numbers ({@code 1}, {@code 1.2}); compare part by part. */
-  static int compareVersions(String a, String b) {
+  public static int compareVersions(String a, String b) {
     String[] pa = a.split("[._]");
     String[] pb = b.split("[._]");
     for (int i = 0; i < Math.max(pa.length, pb.length); i++) {

@@ -1,18 +1,17 @@
-package dev.parley.migrations;
+package dev.parley.contract.schema;
 
 import java.util.List;
 
 /**
  * The migrations this build bundles, in order. Nodes compare the database against this list at
- * start ({@link SchemaCheck}); a unit test keeps it equal to the files under {@code db/migration}.
+ * start ({@link SchemaCheck}); the migrations module's unit test keeps it equal to its files under
+ * {@code db/migration}. It lives here, not beside the SQL, so that a node knows the schema it needs
+ * without carrying Flyway and a JDBC driver.
  */
 public final class Migrations {
 
   /** The schema version this build needs (the last bundled migration). */
   public static final String LATEST_VERSION = "8";
-
-  /** Where Flyway finds the SQL, on the classpath of this module. */
-  public static final String LOCATION = "classpath:db/migration";
 
   /** Every bundled migration, oldest first. Add a line here with each new {@code V<n>__<name>.sql}. */
   public static final List<Migration> BUNDLED =

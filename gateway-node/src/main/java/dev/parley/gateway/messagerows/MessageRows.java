@@ -1,4 +1,4 @@
-package dev.parley.gateway.messages;
+package dev.parley.gateway.messagerows;
 
 import dev.parley.contract.wire.ChatMessage;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +16,7 @@ public final class MessageRows {
   }
 
   /**
-   * Reads a message from columns named {@code prefix + name}, as {@link MessageSql#COLUMNS}
+   * Reads a message from columns named {@code prefix + name}, as {@link MessageColumns#COLUMNS}
    * selects them (history, search, a list's last message). Attachments and reactions are empty
    * when a query did not select them.
    */

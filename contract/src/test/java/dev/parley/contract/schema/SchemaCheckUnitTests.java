@@ -1,4 +1,4 @@
-package dev.parley.migrations;
+package dev.parley.contract.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.parley.gateway.http;
+package dev.parley.gateway.failure;
 
 import dev.parley.contract.wire.ErrorCode;
 

@@ -1,4 +1,4 @@
-package dev.parley.gateway.presence;
+package dev.parley.gateway.redis;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;

@@ -1,4 +1,4 @@
-package dev.parley.migrations;
+package dev.parley.contract.schema;
 
 /** The database lacks migrations this node needs; the node must not start until they are applied. */
 public class SchemaOutdatedException extends RuntimeException {

@@ -1,10 +1,16 @@
-package dev.parley.gateway.http;
+package dev.parley.gateway;
 
 import dev.parley.contract.ops.OpsRoutes;
 import dev.parley.gateway.auth.BearerTokens;
+import dev.parley.gateway.auth.Callers;
 import dev.parley.gateway.auth.DevTokenRoutes;
 import dev.parley.gateway.auth.TokenVerifier;
 import dev.parley.gateway.auth.UserDirectory;
+import dev.parley.gateway.failure.ApiException;
+import dev.parley.gateway.http.ApiRoutes;
+import dev.parley.gateway.http.BrowserOrigins;
+import dev.parley.gateway.http.Responses;
+import dev.parley.gateway.http.UnreadBodies;
 import dev.parley.gateway.realtime.WebSocketEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -85,7 +91,7 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void authenticate(RoutingContext ctx) {
-    if (ctx.get(Requests.USER_KEY) != null) {
+    if (Callers.known(ctx)) {
       ctx.next();
       return;
     }
@@ -100,7 +106,7 @@ public final class ApiVerticle extends VerticleBase {
         .compose(routes.users()::ensure)
         .onSuccess(
             user -> {
-              ctx.put(Requests.USER_KEY, user);
+              Callers.set(ctx, user);
               ctx.next();
             })
         .onFailure(onFailure);

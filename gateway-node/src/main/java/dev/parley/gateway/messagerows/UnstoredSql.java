@@ -1,4 +1,4 @@
-package dev.parley.gateway.messages;
+package dev.parley.gateway.messagerows;
 
 import dev.parley.contract.wire.ChatMessage;
 import io.vertx.core.json.JsonArray;
@@ -38,7 +38,7 @@ public final class UnstoredSql {
 
   /**
    * A message object's columns from {@code unstored x}, in the order and types of
-   * {@link MessageSql#COLUMNS} (so the two union). {@code prev_seq} is the previous message stored
+   * {@link MessageColumns#COLUMNS} (so the two union). {@code prev_seq} is the previous message stored
    * or not; an unstored message has no edit, no reactions and is not deleted (those calls wait
    * until it is stored).
    */
