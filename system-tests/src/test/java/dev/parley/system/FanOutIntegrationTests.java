@@ -3,6 +3,7 @@ package dev.parley.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.contract.wire.Ids;
+import dev.parley.testing.Await;
 import dev.parley.testing.TestEnvironment;
 import io.nats.client.impl.Headers;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,6 @@
 package dev.parley.system;
 
+import dev.parley.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
