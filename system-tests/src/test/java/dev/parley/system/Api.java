@@ -107,7 +107,8 @@ public final class Api implements AutoCloseable {
 
   private Reply checked(HttpMethod method, String path, HttpResponse<Buffer> resp) {
     String text = resp.bodyAsString();
-    contract.checkResponse(method.name(), path, resp.statusCode(), text);
+    contract.checkResponse(
+        method.name(), path, resp.statusCode(), resp.getHeader("Content-Type"), text);
     JsonObject json = text == null || text.isBlank() ? null : new JsonObject(text);
     return new Reply(resp.statusCode(), json, resp.headers());
   }

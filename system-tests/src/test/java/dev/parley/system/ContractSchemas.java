@@ -113,12 +113,20 @@ public final class ContractSchemas {
         "docs/openapi.yaml not found above " + Path.of("").toAbsolutePath());
   }
 
+  /** As {@link #responseViolations(String, String, int, String, String)}, for a JSON answer. */
+  public List<String> responseViolations(String method, String path, int status, String body) {
+    return responseViolations(method, path, status, JSON, body);
+  }
+
   /**
    * What is wrong with a REST answer, by the contract: nothing (an empty list), or each way it
-   * differs. {@code path} is the request's path, with or without its query; {@code body} the
-   * answer's text (empty or null for none).
+   * differs. {@code path} is the request's path, with or without its query; {@code contentType}
+   * the answer's header (parameters allowed; null when absent); {@code body} the answer's text
+   * (empty or null for none). A JSON body is checked against its schema; any other body only
+   * against the operation documenting a body that is not JSON (a file's bytes have no schema).
    */
-  public List<String> responseViolations(String method, String path, int status, String body) {
+  public List<String> responseViolations(
+      String method, String path, int status, String contentType, String body) {
     String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
     String m = method.toLowerCase(Locale.ROOT);
     String what = method + " " + bare + " " + status;
@@ -144,13 +152,26 @@ public final class ContractSchemas {
           ? List.of()
           : List.of(what + ": empty body, documented " + content.keySet());
     }
-    if (!content.containsKey(JSON)) {
+    String mediaType =
+        contentType == null
+            ? "no content type"
+            : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+    boolean json = mediaType.equals(JSON);
+    boolean documented =
+        json
+            ? content.containsKey(JSON)
+            : content.keySet().stream().anyMatch(documentedType -> !documentedType.equals(JSON));
+    if (!documented) {
       return List.of(
           what
-              + ": a body where docs/openapi.yaml documents "
+              + ": a body of type "
+              + mediaType
+              + " where docs/openapi.yaml documents "
               + (content.isEmpty() ? "none" : content.keySet()));
     }
-    return check(OPENAPI, pointer + "/content/application~1json/schema", body, what);
+    return json
+        ? check(OPENAPI, pointer + "/content/application~1json/schema", body, what)
+        : List.of();
   }
 
   /** What is wrong with a frame the server sent: nothing, or each way it differs from its message. */
@@ -170,8 +191,9 @@ public final class ContractSchemas {
   }
 
   /** Throws when {@link #responseViolations} finds anything. */
-  public void checkResponse(String method, String path, int status, String body) {
-    failOn(responseViolations(method, path, status, body), body);
+  public void checkResponse(
+      String method, String path, int status, String contentType, String body) {
+    failOn(responseViolations(method, path, status, contentType, body), body);
   }
 
   /** Throws when {@link #frameViolations} finds anything. */

@@ -65,7 +65,9 @@ class ContractSchemasUnitTests {
         .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
         .contains("seq")
         .contains("required");
-    assertThatThrownBy(() -> contract.checkResponse("POST", MESSAGES, 201, drifted.encode()))
+    assertThatThrownBy(
+            () ->
+                contract.checkResponse("POST", MESSAGES, 201, "application/json", drifted.encode()))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("seq");
   }
@@ -98,10 +100,27 @@ class ContractSchemasUnitTests {
     assertThat(contract.responseViolations("PATCH", MESSAGES, 200, error)).hasSize(1);
     assertThat(contract.responseViolations("DELETE", "/api/v1/messages/x", 204, error))
         .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-        .contains("a body where");
+        .contains("a body of type");
     assertThat(contract.responseViolations("POST", MESSAGES, 201, ""))
         .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
         .contains("empty body");
+  }
+
+  @Test
+  void aBodyOfAnotherMediaTypeThanDocumentedFails() {
+    String error = "{\"error\":{\"code\":\"not_found\",\"message\":\"x\"}}";
+    assertThat(contract.responseViolations("GET", MESSAGES, 404, "text/plain", error))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("text/plain");
+    assertThat(
+            contract.responseViolations(
+                "GET", MESSAGES, 404, "application/json; charset=utf-8", error))
+        .isEmpty();
+    // a file's bytes: any media type the uploader gave, no schema
+    assertThat(
+            contract.responseViolations(
+                "GET", "/api/v1/files/8mUq0bq3RkOeXh2a1fJ3Ww", 200, "image/png", "PNG..."))
+        .isEmpty();
   }
 
   @Test
