@@ -1,6 +1,6 @@
 package dev.parley.presence;
 
-import static dev.parley.presence.Await.until;
+import static dev.parley.testing.Await.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.contract.presence.PresenceRpc;

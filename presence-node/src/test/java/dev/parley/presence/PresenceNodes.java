@@ -1,6 +1,6 @@
 package dev.parley.presence;
 
-import static dev.parley.presence.Await.result;
+import static dev.parley.testing.Await.result;
 
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.Vertx;

@@ -1,7 +1,7 @@
 package dev.parley.presence;
 
-import static dev.parley.presence.Await.result;
-import static dev.parley.presence.Await.until;
+import static dev.parley.testing.Await.result;
+import static dev.parley.testing.Await.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.presence.query.PresenceQuery;

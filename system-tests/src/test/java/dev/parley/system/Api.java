@@ -11,10 +11,15 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.util.List;
 
-/** A REST client for one gateway, speaking the public API only. */
+/**
+ * A REST client for one gateway, speaking the public API only. Every answer is checked against
+ * docs/openapi.yaml ({@link ContractSchemas}): a status the operation does not document, or a body
+ * that breaks its schema, fails the call.
+ */
 public final class Api implements AutoCloseable {
   private final WebClient client;
   private final String baseUrl;
+  private final ContractSchemas contract = ContractSchemas.shared();
 
   public Api(Vertx vertx, String baseUrl) {
     this.client = WebClient.create(vertx);
@@ -83,7 +88,8 @@ public final class Api implements AutoCloseable {
     if (token != null) {
       req.putHeader("Authorization", "Bearer " + token);
     }
-    return (body == null ? req.send() : req.sendJsonObject(body)).map(Api::reply);
+    return (body == null ? req.send() : req.sendJsonObject(body))
+        .map(resp -> checked(method, path, resp));
   }
 
   /**
@@ -96,11 +102,13 @@ public final class Api implements AutoCloseable {
     if (token != null) {
       req.putHeader("Authorization", "Bearer " + token);
     }
-    return Cluster.await(req.sendBuffer(body).map(Api::reply));
+    return Cluster.await(req.sendBuffer(body).map(resp -> checked(method, path, resp)));
   }
 
-  private static Reply reply(HttpResponse<Buffer> resp) {
+  private Reply checked(HttpMethod method, String path, HttpResponse<Buffer> resp) {
     String text = resp.bodyAsString();
+    contract.checkResponse(
+        method.name(), path, resp.statusCode(), resp.getHeader("Content-Type"), text);
     JsonObject json = text == null || text.isBlank() ? null : new JsonObject(text);
     return new Reply(resp.statusCode(), json, resp.headers());
   }

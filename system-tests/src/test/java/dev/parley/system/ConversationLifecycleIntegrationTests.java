@@ -13,6 +13,7 @@ import static dev.parley.system.ConversationCalls.setRole;
 import static dev.parley.system.ConversationCalls.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.testing.Await;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

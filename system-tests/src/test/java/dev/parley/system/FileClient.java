@@ -14,12 +14,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * Uploads and downloads over plain HTTP, with the multipart body written by hand so a test decides
  * what the server gets: the field name, the part's headers, a declared length or a chunked stream.
+ * Every answer is checked against docs/openapi.yaml, as {@link Api}'s are.
  */
 final class FileClient implements AutoCloseable {
   private static final String BOUNDARY = "----parley-test-boundary-7MA4YWxkTrZu0gW";
 
   private final HttpClient client;
   private final int port;
+  private final ContractSchemas contract = ContractSchemas.shared();
 
   FileClient(Vertx vertx, int port) {
     this.client = vertx.createHttpClient();
@@ -130,8 +132,19 @@ final class FileClient implements AutoCloseable {
     return Cluster.await(client.request(options).compose(req -> req.send().compose(this::read)));
   }
 
+  /** The answer, once checked against docs/openapi.yaml ({@link ContractSchemas}). */
   private Future<Response> read(HttpClientResponse resp) {
-    return resp.body().map(b -> new Response(resp.statusCode(), resp.headers(), b));
+    return resp.body()
+        .map(
+            b -> {
+              contract.checkResponse(
+                  resp.request().getMethod().name(),
+                  resp.request().getURI(),
+                  resp.statusCode(),
+                  resp.getHeader("Content-Type"),
+                  b.toString(StandardCharsets.UTF_8));
+              return new Response(resp.statusCode(), resp.headers(), b);
+            });
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.system.FileClient.Part;
 import dev.parley.system.FileClient.Response;
+import dev.parley.testing.Await;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.buffer.Buffer;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.EventType;
 import dev.parley.contract.wire.Frames;
+import dev.parley.testing.Await;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TcpProxy;
 import dev.parley.testing.TestEnvironment;

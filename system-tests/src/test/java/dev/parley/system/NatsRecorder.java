@@ -1,6 +1,7 @@
 package dev.parley.system;
 
 import dev.parley.contract.stream.StreamHeaders;
+import dev.parley.testing.Await;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;

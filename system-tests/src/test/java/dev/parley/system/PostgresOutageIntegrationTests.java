@@ -38,7 +38,8 @@ class PostgresOutageIntegrationTests {
         Map.of("PARLEY_PG_HOST", proxy.host(), "PARLEY_PG_PORT", Integer.toString(proxy.port()));
     try (Cluster cluster = Cluster.start(env, viaProxy, 2, true);
         Api apiA = new Api(vertx, cluster.baseUrl(0));
-        Api apiB = new Api(vertx, cluster.baseUrl(1))) {
+        Api apiB = new Api(vertx, cluster.baseUrl(1));
+        Api workerOps = new Api(vertx, "http://127.0.0.1:" + cluster.worker().port())) {
       String alice = env.newId("alice");
       String bob = env.newId("bob");
       String aliceToken = apiA.devToken(alice);
@@ -70,9 +71,7 @@ class PostgresOutageIntegrationTests {
           sawUnavailableRead |=
               read.status() == 503
                   && "unavailable".equals(read.body().getJsonObject("error").getString("code"));
-          Api.Reply workerReady =
-              new Api(vertx, "http://127.0.0.1:" + cluster.worker().port())
-                  .call(HttpMethod.GET, "/ready", null, null);
+          Api.Reply workerReady = workerOps.call(HttpMethod.GET, "/ready", null, null);
           sawWorkerNotReady |= workerReady.status() == 503;
         }
         i++;

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -55,7 +56,22 @@ final class RawWebSocket implements AutoCloseable {
   /** Sends the handshake (with {@code extraHeaders}, e.g. an extension offer) and reads the answer's head. */
   static RawWebSocket open(int port, String token, Map<String, String> extraHeaders)
       throws IOException {
-    Socket socket = new Socket("127.0.0.1", port);
+    return open(port, token, extraHeaders, 0);
+  }
+
+  /**
+   * As {@link #open(int, String, Map)}, with the socket's receive buffer set to {@code
+   * receiveBufferBytes} (0: the system's) before it connects: a small one makes a client that stops
+   * reading push back on the server at once, rather than after the kernel has taken megabytes.
+   */
+  static RawWebSocket open(
+      int port, String token, Map<String, String> extraHeaders, int receiveBufferBytes)
+      throws IOException {
+    Socket socket = new Socket();
+    if (receiveBufferBytes > 0) {
+      socket.setReceiveBufferSize(receiveBufferBytes);
+    }
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
     socket.setSoTimeout(10_000);
     byte[] nonce = new byte[16];
     ThreadLocalRandom.current().nextBytes(nonce);

@@ -3,6 +3,7 @@ package dev.parley.system;
 import static dev.parley.system.ConversationCalls.details;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.testing.Await;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;

@@ -3,6 +3,7 @@ package dev.parley.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.system.NatsRecorder.Received;
+import dev.parley.testing.Await;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.Vertx;

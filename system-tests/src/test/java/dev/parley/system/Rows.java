@@ -1,5 +1,6 @@
 package dev.parley.system;
 
+import dev.parley.testing.Await;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;

@@ -2,6 +2,7 @@ package dev.parley.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.testing.Await;
 import dev.parley.testing.TestEnvironment;
 import io.nats.client.Dispatcher;
 import io.vertx.core.json.JsonObject;

@@ -2,6 +2,7 @@ package dev.parley.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.testing.Await;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +27,7 @@ class WebSocketLimitsIntegrationTests extends OnTwoNodes {
   private static final int LIMIT = 64 * 1024;
   private static final int CAP = 3;
   private static final int MAX_IN_FLIGHT = 4;
+  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
 
   WebSocketLimitsIntegrationTests(TestEnvironment env) {
     super(
@@ -38,7 +40,7 @@ class WebSocketLimitsIntegrationTests extends OnTwoNodes {
             "PARLEY_WS_PING_INTERVAL",
             "500ms",
             "PARLEY_WS_IDLE_TIMEOUT",
-            "2s"));
+            IDLE_TIMEOUT.toMillis() + "ms"));
   }
 
   private int portA() {
@@ -185,6 +187,31 @@ class WebSocketLimitsIntegrationTests extends OnTwoNodes {
       }
       assertThat(pongs).isPositive();
       assertThat(silent.awaitClose(1000)).isEqualTo(4000);
+    }
+  }
+
+  @Test
+  void aClientThatSendsNothingIsClosedWith4000OnceTheIdleTimeoutHasPassed() throws Exception {
+    long opened = System.nanoTime();
+    try (RawWebSocket silent = raw(nodes.apiA.devToken(env.newId("idle")))) {
+      // it reads what the server sends and sends nothing back: no frame, no pong, no ping
+      long deadline = opened + WAIT.toNanos();
+      int pings = 0;
+      Integer code = null;
+      while (code == null) {
+        assertThat(System.nanoTime()).as("closed within %s", WAIT).isLessThan(deadline);
+        RawWebSocket.Frame f = silent.read(100);
+        if (f != null && f.opcode() == RawWebSocket.OP_PING) {
+          pings++;
+        } else if (f != null && f.opcode() == RawWebSocket.OP_CLOSE) {
+          code = f.closeCode();
+        }
+      }
+      Duration openFor = Duration.ofNanos(System.nanoTime() - opened);
+      assertThat(code).isEqualTo(4000);
+      assertThat(pings).as("the server's pings, left unanswered").isPositive();
+      // the server counts from when it took the connection, after this test started its clock
+      assertThat(openFor).as("time until the close").isGreaterThanOrEqualTo(IDLE_TIMEOUT);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.parley.system;
 
+import dev.parley.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -12,18 +13,25 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
-/** A WebSocket client that records every frame it receives, for tests to await and inspect. */
+/**
+ * A WebSocket client that records every frame it receives, for tests to await and inspect. Every
+ * frame is checked against docs/asyncapi.yaml ({@link ContractSchemas}) as it arrives; a frame
+ * that breaks the contract fails the next look at the frames (or the close), naming it.
+ */
 public final class WsClient implements AutoCloseable {
   private final WebSocketClient client;
   private final WebSocket ws;
   private final List<JsonObject> frames;
+  private final List<String> violations;
   private volatile Short closeCode;
   private volatile long closedAtNanos;
 
-  private WsClient(WebSocketClient client, WebSocket ws, List<JsonObject> frames) {
+  private WsClient(
+      WebSocketClient client, WebSocket ws, List<JsonObject> frames, List<String> violations) {
     this.client = client;
     this.ws = ws;
     this.frames = frames;
+    this.violations = violations;
     ws.closeHandler(
         v -> {
           closedAtNanos = System.nanoTime();
@@ -58,6 +66,8 @@ public final class WsClient implements AutoCloseable {
   private static WsClient open(Vertx vertx, WebSocketConnectOptions options, Runnable onOpen) {
     WebSocketClient client = vertx.createWebSocketClient();
     List<JsonObject> frames = new CopyOnWriteArrayList<>();
+    List<String> violations = new CopyOnWriteArrayList<>();
+    ContractSchemas contract = ContractSchemas.shared();
     WebSocket ws =
         Cluster.await(
             client
@@ -66,10 +76,14 @@ public final class WsClient implements AutoCloseable {
                     opened -> {
                       // set on the socket's event loop as it opens: no frame can come before the
                       // handler
-                      opened.textMessageHandler(text -> frames.add(new JsonObject(text)));
+                      opened.textMessageHandler(
+                          text -> {
+                            violations.addAll(contract.frameViolations(text));
+                            frames.add(new JsonObject(text));
+                          });
                       onOpen.run();
                     }));
-    return new WsClient(client, ws, frames);
+    return new WsClient(client, ws, frames, violations);
   }
 
   public void sendText(String text) {
@@ -86,10 +100,20 @@ public final class WsClient implements AutoCloseable {
   }
 
   public List<JsonObject> frames() {
+    assertContract();
     return new ArrayList<>(frames);
   }
 
+  /** Fails if a frame received so far breaks docs/asyncapi.yaml. */
+  public void assertContract() {
+    if (!violations.isEmpty()) {
+      throw new AssertionError(
+          "frames break the documented contract: " + String.join("; ", violations));
+    }
+  }
+
   public List<JsonObject> framesOfType(String type) {
+    assertContract();
     List<JsonObject> out = new ArrayList<>();
     for (JsonObject f : frames) {
       if (type.equals(f.getString("type"))) {
@@ -104,6 +128,7 @@ public final class WsClient implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     return Await.until(
         () -> {
+          assertContract();
           List<JsonObject> hits = new ArrayList<>();
           for (JsonObject f : frames) {
             if (match.test(f)) {
@@ -143,5 +168,6 @@ public final class WsClient implements AutoCloseable {
       // already closed
     }
     client.close();
+    assertContract();
   }
 }

@@ -46,11 +46,18 @@ class SearchScaleScriptUnitTests {
         (k, v) -> assertThat(script).contains("-c " + k + "=" + v));
   }
 
-  /** Run by hand to rewrite statements.sql after SearchSql changes: mvn ... -Dtest=SearchScaleScriptUnitTests -Dsearch.rewrite=true */
+  /**
+   * Run by hand to rewrite statements.sql after SearchSql changes: mvn ... -Dtest=SearchScaleScriptUnitTests -Dsearch.rewrite=true.
+   * Asked, the file then holds exactly what search sends; not asked, it is left as it was.
+   */
   @Test
   void rewriteWhenAsked() throws Exception {
-    if (Boolean.getBoolean("search.rewrite")) {
-      Files.writeString(SCRIPTS.resolve("statements.sql"), statements());
+    Path file = SCRIPTS.resolve("statements.sql");
+    boolean asked = Boolean.getBoolean("search.rewrite");
+    String before = Files.readString(file);
+    if (asked) {
+      Files.writeString(file, statements());
     }
+    assertThat(Files.readString(file)).isEqualTo(asked ? statements() : before);
   }
 }

@@ -3,6 +3,7 @@ package dev.parley.worker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.contract.wire.ChatMessage;
+import dev.parley.testing.Await;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import dev.parley.worker.deadletters.ReplayMain;

@@ -1,5 +1,6 @@
 package dev.parley.worker.it;
 
+import dev.parley.testing.Await;
 import dev.parley.testing.NatsServerProcess;
 import dev.parley.testing.TestEnvironment;
 import dev.parley.testing.TestServices;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.contract.stream.StreamLayout;
 import dev.parley.contract.wire.ChatMessage;
+import dev.parley.testing.Await;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import dev.parley.worker.PersistenceWorker;

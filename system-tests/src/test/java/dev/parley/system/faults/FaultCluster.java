@@ -1,8 +1,8 @@
 package dev.parley.system.faults;
 
-import dev.parley.system.Await;
 import dev.parley.system.ProcessNode;
 import dev.parley.system.load.Gateways;
+import dev.parley.testing.Await;
 import dev.parley.testing.TcpProxy;
 import dev.parley.testing.TestEnvironment;
 import java.io.IOException;

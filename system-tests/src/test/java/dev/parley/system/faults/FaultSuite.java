@@ -3,11 +3,11 @@ package dev.parley.system.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.contract.wire.CloseReason;
-import dev.parley.system.Await;
 import dev.parley.system.Cluster;
 import dev.parley.system.load.ConnectionEnd;
 import dev.parley.system.load.LoadClient;
 import dev.parley.system.load.SendOutcome;
+import dev.parley.testing.Await;
 import dev.parley.testing.TcpProxy;
 import dev.parley.testing.TestEnvironment;
 import dev.parley.testing.TestServices;

@@ -1,11 +1,11 @@
 package dev.parley.system.faults;
 
 import dev.parley.system.Api;
-import dev.parley.system.Await;
 import dev.parley.system.Cluster;
 import dev.parley.system.load.ConnectionEnd;
 import dev.parley.system.load.Gateways;
 import dev.parley.system.load.LoadClient;
+import dev.parley.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
