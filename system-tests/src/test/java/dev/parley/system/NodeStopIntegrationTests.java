@@ -2,6 +2,7 @@ package dev.parley.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.testing.Await;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
 import java.time.Duration;
