@@ -14,6 +14,11 @@ import java.util.concurrent.locks.LockSupport;
  * A nats-server of a test's own: JetStream on a store directory of its own and a spare port, so a
  * test can stop, kill and restart it without touching the NATS everyone else uses. Restarts keep
  * the port and the store, as an operator's restart does.
+ *
+ * <p>{@link #startSyncingEveryWrite} asks for {@code sync_interval: always} (an fsync per write,
+ * the production setting); a server that does not know the key (before 2.10, such as Debian 12's
+ * 2.9.10, which answers {@code unknown field "sync_interval"}) then runs with its default, and
+ * {@link #syncSetting()} says which one the run used.
  */
 public final class NatsServerProcess implements AutoCloseable {
   private static final List<Path> WHERE =
@@ -25,6 +30,7 @@ public final class NatsServerProcess implements AutoCloseable {
   private final Path binary;
   private final Path dir;
   private final int port;
+  private boolean syncAlways;
   private Process process;
   private int starts;
 
@@ -36,11 +42,34 @@ public final class NatsServerProcess implements AutoCloseable {
 
   /** Starts a server on an empty store under {@code dir} (whatever an earlier run left is deleted). */
   public static NatsServerProcess start(Path dir) throws IOException {
+    return start(dir, false);
+  }
+
+  /** Like {@link #start}, asking for an fsync per write where the server knows the setting. */
+  public static NatsServerProcess startSyncingEveryWrite(Path dir) throws IOException {
+    return start(dir, true);
+  }
+
+  private static NatsServerProcess start(Path dir, boolean syncAlways) throws IOException {
     NatsServerProcess server = new NatsServerProcess(findBinary(), dir, sparePort());
+    server.syncAlways = syncAlways;
     Files.createDirectories(dir);
     deleteTree(dir.resolve("store"));
     server.launch();
     return server;
+  }
+
+  /** The sync setting the server runs with, as a table header or a row's note says it. */
+  public String syncSetting() {
+    return syncAlways
+        ? "sync_interval: always"
+        : "the server's default sync (it does not know sync_interval)";
+  }
+
+  /** SIGTERM, wait for the exit, start again on the same port and store. */
+  public void restart() throws IOException, InterruptedException {
+    stop();
+    launch();
   }
 
   public String url() {
@@ -69,12 +98,30 @@ public final class NatsServerProcess implements AutoCloseable {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("nats-server is still running");
     }
+    String why = spawnAndAwaitReady();
+    if (why != null && syncAlways && why.contains("unknown field \"sync_interval\"")) {
+      syncAlways = false;
+      why = spawnAndAwaitReady();
+    }
+    if (why != null) {
+      throw new IllegalStateException("nats-server did not start: " + why);
+    }
+  }
+
+  /** Null once the server says it is ready; else the reason it is not (its log). */
+  private String spawnAndAwaitReady() throws IOException {
     Path log = dir.resolve("nats-server-" + (++starts) + ".log");
     Path conf = dir.resolve("nats.conf");
     String store = dir.resolve("store").toAbsolutePath().toString().replace("\"", "");
     Files.writeString(
         conf,
-        "listen: \"127.0.0.1:" + port + "\"\njetstream {\n  store_dir: \"" + store + "\"\n}\n");
+        "listen: \"127.0.0.1:"
+            + port
+            + "\"\njetstream {\n  store_dir: \""
+            + store
+            + "\"\n"
+            + (syncAlways ? "  sync_interval: always\n" : "")
+            + "}\n");
     process =
         new ProcessBuilder(binary.toString(), "-c", conf.toString())
             .redirectErrorStream(true)
@@ -84,17 +131,15 @@ public final class NatsServerProcess implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       String text = Files.exists(log) ? Files.readString(log) : "";
       if (text.contains("Server is ready")) {
-        return;
+        return null;
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "nats-server did not start: "
-                + (text.isBlank() ? "exit " + process.exitValue() : text.strip()));
+        return text.isBlank() ? "exited with " + process.exitValue() : text.strip();
       }
       LockSupport.parkNanos(
           Duration.ofMillis(50).toNanos()); // polling its log, bounded by the deadline
     }
-    throw new IllegalStateException("nats-server not ready within 30 s (see " + log + ")");
+    return "not ready within 30 s (see " + log + ")";
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.parley.system.load.ConnectionEnd;
 import dev.parley.system.load.LoadClient;
 import dev.parley.system.load.SendOutcome;
 import dev.parley.testing.Await;
+import dev.parley.testing.NatsServerProcess;
 import dev.parley.testing.TcpProxy;
 import dev.parley.testing.TestEnvironment;
 import dev.parley.testing.TestServices;
@@ -56,7 +57,7 @@ class FaultSuite {
 
   private final Path dir = Path.of("target", "faults").toAbsolutePath();
   private final FaultTable table = new FaultTable();
-  private NatsServer nats;
+  private NatsServerProcess nats;
   private TestEnvironment env;
   private Vertx vertx;
   private TcpProxy postgres;
@@ -65,7 +66,7 @@ class FaultSuite {
 
   @BeforeAll
   void startServices() throws Exception {
-    nats = NatsServer.start(dir.resolve("nats"));
+    nats = NatsServerProcess.startSyncingEveryWrite(dir.resolve("nats"));
     TestServices shared = TestServices.get();
     env =
         TestEnvironment.create(new TestServices(shared.postgres(), nats.url(), shared.redisUrl()));
