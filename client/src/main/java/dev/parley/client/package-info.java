@@ -1,0 +1,2 @@
+/** A client of Parley's public API: see docs/clients.md. */
+package dev.parley.client;
