@@ -7,6 +7,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
@@ -61,7 +62,9 @@ public final class Connection {
   Connection(ParleyClient client, ConnectionOptions spec) {
     this.client = client;
     this.vertx = client.vertx();
-    this.context = vertx.getOrCreateContext();
+    // an event loop of its own, in turn: getOrCreateContext() would put every connection made
+    // from one thread on the same loop
+    this.context = ((VertxInternal) vertx).createEventLoopContext();
     this.options = client.options();
     this.spec = spec;
     this.gateway = spec.firstGateway;

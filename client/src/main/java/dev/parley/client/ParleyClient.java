@@ -76,8 +76,7 @@ public final class ParleyClient {
 
   /**
    * Starts a connection (it connects, and reconnects, on its own); {@link Connection#ready()}
-   * completes once it can send. Called from outside Vert.x, each connection gets an event loop of
-   * its own in turn; called on an event loop, it shares that one.
+   * completes once it can send. Connections take the event loops in turn.
    */
   public Connection connect(ConnectionOptions connection) {
     Connection c = new Connection(this, connection);

@@ -10,6 +10,7 @@ final class Scenarios {
 
   Scenarios() {
     // One line per scenario: register(name, Constructor::new).
+    register("fanout", dev.parley.loadgen.fanout.FanoutScenario::new);
   }
 
   private void register(String name, Supplier<Scenario> scenario) {
