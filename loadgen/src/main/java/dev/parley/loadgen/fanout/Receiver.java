@@ -36,10 +36,15 @@ public final class Receiver {
     int a = content.indexOf(':');
     int b = content.indexOf(':', a + 1);
     int c = content.indexOf(':', b + 1);
-    if (a < 0 || b < 0 || c < 0) {
+    if (a < 0 || b < 0 || c < 0 || !Character.isDigit(content.charAt(0))) {
       return; // not one of ours (e.g. a system message)
     }
-    int phase = Integer.parseInt(content, 0, a, 10);
+    int phase;
+    try {
+      phase = Integer.parseInt(content, 0, a, 10);
+    } catch (NumberFormatException e) {
+      return;
+    }
     Phase current = clock.current();
     if (current == null || phase != current.id) {
       return; // a late message of an earlier phase: not counted
