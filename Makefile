@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 S := scripts
 
-.PHONY: help run down test test-faults bench fmt migrate build services toolchain logs status clean
+.PHONY: help run down test test-faults bench bench-full bench-one bench-history fmt migrate build services toolchain logs status clean
 
 help: ## list the targets (this)
 	@echo "Parley: make <target>"
@@ -32,12 +32,22 @@ test-faults: ## each fault (kill -9, SIGTERM, outages, NATS restart, slow client
 	@bash $(S)/services.sh
 	@bash $(S)/test-faults.sh
 
-bench: ## measure what read-your-writes costs a history read; writes docs/benchmarks/history-read.md
+bench: ## the short benchmark set (fanout beside a bare-NATS floor, ramp, idle, biggroup, persist, query; under 10 min): bench/results/
+	@bash $(S)/bench.sh short
+
+bench-full: ## the long benchmarks: 50,000 idle connections, a 10,000-member group, an unbounded ramp, query over 1,000,000 messages
+	@bash $(S)/bench.sh full
+
+bench-one: ## one benchmark: make bench-one SCENARIO=fanout ARGS="rate=400 seconds=30"
+	@test -n "$(SCENARIO)" || { echo "usage: make bench-one SCENARIO=<name> ARGS=\"k=v ...\""; exit 2; }
+	@bash $(S)/bench.sh one $(SCENARIO) $(ARGS)
+
+bench-history: ## measure what read-your-writes costs a history read; writes docs/benchmarks/history-read.md
 	@bash $(S)/toolchain.sh
 	@bash $(S)/services.sh
 	@mvn -q -B -ntp install -DskipTests
 	@mvn -q -B -ntp -pl system-tests verify -Dit.test=HistoryReadBenchmark
-	@echo "==> bench: results in docs/benchmarks/history-read.md"
+	@echo "==> bench-history: results in docs/benchmarks/history-read.md"
 
 fmt: ## format the Java sources (google-java-format via Spotless; mvn verify fails on unformatted code)
 	@bash $(S)/toolchain.sh

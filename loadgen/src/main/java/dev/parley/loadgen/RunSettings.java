@@ -83,6 +83,11 @@ public final class RunSettings {
     return env.getOrDefault("PARLEY_PG_USER", "postgres");
   }
 
+  /** An environment variable (e.g. what the bench script says it configured), or the fallback. */
+  public String env(String name, String fallback) {
+    return env.getOrDefault(name, fallback);
+  }
+
   /** The repository root: {@code .run/} pid files are read from here. */
   public Path root() {
     return root;

@@ -10,6 +10,10 @@ final class Scenarios {
 
   Scenarios() {
     // One line per scenario: register(name, Constructor::new).
+    register("fanout", dev.parley.loadgen.fanout.FanoutScenario::new);
+    register("ramp", dev.parley.loadgen.ramp.RampScenario::new);
+    register("idle", dev.parley.loadgen.idle.IdleScenario::new);
+    register("biggroup", dev.parley.loadgen.biggroup.BigGroupScenario::new);
   }
 
   private void register(String name, Supplier<Scenario> scenario) {

@@ -98,7 +98,7 @@ public final class ServerProcesses {
     return out;
   }
 
-  static double cpuSecondsOf(long pid) {
+  public static double cpuSecondsOf(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       // the command name may hold spaces: fields are counted after its closing parenthesis
@@ -109,7 +109,7 @@ public final class ServerProcesses {
     }
   }
 
-  static long rssKibOf(long pid) {
+  public static long rssKibOf(long pid) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
         if (line.startsWith("VmRSS:")) {
