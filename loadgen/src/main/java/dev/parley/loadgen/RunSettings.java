@@ -83,6 +83,23 @@ public final class RunSettings {
     return env.getOrDefault("PARLEY_PG_USER", "postgres");
   }
 
+  /** The deployment's subject prefix ({@code PARLEY_SUBJECT_PREFIX}, as the processes read it). */
+  public String subjectPrefix() {
+    return env.getOrDefault("PARLEY_SUBJECT_PREFIX", "chat");
+  }
+
+  /** The stream's name ({@code PARLEY_STREAM_NAME}; by default derived from the prefix). */
+  public String streamName() {
+    return env.getOrDefault(
+        "PARLEY_STREAM_NAME",
+        dev.parley.contract.config.NatsSettings.defaultStreamName(subjectPrefix()));
+  }
+
+  /** The persistence worker's ops URL ({@code /metrics}): {@code PARLEY_BENCH_WORKER}. */
+  public String workerUrl() {
+    return env.getOrDefault("PARLEY_BENCH_WORKER", "http://127.0.0.1:8090");
+  }
+
   /** The repository root: {@code .run/} pid files are read from here. */
   public Path root() {
     return root;
