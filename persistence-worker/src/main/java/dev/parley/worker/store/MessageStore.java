@@ -2,9 +2,12 @@ package dev.parley.worker.store;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -56,20 +59,32 @@ public final class MessageStore implements BatchStore {
     if (rows.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    Tuple keys = BatchParams.keys(rows);
     Tuple attachments = BatchParams.attachments(rows);
     return run(conn, BatchSql.LOCK_CONVERSATIONS, BatchParams.conversationIds(rows))
-        .compose(locked -> run(conn, BatchSql.INSERT_MESSAGES, BatchParams.messages(rows)))
+        .compose(
+            locked ->
+                conn.preparedQuery(BatchSql.STORE_MESSAGES).execute(BatchParams.messages(rows)))
         .compose(
             inserted ->
                 (attachments == null
                         ? Future.succeededFuture(0)
                         : run(conn, BatchSql.INSERT_ATTACHMENTS, attachments))
-                    .compose(x -> run(conn, BatchSql.REPAIR_PREV_SEQ, keys))
-                    .compose(x -> run(conn, BatchSql.ADVANCE_CONVERSATIONS, keys))
-                    .compose(x -> run(conn, BatchSql.ADVANCE_SENDER_READ, keys))
-                    .compose(x -> run(conn, BatchSql.UNHIDE_MEMBERS, keys))
-                    .map(x -> inserted));
+                    .compose(x -> repairPrevSeq(conn, inserted))
+                    .map(x -> inserted.rowCount()));
+  }
+
+  /** Only rows this transaction inserted can change a predecessor: none, nothing to repair. */
+  private static Future<Integer> repairPrevSeq(SqlConnection conn, RowSet<Row> inserted) {
+    if (inserted.rowCount() == 0) {
+      return Future.succeededFuture(0);
+    }
+    List<String> conversations = new ArrayList<>(inserted.rowCount());
+    List<Long> seqs = new ArrayList<>(inserted.rowCount());
+    for (Row r : inserted) {
+      conversations.add(r.getString(0));
+      seqs.add(r.getLong(1));
+    }
+    return run(conn, BatchSql.REPAIR_PREV_SEQ, BatchParams.keys(conversations, seqs));
   }
 
   private static Future<Integer> writeDeadLetters(SqlConnection conn, List<DeadLetter> entries) {
