@@ -38,7 +38,8 @@ class MessageStoreIntegrationTests {
 
   MessageStoreIntegrationTests(TestEnvironment env) throws Exception {
     this.chat = new Chat(env, vertx);
-    this.store = new MessageStore(chat.pool, Duration.ofSeconds(10));
+    // three lanes: every test here also runs a batch split across transactions
+    this.store = new MessageStore(chat.pool, Duration.ofSeconds(10), 3);
   }
 
   @AfterEach
