@@ -260,9 +260,13 @@ public final class PersistScenario implements Scenario {
         .setUser(s.pgUser());
   }
 
-  private static double perMessage(JsonObject cpu, String group, long count) {
+  /**
+   * CPU µs per message of a group; null when unknown: a Postgres backend that exited during the
+   * phase takes its CPU with it (the snapshot sums live processes), which can even read negative.
+   */
+  private static Double perMessage(JsonObject cpu, String group, long count) {
     Double seconds = cpu.getDouble(group);
-    return seconds == null || count == 0 ? 0 : round(seconds * 1e6 / count);
+    return seconds == null || seconds < 0 || count == 0 ? null : round(seconds * 1e6 / count);
   }
 
   private static double round(double v) {
