@@ -59,7 +59,6 @@ public final class PersistScenario implements Scenario {
     Duration floorPoll = settings.duration("floor_poll", Duration.ofMillis(20));
 
     ScenarioResult result = new ScenarioResult();
-    ServerProcesses processes = ServerProcesses.find(settings.root()).only("worker", "postgres");
     WorkerMetrics metrics = new WorkerMetrics(settings.workerUrl());
     String tag = "persist-" + Long.toString(System.currentTimeMillis(), 36);
     Vertx vertx = Vertx.vertx();
@@ -82,6 +81,9 @@ public final class PersistScenario implements Scenario {
         filler.fill(warmup);
         requireStored(floor, filler.highestSeq(), Duration.ofMinutes(2), "warm-up");
 
+        // found after the warm-up: the worker's pooled Postgres sessions are open by then
+        ServerProcesses processes =
+            ServerProcesses.find(settings.root()).only("worker", "postgres");
         backlog(result, settings, filler, floor, processes, metrics, workerPid, messages, pause);
         steady(result, filler, floor, processes, metrics, rate, seconds);
 
