@@ -1,5 +1,6 @@
 package dev.parley.loadgen;
 
+import dev.parley.contract.config.NatsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -86,6 +87,23 @@ public final class RunSettings {
   /** An environment variable (e.g. what the bench script says it configured), or the fallback. */
   public String env(String name, String fallback) {
     return env.getOrDefault(name, fallback);
+  }
+
+  /** The deployment's subject prefix ({@code PARLEY_SUBJECT_PREFIX}, as the processes read it). */
+  public String subjectPrefix() {
+    return env.getOrDefault("PARLEY_SUBJECT_PREFIX", "chat");
+  }
+
+  /** The stream's name ({@code PARLEY_STREAM_NAME}; by default derived from the prefix). */
+  public String streamName() {
+    return env.getOrDefault(
+        "PARLEY_STREAM_NAME",
+        NatsSettings.defaultStreamName(subjectPrefix()));
+  }
+
+  /** The persistence worker's ops URL ({@code /metrics}): {@code PARLEY_BENCH_WORKER}. */
+  public String workerUrl() {
+    return env.getOrDefault("PARLEY_BENCH_WORKER", "http://127.0.0.1:8090");
   }
 
   /** The repository root: {@code .run/} pid files are read from here. */

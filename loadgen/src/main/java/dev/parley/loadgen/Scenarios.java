@@ -1,5 +1,6 @@
 package dev.parley.loadgen;
 
+import dev.parley.loadgen.persist.PersistScenario;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -14,6 +15,7 @@ final class Scenarios {
     register("ramp", dev.parley.loadgen.ramp.RampScenario::new);
     register("idle", dev.parley.loadgen.idle.IdleScenario::new);
     register("biggroup", dev.parley.loadgen.biggroup.BigGroupScenario::new);
+    register("persist", PersistScenario::new);
   }
 
   private void register(String name, Supplier<Scenario> scenario) {

@@ -106,7 +106,7 @@ public final class PersistenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     metrics = new WorkerMetrics(registry);
-    store = new MessageStore(pool, WRITE_TIMEOUT);
+    store = new MessageStore(pool, WRITE_TIMEOUT, config.writeLanes());
     return SchemaCheck.verifyWithin(vertx, pool, config.pgStartupWait())
         .compose(ok -> vertx.executeBlocking(this::openConsumer))
         .compose(

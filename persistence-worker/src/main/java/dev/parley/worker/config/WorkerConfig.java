@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Everything a persistence worker reads from its environment, validated once at start.
  *
- * @param batchMax most stream entries stored in one transaction
+ * @param batchMax most stream entries in one batch
+ * @param writeLanes transactions a batch is split into, by conversation, written at once
  * @param batchWait how long a batch stays open after its first entry before it is stored anyway
  * @param ackWait how long the stream waits for an ack before redelivering (set on the consumer when
  *     this worker creates it)
@@ -25,6 +26,7 @@ public record WorkerConfig(
     PostgresSettings postgres,
     NatsSettings nats,
     int batchMax,
+    int writeLanes,
     Duration batchWait,
     Duration ackWait,
     int maxAckPending,
@@ -64,6 +66,14 @@ public record WorkerConfig(
     if (pgConnectTimeout.isZero()) {
       throw new ConfigException("PARLEY_PG_CONNECT_TIMEOUT must be longer than zero");
     }
+    if (writeLanes > postgres.poolSize()) {
+      throw new ConfigException(
+          "PARLEY_WORKER_WRITE_LANES="
+              + writeLanes
+              + " is above PARLEY_PG_POOL_SIZE="
+              + postgres.poolSize()
+              + ": each lane needs a connection of its own");
+    }
     if (maxAckPending < batchMax) {
       throw new ConfigException(
           "PARLEY_WORKER_MAX_ACK_PENDING="
@@ -89,6 +99,7 @@ public record WorkerConfig(
         PostgresSettings.fromEnv(env),
         NatsSettings.fromEnv(env),
         env.integer("PARLEY_WORKER_BATCH_MAX", 500, 1, 10_000),
+        env.integer("PARLEY_WORKER_WRITE_LANES", 2, 1, 16),
         env.duration("PARLEY_WORKER_BATCH_WAIT", Duration.ofMillis(10)),
         env.duration("PARLEY_WORKER_ACK_WAIT", Duration.ofSeconds(30)),
         env.integer("PARLEY_WORKER_MAX_ACK_PENDING", 10_000, 1, 1_000_000),

@@ -62,16 +62,11 @@ final class BatchParams {
         .addValue(createdAt);
   }
 
-  /** {@code (conversation_id, seq)} of every row: the key the follow-up statements join on. */
-  static Tuple keys(List<MessageRow> rows) {
-    int n = rows.size();
-    String[] conversation = new String[n];
-    Long[] seq = new Long[n];
-    for (int i = 0; i < n; i++) {
-      conversation[i] = rows.get(i).conversationId();
-      seq[i] = rows.get(i).seq();
-    }
-    return Tuple.tuple().addArrayOfString(conversation).addArrayOfLong(seq);
+  /** {@code (conversation_id, seq)} pairs: the rows {@link BatchSql#REPAIR_PREV_SEQ} starts from. */
+  static Tuple keys(List<String> conversations, List<Long> seqs) {
+    return Tuple.tuple()
+        .addArrayOfString(conversations.toArray(new String[0]))
+        .addArrayOfLong(seqs.toArray(new Long[0]));
   }
 
   /** One element per (message, file), position counting from 0 within its message; null when none. */

@@ -1,15 +1,13 @@
 package dev.parley.worker.store;
 
 /**
- * Every statement the worker's store runs, named. A batch is one transaction running them in this order:
- * {@link #LOCK_CONVERSATIONS}, {@link #INSERT_MESSAGES}, {@link #INSERT_ATTACHMENTS},
- * {@link #REPAIR_PREV_SEQ}, {@link #ADVANCE_CONVERSATIONS}, {@link #ADVANCE_SENDER_READ},
- * {@link #UNHIDE_MEMBERS}, {@link #INSERT_DEAD_LETTERS}. Batch values travel as arrays and are
- * expanded with {@code unnest}, so a batch of 500 costs the same number of round trips as a batch
- * of one. Every follow-up statement joins the batch's {@code (conversation_id, seq)} back to
- * {@code messages}: it acts on what is stored, whether this transaction or an earlier delivery of
- * the same entries stored it, and skips a draft that was not stored (a resend caught by the
- * client-id constraint).
+ * Every statement the worker's store runs, named. A batch is one transaction running them in this
+ * order: {@link #LOCK_CONVERSATIONS}, {@link #STORE_MESSAGES}, {@link #INSERT_ATTACHMENTS},
+ * {@link #REPAIR_PREV_SEQ}, {@link #INSERT_DEAD_LETTERS}: at most four round trips whatever its
+ * size. Batch values travel as arrays and are expanded with {@code unnest}. What follows from a
+ * message (heads, read positions, prev_seq) is derived from the rows the batch inserted, so a
+ * draft that was not stored (a redelivery, a resend caught by the client-id constraint) changes
+ * nothing.
  */
 final class BatchSql {
 
@@ -24,23 +22,63 @@ final class BatchSql {
 
   /**
    * The batch, skipping what is already there (redelivery: same id or same stream seq; a resend
-   * beyond the stream's duplicate window: same client_msg_id). {@code prev_seq} is the nearer of
-   * the previous message in the batch and the previous one in the table (an index probe); the
-   * repair statement fixes the rare row this gets wrong.
+   * beyond the stream's duplicate window: same client_msg_id), and in the same statement what the
+   * rows it inserted change elsewhere. Returns {@code (conversation_id, seq)} of each inserted row.
+   *
+   * <p>{@code prev_seq} is the nearer of the previous message in the batch and the previous one in
+   * the table (an index probe); {@link #REPAIR_PREV_SEQ} fixes the rare row this gets wrong.
+   *
+   * <p>The follow-ups read the rows this statement inserted ({@code RETURNING}), not the batch: a
+   * row an earlier delivery stored had its follow-ups committed with it, in the same transaction.
+   * <ul>
+   *   <li>{@code conversations.last_seq} / {@code last_activity_at} only move forward, so an old
+   *       batch committed late changes nothing;
+   *   <li>docs/api.md#read-positions-and-unread-counts: sending a message moves the sender's read
+   *       position to it (never backwards), and a direct conversation a member hid comes back to
+   *       their list with a message newer than the hiding. Both are one {@code UPDATE} of
+   *       {@code members}: two in one statement could not both change the same row. The new
+   *       values are computed from the row as the update finds it ({@code mb}), so a read
+   *       position another transaction moved meanwhile is never moved back.
+   * </ul>
    */
-  static final String INSERT_MESSAGES =
+  static final String STORE_MESSAGES =
       """
-      INSERT INTO messages (id, conversation_id, seq, prev_seq, sender_id, type, content, reply_to_id,
-                            client_msg_id, system, created_at)
-      SELECT b.id, b.conversation_id, b.seq,
-             greatest(lag(b.seq) OVER w,
-                      (SELECT max(p.seq) FROM messages p WHERE p.conversation_id = b.conversation_id AND p.seq < b.seq)),
-             b.sender_id, b.type, b.content, b.reply_to_id, b.client_msg_id, b.system::jsonb, b.created_at
-      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
-                  $8::text[], $9::text[], $10::timestamptz[])
-           AS b(id, conversation_id, seq, sender_id, type, content, reply_to_id, client_msg_id, system, created_at)
-      WINDOW w AS (PARTITION BY b.conversation_id ORDER BY b.seq)
-      ON CONFLICT DO NOTHING""";
+      WITH ins AS (
+        INSERT INTO messages (id, conversation_id, seq, prev_seq, sender_id, type, content, reply_to_id,
+                              client_msg_id, system, created_at)
+        SELECT b.id, b.conversation_id, b.seq,
+               greatest(lag(b.seq) OVER w,
+                        (SELECT max(p.seq) FROM messages p WHERE p.conversation_id = b.conversation_id AND p.seq < b.seq)),
+               b.sender_id, b.type, b.content, b.reply_to_id, b.client_msg_id, b.system::jsonb, b.created_at
+        FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
+                    $8::text[], $9::text[], $10::timestamptz[])
+             AS b(id, conversation_id, seq, sender_id, type, content, reply_to_id, client_msg_id, system, created_at)
+        WINDOW w AS (PARTITION BY b.conversation_id ORDER BY b.seq)
+        ON CONFLICT DO NOTHING
+        RETURNING conversation_id, seq, sender_id, created_at
+      ), per_conversation AS (
+        SELECT conversation_id, max(seq) AS max_seq, max(created_at) AS newest FROM ins GROUP BY conversation_id
+      ), per_sender AS (
+        SELECT conversation_id, sender_id, max(seq) AS max_seq
+        FROM ins WHERE sender_id IS NOT NULL GROUP BY conversation_id, sender_id
+      ), heads AS (
+        UPDATE conversations c
+        SET last_seq = greatest(c.last_seq, s.max_seq),
+            last_activity_at = greatest(c.last_activity_at, s.newest)
+        FROM per_conversation s
+        WHERE c.id = s.conversation_id AND (c.last_seq < s.max_seq OR c.last_activity_at < s.newest)
+      ), members_changed AS (
+        UPDATE members mb
+        SET last_read_seq = greatest(mb.last_read_seq, coalesce(t.read_seq, 0)),
+            hidden_at = CASE WHEN mb.hidden_at < t.newest THEN NULL ELSE mb.hidden_at END
+        FROM (SELECT m.conversation_id, m.user_id, r.max_seq AS read_seq, s.newest
+              FROM per_conversation s
+              JOIN members m ON m.conversation_id = s.conversation_id
+              LEFT JOIN per_sender r ON r.conversation_id = m.conversation_id AND r.sender_id = m.user_id
+              WHERE r.max_seq > m.last_read_seq OR m.hidden_at < s.newest) t
+        WHERE mb.conversation_id = t.conversation_id AND mb.user_id = t.user_id
+      )
+      SELECT conversation_id, seq FROM ins""";
 
   /**
    * Links stored messages to their files; a message that was not stored gets no links, and
@@ -59,9 +97,9 @@ final class BatchSql {
   /**
    * Self-healing {@code prev_seq}. Batches may commit out of stream order (a redelivery after a
    * crash, several workers), so a row stored earlier may now have a nearer predecessor. Recomputes
-   * it for every batch row and for the next message after each (the only rows whose predecessor a
-   * batch can change), with index probes on (conversation_id, seq), never a history scan, and
-   * writes only where it differs.
+   * it for every row the batch inserted and for the next message after each (the only rows whose
+   * predecessor an insert can change), with index probes on (conversation_id, seq), never a history
+   * scan, and writes only where it differs. A batch that inserted nothing (a redelivery) skips it.
    */
   static final String REPAIR_PREV_SEQ =
       """
@@ -84,42 +122,6 @@ final class BatchSql {
       UPDATE messages m SET prev_seq = w.prev_seq
       FROM wanted w
       WHERE m.conversation_id = w.conversation_id AND m.seq = w.seq AND m.prev_seq IS DISTINCT FROM w.prev_seq""";
-
-  /** Head and activity only move forward, so an old batch committed late changes nothing. */
-  static final String ADVANCE_CONVERSATIONS =
-      """
-      UPDATE conversations c
-      SET last_seq = greatest(c.last_seq, s.max_seq),
-          last_activity_at = greatest(c.last_activity_at, s.newest)
-      FROM (SELECT m.conversation_id, max(m.seq) AS max_seq, max(m.created_at) AS newest
-            FROM unnest($1::text[], $2::bigint[]) AS b(conversation_id, seq)
-            JOIN messages m ON m.conversation_id = b.conversation_id AND m.seq = b.seq
-            GROUP BY m.conversation_id) s
-      WHERE c.id = s.conversation_id AND (c.last_seq < s.max_seq OR c.last_activity_at < s.newest)""";
-
-  /**
-   * docs/api.md#read-positions-and-unread-counts: sending a message moves the sender's read
-   * position to it (never backwards).
-   */
-  static final String ADVANCE_SENDER_READ =
-      """
-      UPDATE members mb SET last_read_seq = s.max_seq
-      FROM (SELECT m.conversation_id, m.sender_id, max(m.seq) AS max_seq
-            FROM unnest($1::text[], $2::bigint[]) AS b(conversation_id, seq)
-            JOIN messages m ON m.conversation_id = b.conversation_id AND m.seq = b.seq
-            WHERE m.sender_id IS NOT NULL
-            GROUP BY m.conversation_id, m.sender_id) s
-      WHERE mb.conversation_id = s.conversation_id AND mb.user_id = s.sender_id AND mb.last_read_seq < s.max_seq""";
-
-  /** A direct conversation a member hid comes back to their list with a message newer than the hiding. */
-  static final String UNHIDE_MEMBERS =
-      """
-      UPDATE members mb SET hidden_at = NULL
-      FROM (SELECT m.conversation_id, max(m.created_at) AS newest
-            FROM unnest($1::text[], $2::bigint[]) AS b(conversation_id, seq)
-            JOIN messages m ON m.conversation_id = b.conversation_id AND m.seq = b.seq
-            GROUP BY m.conversation_id) s
-      WHERE mb.conversation_id = s.conversation_id AND mb.hidden_at < s.newest""";
 
   /**
    * Entries that cannot be stored, kept byte for byte (bytea: whatever the payload holds, NUL or

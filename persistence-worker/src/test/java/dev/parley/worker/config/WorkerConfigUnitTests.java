@@ -16,6 +16,7 @@ class WorkerConfigUnitTests {
     WorkerConfig c = WorkerConfig.fromEnv(new Env(Map.of()));
 
     assertThat(c.batchMax()).isEqualTo(500);
+    assertThat(c.writeLanes()).isEqualTo(2);
     assertThat(c.batchWait()).isEqualTo(Duration.ofMillis(10));
     assertThat(c.ackWait()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.maxAckPending()).isEqualTo(10_000);
@@ -47,6 +48,8 @@ class WorkerConfigUnitTests {
                     "PARLEY_RELAY_BATCH_MAX", "64")));
 
     assertThat(c.batchMax()).isEqualTo(50);
+    assertThat(WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_WRITE_LANES", "4"))).writeLanes())
+        .isEqualTo(4);
     assertThat(c.batchWait()).isEqualTo(Duration.ofMillis(25));
     assertThat(c.ackWait()).isEqualTo(Duration.ofSeconds(3));
     assertThat(c.maxAckPending()).isEqualTo(200);
@@ -105,6 +108,17 @@ class WorkerConfigUnitTests {
             () -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_MAX_ACK_PENDING", "10"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("PARLEY_WORKER_MAX_ACK_PENDING");
+    assertThatThrownBy(
+            () ->
+                WorkerConfig.fromEnv(
+                    new Env(Map.of("PARLEY_WORKER_WRITE_LANES", "3", "PARLEY_PG_POOL_SIZE", "2"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PARLEY_WORKER_WRITE_LANES")
+        .hasMessageContaining("PARLEY_PG_POOL_SIZE");
+    assertThatThrownBy(
+            () -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_WORKER_WRITE_LANES", "0"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PARLEY_WORKER_WRITE_LANES");
     assertThatThrownBy(() -> WorkerConfig.fromEnv(new Env(Map.of("PARLEY_HTTP_PORT", "70000"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("PARLEY_HTTP_PORT");

@@ -38,7 +38,8 @@ class MessageStoreIntegrationTests {
 
   MessageStoreIntegrationTests(TestEnvironment env) throws Exception {
     this.chat = new Chat(env, vertx);
-    this.store = new MessageStore(chat.pool, Duration.ofSeconds(10));
+    // three lanes: every test here also runs a batch split across transactions
+    this.store = new MessageStore(chat.pool, Duration.ofSeconds(10), 3);
   }
 
   @AfterEach
@@ -101,6 +102,84 @@ class MessageStoreIntegrationTests {
     chat.assertChain(conversation, List.of(101L, 102L, 103L));
     assertThat(chat.lastRead(conversation, alice)).isEqualTo(103);
     assertThat(chat.lastRead(conversation, bob)).isEqualTo(102);
+  }
+
+  @Test
+  void anEntryTwiceInOneBatchIsStoredOnce() throws Exception {
+    String alice = chat.user("alice");
+    String conversation = chat.group(alice);
+    MessageRow twice = row(conversation, alice, 201);
+
+    StoreResult result =
+        write(row(conversation, alice, 200), twice, twice, row(conversation, alice, 202));
+
+    assertThat(result).isEqualTo(new StoreResult(3, 1, 0));
+    chat.assertChain(conversation, List.of(200L, 201L, 202L));
+    assertThat(chat.conversationRow(conversation).getLong("last_seq")).isEqualTo(202);
+  }
+
+  @Test
+  void batchesOverlappingARedeliveryStoreEachEntryOnceAndMoveHeadsForward() throws Exception {
+    String alice = chat.user("alice");
+    String bob = chat.user("bob");
+    String conversation = chat.group(alice, bob);
+    MessageRow a = row(conversation, alice, 301);
+    MessageRow b = row(conversation, bob, 302);
+    MessageRow c = row(conversation, alice, 303);
+    MessageRow d = row(conversation, bob, 304);
+
+    StoreResult first = write(a, b, c);
+    // a redelivery of b and c arrives with the next entry, and then the first batch again, late
+    StoreResult second = write(b, c, d);
+    StoreResult late = write(a, b, c);
+
+    assertThat(first).isEqualTo(new StoreResult(3, 0, 0));
+    assertThat(second).isEqualTo(new StoreResult(1, 2, 0));
+    assertThat(late).isEqualTo(new StoreResult(0, 3, 0));
+    chat.assertChain(conversation, List.of(301L, 302L, 303L, 304L));
+    assertThat(chat.conversationRow(conversation).getLong("last_seq")).isEqualTo(304);
+    assertThat(chat.lastRead(conversation, alice)).isEqualTo(303);
+    assertThat(chat.lastRead(conversation, bob)).isEqualTo(304);
+  }
+
+  @Test
+  void twoDraftsWithOneClientMsgIdInOneBatchStoreOneMessage() throws Exception {
+    String alice = chat.user("alice");
+    String bob = chat.user("bob");
+    String conversation = chat.group(alice, bob);
+    MessageRow first = row(conversation, alice, 401);
+    // a resend beyond the stream's duplicate window: a new id and seq, the same client_msg_id
+    MessageRow resend =
+        new MessageRow(
+            Ids.newId(),
+            conversation,
+            402,
+            alice,
+            "text",
+            "again",
+            null,
+            first.clientMsgId(),
+            null,
+            T0.plusSeconds(402),
+            List.of());
+    MessageRow other = row(conversation, bob, 403);
+
+    StoreResult result = write(first, resend, other);
+
+    assertThat(result).isEqualTo(new StoreResult(2, 1, 0));
+    assertThat(
+            chat.count(
+                "SELECT count(*) FROM messages WHERE conversation_id = $1 AND client_msg_id = $2",
+                conversation,
+                first.clientMsgId()))
+        .isEqualTo(1);
+    // whichever copy was kept, the chain links the stored rows only: none points at the other seq
+    List<long[]> chain = chat.chain(conversation);
+    assertThat(chain).hasSize(2);
+    assertThat(chain.get(0)[1]).isZero();
+    assertThat(chain.get(1)).containsExactly(403L, chain.get(0)[0]);
+    assertThat(chat.lastRead(conversation, bob)).isEqualTo(403);
+    assertThat(chat.lastRead(conversation, alice)).isEqualTo(chain.get(0)[0]);
   }
 
   @Test
