@@ -1,5 +1,6 @@
 package dev.parley.loadgen;
 
+import dev.parley.loadgen.query.QueryScenario;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -10,6 +11,7 @@ final class Scenarios {
 
   Scenarios() {
     // One line per scenario: register(name, Constructor::new).
+    register("query", QueryScenario::new);
   }
 
   private void register(String name, Supplier<Scenario> scenario) {
