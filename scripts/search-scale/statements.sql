@@ -1,5 +1,5 @@
 PREPARE words(text, text, int, text, text, text) AS
-WITH mine AS MATERIALIZED ( SELECT mb.conversation_id FROM members mb JOIN conversations c ON c.id = mb.conversation_id AND c.deleted_at IS NULL WHERE mb.user_id = $2),unstored AS MATERIALIZED (
+WITH mine AS MATERIALIZED ( SELECT mb.conversation_id FROM members mb CROSS JOIN LATERAL (SELECT 1 FROM conversations c WHERE c.id = mb.conversation_id AND c.deleted_at IS NULL LIMIT 1) live WHERE mb.user_id = $2),unstored AS MATERIALIZED (
   SELECT x.* FROM json_to_recordset($6::text::json) AS x(
     id text, conversation_id text, seq bigint, sender_id text, type text, content text, reply_to_id text,
     client_msg_id text, system jsonb, created_at timestamptz, attachments json)
@@ -23,7 +23,7 @@ NULL::timestamptz AS edited_at, false AS deleted, coalesce(x.attachments, '[]'::
 '[]'::json AS reactions
 , hits.tier, hits.score FROM hits JOIN unstored x ON x.id = hits.id ORDER BY tier, score DESC, seq DESC LIMIT $3;
 PREPARE word(text, text, int, text, text) AS
-WITH mine AS MATERIALIZED ( SELECT mb.conversation_id FROM members mb JOIN conversations c ON c.id = mb.conversation_id AND c.deleted_at IS NULL WHERE mb.user_id = $2),unstored AS MATERIALIZED (
+WITH mine AS MATERIALIZED ( SELECT mb.conversation_id FROM members mb CROSS JOIN LATERAL (SELECT 1 FROM conversations c WHERE c.id = mb.conversation_id AND c.deleted_at IS NULL LIMIT 1) live WHERE mb.user_id = $2),unstored AS MATERIALIZED (
   SELECT x.* FROM json_to_recordset($5::text::json) AS x(
     id text, conversation_id text, seq bigint, sender_id text, type text, content text, reply_to_id text,
     client_msg_id text, system jsonb, created_at timestamptz, attachments json)
@@ -47,7 +47,7 @@ NULL::timestamptz AS edited_at, false AS deleted, coalesce(x.attachments, '[]'::
 '[]'::json AS reactions
 , hits.tier, hits.score FROM hits JOIN unstored x ON x.id = hits.id ORDER BY tier, score DESC, seq DESC LIMIT $3;
 PREPARE typo(text, text, int, text, text) AS
-WITH mine AS MATERIALIZED ( SELECT mb.conversation_id FROM members mb JOIN conversations c ON c.id = mb.conversation_id AND c.deleted_at IS NULL WHERE mb.user_id = $2),unstored AS MATERIALIZED (
+WITH mine AS MATERIALIZED ( SELECT mb.conversation_id FROM members mb CROSS JOIN LATERAL (SELECT 1 FROM conversations c WHERE c.id = mb.conversation_id AND c.deleted_at IS NULL LIMIT 1) live WHERE mb.user_id = $2),unstored AS MATERIALIZED (
   SELECT x.* FROM json_to_recordset($5::text::json) AS x(
     id text, conversation_id text, seq bigint, sender_id text, type text, content text, reply_to_id text,
     client_msg_id text, system jsonb, created_at timestamptz, attachments json)
@@ -71,7 +71,7 @@ NULL::timestamptz AS edited_at, false AS deleted, coalesce(x.attachments, '[]'::
 '[]'::json AS reactions
 , hits.tier, hits.score FROM hits JOIN unstored x ON x.id = hits.id ORDER BY tier, score DESC, seq DESC LIMIT $3;
 PREPARE scoped(text, text, int, text, text, text) AS
-WITH mine AS MATERIALIZED ( SELECT mb.conversation_id FROM members mb JOIN conversations c ON c.id = mb.conversation_id AND c.deleted_at IS NULL WHERE mb.user_id = $2 AND mb.conversation_id = $5),unstored AS MATERIALIZED (
+WITH mine AS MATERIALIZED ( SELECT mb.conversation_id FROM members mb CROSS JOIN LATERAL (SELECT 1 FROM conversations c WHERE c.id = mb.conversation_id AND c.deleted_at IS NULL LIMIT 1) live WHERE mb.user_id = $2 AND mb.conversation_id = $5),unstored AS MATERIALIZED (
   SELECT x.* FROM json_to_recordset($6::text::json) AS x(
     id text, conversation_id text, seq bigint, sender_id text, type text, content text, reply_to_id text,
     client_msg_id text, system jsonb, created_at timestamptz, attachments json)

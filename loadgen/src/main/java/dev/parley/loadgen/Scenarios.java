@@ -1,6 +1,11 @@
 package dev.parley.loadgen;
 
+import BigGroupScenario;
+import FanoutScenario;
+import IdleScenario;
 import dev.parley.loadgen.persist.PersistScenario;
+import dev.parley.loadgen.query.QueryScenario;
+import RampScenario;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -11,11 +16,12 @@ final class Scenarios {
 
   Scenarios() {
     // One line per scenario: register(name, Constructor::new).
-    register("fanout", dev.parley.loadgen.fanout.FanoutScenario::new);
-    register("ramp", dev.parley.loadgen.ramp.RampScenario::new);
-    register("idle", dev.parley.loadgen.idle.IdleScenario::new);
-    register("biggroup", dev.parley.loadgen.biggroup.BigGroupScenario::new);
+    register("fanout", FanoutScenario::new);
+    register("ramp", RampScenario::new);
+    register("idle", IdleScenario::new);
+    register("biggroup", BigGroupScenario::new);
     register("persist", PersistScenario::new);
+    register("query", QueryScenario::new);
   }
 
   private void register(String name, Supplier<Scenario> scenario) {

@@ -45,6 +45,23 @@ public final class ServerProcesses {
     return new ServerProcesses(groups);
   }
 
+  /**
+   * A copy with one more group, {@code postgres:<database>}: the Postgres backends serving that
+   * database now (their process title names it), so a run is charged for its own queries and not
+   * for other clients of a shared server. Backends that connect later are not in it: take it after
+   * the pools have opened.
+   */
+  public ServerProcesses withBackendsOf(String database) {
+    Map<String, long[]> more = new LinkedHashMap<>(groups);
+    String marker = " " + database + " ";
+    more.put(
+        "postgres:" + database,
+        java.util.Arrays.stream(groups.getOrDefault("postgres", new long[0]))
+            .filter(pid -> readCmdline(pid).contains(marker))
+            .toArray());
+    return new ServerProcesses(more);
+  }
+
   /** A copy keeping only the groups whose name starts with one of the prefixes. */
   public ServerProcesses only(String... prefixes) {
     Map<String, long[]> kept = new LinkedHashMap<>();
@@ -130,6 +147,14 @@ public final class ServerProcesses {
           .toArray();
     } catch (IOException e) {
       return new long[0];
+    }
+  }
+
+  private static String readCmdline(long pid) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+    } catch (IOException e) {
+      return "";
     }
   }
 

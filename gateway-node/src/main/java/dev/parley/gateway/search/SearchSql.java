@@ -64,9 +64,12 @@ final class SearchSql {
     }
     params.add(unstored);
     String sql =
+        // each membership probes its conversation (LIMIT 1 keeps the lateral a probe): as a join,
+        // a planner without statistics hashes every conversation instead
         "WITH mine AS MATERIALIZED ("
             + " SELECT mb.conversation_id FROM members mb"
-            + " JOIN conversations c ON c.id = mb.conversation_id AND c.deleted_at IS NULL"
+            + " CROSS JOIN LATERAL (SELECT 1 FROM conversations c"
+            + " WHERE c.id = mb.conversation_id AND c.deleted_at IS NULL LIMIT 1) live"
             + " WHERE mb.user_id = $2"
             + scope
             + "),"
