@@ -330,7 +330,8 @@ public final class GatewayNode {
         new WebSocketEndpoint(
             new HandshakeAuth(verifier, services.tickets()),
             stores.users(),
-            stores.conversations()::conversationIdsOf,
+            // read fresh, and kept for the presence change this connection causes
+            stores.sharedConversations()::read,
             hub,
             new FrameDispatcher(
                 Map.of(

@@ -11,7 +11,9 @@ import java.util.List;
 /**
  * A user's conversation ids, for delivering their presence changes: briefly cached (a user who
  * reconnects or changes status several times costs one query), dropped when a membership change
- * names the user, and expiring anyway as a backstop.
+ * names the user, and expiring anyway as a backstop. A connecting user's list, read fresh for the
+ * connection, is kept too: the presence change that connection causes arrives moments later and
+ * needs the same list, so a connect costs this node one query, not two.
  */
 public final class SharedConversations {
   static final Duration TTL = Duration.ofSeconds(10);
@@ -29,6 +31,11 @@ public final class SharedConversations {
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
+    return read(userId);
+  }
+
+  /** Always from Postgres (a new connection must see every conversation); keeps the answer. */
+  public Future<List<String>> read(String userId) {
     return conversations
         .conversationIdsOf(userId)
         .map(

@@ -42,7 +42,9 @@ public final class ClientConnection implements LocalConnection {
   /** Set once by {@link #bind}; read and written on {@link #context} only, as is {@link #beforeBind}. */
   private ServerWebSocket ws;
 
-  private final Queue<String> beforeBind = new ArrayDeque<>();
+  /** Frames sent before the socket is bound; made on the first such frame (most connections have none). */
+  private Queue<String> beforeBind;
+
   private short closeCode;
   private String closeReason;
 
@@ -60,8 +62,11 @@ public final class ClientConnection implements LocalConnection {
     onContext(
         () -> {
           ws = socket;
-          for (String frame = beforeBind.poll(); frame != null; frame = beforeBind.poll()) {
-            write(frame);
+          if (beforeBind != null) {
+            for (String frame = beforeBind.poll(); frame != null; frame = beforeBind.poll()) {
+              write(frame);
+            }
+            beforeBind = null;
           }
           if (closeReason != null) {
             ws.close(closeCode, closeReason);
@@ -98,6 +103,9 @@ public final class ClientConnection implements LocalConnection {
     onContext(
         () -> {
           if (ws == null) {
+            if (beforeBind == null) {
+              beforeBind = new ArrayDeque<>(4);
+            }
             beforeBind.add(frame);
           } else {
             write(frame);
