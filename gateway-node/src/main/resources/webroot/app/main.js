@@ -23,7 +23,8 @@ class App {
   }
 
   async start() {
-    $('me-name').textContent = this.me.name === this.me.id ? this.me.id : `${this.me.name} (${this.me.id})`;
+    $('me-name').textContent = this.me.name;
+    $('me-name').title = `Signed in as ${this.me.id}`;
     this.client.connect();
     await Promise.all([this.sidebar.load(), this.#loadPresence()]).catch((e) => this.toast(`Could not load: ${e.message}`));
     this.chat.renderHeader();

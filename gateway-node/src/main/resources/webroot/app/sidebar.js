@@ -37,6 +37,10 @@ export class Sidebar {
       for (const c of page.items) items.set(c.id, c);
       cursor = page.next_cursor;
     } while (cursor);
+    // the open conversation is being read: its new messages are not unread here (the read
+    // position may not have reached the server when this list was read)
+    const open = items.get(this.#app.chat.id);
+    if (open && document.visibilityState === 'visible') open.unread_count = 0;
     this.items = items;
     await Promise.all([...items.keys()].map((id) => this.#app.loadDetails(id).catch(() => {})));
     this.render();
