@@ -22,7 +22,7 @@ run: ## install/start what is missing, build, migrate, start 2 gateways + worker
 down: ## stop the processes make run started (Postgres, Redis, NATS keep running)
 	@bash $(S)/nodes.sh down
 
-test: ## install/start what is missing, then mvn -B verify (unit + integration tests)
+test: ## install/start what is missing, then mvn -B verify (unit + integration tests) and the web client's tests (node, Chromium)
 	@bash $(S)/toolchain.sh
 	@bash $(S)/services.sh
 	@bash $(S)/test.sh

@@ -30,6 +30,13 @@
 : "${PARLEY_PRESENCE_PORT:=${PARLEY_PRESENCE_HTTP_PORT:-8091}}"
 : "${JAVA_OPTS:=-Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError}"
 
+# --- the web client's tests (scripts/test-web.sh) -----------------------------------------
+# Their own cluster, beside a `make run` on the default ports: its own ports, database, subjects
+# and Redis keys, so it shares nothing with the developer's cluster or the Java tests.
+: "${PARLEY_CHROMIUM:=/usr/bin/chromium}"  # the browser playwright-core drives (Debian's package)
+: "${PARLEY_WEB_E2E_PORT_BASE:=28480}"     # gateways on BASE and BASE+1, worker BASE+10, presence BASE+11
+: "${PARLEY_WEB_E2E_DATABASE:=parley_web_e2e}"
+
 # --- the scripts themselves ---------------------------------------------------------------
 : "${PARLEY_RUN_DIR:=$PARLEY_ROOT/.run}"   # pid files, logs/, stamps
 : "${PARLEY_READY_TIMEOUT:=90}"            # seconds `make run` waits for the gateways' /ready

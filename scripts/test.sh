@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: `mvn -B verify` runs the *UnitTests (surefire) and the *IntegrationTests
-# (failsafe, against the real Postgres, NATS and Redis) of every module, then sums up the
-# reports this run wrote. Start the services first (make test does: scripts/services.sh).
+# (failsafe, against the real Postgres, NATS and Redis) of every module; then the web client's
+# tests (scripts/test-web.sh: the client module's unit tests under node, and the browser
+# end-to-end test in Chromium); then sums up what this run counted. Start the services first
+# (make test does: scripts/services.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -37,6 +39,15 @@ main() {
   local start=$SECONDS rc=0
   # strip_ansi: Debian's Maven prints colour resets even in batch mode; keep CI logs clean.
   (cd "$PARLEY_ROOT" && "${cmd[@]}" 2>&1) | strip_ansi || rc=$?
+  # the web tests, even when Maven failed (without the jars it packages, their e2e fails loudly)
+  local web_rc=0 wp=0 wf=0
+  rm -f "$PARLEY_RUN_DIR/web-tests.counts"
+  bash "$PARLEY_ROOT/scripts/test-web.sh" || web_rc=$?
+  if [[ -f $PARLEY_RUN_DIR/web-tests.counts ]]; then
+    read -r wp wf <"$PARLEY_RUN_DIR/web-tests.counts"
+  elif ((web_rc != 0)); then
+    wf=1
+  fi
   local took
   took=$(human_duration $((SECONDS - start)))
 
@@ -46,8 +57,12 @@ main() {
   read -r it if_ ie is < <(sum_reports "$stamp" failsafe-reports)
   say "unit tests (surefire):        $ut run, $uf failures, $ue errors, $us skipped"
   say "integration tests (failsafe): $it run, $if_ failures, $ie errors, $is skipped"
-  local total=$((ut + it)) failed=$((uf + ue + if_ + ie)) skipped=$((us + is))
-  if ((rc == 0)); then
+  say "web client tests (node):      $((wp + wf)) run, $wf failures"
+  local total=$((ut + it + wp + wf)) failed=$((uf + ue + if_ + ie + wf)) skipped=$((us + is))
+  if ((rc == 0 && web_rc != 0)); then
+    rc=$web_rc
+    say "make test: FAILED in $took (web client tests: scripts/test-web.sh)"
+  elif ((rc == 0)); then
     say "make test: PASSED in $took"
   else
     say "make test: FAILED in $took (mvn exit $rc; reports under <module>/target/{surefire,failsafe}-reports)"

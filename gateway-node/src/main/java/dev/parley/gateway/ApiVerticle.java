@@ -12,6 +12,7 @@ import dev.parley.gateway.http.BrowserOrigins;
 import dev.parley.gateway.http.Responses;
 import dev.parley.gateway.http.UnreadBodies;
 import dev.parley.gateway.realtime.WebSocketEndpoint;
+import dev.parley.gateway.web.WebClient;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -70,6 +71,8 @@ public final class ApiVerticle extends VerticleBase {
     routes.devTokens().mount(router);
     router.route("/api/v1/*").handler(this::authenticate);
     routes.features().forEach(feature -> feature.mount(router));
+    // after every API route, so a file of the page never shadows one
+    WebClient.mount(router);
 
     router
         .route()
