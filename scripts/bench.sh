@@ -34,7 +34,7 @@ SHORT=(
   "ramp max_steps=5 refine=1"
   "idle connections=5000"
   "biggroup members=2000"
-  "persist"
+  "persist messages=50000 seconds=10"
   "query"
 )
 FULL=(

@@ -96,9 +96,7 @@ public final class RunSettings {
 
   /** The stream's name ({@code PARLEY_STREAM_NAME}; by default derived from the prefix). */
   public String streamName() {
-    return env.getOrDefault(
-        "PARLEY_STREAM_NAME",
-        NatsSettings.defaultStreamName(subjectPrefix()));
+    return env.getOrDefault("PARLEY_STREAM_NAME", NatsSettings.defaultStreamName(subjectPrefix()));
   }
 
   /** The persistence worker's ops URL ({@code /metrics}): {@code PARLEY_BENCH_WORKER}. */

@@ -1,11 +1,11 @@
 package dev.parley.loadgen;
 
-import BigGroupScenario;
-import FanoutScenario;
-import IdleScenario;
+import dev.parley.loadgen.biggroup.BigGroupScenario;
+import dev.parley.loadgen.fanout.FanoutScenario;
+import dev.parley.loadgen.idle.IdleScenario;
 import dev.parley.loadgen.persist.PersistScenario;
 import dev.parley.loadgen.query.QueryScenario;
-import RampScenario;
+import dev.parley.loadgen.ramp.RampScenario;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;

@@ -5,6 +5,8 @@ import dev.parley.loadgen.Progress;
 import dev.parley.loadgen.RunSettings;
 import dev.parley.loadgen.Scenario;
 import dev.parley.loadgen.ScenarioResult;
+import dev.parley.loadgen.ServerProcesses;
+import dev.parley.loadgen.profile.JfrProfiler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +28,8 @@ public final class FanoutScenario implements Scenario {
   @Override
   public String usage() {
     return "fanout      delivery and ack latency, loss, CPU per delivery vs a bare-NATS floor:"
-        + " connections=1000 groups=50 members=20 rate=200 seconds=20 warmup=5 floor=true";
+        + " connections=1000 groups=50 members=20 rate=200 seconds=20 warmup=5 floor=true"
+        + " profile=10 (JFR seconds after the measured phase; 0: none)";
   }
 
   @Override
@@ -38,6 +41,7 @@ public final class FanoutScenario implements Scenario {
     Duration seconds = s.duration("seconds", Duration.ofSeconds(20));
     Duration warmup = s.duration("warmup", Duration.ofSeconds(5));
     boolean withFloor = Boolean.parseBoolean(s.text("floor", "true"));
+    Duration profileFor = s.duration("profile", Duration.ofSeconds(10));
     ScenarioResult r = new ScenarioResult();
     Vertx vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10_000));
     LoadgenSelf self = new LoadgenSelf(vertx);
@@ -60,6 +64,20 @@ public final class FanoutScenario implements Scenario {
         parley = runner.run(rate, seconds);
         self.report(r, "");
         Fanouts.parleyFigures(r, parley, system.rssKib(), system.reconnects());
+        if (!profileFor.isZero()) {
+          // After the measured phase, at the same rate: recording costs the servers a few percent,
+          // which must not be in the figures above.
+          Progress.say(
+              "fanout: parley, profiling the server JVMs for "
+                  + profileFor.toSeconds()
+                  + " s (JFR)");
+          JfrProfiler jfr =
+              JfrProfiler.start(
+                  JfrProfiler.javaProcesses(ServerProcesses.find(s.root()).groups()),
+                  s.root().resolve(".run/bench-profile"));
+          runner.run(rate, profileFor);
+          r.detail("profile", jfr.stopAndSummarise(10));
+        }
       }
       r.target("delivery p99 ≤ 5 ms", "delivery_p99_ms", fig(parley, "delivery_p99_ms"), true, 5);
       r.target("ack p99 ≤ 10 ms", "ack_p99_ms", fig(parley, "ack_p99_ms"), true, 10);
