@@ -88,6 +88,9 @@ public record WorkerConfig(
    * Names the worker read before every process used the same one; still read (the current name
    * wins), with a warning at start.
    */
+  /** Lanes when unset (fewer when the pool is smaller): two overlap one batch's round trips. */
+  static final int DEFAULT_WRITE_LANES = 2;
+
   public static final Map<String, String> FORMER_NAMES =
       Map.of(
           "PARLEY_WORKER_HTTP_HOST", "PARLEY_HTTP_HOST",
@@ -95,11 +98,14 @@ public record WorkerConfig(
 
   public static WorkerConfig fromEnv(Env environment) {
     Env env = environment.withFormerNames(FORMER_NAMES);
+    PostgresSettings postgres = PostgresSettings.fromEnv(env);
     return new WorkerConfig(
-        PostgresSettings.fromEnv(env),
+        postgres,
         NatsSettings.fromEnv(env),
         env.integer("PARLEY_WORKER_BATCH_MAX", 500, 1, 10_000),
-        env.integer("PARLEY_WORKER_WRITE_LANES", 2, 1, 16),
+        // Unset, it follows a smaller pool down rather than refusing to start; set, it is checked.
+        env.integer(
+            "PARLEY_WORKER_WRITE_LANES", Math.min(DEFAULT_WRITE_LANES, postgres.poolSize()), 1, 16),
         env.duration("PARLEY_WORKER_BATCH_WAIT", Duration.ofMillis(10)),
         env.duration("PARLEY_WORKER_ACK_WAIT", Duration.ofSeconds(30)),
         env.integer("PARLEY_WORKER_MAX_ACK_PENDING", 10_000, 1, 1_000_000),

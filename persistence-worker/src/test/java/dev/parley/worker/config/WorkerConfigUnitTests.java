@@ -12,6 +12,13 @@ import org.junit.jupiter.api.Test;
 class WorkerConfigUnitTests {
 
   @Test
+  void unsetLanesFollowASmallerPoolDown() {
+    assertThat(WorkerConfig.fromEnv(new Env(Map.of("PARLEY_PG_POOL_SIZE", "1"))).writeLanes())
+        .isEqualTo(1);
+    assertThat(WorkerConfig.fromEnv(new Env(Map.of())).writeLanes()).isEqualTo(2);
+  }
+
+  @Test
   void defaults() {
     WorkerConfig c = WorkerConfig.fromEnv(new Env(Map.of()));
 
