@@ -43,6 +43,7 @@ public final class SendService {
   private final FanoutHub hub;
   private final HistoryReader history;
   private final SendReferences references;
+  private final ResendLookups resends;
   private final RateLimiter limiter;
   private final Subjects subjects;
   private final Duration sendFanoutWait;
@@ -67,6 +68,7 @@ public final class SendService {
     this.hub = hub;
     this.history = history;
     this.references = new SendReferences(pool, locator);
+    this.resends = new ResendLookups(pool);
     this.limiter = limiter;
     this.subjects = subjects;
     this.sendFanoutWait = sendFanoutWait;
@@ -109,8 +111,8 @@ public final class SendService {
             ? Future.succeededFuture(null)
             // Beyond the stream's duplicate window the database remembers; if it is down, the
             // window still guards.
-            : history
-                .byClientMsgId(req.conversationId(), sender.userId(), req.clientMsgId())
+            : resends
+                .original(req.conversationId(), sender.userId(), req.clientMsgId())
                 .timeout(DB_LOOKUP_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .otherwise((ChatMessage) null);
     return Future.all(member, earlier)
