@@ -4,6 +4,7 @@ import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.ChatMessage;
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.auth.AuthenticatedUser;
+import dev.parley.gateway.concurrent.OnContext;
 import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.fanout.FanoutHub;
 import dev.parley.gateway.limits.LimitedAction;
@@ -132,6 +133,10 @@ public final class SendService {
         .onFailure(e -> failures.increment());
   }
 
+  private static <T> Future<T> backOn(Context ctx, Future<T> result) {
+    return ctx == null ? result : OnContext.backOn(ctx, result);
+  }
+
   /** The reply target and files, checked (after membership: a non-member learns nothing); the files as the message shows them. */
   private Future<JsonArray> checked(AuthenticatedUser sender, SendRequest req) {
     Future<Void> reply = references.replyTarget(req.conversationId(), req.replyToId());
@@ -163,7 +168,9 @@ public final class SendService {
             ? null
             : Ids.dedupId(req.conversationId(), sender.userId(), req.clientMsgId());
     String conversationId = req.conversationId();
-    return hub.acquire(conversationId)
+    // the hub answers on its own event loop, which delivers every conversation of this node: the
+    // send's own work (the publish, the ack's JSON) goes back to the sender's context
+    return backOn(ctx, hub.acquire(conversationId))
         .compose(
             v ->
                 stream.publish(
@@ -175,7 +182,7 @@ public final class SendService {
                     .at(conversationId, published.seq())
                     .map(original -> new Sent(original, false));
               }
-              return hub.awaitStored(published.seq(), sendFanoutWait)
+              return backOn(ctx, hub.awaitStored(published.seq(), sendFanoutWait))
                   .recover(
                       e -> {
                         // The republished copy is at-most-once; the stream itself still has the
