@@ -94,7 +94,7 @@ public record ChatMessage(
         draft.getJsonArray("attachments", new JsonArray()),
         new JsonArray(),
         draft.getString("client_msg_id"),
-        Instant.parse(draft.getString("created_at")),
+        Instants.parse(draft.getString("created_at")),
         null,
         false,
         draft.getJsonObject("system"));

@@ -3,7 +3,6 @@ package dev.parley.contract.wire;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.regex.Pattern;
 
@@ -18,14 +17,11 @@ public final class Ids {
   /** Ids Parley generates: 22 chars of base64url (128 random bits); safe as a NATS subject token. */
   public static final Pattern GENERATED_ID = Pattern.compile("[A-Za-z0-9_-]{22}");
 
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private Ids() {}
 
+  /** A new id: 128 random bits ({@link RandomIds}) in 22 chars of base64url. */
   public static String newId() {
-    byte[] bytes = new byte[16];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(RandomIds.next());
   }
 
   public static boolean isUserId(String s) {
@@ -52,12 +48,21 @@ public final class Ids {
             + senderId
             + "|"
             + clientMsgId;
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JRE", e);
-    }
+    byte[] digest = SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
   }
+
+  /**
+   * One digest per thread: looking the algorithm up in the security providers costs more than
+   * hashing a key, and {@link MessageDigest#digest} leaves the instance reset for the next one.
+   */
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is part of every JRE", e);
+            }
+          });
 }

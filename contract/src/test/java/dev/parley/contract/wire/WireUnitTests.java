@@ -25,6 +25,24 @@ class WireUnitTests {
   }
 
   @Test
+  void generatedIdsNeverRepeatWithinOrAcrossThreads() throws Exception {
+    java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Runnable draw =
+        () -> {
+          for (int i = 0; i < 50_000; i++) {
+            String id = Ids.newId();
+            assertThat(Ids.isGeneratedId(id)).isTrue();
+            seen.add(id);
+          }
+        };
+    Thread other = new Thread(draw);
+    other.start();
+    draw.run();
+    other.join();
+    assertThat(seen).hasSize(100_000);
+  }
+
+  @Test
   void userIdsFollowTheContract() {
     assertThat(Ids.isUserId("alice.smith@example.com:1_-")).isTrue();
     assertThat(Ids.isUserId("")).isFalse();

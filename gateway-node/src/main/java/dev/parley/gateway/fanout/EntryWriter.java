@@ -6,10 +6,14 @@ import dev.parley.contract.wire.EventType;
 import dev.parley.contract.wire.Frames;
 import dev.parley.contract.wire.MembershipChange;
 import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,9 +84,34 @@ final class EntryWriter {
     return effects(ch, kind, payload, seq, snapshot);
   }
 
+  /**
+   * Writes the frame to each target, handing it to each event loop once for all of that loop's
+   * connections: one task (and one wake-up of the loop) per loop, not per connection. A loop's
+   * tasks run in the order handed over, so each connection still gets its frames in order.
+   */
   void send(String frame, Collection<LocalConnection> targets) {
+    Map<Context, List<LocalConnection>> byLoop = null;
     for (LocalConnection c : targets) {
-      c.send(frame);
+      Context loop = c.context();
+      if (loop == null) {
+        c.send(frame);
+      } else {
+        if (byLoop == null) {
+          byLoop = new HashMap<>(8);
+        }
+        byLoop.computeIfAbsent(loop, k -> new ArrayList<>()).add(c);
+      }
+    }
+    if (byLoop != null) {
+      Context here = Vertx.currentContext();
+      byLoop.forEach(
+          (loop, connections) -> {
+            if (loop == here && loop.isEventLoopContext()) {
+              connections.forEach(c -> c.sendHere(frame));
+            } else {
+              loop.runOnContext(v -> connections.forEach(c -> c.sendHere(frame)));
+            }
+          });
     }
     framesWritten.increment(targets.size());
   }

@@ -130,13 +130,6 @@ public final class HistoryReader {
             });
   }
 
-  /** The original of a resend, looked up by its client_msg_id; null when there is none. */
-  public Future<ChatMessage> byClientMsgId(
-      String conversationId, String senderId, String clientMsgId) {
-    return query(MessageSql.BY_CLIENT_MSG_ID, Tuple.of(conversationId, senderId, clientMsgId))
-        .map(list -> list.isEmpty() ? null : list.get(0));
-  }
-
   private Future<List<ChatMessage>> query(String sql, Tuple params) {
     return pool.preparedQuery(sql)
         .execute(params)

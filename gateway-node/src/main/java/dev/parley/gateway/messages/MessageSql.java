@@ -60,9 +60,14 @@ public final class MessageSql {
       """
       SELECT id, name, size, content_type FROM files WHERE id = ANY($1::text[]) AND uploader_id = $2""";
 
-  /** A resend beyond the stream's duplicate window finds the original here. */
-  static final String BY_CLIENT_MSG_ID =
-      "SELECT "
+  /**
+   * Several resends' originals at once, each key looked up by the unique index on its own (the
+   * LIMIT keeps the lateral subquery from being turned into a join the planner might scan):
+   * {@code i} is the key's place in the arrays, from 1.
+   */
+  static final String BY_CLIENT_MSG_IDS =
+      "SELECT k.i, m.* FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(c, s, key, i)"
+          + " CROSS JOIN LATERAL (SELECT "
           + COLUMNS
-          + " FROM messages m WHERE m.conversation_id = $1 AND m.sender_id = $2 AND m.client_msg_id = $3";
+          + " FROM messages m WHERE m.conversation_id = k.c AND m.sender_id = k.s AND m.client_msg_id = k.key LIMIT 1) m";
 }

@@ -4,6 +4,7 @@ import dev.parley.contract.Subjects;
 import dev.parley.contract.wire.ChatMessage;
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.auth.AuthenticatedUser;
+import dev.parley.gateway.concurrent.OnContext;
 import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.fanout.FanoutHub;
 import dev.parley.gateway.limits.LimitedAction;
@@ -43,6 +44,7 @@ public final class SendService {
   private final FanoutHub hub;
   private final HistoryReader history;
   private final SendReferences references;
+  private final ResendLookups resends;
   private final RateLimiter limiter;
   private final Subjects subjects;
   private final Duration sendFanoutWait;
@@ -67,6 +69,7 @@ public final class SendService {
     this.hub = hub;
     this.history = history;
     this.references = new SendReferences(pool, locator);
+    this.resends = new ResendLookups(pool);
     this.limiter = limiter;
     this.subjects = subjects;
     this.sendFanoutWait = sendFanoutWait;
@@ -109,8 +112,8 @@ public final class SendService {
             ? Future.succeededFuture(null)
             // Beyond the stream's duplicate window the database remembers; if it is down, the
             // window still guards.
-            : history
-                .byClientMsgId(req.conversationId(), sender.userId(), req.clientMsgId())
+            : resends
+                .original(req.conversationId(), sender.userId(), req.clientMsgId())
                 .timeout(DB_LOOKUP_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .otherwise((ChatMessage) null);
     return Future.all(member, earlier)
@@ -128,6 +131,10 @@ public final class SendService {
             })
         // counted here, logged once by the edge that answers it (REST, WebSocket or NATS)
         .onFailure(e -> failures.increment());
+  }
+
+  private static <T> Future<T> backOn(Context ctx, Future<T> result) {
+    return ctx == null ? result : OnContext.backOn(ctx, result);
   }
 
   /** The reply target and files, checked (after membership: a non-member learns nothing); the files as the message shows them. */
@@ -161,7 +168,9 @@ public final class SendService {
             ? null
             : Ids.dedupId(req.conversationId(), sender.userId(), req.clientMsgId());
     String conversationId = req.conversationId();
-    return hub.acquire(conversationId)
+    // the hub answers on its own event loop, which delivers every conversation of this node: the
+    // send's own work (the publish, the ack's JSON) goes back to the sender's context
+    return backOn(ctx, hub.acquire(conversationId))
         .compose(
             v ->
                 stream.publish(
@@ -173,7 +182,7 @@ public final class SendService {
                     .at(conversationId, published.seq())
                     .map(original -> new Sent(original, false));
               }
-              return hub.awaitStored(published.seq(), sendFanoutWait)
+              return backOn(ctx, hub.awaitStored(published.seq(), sendFanoutWait))
                   .recover(
                       e -> {
                         // The republished copy is at-most-once; the stream itself still has the

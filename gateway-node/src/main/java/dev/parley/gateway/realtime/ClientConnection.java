@@ -89,8 +89,27 @@ public final class ClientConnection implements LocalConnection {
 
   @Override
   public void send(String frame) {
+    if (admit(frame)) {
+      onContext(() -> deliver(frame));
+    }
+  }
+
+  @Override
+  public Context context() {
+    return context;
+  }
+
+  @Override
+  public void sendHere(String frame) {
+    if (admit(frame)) {
+      deliver(frame);
+    }
+  }
+
+  /** Counts the frame into the connection's bounded queue; false (and closing) when it overflows. */
+  private boolean admit(String frame) {
     if (closing.get()) {
-      return;
+      return false;
     }
     // frames are mostly ASCII JSON: the char count is a cheap, close bound on the bytes
     long size = frame.length();
@@ -98,19 +117,21 @@ public final class ClientConnection implements LocalConnection {
       close(
           CloseReason.SLOW_CONSUMER,
           "more than " + maxPendingBytes + " bytes waiting to be written");
-      return;
+      return false;
     }
-    onContext(
-        () -> {
-          if (ws == null) {
-            if (beforeBind == null) {
-              beforeBind = new ArrayDeque<>(4);
-            }
-            beforeBind.add(frame);
-          } else {
-            write(frame);
-          }
-        });
+    return true;
+  }
+
+  /** On {@link #context}: writes the frame, or keeps it until the socket is bound. */
+  private void deliver(String frame) {
+    if (ws == null) {
+      if (beforeBind == null) {
+        beforeBind = new ArrayDeque<>(4);
+      }
+      beforeBind.add(frame);
+    } else {
+      write(frame);
+    }
   }
 
   private void write(String frame) {
