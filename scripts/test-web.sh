@@ -35,7 +35,9 @@ e2e_env() {
   # gateway 1 is stopped as an operator would (SIGTERM: drain, 1001 closes), then started again
   export PARLEY_WEB_E2E_STOP_GATEWAY1="p=\$(cat $(printf '%q' "$E2E_LOG_DIR/gateway-1.pid")); kill -TERM \$p; while kill -0 \$p 2>/dev/null; do sleep 0.2; done"
   export PARLEY_WEB_E2E_START_GATEWAY1="$nodes up >/dev/null"
-  export PARLEY_WEB_E2E_SCREENSHOT="$PARLEY_ROOT/docs/images/web-client.png"
+  # Under .run/ so a test run leaves the checkout clean; to refresh the README's picture:
+  # PARLEY_WEB_E2E_SCREENSHOT=$PWD/docs/images/web-client.png make test
+  export PARLEY_WEB_E2E_SCREENSHOT="${PARLEY_WEB_E2E_SCREENSHOT:-$E2E_LOG_DIR/web-client.png}"
 }
 
 main() {
