@@ -31,7 +31,7 @@ BENCH_LIMITS=(
 
 SHORT=(
   "fanout"
-  "ramp max_steps=5 refine=1"
+  "ramp start=100 warmup=10 max_steps=5 refine=1"
   "idle connections=5000"
   "biggroup members=2000"
   "persist messages=50000 seconds=10"
@@ -138,12 +138,8 @@ run_all() {
 }
 
 summary() {
-  if unzip -l "$LOADGEN_JAR" 2>/dev/null | grep -q 'dev/parley/loadgen/summary/SummaryMain.class'; then
-    java -cp "$LOADGEN_JAR" dev.parley.loadgen.summary.SummaryMain "$RESULTS" ||
-      warn "the summary could not be written"
-  else
-    say "bench: no summary writer in this load generator; results are the JSON files in $(rel "$RESULTS")"
-  fi
+  java -cp "$LOADGEN_JAR" dev.parley.loadgen.summary.SummaryMain "$RESULTS" ||
+    warn "the summary could not be written"
 }
 
 main() {
