@@ -43,7 +43,7 @@ public final class QueryScenario implements Scenario {
   @Override
   public String usage() {
     return "query        history, conversation list and search latency on a seeded history under writes:"
-        + " messages=200000 conversations=2000 (the issue's figure: 1000000/10000) rate=1000 writers=100"
+        + " messages=200000 conversations=2000 (the target's size: 1000000/10000) rate=1000 writers=100"
         + " concurrency=4 duration=15s warmup=10s reseed=false";
   }
 

@@ -18,7 +18,7 @@ record ResultFile(String date, String scenario, Path path, JsonObject json) {
   private static final Pattern NAME =
       Pattern.compile("(\\d{4}-\\d{2}-\\d{2})-([A-Za-z0-9_-]+)\\.json");
 
-  /** The order of the table; scenarios not in it follow, by name. */
+  /** The order of the targets table (bench/README.md); scenarios not in it follow, by name. */
   private static final List<String> ORDER =
       List.of("fanout", "ramp", "idle", "persist", "query", "biggroup");
 

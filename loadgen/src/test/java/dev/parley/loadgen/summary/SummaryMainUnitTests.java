@@ -97,7 +97,7 @@ class SummaryMainUnitTests {
         .contains("[2025-01-02-fanout.json](results/2025-01-02-fanout.json)")
         .contains("[2025-01-01-ramp.json](results/2025-01-01-ramp.json)")
         .contains("[the benchmarks' README](README.md)");
-    // scenarios in the order, whatever the order of the files
+    // scenarios in the targets table's order, whatever the order of the files
     assertThat(md.indexOf("## fanout")).isLessThan(md.indexOf("## ramp"));
     assertThat(md.indexOf("## ramp")).isLessThan(md.indexOf("## idle"));
 
