@@ -46,6 +46,7 @@ FULL=(
 
 BENCH_START=$SECONDS
 WAS_RUNNING=0
+FAILED=()  # scenarios that could not run: the summary keeps their older results, the exit status says so
 
 elapsed() { human_duration $((SECONDS - BENCH_START)); }
 
@@ -132,6 +133,7 @@ run_all() {
       say "[$i/${#lines[@]}] $name done in $(human_duration $((SECONDS - start))) (elapsed $(elapsed))"
     else
       warn "[$i/${#lines[@]}] $name failed (exit $rc) after $(human_duration $((SECONDS - start)))"
+      FAILED+=("$name")
     fi
     analyze
   done
@@ -166,6 +168,9 @@ main() {
   esac
   summary
   say "bench: done in $(elapsed); results in $(rel "$RESULTS")"
+  if ((${#FAILED[@]})); then
+    die "bench: ${#FAILED[@]} scenario(s) could not run: ${FAILED[*]} (their output above says why)"
+  fi
 }
 
 main "$@"
