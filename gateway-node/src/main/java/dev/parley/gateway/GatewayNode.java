@@ -226,7 +226,7 @@ public final class GatewayNode {
         unstored,
         history,
         conversations,
-        new SharedConversations(conversations),
+        new SharedConversations(conversations, config.ephemeral().presenceFanoutMaxMembers()),
         new UserDirectory(pool),
         new ConversationLog(pool, stream, config.database().lockedPublishTimeout()),
         persisted,

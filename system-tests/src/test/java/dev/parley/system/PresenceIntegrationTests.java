@@ -35,8 +35,13 @@ class PresenceIntegrationTests extends OnTwoNodes {
             "PARLEY_PRESENCE_OFFLINE_GRACE",
             GRACE.toMillis() + "ms",
             "PARLEY_PRESENCE_STATUS_MIN_INTERVAL",
-            "0ms"));
+            "0ms",
+            "PARLEY_PRESENCE_FANOUT_MAX_MEMBERS",
+            String.valueOf(FANOUT_MAX_MEMBERS)));
   }
+
+  /** Groups of the other tests have at most 3 members; past it, a group carries no presence. */
+  private static final int FANOUT_MAX_MEMBERS = 3;
 
   private static Predicate<JsonObject> presence(String userId, String status) {
     return f ->
@@ -115,6 +120,31 @@ class PresenceIntegrationTests extends OnTwoNodes {
       assertThat(statusesOf(carolOnB, c.alice())).as("a stranger hears nothing").isEmpty();
     } finally {
       env.natsConnection().closeDispatcher(tap);
+    }
+  }
+
+  @Test
+  void aGroupPastTheFanoutLimitCarriesNoPresenceButItsMembersMayAskById() {
+    Cast c = cast("presence-small"); // alice and bob: within the limit
+    String dave = env.newId("dave");
+    String erin = env.newId("erin");
+    nodes.apiA.devToken(dave);
+    nodes.apiA.devToken(erin);
+    nodes.apiA.createGroup(c.aliceToken(), "presence-big", List.of(c.carol(), dave, erin));
+
+    try (WsClient bobOnB = onB(c.bobToken());
+        WsClient carolOnB = onB(c.carolToken());
+        WsClient aliceOnA = onA(c.aliceToken())) {
+      bobOnB.awaitOne(presence(c.alice(), "online"), CROSS_NODE);
+      // gateway B wrote that change to every connection it was for in one go: carol, in the
+      // 4-member group only, would have had it by now
+      assertThat(statusesOf(carolOnB, c.alice()))
+          .as("a member of a group past the limit only")
+          .isEmpty();
+      JsonArray items =
+          online(nodes.apiB, c.carolToken(), "user_ids=" + c.alice()).body().getJsonArray("items");
+      assertThat(items).hasSize(1);
+      assertThat(items.getJsonObject(0).getString("status")).isEqualTo("online");
     }
   }
 

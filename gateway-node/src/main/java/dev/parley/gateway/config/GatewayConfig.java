@@ -59,13 +59,20 @@ public record GatewayConfig(
    * @param typingLapse an indicator not renewed for this long ends with {@code typing: false}
    * @param typingRenewInterval a renewal of a running indicator is forwarded at most this often
    * @param presenceRequestTimeout how long a presence node may take to answer (then 503 / {@code unavailable})
+   * @param presenceFanoutMaxMembers a conversation with more members carries no {@code
+   *     presence.changed}: every connect in it would otherwise reach every online member, n² frames
+   *     for n members coming online
    */
   public record Ephemeral(
-      Duration typingLapse, Duration typingRenewInterval, Duration presenceRequestTimeout) {
+      Duration typingLapse,
+      Duration typingRenewInterval,
+      Duration presenceRequestTimeout,
+      int presenceFanoutMaxMembers) {
     static Ephemeral fromEnv(Env env) {
       Duration lapse = env.duration("PARLEY_TYPING_LAPSE", Duration.ofSeconds(5));
       Duration renew = env.duration("PARLEY_TYPING_RENEW_INTERVAL", Duration.ofSeconds(2));
       Duration timeout = env.duration("PARLEY_PRESENCE_REQUEST_TIMEOUT", Duration.ofSeconds(2));
+      int fanoutMax = env.integer("PARLEY_PRESENCE_FANOUT_MAX_MEMBERS", 1_000, 2, 100_000);
       if (lapse.isZero() || renew.isZero() || timeout.isZero()) {
         throw new ConfigException(
             "PARLEY_TYPING_LAPSE, PARLEY_TYPING_RENEW_INTERVAL and PARLEY_PRESENCE_REQUEST_TIMEOUT must be longer than zero");
@@ -79,7 +86,7 @@ public record GatewayConfig(
                 + lapse
                 + ")");
       }
-      return new Ephemeral(lapse, renew, timeout);
+      return new Ephemeral(lapse, renew, timeout, fanoutMax);
     }
   }
 

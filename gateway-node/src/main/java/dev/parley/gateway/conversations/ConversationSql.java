@@ -90,10 +90,16 @@ final class ConversationSql {
    * The caller's live conversations, from {@code members_by_user}, each conversation a probe of
    * its primary key: the lateral's {@code LIMIT 1} keeps it one whatever the planner knows (as a
    * join, without statistics it read every conversation and probed members once per conversation).
+   * Each comes with whether it has at most {@code $2} members; the count stops at $2 + 1 rows of
+   * the members key, so a 10,000-member group costs no more than a small one.
    */
-  static final String CONVERSATION_IDS_OF =
+  static final String CONVERSATIONS_OF_WITH_SMALL =
       """
-      SELECT m.conversation_id FROM members m
+      SELECT m.conversation_id,
+        (SELECT count(*) FROM (
+           SELECT 1 FROM members x WHERE x.conversation_id = m.conversation_id LIMIT $2 + 1) upto
+        ) <= $2 AS small
+      FROM members m
       CROSS JOIN LATERAL (
         SELECT 1 FROM conversations c WHERE c.id = m.conversation_id AND c.deleted_at IS NULL LIMIT 1) live
       WHERE m.user_id = $1

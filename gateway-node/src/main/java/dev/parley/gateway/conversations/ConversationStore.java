@@ -125,15 +125,25 @@ public final class ConversationStore {
                     .recover(Failures::database));
   }
 
-  public Future<List<String>> conversationIdsOf(String userId) {
-    return pool.preparedQuery(ConversationSql.CONVERSATION_IDS_OF)
-        .execute(Tuple.of(userId))
+  /**
+   * A user's live conversations, and those of them with at most {@code smallMax} members (the ones
+   * that carry the user's presence changes).
+   */
+  public Future<UserMemberships> membershipsOf(String userId, int smallMax) {
+    return pool.preparedQuery(ConversationSql.CONVERSATIONS_OF_WITH_SMALL)
+        .execute(Tuple.of(userId, smallMax))
         .recover(Failures::database)
         .map(
             rows -> {
-              List<String> ids = new ArrayList<>();
-              rows.forEach(r -> ids.add(r.getString(0)));
-              return ids;
+              List<String> all = new ArrayList<>(rows.size());
+              List<String> small = new ArrayList<>(rows.size());
+              for (Row r : rows) {
+                all.add(r.getString(0));
+                if (r.getBoolean(1)) {
+                  small.add(r.getString(0));
+                }
+              }
+              return new UserMemberships(List.copyOf(all), List.copyOf(small));
             });
   }
 

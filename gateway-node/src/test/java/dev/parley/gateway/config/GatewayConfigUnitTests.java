@@ -373,12 +373,18 @@ class GatewayConfigUnitTests {
                         "PARLEY_TYPING_RENEW_INTERVAL",
                         "500ms",
                         "PARLEY_PRESENCE_REQUEST_TIMEOUT",
-                        "1s")))
+                        "1s",
+                        "PARLEY_PRESENCE_FANOUT_MAX_MEMBERS",
+                        "50")))
             .ephemeral();
     assertThat(set)
         .isEqualTo(
             new GatewayConfig.Ephemeral(
-                Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(1)));
+                Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(1), 50));
+    assertThat(defaults.presenceFanoutMaxMembers()).isEqualTo(1_000);
+    assertThatThrownBy(
+            () -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_PRESENCE_FANOUT_MAX_MEMBERS", "1"))))
+        .hasMessageContaining("PARLEY_PRESENCE_FANOUT_MAX_MEMBERS");
 
     assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_TYPING_LAPSE", "2s"))))
         .hasMessageContaining("PARLEY_TYPING_RENEW_INTERVAL")
