@@ -12,7 +12,6 @@ import dev.parley.loadgen.ServerProcesses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,17 +148,26 @@ public final class ParleyFanout implements FanoutSystem {
         .compose(id -> addRest(api, ownerToken, id, rest).map(id));
   }
 
-  /** Members past the 999 a create takes: added one by one, 32 at a time. */
+  /**
+   * Members past the 999 a create takes: added one by one, 8 at a time (each add takes the
+   * conversation's lock, so more in parallel only queue there). An add the server answers {@code
+   * unavailable} (a lock or pool timeout on a loaded machine) is retried: adding a member twice
+   * changes nothing.
+   */
   private Future<Void> addRest(Rest api, String ownerToken, String id, List<String> rest) {
     Future<Void> chain = Future.succeededFuture();
-    for (int from = 0; from < rest.size(); from += 32) {
-      List<String> wave = rest.subList(from, Math.min(rest.size(), from + 32));
+    for (int from = 0; from < rest.size(); from += 8) {
+      List<String> wave = rest.subList(from, Math.min(rest.size(), from + 8));
       chain =
           chain.compose(
               v -> {
-                List<Future<JsonObject>> adds = new ArrayList<>();
+                List<Future<Void>> adds = new ArrayList<>();
                 for (int k = 0; k < wave.size(); k++) {
-                  adds.add(api.addMember(k % gateways.size(), ownerToken, id, wave.get(k)));
+                  int node = k % gateways.size();
+                  String user = wave.get(k);
+                  adds.add(
+                      Blocking.retryUnavailable(
+                          vertx, () -> api.addMember(node, ownerToken, id, user).mapEmpty()));
                 }
                 return Future.all(adds).mapEmpty();
               });
