@@ -8,6 +8,7 @@ import dev.parley.client.Gateways;
 import dev.parley.client.ParleyClient;
 import dev.parley.client.Rest;
 import dev.parley.client.Tokens;
+import dev.parley.loadgen.Progress;
 import dev.parley.loadgen.ServerProcesses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,7 +27,12 @@ import java.util.Set;
  * member connection spread over the gateways, sends retried until acked.
  */
 public final class ParleyFanout implements FanoutSystem {
-  private static final Duration SETUP = Duration.ofMinutes(5);
+  /**
+   * How long one set-up wave may take: a wave that builds a 10,000-member group adds 9,000 members
+   * one by one (each a system message and an event to every member), minutes on a busy 2-core
+   * machine; progress is printed meanwhile.
+   */
+  private static final Duration SETUP = Duration.ofMinutes(30);
 
   private final Vertx vertx;
   private final Gateways gateways;
@@ -171,6 +177,18 @@ public final class ParleyFanout implements FanoutSystem {
                 }
                 return Future.all(adds).mapEmpty();
               });
+      int done = from + wave.size();
+      if (done % 1_000 < 8 || done == rest.size()) {
+        chain =
+            chain.onSuccess(
+                v ->
+                    Progress.say(
+                        "group "
+                            + id
+                            + ": "
+                            + (1_000 + done) // the owner and the 999 the create took, then these
+                            + " members"));
+      }
     }
     return chain;
   }
