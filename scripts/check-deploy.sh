@@ -28,7 +28,7 @@ main() {
 
   npm_ci_if_stale "$CHECK_DIR" "deploy checks"
 
-  say "deploy checks: node --test deploy/check/test/ (node $(node -v), $(kubectl version --client 2>/dev/null | grep -i kustomize || echo 'no kubectl'))"
+  say "deploy checks: node --test deploy/check/test/*.test.mjs (node $(node -v), $(kubectl version --client 2>/dev/null | grep -i kustomize || echo 'no kubectl'))"
   local out rc=0 pass fail
   out=$(mktemp)
   (cd "$CHECK_DIR" && node --test test/*.test.mjs) >"$out" 2>&1 || rc=$?

@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import { composeSchemaErrors, composeSemanticErrors, loadCompose } from "../lib/compose.mjs";
 import { finalImages, lintDockerfile, parseDockerfile } from "../lib/dockerfile.mjs";
 import { renderKustomization, schemaErrors, semanticErrors } from "../lib/kube.mjs";
+import { unknownFieldErrors } from "../lib/strict.mjs";
 import { composeTopologyErrors, natsValuesErrors, prometheusErrors } from "../lib/topology.mjs";
 import { K8S, PENDING_PATHS, ROOT } from "./paths.mjs";
 
@@ -50,13 +51,14 @@ test("the Dockerfile's dependency layer copies every module's pom, and only poms
 });
 
 for (const overlay of ["dev", "production"]) {
-  test(`k8s overlay ${overlay}: renders, and every object is valid against the Kubernetes API schema`, async () => {
+  test(`k8s overlay ${overlay}: renders, every object valid against the Kubernetes API schema, no unknown field`, async () => {
     const objects = renderKustomization(join(K8S, "overlays", overlay));
     const kinds = new Set(objects.map((o) => o.kind));
     for (const kind of ["Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ConfigMap", "Job"]) {
       assert.ok(kinds.has(kind), `no ${kind} in overlay ${overlay}`);
     }
     assert.deepEqual(await schemaErrors(objects), []);
+    assert.deepEqual(unknownFieldErrors(objects), []);
   });
 
   test(`k8s overlay ${overlay}: references, images, probes and the gateway's drain hold together`, () => {

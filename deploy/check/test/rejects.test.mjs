@@ -7,6 +7,7 @@ import { test } from "node:test";
 import { composeSchemaErrors, composeSemanticErrors, loadCompose } from "../lib/compose.mjs";
 import { lintDockerfile } from "../lib/dockerfile.mjs";
 import { parseYamlObjects, renderKustomization, schemaErrors, semanticErrors } from "../lib/kube.mjs";
+import { unknownFieldErrors } from "../lib/strict.mjs";
 import { composeTopologyErrors, natsValuesErrors } from "../lib/topology.mjs";
 import { FIXTURES } from "./paths.mjs";
 
@@ -49,6 +50,18 @@ test("Kubernetes objects of the wrong types or an unknown kind fail the API sche
     "readinessProbe/httpGet/port must match exactly one schema",
     "HorizontalPodAutoscaler/broken: data/spec must have required property scaleTargetRef",
     "Unknown/broken: no schema for apiVersion example.com/v1",
+  ]);
+});
+
+test("misspelt Kubernetes fields pass the API schema but fail the strict check", async () => {
+  const objects = parseYamlObjects(readFileSync(join(FIXTURES, "k8s-misspelt.yaml"), "utf8"), "k8s-misspelt.yaml");
+  assert.deepEqual(await schemaErrors(objects), []);
+  assert.deepEqual(unknownFieldErrors(objects), [
+    "Deployment/misspelt: metadata.label: no such field",
+    "Deployment/misspelt: spec.replica: no such field",
+    "Deployment/misspelt: spec.template.spec.terminationGracePeriod: no such field",
+    "Deployment/misspelt: spec.template.spec.containers[0].readinessProb: no such field",
+    "Deployment/misspelt: spec.template.spec.containers[0].lifecycle.preStop.sleep.secnds: no such field",
   ]);
 });
 
