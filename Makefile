@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 S := scripts
 
-.PHONY: help run down test test-faults bench bench-full bench-one bench-history fmt migrate build services toolchain logs status clean
+.PHONY: help run down test check-deploy test-faults bench bench-full bench-one bench-history fmt migrate build services toolchain logs status clean
 
 help: ## list the targets (this)
 	@echo "Parley: make <target>"
@@ -26,6 +26,9 @@ test: ## install/start what is missing, then mvn -B verify (unit + integration t
 	@bash $(S)/toolchain.sh
 	@bash $(S)/services.sh
 	@bash $(S)/test.sh
+
+check-deploy: ## the deployment files' static checks (compose and Kubernetes schemas, Dockerfile lint; part of make test)
+	@bash $(S)/check-deploy.sh
 
 test-faults: ## each fault (kill -9, SIGTERM, outages, NATS restart, slow client, 5,000 reconnects) under load: the table of docs/reliability.md
 	@bash $(S)/toolchain.sh

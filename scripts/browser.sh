@@ -26,16 +26,7 @@ main() {
   [[ -x $PARLEY_CHROMIUM ]] || die "no Chromium at $PARLEY_CHROMIUM after installing chromium (PARLEY_CHROMIUM names another)"
   (( $(node_major) >= 18 )) || die "node $(node -v 2>/dev/null) is too old for the web client's tests (18 or newer; 20 recommended)"
 
-  # npm ci only when web/node_modules is missing or older than the lock file
-  local stamp="$WEB_DIR/node_modules/.parley-installed"
-  if [[ ! -f $stamp || $WEB_DIR/package-lock.json -nt $stamp ]]; then
-    say "web: npm ci (log: $(rel "$PARLEY_LOG_DIR/npm.log"))"
-    if ! (cd "$WEB_DIR" && npm ci --no-audit --no-fund) >>"$PARLEY_LOG_DIR/npm.log" 2>&1; then
-      tail -n 30 "$PARLEY_LOG_DIR/npm.log" >&2
-      die "npm ci in web/ failed (full log: $(rel "$PARLEY_LOG_DIR/npm.log"))"
-    fi
-    touch "$stamp"
-  fi
+  npm_ci_if_stale "$WEB_DIR" web
   say "node: $(node -v), npm: $(npm -v), chromium: $("$PARLEY_CHROMIUM" --version 2>/dev/null | head -n1)"
 }
 

@@ -134,3 +134,38 @@ human_duration() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 
 # Removes terminal colour codes (Debian's Maven prints some even with -B).
 strip_ansi() { sed -u 's/\x1b\[[0-9;]*m//g'; }
+
+# npm ci in $1 when its node_modules is missing or older than its package-lock.json ($2 names it
+# in messages); the log goes to npm.log.
+npm_ci_if_stale() {
+  local dir="$1" what="$2" stamp="$1/node_modules/.parley-installed"
+  if [[ -f $stamp && ! $dir/package-lock.json -nt $stamp ]]; then
+    return 0
+  fi
+  say "$what: npm ci (log: $(rel "$PARLEY_LOG_DIR/npm.log"))"
+  if ! (cd "$dir" && npm ci --no-audit --no-fund) >>"$PARLEY_LOG_DIR/npm.log" 2>&1; then
+    tail -n 30 "$PARLEY_LOG_DIR/npm.log" >&2
+    die "npm ci in $(rel "$dir") failed (full log: $(rel "$PARLEY_LOG_DIR/npm.log"))"
+  fi
+  touch "$stamp"
+}
+
+# "pass fail" from node's test runner output in file $1 (its closing "# pass N" / "# fail N").
+node_counts() {
+  local pass fail
+  pass=$(grep -E '^# pass [0-9]+' "$1" | tail -n1 | tr -dc '0-9')
+  fail=$(grep -E '^# fail [0-9]+' "$1" | tail -n1 | tr -dc '0-9')
+  echo "${pass:-0} ${fail:-0}"
+}
+
+# "pass fail" a test script wrote to the counts file $1; "0 1" when it wrote none but failed
+# (exit status $2): a run that could not even start is a failure, never a silent zero.
+read_counts() {
+  if [[ -f $1 ]]; then
+    cat "$1"
+  elif (($2 != 0)); then
+    echo "0 1"
+  else
+    echo "0 0"
+  fi
+}

@@ -13,14 +13,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 COUNTS="$PARLEY_RUN_DIR/web-tests.counts"
 E2E_LOG_DIR="$PARLEY_RUN_DIR/web-e2e"
 
-# "pass fail" from node's test runner output (its closing "# pass N" / "# fail N" lines).
-node_counts() {
-  local pass fail
-  pass=$(grep -E '^# pass [0-9]+' "$1" | tail -n1 | tr -dc '0-9')
-  fail=$(grep -E '^# fail [0-9]+' "$1" | tail -n1 | tr -dc '0-9')
-  echo "${pass:-0} ${fail:-0}"
-}
-
 # The e2e cluster's environment: scripts/nodes.sh and migrate.sh with other ports, run directory,
 # database, subject prefix and Redis key prefix than `make run`'s.
 e2e_env() {

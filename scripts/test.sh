@@ -2,8 +2,9 @@
 # Runs every test: `mvn -B verify` runs the *UnitTests (surefire) and the *IntegrationTests
 # (failsafe, against the real Postgres, NATS and Redis) of every module; then the web client's
 # tests (scripts/test-web.sh: the client module's unit tests under node, and the browser
-# end-to-end test in Chromium); then sums up what this run counted. Start the services first
-# (make test does: scripts/services.sh).
+# end-to-end test in Chromium); then the deployment files' static checks (scripts/check-deploy.sh:
+# compose, Kubernetes manifests, Dockerfile); then sums up what this run counted. Start the
+# services first (make test does: scripts/services.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -43,11 +44,12 @@ main() {
   local web_rc=0 wp=0 wf=0
   rm -f "$PARLEY_RUN_DIR/web-tests.counts"
   bash "$PARLEY_ROOT/scripts/test-web.sh" || web_rc=$?
-  if [[ -f $PARLEY_RUN_DIR/web-tests.counts ]]; then
-    read -r wp wf <"$PARLEY_RUN_DIR/web-tests.counts"
-  elif ((web_rc != 0)); then
-    wf=1
-  fi
+  read -r wp wf < <(read_counts "$PARLEY_RUN_DIR/web-tests.counts" "$web_rc")
+  # the deployment files' checks need no build: they run whatever happened above
+  local deploy_rc=0 dp=0 df=0
+  rm -f "$PARLEY_RUN_DIR/deploy-checks.counts"
+  bash "$PARLEY_ROOT/scripts/check-deploy.sh" || deploy_rc=$?
+  read -r dp df < <(read_counts "$PARLEY_RUN_DIR/deploy-checks.counts" "$deploy_rc")
   local took
   took=$(human_duration $((SECONDS - start)))
 
@@ -58,10 +60,14 @@ main() {
   say "unit tests (surefire):        $ut run, $uf failures, $ue errors, $us skipped"
   say "integration tests (failsafe): $it run, $if_ failures, $ie errors, $is skipped"
   say "web client tests (node):      $((wp + wf)) run, $wf failures"
-  local total=$((ut + it + wp + wf)) failed=$((uf + ue + if_ + ie + wf)) skipped=$((us + is))
+  say "deploy checks (node):         $((dp + df)) run, $df failures"
+  local total=$((ut + it + wp + wf + dp + df)) failed=$((uf + ue + if_ + ie + wf + df)) skipped=$((us + is))
   if ((rc == 0 && web_rc != 0)); then
     rc=$web_rc
     say "make test: FAILED in $took (web client tests: scripts/test-web.sh)"
+  elif ((rc == 0 && deploy_rc != 0)); then
+    rc=$deploy_rc
+    say "make test: FAILED in $took (deploy checks: scripts/check-deploy.sh)"
   elif ((rc == 0)); then
     say "make test: PASSED in $took"
   else
