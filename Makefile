@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 S := scripts
 
-.PHONY: help run down cluster cluster-down cluster-status cluster-load cluster-kill-leader test test-faults bench bench-full bench-one bench-history fmt migrate build services toolchain logs status clean
+.PHONY: help run down cluster cluster-down cluster-status cluster-load cluster-kill-leader test test-faults test-cluster bench bench-full bench-one bench-history fmt migrate build services toolchain logs status clean
 
 help: ## list the targets (this)
 	@echo "Parley: make <target>"
@@ -45,10 +45,15 @@ test: ## install/start what is missing, then mvn -B verify (unit + integration t
 	@bash $(S)/services.sh
 	@bash $(S)/test.sh
 
-test-faults: ## each fault (kill -9, SIGTERM, outages, NATS restart, slow client, 5,000 reconnects) under load: the table of docs/reliability.md
+test-faults: ## each fault (kill -9, SIGTERM, outages, NATS restart, slow client, 5,000 reconnects, the stream leader of make cluster killed) under load: the tables of docs/reliability.md
 	@bash $(S)/toolchain.sh
 	@bash $(S)/services.sh
 	@bash $(S)/test-faults.sh
+
+test-cluster: ## only the last row of test-faults: make cluster's topology, kill -9 the NATS server leading the stream under load (about 2 min)
+	@bash $(S)/toolchain.sh
+	@bash $(S)/services.sh postgres redis
+	@bash $(S)/test-faults.sh cluster
 
 bench: ## the short benchmark set (fanout beside a bare-NATS floor, ramp, idle, biggroup, persist, query; under 10 min): bench/results/
 	@bash $(S)/bench.sh short
