@@ -369,7 +369,14 @@ stop() {
 }
 
 down() {
-  local name i
+  local name i running=""
+  for name in $(names); do
+    if live_pid "$name" >/dev/null; then running=1; else rm -f "$(pid_file "$name")"; fi
+  done
+  if [[ -z $running ]]; then
+    say "cluster: not running"
+    return 0
+  fi
   # Drain first: HAProxy sends no new connection to a gateway in state drain, while the ones
   # open go on; each gateway then drains itself on TERM (/ready 503, closes with 1001).
   if live_pid haproxy >/dev/null; then
