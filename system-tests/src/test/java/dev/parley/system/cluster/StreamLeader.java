@@ -21,7 +21,7 @@ final class StreamLeader {
   private final int servers;
   private final IntUnaryOperator monitorPort;
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   StreamLeader(int servers, IntUnaryOperator monitorPort) {
     this.servers = servers;
@@ -47,7 +47,7 @@ final class StreamLeader {
               HttpRequest.newBuilder(
                       URI.create(
                           "http://127.0.0.1:" + monitorPort.applyAsInt(n) + "/jsz?streams=true"))
-                  .timeout(Duration.ofSeconds(1))
+                  .timeout(Duration.ofSeconds(2))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       if (resp.statusCode() != 200) {
