@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 S := scripts
 
-.PHONY: help run down cluster cluster-down cluster-status cluster-load cluster-kill-leader test test-faults test-cluster bench bench-full bench-one bench-history fmt migrate build services toolchain logs status clean
+.PHONY: help run down cluster cluster-down cluster-status cluster-load cluster-kill-leader cluster-restart test test-faults test-cluster bench bench-full bench-one bench-history fmt migrate build services toolchain logs status clean
 
 help: ## list the targets (this)
 	@echo "Parley: make <target>"
@@ -39,6 +39,10 @@ cluster-load: ## traffic through the cluster's HAProxy for DURATION seconds (120
 
 cluster-kill-leader: ## kill -9 the NATS server leading the cluster's stream, then wait for a new leader (make cluster starts it again)
 	@bash $(S)/cluster.sh kill-leader
+
+cluster-restart: ## restart one of the cluster's processes, a gateway drained through HAProxy first: make cluster-restart NAME=gateway-2
+	@test -n "$(NAME)" || { echo "usage: make cluster-restart NAME=<gateway-1|worker-2|nats-3|...>"; exit 2; }
+	@bash $(S)/cluster.sh restart $(NAME)
 
 test: ## install/start what is missing, then mvn -B verify (unit + integration tests) and the web client's tests (node, Chromium)
 	@bash $(S)/toolchain.sh

@@ -9,6 +9,8 @@
 #   scripts/cluster.sh down     drain the gateways through HAProxy, then stop everything by pid
 #   scripts/cluster.sh status   each process and its /ready, the stream's leader and replicas
 #   scripts/cluster.sh leader   the NATS server leading the stream: "<name> <pid>"
+#   scripts/cluster.sh restart NAME  stop one process and start it again (a gateway: drained
+#                               through HAProxy first, back in rotation once ready)
 #   scripts/cluster.sh kill-leader  kill -9 that server, then wait for the others to elect a new one
 #   scripts/cluster.sh load [S] traffic for S seconds (120): loadgen's fanout through HAProxy, then
 #                               what it saw: sent, lost, duplicated, out of order, ack latency
@@ -261,6 +263,27 @@ leader() {
   echo "$name $pid"
 }
 
+# A rolling restart's step. A gateway leaves HAProxy's rotation first (state drain: no new
+# connection, the open ones go on), then drains itself on TERM: /ready 503, its sockets closed with
+# 1001 once answered, their clients reconnecting through HAProxy to the other gateways.
+restart() {
+  local name="$1"
+  names | grep -qxF -- "$name" || die "restart: name one of: $(names | tr '\n' ' ')"
+  local balanced=""
+  if [[ $name == gateway-* ]] && live_pid haproxy >/dev/null; then
+    balanced=1
+    haproxy_cmd "set server gateways/$name state drain" >/dev/null
+    say "haproxy: $name set to drain"
+  fi
+  stop "$name"
+  spawn "$name"
+  wait_ready "$name"
+  if [[ -n $balanced ]]; then
+    haproxy_cmd "set server gateways/$name state ready" >/dev/null
+    say "haproxy: $name back in rotation (after two passing health checks)"
+  fi
+}
+
 # The fault of the cluster's test, by hand: SIGKILL to the server leading the stream, then how
 # long until another leads it. Start the killed one again with `make cluster` (it catches up).
 kill_leader() {
@@ -346,6 +369,9 @@ Parley cluster is running (profile $PARLEY_PROFILE, stream replicated x$REPLICAS
     while sleep 1; do for p in $(for i in $(seq 1 "$PARLEY_CLUSTER_GATEWAYS"); do printf '%s ' "$(gateway_port "$i")"; done); do curl -s localhost:\$p/metrics | grep '^parley_send_latency_seconds_count'; done; done
   Meanwhile, kill -9 the NATS server leading the stream; the other two elect a new leader:
     make cluster-kill-leader     # then: make cluster-status; make cluster (starts it again)
+
+  Restart one process (a gateway leaves HAProxy's rotation first, then drains):
+    make cluster-restart NAME=gateway-2
 
   Logs        $(rel "$LOGS")/<name>.log
   Stop        make cluster-down
@@ -456,7 +482,8 @@ case "${1:-}" in
   down) down ;;
   status) status ;;
   leader) leader || die "no stream leader now (an election is under way, or the cluster is down)" ;;
+  restart) restart "${2:-}" ;;
   kill-leader) kill_leader ;;
   load) load "${2:-120}" ;;
-  *) die "usage: scripts/cluster.sh up|down|status|leader|kill-leader|load [seconds]" ;;
+  *) die "usage: scripts/cluster.sh up|down|status|leader|restart NAME|kill-leader|load [seconds]" ;;
 esac
