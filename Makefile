@@ -5,11 +5,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 S := scripts
 
-.PHONY: help run down test check-deploy test-faults bench bench-full bench-one bench-history fmt migrate build services toolchain logs status clean
+.PHONY: help run down cluster cluster-down cluster-status cluster-load cluster-kill-leader cluster-restart test check-deploy test-faults test-cluster bench bench-full bench-one bench-history fmt migrate build services toolchain logs status clean
 
 help: ## list the targets (this)
 	@echo "Parley: make <target>"
-	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z-]*:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z-]*:.*## / { printf "  %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 	@echo "Settings: environment variables, defaults in scripts/env.sh."
 
 run: ## install/start what is missing, build, migrate, start 2 gateways + worker + presence
@@ -22,6 +22,28 @@ run: ## install/start what is missing, build, migrate, start 2 gateways + worker
 down: ## stop the processes make run started (Postgres, Redis, NATS keep running)
 	@bash $(S)/nodes.sh down
 
+cluster: ## a production-like cluster of local processes: 3 clustered nats-servers (stream x3), HAProxy over 3 gateways, 2 workers, 2 presence nodes
+	@bash $(S)/toolchain.sh
+	@bash $(S)/services.sh postgres redis
+	@bash $(S)/build.sh --if-stale
+	@bash $(S)/cluster.sh up
+
+cluster-down: ## stop what make cluster started (gateways drained through HAProxy first), by pid
+	@bash $(S)/cluster.sh down
+
+cluster-status: ## the cluster's processes, HAProxy's view of the gateways, the stream's leader and replicas
+	@bash $(S)/cluster.sh status
+
+cluster-load: ## traffic through the cluster's HAProxy for DURATION seconds (120), then what it saw: sent, lost, duplicated, out of order
+	@bash $(S)/cluster.sh load $(or $(DURATION),120)
+
+cluster-kill-leader: ## kill -9 the NATS server leading the cluster's stream, then wait for a new leader (make cluster starts it again)
+	@bash $(S)/cluster.sh kill-leader
+
+cluster-restart: ## restart one of the cluster's processes, a gateway drained through HAProxy first: make cluster-restart NAME=gateway-2
+	@test -n "$(NAME)" || { echo "usage: make cluster-restart NAME=<gateway-1|worker-2|nats-3|...>"; exit 2; }
+	@bash $(S)/cluster.sh restart $(NAME)
+
 test: ## install/start what is missing, then mvn -B verify (unit + integration tests) and the web client's tests (node, Chromium)
 	@bash $(S)/toolchain.sh
 	@bash $(S)/services.sh
@@ -30,10 +52,15 @@ test: ## install/start what is missing, then mvn -B verify (unit + integration t
 check-deploy: ## the deployment files' static checks (compose and Kubernetes schemas, Dockerfile lint; part of make test)
 	@bash $(S)/check-deploy.sh
 
-test-faults: ## each fault (kill -9, SIGTERM, outages, NATS restart, slow client, 5,000 reconnects) under load: the table of docs/reliability.md
+test-faults: ## each fault (kill -9, SIGTERM, outages, NATS restart, slow client, 5,000 reconnects, the stream leader of make cluster killed) under load: the tables of docs/reliability.md
 	@bash $(S)/toolchain.sh
 	@bash $(S)/services.sh
 	@bash $(S)/test-faults.sh
+
+test-cluster: ## only the last row of test-faults: make cluster's topology, kill -9 the NATS server leading the stream under load (about 2 min)
+	@bash $(S)/toolchain.sh
+	@bash $(S)/services.sh postgres redis
+	@bash $(S)/test-faults.sh cluster
 
 bench: ## the short benchmark set (fanout beside a bare-NATS floor, ramp, idle, biggroup, persist, query; under 10 min): bench/results/
 	@bash $(S)/bench.sh short

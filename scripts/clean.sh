@@ -5,6 +5,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 bash "$PARLEY_ROOT/scripts/nodes.sh" down
+# the cluster's pid files, and its NATS stores, are under the directory removed below
+bash "$PARLEY_ROOT/scripts/cluster.sh" down
 if have mvn; then
   say "clean: mvn -q -B clean"
   (cd "$PARLEY_ROOT" && mvn -q -B clean 2>&1) | strip_ansi

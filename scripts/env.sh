@@ -44,3 +44,20 @@
 : "${PARLEY_STOP_TIMEOUT:=15}"             # seconds `make down` waits after TERM before KILL
 : "${PARLEY_MAVEN_ARGS:=}"                 # extra arguments for every mvn call (e.g. -o)
 : "${PARLEY_PG_TRUST_LOCAL:=}"             # 1: make the local cluster trust 127.0.0.1 (see services.sh)
+
+# --- make cluster (scripts/cluster.sh) ----------------------------------------------------
+# A production-like topology of local processes, beside a `make run`: three clustered
+# nats-servers holding the stream on all three, HAProxy over three gateways, two workers, two
+# presence nodes. Its own ports, NATS, database, Redis keys and directory; Postgres and Redis are
+# the ones above.
+: "${PARLEY_CLUSTER_DIR:=$PARLEY_RUN_DIR/cluster}"      # configs, pid files, logs/, NATS stores, files/
+: "${PARLEY_CLUSTER_PORT_BASE:=18000}"       # HAProxy BASE, its stats BASE+1; gateway-N BASE+10+N, worker-N BASE+20+N, presence-N BASE+30+N
+: "${PARLEY_CLUSTER_NATS_PORT_BASE:=14220}"  # nats-N: clients BASE+N, routes BASE+10+N, monitoring BASE+20+N
+: "${PARLEY_CLUSTER_BIND:=127.0.0.1}"        # where HAProxy listens (0.0.0.0: reachable from other machines)
+: "${PARLEY_CLUSTER_GATEWAYS:=3}"
+: "${PARLEY_CLUSTER_WORKERS:=2}"
+: "${PARLEY_CLUSTER_PRESENCE_NODES:=2}"
+: "${PARLEY_CLUSTER_DATABASE:=parley_cluster}"
+: "${PARLEY_CLUSTER_REDIS_KEY_PREFIX:=parley_cluster}"
+: "${PARLEY_CLUSTER_JAVA_OPTS:=-Xms32m -Xmx256m -XX:+ExitOnOutOfMemoryError}"
+: "${PARLEY_CLUSTER_STOP_TIMEOUT:=35}"       # seconds cluster-down waits after TERM before KILL (a gateway drains for up to 25 s)

@@ -129,6 +129,33 @@ export_test_settings() {
   export PARLEY_TEST_REDIS_URL="${PARLEY_TEST_REDIS_URL:-$PARLEY_REDIS_URL}"
 }
 
+# Waits for processes asked to stop, each given as "name:pid:pid-file", removing each pid file once
+# its process is gone; what still runs after `seconds` gets KILL.
+await_exit() {
+  local seconds="$1"; shift
+  local -a pending=("$@") alive
+  local deadline=$((SECONDS + seconds)) entry name pid file
+  while ((${#pending[@]})); do
+    alive=()
+    for entry in "${pending[@]}"; do
+      IFS=: read -r name pid file <<<"$entry"
+      if kill -0 "$pid" 2>/dev/null; then alive+=("$entry"); else rm -f "$file"; fi
+    done
+    pending=("${alive[@]+"${alive[@]}"}")
+    ((${#pending[@]})) || return 0
+    if ((SECONDS >= deadline)); then
+      for entry in "${pending[@]}"; do
+        IFS=: read -r name pid file <<<"$entry"
+        warn "$name: still running after ${seconds}s, sending KILL (pid $pid)"
+        kill -KILL "$pid" 2>/dev/null || true
+        rm -f "$file"
+      done
+      return 0
+    fi
+    sleep 0.5
+  done
+}
+
 # Formats seconds as 1m05s.
 human_duration() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 

@@ -180,7 +180,7 @@ down() {
   for name in "${NODES[@]}"; do
     if pid=$(live_pid "$name"); then
       kill -TERM "$pid" 2>/dev/null || true
-      stopping+=("$name:$pid")
+      stopping+=("$name:$pid:$(pid_file "$name")")
       say "$name: stopping (pid $pid)"
     elif [[ -f $(pid_file "$name") ]]; then
       say "$name: not running (stale pid file removed)"
@@ -189,24 +189,7 @@ down() {
       say "$name: not running"
     fi
   done
-  local deadline=$((SECONDS + PARLEY_STOP_TIMEOUT)) entry alive
-  while ((${#stopping[@]})); do
-    alive=()
-    for entry in "${stopping[@]}"; do
-      if kill -0 "${entry#*:}" 2>/dev/null; then alive+=("$entry"); else rm -f "$(pid_file "${entry%%:*}")"; fi
-    done
-    stopping=("${alive[@]+"${alive[@]}"}")
-    ((${#stopping[@]})) || break
-    if ((SECONDS >= deadline)); then
-      for entry in "${stopping[@]}"; do
-        warn "${entry%%:*}: still running after ${PARLEY_STOP_TIMEOUT}s, sending KILL (pid ${entry#*:})"
-        kill -KILL "${entry#*:}" 2>/dev/null || true
-        rm -f "$(pid_file "${entry%%:*}")"
-      done
-      break
-    fi
-    sleep 0.5
-  done
+  await_exit "$PARLEY_STOP_TIMEOUT" "${stopping[@]+"${stopping[@]}"}"
   say "stopped. Postgres, Redis and NATS are left running (shared with tests; scripts/services.sh check shows them)"
 }
 
