@@ -66,7 +66,15 @@ public final class QueryScenario implements Scenario {
         WebClient.create(
             vertx,
             new WebClientOptions().setKeepAlive(true).setConnectTimeout(5000),
-            new PoolOptions().setHttp1MaxSize(64 + concurrency));
+            new PoolOptions().setHttp1MaxSize(64));
+    // the readers' own connections: sharing the writers' pool, a read waited in this process behind
+    // every send queued for a connection (thousands when the server falls behind), and its latency
+    // was the writers' queue, not the server's answer
+    WebClient readHttp =
+        WebClient.create(
+            vertx,
+            new WebClientOptions().setKeepAlive(true).setConnectTimeout(5000),
+            new PoolOptions().setHttp1MaxSize(2 * concurrency));
     ScenarioResult result = new ScenarioResult();
     try {
       QuerySeed seed = new QuerySeed(vertx, settings);
@@ -101,7 +109,7 @@ public final class QueryScenario implements Scenario {
       // sequence is past every seeded seq of the conversations they then write to
       long writeStart = System.nanoTime();
       writer.start();
-      ReadLoad warm = new ReadLoad(vertx, http, gateways, tokens);
+      ReadLoad warm = new ReadLoad(vertx, readHttp, gateways, tokens);
       QuerySeed.await(warm.run(reads::any, concurrency, warmup));
       long waitUntil = System.nanoTime() + 120_000_000_000L;
       while (writer.highestSeq() <= seededHead && System.nanoTime() < waitUntil) {
@@ -136,7 +144,7 @@ public final class QueryScenario implements Scenario {
       JsonObject detail = new JsonObject();
       Map<String, ReadLoad> loads = new LinkedHashMap<>();
       for (Map.Entry<String, Supplier<ReadLoad.Read>> phase : phases.entrySet()) {
-        ReadLoad load = new ReadLoad(vertx, http, gateways, tokens);
+        ReadLoad load = new ReadLoad(vertx, readHttp, gateways, tokens);
         processes = ServerProcesses.find(settings.root()).withBackendsOf(settings.pgDatabase());
         before = processes.cpuSeconds();
         long t0 = System.nanoTime();
