@@ -250,7 +250,8 @@ public final class GatewayNode {
               stores.sharedConversations().forget(change);
             },
             config.fanout().handoffMax(),
-            config.fanout().heldMax());
+            config.fanout().heldMax(),
+            config.fanout().sendLinger());
     // notices and republished copies sent while NATS was away are lost: forget what they would
     // have dropped, and read every subscribed conversation back from the stream
     nats.addConnectionListener(

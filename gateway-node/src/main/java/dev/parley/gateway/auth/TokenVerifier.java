@@ -51,6 +51,7 @@ public final class TokenVerifier {
   private final JwtSettings settings;
   private final ServiceKeys serviceKeys;
   private final JwksKeys jwks;
+  private final VerifiedTokens verified = new VerifiedTokens();
   private volatile Keys keys;
 
   private TokenVerifier(Vertx vertx, JwtSettings settings, ServiceKeys serviceKeys, JwksKeys jwks) {
@@ -89,7 +90,11 @@ public final class TokenVerifier {
     return jwks.load(null)
         .map(
             list -> {
-              keys = keysOf(list);
+              Keys fresh = keysOf(list);
+              if (!fresh.kids().equals(keys == null ? null : keys.kids())) {
+                verified.forgetAll();
+              }
+              keys = fresh;
               return null;
             });
   }
@@ -138,6 +143,10 @@ public final class TokenVerifier {
     if (token == null || token.isBlank()) {
       return Future.failedFuture(ApiException.unauthenticated("missing bearer token"));
     }
+    JsonObject known = verified.claims(token);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
     return keysFor(token)
         .compose(k -> k.auth().authenticate(new TokenCredentials(token)))
         .recover(
@@ -175,6 +184,7 @@ public final class TokenVerifier {
                 return Future.failedFuture(
                     ApiException.unauthenticated("invalid token: " + nameProblem));
               }
+              verified.remember(token, claims);
               return Future.succeededFuture(claims);
             });
   }
@@ -226,6 +236,7 @@ public final class TokenVerifier {
             list -> {
               Keys fresh = keysOf(list);
               if (!fresh.kids().equals(keys.kids())) {
+                verified.forgetAll();
                 keys = fresh;
               }
               return keys;

@@ -15,12 +15,17 @@ import java.time.Duration;
  * @param membershipCacheTtl {@code PARLEY_MEMBERSHIP_CACHE_TTL}: how long a cached membership is
  *     trusted without asking Postgres, so the longest a removal can go unnoticed on a node that
  *     missed its notice
+ * @param sendLinger {@code PARLEY_FANOUT_SEND_LINGER}: how long a conversation a send from this
+ *     node subscribed stays subscribed after its last send when no local connection holds it, so a
+ *     sender's next send finds it open (no subscribe, stream-end read and unsubscribe per send)
  */
-public record FanoutLimits(int handoffMax, int heldMax, Duration membershipCacheTtl) {
+public record FanoutLimits(
+    int handoffMax, int heldMax, Duration membershipCacheTtl, Duration sendLinger) {
   public static FanoutLimits fromEnv(Env env) {
     return new FanoutLimits(
         env.integer("PARLEY_FANOUT_QUEUE_MAX", 10_000, 1, 10_000_000),
         env.integer("PARLEY_FANOUT_HELD_MAX", 10_000, 1, 10_000_000),
-        env.duration("PARLEY_MEMBERSHIP_CACHE_TTL", Duration.ofSeconds(5)));
+        env.duration("PARLEY_MEMBERSHIP_CACHE_TTL", Duration.ofSeconds(5)),
+        env.duration("PARLEY_FANOUT_SEND_LINGER", Duration.ofSeconds(30)));
   }
 }

@@ -57,6 +57,11 @@ final class Channel {
   /** Sends of this node waiting for their stored copy (they keep the subscription alive). */
   private int pendingSends;
 
+  /** Until when (System.nanoTime) a send of this node keeps the channel open after its last one. */
+  private long lingerUntil;
+
+  private boolean lingerSet;
+
   private final EntryOrder order = new EntryOrder();
   private boolean gapCheckScheduled;
   private final HeldLive heldLive = new HeldLive();
@@ -102,9 +107,15 @@ final class Channel {
     return mark;
   }
 
-  /** Nobody receives or catches up on it here, and no send waits on it: it can be unsubscribed. */
+  /**
+   * Nobody receives or catches up on it here, no send waits on it, and the last send's linger is
+   * over: it can be unsubscribed.
+   */
   boolean idle() {
-    return connections.isEmpty() && joining.isEmpty() && pendingSends <= 0;
+    return connections.isEmpty()
+        && joining.isEmpty()
+        && pendingSends <= 0
+        && (!lingerSet || System.nanoTime() - lingerUntil >= 0);
   }
 
   /** Nobody receives or catches up on it here, and nothing of it was delivered yet. */
@@ -120,8 +131,13 @@ final class Channel {
     pendingSends++;
   }
 
-  void sendDone() {
+  /** A send of this node has its stored copy; the channel stays open {@code lingerNanos} more. */
+  void sendDone(long lingerNanos) {
     pendingSends--;
+    if (lingerNanos > 0) {
+      lingerUntil = System.nanoTime() + lingerNanos;
+      lingerSet = true;
+    }
   }
 
   /** The connection receives the conversation's entries as they arrive, from now on. */

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,6 +54,12 @@ public final class FanoutHub {
   private final RecentJoins recentJoins = new RecentJoins();
   private final Consumer<MembershipChange> membershipChanged;
   private final EntryWriter writer;
+  private final long sendLingerNanos;
+
+  /** Channels kept open after a send only by its linger: released by {@link #releaseLingering}. */
+  private final Set<Channel> lingering = new HashSet<>();
+
+  private final long lingerTimer;
   private final Set<String> seenChanges =
       Collections.newSetFromMap(
           new LinkedHashMap<>() {
@@ -68,6 +75,9 @@ public final class FanoutHub {
    *     gateway), and every one delivered from the stream, so caches elsewhere drop what it makes stale
    * @param handoffMax most republished entries waiting at once for the hub's event loop
    * @param heldMax most entries one conversation holds back at once
+   * @param sendLinger how long a channel a send opened stays open after the send, when nothing
+   *     else holds it: a sender's next send then needs no subscribe, stream-end read and
+   *     unsubscribe of its own (zero: released at once)
    */
   public FanoutHub(
       Context ctx,
@@ -78,8 +88,10 @@ public final class FanoutHub {
       PreviousMessages previous,
       Consumer<MembershipChange> membershipChanged,
       int handoffMax,
-      int heldMax) {
+      int heldMax,
+      Duration sendLinger) {
     this.ctx = ctx;
+    this.sendLingerNanos = sendLinger.toNanos();
     this.nc = nc;
     this.membershipChanged = membershipChanged;
     this.dispatcher = nc.createDispatcher();
@@ -153,6 +165,26 @@ public final class FanoutHub {
         });
     // where channels opened before any entry arrives start, should they have to be read back
     stream.lastSequence(ctx).onSuccess(feed::seen);
+    this.lingerTimer =
+        sendLingerNanos <= 0
+            ? -1
+            : ctx.owner()
+                .setPeriodic(
+                    Math.max(100, sendLinger.toMillis() / 2),
+                    t -> ctx.runOnContext(v -> releaseLingering()));
+  }
+
+  /** Unsubscribes the channels whose send linger is over and that nothing else holds. */
+  private void releaseLingering() {
+    for (Iterator<Channel> it = lingering.iterator(); it.hasNext(); ) {
+      Channel ch = it.next();
+      if (table.get(ch.conversationId) != ch) {
+        it.remove();
+      } else if (ch.idle()) {
+        table.releaseIfIdle(ch);
+        it.remove();
+      }
+    }
   }
 
   private void deliver(String conversationId, Message msg) {
@@ -232,9 +264,11 @@ public final class FanoutHub {
   }
 
   /**
-   * Holds the conversation subscribed for a send from this node. The SUB is written to NATS before
-   * the future completes, and the publish follows on the same connection, so the stored copy
-   * cannot be missed.
+   * Holds the conversation subscribed for a send from this node (and, released, for the send linger
+   * after it: a REST sender holds no connection, and would otherwise pay a subscribe, a read of
+   * the stream's end and an unsubscribe per send). The SUB is written to NATS before the future
+   * completes, and the publish follows on the same connection, so the stored copy cannot be
+   * missed.
    */
   public Future<Void> acquire(String conversationId) {
     return onContext(
@@ -249,8 +283,11 @@ public final class FanoutHub {
         v -> {
           Channel ch = table.get(conversationId);
           if (ch != null) {
-            ch.sendDone();
+            ch.sendDone(sendLingerNanos);
             table.releaseIfIdle(ch);
+            if (table.get(conversationId) == ch && sendLingerNanos > 0) {
+              lingering.add(ch);
+            }
           }
         });
   }
@@ -359,6 +396,10 @@ public final class FanoutHub {
   public Future<Void> close() {
     return onContext(
         () -> {
+          if (lingerTimer >= 0) {
+            ctx.owner().cancelTimer(lingerTimer);
+          }
+          lingering.clear();
           nc.closeDispatcher(dispatcher);
           table.clear();
           storedCopies.failAll("gateway shutting down");

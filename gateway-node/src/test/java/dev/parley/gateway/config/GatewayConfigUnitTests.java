@@ -215,6 +215,7 @@ class GatewayConfigUnitTests {
     assertThat(defaults.handoffMax()).isEqualTo(10_000);
     assertThat(defaults.heldMax()).isEqualTo(10_000);
     assertThat(defaults.membershipCacheTtl()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(defaults.sendLinger()).isEqualTo(Duration.ofSeconds(30));
     FanoutLimits set =
         GatewayConfig.fromEnv(
                 dev(
@@ -224,9 +225,11 @@ class GatewayConfigUnitTests {
                         "PARLEY_FANOUT_HELD_MAX",
                         "2",
                         "PARLEY_MEMBERSHIP_CACHE_TTL",
-                        "250ms")))
+                        "250ms",
+                        "PARLEY_FANOUT_SEND_LINGER",
+                        "0s")))
             .fanout();
-    assertThat(set).isEqualTo(new FanoutLimits(1, 2, Duration.ofMillis(250)));
+    assertThat(set).isEqualTo(new FanoutLimits(1, 2, Duration.ofMillis(250), Duration.ZERO));
     assertThatThrownBy(() -> GatewayConfig.fromEnv(dev(Map.of("PARLEY_FANOUT_QUEUE_MAX", "0"))))
         .hasMessageContaining("PARLEY_FANOUT_QUEUE_MAX");
   }

@@ -13,6 +13,28 @@ class ChannelUnitTests {
   }
 
   @Test
+  void aSendKeepsTheChannelOpenForItsLingerThenLetsItGo() throws InterruptedException {
+    Channel ch = new Channel("c1", null, 0);
+    ch.sendWaiting();
+    assertThat(ch.idle()).isFalse();
+    ch.sendDone(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50));
+    assertThat(ch.idle()).as("within the linger").isFalse();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (!ch.idle() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(ch.idle()).as("after the linger").isTrue();
+  }
+
+  @Test
+  void withoutALingerASendLetsTheChannelGoAtOnce() {
+    Channel ch = new Channel("c1", null, 0);
+    ch.sendWaiting();
+    ch.sendDone(0);
+    assertThat(ch.idle()).isTrue();
+  }
+
+  @Test
   void aConnectionThatCaughtUpSkipsLiveCopiesUpToItsFloorOnly() {
     Channel ch = new Channel("c1", null, 0);
     Conn old = new Conn("alice");
