@@ -183,14 +183,13 @@ public final class GatewayNode {
         pgPool(
             MessageSearch.withSettings(config.postgres().connectOptions()),
             config.searchPoolSize());
-    redis = new RedisProbe(config.redis().url(), config.redis().timeout());
+    redis = new RedisProbe(config.redis());
     files = new LocalFileStorage(vertx, config.files().directory());
     limiter =
         new RateLimiter(
             vertx,
             config.rateLimits().rates(),
-            config.redis().url(),
-            config.redis().keyPrefix(),
+            config.redis(),
             config.rateLimits().redisTimeout(),
             registry);
     fileSweeper =
