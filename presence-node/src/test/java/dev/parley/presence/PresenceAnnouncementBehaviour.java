@@ -7,9 +7,10 @@ import dev.parley.contract.presence.PresenceRpc;
 import dev.parley.contract.presence.PresenceState;
 import dev.parley.contract.presence.PresenceStatus;
 import dev.parley.presence.redis.PresenceKeys;
+import dev.parley.testing.Await;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.nats.client.Message;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,27 +30,29 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** presence.changed: online at once, offline only after the grace period, statuses, queries, several presence nodes. */
 @Tag("integration")
 @ExtendWith(ParleyExtension.class)
-class PresenceAnnouncementIntegrationTests {
+abstract class PresenceAnnouncementBehaviour {
   private static final Duration GRACE = Duration.ofSeconds(1);
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private final TestEnvironment env;
   private final PresenceKeys keys;
-  private final RedisCommands<String, String> redis;
+  private final RedisClusterCommands<String, String> redis;
+  private final PresenceRedis target;
   private PresenceNodes nodes;
   private Vertx vertx;
   private PresenceEvents events;
 
-  PresenceAnnouncementIntegrationTests(TestEnvironment env) {
+  PresenceAnnouncementBehaviour(TestEnvironment env, PresenceRedis target) {
     this.env = env;
     this.keys = new PresenceKeys(env.redis().keyPrefix());
-    this.redis = env.redisConnection().sync();
+    this.target = target;
+    this.redis = target.commands();
   }
 
   @BeforeEach
   void setUp() {
     RedisKeys.deleteAll(redis, env.redis().keyPrefix());
-    nodes = new PresenceNodes(env);
+    nodes = new PresenceNodes(env, target.settings());
     vertx = nodes.vertx();
     events = new PresenceEvents(env.natsConnection(), env.nats().subjects().presenceWildcard());
   }
@@ -274,7 +277,12 @@ class PresenceAnnouncementIntegrationTests {
     events.awaitOne(gina, PresenceStatus.ONLINE, WAIT);
     gw.disconnect(gina, c);
     until(vertx, () -> first.query().isConnected(gina), connected -> !connected);
-    assertThat(redis.zscore(keys.pendingOffline(), gina)).isNotNull();
+    assertThat(redis.exists(keys.away(gina))).as("her grace period runs").isOne();
+    // the index follows the user's script (another slot)
+    until(
+        "gina indexed as pending offline",
+        Await.DEFAULT,
+        () -> redis.zscore(keys.pendingOffline(), gina) != null);
 
     nodes.stop(first);
     startNode(Duration.ofSeconds(2));
@@ -282,5 +290,6 @@ class PresenceAnnouncementIntegrationTests {
     assertThat(events.awaitOne(gina, PresenceStatus.OFFLINE, WAIT).state().userId())
         .isEqualTo(gina);
     assertThat(redis.zscore(keys.pendingOffline(), gina)).isNull();
+    assertThat(redis.exists(keys.away(gina))).isZero();
   }
 }

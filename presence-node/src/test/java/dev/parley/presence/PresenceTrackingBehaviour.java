@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.presence.query.PresenceQuery;
 import dev.parley.presence.redis.PresenceKeys;
+import dev.parley.testing.Await;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -22,25 +23,27 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Reports and heartbeats from gateways, through real NATS, into real Redis. */
 @Tag("integration")
 @ExtendWith(ParleyExtension.class)
-class PresenceTrackingIntegrationTests {
+abstract class PresenceTrackingBehaviour {
   private final TestEnvironment env;
   private final PresenceKeys keys;
-  private final RedisCommands<String, String> redis;
+  private final RedisClusterCommands<String, String> redis;
+  private final PresenceRedis target;
   private PresenceNodes nodes;
   private Vertx vertx;
   private PresenceNode node;
   private PresenceQuery query;
   private OpsClient ops;
 
-  PresenceTrackingIntegrationTests(TestEnvironment env) {
+  PresenceTrackingBehaviour(TestEnvironment env, PresenceRedis target) {
     this.env = env;
     this.keys = new PresenceKeys(env.redis().keyPrefix());
-    this.redis = env.redisConnection().sync();
+    this.target = target;
+    this.redis = target.commands();
   }
 
   @BeforeEach
   void startNode() {
-    nodes = new PresenceNodes(env);
+    nodes = new PresenceNodes(env, target.settings());
     vertx = nodes.vertx();
     // A long node TTL: nothing here should be swept while a test runs.
     node = nodes.start(Map.of("PARLEY_PRESENCE_NODE_TTL", "60s"));
@@ -78,7 +81,11 @@ class PresenceTrackingIntegrationTests {
     connectionsOnceEqual(alice, Map.of());
     assertThat(result(query.isConnected(alice))).isFalse();
     assertThat(redis.exists(keys.connections(alice))).isZero();
-    assertThat(redis.smembers(keys.nodeUsers(gw.nodeId()))).doesNotContain(alice);
+    // the node's side follows the user's script (another slot), so it is awaited too
+    until(
+        "alice leaves the node's users",
+        Await.DEFAULT,
+        () -> !redis.smembers(keys.nodeUsers(gw.nodeId())).contains(alice));
     assertThat(result(query.lastSeen(alice)))
         .hasValueSatisfying(
             seen ->
@@ -106,6 +113,13 @@ class PresenceTrackingIntegrationTests {
 
     gw.connect(carol);
     connectionsOnceEqual(carol, Map.of(gw.nodeId(), 1));
+    // the node's side and the set of nodes follow the user's script (other slots)
+    until(
+        "the node's keys know carol",
+        Await.DEFAULT,
+        () ->
+            redis.sismember(keys.nodes(), gw.nodeId())
+                && redis.sismember(keys.nodeUsers(gw.nodeId()), carol));
 
     assertThat(redis.sismember(keys.nodes(), gw.nodeId())).isTrue();
     assertThat(redis.smembers(keys.nodeUsers(gw.nodeId()))).containsExactly(carol);
@@ -130,8 +144,10 @@ class PresenceTrackingIntegrationTests {
     // carol two (her connect reports were lost).
     gw.heartbeat(Map.of(alice, 1, carol, 2));
 
+    // users in other slots (on a cluster) are updated by separate scripts: each is awaited
     connectionsOnceEqual(carol, Map.of(gw.nodeId(), 2));
-    assertThat(result(query.connectionsByNode(alice))).isEqualTo(Map.of(gw.nodeId(), 1));
+    connectionsOnceEqual(alice, Map.of(gw.nodeId(), 1));
+    connectionsOnceEqual(bob, Map.of());
     assertThat(result(query.isConnected(bob))).isFalse();
     assertThat(redis.smembers(keys.nodeUsers(gw.nodeId()))).containsExactlyInAnyOrder(alice, carol);
     assertThat(Long.parseLong(redis.get(keys.node(gw.nodeId())))).isPositive();

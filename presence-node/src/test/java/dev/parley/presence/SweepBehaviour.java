@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.presence.redis.PresenceKeys;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -22,26 +22,28 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Gateway nodes that stop heartbeating lose their connections after the node TTL. */
 @Tag("integration")
 @ExtendWith(ParleyExtension.class)
-class SweepIntegrationTests {
+abstract class SweepBehaviour {
   private static final Duration NODE_TTL = Duration.ofSeconds(1);
 
   private final TestEnvironment env;
   private final PresenceKeys keys;
-  private final RedisCommands<String, String> redis;
+  private final RedisClusterCommands<String, String> redis;
+  private final PresenceRedis target;
   private PresenceNodes nodes;
   private Vertx vertx;
   private OpsClient ops;
 
-  SweepIntegrationTests(TestEnvironment env) {
+  SweepBehaviour(TestEnvironment env, PresenceRedis target) {
     this.env = env;
     this.keys = new PresenceKeys(env.redis().keyPrefix());
-    this.redis = env.redisConnection().sync();
+    this.target = target;
+    this.redis = target.commands();
   }
 
   @BeforeEach
   void setUp() {
     RedisKeys.deleteAll(redis, env.redis().keyPrefix());
-    nodes = new PresenceNodes(env);
+    nodes = new PresenceNodes(env, target.settings());
     vertx = nodes.vertx();
     ops = new OpsClient(vertx);
   }
