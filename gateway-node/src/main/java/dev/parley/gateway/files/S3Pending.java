@@ -7,6 +7,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -34,6 +35,7 @@ final class S3Pending implements FileStorage.Pending, WriteStream<Buffer> {
   private Buffer filling = Buffer.buffer();
   private String uploadId;
   private final List<CompletedPart> parts = new ArrayList<>();
+  private int partsSent;
   private Future<Void> inFlight = Future.succeededFuture();
   private Throwable failure;
   private Handler<Void> drain;
@@ -67,7 +69,7 @@ final class S3Pending implements FileStorage.Pending, WriteStream<Buffer> {
   private void sendPart() {
     byte[] part = filling.getBytes();
     filling = Buffer.buffer();
-    int number = parts.size() + 1;
+    int number = ++partsSent;
     inFlight =
         begin()
             .compose(
@@ -120,66 +122,81 @@ final class S3Pending implements FileStorage.Pending, WriteStream<Buffer> {
     }
   }
 
+  /** Completes once no part is on its way (a finished part may start the next one). */
+  private Future<Void> settled() {
+    Future<Void> current = inFlight;
+    return current.transform(
+        ar ->
+            inFlight != current ? settled() : ar.succeeded() ? Future.succeededFuture() : current);
+  }
+
   @Override
   public Future<Void> commit() {
-    return inFlight.compose(
-        v -> {
-          if (failure != null) {
-            return Future.failedFuture(failure);
-          }
-          if (uploadId == null) {
-            byte[] whole = filling.getBytes();
-            filling = Buffer.buffer();
-            return workers.executeBlocking(
-                () -> {
-                  s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(whole));
-                  return null;
-                },
-                false);
-          }
-          if (filling.length() > 0) {
-            sendPart();
-          }
-          return inFlight.compose(
-              sent ->
-                  workers.executeBlocking(
-                      () -> {
-                        List<CompletedPart> done;
-                        synchronized (parts) {
-                          done = List.copyOf(parts);
-                        }
-                        s3.completeMultipartUpload(
-                            r ->
-                                r.bucket(bucket)
-                                    .key(key)
-                                    .uploadId(uploadId)
-                                    .multipartUpload(m -> m.parts(done)));
-                        return null;
-                      },
-                      false));
-        });
+    return settled()
+        .compose(
+            v -> {
+              if (failure != null) {
+                return Future.failedFuture(failure);
+              }
+              if (uploadId == null) {
+                byte[] whole = filling.getBytes();
+                filling = Buffer.buffer();
+                return workers.executeBlocking(
+                    () -> {
+                      s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(whole));
+                      return null;
+                    },
+                    false);
+              }
+              if (filling.length() > 0) {
+                sendPart();
+              }
+              return settled()
+                  .compose(
+                      sent ->
+                          workers.executeBlocking(
+                              () -> {
+                                List<CompletedPart> done;
+                                synchronized (parts) {
+                                  // S3 wants the list in part order
+                                  done =
+                                      parts.stream()
+                                          .sorted(Comparator.comparing(CompletedPart::partNumber))
+                                          .toList();
+                                }
+                                s3.completeMultipartUpload(
+                                    r ->
+                                        r.bucket(bucket)
+                                            .key(key)
+                                            .uploadId(uploadId)
+                                            .multipartUpload(m -> m.parts(done)));
+                                return null;
+                              },
+                              false));
+            });
   }
 
   @Override
   public Future<Void> abort() {
     filling = Buffer.buffer();
     Promise<Void> done = Promise.promise();
-    inFlight.onComplete(
-        ar -> {
-          if (uploadId == null) {
-            done.complete();
-            return;
-          }
-          String id = uploadId;
-          workers
-              .<Void>executeBlocking(
-                  () -> {
-                    s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id));
-                    return null;
-                  },
-                  false)
-              .onComplete(done);
-        });
+    settled()
+        .onComplete(
+            ar -> {
+              if (uploadId == null) {
+                done.complete();
+                return;
+              }
+              String id = uploadId;
+              workers
+                  .<Void>executeBlocking(
+                      () -> {
+                        s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id));
+                        return null;
+                      },
+                      false)
+                  .onComplete(done);
+            });
     return done.future();
   }
 
