@@ -27,8 +27,10 @@ import dev.parley.gateway.conversations.MembershipCache;
 import dev.parley.gateway.fanout.FanoutHub;
 import dev.parley.gateway.files.FileCatalog;
 import dev.parley.gateway.files.FileRoutes;
+import dev.parley.gateway.files.FileStorage;
 import dev.parley.gateway.files.FileSweeper;
 import dev.parley.gateway.files.LocalFileStorage;
+import dev.parley.gateway.files.S3FileStorage;
 import dev.parley.gateway.integrators.NatsSendEndpoint;
 import dev.parley.gateway.limits.RateLimiter;
 import dev.parley.gateway.messages.HistoryReader;
@@ -102,7 +104,7 @@ public final class GatewayNode {
   private Pool searchPool;
   private RedisProbe redis;
   private RateLimiter limiter;
-  private LocalFileStorage files;
+  private FileStorage files;
   private FileSweeper fileSweeper;
   private Readiness readiness;
   private FanoutHub hub;
@@ -183,14 +185,21 @@ public final class GatewayNode {
         pgPool(
             MessageSearch.withSettings(config.postgres().connectOptions()),
             config.searchPoolSize());
-    redis = new RedisProbe(config.redis().url(), config.redis().timeout());
-    files = new LocalFileStorage(vertx, config.files().directory());
+    redis = new RedisProbe(config.redis());
+    files =
+        config
+            .files()
+            .s3()
+            .<FileStorage>map(
+                s3 ->
+                    new S3FileStorage(
+                        vertx, s3.bucket(), s3.endpoint(), s3.region(), s3.pathStyle()))
+            .orElseGet(() -> new LocalFileStorage(vertx, config.files().directory()));
     limiter =
         new RateLimiter(
             vertx,
             config.rateLimits().rates(),
-            config.redis().url(),
-            config.redis().keyPrefix(),
+            config.redis(),
             config.rateLimits().redisTimeout(),
             registry);
     fileSweeper =
@@ -629,6 +638,7 @@ public final class GatewayNode {
         .transform(ar -> pool == null ? Future.succeededFuture() : pool.close())
         .transform(ar -> searchPool == null ? Future.succeededFuture() : searchPool.close())
         .transform(ar -> limiter == null ? Future.succeededFuture() : limiter.close())
+        .transform(ar -> files == null ? Future.succeededFuture() : files.close())
         .transform(
             ar -> {
               if (redis != null) {

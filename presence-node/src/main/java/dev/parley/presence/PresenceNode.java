@@ -54,7 +54,7 @@ public final class PresenceNode {
     this.config = config;
     this.keys = new PresenceKeys(config.redis().keyPrefix());
     this.redis =
-        RedisLink.create(vertx, config.redis().url(), config.redisTimeout(), metrics::redisFailure);
+        RedisLink.create(vertx, config.redis(), config.redisTimeout(), metrics::redisFailure);
   }
 
   /**

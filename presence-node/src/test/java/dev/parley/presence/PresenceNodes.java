@@ -18,9 +18,12 @@ final class PresenceNodes implements AutoCloseable {
   private final TestEnvironment env;
   private final Vertx vertx = Vertx.vertx();
   private final List<PresenceNode> running = new ArrayList<>();
+  private final Map<String, String> redis;
 
-  PresenceNodes(TestEnvironment env) {
+  /** {@code redis}: settings that choose the Redis (none: the environment's). */
+  PresenceNodes(TestEnvironment env, Map<String, String> redis) {
     this.env = env;
+    this.redis = redis;
   }
 
   Vertx vertx() {
@@ -34,6 +37,7 @@ final class PresenceNodes implements AutoCloseable {
                 "PARLEY_NODE_ID", env.newId("presence"),
                 "PARLEY_HTTP_HOST", "127.0.0.1",
                 "PARLEY_HTTP_PORT", "0"));
+    vars.putAll(redis);
     vars.putAll(settings);
     PresenceNode node = result(PresenceNode.start(vertx, PresenceConfig.fromEnv(env.env(vars))));
     running.add(node);

@@ -3,13 +3,16 @@ package dev.parley.presence;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
-/** Resets a test's Redis keys between tests of one class (the environment removes them after the class). */
+/**
+ * Resets a test's Redis keys between tests of one class (the environment removes them after the
+ * class). On a cluster, lettuce's SCAN walks every master and DEL splits its keys by slot.
+ */
 final class RedisKeys {
   private RedisKeys() {}
 
-  static void deleteAll(RedisCommands<String, String> redis, String keyPrefix) {
+  static void deleteAll(RedisClusterCommands<String, String> redis, String keyPrefix) {
     ScanCursor cursor = ScanCursor.INITIAL;
     do {
       KeyScanCursor<String> page =

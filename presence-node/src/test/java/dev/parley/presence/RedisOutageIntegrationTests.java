@@ -41,7 +41,7 @@ class RedisOutageIntegrationTests {
 
   @BeforeEach
   void setUp() {
-    nodes = new PresenceNodes(env);
+    nodes = new PresenceNodes(env, Map.of());
     vertx = nodes.vertx();
     ops = new OpsClient(vertx);
     RedisURI redis = RedisURI.create(env.redis().url());

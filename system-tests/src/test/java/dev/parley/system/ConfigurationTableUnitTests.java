@@ -68,6 +68,11 @@ class ConfigurationTableUnitTests {
         "gateway",
         Map.of("PARLEY_JWT_ALGORITHM", "RS256", "PARLEY_JWT_JWKS_URL", "https://idp.example/jwks"),
         GatewayConfig::fromEnv);
+    // the S3 settings are read only when files go to S3
+    readAs(
+        "gateway",
+        Map.of("PARLEY_PROFILE", "dev", "PARLEY_FILES_STORE", "s3", "PARLEY_S3_BUCKET", "b"),
+        GatewayConfig::fromEnv);
     readAs("worker", Map.of(), WorkerConfig::fromEnv);
     readAs("presence", Map.of(), PresenceConfig::fromEnv);
     // MigrateMain reads exactly this

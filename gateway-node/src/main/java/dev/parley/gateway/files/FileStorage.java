@@ -8,10 +8,18 @@ import java.time.Duration;
 
 /**
  * Where file contents live, by key. The rows in {@code files} say what a key is and who may read
- * it; storage only holds bytes. {@link LocalFileStorage} keeps them in a directory; an object store
- * would be another implementation of these calls.
+ * it; storage only holds bytes. {@link LocalFileStorage} keeps them in a directory, {@link
+ * S3FileStorage} in an S3 bucket.
  */
 public interface FileStorage {
+
+  /** Checks the storage is usable (and opens what it needs), so a bad setting fails the node's start. */
+  Future<Void> prepare();
+
+  /** Releases what {@link #prepare()} opened. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
 
   /** Starts writing a new object; nothing is readable under {@code key} until {@link Pending#commit()}. */
   Future<Pending> create(String key);

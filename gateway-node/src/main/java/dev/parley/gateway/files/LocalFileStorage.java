@@ -39,6 +39,7 @@ public final class LocalFileStorage implements FileStorage {
   }
 
   /** Creates the directory if needed and checks it is usable, so a bad setting fails the node's start. */
+  @Override
   public Future<Void> prepare() {
     String dir = root.toString();
     return fs.mkdirs(dir)

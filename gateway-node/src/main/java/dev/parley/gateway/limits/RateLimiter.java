@@ -1,5 +1,6 @@
 package dev.parley.gateway.limits;
 
+import dev.parley.contract.config.RedisSettings;
 import dev.parley.contract.wire.ErrorCode;
 import dev.parley.gateway.failure.ApiException;
 import io.micrometer.core.instrument.Counter;
@@ -47,8 +48,7 @@ public final class RateLimiter {
   public RateLimiter(
       Vertx vertx,
       Map<LimitedAction, Rate> rates,
-      String redisUrl,
-      String keyPrefix,
+      RedisSettings redisSettings,
       Duration redisTimeout,
       MeterRegistry registry) {
     this.rates = new EnumMap<>(rates);
@@ -59,7 +59,7 @@ public final class RateLimiter {
       }
       local.put(action, new LocalBuckets(rate, System::nanoTime));
     }
-    this.redis = new RedisBuckets(vertx, redisUrl, keyPrefix, redisTimeout);
+    this.redis = new RedisBuckets(vertx, redisSettings, redisTimeout);
     this.registry = registry;
     Gauge.builder("parley_rate_limit_fallback", this, l -> l.isFallingBack() ? 1 : 0)
         .description(

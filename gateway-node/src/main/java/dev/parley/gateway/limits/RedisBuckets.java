@@ -1,14 +1,13 @@
 package dev.parley.gateway.limits;
 
+import dev.parley.contract.config.RedisSettings;
+import dev.parley.contract.redis.RedisConnection;
+import dev.parley.contract.redis.RedisConnector;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * user N times the rate. The clock is Redis's own ({@code TIME}), so nodes' clocks do not matter.
  *
  * <p>Keys are {@code <prefix>:rl:{<user>}:<action>}: the braces are a hash tag, so a user's buckets
- * would share one slot on a Redis Cluster. Every call is asynchronous and bounded by a short
+ * share one slot on a Redis Cluster; the script touches its one key, passed in KEYS. Every call is asynchronous and bounded by a short
  * timeout; a failure is the caller's cue to count locally ({@link RateLimiter}).
  */
 final class RedisBuckets {
@@ -66,17 +65,17 @@ final class RedisBuckets {
   private static final long CONNECT_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Vertx vertx;
-  private final RedisURI uri;
+  private final RedisSettings settings;
   private final String keyPrefix;
   private final Duration timeout;
-  private volatile RedisClient client;
-  private volatile Future<StatefulRedisConnection<String, String>> connection;
+  private volatile RedisConnector client;
+  private volatile Future<RedisConnection> connection;
   private volatile long lastConnectAttempt;
 
-  RedisBuckets(Vertx vertx, String url, String keyPrefix, Duration timeout) {
+  RedisBuckets(Vertx vertx, RedisSettings settings, Duration timeout) {
     this.vertx = vertx;
-    this.uri = RedisURI.create(url);
-    this.keyPrefix = keyPrefix;
+    this.settings = settings;
+    this.keyPrefix = settings.keyPrefix();
     this.timeout = timeout;
   }
 
@@ -88,18 +87,22 @@ final class RedisBuckets {
     return vertx
         .executeBlocking(
             () -> {
-              RedisClient c = RedisClient.create();
-              c.setOptions(
-                  ClientOptions.builder()
-                      .autoReconnect(true)
-                      // while the link is down, fail at once (the caller counts locally) instead of
-                      // queueing
-                      .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                      .timeoutOptions(TimeoutOptions.enabled(timeout))
-                      .socketOptions(
-                          SocketOptions.builder().connectTimeout(timeout.multipliedBy(4)).build())
-                      .build());
-              client = c;
+              client =
+                  RedisConnector.create(
+                      settings,
+                      null,
+                      ClientOptions.builder()
+                          .autoReconnect(true)
+                          // while the link is down, fail at once (the caller counts locally)
+                          // instead of
+                          // queueing
+                          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                          .timeoutOptions(TimeoutOptions.enabled(timeout))
+                          .socketOptions(
+                              SocketOptions.builder()
+                                  .connectTimeout(timeout.multipliedBy(4))
+                                  .build())
+                          .build());
               return null;
             })
         .compose(v -> connect().<Void>transform(ar -> Future.succeededFuture()));
@@ -120,20 +123,20 @@ final class RedisBuckets {
         .compose(
             c ->
                 Future.<Long>fromCompletionStage(
-                        c.async().evalsha(SHA, ScriptOutputType.INTEGER, keys, args), context)
+                        c.commands().evalsha(SHA, ScriptOutputType.INTEGER, keys, args), context)
                     .recover(
                         e ->
                             e instanceof RedisNoScriptException
                                 ? Future.fromCompletionStage(
-                                    c.async()
+                                    c.commands()
                                         .<Long>eval(SCRIPT, ScriptOutputType.INTEGER, keys, args),
                                     context)
                                 : Future.failedFuture(e)))
         .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private Future<StatefulRedisConnection<String, String>> connected(Context context) {
-    Future<StatefulRedisConnection<String, String>> c = connection;
+  private Future<RedisConnection> connected(Context context) {
+    Future<RedisConnection> c = connection;
     if (c == null || c.failed() && System.nanoTime() - lastConnectAttempt > CONNECT_RETRY_NANOS) {
       c = connect();
     }
@@ -146,40 +149,37 @@ final class RedisBuckets {
         : Future.failedFuture(new IllegalStateException("still connecting to redis"));
   }
 
-  private synchronized Future<StatefulRedisConnection<String, String>> connect() {
-    RedisClient c = client;
+  private synchronized Future<RedisConnection> connect() {
+    RedisConnector c = client;
     if (c == null) {
       return null;
     }
-    Future<StatefulRedisConnection<String, String>> current = connection;
+    Future<RedisConnection> current = connection;
     if (current != null && (!current.isComplete() || current.succeeded())) {
       return current;
     }
     lastConnectAttempt = System.nanoTime();
     // the script is loaded with the connection, so the first check is one round trip like the rest
     connection =
-        Future.fromCompletionStage(c.connectAsync(StringCodec.UTF8, uri))
+        Future.fromCompletionStage(c.connect())
             .compose(
                 conn ->
-                    Future.fromCompletionStage(conn.async().scriptLoad(SCRIPT))
+                    Future.fromCompletionStage(conn.commands().scriptLoad(SCRIPT))
                         .<Void>transform(ar -> Future.succeededFuture())
                         .map(conn));
     return connection;
   }
 
   Future<Void> close() {
-    RedisClient c = client;
-    Future<StatefulRedisConnection<String, String>> conn = connection;
+    RedisConnector c = client;
+    Future<RedisConnection> conn = connection;
     Future<Void> closing =
         conn == null || !conn.succeeded()
             ? Future.succeededFuture()
             : Future.fromCompletionStage(conn.result().closeAsync());
     return closing
         .eventually(
-            () ->
-                c == null
-                    ? Future.succeededFuture()
-                    : Future.fromCompletionStage(c.shutdownAsync()))
+            () -> c == null ? Future.succeededFuture() : Future.fromCompletionStage(c.shutdown()))
         .mapEmpty();
   }
 

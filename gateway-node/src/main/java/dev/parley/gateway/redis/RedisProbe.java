@@ -1,30 +1,33 @@
 package dev.parley.gateway.redis;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.StringCodec;
+import dev.parley.contract.config.RedisSettings;
+import dev.parley.contract.redis.RedisConnection;
+import dev.parley.contract.redis.RedisConnector;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 
 /**
- * The gateway's one Redis connection: readiness ("is Redis reachable") and the WebSocket tickets
- * use it. Redis being down degrades presence and tickets only; messaging goes on, so nothing else
- * waits on it. Connects on first use and again after a failed connect (Lettuce reconnects an
- * established connection by itself).
+ * The gateway's one Redis connection (a single server or a Redis Cluster): readiness ("is Redis
+ * reachable") and the WebSocket tickets use it. Redis being down degrades presence and tickets only;
+ * messaging goes on, so nothing else waits on it. Connects on first use and again after a failed
+ * connect (Lettuce reconnects an established connection by itself).
  */
 public final class RedisProbe {
-  private final RedisClient client;
-  private final RedisURI uri;
-  private Future<StatefulRedisConnection<String, String>> connecting;
+  private final RedisConnector client;
+  private Future<RedisConnection> connecting;
 
-  /** {@code timeout}: how long one command may take (PARLEY_REDIS_TIMEOUT). */
-  public RedisProbe(String url, Duration timeout) {
-    this.uri = RedisURI.create(url);
-    this.uri.setTimeout(timeout);
-    this.client = RedisClient.create();
+  /** {@code settings.timeout()}: how long one command may take (PARLEY_REDIS_TIMEOUT). */
+  public RedisProbe(RedisSettings settings) {
+    this.client =
+        RedisConnector.create(
+            settings,
+            null,
+            ClientOptions.builder()
+                .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
+                .build());
   }
 
   public Future<?> ping(Vertx vertx) {
@@ -33,28 +36,26 @@ public final class RedisProbe {
   }
 
   /** Non-blocking commands; callers bound each with a timeout (commands wait while Redis is away). */
-  public Future<RedisAsyncCommands<String, String>> commands(Vertx vertx) {
-    return connection(vertx).map(StatefulRedisConnection::async);
+  public Future<RedisClusterAsyncCommands<String, String>> commands(Vertx vertx) {
+    return connection(vertx).map(RedisConnection::commands);
   }
 
-  private synchronized Future<StatefulRedisConnection<String, String>> connection(Vertx vertx) {
-    Future<StatefulRedisConnection<String, String>> c = connecting;
+  private synchronized Future<RedisConnection> connection(Vertx vertx) {
+    Future<RedisConnection> c = connecting;
     if (c == null || c.failed() || (c.succeeded() && !c.result().isOpen())) {
-      c =
-          Future.fromCompletionStage(
-              client.connectAsync(StringCodec.UTF8, uri), vertx.getOrCreateContext());
+      c = Future.fromCompletionStage(client.connect(), vertx.getOrCreateContext());
       connecting = c;
     }
     return c;
   }
 
   public synchronized void close() {
-    Future<StatefulRedisConnection<String, String>> c = connecting;
+    Future<RedisConnection> c = connecting;
     if (c == null || !c.succeeded()) {
-      client.shutdownAsync();
+      client.shutdown();
     } else {
       // closing the connection first keeps the client's shutdown from warning about it
-      c.result().closeAsync().whenComplete((v, e) -> client.shutdownAsync());
+      c.result().closeAsync().whenComplete((v, e) -> client.shutdown());
     }
   }
 }

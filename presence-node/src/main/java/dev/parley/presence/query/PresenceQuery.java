@@ -5,14 +5,16 @@ import dev.parley.presence.redis.LuaScript;
 import dev.parley.presence.redis.PresenceKeys;
 import dev.parley.presence.redis.PresenceLua;
 import dev.parley.presence.redis.RedisLink;
+import dev.parley.presence.redis.UserBatches;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -24,22 +26,23 @@ import java.util.TreeMap;
  */
 public final class PresenceQuery {
   /**
-   * ARGV: base, now ms, then user ids. Returns {user, status, last seen ms, ...} for the online ones.
+   * KEYS: each user's (all in one slot). ARGV: now ms, then the users. Returns {user, status, last
+   * seen ms, ...} for the online ones.
    * {@code last seen} is the time of the last announced change (the state's changed_at).
    */
   static final LuaScript STATES =
       PresenceLua.script(
           "states",
           """
-      local base, now = ARGV[1], ARGV[2]
+      local now = ARGV[1]
       local out = {}
-      for i = 3, #ARGV do
-        local user = ARGV[i]
-        if isOnline(base, user) then
-          local s = redis.call('HMGET', base .. 'state:' .. user, 'status', 'changed_at')
-          out[#out + 1] = user
+      for i = 0, #KEYS / 4 - 1 do
+        local k = userKeys(i)
+        if isOnline(k) then
+          local s = redis.call('HMGET', k.state, 'status', 'changed_at')
+          out[#out + 1] = ARGV[2 + i]
           out[#out + 1] = s[1] or 'online'
-          out[#out + 1] = s[2] or redis.call('GET', base .. 'last_seen:' .. user) or now
+          out[#out + 1] = s[2] or redis.call('GET', k.lastSeen) or now
         end
       end
       return out
@@ -57,14 +60,27 @@ public final class PresenceQuery {
 
   /** The online users among {@code userIds} (each once, in the order first asked), with status and last change. */
   public Future<List<PresenceState>> online(Collection<String> userIds) {
-    List<String> args = new ArrayList<>(List.of(keys.base(), Long.toString(clock.millis())));
-    args.addAll(new LinkedHashSet<>(userIds));
-    if (args.size() == 2) {
+    List<String> asked = List.copyOf(new LinkedHashSet<>(userIds));
+    if (asked.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return STATES
-        .run(redis, "query users=" + (args.size() - 2), args.toArray(String[]::new))
-        .map(PresenceLua::states);
+    return UserBatches.run(
+            STATES,
+            redis,
+            keys,
+            "query",
+            List.of(Long.toString(clock.millis())),
+            asked,
+            u -> u,
+            List::of)
+        .map(
+            replies -> {
+              // slot groups answer in any order: put the answers back in the order asked
+              Map<String, PresenceState> byUser = new HashMap<>();
+              replies.forEach(
+                  reply -> PresenceLua.states(reply).forEach(s -> byUser.put(s.userId(), s)));
+              return asked.stream().map(byUser::get).filter(Objects::nonNull).toList();
+            });
   }
 
   public Future<Boolean> isConnected(String userId) {

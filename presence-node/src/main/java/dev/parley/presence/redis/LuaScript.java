@@ -11,10 +11,11 @@ import java.util.List;
 
 /**
  * A Lua script run with EVALSHA, falling back to EVAL when Redis does not know it yet (first use,
- * or Redis restarted and lost its script cache); EVAL caches it for the next EVALSHA.
+ * or Redis restarted and lost its script cache; on a cluster, each master learns it on first use);
+ * EVAL caches it for the next EVALSHA.
  *
- * <p>Presence scripts derive their key names from a prefix argument rather than declaring them in
- * KEYS, so they need a standalone Redis (with replicas), not Redis Cluster.
+ * <p>Every key a script touches is passed in KEYS and all of them share one hash slot: on a Redis
+ * Cluster the call goes to the master owning the first key's slot, which refuses keys of another.
  */
 public final class LuaScript {
   private final String name;
@@ -32,16 +33,16 @@ public final class LuaScript {
   }
 
   /** Runs the script; its reply is a (possibly nested) list of Longs and Strings. */
-  public Future<List<Object>> run(RedisLink redis, String context, String... args) {
-    String[] noKeys = new String[0];
+  public Future<List<Object>> run(
+      RedisLink redis, String context, List<String> keys, List<String> args) {
+    String[] k = keys.toArray(String[]::new);
+    String[] a = args.toArray(String[]::new);
     return redis
-        .<List<Object>>call(
-            name, context, r -> r.evalsha(sha, ScriptOutputType.MULTI, noKeys, args))
+        .<List<Object>>call(name, context, r -> r.evalsha(sha, ScriptOutputType.MULTI, k, a))
         .recover(
             e ->
                 e instanceof RedisNoScriptException
-                    ? redis.call(
-                        name, context, r -> r.eval(source, ScriptOutputType.MULTI, noKeys, args))
+                    ? redis.call(name, context, r -> r.eval(source, ScriptOutputType.MULTI, k, a))
                     : Future.failedFuture(e));
   }
 

@@ -1,15 +1,15 @@
 package dev.parley.presence.redis;
 
+import dev.parley.contract.config.RedisSettings;
+import dev.parley.contract.redis.RedisConnection;
+import dev.parley.contract.redis.RedisConnector;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.vertx.core.AsyncResult;
@@ -26,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One lettuce connection to Redis, used from Vert.x: every command is asynchronous and its result
- * comes back on the caller's context.
+ * One lettuce connection to Redis (a single server or a Redis Cluster, as the settings say), used
+ * from Vert.x: every command is asynchronous and its result comes back on the caller's context.
  *
  * <p>Redis may be down when the node starts: the first connection is retried with backoff in the
  * background (lettuce's own reconnect takes over once connected). Meanwhile, and whenever the
@@ -49,22 +49,27 @@ public final class RedisLink {
   private static final long MAX_RETRY_MS = 10_000;
 
   private final Vertx vertx;
-  private final RedisURI uri;
+  private final RedisSettings settings;
+  private final String where;
   private final Duration commandTimeout;
   private final Consumer<String> failureCounter;
   private final BackoffWarning warning = new BackoffWarning(log, "redis");
   private volatile ClientResources resources;
-  private volatile RedisClient client;
-  private volatile StatefulRedisConnection<String, String> connection;
+  private volatile RedisConnector client;
+  private volatile RedisConnection connection;
   private volatile boolean closed;
   private volatile boolean attempted;
   private long retryTimer = -1;
   private long retryDelayMs = FIRST_RETRY_MS;
 
   private RedisLink(
-      Vertx vertx, String url, Duration commandTimeout, Consumer<String> failureCounter) {
+      Vertx vertx,
+      RedisSettings settings,
+      Duration commandTimeout,
+      Consumer<String> failureCounter) {
     this.vertx = vertx;
-    this.uri = RedisURI.create(url);
+    this.settings = settings;
+    this.where = RedisConnector.describe(settings);
     this.commandTimeout = commandTimeout;
     this.failureCounter = failureCounter;
   }
@@ -78,23 +83,28 @@ public final class RedisLink {
             .reconnectDelay(
                 Delay.exponential(RECONNECT_FIRST, RECONNECT_MAX, 2, TimeUnit.MILLISECONDS))
             .build();
-    client = RedisClient.create(resources, uri);
-    client.setOptions(
-        ClientOptions.builder()
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-            .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
-            .build());
+    client =
+        RedisConnector.create(
+            settings,
+            resources,
+            ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
+                .build());
   }
 
   /**
-   * A link to {@code url} (redis:// or rediss://). Commands time out after {@code commandTimeout};
-   * {@code failureCounter} is told the operation name of each failed command.
+   * A link to the Redis (or Redis Cluster) of {@code settings}. Commands time out after {@code
+   * commandTimeout}; {@code failureCounter} is told the operation name of each failed command.
    */
   public static RedisLink create(
-      Vertx vertx, String url, Duration commandTimeout, Consumer<String> failureCounter) {
-    return new RedisLink(vertx, url, commandTimeout, failureCounter);
+      Vertx vertx,
+      RedisSettings settings,
+      Duration commandTimeout,
+      Consumer<String> failureCounter) {
+    return new RedisLink(vertx, settings, commandTimeout, failureCounter);
   }
 
   /**
@@ -121,7 +131,7 @@ public final class RedisLink {
     }
     Context context = vertx.getOrCreateContext();
     vertx
-        .executeBlocking(() -> client.connectAsync(StringCodec.UTF8, uri))
+        .executeBlocking(() -> client.connect())
         .compose(connecting -> Future.fromCompletionStage(connecting, context))
         .onSuccess(
             c -> {
@@ -132,7 +142,7 @@ public final class RedisLink {
               }
               connection = c;
               attempted = true;
-              log.info("connected to redis at {}:{}", uri.getHost(), uri.getPort());
+              log.info("connected to redis at {}", where);
               warning.succeeded();
               first.tryComplete(true);
             })
@@ -141,9 +151,8 @@ public final class RedisLink {
               attempted = true;
               failureCounter.accept("connect");
               log.warn(
-                  "redis at {}:{} unreachable ({}); retrying in {} ms",
-                  uri.getHost(),
-                  uri.getPort(),
+                  "redis at {} unreachable ({}); retrying in {} ms",
+                  where,
                   e.getMessage(),
                   retryDelayMs);
               retryTimer = vertx.setTimer(retryDelayMs, t -> attempt(first));
@@ -159,22 +168,19 @@ public final class RedisLink {
   public <T> Future<T> call(
       String operation,
       String context,
-      Function<RedisAsyncCommands<String, String>, CompletionStage<T>> command) {
+      Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
     Future<T> result;
-    StatefulRedisConnection<String, String> c = connection;
+    RedisConnection c = connection;
     if (c == null && !attempted) {
       // Still making the first attempt: not a failure yet (readiness asks meanwhile).
-      return Future.failedFuture(
-          new RedisUnavailableException(
-              "connecting to redis at " + uri.getHost() + ":" + uri.getPort()));
+      return Future.failedFuture(new RedisUnavailableException("connecting to redis at " + where));
     } else if (c == null) {
       result =
-          Future.failedFuture(
-              new RedisUnavailableException(
-                  "not connected to redis at " + uri.getHost() + ":" + uri.getPort()));
+          Future.failedFuture(new RedisUnavailableException("not connected to redis at " + where));
     } else {
       try {
-        result = Future.fromCompletionStage(command.apply(c.async()), vertx.getOrCreateContext());
+        result =
+            Future.fromCompletionStage(command.apply(c.commands()), vertx.getOrCreateContext());
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
@@ -200,9 +206,17 @@ public final class RedisLink {
     return e instanceof RedisException || e instanceof RedisUnavailableException;
   }
 
+  /**
+   * The cluster slot of {@code key}, or 0 for every key on a single server: keys one script touches
+   * must share it.
+   */
+  public int slotOf(String key) {
+    return settings.cluster() ? SlotHash.getSlot(key) : 0;
+  }
+
   /** Readiness probe: a PING answered within the command timeout. */
   public Future<Void> ping() {
-    return call("ping", "readiness", RedisAsyncCommands::ping).mapEmpty();
+    return call("ping", "readiness", RedisClusterAsyncCommands::ping).mapEmpty();
   }
 
   /** Stops retrying, closes the connection, then the client and its threads. */
@@ -211,7 +225,7 @@ public final class RedisLink {
     if (retryTimer >= 0) {
       vertx.cancelTimer(retryTimer);
     }
-    StatefulRedisConnection<String, String> c = connection;
+    RedisConnection c = connection;
     connection = null;
     Future<Void> closing =
         c == null ? Future.succeededFuture() : Future.fromCompletionStage(c.closeAsync());
@@ -220,7 +234,7 @@ public final class RedisLink {
             () ->
                 client == null
                     ? Future.succeededFuture()
-                    : Future.fromCompletionStage(client.shutdownAsync()))
+                    : Future.fromCompletionStage(client.shutdown()))
         .eventually(() -> resources == null ? Future.succeededFuture() : shutdownResources());
   }
 

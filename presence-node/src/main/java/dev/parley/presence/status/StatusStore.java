@@ -11,11 +11,14 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Sets a user's status (online, away, busy) in their presence state, atomically. */
 public final class StatusStore {
   /**
-   * ARGV: base, user, status, now ms, least ms between two changes, state TTL ms.
+   * KEYS: the user's, then their status-gap key. ARGV: status, now ms, least ms between two
+   * changes, state TTL ms.
    * Returns {result, status, changed_at ms}: result 1 = changed and to announce; 0 = unchanged, or
    * recorded for a user who is not online yet (their coming online announces it); -1 = too soon
    * after the previous change (then the second value is the ms to wait).
@@ -24,22 +27,20 @@ public final class StatusStore {
       PresenceLua.script(
           "set-status",
           """
-      local base, user, status, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-      local gapMs, stateTtl = tonumber(ARGV[5]), ARGV[6]
-      local state = base .. 'state:' .. user
-      local current = redis.call('HGET', state, 'status')
+      local k, gap = userKeys(0), KEYS[5]
+      local status, now, gapMs, stateTtl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+      local current = redis.call('HGET', k.state, 'status')
       if current == status then
-        return {0, status, redis.call('HGET', state, 'changed_at') or now}
+        return {0, status, redis.call('HGET', k.state, 'changed_at') or now}
       end
       if gapMs > 0 then
-        local gap = base .. 'status-gap:' .. user
         if not redis.call('SET', gap, '1', 'NX', 'PX', gapMs) then
           return {-1, tostring(math.max(1, redis.call('PTTL', gap))), now}
         end
       end
-      redis.call('HSET', state, 'status', status, 'changed_at', now)
-      redis.call('PEXPIRE', state, stateTtl)
-      return {isOnline(base, user) and 1 or 0, status, now}
+      redis.call('HSET', k.state, 'status', status, 'changed_at', now)
+      redis.call('PEXPIRE', k.state, stateTtl)
+      return {isOnline(k) and 1 or 0, status, now}
       """);
 
   private final RedisLink redis;
@@ -66,17 +67,23 @@ public final class StatusStore {
     this.clock = clock;
   }
 
+  private List<String> keys(String userId) {
+    List<String> all = new ArrayList<>(keys.user(userId));
+    all.add(keys.statusGap(userId));
+    return all;
+  }
+
   public Future<Outcome> set(String userId, PresenceStatus status) {
     return SET_STATUS
         .run(
             redis,
             "status user=" + userId,
-            keys.base(),
-            userId,
-            status.wire(),
-            Long.toString(clock.millis()),
-            Long.toString(minInterval.toMillis()),
-            Long.toString(stateTtl.toMillis()))
+            keys(userId),
+            List.of(
+                status.wire(),
+                Long.toString(clock.millis()),
+                Long.toString(minInterval.toMillis()),
+                Long.toString(stateTtl.toMillis())))
         .map(
             reply -> {
               long result = (Long) reply.get(0);

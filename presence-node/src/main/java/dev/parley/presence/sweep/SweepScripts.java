@@ -4,64 +4,55 @@ import dev.parley.presence.redis.LuaScript;
 import dev.parley.presence.redis.PresenceLua;
 
 /**
- * Finding and clearing dead gateway nodes. Both scripts are idempotent, so two presence nodes
- * sweeping at once (the lock expired mid-sweep) remove nothing twice and count nothing twice.
- * ARGV[1] is {@link dev.parley.presence.redis.PresenceKeys#base()}.
+ * Clearing dead gateway nodes, a batch of users at a time: the node's script picks a batch (or says
+ * the node lives again), the users' script removes their connections on it, then the batch leaves
+ * the node's set. Both scripts are idempotent, so two presence nodes sweeping at once (the lock
+ * expired mid-sweep), or one dying mid-batch and another taking over, remove nothing twice and
+ * count no connection twice.
  */
 final class SweepScripts {
   private SweepScripts() {}
 
-  /** ARGV: base. Returns the known nodes whose liveness key has expired. */
-  static final LuaScript EXPIRED_NODES =
+  /**
+   * KEYS: alive, users of the node. ARGV: batch size. Returns {-1} when the node is alive again,
+   * else {0, up to a batch of its users} (none left: the node is cleared).
+   */
+  static final LuaScript NODE_BATCH =
       new LuaScript(
-          "expired-nodes",
+          "sweep-node-batch",
           """
-      local base = ARGV[1]
-      local dead = {}
-      for _, node in ipairs(redis.call('SMEMBERS', base .. 'nodes')) do
-        if redis.call('EXISTS', base .. 'node:' .. node) == 0 then
-          dead[#dead + 1] = node
-        end
+      if redis.call('EXISTS', KEYS[1]) == 1 then
+        return {-1}
       end
-      return dead
+      return {0, redis.call('SRANDMEMBER', KEYS[2], tonumber(ARGV[1]))}
       """);
 
   /**
-   * Removes up to a batch of a dead node's users' connections; a batch at a time so one huge node
-   * does not hold Redis for long. ARGV: base, node, batch size, now ms, grace ms, state TTL ms.
-   * Returns {users, connections, done 0|1, removed-from-nodes 0|1, users whose last connection this
-   * removed}; a node that came back to life meanwhile is left alone ({0, 0, 1, 0, {}}).
+   * Removes a dead node's connections of some users (all in one slot). KEYS: each user's.
+   * ARGV: node, now ms, grace ms, state TTL ms, away TTL ms, then the users.
+   * Returns {connections removed, {user, end of grace ms, ...} whose last connection this removed}.
    *
-   * <p>last_seen is left as the dead node's last heartbeat wrote it: that is when the user was last
+   * <p>last-seen is left as the dead node's last heartbeat wrote it: that is when the user was last
    * known connected, and their grace period runs from then (so they may go offline at once).
    */
-  static final LuaScript SWEEP_NODE =
+  static final LuaScript REMOVE_NODE =
       PresenceLua.script(
-          "sweep-node",
+          "sweep-users",
           """
-      local base, node, batch = ARGV[1], ARGV[2], tonumber(ARGV[3])
-      local now, grace, stateTtl = ARGV[4], ARGV[5], ARGV[6]
-      local nodeUsers = base .. 'node-users:' .. node
-      if redis.call('EXISTS', base .. 'node:' .. node) == 1 then
-        return {0, 0, 1, 0, {}}
-      end
-      local users = redis.call('SPOP', nodeUsers, batch)
-      local connections, offline = 0, {}
-      for _, user in ipairs(users) do
-        local conn = base .. 'conn:' .. user
-        local count = redis.call('HGET', conn, node)
+      local node, now, grace, stateTtl, awayTtl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+      local connections, away = 0, {}
+      for i = 0, #KEYS / 4 - 1 do
+        local k = userKeys(i)
+        local count = redis.call('HGET', k.conn, node)
         if count then
           connections = connections + tonumber(count)
-          redis.call('HDEL', conn, node)
-          if redis.call('EXISTS', conn) == 0 then
-            offline[#offline + 1] = user
-            wentAway(base, user, redis.call('GET', base .. 'last_seen:' .. user) or now, grace, stateTtl)
+          redis.call('HDEL', k.conn, node)
+          if redis.call('EXISTS', k.conn) == 0 then
+            away[#away + 1] = ARGV[6 + i]
+            away[#away + 1] = wentAway(k, redis.call('GET', k.lastSeen) or now, grace, stateTtl, awayTtl)
           end
         end
       end
-      if redis.call('SCARD', nodeUsers) > 0 then
-        return {#users, connections, 0, 0, offline}
-      end
-      return {#users, connections, 1, redis.call('SREM', base .. 'nodes', node), offline}
+      return {connections, away}
       """);
 }

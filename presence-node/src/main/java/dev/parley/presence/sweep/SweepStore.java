@@ -1,17 +1,21 @@
 package dev.parley.presence.sweep;
 
+import dev.parley.presence.redis.PendingOffline;
 import dev.parley.presence.redis.PresenceKeys;
+import dev.parley.presence.redis.PresenceLua;
 import dev.parley.presence.redis.RedisLink;
+import dev.parley.presence.redis.UserBatches;
 import io.lettuce.core.SetArgs;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The Redis side of sweeping: the lock, the dead nodes, clearing a node a batch at a time. */
 final class SweepStore {
-  /** One batch of a node's users per script run: bounds how long one run holds Redis. */
-  static final int BATCH = 500;
+  /** One batch of a node's users per round: bounds how long one script holds Redis. */
+  static final int BATCH = UserBatches.MAX;
 
   private final RedisLink redis;
   private final PresenceKeys keys;
@@ -41,32 +45,92 @@ final class SweepStore {
         .map("OK"::equals);
   }
 
+  /** The known nodes whose liveness key has expired (one EXISTS each: they live in other slots). */
   Future<List<String>> expiredNodes() {
-    return SweepScripts.EXPIRED_NODES
-        .run(redis, "expired nodes", keys.base())
-        .map(reply -> reply.stream().map(String.class::cast).toList());
+    return redis
+        .call("expired-nodes", "nodes", r -> r.smembers(keys.nodes()))
+        .compose(
+            nodes -> {
+              List<String> known = List.copyOf(nodes);
+              List<Future<Long>> alive = new ArrayList<>();
+              for (String node : known) {
+                alive.add(
+                    redis.call("expired-nodes", "node=" + node, r -> r.exists(keys.node(node))));
+              }
+              return Future.all(alive)
+                  .map(
+                      all -> {
+                        List<String> dead = new ArrayList<>();
+                        for (int i = 0; i < known.size(); i++) {
+                          if (all.<Long>resultAt(i) == 0) {
+                            dead.add(known.get(i));
+                          }
+                        }
+                        return dead;
+                      });
+            });
   }
 
-  /** One batch of {@link SweepScripts#SWEEP_NODE}. */
+  /**
+   * One batch: users picked from the node's set, their connections on it removed, the index told of
+   * the ones left with none, then the batch taken out of the set. The last (empty) batch forgets the
+   * node; exactly one sweeper sees {@code removedNode}.
+   */
   Future<Batch> sweepBatch(String nodeId) {
-    return SweepScripts.SWEEP_NODE
-        .run(
-            redis,
-            "sweep node=" + nodeId,
-            keys.base(),
+    String context = "sweep node=" + nodeId;
+    return SweepScripts.NODE_BATCH
+        .run(redis, context, keys.gateway(nodeId), List.of(Integer.toString(BATCH)))
+        .compose(
+            reply -> {
+              if (((Long) reply.get(0)) < 0) {
+                return Future.succeededFuture(new Batch(0, 0, true, false, List.of()));
+              }
+              List<String> users =
+                  ((List<?>) reply.get(1)).stream().map(String.class::cast).toList();
+              if (users.isEmpty()) {
+                return redis
+                    .call("sweep-forget", context, r -> r.srem(keys.nodes(), nodeId))
+                    .map(removed -> new Batch(0, 0, true, removed == 1, List.of()));
+              }
+              return removeUsers(nodeId, users, context);
+            });
+  }
+
+  private Future<Batch> removeUsers(String nodeId, List<String> users, String context) {
+    List<String> fixed =
+        List.of(
             nodeId,
-            Integer.toString(BATCH),
             Long.toString(clock.millis()),
             Long.toString(grace.toMillis()),
-            Long.toString(stateTtl.toMillis()))
-        .map(
-            reply ->
-                new Batch(
-                    ((Long) reply.get(0)).intValue(),
-                    (Long) reply.get(1),
-                    ((Long) reply.get(2)) == 1,
-                    ((Long) reply.get(3)) == 1,
-                    ((List<?>) reply.get(4)).stream().map(String.class::cast).toList()));
+            Long.toString(stateTtl.toMillis()),
+            Long.toString(grace.plus(stateTtl).toMillis()));
+    return UserBatches.run(
+            SweepScripts.REMOVE_NODE, redis, keys, context, fixed, users, u -> u, List::of)
+        .compose(
+            replies -> {
+              long connections = 0;
+              List<PresenceLua.Away> away = new ArrayList<>();
+              for (List<Object> reply : replies) {
+                connections += (Long) reply.get(0);
+                away.addAll(PresenceLua.away(reply.get(1)));
+              }
+              long removed = connections;
+              return PendingOffline.index(redis, keys, away)
+                  .compose(
+                      v ->
+                          redis.call(
+                              "sweep-batch",
+                              context,
+                              r -> r.srem(keys.nodeUsers(nodeId), users.toArray(String[]::new))))
+                  .map(
+                      v ->
+                          new Batch(
+                              users.size(),
+                              removed,
+                              false,
+                              false,
+                              away.stream().map(PresenceLua.Away::userId).toList()));
+            });
   }
 
   record Batch(

@@ -4,11 +4,14 @@ import dev.parley.contract.presence.PresenceState;
 import dev.parley.presence.outbound.PresenceAnnouncer;
 import dev.parley.presence.outbound.PresenceMetrics;
 import dev.parley.presence.redis.LuaScript;
+import dev.parley.presence.redis.PendingOffline;
 import dev.parley.presence.redis.PresenceKeys;
 import dev.parley.presence.redis.PresenceLua;
 import dev.parley.presence.redis.RedisLink;
+import dev.parley.presence.redis.UserBatches;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,36 +20,58 @@ import java.util.List;
  * {@code last_seen_at} = when they were last connected.
  *
  * <p>The deadlines live in Redis, not in a presence node's memory, so a grace period survives the
- * node that started it: any presence node finishes it. No lock is needed: the script claims each
- * due user by removing it, atomically, so when several presence nodes run it at once each user is
- * announced by exactly one of them.
+ * node that started it: any presence node finishes it. No lock is needed: a script claims each due
+ * user by removing it from the index, atomically, so when several presence nodes run it at once each
+ * user is announced by exactly one of them; then the users' own keys (their slots) decide.
  */
 public final class OfflineAnnouncer {
   /** Users per script run: bounds how long one run holds Redis; the rest follow at once. */
   static final int BATCH = 500;
 
   /**
-   * ARGV: base, now ms, batch size. Returns {users claimed, {user, 'offline', last seen ms, ...}}.
-   * A claimed user with a connection again (its return raced this run) is only taken out.
+   * KEYS: pending-offline. ARGV: now ms, batch size. Claims (removes) up to a batch of users whose
+   * indexed deadline has passed and returns them: each is claimed by one presence node only.
    */
   static final LuaScript CLAIM_DUE =
       new LuaScript(
           "claim-offline",
           """
-      local base, now, batch = ARGV[1], ARGV[2], tonumber(ARGV[3])
-      local pending = base .. 'pending-offline'
-      local due = redis.call('ZRANGEBYSCORE', pending, '-inf', now, 'LIMIT', 0, batch)
-      local offline = {}
+      local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
       for _, user in ipairs(due) do
-        redis.call('ZREM', pending, user)
-        if redis.call('EXISTS', base .. 'conn:' .. user) == 0 then
-          redis.call('DEL', base .. 'state:' .. user)
-          offline[#offline + 1] = user
-          offline[#offline + 1] = 'offline'
-          offline[#offline + 1] = redis.call('GET', base .. 'last_seen:' .. user) or now
+        redis.call('ZREM', KEYS[1], user)
+      end
+      return due
+      """);
+
+  /**
+   * Ends the grace period of claimed users (all in one slot). KEYS: each user's. ARGV: now ms, then
+   * the users. Returns {{user, 'offline', last seen ms, ...}, {user, end of grace ms, ...} whose
+   * grace period now ends later (they came back and left again: indexed anew)}. A user with no
+   * {@code away} key came back, and is only dropped from the index.
+   */
+  static final LuaScript FINISH =
+      PresenceLua.script(
+          "finish-offline",
+          """
+      local now = tonumber(ARGV[1])
+      local offline, later = {}, {}
+      for i = 0, #KEYS / 4 - 1 do
+        local k, user = userKeys(i), ARGV[2 + i]
+        local deadline = tonumber(redis.call('GET', k.away) or '-1')
+        if deadline > now then
+          later[#later + 1] = user
+          later[#later + 1] = deadline
+        elseif deadline >= 0 then
+          redis.call('DEL', k.away)
+          if redis.call('EXISTS', k.conn) == 0 then
+            redis.call('DEL', k.state)
+            offline[#offline + 1] = user
+            offline[#offline + 1] = 'offline'
+            offline[#offline + 1] = redis.call('GET', k.lastSeen) or ARGV[1]
+          end
         end
       end
-      return {#due, offline}
+      return {offline, later}
       """);
 
   private final RedisLink redis;
@@ -72,14 +97,32 @@ public final class OfflineAnnouncer {
   public Future<Void> announceDue() {
     String now = Long.toString(clock.millis());
     return CLAIM_DUE
-        .run(redis, "pending offline", keys.base(), now, Integer.toString(BATCH))
+        .run(
+            redis,
+            "pending offline",
+            List.of(keys.pendingOffline()),
+            List.of(now, Integer.toString(BATCH)))
         .compose(
-            reply -> {
-              long claimed = (Long) reply.get(0);
-              List<PresenceState> offline = PresenceLua.states(reply.get(1));
-              metrics.transitions(0, offline.size());
-              announcer.announceAll(offline);
-              return claimed == BATCH ? announceDue() : Future.succeededFuture();
+            claimed -> {
+              List<String> users = claimed.stream().map(String.class::cast).toList();
+              if (users.isEmpty()) {
+                return Future.succeededFuture();
+              }
+              return UserBatches.run(
+                      FINISH, redis, keys, "finish offline", List.of(now), users, u -> u, List::of)
+                  .compose(
+                      replies -> {
+                        List<PresenceState> offline = new ArrayList<>();
+                        List<PresenceLua.Away> later = new ArrayList<>();
+                        for (List<Object> reply : replies) {
+                          offline.addAll(PresenceLua.states(reply.get(0)));
+                          later.addAll(PresenceLua.away(reply.get(1)));
+                        }
+                        metrics.transitions(0, offline.size());
+                        announcer.announceAll(offline);
+                        return PendingOffline.index(redis, keys, later);
+                      })
+                  .compose(v -> users.size() == BATCH ? announceDue() : Future.succeededFuture());
             });
   }
 }

@@ -4,116 +4,146 @@ import dev.parley.presence.redis.LuaScript;
 import dev.parley.presence.redis.PresenceLua;
 
 /**
- * The two writes of presence tracking, each one atomic Lua script. Key names follow
- * {@link dev.parley.presence.redis.PresenceKeys}; ARGV[1] is its {@code base()}. Invariant kept by
- * both: a field of a {@code conn:<user>} hash is always a count above zero, so "connected" is "the
- * hash exists", and the hash appearing or disappearing is what {@link PresenceLua}'s
- * {@code cameOnline} / {@code wentAway} are told.
+ * The writes of presence tracking, each an atomic Lua script over one slot: a user's keys, or a
+ * gateway node's. Invariant kept: a field of a user's {@code conn} hash is always a count above
+ * zero, so "connected" is "the hash exists", and the hash appearing or disappearing is what
+ * {@link PresenceLua}'s {@code cameOnline} / {@code wentAway} are told.
+ *
+ * <p>A report or heartbeat touches both a node's keys and its users', so it is several scripts: the
+ * node's first for a heartbeat (the stale check decides whether anything is applied), the user's
+ * first for a report (its count decides the node's set). Between them another presence node may
+ * apply something of the same gateway; whatever that leaves uneven, the gateway's next heartbeat
+ * replaces.
  */
 final class TrackingScripts {
   private TrackingScripts() {}
 
   /**
-   * One connection opened (+1) or closed (-1).
-   * ARGV: base, node, user, delta, node TTL ms, connection TTL ms, now ms, grace ms, state TTL ms.
-   * Returns {count on that node, was connected 0|1, is connected 0|1, status to announce or ''}.
+   * One connection of a user opened (+1) or closed (-1). KEYS: the user's.
+   * ARGV: node, delta, connection TTL ms, now ms, grace ms, state TTL ms, away TTL ms.
+   * Returns {count on that node, was connected 0|1, is connected 0|1, status to announce or '',
+   * end of the grace period that began or 0}.
    */
   static final LuaScript REPORT =
       PresenceLua.script(
           "report",
           """
-      local base, node, user = ARGV[1], ARGV[2], ARGV[3]
-      local delta, nodeTtl, connTtl, now = tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
-      local grace, stateTtl = ARGV[8], ARGV[9]
-      local conn = base .. 'conn:' .. user
-      local nodeKey = base .. 'node:' .. node
-      local nodeUsers = base .. 'node-users:' .. node
-      -- A report is a sign of life too; keep the value (the last heartbeat's time) if there is one.
-      if redis.call('PEXPIRE', nodeKey, nodeTtl) == 0 then
-        redis.call('SET', nodeKey, '0', 'PX', nodeTtl)
-      end
-      redis.call('SADD', base .. 'nodes', node)
-      local wasConnected = redis.call('EXISTS', conn)
-      local count = redis.call('HINCRBY', conn, node, delta)
+      local k = userKeys(0)
+      local node, delta, connTtl, now = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
+      local grace, stateTtl, awayTtl = ARGV[5], ARGV[6], ARGV[7]
+      local wasConnected = redis.call('EXISTS', k.conn)
+      local count = redis.call('HINCRBY', k.conn, node, delta)
       if count <= 0 then
-        redis.call('HDEL', conn, node)
-        redis.call('SREM', nodeUsers, user)
+        redis.call('HDEL', k.conn, node)
         count = 0
-      else
-        redis.call('SADD', nodeUsers, user)
       end
-      redis.call('PEXPIRE', conn, connTtl)
-      local isConnected = redis.call('EXISTS', conn)
+      redis.call('PEXPIRE', k.conn, connTtl)
+      local isConnected = redis.call('EXISTS', k.conn)
       if wasConnected == 1 or isConnected == 1 then
-        redis.call('SET', base .. 'last_seen:' .. user, now)
+        redis.call('SET', k.lastSeen, now)
       end
-      local announce = ''
+      local announce, deadline = '', 0
       if wasConnected == 0 and isConnected == 1 then
-        announce = cameOnline(base, user, now, stateTtl)
+        announce = cameOnline(k, now, stateTtl)
       elseif wasConnected == 1 and isConnected == 0 then
-        wentAway(base, user, now, grace, stateTtl)
+        deadline = wentAway(k, now, grace, stateTtl, awayTtl)
       elseif isConnected == 1 then
-        redis.call('PEXPIRE', base .. 'state:' .. user, stateTtl)
+        redis.call('PEXPIRE', k.state, stateTtl)
       end
-      return {count, wasConnected, isConnected, announce}
+      return {count, wasConnected, isConnected, announce, deadline}
       """);
 
   /**
-   * A gateway's full list of counts replaces what is recorded for it.
-   * ARGV: base, node, heartbeat at ms, node TTL ms, connection TTL ms, now ms, grace ms, state TTL ms,
-   * then user, count pairs (counts above zero only).
-   * Returns {1, {user, status, now ms, ...} to announce online, users whose last connection went away},
-   * or {0} for a stale heartbeat.
+   * A report's side on the gateway node. KEYS: alive, users of the node.
+   * ARGV: user, has connections there 0|1, node TTL ms. Returns 1.
    */
-  static final LuaScript HEARTBEAT =
-      PresenceLua.script(
-          "heartbeat",
+  static final LuaScript REPORT_NODE =
+      new LuaScript(
+          "report-node",
           """
-      local base, node = ARGV[1], ARGV[2]
-      local at, nodeTtl, connTtl, now = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], ARGV[6]
-      local grace, stateTtl = ARGV[7], ARGV[8]
-      local nodeKey = base .. 'node:' .. node
-      local nodeUsers = base .. 'node-users:' .. node
+      -- A report is a sign of life too; keep the value (the last heartbeat's time) if there is one.
+      if redis.call('PEXPIRE', KEYS[1], ARGV[3]) == 0 then
+        redis.call('SET', KEYS[1], '0', 'PX', ARGV[3])
+      end
+      if ARGV[2] == '1' then
+        redis.call('SADD', KEYS[2], ARGV[1])
+      else
+        redis.call('SREM', KEYS[2], ARGV[1])
+      end
+      return 1
+      """);
+
+  /**
+   * A heartbeat's side on the gateway node: its set of users becomes the heartbeat's.
+   * KEYS: alive, users of the node. ARGV: heartbeat at ms, node TTL ms, then its users.
+   * Returns {1, users of the node the heartbeat no longer lists}, or {0} for a stale heartbeat.
+   */
+  static final LuaScript HEARTBEAT_NODE =
+      new LuaScript(
+          "heartbeat-node",
+          """
+      local at, nodeTtl = tonumber(ARGV[1]), tonumber(ARGV[2])
       -- Presence nodes share the heartbeats (a queue group), so an older heartbeat of this gateway
       -- can arrive after a newer one: skip it. A gap of a whole TTL is a clock step, not a reorder.
-      local last = tonumber(redis.call('GET', nodeKey) or '0')
+      local last = tonumber(redis.call('GET', KEYS[1]) or '0')
       if at < last and last - at < nodeTtl then
         return {0}
       end
-      redis.call('SET', nodeKey, ARGV[3], 'PX', nodeTtl)
-      redis.call('SADD', base .. 'nodes', node)
-      local counts = {}
-      for i = 9, #ARGV, 2 do
-        counts[ARGV[i]] = ARGV[i + 1]
+      redis.call('SET', KEYS[1], ARGV[1], 'PX', nodeTtl)
+      local listed = {}
+      for i = 3, #ARGV do
+        listed[ARGV[i]] = true
       end
-      local online, away = {}, {}
-      for _, user in ipairs(redis.call('SMEMBERS', nodeUsers)) do
-        if counts[user] == nil then
-          local conn = base .. 'conn:' .. user
-          if redis.call('HDEL', conn, node) == 1 and redis.call('EXISTS', conn) == 0 then
-            redis.call('SET', base .. 'last_seen:' .. user, now)
-            wentAway(base, user, now, grace, stateTtl)
-            away[#away + 1] = user
-          end
-          redis.call('SREM', nodeUsers, user)
+      local gone = {}
+      for _, user in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+        if not listed[user] then
+          gone[#gone + 1] = user
+          redis.call('SREM', KEYS[2], user)
         end
       end
-      for user, count in pairs(counts) do
-        local conn = base .. 'conn:' .. user
-        if redis.call('HSET', conn, node, count) == 1 and redis.call('HLEN', conn) == 1 then
-          local status = cameOnline(base, user, now, stateTtl)
-          if status ~= '' then
-            online[#online + 1] = user
-            online[#online + 1] = status
-            online[#online + 1] = now
+      for i = 3, #ARGV do
+        redis.call('SADD', KEYS[2], ARGV[i])
+      end
+      return {1, gone}
+      """);
+
+  /**
+   * A heartbeat's counts for some users (all in one slot). KEYS: each user's.
+   * ARGV: node, connection TTL ms, now ms, grace ms, state TTL ms, away TTL ms, then a count per
+   * user, 0 for a user the gateway no longer lists.
+   * Returns {{user, status, now ms, ...} to announce online, {user, end of grace ms, ...}}.
+   */
+  static final LuaScript HEARTBEAT_USERS =
+      PresenceLua.script(
+          "heartbeat-users",
+          """
+      local node, connTtl, now = ARGV[1], ARGV[2], ARGV[3]
+      local grace, stateTtl, awayTtl = ARGV[4], ARGV[5], ARGV[6]
+      local online, away = {}, {}
+      for i = 0, #KEYS / 4 - 1 do
+        local k = userKeys(i)
+        local user, count = ARGV[7 + 2 * i], tonumber(ARGV[8 + 2 * i])
+        if count == 0 then
+          if redis.call('HDEL', k.conn, node) == 1 and redis.call('EXISTS', k.conn) == 0 then
+            redis.call('SET', k.lastSeen, now)
+            away[#away + 1] = user
+            away[#away + 1] = wentAway(k, now, grace, stateTtl, awayTtl)
           end
         else
-          redis.call('PEXPIRE', base .. 'state:' .. user, stateTtl)
+          if redis.call('HSET', k.conn, node, count) == 1 and redis.call('HLEN', k.conn) == 1 then
+            local status = cameOnline(k, now, stateTtl)
+            if status ~= '' then
+              online[#online + 1] = user
+              online[#online + 1] = status
+              online[#online + 1] = now
+            end
+          else
+            redis.call('PEXPIRE', k.state, stateTtl)
+          end
+          redis.call('PEXPIRE', k.conn, connTtl)
+          redis.call('SET', k.lastSeen, now)
         end
-        redis.call('PEXPIRE', conn, connTtl)
-        redis.call('SADD', nodeUsers, user)
-        redis.call('SET', base .. 'last_seen:' .. user, now)
       end
-      return {1, online, away}
+      return {online, away}
       """);
 }

@@ -1,0 +1,14 @@
+package dev.parley.presence;
+
+import dev.parley.testing.RedisClusterExtension;
+import dev.parley.testing.RedisClusterProcess;
+import dev.parley.testing.TestEnvironment;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@link PresenceAnnouncementBehaviour} on a local three-master Redis Cluster. */
+@ExtendWith(RedisClusterExtension.class)
+class PresenceAnnouncementOnClusterIntegrationTests extends PresenceAnnouncementBehaviour {
+  PresenceAnnouncementOnClusterIntegrationTests(TestEnvironment env, RedisClusterProcess cluster) {
+    super(env, PresenceRedis.cluster(cluster));
+  }
+}
