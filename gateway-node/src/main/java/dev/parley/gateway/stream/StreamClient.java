@@ -22,6 +22,10 @@ import java.util.Base64;
  * Non-blocking access to the stream: publish with a de-duplication id, read entries back by
  * sequence, and the persistence consumer's ack floor. Every call completes on the caller's context.
  * The JetStream API is used by request-reply so no event-loop thread ever waits on NATS.
+ *
+ * <p>With several partitions ({@code PARLEY_STREAM_PARTITIONS}) each call addresses one partition's
+ * stream: the one its subject names (a conversation's subject carries its partition), or the
+ * partition given. Sequences, floors and positions are each partition's own.
  */
 public final class StreamClient implements StreamReads {
   private static final Duration API_TIMEOUT = Duration.ofSeconds(2);
@@ -49,7 +53,8 @@ public final class StreamClient implements StreamReads {
     if (dedupId != null) {
       headers.put(StreamHeaders.MSG_ID, dedupId);
     }
-    PublishOptions options = PublishOptions.builder().expectedStream(settings.streamName()).build();
+    PublishOptions options =
+        PublishOptions.builder().expectedStream(streamOfSubject(subject)).build();
     byte[] body = payload.encode().getBytes(StandardCharsets.UTF_8);
     try {
       return Future.fromCompletionStage(js.publishAsync(subject, headers, body, options), ctx)
@@ -70,16 +75,16 @@ public final class StreamClient implements StreamReads {
   @Override
   public Future<StreamEntry> nextOnSubject(Context ctx, long fromSeq, String subject) {
     JsonObject req = new JsonObject().put("seq", fromSeq).put("next_by_subj", subject);
-    return msgGet(ctx, req);
+    return msgGet(ctx, streamOfSubject(subject), req);
   }
 
   /**
-   * The persistence consumer's ack floor: every entry at or below it is committed in Postgres.
-   * 0 when the consumer does not exist yet.
+   * The persistence consumer's ack floor in a partition: every entry of it at or below the floor
+   * is committed in Postgres. 0 when the consumer does not exist yet.
    */
-  public Future<Long> persistedFloor(Context ctx) {
+  public Future<Long> persistedFloor(Context ctx, int partition) {
     String subject =
-        "$JS.API.CONSUMER.INFO." + settings.streamName() + "." + StreamLayout.PERSISTENCE_CONSUMER;
+        "$JS.API.CONSUMER.INFO." + streamName(partition) + "." + StreamLayout.PERSISTENCE_CONSUMER;
     return request(ctx, subject, new byte[0])
         .map(
             resp -> {
@@ -96,9 +101,12 @@ public final class StreamClient implements StreamReads {
             });
   }
 
-  /** The entry stored at {@code seq}, or null when there is none (never written, or aged out). */
-  public Future<StreamEntry> entryAt(Context ctx, long seq) {
-    return msgGet(ctx, new JsonObject().put("seq", seq));
+  /**
+   * The entry stored at {@code seq} in a partition, or null when there is none (never written, or
+   * aged out).
+   */
+  public Future<StreamEntry> entryAt(Context ctx, int partition, long seq) {
+    return msgGet(ctx, streamName(partition), new JsonObject().put("seq", seq));
   }
 
   /**
@@ -108,16 +116,16 @@ public final class StreamClient implements StreamReads {
    * in Postgres; the ones above it may not be. Before the consumer exists the floor is 0 and the
    * last sequence is read from the stream.
    */
-  public Future<ConsumerPosition> persistencePosition(Context ctx) {
+  public Future<ConsumerPosition> persistencePosition(Context ctx, int partition) {
     String subject =
-        "$JS.API.CONSUMER.INFO." + settings.streamName() + "." + StreamLayout.PERSISTENCE_CONSUMER;
+        "$JS.API.CONSUMER.INFO." + streamName(partition) + "." + StreamLayout.PERSISTENCE_CONSUMER;
     return request(ctx, subject, new byte[0])
         .compose(
             resp -> {
               JsonObject err = resp.getJsonObject("error");
               if (err != null) {
                 if (err.getInteger("code", 0) == 404) {
-                  return lastSequence(ctx).map(last -> new ConsumerPosition(0, last));
+                  return lastSequence(ctx, partition).map(last -> new ConsumerPosition(0, last));
                 }
                 return Future.failedFuture(
                     new IllegalStateException(
@@ -138,9 +146,9 @@ public final class StreamClient implements StreamReads {
     return position == null ? 0L : position.getLong("stream_seq", 0L);
   }
 
-  /** The stream's last sequence right now (every conversation's entries count). */
-  public Future<Long> lastSequence(Context ctx) {
-    return request(ctx, "$JS.API.STREAM.INFO." + settings.streamName(), new byte[0])
+  /** A partition's last sequence right now (every conversation's entries in it count). */
+  public Future<Long> lastSequence(Context ctx, int partition) {
+    return request(ctx, "$JS.API.STREAM.INFO." + streamName(partition), new byte[0])
         .map(
             resp -> {
               JsonObject err = resp.getJsonObject("error");
@@ -153,8 +161,26 @@ public final class StreamClient implements StreamReads {
             });
   }
 
-  private Future<StreamEntry> msgGet(Context ctx, JsonObject req) {
-    String subject = "$JS.API.STREAM.MSG.GET." + settings.streamName();
+  /** How many partitions conversations are spread over. */
+  public int partitions() {
+    return settings.partitions();
+  }
+
+  /** The partition holding a conversation. */
+  public int partitionOf(String conversationId) {
+    return settings.subjects().partitionOf(conversationId);
+  }
+
+  private String streamName(int partition) {
+    return settings.partition(partition).streamName();
+  }
+
+  private String streamOfSubject(String subject) {
+    return streamName(settings.subjects().partitionOfSubject(subject));
+  }
+
+  private Future<StreamEntry> msgGet(Context ctx, String stream, JsonObject req) {
+    String subject = "$JS.API.STREAM.MSG.GET." + stream;
     return request(ctx, subject, req.encode().getBytes(StandardCharsets.UTF_8))
         .map(
             resp -> {

@@ -3,6 +3,7 @@ package dev.parley.worker.relay;
 import dev.parley.contract.config.NatsSettings;
 import dev.parley.contract.config.PostgresSettings;
 import dev.parley.contract.stream.StreamLayout;
+import dev.parley.contract.stream.StreamPartition;
 import dev.parley.worker.batch.Backoff;
 import dev.parley.worker.batch.StopSignal;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * Publishes every stream entry to the integrators' subject {@code <prefix>.conv.<id>.events}, in
  * stream order, as the frame WebSocket clients get: {@code message.new} with the stored message
  * (seq, and prev_seq from its Postgres row) for a message, the event's payload as it is otherwise.
+ *
+ * <p>Each stream partition has its own relay, consumer and lease: order is per conversation, and a
+ * conversation lives in one partition.
  *
  * <p><b>Order.</b> Every worker runs a relay, but only the one holding the lease (a Postgres
  * advisory lock, see {@link RelayLease}) pulls and publishes; the rest stand by and take over when
@@ -72,6 +76,7 @@ public final class Relay {
       Vertx vertx,
       Connection nats,
       NatsSettings natsSettings,
+      StreamPartition partition,
       PostgresSettings postgres,
       int batchMax,
       String nodeId,
@@ -83,8 +88,7 @@ public final class Relay {
         new PgConnectOptions(postgres.connectOptions())
             .addProperty("application_name", "parley-relay " + nodeId);
     RelayLease lease =
-        new RelayLease(
-            vertx, options, "parley.relay:" + natsSettings.streamName(), STATEMENT_TIMEOUT);
+        new RelayLease(vertx, options, "parley.relay:" + partition.streamName(), STATEMENT_TIMEOUT);
     CommitSignal commits = new CommitSignal();
     StopSignal stop = new StopSignal();
     Backoff backoff =
@@ -93,15 +97,16 @@ public final class Relay {
         new RelayLoop(
             nats,
             jsm,
-            natsSettings,
+            natsSettings.subjects(),
+            partition.streamName(),
             batchMax,
             lease,
-            new PersistedFloor(jsm, natsSettings.streamName(), commits),
-            new RelayMetrics(registry),
+            new PersistedFloor(jsm, partition.streamName(), commits),
+            new RelayMetrics(registry, partition, natsSettings.partitions()),
             stop,
             backoff,
             nodeId);
-    Thread thread = new Thread(loop, "parley-relay");
+    Thread thread = new Thread(loop, "parley-relay-p" + partition.index());
     thread.setDaemon(true);
     return new Relay(stop, commits, thread);
   }
@@ -110,9 +115,10 @@ public final class Relay {
    * Declares the relay's durable consumer if missing (from the stream's end: integrators get what
    * is written from then on), and returns it as it is now. Blocking.
    */
-  public static ConsumerInfo declare(JetStreamManagement jsm, NatsSettings nats, int batchMax)
+  public static ConsumerInfo declare(JetStreamManagement jsm, String streamName, int batchMax)
       throws IOException, JetStreamApiException {
-    return StreamLayout.ensureIntegratorsConsumer(jsm, nats, ACK_WAIT, maxAckPending(batchMax));
+    return StreamLayout.ensureIntegratorsConsumer(
+        jsm, streamName, ACK_WAIT, maxAckPending(batchMax));
   }
 
   /**

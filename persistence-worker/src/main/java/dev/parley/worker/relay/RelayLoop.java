@@ -1,7 +1,6 @@
 package dev.parley.worker.relay;
 
 import dev.parley.contract.Subjects;
-import dev.parley.contract.config.NatsSettings;
 import dev.parley.contract.stream.StreamHeaders;
 import dev.parley.contract.stream.StreamLayout;
 import dev.parley.worker.batch.Backoff;
@@ -53,7 +52,6 @@ final class RelayLoop implements Runnable {
 
   private final Connection nats;
   private final JetStreamManagement jsm;
-  private final NatsSettings settings;
   private final Subjects subjects;
   private final String streamName;
   private final int batchMax;
@@ -75,7 +73,8 @@ final class RelayLoop implements Runnable {
   RelayLoop(
       Connection nats,
       JetStreamManagement jsm,
-      NatsSettings settings,
+      Subjects subjects,
+      String streamName,
       int batchMax,
       RelayLease lease,
       PersistedFloor floor,
@@ -85,9 +84,8 @@ final class RelayLoop implements Runnable {
       String nodeId) {
     this.nats = nats;
     this.jsm = jsm;
-    this.settings = settings;
-    this.subjects = settings.subjects();
-    this.streamName = settings.streamName();
+    this.subjects = subjects;
+    this.streamName = streamName;
     this.batchMax = batchMax;
     this.lease = lease;
     this.floor = floor;
@@ -245,7 +243,7 @@ final class RelayLoop implements Runnable {
    */
   private long resume() throws Exception {
     // an operator may have removed the consumer (to skip a backlog): then relaying starts from now
-    Leftovers leftovers = Leftovers.of(jsm, streamName, Relay.declare(jsm, settings, batchMax));
+    Leftovers leftovers = Leftovers.of(jsm, streamName, Relay.declare(jsm, streamName, batchMax));
     log.info(
         "Relay on {} holds the lease: relaying {} from seq {} ({} unacknowledged entries to relay again first)",
         nodeId,
