@@ -165,6 +165,7 @@ main() {
   start_cluster
   analyze
   export PARLEY_BENCH_GATEWAYS="${PARLEY_BENCH_GATEWAYS:-http://127.0.0.1:$PARLEY_GATEWAY1_PORT,http://127.0.0.1:$PARLEY_GATEWAY2_PORT}"
+  export PARLEY_BENCH_WORKER="${PARLEY_BENCH_WORKER:-http://127.0.0.1:$PARLEY_WORKER_PORT}"
   export PARLEY_BENCH_LIMITS="raised for the benchmark by scripts/bench.sh: ${BENCH_LIMITS[*]}"
   export PARLEY_JWT_SECRET
   case "$mode" in
