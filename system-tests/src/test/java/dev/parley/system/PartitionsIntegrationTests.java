@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -41,6 +42,15 @@ class PartitionsIntegrationTests {
 
   PartitionsIntegrationTests(TestEnvironment env) {
     this.env = env;
+  }
+
+  /** The tests of this class share its subject prefix: each starts with no stream of it. */
+  @AfterEach
+  void removeTheStreams() throws Exception {
+    JetStreamManagement jsm = env.natsConnection().jetStreamManagement();
+    for (String name : jsm.getStreamNames(env.nats().subjects().allStreamSubjects())) {
+      jsm.deleteStream(name);
+    }
   }
 
   @Test
@@ -132,7 +142,8 @@ class PartitionsIntegrationTests {
   }
 
   @Test
-  void anotherPartitionCountIsRefusedUntilItsStreamIsStoredThenSeqKeepsRising() throws Exception {
+  void anotherPartitionCountIsRefusedUntilItsStreamIsStoredAndSeqKeepsRisingBothWays()
+      throws Exception {
     Vertx vertx = Vertx.vertx();
     try (Cluster one = Cluster.start(env, Map.of(), 1, false);
         Api api = new Api(vertx, one.baseUrl(0))) {
@@ -158,6 +169,26 @@ class PartitionsIntegrationTests {
             .isGreaterThan(before);
         assertThat(historySeqs(apiThree, token, conversationId, null))
             .containsExactly(before, after);
+
+        // back to one stream: the old one ends below the partitions' entries, so it must go
+        PersistenceWorker worker =
+            Cluster.await(
+                PersistenceWorker.start(
+                    vertx, WorkerConfig.fromEnv(one.envFor("worker-three", THREE))));
+        Rows.awaitCount(db, conversationId, 2, WAIT);
+        Cluster.await(worker.close());
+        assertThatThrownBy(() -> one.startGateway("gateway-back"))
+            .hasStackTraceContaining("nats stream rm " + env.nats().streamName() + ")");
+        env.natsConnection().jetStreamManagement().deleteStream(env.nats().streamName());
+        GatewayNode back = one.startGateway("gateway-back");
+        try (Api apiBack = new Api(vertx, "http://127.0.0.1:" + back.port())) {
+          long again = apiBack.send(token, conversationId, "again", "g1").body().getLong("seq");
+          assertThat(again)
+              .as("the new single stream numbers after the partitions")
+              .isGreaterThan(after);
+          assertThat(historySeqs(apiBack, token, conversationId, null))
+              .containsExactly(before, after, again);
+        }
       }
     } finally {
       Cluster.await(vertx.close());

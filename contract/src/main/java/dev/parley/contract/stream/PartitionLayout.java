@@ -36,24 +36,37 @@ public final class PartitionLayout {
   }
 
   /**
+   * What a process found of the deployment's streams.
+   *
+   * @param highest the highest last sequence of all of them: a stream created now starts after it
+   * @param highestOther the highest last sequence of those of another partition count, and the
+   *     first such stream's name: a stream of ours that already exists must not end below it
+   */
+  record Found(long highest, long highestOther, String other) {}
+
+  /**
    * Checks the deployment's streams against the configured partitions.
    *
-   * @return the highest last sequence of every stream of the deployment (0 when there is none): a
-   *     stream created now starts after it
    * @throws MismatchException when a stream of another partition count holds unstored entries
    */
-  static long check(JetStreamManagement jsm, NatsSettings nats)
+  static Found check(JetStreamManagement jsm, NatsSettings nats)
       throws IOException, JetStreamApiException {
     Set<String> ours = new HashSet<>();
     nats.partitionList().forEach(p -> ours.add(p.streamName()));
     List<String> found = jsm.getStreamNames(nats.subjects().allStreamSubjects());
     long highest = 0;
+    long highestOther = 0;
+    String other = null;
     for (String name : found) {
       StreamInfo info = jsm.getStreamInfo(name);
       long last = info.getStreamState().getLastSequence();
       highest = Math.max(highest, last);
       if (ours.contains(name)) {
         continue;
+      }
+      if (last > highestOther) {
+        highestOther = last;
+        other = name;
       }
       long stored = storedThrough(jsm, name);
       if (stored < last && info.getStreamState().getMsgCount() > 0) {
@@ -84,7 +97,34 @@ public final class PartitionLayout {
           nats.partitions(),
           name);
     }
-    return highest;
+    return new Found(highest, highestOther, other);
+  }
+
+  /**
+   * Refuses a stream of ours that existed before and ends below a stream of another partition
+   * count (the deployment went back to an earlier count): a conversation that lived in the other
+   * one would be given smaller seqs here.
+   */
+  static void requireNotBehind(StreamPartition partition, long last, Found found) {
+    if (last < found.highestOther()) {
+      throw new MismatchException(
+          "stream "
+              + partition.streamName()
+              + " ends at seq "
+              + last
+              + ", below seq "
+              + found.highestOther()
+              + " of stream "
+              + found.other()
+              + " (another number of partitions): conversations written there would get smaller"
+              + " seqs here. "
+              + partition.streamName()
+              + "'s entries are stored: remove it (nats stream rm "
+              + partition.streamName()
+              + ") and start again; it is created anew, numbering after "
+              + found.highestOther()
+              + " (docs/scaling.md, \"Changing the number of partitions\").");
+    }
   }
 
   /**

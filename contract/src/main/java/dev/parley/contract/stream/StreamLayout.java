@@ -91,18 +91,22 @@ public final class StreamLayout {
    */
   public static void ensureStream(JetStreamManagement jsm, NatsSettings nats)
       throws IOException, JetStreamApiException {
-    long startAfter = PartitionLayout.check(jsm, nats);
+    PartitionLayout.Found found = PartitionLayout.check(jsm, nats);
     for (StreamPartition partition : nats.partitionList()) {
-      ensureStream(jsm, nats, partition, startAfter);
+      ensureStream(jsm, nats, partition, found);
     }
   }
 
   private static StreamInfo ensureStream(
-      JetStreamManagement jsm, NatsSettings nats, StreamPartition partition, long startAfter)
+      JetStreamManagement jsm,
+      NatsSettings nats,
+      StreamPartition partition,
+      PartitionLayout.Found found)
       throws IOException, JetStreamApiException {
     StreamConfiguration wanted = streamConfiguration(nats, partition);
     try {
       StreamInfo info = jsm.getStreamInfo(partition.streamName());
+      PartitionLayout.requireNotBehind(partition, info.getStreamState().getLastSequence(), found);
       if (!info.getConfiguration().getSubjects().equals(wanted.getSubjects())
           || !nats.duplicateWindow().equals(info.getConfiguration().getDuplicateWindow())
           || !nats.streamMaxAge().equals(info.getConfiguration().getMaxAge())) {
@@ -116,7 +120,7 @@ public final class StreamLayout {
       }
       log.info("Creating stream {} on {}", partition.streamName(), partition.subjects());
       StreamInfo created = jsm.addStream(wanted);
-      PartitionLayout.startAfter(jsm, partition, startAfter);
+      PartitionLayout.startAfter(jsm, partition, found.highest());
       return created;
     }
   }
