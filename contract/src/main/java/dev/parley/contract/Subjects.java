@@ -9,8 +9,9 @@ package dev.parley.contract;
  * exactly {@code prev_seq}. The stream republishes each stored entry to
  * {@code <p>.fanout.conv.<id>.<msg|event>} with its sequence headers; gateways fan out from there.
  *
- * <p>With several partitions ({@code PARLEY_STREAM_PARTITIONS}), partition {@code i}'s stream
- * captures {@code <p>.stream.p<i>.conv.*.*}, and the writer puts the partition token in the
+ * <p>With several partitions ({@code PARLEY_STREAM_PARTITIONS=n}), partition {@code i}'s stream
+ * captures {@code <p>.stream.p<i>of<n>.conv.*.*} (n in the token: the streams of two counts never
+ * overlap, so a change of n is a change of streams), and the writer puts the partition token in the
  * subject ({@link Partitioning#partitionOf}): nats-server 2.9 cannot hash a subject into a stream
  * without an account mapping in its own configuration. The republished subjects, and every public
  * subject, are the same whatever the number of partitions.
@@ -64,7 +65,9 @@ public record Subjects(String prefix, int partitions) {
   }
 
   private String streamRoot(int partition) {
-    return partitions == 1 ? prefix + ".stream.conv." : prefix + ".stream.p" + partition + ".conv.";
+    return partitions == 1
+        ? prefix + ".stream.conv."
+        : prefix + ".stream.p" + partition + "of" + partitions + ".conv.";
   }
 
   /** Everything the stream of one partition stores. */

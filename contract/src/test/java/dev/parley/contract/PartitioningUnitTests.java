@@ -36,9 +36,12 @@ class PartitioningUnitTests {
   @Test
   void severalPartitionsPutThePartitionInTheStreamSubjectOnly() {
     Subjects three = new Subjects("chat", 3);
-    assertThat(three.streamMessages("abc")).isEqualTo("chat.stream.p2.conv.abc.msg");
-    assertThat(three.streamEvents("x")).isEqualTo("chat.stream.p0.conv.x.event");
-    assertThat(three.streamWildcard(1)).isEqualTo("chat.stream.p1.conv.*.*");
+    assertThat(three.streamMessages("abc")).isEqualTo("chat.stream.p2of3.conv.abc.msg");
+    assertThat(three.streamEvents("x")).isEqualTo("chat.stream.p0of3.conv.x.event");
+    assertThat(three.streamWildcard(1)).isEqualTo("chat.stream.p1of3.conv.*.*");
+    assertThat(new Subjects("chat", 4).streamWildcard(1))
+        .as("another count, other subjects: streams of two counts never overlap")
+        .isEqualTo("chat.stream.p1of4.conv.*.*");
     assertThat(three.conversationOf(three.streamMessages("abc"))).isEqualTo("abc");
     assertThat(three.partitionOfSubject("chat.fanout.conv.abc.msg")).isEqualTo(2);
     assertThat(three.fanout("abc")).isEqualTo("chat.fanout.conv.abc.*");
@@ -57,7 +60,7 @@ class PartitioningUnitTests {
             "nats://x", "chat", "CHAT_EVENTS", Duration.ofMinutes(2), Duration.ofDays(7), 1, 3);
     assertThat(three.partitionList())
         .extracting(p -> p.streamName())
-        .containsExactly("CHAT_EVENTS_P0", "CHAT_EVENTS_P1", "CHAT_EVENTS_P2");
-    assertThat(three.partitionOf("abc").subjects()).isEqualTo("chat.stream.p2.conv.*.*");
+        .containsExactly("CHAT_EVENTS_P0_OF_3", "CHAT_EVENTS_P1_OF_3", "CHAT_EVENTS_P2_OF_3");
+    assertThat(three.partitionOf("abc").subjects()).isEqualTo("chat.stream.p2of3.conv.*.*");
   }
 }

@@ -99,7 +99,7 @@ class PartitionsIntegrationTests {
 
       JetStreamManagement jsm = env.natsConnection().jetStreamManagement();
       for (int p : used) {
-        String stream = env.nats().streamName() + "_P" + p;
+        String stream = env.nats().streamName() + "_P" + p + "_OF_3";
         assertThat(jsm.getStreamInfo(stream).getStreamState().getMsgCount())
             .as("stream %s holds its partition's entries", stream)
             .isPositive();

@@ -69,14 +69,15 @@ public record NatsSettings(
 
   /**
    * The stream of partition {@code index}: with one partition the stream keeps its name
-   * ({@code PARLEY_STREAM_NAME}), with more each is that name and {@code _P<index>}.
+   * ({@code PARLEY_STREAM_NAME}), with n each is that name and {@code _P<index>_OF_<n>}: the
+   * streams of two counts never share a name, so those of another count are told apart by name.
    */
   public StreamPartition partition(int index) {
     if (index < 0 || index >= partitions) {
       throw new IllegalArgumentException(
           "partition " + index + " does not exist: there are " + partitions);
     }
-    String name = partitions == 1 ? streamName : streamName + "_P" + index;
+    String name = partitions == 1 ? streamName : streamName + "_P" + index + "_OF_" + partitions;
     return new StreamPartition(index, name, subjects().streamWildcard(index));
   }
 

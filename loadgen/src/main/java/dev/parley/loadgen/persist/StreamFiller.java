@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Writes message drafts into the stream exactly as a gateway's send does: the draft JSON on
- * {@code <prefix>.stream.[p<i>.]conv.<id>.msg}, a {@code Nats-Msg-Id} derived from (conversation,
+ * {@code <prefix>.stream.[p<i>of<n>.]conv.<id>.msg}, a {@code Nats-Msg-Id} derived from (conversation,
  * sender, client_msg_id), the conversation's partition's stream named as expected. Publishes are
  * asynchronous with a bounded number in flight; each confirmed entry's sequence in its partition
  * is kept with the time it was sent.
