@@ -88,6 +88,10 @@ public final class PersistenceVerticle extends VerticleBase {
   private WorkerMetrics metrics;
   private MessageStore store;
   private final List<Partition> partitions = new ArrayList<>();
+
+  /** The partitions' relays share the NATS connection, and flush on it one at a time. */
+  private final Object relayFlushes = new Object();
+
   private HttpServer http;
 
   /** What this worker runs for one stream partition. */
@@ -206,7 +210,8 @@ public final class PersistenceVerticle extends VerticleBase {
               config.postgres(),
               config.relay().batchMax(),
               config.nodeId(),
-              registry);
+              registry,
+              relayFlushes);
     } else {
       log.info(
           "Relay to {} disabled on {} (PARLEY_RELAY_ENABLED=false)",

@@ -71,6 +71,8 @@ public final class Relay {
   /**
    * Builds the relay; {@link #start} runs it on its own thread (pulling, waiting for the
    * persistence floor and flushing all block).
+   *
+   * @param flushes what the relays sharing {@code nats} (one per partition) hold while they flush
    */
   public static Relay create(
       Vertx vertx,
@@ -80,7 +82,8 @@ public final class Relay {
       PostgresSettings postgres,
       int batchMax,
       String nodeId,
-      MeterRegistry registry)
+      MeterRegistry registry,
+      Object flushes)
       throws IOException {
     JetStreamManagement jsm = nats.jetStreamManagement();
     // the name shows in pg_stat_activity next to the lock: who relays is one query away
@@ -105,7 +108,8 @@ public final class Relay {
             new RelayMetrics(registry, partition, natsSettings.partitions()),
             stop,
             backoff,
-            nodeId);
+            nodeId,
+            flushes);
     Thread thread = new Thread(loop, "parley-relay-p" + partition.index());
     thread.setDaemon(true);
     return new Relay(stop, commits, thread);

@@ -60,6 +60,7 @@ final class RelayLoop implements Runnable {
   private final RelayMetrics metrics;
   private final StopSignal stop;
   private final Backoff backoff;
+  private final Object flushes;
   private final String nodeId;
   private boolean leaseUnreachable;
   private boolean standbyLogged;
@@ -81,7 +82,8 @@ final class RelayLoop implements Runnable {
       RelayMetrics metrics,
       StopSignal stop,
       Backoff backoff,
-      String nodeId) {
+      String nodeId,
+      Object flushes) {
     this.nats = nats;
     this.jsm = jsm;
     this.subjects = subjects;
@@ -93,6 +95,7 @@ final class RelayLoop implements Runnable {
     this.stop = stop;
     this.backoff = backoff;
     this.nodeId = nodeId;
+    this.flushes = flushes;
   }
 
   @Override
@@ -291,7 +294,12 @@ final class RelayLoop implements Runnable {
       }
     }
     // The server has every frame before the batch is acked: a crash after the ack loses nothing.
-    nats.flush(FLUSH_TIMEOUT);
+    // One flush at a time per connection: each is a PING awaiting its PONG, and the client closes
+    // the connection past two outstanding (jnats' maxPingsOut), which the relays of three
+    // partitions flushing at once reached under load.
+    synchronized (flushes) {
+      nats.flush(FLUSH_TIMEOUT);
+    }
     if (messages > 0) {
       metrics.published(Subjects.MESSAGE_KIND, messages);
     }
