@@ -96,8 +96,7 @@ public final class StreamClient implements StreamReads {
                 throw new IllegalStateException(
                     "consumer info failed: " + err.getString("description"));
               }
-              JsonObject floor = resp.getJsonObject("ack_floor");
-              return floor == null ? 0L : floor.getLong("stream_seq", 0L);
+              return storedFloor(resp);
             });
   }
 
@@ -113,8 +112,8 @@ public final class StreamClient implements StreamReads {
    * Where the persistence consumer stands, from one consumer-info request: its ack floor, and the
    * stream's last sequence as the consumer counts it (delivered, plus what is still to deliver; the
    * consumer has no filter, so that is every entry). Every entry at or below the floor is committed
-   * in Postgres; the ones above it may not be. Before the consumer exists the floor is 0 and the
-   * last sequence is read from the stream.
+   * in Postgres; the ones above it may not be. Before the consumer exists nothing is stored: the
+   * floor is just below the stream's first entry, and the last sequence is the stream's.
    */
   public Future<ConsumerPosition> persistencePosition(Context ctx, int partition) {
     String subject =
@@ -125,13 +124,18 @@ public final class StreamClient implements StreamReads {
               JsonObject err = resp.getJsonObject("error");
               if (err != null) {
                 if (err.getInteger("code", 0) == 404) {
-                  return lastSequence(ctx, partition).map(last -> new ConsumerPosition(0, last));
+                  return streamState(ctx, partition)
+                      .map(
+                          state ->
+                              new ConsumerPosition(
+                                  Math.max(0, state.getLong("first_seq", 1L) - 1),
+                                  state.getLong("last_seq", 0L)));
                 }
                 return Future.failedFuture(
                     new IllegalStateException(
                         "consumer info failed: " + err.getString("description")));
               }
-              long floor = sequenceOf(resp.getJsonObject("ack_floor"));
+              long floor = storedFloor(resp);
               long delivered = sequenceOf(resp.getJsonObject("delivered"));
               long pending = resp.getLong("num_pending", 0L);
               return Future.succeededFuture(
@@ -142,12 +146,31 @@ public final class StreamClient implements StreamReads {
   /** The persistence consumer's ack floor and the last sequence of the stream it reads. */
   public record ConsumerPosition(long floor, long last) {}
 
+  /**
+   * Every entry at or below it is committed. The ack floor, or what was delivered when nothing is
+   * waiting for an ack: a consumer on a stream that starts numbering past 1 (a new partition, see
+   * PartitionLayout) reports an ack floor of 0 until its first ack, though nothing lies below its
+   * first entry; reads would otherwise take the empty range below it for unstored entries.
+   */
+  private static long storedFloor(JsonObject consumerInfo) {
+    long floor = sequenceOf(consumerInfo.getJsonObject("ack_floor"));
+    if (consumerInfo.getLong("num_ack_pending", 1L) == 0) {
+      floor = Math.max(floor, sequenceOf(consumerInfo.getJsonObject("delivered")));
+    }
+    return floor;
+  }
+
   private static long sequenceOf(JsonObject position) {
     return position == null ? 0L : position.getLong("stream_seq", 0L);
   }
 
   /** A partition's last sequence right now (every conversation's entries in it count). */
   public Future<Long> lastSequence(Context ctx, int partition) {
+    return streamState(ctx, partition).map(state -> state.getLong("last_seq", 0L));
+  }
+
+  /** The {@code state} of a partition's stream info: {@code first_seq}, {@code last_seq}, … */
+  private Future<JsonObject> streamState(Context ctx, int partition) {
     return request(ctx, "$JS.API.STREAM.INFO." + streamName(partition), new byte[0])
         .map(
             resp -> {
@@ -157,7 +180,7 @@ public final class StreamClient implements StreamReads {
                     "stream info failed: " + err.getString("description"));
               }
               JsonObject state = resp.getJsonObject("state");
-              return state == null ? 0L : state.getLong("last_seq", 0L);
+              return state == null ? new JsonObject() : state;
             });
   }
 
