@@ -6,6 +6,8 @@
 #                                           connections, a 10,000-member group, an unbounded ramp,
 #                                           query over 1,000,000 messages)
 #   scripts/bench.sh one SCENARIO [k=v ...] make bench-one SCENARIO=x ARGS="k=v ...": one scenario
+#                                           (partitions=N: the cluster runs with
+#                                           PARLEY_STREAM_PARTITIONS=N)
 #
 # Like `make run`: the toolchain and services, the build, the migrations. Then any cluster of
 # `make run` is stopped and a bench cluster started with the limits a benchmark needs raised (the
@@ -152,9 +154,18 @@ main() {
   build
   bash "$PARLEY_ROOT/scripts/migrate.sh"
   raise_file_limit
+  # a scenario's partitions=N starts the cluster with that many stream partitions (one's default:
+  # PARLEY_STREAM_PARTITIONS as exported, else 1); the processes get it from the environment
+  local arg
+  for arg in "$@"; do
+    if [[ $arg == partitions=* ]]; then
+      export PARLEY_STREAM_PARTITIONS="${arg#partitions=}"
+    fi
+  done
   start_cluster
   analyze
   export PARLEY_BENCH_GATEWAYS="${PARLEY_BENCH_GATEWAYS:-http://127.0.0.1:$PARLEY_GATEWAY1_PORT,http://127.0.0.1:$PARLEY_GATEWAY2_PORT}"
+  export PARLEY_BENCH_WORKER="${PARLEY_BENCH_WORKER:-http://127.0.0.1:$PARLEY_WORKER_PORT}"
   export PARLEY_BENCH_LIMITS="raised for the benchmark by scripts/bench.sh: ${BENCH_LIMITS[*]}"
   export PARLEY_JWT_SECRET
   case "$mode" in

@@ -8,33 +8,91 @@ package dev.parley.contract;
  * subject makes the stream's per-subject "last sequence" the previous <em>message</em>, which is
  * exactly {@code prev_seq}. The stream republishes each stored entry to
  * {@code <p>.fanout.conv.<id>.<msg|event>} with its sequence headers; gateways fan out from there.
+ *
+ * <p>With several partitions ({@code PARLEY_STREAM_PARTITIONS=n}), partition {@code i}'s stream
+ * captures {@code <p>.stream.p<i>of<n>.conv.*.*} (n in the token: the streams of two counts never
+ * overlap, so a change of n is a change of streams), and the writer puts the partition token in the
+ * subject ({@link Partitioning#partitionOf}): nats-server 2.9 cannot hash a subject into a stream
+ * without an account mapping in its own configuration. The republished subjects, and every public
+ * subject, are the same whatever the number of partitions.
+ *
+ * @param partitions how many streams conversations are spread over (1: the single stream, with
+ *     the subjects it always had)
  */
-public record Subjects(String prefix) {
+public record Subjects(String prefix, int partitions) {
 
   public static final String MESSAGE_KIND = "msg";
   public static final String EVENT_KIND = "event";
 
+  /** The subjects of a deployment with one stream. */
+  public Subjects(String prefix) {
+    this(prefix, 1);
+  }
+
+  public Subjects {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be at least 1, not " + partitions);
+    }
+  }
+
+  /** The partition holding a conversation. */
+  public int partitionOf(String conversationId) {
+    return Partitioning.partitionOf(conversationId, partitions);
+  }
+
+  /** The partition of a stream or fan-out subject ({@code <p>.….conv.<id>.<kind>}). */
+  public int partitionOfSubject(String subject) {
+    return partitionOf(conversationOf(subject));
+  }
+
   /** Stream subject of a conversation's messages. */
   public String streamMessages(String conversationId) {
-    return prefix + ".stream.conv." + conversationId + "." + MESSAGE_KIND;
+    return streamConversationRoot(conversationId) + MESSAGE_KIND;
   }
 
   /** Stream subject of a conversation's other durable events (edits, reactions, membership...). */
   public String streamEvents(String conversationId) {
-    return prefix + ".stream.conv." + conversationId + "." + EVENT_KIND;
+    return streamConversationRoot(conversationId) + EVENT_KIND;
   }
 
   /** Everything the stream stores of one conversation, messages and other events. */
   public String streamConversation(String conversationId) {
-    return prefix + ".stream.conv." + conversationId + ".*";
+    return streamConversationRoot(conversationId) + "*";
   }
 
-  /** Everything the stream stores. */
+  private String streamConversationRoot(String conversationId) {
+    return streamRoot(partitionOf(conversationId)) + conversationId + ".";
+  }
+
+  private String streamRoot(int partition) {
+    return partitions == 1
+        ? prefix + ".stream.conv."
+        : prefix + ".stream.p" + partition + "of" + partitions + ".conv.";
+  }
+
+  /** Everything the stream of one partition stores. */
+  public String streamWildcard(int partition) {
+    return streamRoot(partition) + "*.*";
+  }
+
+  /** Everything the stream stores (the one partition's, with one partition). */
   public String streamWildcard() {
-    return prefix + ".stream.conv.*.*";
+    if (partitions != 1) {
+      throw new IllegalStateException(
+          "with " + partitions + " partitions, name the partition: streamWildcard(int)");
+    }
+    return streamWildcard(0);
   }
 
-  /** Where the stream republishes each stored entry (a subject transform of {@link #streamWildcard}). */
+  /** Every stream subject of every partition, whatever their number: to find a deployment's streams. */
+  public String allStreamSubjects() {
+    return prefix + ".stream.>";
+  }
+
+  /**
+   * Where a partition's stream republishes each stored entry (a subject transform of {@link
+   * #streamWildcard(int)}): the same subjects for every partition.
+   */
   public String republishDestination() {
     return prefix + ".fanout.conv.{{wildcard(1)}}.{{wildcard(2)}}";
   }

@@ -465,11 +465,12 @@ public final class GatewayNode {
     natsSends.start();
     fileSweeper.start();
     log.info(
-        "gateway {} listening on {}:{} (stream {}, prefix {}, {})",
+        "gateway {} listening on {}:{} (stream {} in {} partitions, prefix {}, {})",
         config.nodeId(),
         config.httpHost(),
         port(),
         config.nats().streamName(),
+        config.nats().partitions(),
         config.nats().subjectPrefix(),
         config.jwt());
     return null;

@@ -94,6 +94,11 @@ public final class RunSettings {
     return env.getOrDefault("PARLEY_SUBJECT_PREFIX", "chat");
   }
 
+  /** How many streams the cluster spreads conversations over ({@code PARLEY_STREAM_PARTITIONS}). */
+  public int partitions() {
+    return Integer.parseInt(env.getOrDefault("PARLEY_STREAM_PARTITIONS", "1"));
+  }
+
   /** The stream's name ({@code PARLEY_STREAM_NAME}; by default derived from the prefix). */
   public String streamName() {
     return env.getOrDefault("PARLEY_STREAM_NAME", NatsSettings.defaultStreamName(subjectPrefix()));

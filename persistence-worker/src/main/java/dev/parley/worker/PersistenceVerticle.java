@@ -4,6 +4,7 @@ import dev.parley.contract.ops.OpsRoutes;
 import dev.parley.contract.ops.Readiness;
 import dev.parley.contract.schema.SchemaCheck;
 import dev.parley.contract.stream.StreamLayout;
+import dev.parley.contract.stream.StreamPartition;
 import dev.parley.worker.batch.Backoff;
 import dev.parley.worker.batch.BatchAssembler;
 import dev.parley.worker.batch.BatchWriter;
@@ -32,14 +33,17 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the worker on connections it is given: checks the schema, declares the stream and the
- * shared consumer, runs the fetch loop on its own thread and serves {@code /health},
- * {@code /ready}, {@code /metrics}. Stopping stops fetching, lets a write in flight finish (it is
+ * Starts the worker on connections it is given: checks the schema, declares the streams and the
+ * shared consumers, runs a fetch loop (and a relay) per stream partition it stores
+ * ({@code PARLEY_WORKER_PARTITIONS}, all by default), each on its own thread, and serves
+ * {@code /health}, {@code /ready}, {@code /metrics}. Stopping stops fetching, lets a write in flight finish (it is
  * bounded) or abandons the batch unacked, then closes what it opened, newest first.
  */
 public final class PersistenceVerticle extends VerticleBase {
@@ -81,13 +85,28 @@ public final class PersistenceVerticle extends VerticleBase {
    */
   private static final Duration JETSTREAM_SILENCE_PATIENCE = Duration.ofSeconds(10);
 
-  private final WorkerState state = new WorkerState(System::nanoTime);
   private WorkerMetrics metrics;
   private MessageStore store;
-  private ConsumerWatch watch;
-  private Thread fetchThread;
-  private Relay relay;
+  private final List<Partition> partitions = new ArrayList<>();
+
+  /** The partitions' relays share the NATS connection, and flush on it one at a time. */
+  private final Object relayFlushes = new Object();
+
   private HttpServer http;
+
+  /** What this worker runs for one stream partition. */
+  private static final class Partition {
+    final StreamPartition stream;
+    final WorkerState state = new WorkerState(System::nanoTime);
+    Opened opened;
+    Relay relay;
+    ConsumerWatch watch;
+    Thread fetchThread;
+
+    Partition(StreamPartition stream) {
+      this.stream = stream;
+    }
+  }
 
   public PersistenceVerticle(
       WorkerConfig config, Connection nats, Pool pool, PrometheusMeterRegistry registry) {
@@ -107,8 +126,11 @@ public final class PersistenceVerticle extends VerticleBase {
   public Future<?> start() {
     metrics = new WorkerMetrics(registry);
     store = new MessageStore(pool, WRITE_TIMEOUT, config.writeLanes());
+    for (int index : config.partitions()) {
+      partitions.add(new Partition(config.nats().partition(index)));
+    }
     return SchemaCheck.verifyWithin(vertx, pool, config.pgStartupWait())
-        .compose(ok -> vertx.executeBlocking(this::openConsumer))
+        .compose(ok -> vertx.executeBlocking(this::openConsumers))
         .compose(
             opened ->
                 new OpsRoutes(registry, readiness())
@@ -118,23 +140,29 @@ public final class PersistenceVerticle extends VerticleBase {
                             vertx
                                 .executeBlocking(
                                     () -> {
-                                      opened.source().close();
+                                      for (Partition p : partitions) {
+                                        p.opened.source().close();
+                                      }
                                       return null;
                                     })
                                 .transform(x -> Future.<HttpServer>failedFuture(e)))
                     .map(
                         server -> {
                           http = server;
-                          startFetching(opened);
-                          if (relay != null) {
-                            relay.start();
+                          for (Partition p : partitions) {
+                            startFetching(p);
+                            if (p.relay != null) {
+                              p.relay.start();
+                            }
+                            p.watch =
+                                new ConsumerWatch(
+                                    vertx, p.opened.context(), p.stream.index(), metrics);
+                            p.watch.start(LAG_POLL);
                           }
-                          watch = new ConsumerWatch(vertx, opened.context(), metrics);
-                          watch.start(LAG_POLL);
                           log.info(
                               "Persistence worker {} consuming {}/{} in batches of up to {} (wait {} ms); ops on {}:{}",
                               config.nodeId(),
-                              config.nats().streamName(),
+                              partitions.stream().map(p -> p.stream.streamName()).toList(),
                               StreamLayout.PERSISTENCE_CONSUMER,
                               config.batchMax(),
                               config.batchWait().toMillis(),
@@ -150,39 +178,55 @@ public final class PersistenceVerticle extends VerticleBase {
    */
   private record Opened(ConsumerContext context, ReopeningSource source, Duration ackWait) {}
 
-  /** Blocking NATS calls: stream and consumer created if missing (start order does not matter). */
-  private Opened openConsumer() throws Exception {
+  /**
+   * Blocking NATS calls: streams and consumers created if missing (start order does not matter),
+   * then each partition's consumer opened.
+   */
+  private List<Opened> openConsumers() throws Exception {
+    StreamLayout.ensureStream(nats.jetStreamManagement(), config.nats());
+    List<Opened> out = new ArrayList<>();
+    for (Partition p : partitions) {
+      p.opened = openConsumer(p);
+      out.add(p.opened);
+    }
+    return out;
+  }
+
+  private Opened openConsumer(Partition partition) throws Exception {
     JetStreamManagement jsm = nats.jetStreamManagement();
-    StreamLayout.ensureStream(jsm, config.nats());
+    String streamName = partition.stream.streamName();
     StreamLayout.ensurePersistenceConsumer(
-        jsm, config.nats(), config.ackWait(), config.maxAckPending());
+        jsm, streamName, config.ackWait(), config.maxAckPending());
     if (config.relay().enabled()) {
       // declared before start completes, so nothing written after this worker is up escapes the
       // relay
-      Relay.declare(jsm, config.nats(), config.relay().batchMax());
-      relay =
+      Relay.declare(jsm, streamName, config.relay().batchMax());
+      partition.relay =
           Relay.create(
               vertx,
               nats,
               config.nats(),
+              partition.stream,
               config.postgres(),
               config.relay().batchMax(),
               config.nodeId(),
-              registry);
+              registry,
+              relayFlushes);
     } else {
       log.info(
           "Relay to {} disabled on {} (PARLEY_RELAY_ENABLED=false)",
           config.nats().subjects().allConversationEvents(),
           config.nodeId());
     }
-    ConsumerContext context = persistenceConsumer();
+    ConsumerContext context = persistenceConsumer(streamName);
     ConsumerConfiguration actual = context.getConsumerInfo().getConsumerConfiguration();
     if (!config.ackWait().equals(actual.getAckWait())
         || config.maxAckPending() != actual.getMaxAckPending()) {
       log.warn(
-          "Consumer {} exists with ack wait {} ms and max ack pending {}; PARLEY_WORKER_ACK_WAIT={} ms and"
+          "Consumer {} of {} exists with ack wait {} ms and max ack pending {}; PARLEY_WORKER_ACK_WAIT={} ms and"
               + " PARLEY_WORKER_MAX_ACK_PENDING={} apply only when it is created",
           StreamLayout.PERSISTENCE_CONSUMER,
+          streamName,
           actual.getAckWait().toMillis(),
           actual.getMaxAckPending(),
           config.ackWait().toMillis(),
@@ -190,13 +234,13 @@ public final class PersistenceVerticle extends VerticleBase {
     }
     ReopeningSource source =
         new ReopeningSource(
-            JetStreamSource.start(nats, context, config.batchMax()), () -> reopenConsumer(context));
+            JetStreamSource.start(nats, context, config.batchMax()),
+            () -> reopenConsumer(streamName, context));
     return new Opened(context, source, min(actual.getAckWait(), config.ackWait()));
   }
 
-  private ConsumerContext persistenceConsumer() throws Exception {
-    return nats.getStreamContext(config.nats().streamName())
-        .getConsumerContext(StreamLayout.PERSISTENCE_CONSUMER);
+  private ConsumerContext persistenceConsumer(String streamName) throws Exception {
+    return nats.getStreamContext(streamName).getConsumerContext(StreamLayout.PERSISTENCE_CONSUMER);
   }
 
   /**
@@ -204,7 +248,8 @@ public final class PersistenceVerticle extends VerticleBase {
    * requests (the consumer's info, the bind). Runs on the fetch thread. A server that came back
    * without its store has neither stream nor consumer: they are declared again as at start.
    */
-  private JetStreamSource reopenConsumer(ConsumerContext context) throws Exception {
+  private JetStreamSource reopenConsumer(String streamName, ConsumerContext context)
+      throws Exception {
     try {
       JetStreamSource source = JetStreamSource.start(nats, context, config.batchMax());
       silence.answered();
@@ -221,18 +266,20 @@ public final class PersistenceVerticle extends VerticleBase {
       }
       log.warn(
           "Stream {} or its consumer {} is gone ({}); declaring them again",
-          config.nats().streamName(),
+          streamName,
           StreamLayout.PERSISTENCE_CONSUMER,
           e.getMessage());
       JetStreamManagement jsm = nats.jetStreamManagement();
       StreamLayout.ensureStream(jsm, config.nats());
       StreamLayout.ensurePersistenceConsumer(
-          jsm, config.nats(), config.ackWait(), config.maxAckPending());
+          jsm, streamName, config.ackWait(), config.maxAckPending());
       return JetStreamSource.start(nats, context, config.batchMax());
     }
   }
 
-  private void startFetching(Opened opened) {
+  private void startFetching(Partition partition) {
+    Opened opened = partition.opened;
+    WorkerState state = partition.state;
     Backoff backoff =
         new Backoff(RETRY_FIRST, RETRY_MAX, () -> ThreadLocalRandom.current().nextDouble());
     // Held entries must be reported in progress well within the ack wait, or the stream hands them
@@ -254,14 +301,14 @@ public final class PersistenceVerticle extends VerticleBase {
             config.batchWait(),
             min(IDLE_POLL, heartbeat),
             System::nanoTime);
-    Runnable afterAck = relay == null ? () -> {} : relay.commitSignal();
-    fetchThread =
+    Runnable afterAck = partition.relay == null ? () -> {} : partition.relay.commitSignal();
+    partition.fetchThread =
         new Thread(
             new FetchLoop(
                 opened.source(), assembler, writer, backoff, metrics, state, stop, afterAck),
-            "parley-worker-fetch");
-    fetchThread.setDaemon(true);
-    fetchThread.start();
+            "parley-worker-fetch-p" + partition.stream.index());
+    partition.fetchThread.setDaemon(true);
+    partition.fetchThread.start();
   }
 
   private Readiness readiness() {
@@ -275,48 +322,68 @@ public final class PersistenceVerticle extends VerticleBase {
         .check(
             "postgres",
             () -> {
-              Throwable last = state.postgresFailure();
+              Throwable last = null;
+              for (Partition p : partitions) {
+                last = last != null ? last : p.state.postgresFailure();
+              }
               return last != null
                   ? Future.failedFuture("last write failed: " + PostgresFailures.describe(last))
                   : store.ping(PING_TIMEOUT);
             })
         .check(
             "consumer",
-            () ->
-                state.loopAlive(LOOP_STALE)
-                    ? Future.succeededFuture()
-                    : Future.failedFuture("fetch loop is not running"));
+            () -> {
+              for (Partition p : partitions) {
+                if (!p.state.loopAlive(LOOP_STALE)) {
+                  return Future.failedFuture(
+                      "fetch loop of " + p.stream.streamName() + " is not running");
+                }
+              }
+              return Future.succeededFuture();
+            });
   }
 
   @Override
   public Future<?> stop() {
     stop.stop();
-    if (watch != null) {
-      watch.stop();
+    List<Future<Void>> stopped = new ArrayList<>();
+    for (Partition p : partitions) {
+      if (p.watch != null) {
+        p.watch.stop();
+      }
+      stopped.add(stopRelay(p));
+      stopped.add(stopFetching(p));
     }
-    Future<Void> relayStopped =
-        relay == null
-            ? Future.succeededFuture()
-            : vertx.executeBlocking(
-                () -> {
-                  relay.stop();
-                  return null;
-                },
-                false);
-    Future<Void> fetchStopped =
-        fetchThread == null
-            ? Future.succeededFuture()
-            : vertx.executeBlocking(
-                () -> {
-                  fetchThread.join(WRITE_TIMEOUT.plusSeconds(5).toMillis());
-                  if (fetchThread.isAlive()) {
-                    log.warn("Fetch loop did not stop in time; its batch stays unacknowledged");
-                  }
-                  return null;
-                },
-                false);
-    return Future.join(relayStopped, fetchStopped)
+    return Future.join(stopped)
         .transform(x -> http == null ? Future.succeededFuture() : http.close());
+  }
+
+  private Future<Void> stopRelay(Partition p) {
+    return p.relay == null
+        ? Future.succeededFuture()
+        : vertx.executeBlocking(
+            () -> {
+              p.relay.stop();
+              return null;
+            },
+            false);
+  }
+
+  private Future<Void> stopFetching(Partition p) {
+    Thread fetchThread = p.fetchThread;
+    return fetchThread == null
+        ? Future.succeededFuture()
+        : vertx.executeBlocking(
+            () -> {
+              fetchThread.join(WRITE_TIMEOUT.plusSeconds(5).toMillis());
+              if (fetchThread.isAlive()) {
+                log.warn(
+                    "Fetch loop of {} did not stop in time; its batch stays unacknowledged",
+                    p.stream.streamName());
+              }
+              return null;
+            },
+            false);
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -61,7 +61,7 @@ class HistoryReadBenchmark {
                       db.preparedQuery(
                               "SELECT id, seq FROM messages WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT 51")
                           .execute(Tuple.of(conversationId, Long.MAX_VALUE))));
-      double[] floor = time(() -> Cluster.await(stream.persistedFloor(ctx)));
+      double[] floor = time(() -> Cluster.await(stream.persistedFloor(ctx, 0)));
       double[] miss =
           time(() -> Cluster.await(stream.nextOnSubject(ctx, Long.MAX_VALUE / 2, subject)));
 

@@ -89,12 +89,21 @@ final class Cleanup {
     }
   }
 
+  /**
+   * Deletes the test's stream and, where a test ran with several partitions, each partition's:
+   * every stream on the test's own subject prefix.
+   */
   static void deleteStream(NatsSettings nats) throws Exception {
     try (Connection c = TestEnvironment.connectNats(nats.url())) {
-      c.jetStreamManagement().deleteStream(nats.streamName());
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
-        throw e;
+      var jsm = c.jetStreamManagement();
+      for (String name : jsm.getStreamNames(nats.subjects().allStreamSubjects())) {
+        try {
+          jsm.deleteStream(name);
+        } catch (JetStreamApiException e) {
+          if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
+            throw e;
+          }
+        }
       }
     }
   }

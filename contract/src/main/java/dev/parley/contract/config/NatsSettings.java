@@ -1,7 +1,10 @@
 package dev.parley.contract.config;
 
 import dev.parley.contract.Subjects;
+import dev.parley.contract.stream.StreamPartition;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -14,7 +17,22 @@ public record NatsSettings(
     String streamName,
     Duration duplicateWindow,
     Duration streamMaxAge,
-    int replicas) {
+    int replicas,
+    int partitions) {
+
+  /** Most streams a deployment may spread its conversations over. */
+  public static final int MAX_PARTITIONS = 64;
+
+  /** Settings of a deployment with one stream. */
+  public NatsSettings(
+      String url,
+      String subjectPrefix,
+      String streamName,
+      Duration duplicateWindow,
+      Duration streamMaxAge,
+      int replicas) {
+    this(url, subjectPrefix, streamName, duplicateWindow, streamMaxAge, replicas, 1);
+  }
 
   public static NatsSettings fromEnv(Env env) {
     String prefix = env.string("PARLEY_SUBJECT_PREFIX", "chat");
@@ -37,7 +55,8 @@ public record NatsSettings(
         stream,
         env.duration("PARLEY_DEDUP_WINDOW", Duration.ofMinutes(2)),
         env.duration("PARLEY_STREAM_MAX_AGE", Duration.ofDays(7)),
-        env.integer("PARLEY_STREAM_REPLICAS", 1, 1, 5));
+        env.integer("PARLEY_STREAM_REPLICAS", 1, 1, 5),
+        env.integer("PARLEY_STREAM_PARTITIONS", 1, 1, MAX_PARTITIONS));
   }
 
   public static String defaultStreamName(String prefix) {
@@ -45,7 +64,35 @@ public record NatsSettings(
   }
 
   public Subjects subjects() {
-    return new Subjects(subjectPrefix);
+    return new Subjects(subjectPrefix, partitions);
+  }
+
+  /**
+   * The stream of partition {@code index}: with one partition the stream keeps its name
+   * ({@code PARLEY_STREAM_NAME}), with n each is that name and {@code _P<index>_OF_<n>}: the
+   * streams of two counts never share a name, so those of another count are told apart by name.
+   */
+  public StreamPartition partition(int index) {
+    if (index < 0 || index >= partitions) {
+      throw new IllegalArgumentException(
+          "partition " + index + " does not exist: there are " + partitions);
+    }
+    String name = partitions == 1 ? streamName : streamName + "_P" + index + "_OF_" + partitions;
+    return new StreamPartition(index, name, subjects().streamWildcard(index));
+  }
+
+  /** Every partition, in index order. */
+  public List<StreamPartition> partitionList() {
+    List<StreamPartition> out = new ArrayList<>(partitions);
+    for (int i = 0; i < partitions; i++) {
+      out.add(partition(i));
+    }
+    return out;
+  }
+
+  /** The partition holding a conversation. */
+  public StreamPartition partitionOf(String conversationId) {
+    return partition(subjects().partitionOf(conversationId));
   }
 
   /** The URL may hold a user and password or a token: never printed. */
@@ -63,6 +110,8 @@ public record NatsSettings(
         + streamMaxAge
         + ", replicas="
         + replicas
+        + ", partitions="
+        + partitions
         + "]";
   }
 }

@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stream and its two durable consumers, declared once. Gateways and workers call {@link
- * #ensureStream} at start (workers also {@link #ensurePersistenceConsumer}, and the relay {@link
+ * The stream (one per partition, see {@link PartitionLayout}) and its two durable consumers,
+ * declared once. Gateways and workers call {@link #ensureStream} at start (workers also {@link #ensurePersistenceConsumer}, and the relay {@link
  * #ensureIntegratorsConsumer}); each creates what is missing, and the stream is updated where its
  * settings drifted, so start order does not matter.
  * These calls block: run them off the event loop.
@@ -38,18 +38,19 @@ public final class StreamLayout {
 
   private StreamLayout() {}
 
-  public static StreamConfiguration streamConfiguration(NatsSettings nats) {
+  public static StreamConfiguration streamConfiguration(
+      NatsSettings nats, StreamPartition partition) {
     var subjects = nats.subjects();
     return StreamConfiguration.builder()
-        .name(nats.streamName())
-        .subjects(subjects.streamWildcard())
+        .name(partition.streamName())
+        .subjects(partition.subjects())
         .storageType(StorageType.File)
         .replicas(nats.replicas())
         .duplicateWindow(nats.duplicateWindow())
         .maxAge(nats.streamMaxAge())
         .republish(
             Republish.builder()
-                .source(subjects.streamWildcard())
+                .source(partition.subjects())
                 .destination(subjects.republishDestination())
                 .build())
         .build();
@@ -82,16 +83,34 @@ public final class StreamLayout {
         .build();
   }
 
-  /** Creates or updates the stream; returns its info. */
-  public static StreamInfo ensureStream(JetStreamManagement jsm, NatsSettings nats)
+  /**
+   * Creates or updates every partition's stream, once {@link PartitionLayout} has checked that no
+   * stream of another partition count still holds entries the workers have not stored. A stream
+   * created now starts after the highest sequence of the deployment's other streams, so a
+   * conversation's seq keeps rising when the number of partitions changes.
+   */
+  public static void ensureStream(JetStreamManagement jsm, NatsSettings nats)
       throws IOException, JetStreamApiException {
-    StreamConfiguration wanted = streamConfiguration(nats);
+    PartitionLayout.Found found = PartitionLayout.check(jsm, nats);
+    for (StreamPartition partition : nats.partitionList()) {
+      ensureStream(jsm, nats, partition, found);
+    }
+  }
+
+  private static StreamInfo ensureStream(
+      JetStreamManagement jsm,
+      NatsSettings nats,
+      StreamPartition partition,
+      PartitionLayout.Found found)
+      throws IOException, JetStreamApiException {
+    StreamConfiguration wanted = streamConfiguration(nats, partition);
     try {
-      StreamInfo info = jsm.getStreamInfo(nats.streamName());
+      StreamInfo info = jsm.getStreamInfo(partition.streamName());
+      PartitionLayout.requireNotBehind(partition, info.getStreamState().getLastSequence(), found);
       if (!info.getConfiguration().getSubjects().equals(wanted.getSubjects())
           || !nats.duplicateWindow().equals(info.getConfiguration().getDuplicateWindow())
           || !nats.streamMaxAge().equals(info.getConfiguration().getMaxAge())) {
-        log.info("Updating stream {} to the configured layout", nats.streamName());
+        log.info("Updating stream {} to the configured layout", partition.streamName());
         return jsm.updateStream(wanted);
       }
       return info;
@@ -99,19 +118,20 @@ public final class StreamLayout {
       if (e.getErrorCode() != 404) {
         throw e;
       }
-      log.info("Creating stream {} on {}", nats.streamName(), nats.subjects().streamWildcard());
-      return jsm.addStream(wanted);
+      log.info("Creating stream {} on {}", partition.streamName(), partition.subjects());
+      StreamInfo created = jsm.addStream(wanted);
+      PartitionLayout.startAfter(jsm, partition, found.highest());
+      return created;
     }
   }
 
   /** Creates the persistence consumer if missing (an existing one keeps its position). */
   public static void ensurePersistenceConsumer(
-      JetStreamManagement jsm, NatsSettings nats, Duration ackWait, int maxAckPending)
+      JetStreamManagement jsm, String streamName, Duration ackWait, int maxAckPending)
       throws IOException, JetStreamApiException {
-    if (find(jsm, nats.streamName(), PERSISTENCE_CONSUMER) == null) {
-      log.info(
-          "Creating durable consumer {} on stream {}", PERSISTENCE_CONSUMER, nats.streamName());
-      jsm.addOrUpdateConsumer(nats.streamName(), persistenceConsumer(ackWait, maxAckPending));
+    if (find(jsm, streamName, PERSISTENCE_CONSUMER) == null) {
+      log.info("Creating durable consumer {} on stream {}", PERSISTENCE_CONSUMER, streamName);
+      jsm.addOrUpdateConsumer(streamName, persistenceConsumer(ackWait, maxAckPending));
     }
   }
 
@@ -124,29 +144,29 @@ public final class StreamLayout {
    * @return the consumer as it is now (its positions tell a new relay where to resume)
    */
   public static ConsumerInfo ensureIntegratorsConsumer(
-      JetStreamManagement jsm, NatsSettings nats, Duration ackWait, int maxAckPending)
+      JetStreamManagement jsm, String streamName, Duration ackWait, int maxAckPending)
       throws IOException, JetStreamApiException {
-    ConsumerInfo existing = find(jsm, nats.streamName(), INTEGRATORS_CONSUMER);
+    ConsumerInfo existing = find(jsm, streamName, INTEGRATORS_CONSUMER);
     if (existing != null) {
       return existing;
     }
-    long last = jsm.getStreamInfo(nats.streamName()).getStreamState().getLastSequence();
+    long last = jsm.getStreamInfo(streamName).getStreamState().getLastSequence();
     log.info(
         "Creating durable consumer {} on stream {} from seq {}",
         INTEGRATORS_CONSUMER,
-        nats.streamName(),
+        streamName,
         last + 1);
     try {
       return jsm.addOrUpdateConsumer(
-          nats.streamName(), integratorsConsumer(last + 1, ackWait, maxAckPending));
+          streamName, integratorsConsumer(last + 1, ackWait, maxAckPending));
     } catch (JetStreamApiException e) {
       // another worker created it meanwhile (with its own start): keep that one
-      return jsm.getConsumerInfo(nats.streamName(), INTEGRATORS_CONSUMER);
+      return jsm.getConsumerInfo(streamName, INTEGRATORS_CONSUMER);
     }
   }
 
   /** The durable consumer, or null when it does not exist (any answer but "not found" is an error). */
-  private static ConsumerInfo find(JetStreamManagement jsm, String stream, String consumer)
+  static ConsumerInfo find(JetStreamManagement jsm, String stream, String consumer)
       throws IOException, JetStreamApiException {
     try {
       return jsm.getConsumerInfo(stream, consumer);

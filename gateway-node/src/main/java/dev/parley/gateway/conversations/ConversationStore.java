@@ -106,7 +106,7 @@ public final class ConversationStore {
   public Future<JsonObject> get(String conversationId, String callerId) {
     Context ctx = Vertx.currentContext();
     return unstored
-        .window(ctx)
+        .window(ctx, conversationId)
         .compose(window -> unstored.of(ctx, conversationId, window))
         .compose(
             messages ->

@@ -41,7 +41,8 @@ final class ChannelFeed {
   private final Counter heldDropped;
 
   /** The highest stream sequence delivered here, any conversation (where a new channel starts). */
-  private long highestSeen;
+  /** Per partition: sequences are each partition's own. */
+  private final long[] highestSeen;
 
   /**
    * @param previous prev_seq of the message that starts a chain when it is read from the stream
@@ -65,6 +66,7 @@ final class ChannelFeed {
     this.table = table;
     this.stream = stream;
     this.subjects = subjects;
+    this.highestSeen = new long[subjects.partitions()];
     this.previous = previous;
     this.inOrder = inOrder;
     this.resync = resync;
@@ -73,14 +75,14 @@ final class ChannelFeed {
     this.heldDropped = heldDropped;
   }
 
-  /** The highest stream sequence delivered here so far (any conversation). */
-  long highestSeen() {
-    return highestSeen;
+  /** The highest sequence of a partition delivered here so far (any of its conversations). */
+  long highestSeen(int partition) {
+    return highestSeen[partition];
   }
 
-  /** Raises {@link #highestSeen} (e.g. to the stream's last sequence at start). */
-  void seen(long seq) {
-    highestSeen = Math.max(highestSeen, seq);
+  /** Raises {@link #highestSeen} (e.g. to the partition's last sequence at start). */
+  void seen(int partition, long seq) {
+    highestSeen[partition] = Math.max(highestSeen[partition], seq);
   }
 
   /** One republished entry of a subscribed conversation. */
@@ -99,7 +101,7 @@ final class ChannelFeed {
       log.error("Dropping a fan-out entry without stream headers on {}", msg.getSubject());
       return;
     }
-    seen(seq);
+    seen(subjects.partitionOf(conversationId), seq);
     if (ch.heldLive().holding()) {
       if (!ch.heldLive().keep(msg, seq, heldMax, waited -> releaseHeld(ch, waited))) {
         // too many wait for the catch-ups: once they end, the stream is read back instead

@@ -135,7 +135,7 @@ public final class FanoutHub {
                   handoff.offer(conversationId, msg);
                 },
             this::streamMark,
-            () -> stream.lastSequence(ctx));
+            partition -> stream.lastSequence(ctx, partition));
     this.writer = new EntryWriter(table, storedCopies, framesWritten, membershipChanged);
     this.catchUp = new CatchUp(ctx, table, stream, subjects, writer, storedCopies, previous);
     InOrderWriter inOrder = new InOrderWriter(writer, catchUp);
@@ -164,7 +164,10 @@ public final class FanoutHub {
           ctx.runOnContext(v -> applyMembershipChange(MembershipChange.fromJson(json)));
         });
     // where channels opened before any entry arrives start, should they have to be read back
-    stream.lastSequence(ctx).onSuccess(feed::seen);
+    for (int i = 0; i < subjects.partitions(); i++) {
+      int partition = i;
+      stream.lastSequence(ctx, partition).onSuccess(last -> feed.seen(partition, last));
+    }
     this.lingerTimer =
         sendLingerNanos <= 0
             ? -1
@@ -187,12 +190,12 @@ public final class FanoutHub {
     }
   }
 
-  private void deliver(String conversationId, Message msg) {
-    feed.deliver(conversationId, msg);
+  private long streamMark(int partition) {
+    return feed.highestSeen(partition);
   }
 
-  private long streamMark() {
-    return feed.highestSeen();
+  private void deliver(String conversationId, Message msg) {
+    feed.deliver(conversationId, msg);
   }
 
   /** Live copies of a conversation were dropped at the hand-off: read it back from the stream. */

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,25 +28,25 @@ final class Subscriptions {
   private final Dispatcher dispatcher;
   private final Subjects subjects;
   private final Function<String, MessageHandler> handlerFor;
-  private final LongSupplier streamMark;
-  private final Supplier<Future<Long>> streamEnd;
+  private final IntToLongFunction streamMark;
+  private final IntFunction<Future<Long>> streamEnd;
   private final Map<String, Channel> channels = new HashMap<>();
   private final Map<String, Set<LocalConnection>> connectionsByUser = new HashMap<>();
   private final Map<LocalConnection, Set<String>> conversationsByConnection = new HashMap<>();
 
   /**
    * @param handlerFor the handler of a conversation's republished entries
-   * @param streamMark the highest stream sequence this node has seen (where a new channel is read
-   *     back from when its exact mark is unknown)
-   * @param streamEnd reads the stream's last sequence, completing on the hub's context; asked on
+   * @param streamMark the highest sequence of a partition this node has seen (where a new channel
+   *     is read back from when its exact mark is unknown)
+   * @param streamEnd reads a partition's last sequence, completing on the hub's context; asked on
    *     the same NATS connection as the subscriptions, after them
    */
   Subscriptions(
       Dispatcher dispatcher,
       Subjects subjects,
       Function<String, MessageHandler> handlerFor,
-      LongSupplier streamMark,
-      Supplier<Future<Long>> streamEnd) {
+      IntToLongFunction streamMark,
+      IntFunction<Future<Long>> streamEnd) {
     this.dispatcher = dispatcher;
     this.subjects = subjects;
     this.handlerFor = handlerFor;
@@ -79,7 +79,7 @@ final class Subscriptions {
                 conversationId,
                 dispatcher.subscribe(
                     subjects.fanout(conversationId), handlerFor.apply(conversationId)),
-                streamMark.getAsLong());
+                streamMark.applyAsLong(subjects.partitionOf(conversationId)));
         channels.put(conversationId, ch);
         fresh.add(ch);
       }
@@ -99,8 +99,19 @@ final class Subscriptions {
    * round trip per conversation.
    */
   private void readMarks(List<Channel> fresh) {
+    Map<Integer, List<Channel>> byPartition = new HashMap<>();
+    for (Channel ch : fresh) {
+      byPartition
+          .computeIfAbsent(subjects.partitionOf(ch.conversationId), p -> new ArrayList<>())
+          .add(ch);
+    }
+    byPartition.forEach((partition, channels) -> readMarks(partition, channels));
+  }
+
+  /** One request per partition: its sequences are its own. */
+  private void readMarks(int partition, List<Channel> fresh) {
     streamEnd
-        .get()
+        .apply(partition)
         .onComplete(
             ar -> {
               if (ar.failed()) {

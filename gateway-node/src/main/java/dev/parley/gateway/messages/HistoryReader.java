@@ -53,7 +53,7 @@ public final class HistoryReader {
   public Future<HistoryPage> after(String conversationId, long afterSeq, int limit) {
     Context ctx = Vertx.currentContext();
     return unstored
-        .window(ctx)
+        .window(ctx, conversationId)
         .compose(
             window -> {
               Future<List<ChatMessage>> rows =
@@ -89,7 +89,7 @@ public final class HistoryReader {
     long bound = beforeSeq == null ? Long.MAX_VALUE : beforeSeq;
     Context ctx = Vertx.currentContext();
     return unstored
-        .window(ctx)
+        .window(ctx, conversationId)
         .compose(
             window -> {
               Future<List<ChatMessage>> rows =

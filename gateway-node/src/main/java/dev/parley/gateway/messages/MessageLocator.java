@@ -75,7 +75,7 @@ public final class MessageLocator {
             at ->
                 at.stored()
                     ? Future.succeededFuture(at)
-                    : persisted.storedThrough(at.seq()).map(at));
+                    : persisted.storedThrough(at.conversationId(), at.seq()).map(at));
   }
 
   /** The message wherever it is (no membership check), or null when there is none. */

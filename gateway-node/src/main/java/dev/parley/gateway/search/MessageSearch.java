@@ -77,8 +77,7 @@ public final class MessageSearch {
    */
   private Future<String> unstoredMessages(String conversationId) {
     Context ctx = Vertx.currentContext();
-    return unstored
-        .window(ctx)
+    return (conversationId == null ? unstored.window(ctx) : unstored.window(ctx, conversationId))
         .compose(
             window -> {
               if (window.isEmpty()) {

@@ -8,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -49,35 +51,47 @@ public final class PersistedWrites {
                     : storedUpToNow().compose(v -> read.get()));
   }
 
-  /** Completes once everything the stream held at the time of the call is in Postgres. */
+  /** Completes once everything every partition held at the time of the call is in Postgres. */
   public Future<Void> storedUpToNow() {
     Context ctx = Vertx.currentContext();
-    return stream
-        .persistencePosition(ctx)
-        .compose(p -> p.floor() >= p.last() ? Future.succeededFuture() : waitFor(ctx, p.last()));
+    List<Future<Void>> partitions = new ArrayList<>();
+    for (int i = 0; i < stream.partitions(); i++) {
+      int partition = i;
+      partitions.add(
+          stream
+              .persistencePosition(ctx, partition)
+              .compose(
+                  p ->
+                      p.floor() >= p.last()
+                          ? Future.succeededFuture()
+                          : waitFor(ctx, partition, p.last())));
+    }
+    return Future.all(partitions).mapEmpty();
   }
 
   /**
-   * Completes once the entry at {@code seq} (and every one before it) is in Postgres: for a change
-   * to a message found in the stream, which needs its row. Entries after it are not waited for.
+   * Completes once the conversation's entry at {@code seq} (and every one before it in its
+   * partition) is in Postgres: for a change to a message found in the stream, which needs its row.
+   * Entries after it are not waited for.
    */
-  public Future<Void> storedThrough(long seq) {
+  public Future<Void> storedThrough(String conversationId, long seq) {
     Context ctx = Vertx.currentContext();
+    int partition = stream.partitionOf(conversationId);
     return stream
-        .persistedFloor(ctx)
-        .compose(floor -> floor >= seq ? Future.succeededFuture() : waitFor(ctx, seq));
+        .persistedFloor(ctx, partition)
+        .compose(floor -> floor >= seq ? Future.succeededFuture() : waitFor(ctx, partition, seq));
   }
 
-  private Future<Void> waitFor(Context ctx, long target) {
+  private Future<Void> waitFor(Context ctx, int partition, long target) {
     waits.increment();
-    return awaitFloor(ctx, target, System.nanoTime() + maxWait.toNanos());
+    return awaitFloor(ctx, partition, target, System.nanoTime() + maxWait.toNanos());
   }
 
-  private Future<Void> awaitFloor(Context ctx, long target, long deadline) {
+  private Future<Void> awaitFloor(Context ctx, int partition, long target, long deadline) {
     Promise<Void> tick = Promise.promise();
     ctx.owner().setTimer(POLL_MS, t -> tick.complete());
     return tick.future()
-        .compose(v -> stream.persistedFloor(ctx))
+        .compose(v -> stream.persistedFloor(ctx, partition))
         .compose(
             floor -> {
               if (floor >= target) {
@@ -89,7 +103,7 @@ public final class PersistedWrites {
                         "recent messages are still being stored, so this cannot be found yet; retry shortly",
                         null));
               }
-              return awaitFloor(ctx, target, deadline);
+              return awaitFloor(ctx, partition, target, deadline);
             });
   }
 }

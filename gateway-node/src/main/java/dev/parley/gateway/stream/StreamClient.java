@@ -22,6 +22,10 @@ import java.util.Base64;
  * Non-blocking access to the stream: publish with a de-duplication id, read entries back by
  * sequence, and the persistence consumer's ack floor. Every call completes on the caller's context.
  * The JetStream API is used by request-reply so no event-loop thread ever waits on NATS.
+ *
+ * <p>With several partitions ({@code PARLEY_STREAM_PARTITIONS}) each call addresses one partition's
+ * stream: the one its subject names (a conversation's subject carries its partition), or the
+ * partition given. Sequences, floors and positions are each partition's own.
  */
 public final class StreamClient implements StreamReads {
   private static final Duration API_TIMEOUT = Duration.ofSeconds(2);
@@ -49,7 +53,8 @@ public final class StreamClient implements StreamReads {
     if (dedupId != null) {
       headers.put(StreamHeaders.MSG_ID, dedupId);
     }
-    PublishOptions options = PublishOptions.builder().expectedStream(settings.streamName()).build();
+    PublishOptions options =
+        PublishOptions.builder().expectedStream(streamOfSubject(subject)).build();
     byte[] body = payload.encode().getBytes(StandardCharsets.UTF_8);
     try {
       return Future.fromCompletionStage(js.publishAsync(subject, headers, body, options), ctx)
@@ -70,16 +75,16 @@ public final class StreamClient implements StreamReads {
   @Override
   public Future<StreamEntry> nextOnSubject(Context ctx, long fromSeq, String subject) {
     JsonObject req = new JsonObject().put("seq", fromSeq).put("next_by_subj", subject);
-    return msgGet(ctx, req);
+    return msgGet(ctx, streamOfSubject(subject), req);
   }
 
   /**
-   * The persistence consumer's ack floor: every entry at or below it is committed in Postgres.
-   * 0 when the consumer does not exist yet.
+   * The persistence consumer's ack floor in a partition: every entry of it at or below the floor
+   * is committed in Postgres. 0 when the consumer does not exist yet.
    */
-  public Future<Long> persistedFloor(Context ctx) {
+  public Future<Long> persistedFloor(Context ctx, int partition) {
     String subject =
-        "$JS.API.CONSUMER.INFO." + settings.streamName() + "." + StreamLayout.PERSISTENCE_CONSUMER;
+        "$JS.API.CONSUMER.INFO." + streamName(partition) + "." + StreamLayout.PERSISTENCE_CONSUMER;
     return request(ctx, subject, new byte[0])
         .map(
             resp -> {
@@ -91,39 +96,46 @@ public final class StreamClient implements StreamReads {
                 throw new IllegalStateException(
                     "consumer info failed: " + err.getString("description"));
               }
-              JsonObject floor = resp.getJsonObject("ack_floor");
-              return floor == null ? 0L : floor.getLong("stream_seq", 0L);
+              return storedFloor(resp);
             });
   }
 
-  /** The entry stored at {@code seq}, or null when there is none (never written, or aged out). */
-  public Future<StreamEntry> entryAt(Context ctx, long seq) {
-    return msgGet(ctx, new JsonObject().put("seq", seq));
+  /**
+   * The entry stored at {@code seq} in a partition, or null when there is none (never written, or
+   * aged out).
+   */
+  public Future<StreamEntry> entryAt(Context ctx, int partition, long seq) {
+    return msgGet(ctx, streamName(partition), new JsonObject().put("seq", seq));
   }
 
   /**
    * Where the persistence consumer stands, from one consumer-info request: its ack floor, and the
    * stream's last sequence as the consumer counts it (delivered, plus what is still to deliver; the
    * consumer has no filter, so that is every entry). Every entry at or below the floor is committed
-   * in Postgres; the ones above it may not be. Before the consumer exists the floor is 0 and the
-   * last sequence is read from the stream.
+   * in Postgres; the ones above it may not be. Before the consumer exists nothing is stored: the
+   * floor is just below the stream's first entry, and the last sequence is the stream's.
    */
-  public Future<ConsumerPosition> persistencePosition(Context ctx) {
+  public Future<ConsumerPosition> persistencePosition(Context ctx, int partition) {
     String subject =
-        "$JS.API.CONSUMER.INFO." + settings.streamName() + "." + StreamLayout.PERSISTENCE_CONSUMER;
+        "$JS.API.CONSUMER.INFO." + streamName(partition) + "." + StreamLayout.PERSISTENCE_CONSUMER;
     return request(ctx, subject, new byte[0])
         .compose(
             resp -> {
               JsonObject err = resp.getJsonObject("error");
               if (err != null) {
                 if (err.getInteger("code", 0) == 404) {
-                  return lastSequence(ctx).map(last -> new ConsumerPosition(0, last));
+                  return streamState(ctx, partition)
+                      .map(
+                          state ->
+                              new ConsumerPosition(
+                                  Math.max(0, state.getLong("first_seq", 1L) - 1),
+                                  state.getLong("last_seq", 0L)));
                 }
                 return Future.failedFuture(
                     new IllegalStateException(
                         "consumer info failed: " + err.getString("description")));
               }
-              long floor = sequenceOf(resp.getJsonObject("ack_floor"));
+              long floor = storedFloor(resp);
               long delivered = sequenceOf(resp.getJsonObject("delivered"));
               long pending = resp.getLong("num_pending", 0L);
               return Future.succeededFuture(
@@ -134,13 +146,32 @@ public final class StreamClient implements StreamReads {
   /** The persistence consumer's ack floor and the last sequence of the stream it reads. */
   public record ConsumerPosition(long floor, long last) {}
 
+  /**
+   * Every entry at or below it is committed. The ack floor, or what was delivered when nothing is
+   * waiting for an ack: a consumer on a stream that starts numbering past 1 (a new partition, see
+   * PartitionLayout) reports an ack floor of 0 until its first ack, though nothing lies below its
+   * first entry; reads would otherwise take the empty range below it for unstored entries.
+   */
+  private static long storedFloor(JsonObject consumerInfo) {
+    long floor = sequenceOf(consumerInfo.getJsonObject("ack_floor"));
+    if (consumerInfo.getLong("num_ack_pending", 1L) == 0) {
+      floor = Math.max(floor, sequenceOf(consumerInfo.getJsonObject("delivered")));
+    }
+    return floor;
+  }
+
   private static long sequenceOf(JsonObject position) {
     return position == null ? 0L : position.getLong("stream_seq", 0L);
   }
 
-  /** The stream's last sequence right now (every conversation's entries count). */
-  public Future<Long> lastSequence(Context ctx) {
-    return request(ctx, "$JS.API.STREAM.INFO." + settings.streamName(), new byte[0])
+  /** A partition's last sequence right now (every conversation's entries in it count). */
+  public Future<Long> lastSequence(Context ctx, int partition) {
+    return streamState(ctx, partition).map(state -> state.getLong("last_seq", 0L));
+  }
+
+  /** The {@code state} of a partition's stream info: {@code first_seq}, {@code last_seq}, … */
+  private Future<JsonObject> streamState(Context ctx, int partition) {
+    return request(ctx, "$JS.API.STREAM.INFO." + streamName(partition), new byte[0])
         .map(
             resp -> {
               JsonObject err = resp.getJsonObject("error");
@@ -149,12 +180,30 @@ public final class StreamClient implements StreamReads {
                     "stream info failed: " + err.getString("description"));
               }
               JsonObject state = resp.getJsonObject("state");
-              return state == null ? 0L : state.getLong("last_seq", 0L);
+              return state == null ? new JsonObject() : state;
             });
   }
 
-  private Future<StreamEntry> msgGet(Context ctx, JsonObject req) {
-    String subject = "$JS.API.STREAM.MSG.GET." + settings.streamName();
+  /** How many partitions conversations are spread over. */
+  public int partitions() {
+    return settings.partitions();
+  }
+
+  /** The partition holding a conversation. */
+  public int partitionOf(String conversationId) {
+    return settings.subjects().partitionOf(conversationId);
+  }
+
+  private String streamName(int partition) {
+    return settings.partition(partition).streamName();
+  }
+
+  private String streamOfSubject(String subject) {
+    return streamName(settings.subjects().partitionOfSubject(subject));
+  }
+
+  private Future<StreamEntry> msgGet(Context ctx, String stream, JsonObject req) {
+    String subject = "$JS.API.STREAM.MSG.GET." + stream;
     return request(ctx, subject, req.encode().getBytes(StandardCharsets.UTF_8))
         .map(
             resp -> {

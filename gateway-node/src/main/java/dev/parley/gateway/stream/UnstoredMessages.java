@@ -27,6 +27,10 @@ import java.util.function.Predicate;
  *       message acknowledged a moment ago is found among the first entries read whatever backlog
  *       lies before it.</li>
  * </ul>
+ *
+ * <p>With several partitions each has its own floor and sequences: a window is one range per
+ * partition. A read about one conversation asks only its partition's position ({@link
+ * #window(Context, String)}); reads over every conversation ask every partition's.
  */
 public final class UnstoredMessages {
   /** Stream reads in flight at once for one read. */
@@ -36,7 +40,7 @@ public final class UnstoredMessages {
   private final Subjects subjects;
   private final int maxTail;
   private final int maxScan;
-  private final WindowCache cache;
+  private final WindowCache[] caches;
 
   /**
    * @param maxTail most unstored messages of one conversation a read takes ({@code PARLEY_HISTORY_MAX_STREAM_TAIL})
@@ -47,11 +51,16 @@ public final class UnstoredMessages {
     this.subjects = subjects;
     this.maxTail = maxTail;
     this.maxScan = maxScan;
-    this.cache = new WindowCache(2 * maxScan);
+    this.caches = new WindowCache[stream.partitions()];
+    for (int i = 0; i < caches.length; i++) {
+      caches[i] = new WindowCache(2 * maxScan);
+    }
   }
 
-  /** The stream's entries a read may not find in Postgres: those in ({@code floor}, {@code last}]. */
-  public record Window(long floor, long last) {
+  /**
+   * A partition's entries a read may not find in Postgres: those in ({@code floor}, {@code last}].
+   */
+  public record Range(int partition, long floor, long last) {
     public boolean isEmpty() {
       return last <= floor;
     }
@@ -61,14 +70,50 @@ public final class UnstoredMessages {
     }
   }
 
-  /** Where the worker stands now; take it before reading Postgres. */
+  /** The entries a read may not find in Postgres: a range per partition it asked about. */
+  public record Window(List<Range> ranges) {
+    public boolean isEmpty() {
+      return ranges.stream().allMatch(Range::isEmpty);
+    }
+
+    public long size() {
+      return ranges.stream().mapToLong(Range::size).sum();
+    }
+
+    Range of(int partition) {
+      for (Range r : ranges) {
+        if (r.partition() == partition) {
+          return r;
+        }
+      }
+      throw new IllegalArgumentException("this window has no range of partition " + partition);
+    }
+  }
+
+  /** Where the worker stands now in every partition; take it before reading Postgres. */
   public Future<Window> window(Context ctx) {
+    List<Future<Range>> ranges = new ArrayList<>(caches.length);
+    for (int i = 0; i < caches.length; i++) {
+      ranges.add(range(ctx, i));
+    }
+    return Future.all(ranges).map(done -> new Window(ranges.stream().map(Future::result).toList()));
+  }
+
+  /**
+   * Where the worker stands now in the conversation's partition, the only one a read of that
+   * conversation needs; take it before reading Postgres.
+   */
+  public Future<Window> window(Context ctx, String conversationId) {
+    return range(ctx, stream.partitionOf(conversationId)).map(r -> new Window(List.of(r)));
+  }
+
+  private Future<Range> range(Context ctx, int partition) {
     return stream
-        .persistencePosition(ctx)
+        .persistencePosition(ctx, partition)
         .map(
             p -> {
-              cache.dropThrough(p.floor());
-              return new Window(p.floor(), p.last());
+              caches[partition].dropThrough(p.floor());
+              return new Range(partition, p.floor(), p.last());
             });
   }
 
@@ -81,10 +126,11 @@ public final class UnstoredMessages {
   public Future<List<ChatMessage>> before(
       Context ctx, String conversationId, Window window, long bound) {
     List<ChatMessage> out = new ArrayList<>();
-    if (window.isEmpty()) {
+    Range range = window.of(subjects.partitionOf(conversationId));
+    if (range.isEmpty()) {
       return Future.succeededFuture(out);
     }
-    return readFrom(ctx, subjects.streamMessages(conversationId), window.floor() + 1, bound, out)
+    return readFrom(ctx, subjects.streamMessages(conversationId), range.floor() + 1, bound, out)
         .map(out);
   }
 
@@ -129,19 +175,24 @@ public final class UnstoredMessages {
               null));
     }
     List<ChatMessage> out = new ArrayList<>();
-    return readUp(ctx, window.floor() + 1, window.last(), out).map(out);
+    Future<Void> read = Future.succeededFuture();
+    for (Range r : window.ranges()) {
+      read = read.compose(v -> readUp(ctx, r.partition(), r.floor() + 1, r.last(), out));
+    }
+    return read.map(out);
   }
 
-  private Future<Void> readUp(Context ctx, long from, long last, List<ChatMessage> out) {
+  private Future<Void> readUp(
+      Context ctx, int partition, long from, long last, List<ChatMessage> out) {
     if (from > last) {
       return Future.succeededFuture();
     }
     long to = Math.min(last, from + PARALLEL - 1);
-    return readRange(ctx, from, to)
+    return readRange(ctx, partition, from, to)
         .compose(
             found -> {
               out.addAll(found);
-              return readUp(ctx, to + 1, last, out);
+              return readUp(ctx, partition, to + 1, last, out);
             });
   }
 
@@ -152,23 +203,35 @@ public final class UnstoredMessages {
   public record Found(List<ChatMessage> messages, boolean complete) {}
 
   /**
-   * The window's messages passing {@code test}, read newest first (a message acknowledged a moment
-   * ago is among the first entries read, whatever backlog lies before it) and at most the bound's
-   * worth of entries; with {@code firstOnly} the read stops at the first (an id: there is one).
+   * The window's messages passing {@code test}, each partition's read newest first (a message
+   * acknowledged a moment ago is among the first entries read, whatever backlog lies before it) and
+   * at most the bound's worth of entries per partition; with {@code firstOnly} the read stops at
+   * the first (an id: there is one).
    */
   public Future<Found> matching(
       Context ctx, Window window, Predicate<ChatMessage> test, boolean firstOnly) {
-    if (window.isEmpty()) {
-      return Future.succeededFuture(new Found(List.of(), true));
-    }
-    long lowest = Math.max(window.floor() + 1, window.last() - maxScan + 1);
     List<ChatMessage> out = new ArrayList<>();
-    return readDown(ctx, window.last(), lowest, test, firstOnly, out)
-        .map(v -> new Found(out, lowest == window.floor() + 1 || (firstOnly && !out.isEmpty())));
+    boolean[] complete = {true};
+    Future<Void> read = Future.succeededFuture();
+    for (Range r : window.ranges()) {
+      if (r.isEmpty()) {
+        continue;
+      }
+      long lowest = Math.max(r.floor() + 1, r.last() - maxScan + 1);
+      complete[0] &= lowest == r.floor() + 1;
+      read =
+          read.compose(
+              v ->
+                  firstOnly && !out.isEmpty()
+                      ? Future.succeededFuture()
+                      : readDown(ctx, r.partition(), r.last(), lowest, test, firstOnly, out));
+    }
+    return read.map(v -> new Found(out, complete[0] || (firstOnly && !out.isEmpty())));
   }
 
   private Future<Void> readDown(
       Context ctx,
+      int partition,
       long from,
       long lowest,
       Predicate<ChatMessage> test,
@@ -178,7 +241,7 @@ public final class UnstoredMessages {
       return Future.succeededFuture();
     }
     long to = Math.max(lowest, from - PARALLEL + 1);
-    return readRange(ctx, to, from)
+    return readRange(ctx, partition, to, from)
         .compose(
             found -> {
               for (int i = found.size() - 1; i >= 0; i--) {
@@ -186,15 +249,17 @@ public final class UnstoredMessages {
                   out.add(found.get(i));
                 }
               }
-              return readDown(ctx, to - 1, lowest, test, firstOnly, out);
+              return readDown(ctx, partition, to - 1, lowest, test, firstOnly, out);
             });
   }
 
   /**
-   * The messages stored at {@code from}..{@code to}, in sequence order (other entries skipped):
-   * those this gateway read before from {@link WindowCache}, the others read at once.
+   * The messages stored at {@code from}..{@code to} of a partition, in sequence order (other
+   * entries skipped): those this gateway read before from {@link WindowCache}, the others read at
+   * once.
    */
-  private Future<List<ChatMessage>> readRange(Context ctx, long from, long to) {
+  private Future<List<ChatMessage>> readRange(Context ctx, int partition, long from, long to) {
+    WindowCache cache = caches[partition];
     List<Future<Optional<ChatMessage>>> reads = new ArrayList<>();
     for (long seq = from; seq <= to; seq++) {
       Optional<ChatMessage> known = cache.get(seq);
@@ -203,7 +268,7 @@ public final class UnstoredMessages {
           known != null
               ? Future.succeededFuture(known)
               : stream
-                  .entryAt(ctx, seq)
+                  .entryAt(ctx, partition, seq)
                   .map(
                       e -> {
                         Optional<ChatMessage> read =

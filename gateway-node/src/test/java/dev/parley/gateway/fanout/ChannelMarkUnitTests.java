@@ -29,7 +29,7 @@ class ChannelMarkUnitTests {
     bed.storeMessages(99); // 1..99: before the reconnect (the client reads them from history)
     bed.on(
         () -> {
-          bed.feed.seen(99);
+          bed.feed.seen(0, 99);
           return null;
         });
     Conn bob = bed.connected("bob");

@@ -54,7 +54,11 @@ final class FanoutTestbed implements AutoCloseable {
                 (proxy, method, args) -> null);
     table =
         new Subscriptions(
-            dispatcher, subjects, id -> msg -> {}, this::highestSeen, stream::lastSequence);
+            dispatcher,
+            subjects,
+            id -> msg -> {},
+            this::highestSeen,
+            partition -> stream.lastSequence());
     StoredCopies storedCopies = new StoredCopies(vertx);
     EntryWriter writer =
         new EntryWriter(table, storedCopies, registry.counter("frames"), change -> {});
@@ -85,8 +89,8 @@ final class FanoutTestbed implements AutoCloseable {
             heldDropped);
   }
 
-  private long highestSeen() {
-    return feed.highestSeen();
+  private long highestSeen(int partition) {
+    return feed.highestSeen(partition);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.parley.loadgen.persist;
 
-import dev.parley.contract.Subjects;
+import dev.parley.contract.config.NatsSettings;
 import dev.parley.loadgen.RunSettings;
 import dev.parley.loadgen.Scenario;
 import dev.parley.loadgen.ScenarioResult;
@@ -15,6 +15,8 @@ import io.vertx.pgclient.PgConnectOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -43,7 +45,7 @@ public final class PersistScenario implements Scenario {
   public String usage() {
     return "persist    messages/s one worker stores from a backlog, and its lag at a fixed rate"
         + " (messages=100000 conversations=200 warmup=20000 pause=true rate=5000 seconds=30"
-        + " in_flight=4000 floor_poll=20ms)";
+        + " in_flight=4000 floor_poll=20ms partitions=PARLEY_STREAM_PARTITIONS)";
   }
 
   @Override
@@ -68,18 +70,15 @@ public final class PersistScenario implements Scenario {
         PersistFixture fixture =
             PersistFixture.create(vertx, pgOptions(settings), tag, conversationCount)) {
       JetStreamManagement jsm = nats.jetStreamManagement();
+      NatsSettings layout = layout(settings);
       StreamFiller filler =
           new StreamFiller(
-              nats.jetStream(),
-              new Subjects(settings.subjectPrefix()),
-              settings.streamName(),
-              fixture.conversations(),
-              tag,
-              inFlight);
-      try (AckFloorWatch floor = new AckFloorWatch(jsm, settings.streamName(), floorPoll)) {
+              nats.jetStream(), layout.subjects(), layout, fixture.conversations(), tag, inFlight);
+      result.figure("partitions", layout.partitions());
+      try (Floors floor = new Floors(jsm, layout, floorPoll)) {
         // warm-up: the worker's JIT and Postgres' caches, not measured
         filler.fill(warmup);
-        requireStored(floor, filler.highestSeq(), Duration.ofMinutes(2), "warm-up");
+        requireStored(floor, filler, Duration.ofMinutes(2), "warm-up");
 
         // found after the warm-up: the worker's pooled Postgres sessions are open by then
         ServerProcesses processes =
@@ -112,7 +111,7 @@ public final class PersistScenario implements Scenario {
       ScenarioResult result,
       RunSettings settings,
       StreamFiller filler,
-      AckFloorWatch floor,
+      Floors floor,
       ServerProcesses processes,
       WorkerMetrics metrics,
       long workerPid,
@@ -123,10 +122,8 @@ public final class PersistScenario implements Scenario {
     if (pause) {
       signal(workerPid, "STOP");
     }
-    long end;
     try {
       filler.fill(messages);
-      end = filler.highestSeq();
     } finally {
       if (pause) {
         signal(workerPid, "CONT");
@@ -134,15 +131,17 @@ public final class PersistScenario implements Scenario {
     }
     double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
     long t0 = System.nanoTime();
-    long floor0 = floor.read();
+    long drained = 0;
+    for (int i = 0; i < floor.partitions(); i++) {
+      drained += filler.highestSeq(i) - floor.read(i);
+    }
     Map<String, Double> cpu0 = processes.cpuSeconds();
     Map<String, Double> m0 = metrics.read();
-    requireStored(floor, end, Duration.ofMinutes(10), "backlog");
+    requireStored(floor, filler, Duration.ofMinutes(10), "backlog");
     double took = (System.nanoTime() - t0) / 1e9;
     Map<String, Double> cpu1 = processes.cpuSeconds();
     Map<String, Double> m1 = metrics.read();
 
-    long drained = end - floor0;
     double perSecond = drained / took;
     JsonObject cpu = ServerProcesses.spent(cpu0, cpu1);
     result
@@ -170,7 +169,7 @@ public final class PersistScenario implements Scenario {
   private static void steady(
       ScenarioResult result,
       StreamFiller filler,
-      AckFloorWatch floor,
+      Floors floor,
       ServerProcesses processes,
       WorkerMetrics metrics,
       int rate,
@@ -181,12 +180,12 @@ public final class PersistScenario implements Scenario {
     filler.recordSendTimes(true);
     long behind = filler.paced(rate, seconds);
     filler.recordSendTimes(false);
-    requireStored(floor, filler.highestSeq(), Duration.ofMinutes(2), "steady rate");
+    requireStored(floor, filler, Duration.ofMinutes(2), "steady rate");
     Map<String, Double> cpu1 = processes.cpuSeconds();
     Map<String, Double> m1 = metrics.read();
 
     long[] missing = {0};
-    Histogram lags = floor.lags(filler.sentAt(), missing);
+    Histogram lags = floor.lags(filler, missing);
     long sent = lags.getTotalCount() + missing[0];
     JsonObject cpu = ServerProcesses.spent(cpu0, cpu1);
     double p99 = lags.getValueAtPercentile(99) / 1000.0;
@@ -217,19 +216,50 @@ public final class PersistScenario implements Scenario {
         .put("mean_latency_ms", count == 0 ? 0 : round(seconds / count * 1000));
   }
 
-  private static void requireStored(AckFloorWatch floor, long seq, Duration limit, String what)
+  private static void requireStored(Floors floor, StreamFiller filler, Duration limit, String what)
       throws Exception {
-    if (!floor.awaitFloor(seq, limit, System::nanoTime)) {
+    if (!floor.awaitStored(filler, limit, System::nanoTime)) {
+      List<Long> wanted = new ArrayList<>();
+      for (int i = 0; i < floor.partitions(); i++) {
+        wanted.add(filler.highestSeq(i));
+      }
       throw new IllegalStateException(
           what
-              + ": the persistence consumer's ack floor did not reach seq "
-              + seq
+              + ": the persistence consumers' ack floors did not reach "
+              + wanted
               + " within "
               + limit.toSeconds()
-              + " s (it stands at "
-              + floor.read()
+              + " s (they stand at "
+              + floor.describe()
               + "): is the worker storing?");
     }
+  }
+
+  /**
+   * The cluster's streams: {@code partitions=} when given, else {@code PARLEY_STREAM_PARTITIONS}
+   * as the bench script passed it to the cluster (the two must agree: the drafts go where the
+   * gateways would put them).
+   */
+  private static NatsSettings layout(RunSettings settings) {
+    int partitions = settings.integer("partitions", settings.partitions());
+    if (partitions != settings.partitions()) {
+      throw new IllegalStateException(
+          "partitions="
+              + partitions
+              + " but the cluster runs with PARLEY_STREAM_PARTITIONS="
+              + settings.partitions()
+              + ": run it as scripts/bench.sh one persist partitions="
+              + partitions
+              + ", which starts the cluster so");
+    }
+    return new NatsSettings(
+        settings.natsUrl(),
+        settings.subjectPrefix(),
+        settings.streamName(),
+        Duration.ofMinutes(2),
+        Duration.ofDays(7),
+        1,
+        partitions);
   }
 
   /** The worker of {@code make run}: the scenario charges it and pauses it. */

@@ -1,6 +1,7 @@
 package dev.parley.loadgen.persist;
 
 import dev.parley.contract.Subjects;
+import dev.parley.contract.config.NatsSettings;
 import dev.parley.contract.stream.StreamHeaders;
 import dev.parley.contract.wire.ChatMessage;
 import dev.parley.contract.wire.Ids;
@@ -12,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -22,37 +24,44 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Writes message drafts into the stream exactly as a gateway's send does: the draft JSON on
- * {@code <prefix>.stream.conv.<id>.msg}, a {@code Nats-Msg-Id} derived from (conversation, sender,
- * client_msg_id), the stream named as expected. Publishes are asynchronous with a bounded number
- * in flight; each confirmed entry's stream sequence is kept with the time it was sent.
+ * {@code <prefix>.stream.[p<i>of<n>.]conv.<id>.msg}, a {@code Nats-Msg-Id} derived from (conversation,
+ * sender, client_msg_id), the conversation's partition's stream named as expected. Publishes are
+ * asynchronous with a bounded number in flight; each confirmed entry's sequence in its partition
+ * is kept with the time it was sent.
  */
 final class StreamFiller {
   private final JetStream js;
   private final Subjects subjects;
-  private final PublishOptions options;
+  private final PublishOptions[] options;
   private final List<PersistFixture.Conversation> conversations;
   private final String tag;
   private final Semaphore inFlight;
   private final int maxInFlight;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
-  private final AtomicLong highestSeq = new AtomicLong();
+  private final AtomicLong[] highestSeq;
   private long sent;
 
-  /** seq → System.nanoTime() when it was sent; only while {@link #record} is on. */
-  private final ConcurrentHashMap<Long, Long> sentAt = new ConcurrentHashMap<>();
+  /** Per partition: seq → System.nanoTime() when it was sent; only while {@link #record} is on. */
+  private final List<ConcurrentHashMap<Long, Long>> sentAt = new ArrayList<>();
 
   private volatile boolean record;
 
   StreamFiller(
       JetStream js,
       Subjects subjects,
-      String streamName,
+      NatsSettings nats,
       List<PersistFixture.Conversation> conversations,
       String tag,
       int maxInFlight) {
     this.js = js;
     this.subjects = subjects;
-    this.options = PublishOptions.builder().expectedStream(streamName).build();
+    this.options = new PublishOptions[nats.partitions()];
+    this.highestSeq = new AtomicLong[nats.partitions()];
+    for (int i = 0; i < nats.partitions(); i++) {
+      options[i] = PublishOptions.builder().expectedStream(nats.partition(i).streamName()).build();
+      highestSeq[i] = new AtomicLong();
+      sentAt.add(new ConcurrentHashMap<>());
+    }
     this.conversations = conversations;
     this.tag = tag;
     this.maxInFlight = maxInFlight;
@@ -96,13 +105,13 @@ final class StreamFiller {
     record = on;
   }
 
-  ConcurrentHashMap<Long, Long> sentAt() {
-    return sentAt;
+  ConcurrentHashMap<Long, Long> sentAt(int partition) {
+    return sentAt.get(partition);
   }
 
-  /** The highest stream sequence a publish of this filler was given. */
-  long highestSeq() {
-    return highestSeq.get();
+  /** The highest sequence of a partition a publish of this filler was given. */
+  long highestSeq(int partition) {
+    return highestSeq[partition].get();
   }
 
   private void publishOne() throws Exception {
@@ -137,7 +146,8 @@ final class StreamFiller {
     inFlight.acquire();
     long sentNanos = System.nanoTime();
     boolean keep = record;
-    js.publishAsync(subjects.streamMessages(c.id()), headers, body, options)
+    int partition = subjects.partitionOf(c.id());
+    js.publishAsync(subjects.streamMessages(c.id()), headers, body, options[partition])
         .whenComplete(
             (PublishAck ack, Throwable e) -> {
               inFlight.release();
@@ -145,9 +155,9 @@ final class StreamFiller {
                 failure.compareAndSet(null, e);
                 return;
               }
-              highestSeq.accumulateAndGet(ack.getSeqno(), Math::max);
+              highestSeq[partition].accumulateAndGet(ack.getSeqno(), Math::max);
               if (keep) {
-                sentAt.put(ack.getSeqno(), sentNanos);
+                sentAt.get(partition).put(ack.getSeqno(), sentNanos);
               }
             });
   }

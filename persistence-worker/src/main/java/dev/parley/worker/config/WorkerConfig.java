@@ -7,7 +7,11 @@ import dev.parley.contract.config.PostgresSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * Everything a persistence worker reads from its environment, validated once at start.
@@ -21,6 +25,8 @@ import java.util.Map;
  * @param relay the relay to the integrators' subjects
  * @param pgStartupWait how long a starting worker keeps trying to reach Postgres for its schema check
  * @param pgConnectTimeout longest wait for a new Postgres connection, and for a pooled one
+ * @param partitions the stream partitions this worker stores (all by default); workers given the
+ *     same partition share its consumer
  */
 public record WorkerConfig(
     PostgresSettings postgres,
@@ -35,7 +41,8 @@ public record WorkerConfig(
     String nodeId,
     Relay relay,
     Duration pgStartupWait,
-    Duration pgConnectTimeout) {
+    Duration pgConnectTimeout,
+    List<Integer> partitions) {
 
   /**
    * The relay that publishes every stream entry to {@code <prefix>.conv.<id>.events}.
@@ -74,6 +81,9 @@ public record WorkerConfig(
               + postgres.poolSize()
               + ": each lane needs a connection of its own");
     }
+    if (partitions.isEmpty()) {
+      throw new ConfigException("PARLEY_WORKER_PARTITIONS names no partition");
+    }
     if (maxAckPending < batchMax) {
       throw new ConfigException(
           "PARLEY_WORKER_MAX_ACK_PENDING="
@@ -99,9 +109,10 @@ public record WorkerConfig(
   public static WorkerConfig fromEnv(Env environment) {
     Env env = environment.withFormerNames(FORMER_NAMES);
     PostgresSettings postgres = PostgresSettings.fromEnv(env);
+    NatsSettings nats = NatsSettings.fromEnv(env);
     return new WorkerConfig(
         postgres,
-        NatsSettings.fromEnv(env),
+        nats,
         env.integer("PARLEY_WORKER_BATCH_MAX", 500, 1, 10_000),
         // Unset, it follows a smaller pool down rather than refusing to start; set, it is checked.
         env.integer(
@@ -116,7 +127,41 @@ public record WorkerConfig(
             env.bool("PARLEY_RELAY_ENABLED", true),
             env.integer("PARLEY_RELAY_BATCH_MAX", 256, 1, 10_000)),
         env.duration("PARLEY_PG_STARTUP_WAIT", Duration.ofSeconds(60)),
-        env.duration("PARLEY_PG_CONNECT_TIMEOUT", Duration.ofSeconds(5)));
+        env.duration("PARLEY_PG_CONNECT_TIMEOUT", Duration.ofSeconds(5)),
+        partitions(env, nats.partitions()));
+  }
+
+  /**
+   * {@code PARLEY_WORKER_PARTITIONS}: a comma-separated list of partition indexes (0-based, below
+   * {@code PARLEY_STREAM_PARTITIONS}), or unset for all of them.
+   */
+  static List<Integer> partitions(Env env, int count) {
+    String listed = env.optional("PARLEY_WORKER_PARTITIONS").orElse("").trim();
+    if (listed.isEmpty()) {
+      return IntStream.range(0, count).boxed().toList();
+    }
+    Set<Integer> out = new TreeSet<>();
+    for (String item : listed.split(",")) {
+      int index;
+      try {
+        index = Integer.parseInt(item.trim());
+      } catch (NumberFormatException e) {
+        index = -1;
+      }
+      if (index < 0 || index >= count) {
+        throw new ConfigException(
+            "PARLEY_WORKER_PARTITIONS="
+                + listed
+                + ": '"
+                + item.trim()
+                + "' is not a partition; with PARLEY_STREAM_PARTITIONS="
+                + count
+                + " they are 0.."
+                + (count - 1));
+      }
+      out.add(index);
+    }
+    return List.copyOf(out);
   }
 
   /** {@code worker-<hostname>-<pid>}: unique per process, readable in NATS connection lists and logs. */

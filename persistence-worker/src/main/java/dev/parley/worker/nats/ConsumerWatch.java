@@ -18,14 +18,17 @@ public final class ConsumerWatch {
 
   private final Vertx vertx;
   private final ConsumerContext consumer;
+  private final int partition;
   private final WorkerMetrics metrics;
   private final AtomicBoolean failing = new AtomicBoolean();
   private final AtomicBoolean polling = new AtomicBoolean();
   private long timerId = -1;
 
-  public ConsumerWatch(Vertx vertx, ConsumerContext consumer, WorkerMetrics metrics) {
+  public ConsumerWatch(
+      Vertx vertx, ConsumerContext consumer, int partition, WorkerMetrics metrics) {
     this.vertx = vertx;
     this.consumer = consumer;
+    this.partition = partition;
     this.metrics = metrics;
   }
 
@@ -50,7 +53,7 @@ public final class ConsumerWatch {
               polling.set(false);
               if (ar.succeeded()) {
                 ConsumerInfo info = ar.result();
-                metrics.consumerPosition(info.getNumPending(), info.getNumAckPending());
+                metrics.consumerPosition(partition, info.getNumPending(), info.getNumAckPending());
                 if (failing.compareAndSet(true, false)) {
                   log.info("Reading the persistence consumer's position works again");
                 }

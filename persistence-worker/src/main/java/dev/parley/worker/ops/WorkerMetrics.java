@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The worker's meters, named once. Prometheus names are in the README. */
@@ -19,6 +21,8 @@ public final class WorkerMetrics {
   private final Timer batchLatency;
   private final AtomicLong lag = new AtomicLong();
   private final AtomicLong ackPending = new AtomicLong();
+  private final Map<Integer, Long> lagByPartition = new ConcurrentHashMap<>();
+  private final Map<Integer, Long> ackPendingByPartition = new ConcurrentHashMap<>();
 
   public WorkerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -85,8 +89,14 @@ public final class WorkerMetrics {
     registry.counter("parley.worker.dead.letters", "cause", cause).increment();
   }
 
-  public void consumerPosition(long pending, long unacked) {
-    lag.set(pending);
-    ackPending.set(unacked);
+  /**
+   * One partition's consumer position; the gauges add up every partition this worker reads (each
+   * watched by its own poll).
+   */
+  public void consumerPosition(int partition, long pending, long unacked) {
+    lagByPartition.put(partition, pending);
+    ackPendingByPartition.put(partition, unacked);
+    lag.set(lagByPartition.values().stream().mapToLong(Long::longValue).sum());
+    ackPending.set(ackPendingByPartition.values().stream().mapToLong(Long::longValue).sum());
   }
 }

@@ -3,6 +3,7 @@ package dev.parley.worker.relay;
 import dev.parley.contract.config.NatsSettings;
 import dev.parley.contract.config.PostgresSettings;
 import dev.parley.contract.stream.StreamLayout;
+import dev.parley.contract.stream.StreamPartition;
 import dev.parley.worker.batch.Backoff;
 import dev.parley.worker.batch.StopSignal;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * Publishes every stream entry to the integrators' subject {@code <prefix>.conv.<id>.events}, in
  * stream order, as the frame WebSocket clients get: {@code message.new} with the stored message
  * (seq, and prev_seq from its Postgres row) for a message, the event's payload as it is otherwise.
+ *
+ * <p>Each stream partition has its own relay, consumer and lease: order is per conversation, and a
+ * conversation lives in one partition.
  *
  * <p><b>Order.</b> Every worker runs a relay, but only the one holding the lease (a Postgres
  * advisory lock, see {@link RelayLease}) pulls and publishes; the rest stand by and take over when
@@ -67,15 +71,19 @@ public final class Relay {
   /**
    * Builds the relay; {@link #start} runs it on its own thread (pulling, waiting for the
    * persistence floor and flushing all block).
+   *
+   * @param flushes what the relays sharing {@code nats} (one per partition) hold while they flush
    */
   public static Relay create(
       Vertx vertx,
       Connection nats,
       NatsSettings natsSettings,
+      StreamPartition partition,
       PostgresSettings postgres,
       int batchMax,
       String nodeId,
-      MeterRegistry registry)
+      MeterRegistry registry,
+      Object flushes)
       throws IOException {
     JetStreamManagement jsm = nats.jetStreamManagement();
     // the name shows in pg_stat_activity next to the lock: who relays is one query away
@@ -83,8 +91,7 @@ public final class Relay {
         new PgConnectOptions(postgres.connectOptions())
             .addProperty("application_name", "parley-relay " + nodeId);
     RelayLease lease =
-        new RelayLease(
-            vertx, options, "parley.relay:" + natsSettings.streamName(), STATEMENT_TIMEOUT);
+        new RelayLease(vertx, options, "parley.relay:" + partition.streamName(), STATEMENT_TIMEOUT);
     CommitSignal commits = new CommitSignal();
     StopSignal stop = new StopSignal();
     Backoff backoff =
@@ -93,15 +100,17 @@ public final class Relay {
         new RelayLoop(
             nats,
             jsm,
-            natsSettings,
+            natsSettings.subjects(),
+            partition.streamName(),
             batchMax,
             lease,
-            new PersistedFloor(jsm, natsSettings.streamName(), commits),
-            new RelayMetrics(registry),
+            new PersistedFloor(jsm, partition.streamName(), commits),
+            new RelayMetrics(registry, partition, natsSettings.partitions()),
             stop,
             backoff,
-            nodeId);
-    Thread thread = new Thread(loop, "parley-relay");
+            nodeId,
+            flushes);
+    Thread thread = new Thread(loop, "parley-relay-p" + partition.index());
     thread.setDaemon(true);
     return new Relay(stop, commits, thread);
   }
@@ -110,9 +119,10 @@ public final class Relay {
    * Declares the relay's durable consumer if missing (from the stream's end: integrators get what
    * is written from then on), and returns it as it is now. Blocking.
    */
-  public static ConsumerInfo declare(JetStreamManagement jsm, NatsSettings nats, int batchMax)
+  public static ConsumerInfo declare(JetStreamManagement jsm, String streamName, int batchMax)
       throws IOException, JetStreamApiException {
-    return StreamLayout.ensureIntegratorsConsumer(jsm, nats, ACK_WAIT, maxAckPending(batchMax));
+    return StreamLayout.ensureIntegratorsConsumer(
+        jsm, streamName, ACK_WAIT, maxAckPending(batchMax));
   }
 
   /**

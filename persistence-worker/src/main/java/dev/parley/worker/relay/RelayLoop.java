@@ -1,7 +1,6 @@
 package dev.parley.worker.relay;
 
 import dev.parley.contract.Subjects;
-import dev.parley.contract.config.NatsSettings;
 import dev.parley.contract.stream.StreamHeaders;
 import dev.parley.contract.stream.StreamLayout;
 import dev.parley.worker.batch.Backoff;
@@ -53,7 +52,6 @@ final class RelayLoop implements Runnable {
 
   private final Connection nats;
   private final JetStreamManagement jsm;
-  private final NatsSettings settings;
   private final Subjects subjects;
   private final String streamName;
   private final int batchMax;
@@ -62,6 +60,7 @@ final class RelayLoop implements Runnable {
   private final RelayMetrics metrics;
   private final StopSignal stop;
   private final Backoff backoff;
+  private final Object flushes;
   private final String nodeId;
   private boolean leaseUnreachable;
   private boolean standbyLogged;
@@ -75,19 +74,20 @@ final class RelayLoop implements Runnable {
   RelayLoop(
       Connection nats,
       JetStreamManagement jsm,
-      NatsSettings settings,
+      Subjects subjects,
+      String streamName,
       int batchMax,
       RelayLease lease,
       PersistedFloor floor,
       RelayMetrics metrics,
       StopSignal stop,
       Backoff backoff,
-      String nodeId) {
+      String nodeId,
+      Object flushes) {
     this.nats = nats;
     this.jsm = jsm;
-    this.settings = settings;
-    this.subjects = settings.subjects();
-    this.streamName = settings.streamName();
+    this.subjects = subjects;
+    this.streamName = streamName;
     this.batchMax = batchMax;
     this.lease = lease;
     this.floor = floor;
@@ -95,6 +95,7 @@ final class RelayLoop implements Runnable {
     this.stop = stop;
     this.backoff = backoff;
     this.nodeId = nodeId;
+    this.flushes = flushes;
   }
 
   @Override
@@ -245,7 +246,7 @@ final class RelayLoop implements Runnable {
    */
   private long resume() throws Exception {
     // an operator may have removed the consumer (to skip a backlog): then relaying starts from now
-    Leftovers leftovers = Leftovers.of(jsm, streamName, Relay.declare(jsm, settings, batchMax));
+    Leftovers leftovers = Leftovers.of(jsm, streamName, Relay.declare(jsm, streamName, batchMax));
     log.info(
         "Relay on {} holds the lease: relaying {} from seq {} ({} unacknowledged entries to relay again first)",
         nodeId,
@@ -293,7 +294,12 @@ final class RelayLoop implements Runnable {
       }
     }
     // The server has every frame before the batch is acked: a crash after the ack loses nothing.
-    nats.flush(FLUSH_TIMEOUT);
+    // One flush at a time per connection: each is a PING awaiting its PONG, and the client closes
+    // the connection past two outstanding (jnats' maxPingsOut), which the relays of three
+    // partitions flushing at once reached under load.
+    synchronized (flushes) {
+      nats.flush(FLUSH_TIMEOUT);
+    }
     if (messages > 0) {
       metrics.published(Subjects.MESSAGE_KIND, messages);
     }

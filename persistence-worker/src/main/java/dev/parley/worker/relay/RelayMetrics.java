@@ -1,8 +1,10 @@
 package dev.parley.worker.relay;
 
+import dev.parley.contract.stream.StreamPartition;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,7 +20,13 @@ final class RelayMetrics {
   private final AtomicLong leader = new AtomicLong();
   private final AtomicLong lastSeq = new AtomicLong();
 
-  RelayMetrics(MeterRegistry registry) {
+  /**
+   * @param partition the stream partition of this relay: its gauges carry it as the tag
+   *     {@code partition} when there are several (counters and timers add up over partitions)
+   */
+  RelayMetrics(MeterRegistry registry, StreamPartition partition, int partitions) {
+    Tags tags =
+        partitions == 1 ? Tags.empty() : Tags.of("partition", Integer.toString(partition.index()));
     this.registry = registry;
     this.batches =
         Counter.builder("parley.relay.batches")
@@ -46,9 +54,11 @@ final class RelayMetrics {
             .register(registry);
     Gauge.builder("parley.relay.leader", leader, AtomicLong::get)
         .description("1 while this worker holds the relay lease")
+        .tags(tags)
         .register(registry);
     Gauge.builder("parley.relay.last.seq", lastSeq, AtomicLong::get)
         .description("Stream sequence of the last entry this worker relayed")
+        .tags(tags)
         .register(registry);
   }
 

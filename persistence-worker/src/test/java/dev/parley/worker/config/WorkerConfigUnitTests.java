@@ -19,6 +19,32 @@ class WorkerConfigUnitTests {
   }
 
   @Test
+  void aWorkerStoresEveryPartitionUnlessToldWhich() {
+    assertThat(WorkerConfig.fromEnv(new Env(Map.of())).partitions()).containsExactly(0);
+    assertThat(WorkerConfig.fromEnv(new Env(Map.of("PARLEY_STREAM_PARTITIONS", "3"))).partitions())
+        .containsExactly(0, 1, 2);
+    assertThat(
+            WorkerConfig.fromEnv(
+                    new Env(
+                        Map.of(
+                            "PARLEY_STREAM_PARTITIONS", "4", "PARLEY_WORKER_PARTITIONS", "3, 1")))
+                .partitions())
+        .containsExactly(1, 3);
+  }
+
+  @Test
+  void aPartitionOutsideTheCountIsRefusedNamingTheVariable() {
+    assertThatThrownBy(
+            () ->
+                WorkerConfig.fromEnv(
+                    new Env(
+                        Map.of("PARLEY_STREAM_PARTITIONS", "2", "PARLEY_WORKER_PARTITIONS", "2"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PARLEY_WORKER_PARTITIONS=2")
+        .hasMessageContaining("0..1");
+  }
+
+  @Test
   void defaults() {
     WorkerConfig c = WorkerConfig.fromEnv(new Env(Map.of()));
 
