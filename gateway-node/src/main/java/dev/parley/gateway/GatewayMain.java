@@ -2,6 +2,7 @@ package dev.parley.gateway;
 
 import dev.parley.contract.config.ConfigException;
 import dev.parley.contract.config.Env;
+import dev.parley.contract.metrics.ProcessMetrics;
 import dev.parley.gateway.config.GatewayConfig;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -35,11 +36,12 @@ public final class GatewayMain {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    ProcessMetrics metrics = ProcessMetrics.forNode(config.nodeId());
+    Vertx vertx = metrics.vertx();
     GatewayNode node;
     try {
       node =
-          GatewayNode.start(vertx, config)
+          GatewayNode.start(vertx, config, metrics)
               .toCompletionStage()
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -2,6 +2,7 @@ package dev.parley.worker;
 
 import dev.parley.contract.config.ConfigException;
 import dev.parley.contract.config.Env;
+import dev.parley.contract.metrics.ProcessMetrics;
 import dev.parley.contract.schema.SchemaOutdatedException;
 import dev.parley.worker.config.WorkerConfig;
 import io.vertx.core.Vertx;
@@ -24,8 +25,9 @@ public final class WorkerMain {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
-    PersistenceWorker.start(vertx, config)
+    ProcessMetrics metrics = ProcessMetrics.forNode(config.nodeId());
+    Vertx vertx = metrics.vertx();
+    PersistenceWorker.start(vertx, config, metrics)
         .onComplete(
             ar -> {
               if (ar.failed()) {

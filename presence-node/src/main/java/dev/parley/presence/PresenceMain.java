@@ -2,6 +2,7 @@ package dev.parley.presence;
 
 import dev.parley.contract.config.ConfigException;
 import dev.parley.contract.config.Env;
+import dev.parley.contract.metrics.ProcessMetrics;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,7 +25,8 @@ public final class PresenceMain {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    ProcessMetrics metrics = ProcessMetrics.forNode(config.nodeId());
+    Vertx vertx = metrics.vertx();
     AtomicReference<PresenceNode> running = new AtomicReference<>();
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> shutdown(vertx, running.get()), "presence-shutdown"));
@@ -32,7 +34,10 @@ public final class PresenceMain {
       // main is not an event loop: waiting here is fine, and exiting from here cannot deadlock the
       // hook.
       running.set(
-          PresenceNode.start(vertx, config).toCompletionStage().toCompletableFuture().get());
+          PresenceNode.start(vertx, config, metrics)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get());
     } catch (Exception e) {
       log.error("presence node failed to start", e);
       System.exit(1);
