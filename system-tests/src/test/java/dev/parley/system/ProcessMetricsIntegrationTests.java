@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.testing.Await;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
+import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,16 +26,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * Each process, started by its own main as in production, serves on /metrics the JVM's meters,
  * Vert.x's HTTP-server meters and the event-loop delay beside its own, every sample tagged with its
- * node; and every {@code parley_*} metric is in docs/metrics.md.
+ * node; every {@code parley_*} metric is in docs/metrics.md; and every metric the Grafana dashboard
+ * and the Prometheus alerts use is one of them.
  */
 @ExtendWith(ParleyExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProcessMetricsIntegrationTests {
   private static final Duration START = Duration.ofSeconds(60);
+
+  /** A metric name in a PromQL expression (ours, Vert.x's, the JVM's and the process's). */
+  private static final Pattern METRIC_IN_QUERY =
+      Pattern.compile("\\b(?:parley|vertx|jvm|process)_[a-z0-9_]+");
 
   private final TestEnvironment env;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -88,6 +95,26 @@ class ProcessMetricsIntegrationTests {
   void presenceMetricsHaveTheJvmVertxAndTheNode() throws Exception {
     assertProcessMetrics(presence);
     assertThat(scrape(presence)).contains("parley_presence_heartbeats_applied_total{node=");
+  }
+
+  @Test
+  void everyMetricOfTheDashboardAndTheAlertsExists() throws Exception {
+    Set<String> exposed = new TreeSet<>();
+    for (Process p : List.of(gateway, worker, presence)) {
+      exposed.addAll(sampleNames(scrape(p)));
+    }
+    Path deploy = repositoryRoot().resolve("deploy");
+
+    Set<String> used = new TreeSet<>();
+    JsonObject dashboard =
+        new JsonObject(Files.readString(deploy.resolve("grafana/dashboards/parley.json")));
+    collectQueries(dashboard, used);
+    Map<String, Object> alerts =
+        new Yaml().load(Files.readString(deploy.resolve("prometheus/alerts.yml")));
+    collectQueries(new JsonObject(alerts), used);
+
+    assertThat(used).as("metrics the dashboard and alerts use").hasSizeGreaterThan(20);
+    assertThat(exposed).as("metrics some process exposes").containsAll(used);
   }
 
   @Test
@@ -177,14 +204,34 @@ class ProcessMetricsIntegrationTests {
     return names;
   }
 
+  /** Every metric named in an {@code expr} or a variable's {@code query}/{@code definition}. */
+  private static void collectQueries(Object node, Set<String> into) {
+    if (node instanceof JsonObject o) {
+      for (String key : o.fieldNames()) {
+        Object value = o.getValue(key);
+        if (value instanceof String s
+            && (key.equals("expr") || key.equals("query") || key.equals("definition"))) {
+          Matcher m = METRIC_IN_QUERY.matcher(s);
+          while (m.find()) {
+            into.add(m.group());
+          }
+        } else {
+          collectQueries(value, into);
+        }
+      }
+    } else if (node instanceof io.vertx.core.json.JsonArray a) {
+      a.forEach(v -> collectQueries(v, into));
+    }
+  }
+
   private static Path repositoryRoot() {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isRegularFile(p.resolve("docs/metrics.md"))) {
+      if (Files.isDirectory(p.resolve("deploy/grafana"))) {
         return p;
       }
     }
     throw new IllegalStateException(
-        "docs/metrics.md not found above " + Path.of("").toAbsolutePath());
+        "deploy/grafana not found above " + Path.of("").toAbsolutePath());
   }
 
   private static int freePort() throws Exception {
