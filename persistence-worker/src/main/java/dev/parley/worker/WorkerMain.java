@@ -1,7 +1,10 @@
 package dev.parley.worker;
 
 import dev.parley.contract.config.ConfigException;
+import dev.parley.contract.config.ConfigFile;
 import dev.parley.contract.config.Env;
+import dev.parley.contract.logging.LogSettings;
+import dev.parley.contract.logging.Logging;
 import dev.parley.contract.metrics.ProcessMetrics;
 import dev.parley.contract.schema.SchemaOutdatedException;
 import dev.parley.worker.config.WorkerConfig;
@@ -19,7 +22,9 @@ public final class WorkerMain {
   public static void main(String[] args) {
     WorkerConfig config;
     try {
-      config = WorkerConfig.fromEnv(Env.system());
+      Env env = ConfigFile.withFile(Env.system());
+      config = WorkerConfig.fromEnv(env);
+      Logging.apply(LogSettings.fromEnv(env));
     } catch (ConfigException e) {
       log.error("Invalid configuration: {}", e.getMessage());
       System.exit(2);

@@ -1,7 +1,10 @@
 package dev.parley.presence;
 
 import dev.parley.contract.config.ConfigException;
+import dev.parley.contract.config.ConfigFile;
 import dev.parley.contract.config.Env;
+import dev.parley.contract.logging.LogSettings;
+import dev.parley.contract.logging.Logging;
 import dev.parley.contract.metrics.ProcessMetrics;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +22,9 @@ public final class PresenceMain {
   public static void main(String[] args) throws Exception {
     PresenceConfig config;
     try {
-      config = PresenceConfig.fromEnv(Env.system());
+      Env env = ConfigFile.withFile(Env.system());
+      config = PresenceConfig.fromEnv(env);
+      Logging.apply(LogSettings.fromEnv(env));
     } catch (ConfigException e) {
       log.error("invalid configuration: {}", e.getMessage());
       System.exit(2);
