@@ -7,6 +7,7 @@ import dev.parley.gateway.auth.DevTokenRoutes;
 import dev.parley.gateway.auth.TokenVerifier;
 import dev.parley.gateway.auth.UserDirectory;
 import dev.parley.gateway.failure.ApiException;
+import dev.parley.gateway.http.AccessLog;
 import dev.parley.gateway.http.ApiRoutes;
 import dev.parley.gateway.http.BrowserOrigins;
 import dev.parley.gateway.http.Responses;
@@ -56,6 +57,8 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    // before anything that may answer, so every response carries its request id and is logged
+    router.route().handler(new AccessLog());
     if (!routes.corsOrigins().isEmpty()) {
       // first, so a preflight is answered before any route, and a browser page of another origin
       // is refused (403) everywhere, the /ws handshake included, before anything else runs

@@ -1,7 +1,11 @@
 package dev.parley.gateway;
 
 import dev.parley.contract.config.ConfigException;
+import dev.parley.contract.config.ConfigFile;
 import dev.parley.contract.config.Env;
+import dev.parley.contract.logging.LogSettings;
+import dev.parley.contract.logging.Logging;
+import dev.parley.contract.metrics.ProcessMetrics;
 import dev.parley.gateway.config.GatewayConfig;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -29,17 +33,20 @@ public final class GatewayMain {
   public static void main(String[] args) throws Exception {
     GatewayConfig config;
     try {
-      config = GatewayConfig.fromEnv(Env.system());
+      Env env = ConfigFile.withFile(Env.system());
+      config = GatewayConfig.fromEnv(env);
+      Logging.apply(LogSettings.fromEnv(env));
     } catch (ConfigException e) {
       System.err.println("gateway: configuration error: " + e.getMessage());
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    ProcessMetrics metrics = ProcessMetrics.forNode(config.nodeId());
+    Vertx vertx = metrics.vertx();
     GatewayNode node;
     try {
       node =
-          GatewayNode.start(vertx, config)
+          GatewayNode.start(vertx, config, metrics)
               .toCompletionStage()
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

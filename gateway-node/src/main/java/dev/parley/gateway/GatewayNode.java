@@ -2,6 +2,7 @@ package dev.parley.gateway;
 
 import dev.parley.contract.Subjects;
 import dev.parley.contract.config.Secrets;
+import dev.parley.contract.metrics.ProcessMetrics;
 import dev.parley.contract.nats.NatsConnections;
 import dev.parley.contract.ops.OpsRoutes;
 import dev.parley.contract.ops.Readiness;
@@ -62,7 +63,6 @@ import dev.parley.gateway.stream.UnstoredMessages;
 import dev.parley.gateway.typing.TypingFrames;
 import dev.parley.gateway.typing.TypingRelay;
 import dev.parley.gateway.typing.TypingTracker;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
@@ -97,8 +97,8 @@ public final class GatewayNode {
   private final Vertx vertx;
   private final GatewayConfig config;
   private final List<ApiVerticle> instances = new CopyOnWriteArrayList<>();
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ProcessMetrics metrics;
+  private final PrometheusMeterRegistry registry;
   private Connection nats;
   private Pool pool;
   private Pool searchPool;
@@ -142,13 +142,25 @@ public final class GatewayNode {
       PresenceClient presenceNodes,
       WsTickets tickets) {}
 
-  private GatewayNode(Vertx vertx, GatewayConfig config) {
+  private GatewayNode(Vertx vertx, GatewayConfig config, ProcessMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
+    this.metrics = metrics;
+    this.registry = metrics.registry();
   }
 
+  /** A gateway with JVM metrics and its own, without Vert.x's (a Vert.x built elsewhere). */
   public static Future<GatewayNode> start(Vertx vertx, GatewayConfig config) {
-    GatewayNode node = new GatewayNode(vertx, config);
+    return start(vertx, config, ProcessMetrics.forNode(config.nodeId()));
+  }
+
+  /**
+   * A gateway reporting to {@code metrics} (Vert.x's meters too when {@code vertx} was built by
+   * {@link ProcessMetrics#vertx}); the node closes them with itself.
+   */
+  public static Future<GatewayNode> start(
+      Vertx vertx, GatewayConfig config, ProcessMetrics metrics) {
+    GatewayNode node = new GatewayNode(vertx, config, metrics);
     return node.startAll()
         .map(node)
         .recover(e -> node.close().transform(ignored -> Future.failedFuture(e)));
@@ -156,7 +168,6 @@ public final class GatewayNode {
 
   /** Each step builds what the next one needs; {@link #close} undoes them in reverse. */
   private Future<Void> startAll() {
-    registry.config().commonTags("node", config.nodeId());
     buildClients();
     return connectDependencies()
         .compose(v -> TokenVerifier.create(vertx, config.jwt(), config.serviceKeys()))
@@ -164,7 +175,7 @@ public final class GatewayNode {
             verifier -> {
               Stores stores;
               try {
-                stores = buildStores(new StreamClient(nats, config.nats()));
+                stores = buildStores(new StreamClient(nats, config.nats(), registry));
               } catch (IOException e) {
                 return Future.failedFuture(e);
               }
@@ -349,7 +360,8 @@ public final class GatewayNode {
                     EventType.MESSAGE_READ, new ReadFrames(services.readReceipts()),
                     EventType.TYPING_START, services.typingFrames().start(),
                     EventType.TYPING_STOP, services.typingFrames().stop(),
-                    EventType.PRESENCE_UPDATE, new PresenceFrames(services.presenceNodes()))),
+                    EventType.PRESENCE_UPDATE, new PresenceFrames(services.presenceNodes())),
+                registry),
             presence,
             new WebSocketEndpoint.Limits(
                 config.limits().wsWriteQueueBytes(),
@@ -645,6 +657,7 @@ public final class GatewayNode {
               if (redis != null) {
                 redis.close();
               }
+              metrics.close();
               return Future.<Void>succeededFuture();
             });
   }

@@ -2,9 +2,9 @@ package dev.parley.worker;
 
 import dev.parley.contract.config.PostgresSettings;
 import dev.parley.contract.config.Secrets;
+import dev.parley.contract.metrics.ProcessMetrics;
 import dev.parley.contract.nats.NatsConnections;
 import dev.parley.worker.config.WorkerConfig;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
 import io.vertx.core.Future;
@@ -31,7 +31,7 @@ public final class PersistenceWorker {
   private final Pool pool;
   private final PersistenceVerticle verticle;
   private final String deploymentId;
-  private final PrometheusMeterRegistry registry;
+  private final ProcessMetrics metrics;
 
   private PersistenceWorker(
       Vertx vertx,
@@ -39,13 +39,13 @@ public final class PersistenceWorker {
       Pool pool,
       PersistenceVerticle verticle,
       String deploymentId,
-      PrometheusMeterRegistry registry) {
+      ProcessMetrics metrics) {
     this.vertx = vertx;
     this.nats = nats;
     this.pool = pool;
     this.verticle = verticle;
     this.deploymentId = deploymentId;
-    this.registry = registry;
+    this.metrics = metrics;
   }
 
   /**
@@ -53,7 +53,16 @@ public final class PersistenceWorker {
    * consuming. Fails (having closed what it opened) when any of that fails.
    */
   public static Future<PersistenceWorker> start(Vertx vertx, WorkerConfig config) {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return start(vertx, config, ProcessMetrics.forNode(config.nodeId()));
+  }
+
+  /**
+   * As {@link #start(Vertx, WorkerConfig)}, reporting to {@code metrics} (Vert.x's meters too when
+   * {@code vertx} was built by {@link ProcessMetrics#vertx}); the worker closes them with itself.
+   */
+  public static Future<PersistenceWorker> start(
+      Vertx vertx, WorkerConfig config, ProcessMetrics metrics) {
+    PrometheusMeterRegistry registry = metrics.registry();
     Pool pool = pool(vertx, config.postgres(), config.pgConnectTimeout());
     return vertx
         .executeBlocking(
@@ -78,13 +87,14 @@ public final class PersistenceWorker {
               PersistenceVerticle verticle = new PersistenceVerticle(config, nats, pool, registry);
               return vertx
                   .deployVerticle(verticle)
-                  .map(id -> new PersistenceWorker(vertx, nats, pool, verticle, id, registry))
+                  .map(id -> new PersistenceWorker(vertx, nats, pool, verticle, id, metrics))
                   .recover(
                       e ->
                           closeQuietly(vertx, nats)
                               .compose(x -> pool.close())
                               .transform(x -> Future.failedFuture(e)));
-            });
+            })
+        .onFailure(e -> metrics.close());
   }
 
   /** {@code connectTimeout} bounds both a new connection and the wait for a pooled one. */
@@ -110,7 +120,7 @@ public final class PersistenceWorker {
   }
 
   public PrometheusMeterRegistry registry() {
-    return registry;
+    return metrics.registry();
   }
 
   /** Stops consuming (the batch in hand, if not stored, stays unacked), then closes Postgres and NATS. */
@@ -119,7 +129,8 @@ public final class PersistenceWorker {
         .undeploy(deploymentId)
         .onFailure(e -> log.warn("Stopping the persistence verticle failed: {}", e.toString()))
         .transform(x -> pool.close())
-        .transform(x -> closeQuietly(vertx, nats));
+        .transform(x -> closeQuietly(vertx, nats))
+        .onComplete(x -> metrics.close());
   }
 
   private static Future<Void> closeQuietly(Vertx vertx, Connection nats) {

@@ -1,7 +1,11 @@
 package dev.parley.worker;
 
 import dev.parley.contract.config.ConfigException;
+import dev.parley.contract.config.ConfigFile;
 import dev.parley.contract.config.Env;
+import dev.parley.contract.logging.LogSettings;
+import dev.parley.contract.logging.Logging;
+import dev.parley.contract.metrics.ProcessMetrics;
 import dev.parley.contract.schema.SchemaOutdatedException;
 import dev.parley.worker.config.WorkerConfig;
 import io.vertx.core.Vertx;
@@ -18,14 +22,17 @@ public final class WorkerMain {
   public static void main(String[] args) {
     WorkerConfig config;
     try {
-      config = WorkerConfig.fromEnv(Env.system());
+      Env env = ConfigFile.withFile(Env.system());
+      config = WorkerConfig.fromEnv(env);
+      Logging.apply(LogSettings.fromEnv(env));
     } catch (ConfigException e) {
       log.error("Invalid configuration: {}", e.getMessage());
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
-    PersistenceWorker.start(vertx, config)
+    ProcessMetrics metrics = ProcessMetrics.forNode(config.nodeId());
+    Vertx vertx = metrics.vertx();
+    PersistenceWorker.start(vertx, config, metrics)
         .onComplete(
             ar -> {
               if (ar.failed()) {

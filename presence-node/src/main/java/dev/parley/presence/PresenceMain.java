@@ -1,7 +1,11 @@
 package dev.parley.presence;
 
 import dev.parley.contract.config.ConfigException;
+import dev.parley.contract.config.ConfigFile;
 import dev.parley.contract.config.Env;
+import dev.parley.contract.logging.LogSettings;
+import dev.parley.contract.logging.Logging;
+import dev.parley.contract.metrics.ProcessMetrics;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,13 +22,16 @@ public final class PresenceMain {
   public static void main(String[] args) throws Exception {
     PresenceConfig config;
     try {
-      config = PresenceConfig.fromEnv(Env.system());
+      Env env = ConfigFile.withFile(Env.system());
+      config = PresenceConfig.fromEnv(env);
+      Logging.apply(LogSettings.fromEnv(env));
     } catch (ConfigException e) {
       log.error("invalid configuration: {}", e.getMessage());
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    ProcessMetrics metrics = ProcessMetrics.forNode(config.nodeId());
+    Vertx vertx = metrics.vertx();
     AtomicReference<PresenceNode> running = new AtomicReference<>();
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> shutdown(vertx, running.get()), "presence-shutdown"));
@@ -32,7 +39,10 @@ public final class PresenceMain {
       // main is not an event loop: waiting here is fine, and exiting from here cannot deadlock the
       // hook.
       running.set(
-          PresenceNode.start(vertx, config).toCompletionStage().toCompletableFuture().get());
+          PresenceNode.start(vertx, config, metrics)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get());
     } catch (Exception e) {
       log.error("presence node failed to start", e);
       System.exit(1);

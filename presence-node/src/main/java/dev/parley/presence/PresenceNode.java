@@ -1,6 +1,7 @@
 package dev.parley.presence;
 
 import dev.parley.contract.Subjects;
+import dev.parley.contract.metrics.ProcessMetrics;
 import dev.parley.contract.nats.NatsConnections;
 import dev.parley.contract.ops.OpsRoutes;
 import dev.parley.contract.ops.Readiness;
@@ -17,7 +18,6 @@ import dev.parley.presence.sweep.Sweeper;
 import dev.parley.presence.tracking.OfflineAnnouncer;
 import dev.parley.presence.tracking.PresenceIngest;
 import dev.parley.presence.tracking.TrackingStore;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -40,18 +40,21 @@ public final class PresenceNode {
 
   private final Vertx vertx;
   private final PresenceConfig config;
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final PresenceMetrics metrics = new PresenceMetrics(registry);
+  private final ProcessMetrics processMetrics;
+  private final PrometheusMeterRegistry registry;
+  private final PresenceMetrics metrics;
   private final PresenceKeys keys;
   private final RedisLink redis;
   private volatile Connection nats;
   private HttpServer http;
   private String deploymentId;
 
-  private PresenceNode(Vertx vertx, PresenceConfig config) {
+  private PresenceNode(Vertx vertx, PresenceConfig config, ProcessMetrics processMetrics) {
     this.vertx = vertx;
     this.config = config;
+    this.processMetrics = processMetrics;
+    this.registry = processMetrics.registry();
+    this.metrics = new PresenceMetrics(registry);
     this.keys = new PresenceKeys(config.redis().keyPrefix());
     this.redis =
         RedisLink.create(vertx, config.redis(), config.redisTimeout(), metrics::redisFailure);
@@ -62,7 +65,16 @@ public final class PresenceNode {
    * anyway (not ready, reconnecting); if NATS is down it waits for it, with {@code /health} up.
    */
   public static Future<PresenceNode> start(Vertx vertx, PresenceConfig config) {
-    PresenceNode node = new PresenceNode(vertx, config);
+    return start(vertx, config, ProcessMetrics.forNode(config.nodeId()));
+  }
+
+  /**
+   * As {@link #start(Vertx, PresenceConfig)}, reporting to {@code metrics} (Vert.x's meters too
+   * when {@code vertx} was built by {@link ProcessMetrics#vertx}); the node closes them with itself.
+   */
+  public static Future<PresenceNode> start(
+      Vertx vertx, PresenceConfig config, ProcessMetrics metrics) {
+    PresenceNode node = new PresenceNode(vertx, config, metrics);
     return node.open()
         .map(node)
         .recover(e -> node.close().transform(closed -> Future.failedFuture(e)));
@@ -189,7 +201,7 @@ public final class PresenceNode {
         .eventually(() -> http == null ? Future.succeededFuture() : http.close())
         .eventually(
             () -> {
-              registry.close();
+              processMetrics.close();
               return Future.succeededFuture();
             })
         .otherwise(

@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
+import java.util.regex.Pattern;
 
 /** GETs on a presence node's ops port. */
 final class OpsClient {
@@ -40,9 +41,19 @@ final class OpsClient {
     return reply.future();
   }
 
-  /** The value of one Prometheus sample line (name with its labels as printed), 0 when absent. */
+  /** The {@code node} label, wherever it stands among a sample's labels. */
+  private static final Pattern NODE_LABEL = Pattern.compile(",?node=\"[^\"]*\"");
+
+  /**
+   * The value of one Prometheus sample line (name with its labels as printed, without the {@code
+   * node} label every sample carries), 0 when absent.
+   */
   static double sample(String scrape, String series) {
-    return scrape
+    return NODE_LABEL
+        .matcher(scrape)
+        .replaceAll("")
+        .replace("{,", "{")
+        .replace("{}", "")
         .lines()
         .filter(line -> line.startsWith(series + " "))
         .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))

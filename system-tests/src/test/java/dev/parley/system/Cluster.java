@@ -1,6 +1,7 @@
 package dev.parley.system;
 
 import dev.parley.contract.config.Env;
+import dev.parley.contract.metrics.ProcessMetrics;
 import dev.parley.gateway.GatewayNode;
 import dev.parley.gateway.config.GatewayConfig;
 import dev.parley.presence.PresenceConfig;
@@ -96,20 +97,22 @@ public final class Cluster implements AutoCloseable {
 
   /** A gateway with {@code extra} in its environment only (e.g. its own way to NATS, through a proxy). */
   public GatewayNode startGateway(String nodeId, Map<String, String> extra) {
-    Vertx vertx = newVertx();
+    ProcessMetrics metrics = ProcessMetrics.forNode(nodeId);
+    Vertx vertx = newVertx(metrics);
     vertxes.add(vertx);
     GatewayNode node =
-        await(GatewayNode.start(vertx, GatewayConfig.fromEnv(envFor(nodeId, extra))));
+        await(GatewayNode.start(vertx, GatewayConfig.fromEnv(envFor(nodeId, extra)), metrics));
     gateways.add(node);
     return node;
   }
 
   public void startWorker() {
-    workerVertx = newVertx();
+    ProcessMetrics metrics = ProcessMetrics.forNode("worker-1");
+    workerVertx = newVertx(metrics);
     worker =
         await(
             PersistenceWorker.start(
-                workerVertx, WorkerConfig.fromEnv(envFor("worker-1", Map.of()))));
+                workerVertx, WorkerConfig.fromEnv(envFor("worker-1", Map.of())), metrics));
   }
 
   public void stopWorker() {
@@ -122,10 +125,13 @@ public final class Cluster implements AutoCloseable {
   }
 
   private void startPresence() {
-    Vertx vertx = newVertx();
+    ProcessMetrics metrics = ProcessMetrics.forNode("presence-1");
+    Vertx vertx = newVertx(metrics);
     vertxes.add(vertx);
     presence =
-        await(PresenceNode.start(vertx, PresenceConfig.fromEnv(envFor("presence-1", Map.of()))));
+        await(
+            PresenceNode.start(
+                vertx, PresenceConfig.fromEnv(envFor("presence-1", Map.of())), metrics));
   }
 
   /** Stops the presence node (e.g. to see what gateways do without one). */
@@ -148,9 +154,12 @@ public final class Cluster implements AutoCloseable {
     return worker;
   }
 
-  /** Blocked event loops are reported with their stack after 1 s, so a test shows where. */
-  private static Vertx newVertx() {
-    return Vertx.vertx(
+  /**
+   * A Vert.x reporting to {@code metrics}, as each process's main builds it; blocked event loops
+   * are reported with their stack after 1 s, so a test shows where.
+   */
+  private static Vertx newVertx(ProcessMetrics metrics) {
+    return metrics.vertx(
         new VertxOptions()
             .setWarningExceptionTime(1)
             .setWarningExceptionTimeUnit(TimeUnit.SECONDS));

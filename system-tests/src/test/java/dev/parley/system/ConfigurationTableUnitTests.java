@@ -2,8 +2,10 @@ package dev.parley.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.contract.config.ConfigFile;
 import dev.parley.contract.config.Env;
 import dev.parley.contract.config.PostgresSettings;
+import dev.parley.contract.logging.LogSettings;
 import dev.parley.gateway.config.GatewayConfig;
 import dev.parley.presence.PresenceConfig;
 import dev.parley.worker.config.WorkerConfig;
@@ -75,6 +77,11 @@ class ConfigurationTableUnitTests {
         GatewayConfig::fromEnv);
     readAs("worker", Map.of(), WorkerConfig::fromEnv);
     readAs("presence", Map.of(), PresenceConfig::fromEnv);
+    // what each process's main reads beside its config: the file, the logging
+    for (String process : List.of("gateway", "worker", "presence")) {
+      readAs(process, Map.of(), ConfigFile::withFile);
+      readAs(process, Map.of(), LogSettings::fromEnv);
+    }
     // MigrateMain reads exactly this
     readAs("migrations", Map.of(), PostgresSettings::fromEnv);
     // logback.xml of contract, which every process runs with
@@ -107,6 +114,20 @@ class ConfigurationTableUnitTests {
 
   private enum Unchecked {
     VALUE
+  }
+
+  @Test
+  void aConfigurationFileMaySetExactlyTheNamesOfTheTable() throws IOException {
+    Set<String> names = new TreeSet<>(table.keySet());
+    table.values().forEach(row -> names.addAll(row.formerNames()));
+    Set<String> known = new TreeSet<>();
+    Files.readString(
+            root.resolve("contract/src/main/resources/dev/parley/contract/config/settings.txt"))
+        .lines()
+        .filter(l -> !l.isBlank() && !l.startsWith("#"))
+        .forEach(known::add);
+
+    assertThat(known).isEqualTo(names);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.parley.system;
 import dev.parley.gateway.stream.StreamClient;
 import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -49,7 +50,8 @@ class HistoryReadBenchmark {
       }
       Pool db = env.pgPool(vertx);
       Rows.awaitCount(db, conversationId, 200, Duration.ofSeconds(30));
-      StreamClient stream = new StreamClient(env.natsConnection(), env.nats());
+      StreamClient stream =
+          new StreamClient(env.natsConnection(), env.nats(), new SimpleMeterRegistry());
       String subject = env.nats().subjects().streamMessages(conversationId);
       var ctx = vertx.getOrCreateContext();
 

@@ -53,7 +53,8 @@ class RelayFailoverIntegrationTests {
       ProcessNode first = ProcessNode.start("dev.parley.worker.WorkerMain", procEnv, "worker-proc");
       awaitHolder(db, "parley-relay worker-proc", first);
       cluster.startWorker(); // in this JVM: persists alongside, relays only once the lease is free
-      assertThat(cluster.worker().registry().scrape()).contains("parley_relay_leader 0.0");
+      assertThat(cluster.worker().registry().scrape())
+          .contains("parley_relay_leader{node=\"worker-1\"} 0.0");
 
       String token = api.devToken(env.newId("alice"));
       String conversationId = api.createGroup(token, "failover", List.of()).getString("id");
@@ -70,7 +71,8 @@ class RelayFailoverIntegrationTests {
           }
         }
         awaitHolder(db, "parley-relay worker-1", first);
-        assertThat(cluster.worker().registry().scrape()).contains("parley_relay_leader 1.0");
+        assertThat(cluster.worker().registry().scrape())
+            .contains("parley_relay_leader{node=\"worker-1\"} 1.0");
 
         Set<Long> wanted = new HashSet<>(acked);
         Await.until(

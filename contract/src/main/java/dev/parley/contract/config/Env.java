@@ -43,6 +43,21 @@ public final class Env {
   }
 
   /**
+   * This environment over {@code lower}: a name set here wins, a name set only in {@code lower}
+   * (e.g. a configuration file) is read from there. Reads are remembered as by this Env.
+   */
+  public Env over(Map<String, String> lower) {
+    Map<String, String> merged = new HashMap<>(lower);
+    values.forEach(
+        (name, value) -> {
+          if (!value.isBlank()) {
+            merged.put(name, value);
+          }
+        });
+    return new Env(merged, registry);
+  }
+
+  /**
    * This environment with settings renamed: each key of {@code currentByFormerName} is a former
    * name, still read for operators who set it, standing in for its current name (the value). The
    * current name wins when both are set. Each former name that is set is logged once, at WARN,

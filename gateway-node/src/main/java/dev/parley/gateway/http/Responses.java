@@ -68,7 +68,14 @@ public final class Responses {
   /** Answers {@code e} as {@link Answer} maps it, logging it once. */
   public static void error(RoutingContext ctx, Throwable e) {
     Answer answer = Answer.of(e);
-    answer.log(log, ctx.request().method() + " " + ctx.normalizedPath());
+    answer.log(
+        log,
+        ctx.request().method()
+            + " "
+            + ctx.normalizedPath()
+            + " (request_id="
+            + AccessLog.requestId(ctx)
+            + ")");
     String retryAfter = answer.retryAfterHeader();
     if (retryAfter != null) {
       ctx.response().putHeader("Retry-After", retryAfter);

@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,10 +48,19 @@ public final class ClientConnection implements LocalConnection {
 
   private short closeCode;
   private String closeReason;
+  private final Consumer<CloseReason> closedBy;
 
-  /** @param context the event loop of the HTTP connection that is being upgraded */
+  /**
+   * @param context the event loop of the HTTP connection that is being upgraded
+   * @param closedBy told of each close the gateway decides, with its reason (counted)
+   */
   public ClientConnection(
-      String id, AuthenticatedUser user, long maxPendingBytes, Context context) {
+      String id,
+      AuthenticatedUser user,
+      long maxPendingBytes,
+      Context context,
+      Consumer<CloseReason> closedBy) {
+    this.closedBy = closedBy;
     this.maxPendingBytes = maxPendingBytes;
     this.context = context;
     this.id = id;
@@ -161,10 +171,13 @@ public final class ClientConnection implements LocalConnection {
 
   /** Closes with {@code reason}'s code and text; {@code detail} goes to the log only. */
   public void close(CloseReason reason, String detail) {
-    close(reason.code(), reason.reason(), detail);
+    if (close(reason.code(), reason.reason(), detail)) {
+      closedBy.accept(reason);
+    }
   }
 
-  private void close(short code, String reason, String detail) {
+  /** True when this call closed the connection (false: it was closing already). */
+  private boolean close(short code, String reason, String detail) {
     if (closing.compareAndSet(false, true)) {
       log.info("closing connection {} of {} with {}: {}", id, user.userId(), code, detail);
       onContext(
@@ -178,7 +191,9 @@ public final class ClientConnection implements LocalConnection {
               ws.close(code, reason);
             }
           });
+      return true;
     }
+    return false;
   }
 
   private void onContext(Runnable action) {

@@ -3,6 +3,7 @@ package dev.parley.gateway.realtime;
 import dev.parley.contract.wire.Frames;
 import dev.parley.gateway.failure.Answer;
 import dev.parley.gateway.failure.ApiException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -20,10 +21,17 @@ public final class FrameDispatcher {
   private static final Logger log = LoggerFactory.getLogger(FrameDispatcher.class);
 
   private final Map<String, FrameHandler> handlers;
+  private final FrameMetrics metrics;
 
   /** @param handlers by frame {@code type}; each feature registers its own in the node's wiring */
-  public FrameDispatcher(Map<String, FrameHandler> handlers) {
+  public FrameDispatcher(Map<String, FrameHandler> handlers, MeterRegistry registry) {
     this.handlers = Map.copyOf(handlers);
+    this.metrics = new FrameMetrics(this.handlers.keySet(), registry);
+  }
+
+  /** Counts closes the gateway decides (slow consumers, idle clients, oversized messages). */
+  FrameMetrics metrics() {
+    return metrics;
   }
 
   /** Answers {@code text} with {@code why} (an {@code error} with the frame's id, when it has one) without handling it. */
@@ -48,12 +56,14 @@ public final class FrameDispatcher {
       if (!(parsed instanceof JsonObject o)) {
         conn.send(
             Answer.of(ApiException.invalid("a frame is one JSON object")).frame(null).encode());
+        metrics.frameHandled(FrameMetrics.UNKNOWN_TYPE, false);
         return Future.succeededFuture();
       }
       frame = o;
     } catch (DecodeException e) {
       conn.send(
           Answer.of(ApiException.invalid("the frame is not valid JSON")).frame(null).encode());
+      metrics.frameHandled(FrameMetrics.UNKNOWN_TYPE, false);
       return Future.succeededFuture();
     }
     String id = frame.getValue("id") instanceof String s ? s : null;
@@ -76,6 +86,8 @@ public final class FrameDispatcher {
     }
     return result.transform(
         ar -> {
+          metrics.frameHandled(
+              type instanceof String t ? t : FrameMetrics.UNKNOWN_TYPE, ar.succeeded());
           if (ar.succeeded()) {
             if (id != null) {
               conn.send(Frames.ack(id, ar.result()).encode());

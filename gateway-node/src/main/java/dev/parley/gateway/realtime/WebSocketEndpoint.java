@@ -133,7 +133,11 @@ public final class WebSocketEndpoint {
                         // once the socket is up
                         ClientConnection conn =
                             new ClientConnection(
-                                Ids.newId(), user, limits.writeQueueBytes(), connectionContext);
+                                Ids.newId(),
+                                user,
+                                limits.writeQueueBytes(),
+                                connectionContext,
+                                dispatcher.metrics()::closed);
                         return hub.attach(conn, ids).map(conn);
                       })
                   .recover(e -> releaseThen(user.userId(), e));

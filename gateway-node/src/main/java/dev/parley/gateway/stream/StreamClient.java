@@ -4,6 +4,9 @@ import dev.parley.contract.config.NatsSettings;
 import dev.parley.contract.stream.StreamHeaders;
 import dev.parley.contract.stream.StreamLayout;
 import dev.parley.gateway.failure.ApiException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.Message;
@@ -33,11 +36,23 @@ public final class StreamClient implements StreamReads {
   private final Connection nc;
   private final JetStream js;
   private final NatsSettings settings;
+  private final Timer publishLatency;
+  private final Counter publishFailures;
 
-  public StreamClient(Connection nc, NatsSettings settings) throws IOException {
+  public StreamClient(Connection nc, NatsSettings settings, MeterRegistry registry)
+      throws IOException {
     this.nc = nc;
     this.js = nc.jetStream();
     this.settings = settings;
+    this.publishLatency =
+        Timer.builder("parley_stream_publish_latency")
+            .description("From a publish to the stream's ack (the write is durable)")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    this.publishFailures =
+        Counter.builder("parley_stream_publish_failures_total")
+            .description("Publishes the stream did not acknowledge (NATS down, timeout, refused)")
+            .register(registry);
   }
 
   /** Outcome of a publish: the entry's sequence, and whether the stream had it already. */
@@ -46,6 +61,7 @@ public final class StreamClient implements StreamReads {
   public Future<Published> publish(
       Context ctx, String subject, String dedupId, JsonObject payload) {
     if (nc.getStatus() != Connection.Status.CONNECTED) {
+      publishFailures.increment();
       return Future.failedFuture(
           ApiException.unavailable("the message bus is unavailable; retry shortly", null));
     }
@@ -56,8 +72,11 @@ public final class StreamClient implements StreamReads {
     PublishOptions options =
         PublishOptions.builder().expectedStream(streamOfSubject(subject)).build();
     byte[] body = payload.encode().getBytes(StandardCharsets.UTF_8);
+    Timer.Sample started = Timer.start();
     try {
       return Future.fromCompletionStage(js.publishAsync(subject, headers, body, options), ctx)
+          .onSuccess(ack -> started.stop(publishLatency))
+          .onFailure(e -> publishFailures.increment())
           .recover(
               e ->
                   Future.failedFuture(
@@ -66,6 +85,7 @@ public final class StreamClient implements StreamReads {
                           e)))
           .map((PublishAck ack) -> new Published(ack.getSeqno(), ack.isDuplicate()));
     } catch (RuntimeException e) {
+      publishFailures.increment();
       return Future.failedFuture(
           ApiException.unavailable("the message bus is unavailable; retry shortly", e));
     }

@@ -1,6 +1,7 @@
 package dev.parley.worker.deadletters;
 
 import dev.parley.contract.config.ConfigException;
+import dev.parley.contract.config.ConfigFile;
 import dev.parley.contract.config.Env;
 import dev.parley.contract.config.NatsSettings;
 import dev.parley.contract.config.PostgresSettings;
@@ -24,7 +25,15 @@ public final class ReplayMain {
   private ReplayMain() {}
 
   public static void main(String[] args) throws Exception {
-    System.exit(run(args, Env.system(), System.out, System.err));
+    Env env;
+    try {
+      env = ConfigFile.withFile(Env.system());
+    } catch (ConfigException e) {
+      System.err.println("replay: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    System.exit(run(args, env, System.out, System.err));
   }
 
   /** The command, without exiting: the exit code. */

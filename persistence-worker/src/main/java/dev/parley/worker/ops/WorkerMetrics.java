@@ -6,12 +6,16 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The worker's meters, named once. Prometheus names are in the README. */
 public final class WorkerMetrics {
+  private static final List<String> DEAD_LETTER_CAUSES =
+      List.of("undecodable", "rejected", "dropped");
+
   private final MeterRegistry registry;
   private final Counter batches;
   private final Counter stored;
@@ -62,6 +66,10 @@ public final class WorkerMetrics {
         .baseUnit("messages")
         .description("Entries delivered to workers and not yet acknowledged")
         .register(registry);
+    // at zero from the start, so an alert on their increase sees the first dead letter
+    for (String cause : DEAD_LETTER_CAUSES) {
+      registry.counter("parley.worker.dead.letters", "cause", cause);
+    }
   }
 
   public void batchStored(int entries, int inserted, int duplicateCount, Duration latency) {

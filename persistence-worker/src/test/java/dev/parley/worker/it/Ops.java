@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
 
 /** Reads a worker's /ready and /metrics over HTTP, as an orchestrator and Prometheus would. */
 final class Ops {
+  /** The {@code node} label, wherever it stands among a sample's labels. */
+  private static final Pattern NODE_LABEL = Pattern.compile(",?node=\"[^\"]*\"");
+
   private static final HttpClient http =
       HttpClient.newBuilder()
           // plain HTTP/1.1: no h2c upgrade dance with the ops server, which the scrape does not
@@ -42,9 +45,14 @@ final class Ops {
     return get("/metrics").body();
   }
 
-  /** The value of one sample, e.g. {@code parley_worker_batches_total} or {@code x_total{type="a"}}; 0 when absent. */
+  /**
+   * The value of one sample, e.g. {@code parley_worker_batches_total} or {@code x_total{type="a"}},
+   * written without the {@code node} label every sample carries; 0 when absent.
+   */
   double metric(String sample) throws Exception {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$").matcher(metrics());
+    String withoutNode =
+        NODE_LABEL.matcher(metrics()).replaceAll("").replace("{,", "{").replace("{}", "");
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$").matcher(withoutNode);
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 

@@ -50,6 +50,10 @@ public final class PresenceMetrics {
         Counter.builder("parley.presence.changes.failed")
             .description("presence.changed events that could not be published (NATS down)")
             .register(registry);
+    // every status at zero from the start, so a rate over them reads from the first change
+    for (PresenceStatus status : PresenceStatus.values()) {
+      changesPublished(status);
+    }
   }
 
   private Counter reports(String event) {
@@ -96,11 +100,14 @@ public final class PresenceMetrics {
 
   /** A presence.changed event was published. */
   public void announced(PresenceStatus status) {
-    Counter.builder("parley.presence.changes.published")
+    changesPublished(status).increment();
+  }
+
+  private Counter changesPublished(PresenceStatus status) {
+    return Counter.builder("parley.presence.changes.published")
         .tag("status", status.wire())
         .description("presence.changed events published, by status")
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   public void announceFailed() {
