@@ -508,16 +508,19 @@ public final class GatewayNode {
         .setHost(config.httpHost())
         .setPort(config.httpPort())
         // a single oversized frame is refused by the codec from its header (WebSocketEndpoint
-        // closes
-        // with 1009); a message spread over several frames is counted by MessageAssembler (1009
-        // too)
+        // closes with 1009); a message spread over several frames is counted by MessageAssembler
+        // (1009 too)
         .setMaxWebSocketFrameSize(config.limits().maxFrameBytes())
         .setMaxWebSocketMessageSize(config.limits().maxFrameBytes())
         // no WebSocket compression: the limits apply to bytes on the wire, and an inflater would
         // build a message of any size from a small compressed frame before anything could count it
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
-        .setCompressionSupported(true);
+        .setCompressionSupported(true)
+        // HTTP/1.1 and WebSocket only: a cleartext upgrade to HTTP/2 (h2c, which Java's
+        // HttpClient asks for by default) left some responses unanswered, and plain HTTP/2 is
+        // for the load balancer in front, where TLS ends, to speak
+        .setHttp2ClearTextEnabled(false);
   }
 
   private Void connectNats() throws Exception {

@@ -83,6 +83,27 @@ class ProcessMetricsIntegrationTests {
         .contains("parley_stream_publish_latency_seconds_count{node=\"gateway-m1\"}");
   }
 
+  /**
+   * Java's HttpClient offers an upgrade to cleartext HTTP/2 on every new connection; the gateway
+   * declines it and answers in HTTP/1.1. (Accepting it left some /metrics scrapes unanswered.)
+   */
+  @Test
+  void aClientOfferingTheH2cUpgradeIsAnsweredInHttp11EveryTime() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + gateway.port() + "/metrics"))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as("scrape %d", i).isEqualTo(200);
+      assertThat(r.version()).as("scrape %d", i).isEqualTo(HttpClient.Version.HTTP_1_1);
+      assertThat(r.body()).contains("parley_ws_frames_total{");
+    }
+  }
+
   @Test
   void workerMetricsHaveTheJvmVertxAndTheNode() throws Exception {
     assertProcessMetrics(worker);

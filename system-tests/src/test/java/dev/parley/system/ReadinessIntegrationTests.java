@@ -124,7 +124,9 @@ class ReadinessIntegrationTests {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create(cluster.baseUrl(0) + "/metrics")).build(),
+                HttpRequest.newBuilder(URI.create(cluster.baseUrl(0) + "/metrics"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return r.body();
