@@ -13,6 +13,9 @@ import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,10 +110,12 @@ public final class StreamLayout {
     try {
       StreamInfo info = jsm.getStreamInfo(partition.streamName());
       PartitionLayout.requireNotBehind(partition, info.getStreamState().getLastSequence(), found);
-      if (!info.getConfiguration().getSubjects().equals(wanted.getSubjects())
-          || !nats.duplicateWindow().equals(info.getConfiguration().getDuplicateWindow())
-          || !nats.streamMaxAge().equals(info.getConfiguration().getMaxAge())) {
-        log.info("Updating stream {} to the configured layout", partition.streamName());
+      List<String> drifted = drift(info.getConfiguration(), wanted);
+      if (!drifted.isEmpty()) {
+        log.info(
+            "Updating stream {} to the configured layout: {}",
+            partition.streamName(),
+            String.join(", ", drifted));
         return jsm.updateStream(wanted);
       }
       return info;
@@ -122,6 +127,26 @@ public final class StreamLayout {
       StreamInfo created = jsm.addStream(wanted);
       PartitionLayout.startAfter(jsm, partition, found.highest());
       return created;
+    }
+  }
+
+  /**
+   * The settings in which a stream as it is differs from the configured one, each as {@code name
+   * have -> wanted}; empty when it needs no update. Replicas are among them, so raising
+   * {@code PARLEY_STREAM_REPLICAS} on a grown NATS cluster takes effect at the next start.
+   */
+  static List<String> drift(StreamConfiguration have, StreamConfiguration wanted) {
+    List<String> drifted = new ArrayList<>();
+    compare(drifted, "subjects", have.getSubjects(), wanted.getSubjects());
+    compare(drifted, "duplicate window", have.getDuplicateWindow(), wanted.getDuplicateWindow());
+    compare(drifted, "max age", have.getMaxAge(), wanted.getMaxAge());
+    compare(drifted, "replicas", have.getReplicas(), wanted.getReplicas());
+    return drifted;
+  }
+
+  private static void compare(List<String> into, String name, Object have, Object wanted) {
+    if (!Objects.equals(have, wanted)) {
+      into.add(name + " " + have + " -> " + wanted);
     }
   }
 
