@@ -378,20 +378,9 @@ Parley cluster is running (profile $PARLEY_PROFILE, stream replicated x$REPLICAS
 EOF
 }
 
-# Stops the named processes: TERM, then KILL after the timeout.
+# Stops the named processes: TERM, then KILL after PARLEY_CLUSTER_STOP_TIMEOUT seconds.
 stop() {
-  local name pid
-  local -a stopping=()
-  for name in "$@"; do
-    if pid=$(live_pid "$name"); then
-      kill -TERM "$pid" 2>/dev/null || true
-      stopping+=("$name:$pid:$(pid_file "$name")")
-      say "$name: stopping (pid $pid)"
-    else
-      rm -f "$(pid_file "$name")"
-    fi
-  done
-  await_exit "$PARLEY_CLUSTER_STOP_TIMEOUT" "${stopping[@]+"${stopping[@]}"}"
+  stop_processes --quiet "$PARLEY_CLUSTER_STOP_TIMEOUT" "$@"
 }
 
 down() {

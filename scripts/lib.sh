@@ -129,6 +129,32 @@ export_test_settings() {
   export PARLEY_TEST_REDIS_URL="${PARLEY_TEST_REDIS_URL:-$PARLEY_REDIS_URL}"
 }
 
+# Stops the named processes: TERM to each one running, then waits up to `seconds` for them to
+# exit (await_exit) and KILLs what still runs. The sourcing script defines `live_pid NAME` (prints
+# the pid when NAME runs, fails otherwise) and `pid_file NAME`; a pid file left by a process not
+# running is removed. Says "NAME: stopping (pid N)" of each one stopped and, unless --quiet comes
+# first, "NAME: not running" of the others.
+stop_processes() {
+  local quiet=""
+  if [[ ${1:-} == --quiet ]]; then quiet=1; shift; fi
+  local seconds="$1"; shift
+  local name pid
+  local -a stopping=()
+  for name in "$@"; do
+    if pid=$(live_pid "$name"); then
+      kill -TERM "$pid" 2>/dev/null || true
+      stopping+=("$name:$pid:$(pid_file "$name")")
+      say "$name: stopping (pid $pid)"
+    elif [[ -f $(pid_file "$name") ]]; then
+      rm -f "$(pid_file "$name")"
+      [[ -n $quiet ]] || say "$name: not running (stale pid file removed)"
+    else
+      [[ -n $quiet ]] || say "$name: not running"
+    fi
+  done
+  await_exit "$seconds" "${stopping[@]+"${stopping[@]}"}"
+}
+
 # Waits for processes asked to stop, each given as "name:pid:pid-file", removing each pid file once
 # its process is gone; what still runs after `seconds` gets KILL.
 await_exit() {

@@ -175,21 +175,7 @@ up() {
 }
 
 down() {
-  local name pid
-  local -a stopping=()
-  for name in "${NODES[@]}"; do
-    if pid=$(live_pid "$name"); then
-      kill -TERM "$pid" 2>/dev/null || true
-      stopping+=("$name:$pid:$(pid_file "$name")")
-      say "$name: stopping (pid $pid)"
-    elif [[ -f $(pid_file "$name") ]]; then
-      say "$name: not running (stale pid file removed)"
-      rm -f "$(pid_file "$name")"
-    else
-      say "$name: not running"
-    fi
-  done
-  await_exit "$PARLEY_STOP_TIMEOUT" "${stopping[@]+"${stopping[@]}"}"
+  stop_processes "$PARLEY_STOP_TIMEOUT" "${NODES[@]}"
   say "stopped. Postgres, Redis and NATS are left running (shared with tests; scripts/services.sh check shows them)"
 }
 

@@ -6,14 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.contract.presence.PresenceRpc;
 import dev.parley.contract.presence.PresenceState;
 import dev.parley.contract.presence.PresenceStatus;
-import dev.parley.presence.redis.PresenceKeys;
 import dev.parley.testing.Await;
-import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.nats.client.Message;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,44 +19,27 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** presence.changed: online at once, offline only after the grace period, statuses, queries, several presence nodes. */
-@Tag("integration")
-@ExtendWith(ParleyExtension.class)
-abstract class PresenceAnnouncementBehaviour {
+abstract class PresenceAnnouncementBehaviour extends PresenceFixture {
   private static final Duration GRACE = Duration.ofSeconds(1);
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private final TestEnvironment env;
-  private final PresenceKeys keys;
-  private final RedisClusterCommands<String, String> redis;
-  private final PresenceRedis target;
-  private PresenceNodes nodes;
-  private Vertx vertx;
   private PresenceEvents events;
 
   PresenceAnnouncementBehaviour(TestEnvironment env, PresenceRedis target) {
-    this.env = env;
-    this.keys = new PresenceKeys(env.redis().keyPrefix());
-    this.target = target;
-    this.redis = target.commands();
+    super(env, target);
   }
 
   @BeforeEach
   void setUp() {
-    RedisKeys.deleteAll(redis, env.redis().keyPrefix());
-    nodes = new PresenceNodes(env, target.settings());
-    vertx = nodes.vertx();
     events = new PresenceEvents(env.natsConnection(), env.nats().subjects().presenceWildcard());
   }
 
   @AfterEach
   void tearDown() {
     events.close();
-    nodes.close();
   }
 
   private PresenceNode startNode(Duration grace) {
@@ -72,7 +51,7 @@ abstract class PresenceAnnouncementBehaviour {
   }
 
   private FakeGateway gateway() {
-    return nodes.gateway("gw");
+    return gateway("gw");
   }
 
   private JsonObject request(String subject, byte[] body) {

@@ -7,57 +7,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.presence.query.PresenceQuery;
 import dev.parley.presence.redis.PresenceKeys;
 import dev.parley.testing.Await;
-import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Reports and heartbeats from gateways, through real NATS, into real Redis. */
-@Tag("integration")
-@ExtendWith(ParleyExtension.class)
-abstract class PresenceTrackingBehaviour {
-  private final TestEnvironment env;
-  private final PresenceKeys keys;
-  private final RedisClusterCommands<String, String> redis;
-  private final PresenceRedis target;
-  private PresenceNodes nodes;
-  private Vertx vertx;
+abstract class PresenceTrackingBehaviour extends PresenceFixture {
   private PresenceNode node;
   private PresenceQuery query;
   private OpsClient ops;
 
   PresenceTrackingBehaviour(TestEnvironment env, PresenceRedis target) {
-    this.env = env;
-    this.keys = new PresenceKeys(env.redis().keyPrefix());
-    this.target = target;
-    this.redis = target.commands();
+    super(env, target);
   }
 
   @BeforeEach
   void startNode() {
-    nodes = new PresenceNodes(env, target.settings());
-    vertx = nodes.vertx();
     // A long node TTL: nothing here should be swept while a test runs.
     node = nodes.start(Map.of("PARLEY_PRESENCE_NODE_TTL", "60s"));
     query = node.query();
     ops = new OpsClient(vertx);
-  }
-
-  @AfterEach
-  void stopNode() {
-    nodes.close();
-  }
-
-  private FakeGateway gateway(String hint) {
-    return nodes.gateway(hint);
   }
 
   private Map<String, Integer> connectionsOnceEqual(String userId, Map<String, Integer> expected) {

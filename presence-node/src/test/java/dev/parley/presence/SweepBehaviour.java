@@ -4,53 +4,27 @@ import static dev.parley.testing.Await.result;
 import static dev.parley.testing.Await.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.presence.redis.PresenceKeys;
-import dev.parley.testing.ParleyExtension;
 import dev.parley.testing.TestEnvironment;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Gateway nodes that stop heartbeating lose their connections after the node TTL. */
-@Tag("integration")
-@ExtendWith(ParleyExtension.class)
-abstract class SweepBehaviour {
+abstract class SweepBehaviour extends PresenceFixture {
   private static final Duration NODE_TTL = Duration.ofSeconds(1);
 
-  private final TestEnvironment env;
-  private final PresenceKeys keys;
-  private final RedisClusterCommands<String, String> redis;
-  private final PresenceRedis target;
-  private PresenceNodes nodes;
-  private Vertx vertx;
   private OpsClient ops;
 
   SweepBehaviour(TestEnvironment env, PresenceRedis target) {
-    this.env = env;
-    this.keys = new PresenceKeys(env.redis().keyPrefix());
-    this.target = target;
-    this.redis = target.commands();
+    super(env, target);
   }
 
   @BeforeEach
   void setUp() {
-    RedisKeys.deleteAll(redis, env.redis().keyPrefix());
-    nodes = new PresenceNodes(env, target.settings());
-    vertx = nodes.vertx();
     ops = new OpsClient(vertx);
-  }
-
-  @AfterEach
-  void tearDown() {
-    nodes.close();
   }
 
   private PresenceNode startNode() {
@@ -60,10 +34,6 @@ abstract class SweepBehaviour {
             NODE_TTL.toMillis() + "ms",
             "PARLEY_PRESENCE_SWEEP_INTERVAL",
             "200ms"));
-  }
-
-  private FakeGateway gateway(String hint) {
-    return nodes.gateway(hint);
   }
 
   /** The series summed over every presence node of the test. */
