@@ -1,209 +1,30 @@
 package dev.parley.system;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.parley.system.FileClient.Part;
-import dev.parley.system.FileClient.Response;
-import dev.parley.testing.Await;
 import dev.parley.testing.TestEnvironment;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sweep (PARLEY_FILES_SWEEP_AGE, here 5 s; both gateways sweep every 300 ms, sharing the
- * directory) deletes the row and the bytes of every file no live message uses, and partial uploads
- * left by a crash; a file attached to a live message stays. The quota counts stored files only.
+ * {@link FileSweepBehaviour} with the files in a directory both gateways share; and a partial upload
+ * left there by a crash is removed once older than the age.
  */
-class FileSweepIntegrationTests extends OnTwoNodes {
-  private static final Duration AGE = Duration.ofSeconds(5);
-  private static final long QUOTA = 2500;
-  private static final Path DIR = tempDir();
-  private FileClient files;
-
-  FileSweepIntegrationTests(TestEnvironment env) {
-    super(
-        env,
-        Map.of(
-            "PARLEY_FILES_DIR",
-            DIR.toString(),
-            "PARLEY_FILES_SWEEP_AGE",
-            AGE.toSeconds() + "s",
-            "PARLEY_FILES_SWEEP_INTERVAL",
-            "300ms",
-            "PARLEY_MAX_UPLOAD_BYTES",
-            "1500",
-            "PARLEY_FILES_QUOTA_BYTES",
-            Long.toString(QUOTA)));
-  }
-
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("parley-sweep-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  @AfterAll
-  void closeFiles() {
-    if (files != null) {
-      files.close();
-    }
-  }
-
-  private String upload(String token, int size) {
-    if (files == null) {
-      files = new FileClient(nodes.vertx, nodes.cluster.gateway(0).port());
-    }
-    Response r =
-        files.upload(
-            token,
-            new Part("file", "f.bin", "application/octet-stream", Buffer.buffer(new byte[size])));
-    assertThat(r.status()).as(r.body().toString()).isEqualTo(201);
-    return r.json().getString("id");
-  }
-
-  private boolean hasRow(String fileId) {
-    return Cluster.await(
-                pool().preparedQuery("SELECT 1 FROM files WHERE id = $1").execute(Tuple.of(fileId)))
-            .size()
-        > 0;
-  }
-
-  private static Path bytesOf(String fileId) {
-    return DIR.resolve(fileId.substring(0, 2)).resolve(fileId);
-  }
-
-  private String sendWith(Cast c, String fileId) {
-    Api.Reply sent =
-        MessageApi.send(
-            nodes.apiA,
-            c.aliceToken(),
-            c.conversationId(),
-            new JsonObject()
-                .put("content", "see file")
-                .put("attachment_ids", new JsonArray().add(fileId)));
-    assertThat(sent.status()).as("%s", sent.body()).isEqualTo(201);
-    // stored by the worker (the attachment row with it) well before the file is old enough to sweep
-    Await.until(
-        () ->
-            Cluster.await(
-                            pool()
-                                .preparedQuery("SELECT 1 FROM attachments WHERE file_id = $1")
-                                .execute(Tuple.of(fileId)))
-                        .size()
-                    > 0
-                ? true
-                : null,
-        System.nanoTime() + Duration.ofSeconds(3).toNanos(),
-        () -> "file " + fileId + " not attached");
-    return sent.body().getString("id");
-  }
-
-  private static void awaitGone(String what, Supplier<Boolean> gone) {
-    Await.until(
-        () -> gone.get() ? true : null,
-        System.nanoTime() + AGE.plusSeconds(10).toNanos(),
-        () -> what + " is still there");
-  }
-
-  private double partialsSwept() {
-    return nodes
-            .cluster
-            .gateway(0)
-            .registry()
-            .get("parley_files_partials_swept_total")
-            .counter()
-            .count()
-        + nodes
-            .cluster
-            .gateway(1)
-            .registry()
-            .get("parley_files_partials_swept_total")
-            .counter()
-            .count();
-  }
-
-  private double sweptFiles() {
-    return nodes.cluster.gateway(0).registry().get("parley_files_swept_total").counter().count()
-        + nodes.cluster.gateway(1).registry().get("parley_files_swept_total").counter().count();
-  }
-
-  @Test
-  void filesNoLiveMessageUsesAreSweptAfterTheAgeAndAnAttachedOneStays() {
-    double sweptBefore = sweptFiles();
-    Cast c = cast("sweep");
-    String kept = upload(c.aliceToken(), 100);
-    String neverAttached = upload(c.aliceToken(), 101);
-    String detachedByDelete = upload(c.aliceToken(), 102);
-    sendWith(c, kept);
-    String deleted = sendWith(c, detachedByDelete);
-    assertThat(MessageApi.delete(nodes.apiB, c.aliceToken(), deleted).status()).isEqualTo(204);
-
-    Cast gone = cast("deleted conversation");
-    String inDeletedConversation = upload(gone.aliceToken(), 103);
-    sendWith(gone, inDeletedConversation);
-    assertThat(
-            nodes
-                .apiB
-                .call(
-                    HttpMethod.DELETE,
-                    "/api/v1/conversations/" + gone.conversationId(),
-                    gone.aliceToken(),
-                    null)
-                .status())
-        .isEqualTo(204);
-
-    for (String fileId : new String[] {neverAttached, detachedByDelete, inDeletedConversation}) {
-      awaitGone("file " + fileId, () -> !hasRow(fileId) && !Files.exists(bytesOf(fileId)));
-    }
-    // counted once the bytes are gone, a moment after the file disappears
-    awaitGone("the swept files' count", () -> sweptFiles() - sweptBefore >= 3);
-    assertThat(hasRow(kept)).as("attached to a live message").isTrue();
-    assertThat(Files.exists(bytesOf(kept))).isTrue();
-    try (FileClient onB = new FileClient(nodes.vertx, nodes.cluster.gateway(1).port())) {
-      assertThat(onB.download(c.bobToken(), kept).status())
-          .as("bob downloads it on the other node")
-          .isEqualTo(200);
-    }
+class FileSweepIntegrationTests extends FileSweepBehaviour {
+  FileSweepIntegrationTests(TestEnvironment env) throws IOException {
+    super(env, FileStoreUnderTest.directory());
   }
 
   @Test
   void aPartialUploadOlderThanTheAgeIsRemoved() throws IOException {
-    Path bucket = Files.createDirectories(DIR.resolve("zz"));
+    Path dir = Path.of(store.settings().get("PARLEY_FILES_DIR"));
+    Path bucket = Files.createDirectories(dir.resolve("zz"));
     Path crashed = Files.write(bucket.resolve("zzCrashedMidUpload00000.part"), new byte[10]);
     Files.setLastModifiedTime(crashed, FileTime.from(Instant.now().minus(AGE).minusSeconds(60)));
 
     awaitGone("the partial upload", () -> !Files.exists(crashed));
     awaitGone("the partial uploads' count", () -> partialsSwept() >= 1);
-  }
-
-  @Test
-  void theQuotaCountsStoredFilesAndASweptFileStopsCounting() {
-    String dan = env.newId("dan");
-    String token = nodes.apiA.devToken(dan);
-    String first = upload(token, 1500);
-    Response over =
-        files.upload(token, new Part("file", "f.bin", null, Buffer.buffer(new byte[1001])));
-    assertThat(over.status()).isEqualTo(413);
-    assertThat(over.errorCode()).isEqualTo("too_large");
-    upload(token, 1000); // exactly the quota
-
-    awaitGone("file " + first, () -> !hasRow(first));
-    upload(token, 1500);
   }
 }
