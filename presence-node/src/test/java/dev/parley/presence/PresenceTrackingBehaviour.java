@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** Reports and heartbeats from gateways, through real NATS, into real Redis. */
 abstract class PresenceTrackingBehaviour extends PresenceFixture {
+  private static final Duration SHORT_GRACE = Duration.ofSeconds(1);
   private PresenceNode node;
   private PresenceQuery query;
   private OpsClient ops;
@@ -194,8 +195,6 @@ abstract class PresenceTrackingBehaviour extends PresenceFixture {
     query = node.query();
     return new PresenceEvents(env.natsConnection(), env.nats().subjects().presenceWildcard());
   }
-
-  private static final Duration SHORT_GRACE = Duration.ofSeconds(1);
 
   /** Waits until this test's node has applied {@code count} heartbeats (none skipped as stale). */
   private void heartbeatsApplied(int count) {
