@@ -30,17 +30,27 @@ final class FakeGateway {
 
   /** Reports a new connection of the user; returns its connection id. */
   String connect(String userId) {
+    return connect(Instant.now(), userId);
+  }
+
+  /** Reports a new connection of the user, stamped {@code at} by the gateway's clock. */
+  String connect(Instant at, String userId) {
     String connectionId = nodeId + "-c" + connections.incrementAndGet();
     publish(
         subjects.presenceReports(),
-        PresenceReport.connect(nodeId, userId, connectionId, Instant.now()).toBytes());
+        PresenceReport.connect(nodeId, userId, connectionId, at).toBytes());
     return connectionId;
   }
 
   void disconnect(String userId, String connectionId) {
+    disconnect(Instant.now(), userId, connectionId);
+  }
+
+  /** Reports a closed connection of the user, stamped {@code at} by the gateway's clock. */
+  void disconnect(Instant at, String userId, String connectionId) {
     publish(
         subjects.presenceReports(),
-        PresenceReport.disconnect(nodeId, userId, connectionId, Instant.now()).toBytes());
+        PresenceReport.disconnect(nodeId, userId, connectionId, at).toBytes());
   }
 
   void heartbeat(Map<String, Integer> counts) {

@@ -271,4 +271,57 @@ abstract class PresenceAnnouncementBehaviour extends PresenceFixture {
     assertThat(redis.zscore(keys.pendingOffline(), gina)).isNull();
     assertThat(redis.exists(keys.away(gina))).isZero();
   }
+
+  @Test
+  void usersWhoseGracePeriodCouldNotBeFinishedAreRetriedNotLost() {
+    PresenceNode node = startNode(Duration.ofSeconds(2));
+    FakeGateway gw = gateway();
+    String hank = env.newId("hank");
+    String iris = env.newId("iris");
+    String ch = gw.connect(hank);
+    String ci = gw.connect(iris);
+    events.awaitOne(hank, PresenceStatus.ONLINE, WAIT);
+    events.awaitOne(iris, PresenceStatus.ONLINE, WAIT);
+    gw.disconnect(hank, ch);
+    gw.disconnect(iris, ci);
+    until(
+        "hank and iris indexed as pending offline",
+        Await.DEFAULT,
+        () ->
+            redis.zscore(keys.pendingOffline(), hank) != null
+                && redis.zscore(keys.pendingOffline(), iris) != null);
+    double deadline = redis.zscore(keys.pendingOffline(), hank);
+
+    // Hank's away key of the wrong type: once his grace period ends, the script finishing it fails
+    // in Redis (WRONGTYPE), after the claim took him out of the index.
+    String away = redis.get(keys.away(hank));
+    assertThat(away).as("his grace period still runs").isNotNull();
+    redis.del(keys.away(hank));
+    redis.hset(keys.away(hank), "deadline", away);
+
+    until(
+        "hank indexed again after the failed finish, due at once",
+        Await.DEFAULT,
+        () -> {
+          Double score = redis.zscore(keys.pendingOffline(), hank);
+          return score != null && score > deadline;
+        });
+    assertThat(events.of(hank, PresenceStatus.OFFLINE)).isEmpty();
+    until(
+        "the failure counted",
+        Await.DEFAULT,
+        () ->
+            OpsClient.sample(
+                    Await.result(new OpsClient(vertx).get(node.port(), "/metrics")).body(),
+                    "parley_presence_redis_failures_total{op=\"finish-offline\"}")
+                > 0);
+
+    redis.del(keys.away(hank));
+    redis.set(keys.away(hank), away);
+    events.awaitOne(hank, PresenceStatus.OFFLINE, WAIT);
+    events.awaitOne(iris, PresenceStatus.OFFLINE, WAIT);
+    assertThat(events.of(hank, PresenceStatus.OFFLINE)).hasSize(1);
+    assertThat(events.of(iris, PresenceStatus.OFFLINE)).hasSize(1);
+    assertThat(redis.zscore(keys.pendingOffline(), hank)).isNull();
+  }
 }

@@ -4,18 +4,22 @@ import static dev.parley.testing.Await.result;
 import static dev.parley.testing.Await.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.contract.presence.PresenceStatus;
 import dev.parley.presence.query.PresenceQuery;
 import dev.parley.presence.redis.PresenceKeys;
 import dev.parley.testing.Await;
 import dev.parley.testing.TestEnvironment;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Reports and heartbeats from gateways, through real NATS, into real Redis. */
 abstract class PresenceTrackingBehaviour extends PresenceFixture {
+  private static final Duration SHORT_GRACE = Duration.ofSeconds(1);
   private PresenceNode node;
   private PresenceQuery query;
   private OpsClient ops;
@@ -173,6 +177,118 @@ abstract class PresenceTrackingBehaviour extends PresenceFixture {
     String metrics = result(ops.get(node.port(), "/metrics")).body();
     assertThat(OpsClient.sample(metrics, "parley_presence_heartbeats_stale_total")).isEqualTo(1);
     assertThat(OpsClient.sample(metrics, "parley_presence_heartbeats_applied_total")).isEqualTo(2);
+  }
+
+  /**
+   * A node like the one each test starts, with a short grace period and presence.changed recorded:
+   * for the tests that follow a user all the way to offline. Returns it with the events.
+   */
+  private PresenceEvents withShortGrace() {
+    nodes.stop(node);
+    node =
+        nodes.start(
+            Map.of(
+                "PARLEY_PRESENCE_NODE_TTL",
+                "60s",
+                "PARLEY_PRESENCE_OFFLINE_GRACE",
+                SHORT_GRACE.toMillis() + "ms"));
+    query = node.query();
+    return new PresenceEvents(env.natsConnection(), env.nats().subjects().presenceWildcard());
+  }
+
+  /** Waits until this test's node has applied {@code count} heartbeats (none skipped as stale). */
+  private void heartbeatsApplied(int count) {
+    until(
+        "the presence node applied " + count + " heartbeats",
+        Await.DEFAULT,
+        () -> {
+          String metrics = result(ops.get(node.port(), "/metrics")).body();
+          assertThat(OpsClient.sample(metrics, "parley_presence_heartbeats_stale_total")).isZero();
+          return OpsClient.sample(metrics, "parley_presence_heartbeats_applied_total") == count;
+        });
+  }
+
+  // A gateway gathers a heartbeat's counts asynchronously, so a heartbeat whose counts were taken
+  // before a connection closed can arrive (or be applied) after that disconnect's report.
+  @Test
+  void aHeartbeatOlderThanADisconnectReportDoesNotBringTheUserBack() {
+    try (PresenceEvents events = withShortGrace()) {
+      FakeGateway gw = gateway("gw");
+      String carol = env.newId("carol");
+      Instant t0 = Instant.now();
+
+      String c = gw.connect(t0, carol);
+      events.awaitOne(carol, PresenceStatus.ONLINE, Await.DEFAULT);
+      gw.heartbeat(t0.plusMillis(100), Map.of(carol, 1));
+      heartbeatsApplied(1);
+
+      gw.disconnect(t0.plusMillis(300), carol, c);
+      connectionsOnceEqual(carol, Map.of());
+      Instant disconnected = Instant.now();
+      // counts taken before the disconnect, published (or applied) after it
+      gw.heartbeat(t0.plusMillis(200), Map.of(carol, 1));
+      heartbeatsApplied(2);
+
+      assertThat(result(query.connectionsByNode(carol))).isEmpty();
+      assertThat(redis.exists(keys.away(carol))).as("her grace period still runs").isOne();
+      PresenceEvents.Received offline =
+          events.awaitOne(carol, PresenceStatus.OFFLINE, Duration.ofSeconds(10));
+      assertThat(Duration.between(disconnected, offline.at()))
+          .as("offline one grace period after the disconnect, not after another heartbeat")
+          .isLessThan(SHORT_GRACE.plusSeconds(5));
+      assertThat(events.of(carol))
+          .extracting(r -> r.state().status())
+          .containsExactly(PresenceStatus.ONLINE, PresenceStatus.OFFLINE);
+    }
+  }
+
+  @Test
+  void aHeartbeatOlderThanAConnectReportDoesNotRemoveTheConnection() {
+    FakeGateway gw = gateway("gw");
+    String dan = env.newId("dan");
+    String erin = env.newId("erin");
+    Instant t0 = Instant.now();
+
+    gw.heartbeat(t0, Map.of(erin, 1));
+    connectionsOnceEqual(erin, Map.of(gw.nodeId(), 1));
+    heartbeatsApplied(1);
+    gw.connect(t0.plusMillis(300), dan);
+    connectionsOnceEqual(dan, Map.of(gw.nodeId(), 1));
+    // counts taken before dan connected: he is not listed
+    gw.heartbeat(t0.plusMillis(200), Map.of(erin, 1));
+    heartbeatsApplied(2);
+
+    assertThat(result(query.connectionsByNode(dan))).isEqualTo(Map.of(gw.nodeId(), 1));
+    assertThat(redis.exists(keys.away(dan))).isZero();
+    // the node's set still holds him, so a sweep of the node would find his connection
+    until(
+        "dan stays among the node's users",
+        Await.DEFAULT,
+        () -> redis.smembers(keys.nodeUsers(gw.nodeId())).containsAll(List.of(dan, erin)));
+  }
+
+  @Test
+  void aHeartbeatNewerThanTheLastReportIsStillApplied() {
+    FakeGateway gw = gateway("gw");
+    String gus = env.newId("gus");
+    Instant t0 = Instant.now();
+
+    String c = gw.connect(t0, gus);
+    connectionsOnceEqual(gus, Map.of(gw.nodeId(), 1));
+    gw.heartbeat(t0.plusMillis(100), Map.of(gus, 1));
+    heartbeatsApplied(1);
+    gw.disconnect(t0.plusMillis(200), gus, c);
+    connectionsOnceEqual(gus, Map.of());
+
+    // the gateway's truth after the report: two connections (their connect reports were lost)
+    gw.heartbeat(t0.plusMillis(300), Map.of(gus, 2));
+    connectionsOnceEqual(gus, Map.of(gw.nodeId(), 2));
+    assertThat(redis.exists(keys.away(gus))).isZero();
+
+    // and a newer heartbeat that no longer lists him removes his connections (a lost disconnect)
+    gw.heartbeat(t0.plusMillis(400), Map.of());
+    connectionsOnceEqual(gus, Map.of());
+    assertThat(redis.exists(keys.away(gus))).isOne();
   }
 
   @Test

@@ -58,13 +58,17 @@ public final class PresenceReporter implements ConnectionObserver {
     }
   }
 
+  // Stamped before the counts are gathered (asynchronously, on the hub's context): a report stamped
+  // after a change the counts missed is then newer than the heartbeat, and the presence nodes let
+  // that report stand rather than the heartbeat's stale count.
   private void heartbeat() {
+    Instant at = Instant.now();
     hub.connectionCounts()
         .onSuccess(
             counts ->
                 publish(
                     subjects.presenceHeartbeats(),
-                    new PresenceHeartbeat(nodeId, Instant.now(), counts).toBytes()));
+                    new PresenceHeartbeat(nodeId, at, counts).toBytes()));
   }
 
   private void report(PresenceReport r) {

@@ -216,8 +216,9 @@ public final class WebSocketEndpoint {
         v -> {
           if (open.remove(conn) != null) {
             quota.release(userId);
-            hub.detach(conn);
-            presence.disconnected(userId, conn.id());
+            // reported once the hub's counts no longer hold it, so the report is stamped after any
+            // heartbeat whose counts still do (presence nodes let the newer of the two stand)
+            hub.detach(conn).onComplete(ar -> presence.disconnected(userId, conn.id()));
             closeListeners.forEach(l -> l.accept(conn));
           }
         });

@@ -36,7 +36,7 @@ public final class PresenceQuery {
           """
       local now = ARGV[1]
       local out = {}
-      for i = 0, #KEYS / 4 - 1 do
+      for i = 0, userCount() - 1 do
         local k = userKeys(i)
         if isOnline(k) then
           local s = redis.call('HMGET', k.state, 'status', 'changed_at')

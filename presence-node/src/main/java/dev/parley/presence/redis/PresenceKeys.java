@@ -19,11 +19,17 @@ import java.util.List;
  *       or within the grace period; deleted when the user goes offline.
  *   <li>{@code <kp>:presence:{u:<user>}:away}: while the user's grace period runs, when it ends (ms
  *       since epoch).
+ *   <li>{@code <kp>:presence:{u:<user>}:reported}: hash gateway node id to the {@code at} (ms since
+ *       epoch, that gateway's clock) of the newest report of the user applied from that node; a
+ *       heartbeat of the node older than it leaves the user's count there as is (its counts were
+ *       taken before that report). TTL the connection TTL, refreshed on every report.
  *   <li>{@code <kp>:presence:{u:<user>}:status-gap}: present while the user may not change status
  *       again.
  *   <li>{@code <kp>:presence:{n:<node>}:alive}: the gateway's liveness key; value the {@code at} of
  *       its last applied heartbeat (ms since epoch), TTL the node TTL.
- *   <li>{@code <kp>:presence:{n:<node>}:users}: set of users with connections on that node.
+ *   <li>{@code <kp>:presence:{n:<node>}:users}: set of users with connections on that node. It may
+ *       hold a user with none there any more (a heartbeat older than their disconnect report listed
+ *       them): harmless, as the user's {@code conn} hash decides and the next heartbeat drops them.
  *   <li>{@code <kp>:presence:nodes}: set of gateway nodes that reported.
  *   <li>{@code <kp>:presence:pending-offline}: sorted set of users whose grace period runs, scored by
  *       when it ends: the index that finds them when it does (their {@code away} key decides).
@@ -32,7 +38,7 @@ import java.util.List;
  */
 public record PresenceKeys(String keyPrefix) {
   /** How many keys of a user {@link #user(String)} gives, in that order. */
-  public static final int PER_USER = 4;
+  public static final int PER_USER = 5;
 
   public String base() {
     return keyPrefix + ":presence:";
@@ -46,9 +52,13 @@ public record PresenceKeys(String keyPrefix) {
     return base() + "{n:" + nodeId + "}:";
   }
 
-  /** A user's keys as the scripts read them (PresenceLua's {@code userKeys}): conn, last-seen, state, away. */
+  /**
+   * A user's keys as the scripts read them (PresenceLua's {@code userKeys}): conn, last-seen, state,
+   * away, reported.
+   */
   public List<String> user(String userId) {
-    return List.of(connections(userId), lastSeen(userId), state(userId), away(userId));
+    return List.of(
+        connections(userId), lastSeen(userId), state(userId), away(userId), reported(userId));
   }
 
   /** A gateway node's keys as the scripts read them: alive, users. */
@@ -70,6 +80,10 @@ public record PresenceKeys(String keyPrefix) {
 
   public String away(String userId) {
     return ofUser(userId) + "away";
+  }
+
+  public String reported(String userId) {
+    return ofUser(userId) + "reported";
   }
 
   public String statusGap(String userId) {

@@ -23,9 +23,17 @@ public final class PresenceLua {
 
   static final String FUNCTIONS =
       """
+      local PER_USER = %d
+
       local function userKeys(i)
-        local b = i * 4
-        return {conn = KEYS[b + 1], lastSeen = KEYS[b + 2], state = KEYS[b + 3], away = KEYS[b + 4]}
+        local b = i * PER_USER
+        return {conn = KEYS[b + 1], lastSeen = KEYS[b + 2], state = KEYS[b + 3], away = KEYS[b + 4],
+                reported = KEYS[b + 5]}
+      end
+
+      -- How many users' keys KEYS holds (a script about users gets nothing else).
+      local function userCount()
+        return #KEYS / PER_USER
       end
 
       -- Online (docs/api.md#presence-and-typing): connected somewhere, or within the grace
@@ -59,7 +67,8 @@ public final class PresenceLua {
         return deadline
       end
 
-      """;
+      """
+          .formatted(PresenceKeys.PER_USER);
 
   /**
    * The presence states in a script's reply: the one format every script returns them in, a flat

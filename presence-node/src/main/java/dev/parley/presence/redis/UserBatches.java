@@ -31,7 +31,27 @@ public final class UserBatches {
       List<T> items,
       Function<T, String> userOf,
       Function<T, List<String>> itemArgs) {
-    List<Future<List<Object>>> runs = new ArrayList<>();
+    List<Future<List<Object>>> runs =
+        start(script, redis, keys, context, fixedArgs, items, userOf, itemArgs).stream()
+            .map(Run::reply)
+            .toList();
+    return Future.all(runs).map(all -> all.<List<Object>>list());
+  }
+
+  /** One script run: the items it was given and its reply, for a caller that handles each apart. */
+  public record Run<T>(List<T> items, Future<List<Object>> reply) {}
+
+  /** As {@link #run}, but each run's outcome on its own: some may fail while others succeed. */
+  public static <T> List<Run<T>> start(
+      LuaScript script,
+      RedisLink redis,
+      PresenceKeys keys,
+      String context,
+      List<String> fixedArgs,
+      List<T> items,
+      Function<T, String> userOf,
+      Function<T, List<String>> itemArgs) {
+    List<Run<T>> runs = new ArrayList<>();
     for (List<T> group : groups(redis, keys, items, userOf)) {
       List<String> k = new ArrayList<>(group.size() * PresenceKeys.PER_USER);
       List<String> a = new ArrayList<>(fixedArgs);
@@ -39,9 +59,9 @@ public final class UserBatches {
         k.addAll(keys.user(userOf.apply(item)));
         a.addAll(itemArgs.apply(item));
       }
-      runs.add(script.run(redis, context + " users=" + group.size(), k, a));
+      runs.add(new Run<>(group, script.run(redis, context + " users=" + group.size(), k, a)));
     }
-    return Future.all(runs).map(all -> all.<List<Object>>list());
+    return runs;
   }
 
   private static <T> List<List<T>> groups(

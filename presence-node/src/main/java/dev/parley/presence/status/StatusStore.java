@@ -27,7 +27,7 @@ public final class StatusStore {
       PresenceLua.script(
           "set-status",
           """
-      local k, gap = userKeys(0), KEYS[5]
+      local k, gap = userKeys(0), KEYS[PER_USER + 1]
       local status, now, gapMs, stateTtl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
       local current = redis.call('HGET', k.state, 'status')
       if current == status then

@@ -41,8 +41,10 @@ final class SweepScripts {
           """
       local node, now, grace, stateTtl, awayTtl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
       local connections, away = 0, {}
-      for i = 0, #KEYS / 4 - 1 do
+      for i = 0, userCount() - 1 do
         local k = userKeys(i)
+        -- the node is dead: no heartbeat of it is left to weigh against its reports
+        redis.call('HDEL', k.reported, node)
         local count = redis.call('HGET', k.conn, node)
         if count then
           connections = connections + tonumber(count)

@@ -22,7 +22,10 @@ import java.util.List;
  * <p>The deadlines live in Redis, not in a presence node's memory, so a grace period survives the
  * node that started it: any presence node finishes it. No lock is needed: a script claims each due
  * user by removing it from the index, atomically, so when several presence nodes run it at once each
- * user is announced by exactly one of them; then the users' own keys (their slots) decide.
+ * user is announced by exactly one of them; then the users' own keys (their slots) decide. If that
+ * second step fails (Redis error, failover), the users it was to finish are indexed again, due now,
+ * so the next check retries them; only a failure of that too leaves them unannounced (their {@code
+ * away} key still expires, and they go offline silently: announcements are at most once).
  */
 public final class OfflineAnnouncer {
   /** Users per script run: bounds how long one run holds Redis; the rest follow at once. */
@@ -55,7 +58,7 @@ public final class OfflineAnnouncer {
           """
       local now = tonumber(ARGV[1])
       local offline, later = {}, {}
-      for i = 0, #KEYS / 4 - 1 do
+      for i = 0, userCount() - 1 do
         local k, user = userKeys(i), ARGV[2 + i]
         local deadline = tonumber(redis.call('GET', k.away) or '-1')
         if deadline > now then
@@ -93,6 +96,42 @@ public final class OfflineAnnouncer {
     this.clock = clock;
   }
 
+  /**
+   * Ends the grace period of claimed users, a run per slot group; announces those now offline and
+   * indexes again those whose grace period moved, and those of a run that failed (due at once, so
+   * the next check retries them). Fails with a run's failure, once all are handled.
+   */
+  private Future<Void> finish(List<String> users, String now) {
+    List<UserBatches.Run<String>> runs =
+        UserBatches.start(
+            FINISH, redis, keys, "finish offline", List.of(now), users, u -> u, List::of);
+    return Future.join(runs.stream().map(UserBatches.Run::reply).toList())
+        .transform(
+            joined -> {
+              List<PresenceState> offline = new ArrayList<>();
+              List<PresenceLua.Away> again = new ArrayList<>();
+              Throwable failure = null;
+              for (UserBatches.Run<String> run : runs) {
+                if (run.reply().succeeded()) {
+                  List<Object> reply = run.reply().result();
+                  offline.addAll(PresenceLua.states(reply.get(0)));
+                  again.addAll(PresenceLua.away(reply.get(1)));
+                } else {
+                  failure = failure == null ? run.reply().cause() : failure;
+                  long due = Long.parseLong(now);
+                  run.items().forEach(u -> again.add(new PresenceLua.Away(u, due)));
+                }
+              }
+              metrics.transitions(0, offline.size());
+              announcer.announceAll(offline);
+              Future<Void> indexed = PendingOffline.index(redis, keys, again);
+              Throwable failed = failure;
+              return failed == null
+                  ? indexed
+                  : indexed.transform(ar -> Future.failedFuture(failed));
+            });
+  }
+
   /** Announces every user whose grace period has ended, a batch at a time. */
   public Future<Void> announceDue() {
     String now = Long.toString(clock.millis());
@@ -108,20 +147,7 @@ public final class OfflineAnnouncer {
               if (users.isEmpty()) {
                 return Future.succeededFuture();
               }
-              return UserBatches.run(
-                      FINISH, redis, keys, "finish offline", List.of(now), users, u -> u, List::of)
-                  .compose(
-                      replies -> {
-                        List<PresenceState> offline = new ArrayList<>();
-                        List<PresenceLua.Away> later = new ArrayList<>();
-                        for (List<Object> reply : replies) {
-                          offline.addAll(PresenceLua.states(reply.get(0)));
-                          later.addAll(PresenceLua.away(reply.get(1)));
-                        }
-                        metrics.transitions(0, offline.size());
-                        announcer.announceAll(offline);
-                        return PendingOffline.index(redis, keys, later);
-                      })
+              return finish(users, now)
                   .compose(v -> users.size() == BATCH ? announceDue() : Future.succeededFuture());
             });
   }

@@ -14,13 +14,24 @@ import dev.parley.presence.redis.PresenceLua;
  * first for a report (its count decides the node's set). Between them another presence node may
  * apply something of the same gateway; whatever that leaves uneven, the gateway's next heartbeat
  * replaces.
+ *
+ * <p>A heartbeat never undoes a newer report: a gateway gathers a heartbeat's counts after stamping
+ * it, asynchronously, so a heartbeat whose counts were taken before a user's connection closed (or
+ * opened) can be applied after that report. {@link #REPORT} records, per user and gateway node, the
+ * {@code at} of the newest report applied (the gateway's clock, which stamps its heartbeats too),
+ * and {@link #HEARTBEAT_USERS} leaves a user's count on that node as it is when that report is not
+ * older than the heartbeat; the next heartbeat, newer, applies. The node's set of users may then
+ * keep a user the older heartbeat listed but the report removed: harmless, since the user's
+ * {@code conn} hash decides (a sweep or the next heartbeat finds no count of theirs there); a user
+ * the older heartbeat no longer listed is put back in it, so a sweep of the node still finds them.
  */
 final class TrackingScripts {
   private TrackingScripts() {}
 
   /**
    * One connection of a user opened (+1) or closed (-1). KEYS: the user's.
-   * ARGV: node, delta, connection TTL ms, now ms, grace ms, state TTL ms, away TTL ms.
+   * ARGV: node, delta, connection TTL ms, now ms, grace ms, state TTL ms, away TTL ms, the
+   * report's at ms, node TTL ms.
    * Returns {count on that node, was connected 0|1, is connected 0|1, status to announce or '',
    * end of the grace period that began or 0}.
    */
@@ -31,6 +42,14 @@ final class TrackingScripts {
       local k = userKeys(0)
       local node, delta, connTtl, now = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
       local grace, stateTtl, awayTtl = ARGV[5], ARGV[6], ARGV[7]
+      local at, nodeTtl = tonumber(ARGV[8]), tonumber(ARGV[9])
+      -- The newest report of this node, for its heartbeats to yield to. Reports may be applied out
+      -- of order too: keep the newest, unless the gap is a whole node TTL (a clock step).
+      local last = tonumber(redis.call('HGET', k.reported, node) or '-1')
+      if at > last or last - at >= nodeTtl then
+        redis.call('HSET', k.reported, node, ARGV[8])
+      end
+      redis.call('PEXPIRE', k.reported, connTtl)
       local wasConnected = redis.call('EXISTS', k.conn)
       local count = redis.call('HINCRBY', k.conn, node, delta)
       if count <= 0 then
@@ -109,9 +128,11 @@ final class TrackingScripts {
 
   /**
    * A heartbeat's counts for some users (all in one slot). KEYS: each user's.
-   * ARGV: node, connection TTL ms, now ms, grace ms, state TTL ms, away TTL ms, then a count per
-   * user, 0 for a user the gateway no longer lists.
-   * Returns {{user, status, now ms, ...} to announce online, {user, end of grace ms, ...}}.
+   * ARGV: node, connection TTL ms, now ms, grace ms, state TTL ms, away TTL ms, heartbeat at ms,
+   * node TTL ms, then a user and their count per user, 0 for a user the gateway no longer lists.
+   * A user with a report of that node not older than the heartbeat is left as is.
+   * Returns {{user, status, now ms, ...} to announce online, {user, end of grace ms, ...}, users
+   * left as is who have connections on that node}.
    */
   static final LuaScript HEARTBEAT_USERS =
       PresenceLua.script(
@@ -119,11 +140,19 @@ final class TrackingScripts {
           """
       local node, connTtl, now = ARGV[1], ARGV[2], ARGV[3]
       local grace, stateTtl, awayTtl = ARGV[4], ARGV[5], ARGV[6]
-      local online, away = {}, {}
-      for i = 0, #KEYS / 4 - 1 do
+      local at, nodeTtl = tonumber(ARGV[7]), tonumber(ARGV[8])
+      local online, away, kept = {}, {}, {}
+      for i = 0, userCount() - 1 do
         local k = userKeys(i)
-        local user, count = ARGV[7 + 2 * i], tonumber(ARGV[8 + 2 * i])
-        if count == 0 then
+        local user, count = ARGV[9 + 2 * i], tonumber(ARGV[10 + 2 * i])
+        -- Counts taken before the node's last report of this user (same clock): that report is
+        -- newer, leave its result as is. A gap of a whole node TTL is a clock step, not a reorder.
+        local reported = tonumber(redis.call('HGET', k.reported, node) or '-1')
+        if reported >= at and reported - at < nodeTtl then
+          if redis.call('HEXISTS', k.conn, node) == 1 then
+            kept[#kept + 1] = user
+          end
+        elseif count == 0 then
           if redis.call('HDEL', k.conn, node) == 1 and redis.call('EXISTS', k.conn) == 0 then
             redis.call('SET', k.lastSeen, now)
             away[#away + 1] = user
@@ -144,6 +173,6 @@ final class TrackingScripts {
           redis.call('SET', k.lastSeen, now)
         end
       end
-      return {online, away}
+      return {online, away, kept}
       """);
 }

@@ -73,7 +73,9 @@ public final class TrackingStore {
                 Long.toString(now),
                 millis(times.grace()),
                 millis(times.stateTtl()),
-                millis(times.awayTtl())))
+                millis(times.awayTtl()),
+                Long.toString(report.at().toEpochMilli()),
+                millis(times.nodeTtl())))
         .compose(
             reply -> {
               long count = (Long) reply.get(0);
@@ -105,8 +107,10 @@ public final class TrackingStore {
 
   /**
    * Replaces the node's counts with the heartbeat's: the node's script (which drops a stale
-   * heartbeat), then the users' in slot groups, then the index. Empty when the heartbeat was stale
-   * (a newer one of the same node was applied already).
+   * heartbeat), then the users' in slot groups (each leaves a user with a newer report of the node
+   * as is), then the index, and the users so left who still have connections there back in the
+   * node's set. Empty when the heartbeat was stale (a newer one of the same node was applied
+   * already).
    */
   public Future<Optional<PresenceChanges>> applyHeartbeat(PresenceHeartbeat heartbeat) {
     long now = clock.millis();
@@ -133,12 +137,13 @@ public final class TrackingStore {
                 return Future.succeededFuture(Optional.empty());
               }
               strings(reply.get(1)).forEach(gone -> counts.put(gone, 0));
-              return applyCounts(node, counts, now, context).map(Optional::of);
+              return applyCounts(node, counts, heartbeat.at().toEpochMilli(), now, context)
+                  .map(Optional::of);
             });
   }
 
   private Future<PresenceChanges> applyCounts(
-      String node, Map<String, Integer> counts, long now, String context) {
+      String node, Map<String, Integer> counts, long at, long now, String context) {
     List<String> fixed =
         List.of(
             node,
@@ -146,7 +151,9 @@ public final class TrackingStore {
             Long.toString(now),
             millis(times.grace()),
             millis(times.stateTtl()),
-            millis(times.awayTtl()));
+            millis(times.awayTtl()),
+            Long.toString(at),
+            millis(times.nodeTtl()));
     return UserBatches.run(
             TrackingScripts.HEARTBEAT_USERS,
             redis,
@@ -160,16 +167,34 @@ public final class TrackingStore {
             replies -> {
               List<PresenceState> online = new ArrayList<>();
               List<PresenceLua.Away> away = new ArrayList<>();
+              List<String> kept = new ArrayList<>();
               for (List<Object> reply : replies) {
                 online.addAll(PresenceLua.states(reply.get(0)));
                 away.addAll(PresenceLua.away(reply.get(1)));
+                kept.addAll(strings(reply.get(2)));
               }
-              return Future.all(knownNode(node), PendingOffline.index(redis, keys, away))
+              return Future.all(
+                      knownNode(node),
+                      PendingOffline.index(redis, keys, away),
+                      keepOnNode(node, kept, context))
                   .map(
                       all ->
                           new PresenceChanges(
                               online, away.stream().map(PresenceLua.Away::userId).toList()));
             });
+  }
+
+  /**
+   * Puts back in the node's set the users a heartbeat left as is (a newer report of theirs) who have
+   * connections there: the node's script took the heartbeat's list, which may miss them, and a
+   * sweep of the node finds its users through that set.
+   */
+  private Future<Long> keepOnNode(String node, List<String> users, String context) {
+    if (users.isEmpty()) {
+      return Future.succeededFuture(0L);
+    }
+    return redis.call(
+        "node users", context, r -> r.sadd(keys.nodeUsers(node), users.toArray(String[]::new)));
   }
 
   /** The gateway in the set of nodes the sweep looks at (its own slot, so its own command). */
