@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.contract.tracing.StreamTraceHeaders;
 import dev.parley.system.OtlpReceiver.ReceivedSpan;
+import dev.parley.testing.Await;
 import dev.parley.testing.TestEnvironment;
 import io.nats.client.Message;
 import io.vertx.core.json.JsonObject;
@@ -39,9 +40,19 @@ class TracingIntegrationTests extends OnTwoNodes {
   void aRestSendIsOneTraceFromTheRequestThroughTheStreamToTheStore() {
     Cast c = cast("traced rest");
     String subject = env.nats().subjects().streamMessages(c.conversationId());
-    try (StreamTap tap = new StreamTap(env.natsConnection(), subject)) {
+    String events = env.nats().subjects().conversationEvents(c.conversationId());
+    try (StreamTap tap = new StreamTap(env.natsConnection(), subject);
+        StreamTap integrator = new StreamTap(env.natsConnection(), events);
+        LogWatch access = new LogWatch("parley.access")) {
       MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "traced over rest");
       Traceparent sent = Traceparent.of(tap.await("traced over rest", WAIT));
+      assertThat(Traceparent.of(integrator.await("traced over rest", WAIT)))
+          .as("the relay passes the traceparent on to integrators")
+          .isEqualTo(sent);
+      Await.until(
+          "the access line names the trace",
+          WAIT,
+          () -> access.contains("trace_id=" + sent.traceId()));
 
       ReceivedSpan publish = spanWithId(sent.spanId(), "stream publish");
       assertThat(publish.traceId()).isEqualTo(sent.traceId());

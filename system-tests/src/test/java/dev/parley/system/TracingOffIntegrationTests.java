@@ -21,7 +21,9 @@ class TracingOffIntegrationTests extends OnTwoNodes {
   void sendsWriteNoTraceparentToTheStream() {
     Cast c = cast("untraced");
     String subject = env.nats().subjects().streamMessages(c.conversationId());
+    String events = env.nats().subjects().conversationEvents(c.conversationId());
     try (StreamTap tap = new StreamTap(env.natsConnection(), subject);
+        StreamTap integrator = new StreamTap(env.natsConnection(), events);
         WsClient alice = onA(c.aliceToken())) {
       Api.Reply rest =
           MessageApi.send(
@@ -44,6 +46,8 @@ class TracingOffIntegrationTests extends OnTwoNodes {
         Message entry = tap.await(text, WAIT);
         assertThat(StreamTap.header(entry, StreamTraceHeaders.TRACEPARENT)).as(text).isNull();
         assertThat(StreamTap.header(entry, "tracestate")).as(text).isNull();
+        Message relayed = integrator.await(text, WAIT);
+        assertThat(StreamTap.header(relayed, StreamTraceHeaders.TRACEPARENT)).as(text).isNull();
       }
     }
   }
