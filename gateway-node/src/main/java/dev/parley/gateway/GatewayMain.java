@@ -6,8 +6,11 @@ import dev.parley.contract.config.Env;
 import dev.parley.contract.logging.LogSettings;
 import dev.parley.contract.logging.Logging;
 import dev.parley.contract.metrics.ProcessMetrics;
+import dev.parley.contract.tracing.Tracing;
+import dev.parley.contract.tracing.TracingSettings;
 import dev.parley.gateway.config.GatewayConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -32,21 +35,24 @@ public final class GatewayMain {
 
   public static void main(String[] args) throws Exception {
     GatewayConfig config;
+    TracingSettings tracingSettings;
     try {
       Env env = ConfigFile.withFile(Env.system());
       config = GatewayConfig.fromEnv(env);
       Logging.apply(LogSettings.fromEnv(env));
+      tracingSettings = TracingSettings.fromEnv(env);
     } catch (ConfigException e) {
       System.err.println("gateway: configuration error: " + e.getMessage());
       System.exit(2);
       return;
     }
     ProcessMetrics metrics = ProcessMetrics.forNode(config.nodeId());
-    Vertx vertx = metrics.vertx();
+    Tracing tracing = Tracing.start(tracingSettings, "gateway", config.nodeId());
+    Vertx vertx = metrics.vertx(new VertxOptions(), tracing);
     GatewayNode node;
     try {
       node =
-          GatewayNode.start(vertx, config, metrics)
+          GatewayNode.start(vertx, config, metrics, tracing)
               .toCompletionStage()
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -54,10 +60,12 @@ public final class GatewayMain {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       log.error("gateway {} failed to start: {}", config.nodeId(), cause.getMessage(), cause);
       vertx.close();
+      tracing.close();
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, node, config), "shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> stop(vertx, node, config, tracing), "shutdown"));
   }
 
   /**
@@ -65,7 +73,7 @@ public final class GatewayMain {
    * the drain finished in time (1 otherwise), not the JVM's 143 for a signal: the node stopped the
    * way it was asked to.
    */
-  private static void stop(Vertx vertx, GatewayNode node, GatewayConfig config) {
+  private static void stop(Vertx vertx, GatewayNode node, GatewayConfig config, Tracing tracing) {
     long started = System.nanoTime();
     log.info(
         "gateway {} stopping: draining for at most {}", config.nodeId(), config.drain().timeout());
@@ -92,6 +100,8 @@ public final class GatewayMain {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // the spans of the drain's last requests go out before the process exits
+    tracing.close();
     log.info(
         "gateway {} stopped after {} ms",
         config.nodeId(),

@@ -8,6 +8,7 @@ import dev.parley.contract.ops.OpsRoutes;
 import dev.parley.contract.ops.Readiness;
 import dev.parley.contract.schema.SchemaCheck;
 import dev.parley.contract.stream.StreamLayout;
+import dev.parley.contract.tracing.Tracing;
 import dev.parley.contract.wire.ChatMessage;
 import dev.parley.contract.wire.EventType;
 import dev.parley.gateway.auth.DevTokenRoutes;
@@ -73,6 +74,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.Route;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -98,6 +100,7 @@ public final class GatewayNode {
   private final GatewayConfig config;
   private final List<ApiVerticle> instances = new CopyOnWriteArrayList<>();
   private final ProcessMetrics metrics;
+  private final Tracing tracing;
   private final PrometheusMeterRegistry registry;
   private Connection nats;
   private Pool pool;
@@ -142,10 +145,11 @@ public final class GatewayNode {
       PresenceClient presenceNodes,
       WsTickets tickets) {}
 
-  private GatewayNode(Vertx vertx, GatewayConfig config, ProcessMetrics metrics) {
+  private GatewayNode(Vertx vertx, GatewayConfig config, ProcessMetrics metrics, Tracing tracing) {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
+    this.tracing = tracing;
     this.registry = metrics.registry();
   }
 
@@ -160,7 +164,17 @@ public final class GatewayNode {
    */
   public static Future<GatewayNode> start(
       Vertx vertx, GatewayConfig config, ProcessMetrics metrics) {
-    GatewayNode node = new GatewayNode(vertx, config, metrics);
+    return start(vertx, config, metrics, Tracing.off());
+  }
+
+  /**
+   * As {@link #start(Vertx, GatewayConfig, ProcessMetrics)}, with sends traced by {@code tracing}
+   * (REST and the WebSocket upgrade are traced by {@code vertx} when built with it, see {@link
+   * ProcessMetrics#vertx(io.vertx.core.VertxOptions, Tracing)}). The caller closes it after the node.
+   */
+  public static Future<GatewayNode> start(
+      Vertx vertx, GatewayConfig config, ProcessMetrics metrics, Tracing tracing) {
+    GatewayNode node = new GatewayNode(vertx, config, metrics, tracing);
     return node.startAll()
         .map(node)
         .recover(e -> node.close().transform(ignored -> Future.failedFuture(e)));
@@ -175,7 +189,7 @@ public final class GatewayNode {
             verifier -> {
               Stores stores;
               try {
-                stores = buildStores(new StreamClient(nats, config.nats(), registry));
+                stores = buildStores(new StreamClient(nats, config.nats(), registry, tracing));
               } catch (IOException e) {
                 return Future.failedFuture(e);
               }
@@ -298,7 +312,8 @@ public final class GatewayNode {
             limiter,
             subjects,
             config.sendFanoutWait(),
-            registry);
+            registry,
+            tracing);
     TypingTracker typing =
         new TypingTracker(
             hubContext,
@@ -361,7 +376,8 @@ public final class GatewayNode {
                     EventType.TYPING_START, services.typingFrames().start(),
                     EventType.TYPING_STOP, services.typingFrames().stop(),
                     EventType.PRESENCE_UPDATE, new PresenceFrames(services.presenceNodes())),
-                registry),
+                registry,
+                tracing),
             presence,
             new WebSocketEndpoint.Limits(
                 config.limits().wsWriteQueueBytes(),
@@ -505,6 +521,9 @@ public final class GatewayNode {
 
   private HttpServerOptions serverOptions() {
     return new HttpServerOptions()
+        // every request is a span when Vert.x was built with a tracer (continuing a caller's
+        // traceparent); without one this costs nothing
+        .setTracingPolicy(TracingPolicy.ALWAYS)
         .setHost(config.httpHost())
         .setPort(config.httpPort())
         // a single oversized frame is refused by the codec from its header (WebSocketEndpoint

@@ -5,6 +5,7 @@ import dev.parley.contract.ops.Readiness;
 import dev.parley.contract.schema.SchemaCheck;
 import dev.parley.contract.stream.StreamLayout;
 import dev.parley.contract.stream.StreamPartition;
+import dev.parley.contract.tracing.Tracing;
 import dev.parley.worker.batch.Backoff;
 import dev.parley.worker.batch.BatchAssembler;
 import dev.parley.worker.batch.BatchWriter;
@@ -72,6 +73,7 @@ public final class PersistenceVerticle extends VerticleBase {
   static final Duration LOOP_STALE = Duration.ofSeconds(15);
 
   private final WorkerConfig config;
+  private final Tracing tracing;
   private final Connection nats;
   private final SilenceBreaker silence;
   private final Pool pool;
@@ -110,6 +112,17 @@ public final class PersistenceVerticle extends VerticleBase {
 
   public PersistenceVerticle(
       WorkerConfig config, Connection nats, Pool pool, PrometheusMeterRegistry registry) {
+    this(config, nats, pool, registry, Tracing.off());
+  }
+
+  /** With {@code tracing} on, each stored batch is a span (see BatchWriter). */
+  public PersistenceVerticle(
+      WorkerConfig config,
+      Connection nats,
+      Pool pool,
+      PrometheusMeterRegistry registry,
+      Tracing tracing) {
+    this.tracing = tracing;
     this.config = config;
     this.nats = nats;
     this.silence = SilenceBreaker.of(nats, JETSTREAM_SILENCE_PATIENCE);
@@ -293,7 +306,8 @@ public final class PersistenceVerticle extends VerticleBase {
             metrics,
             state,
             stop,
-            heartbeat);
+            heartbeat,
+            tracing);
     BatchAssembler assembler =
         new BatchAssembler(
             opened.source(),

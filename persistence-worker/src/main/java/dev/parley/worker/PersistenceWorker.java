@@ -4,6 +4,7 @@ import dev.parley.contract.config.PostgresSettings;
 import dev.parley.contract.config.Secrets;
 import dev.parley.contract.metrics.ProcessMetrics;
 import dev.parley.contract.nats.NatsConnections;
+import dev.parley.contract.tracing.Tracing;
 import dev.parley.worker.config.WorkerConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
@@ -62,6 +63,15 @@ public final class PersistenceWorker {
    */
   public static Future<PersistenceWorker> start(
       Vertx vertx, WorkerConfig config, ProcessMetrics metrics) {
+    return start(vertx, config, metrics, Tracing.off());
+  }
+
+  /**
+   * As {@link #start(Vertx, WorkerConfig, ProcessMetrics)}, each stored batch a span of {@code
+   * tracing}. The caller closes it after the worker.
+   */
+  public static Future<PersistenceWorker> start(
+      Vertx vertx, WorkerConfig config, ProcessMetrics metrics, Tracing tracing) {
     PrometheusMeterRegistry registry = metrics.registry();
     Pool pool = pool(vertx, config.postgres(), config.pgConnectTimeout());
     return vertx
@@ -84,7 +94,8 @@ public final class PersistenceWorker {
                                     e))))
         .compose(
             nats -> {
-              PersistenceVerticle verticle = new PersistenceVerticle(config, nats, pool, registry);
+              PersistenceVerticle verticle =
+                  new PersistenceVerticle(config, nats, pool, registry, tracing);
               return vertx
                   .deployVerticle(verticle)
                   .map(id -> new PersistenceWorker(vertx, nats, pool, verticle, id, metrics))

@@ -7,8 +7,11 @@ import dev.parley.contract.logging.LogSettings;
 import dev.parley.contract.logging.Logging;
 import dev.parley.contract.metrics.ProcessMetrics;
 import dev.parley.contract.schema.SchemaOutdatedException;
+import dev.parley.contract.tracing.Tracing;
+import dev.parley.contract.tracing.TracingSettings;
 import dev.parley.worker.config.WorkerConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,18 +24,21 @@ public final class WorkerMain {
 
   public static void main(String[] args) {
     WorkerConfig config;
+    TracingSettings tracingSettings;
     try {
       Env env = ConfigFile.withFile(Env.system());
       config = WorkerConfig.fromEnv(env);
       Logging.apply(LogSettings.fromEnv(env));
+      tracingSettings = TracingSettings.fromEnv(env);
     } catch (ConfigException e) {
       log.error("Invalid configuration: {}", e.getMessage());
       System.exit(2);
       return;
     }
     ProcessMetrics metrics = ProcessMetrics.forNode(config.nodeId());
-    Vertx vertx = metrics.vertx();
-    PersistenceWorker.start(vertx, config, metrics)
+    Tracing tracing = Tracing.start(tracingSettings, "worker", config.nodeId());
+    Vertx vertx = metrics.vertx(new VertxOptions(), tracing);
+    PersistenceWorker.start(vertx, config, metrics, tracing)
         .onComplete(
             ar -> {
               if (ar.failed()) {
@@ -49,13 +55,19 @@ public final class WorkerMain {
                       cause.toString(),
                       cause);
                 }
-                vertx.close().onComplete(x -> System.exit(1));
+                vertx
+                    .close()
+                    .onComplete(
+                        x -> {
+                          tracing.close();
+                          System.exit(1);
+                        });
                 return;
               }
               PersistenceWorker worker = ar.result();
               Runtime.getRuntime()
                   .addShutdownHook(
-                      new Thread(() -> shutdown(vertx, worker), "parley-worker-shutdown"));
+                      new Thread(() -> shutdown(vertx, worker, tracing), "parley-worker-shutdown"));
             });
   }
 
@@ -64,7 +76,7 @@ public final class WorkerMain {
    * exit 0 when that finished in time (1 otherwise), not the JVM's 143 for a signal: the worker
    * stopped the way it was asked to.
    */
-  private static void shutdown(Vertx vertx, PersistenceWorker worker) {
+  private static void shutdown(Vertx vertx, PersistenceWorker worker, Tracing tracing) {
     log.info("Shutting down");
     boolean clean = true;
     // Two separate waits from this (non-Vert.x) thread: a continuation of the first one could not
@@ -85,6 +97,8 @@ public final class WorkerMain {
       clean = false;
       log.warn("Closing Vert.x did not complete cleanly: {}", e.toString());
     }
+    // the last batches' spans go out before the process exits
+    tracing.close();
     log.info("Stopped");
     Runtime.getRuntime().halt(clean ? 0 : 1);
   }

@@ -6,7 +6,10 @@ import dev.parley.contract.config.Env;
 import dev.parley.contract.logging.LogSettings;
 import dev.parley.contract.logging.Logging;
 import dev.parley.contract.metrics.ProcessMetrics;
+import dev.parley.contract.tracing.Tracing;
+import dev.parley.contract.tracing.TracingSettings;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -21,20 +24,25 @@ public final class PresenceMain {
 
   public static void main(String[] args) throws Exception {
     PresenceConfig config;
+    TracingSettings tracingSettings;
     try {
       Env env = ConfigFile.withFile(Env.system());
       config = PresenceConfig.fromEnv(env);
       Logging.apply(LogSettings.fromEnv(env));
+      tracingSettings = TracingSettings.fromEnv(env);
     } catch (ConfigException e) {
       log.error("invalid configuration: {}", e.getMessage());
       System.exit(2);
       return;
     }
     ProcessMetrics metrics = ProcessMetrics.forNode(config.nodeId());
-    Vertx vertx = metrics.vertx();
+    // the presence node's own work is not traced: its HTTP server (probes, metrics) is, by Vert.x
+    Tracing tracing = Tracing.start(tracingSettings, "presence", config.nodeId());
+    Vertx vertx = metrics.vertx(new VertxOptions(), tracing);
     AtomicReference<PresenceNode> running = new AtomicReference<>();
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> shutdown(vertx, running.get()), "presence-shutdown"));
+        .addShutdownHook(
+            new Thread(() -> shutdown(vertx, running.get(), tracing), "presence-shutdown"));
     try {
       // main is not an event loop: waiting here is fine, and exiting from here cannot deadlock the
       // hook.
@@ -45,6 +53,7 @@ public final class PresenceMain {
               .get());
     } catch (Exception e) {
       log.error("presence node failed to start", e);
+      tracing.close();
       System.exit(1);
     }
   }
@@ -53,7 +62,7 @@ public final class PresenceMain {
    * SIGTERM: close the node, then Vert.x, and exit 0 when both finished in time (1 otherwise), not
    * the JVM's 143 for a signal: the node stopped the way it was asked to.
    */
-  private static void shutdown(Vertx vertx, PresenceNode node) {
+  private static void shutdown(Vertx vertx, PresenceNode node, Tracing tracing) {
     log.info("shutting down");
     boolean clean = true;
     // Two waits, not one chain: a future bound to an event loop cannot complete once Vert.x is
@@ -79,6 +88,7 @@ public final class PresenceMain {
       clean = false;
       log.warn("vert.x did not close in time: {}", e.toString());
     }
+    tracing.close();
     log.info("stopped");
     Runtime.getRuntime().halt(clean ? 0 : 1);
   }

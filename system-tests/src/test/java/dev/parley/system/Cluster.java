@@ -2,6 +2,8 @@ package dev.parley.system;
 
 import dev.parley.contract.config.Env;
 import dev.parley.contract.metrics.ProcessMetrics;
+import dev.parley.contract.tracing.Tracing;
+import dev.parley.contract.tracing.TracingSettings;
 import dev.parley.gateway.GatewayNode;
 import dev.parley.gateway.config.GatewayConfig;
 import dev.parley.presence.PresenceConfig;
@@ -30,6 +32,7 @@ public final class Cluster implements AutoCloseable {
   private final Map<String, String> overrides;
   private final List<Vertx> vertxes = new ArrayList<>();
   private final List<GatewayNode> gateways = new ArrayList<>();
+  private final List<Tracing> tracings = new ArrayList<>();
   private PersistenceWorker worker;
   private Vertx workerVertx;
   private PresenceNode presence;
@@ -98,21 +101,25 @@ public final class Cluster implements AutoCloseable {
   /** A gateway with {@code extra} in its environment only (e.g. its own way to NATS, through a proxy). */
   public GatewayNode startGateway(String nodeId, Map<String, String> extra) {
     ProcessMetrics metrics = ProcessMetrics.forNode(nodeId);
-    Vertx vertx = newVertx(metrics);
+    Tracing tracing = tracing("gateway", nodeId, extra);
+    Vertx vertx = newVertx(metrics, tracing);
     vertxes.add(vertx);
     GatewayNode node =
-        await(GatewayNode.start(vertx, GatewayConfig.fromEnv(envFor(nodeId, extra)), metrics));
+        await(
+            GatewayNode.start(
+                vertx, GatewayConfig.fromEnv(envFor(nodeId, extra)), metrics, tracing));
     gateways.add(node);
     return node;
   }
 
   public void startWorker() {
     ProcessMetrics metrics = ProcessMetrics.forNode("worker-1");
-    workerVertx = newVertx(metrics);
+    Tracing tracing = tracing("worker", "worker-1", Map.of());
+    workerVertx = newVertx(metrics, tracing);
     worker =
         await(
             PersistenceWorker.start(
-                workerVertx, WorkerConfig.fromEnv(envFor("worker-1", Map.of())), metrics));
+                workerVertx, WorkerConfig.fromEnv(envFor("worker-1", Map.of())), metrics, tracing));
   }
 
   public void stopWorker() {
@@ -159,10 +166,21 @@ public final class Cluster implements AutoCloseable {
    * are reported with their stack after 1 s, so a test shows where.
    */
   private static Vertx newVertx(ProcessMetrics metrics) {
+    return newVertx(metrics, Tracing.off());
+  }
+
+  private static Vertx newVertx(ProcessMetrics metrics, Tracing tracing) {
     return metrics.vertx(
-        new VertxOptions()
-            .setWarningExceptionTime(1)
-            .setWarningExceptionTimeUnit(TimeUnit.SECONDS));
+        new VertxOptions().setWarningExceptionTime(1).setWarningExceptionTimeUnit(TimeUnit.SECONDS),
+        tracing);
+  }
+
+  /** A process's tracing as its main builds it, from PARLEY_TRACING_* (off unless set). */
+  private Tracing tracing(String service, String nodeId, Map<String, String> extra) {
+    Tracing tracing =
+        Tracing.start(TracingSettings.fromEnv(envFor(nodeId, extra)), service, nodeId);
+    tracings.add(tracing);
+    return tracing;
   }
 
   /** A proxy in front of the test Redis, so a test can cut it and restore it (an outage). */
@@ -208,5 +226,6 @@ public final class Cluster implements AutoCloseable {
         // keep closing the rest
       }
     }
+    tracings.forEach(Tracing::close);
   }
 }

@@ -6,6 +6,7 @@ import dev.parley.contract.config.ConfigFile;
 import dev.parley.contract.config.Env;
 import dev.parley.contract.config.PostgresSettings;
 import dev.parley.contract.logging.LogSettings;
+import dev.parley.contract.tracing.TracingSettings;
 import dev.parley.gateway.config.GatewayConfig;
 import dev.parley.presence.PresenceConfig;
 import dev.parley.worker.config.WorkerConfig;
@@ -77,10 +78,11 @@ class ConfigurationTableUnitTests {
         GatewayConfig::fromEnv);
     readAs("worker", Map.of(), WorkerConfig::fromEnv);
     readAs("presence", Map.of(), PresenceConfig::fromEnv);
-    // what each process's main reads beside its config: the file, the logging
+    // what each process's main reads beside its config: the file, the logging, the tracing
     for (String process : List.of("gateway", "worker", "presence")) {
       readAs(process, Map.of(), ConfigFile::withFile);
       readAs(process, Map.of(), LogSettings::fromEnv);
+      readAs(process, Map.of(), TracingSettings::fromEnv);
     }
     // MigrateMain reads exactly this
     readAs("migrations", Map.of(), PostgresSettings::fromEnv);

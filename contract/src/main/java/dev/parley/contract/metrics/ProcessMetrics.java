@@ -1,5 +1,6 @@
 package dev.parley.contract.metrics;
 
+import dev.parley.contract.tracing.Tracing;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -73,11 +74,16 @@ public final class ProcessMetrics implements AutoCloseable {
    * event-loop delay ({@code parley_event_loop_delay_seconds}).
    */
   public Vertx vertx(VertxOptions options) {
+    return vertx(options, Tracing.off());
+  }
+
+  /** As {@link #vertx(VertxOptions)}, tracing its HTTP servers and clients when {@code tracing} is on. */
+  public Vertx vertx(VertxOptions options, Tracing tracing) {
     MicrometerMetricsOptions metricsOptions =
         new MicrometerMetricsOptions().setEnabled(true).setLabels(BOUNDED_LABELS);
     Vertx vertx =
-        Vertx.builder()
-            .with(new VertxOptions(options).setMetricsOptions(metricsOptions))
+        tracing
+            .configure(Vertx.builder(), new VertxOptions(options).setMetricsOptions(metricsOptions))
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();
     EventLoopDelay.start(vertx, registry);

@@ -1,6 +1,8 @@
 package dev.parley.gateway.http;
 
 import dev.parley.contract.wire.Ids;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
@@ -38,7 +40,10 @@ public final class AccessLog implements Handler<RoutingContext> {
     String id = given != null && USABLE.matcher(given).matches() ? given : Ids.newId();
     ctx.put(KEY, id);
     ctx.response().putHeader(HEADER, id);
-    ctx.addEndHandler(ar -> written(ctx, id, started));
+    // read now, while the request's server span is current (it is ended by the time the line is
+    // written); invalid when tracing is off
+    SpanContext span = Span.current().getSpanContext();
+    ctx.addEndHandler(ar -> written(ctx, id, span, started));
     ctx.next();
   }
 
@@ -48,7 +53,7 @@ public final class AccessLog implements Handler<RoutingContext> {
     return id == null ? "-" : id;
   }
 
-  private static void written(RoutingContext ctx, String id, long started) {
+  private static void written(RoutingContext ctx, String id, SpanContext span, long started) {
     String path = ctx.normalizedPath();
     boolean probe = PROBES.contains(path);
     if (probe ? !log.isDebugEnabled() : !log.isInfoEnabled()) {
@@ -60,12 +65,25 @@ public final class AccessLog implements Handler<RoutingContext> {
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     int status = ctx.response().getStatusCode();
     String method = ctx.request().method().name();
-    line.addKeyValue("request_id", id)
-        .addKeyValue("method", method)
-        .addKeyValue("route", template)
-        .addKeyValue("path", path)
-        .addKeyValue("status", status)
-        .addKeyValue("duration_ms", millis)
-        .log("{} {} {} {} ms request_id={}", method, path, status, millis, id);
+    line =
+        line.addKeyValue("request_id", id)
+            .addKeyValue("method", method)
+            .addKeyValue("route", template)
+            .addKeyValue("path", path)
+            .addKeyValue("status", status)
+            .addKeyValue("duration_ms", millis);
+    if (span.isValid()) {
+      line.addKeyValue("trace_id", span.getTraceId())
+          .log(
+              "{} {} {} {} ms request_id={} trace_id={}",
+              method,
+              path,
+              status,
+              millis,
+              id,
+              span.getTraceId());
+    } else {
+      line.log("{} {} {} {} ms request_id={}", method, path, status, millis, id);
+    }
   }
 }

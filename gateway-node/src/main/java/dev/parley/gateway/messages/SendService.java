@@ -1,6 +1,7 @@
 package dev.parley.gateway.messages;
 
 import dev.parley.contract.Subjects;
+import dev.parley.contract.tracing.Tracing;
 import dev.parley.contract.wire.ChatMessage;
 import dev.parley.contract.wire.Ids;
 import dev.parley.gateway.auth.AuthenticatedUser;
@@ -52,6 +53,7 @@ public final class SendService {
   private final Counter duplicates;
   private final Counter failures;
   private final Counter rateLimited;
+  private final Tracing tracing;
 
   public SendService(
       MembershipCache membership,
@@ -63,7 +65,9 @@ public final class SendService {
       RateLimiter limiter,
       Subjects subjects,
       Duration sendFanoutWait,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Tracing tracing) {
+    this.tracing = tracing;
     this.membership = membership;
     this.stream = stream;
     this.hub = hub;
@@ -98,14 +102,21 @@ public final class SendService {
   public Future<Sent> send(AuthenticatedUser sender, SendRequest req) {
     long started = System.nanoTime();
     Context ctx = Vertx.currentContext();
+    // the span of the request or frame, taken now: the publish below runs in a later callback
+    io.opentelemetry.context.Context trace =
+        tracing.enabled() ? io.opentelemetry.context.Context.current() : null;
     return limiter
         .acquire(LimitedAction.SEND, sender.userId())
         .onFailure(e -> rateLimited.increment())
-        .compose(go -> admitted(ctx, started, sender, req));
+        .compose(go -> admitted(ctx, trace, started, sender, req));
   }
 
   private Future<Sent> admitted(
-      Context ctx, long started, AuthenticatedUser sender, SendRequest req) {
+      Context ctx,
+      io.opentelemetry.context.Context trace,
+      long started,
+      AuthenticatedUser sender,
+      SendRequest req) {
     Future<?> member = membership.requireMember(req.conversationId(), sender.userId());
     Future<ChatMessage> earlier =
         req.clientMsgId() == null
@@ -121,7 +132,8 @@ public final class SendService {
             v ->
                 earlier.result() != null
                     ? Future.succeededFuture(new Sent(earlier.result(), false))
-                    : checked(sender, req).compose(files -> publish(ctx, sender, req, files)))
+                    : checked(sender, req)
+                        .compose(files -> publish(ctx, trace, sender, req, files)))
         .onSuccess(
             sent -> {
               latency.record(Duration.ofNanos(System.nanoTime() - started));
@@ -145,7 +157,11 @@ public final class SendService {
   }
 
   private Future<Sent> publish(
-      Context ctx, AuthenticatedUser sender, SendRequest req, JsonArray files) {
+      Context ctx,
+      io.opentelemetry.context.Context trace,
+      AuthenticatedUser sender,
+      SendRequest req,
+      JsonArray files) {
     ChatMessage draft =
         new ChatMessage(
             Ids.newId(),
@@ -174,7 +190,11 @@ public final class SendService {
         .compose(
             v ->
                 stream.publish(
-                    ctx, subjects.streamMessages(conversationId), dedupId, draft.toDraftJson()))
+                    ctx,
+                    trace,
+                    subjects.streamMessages(conversationId),
+                    dedupId,
+                    draft.toDraftJson()))
         .compose(
             published -> {
               if (published.duplicate()) {

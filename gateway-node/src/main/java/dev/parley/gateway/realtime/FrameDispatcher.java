@@ -1,9 +1,14 @@
 package dev.parley.gateway.realtime;
 
+import dev.parley.contract.tracing.Tracing;
 import dev.parley.contract.wire.Frames;
 import dev.parley.gateway.failure.Answer;
 import dev.parley.gateway.failure.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -22,11 +27,19 @@ public final class FrameDispatcher {
 
   private final Map<String, FrameHandler> handlers;
   private final FrameMetrics metrics;
+  private final Tracing tracing;
 
   /** @param handlers by frame {@code type}; each feature registers its own in the node's wiring */
   public FrameDispatcher(Map<String, FrameHandler> handlers, MeterRegistry registry) {
+    this(handlers, registry, Tracing.off());
+  }
+
+  /** With {@code tracing} on, each frame a handler takes is a span {@code ws <type>}. */
+  public FrameDispatcher(
+      Map<String, FrameHandler> handlers, MeterRegistry registry, Tracing tracing) {
     this.handlers = Map.copyOf(handlers);
     this.metrics = new FrameMetrics(this.handlers.keySet(), registry);
+    this.tracing = tracing;
   }
 
   /** Counts closes the gateway decides (slow consumers, idle clients, oversized messages). */
@@ -69,20 +82,32 @@ public final class FrameDispatcher {
     String id = frame.getValue("id") instanceof String s ? s : null;
     Object type = frame.getValue("type");
     JsonObject data = frame.getValue("data") instanceof JsonObject d ? d : new JsonObject();
+    FrameHandler handler = type instanceof String t ? handlers.get(t) : null;
     Future<?> result;
-    try {
-      FrameHandler handler = type instanceof String t ? handlers.get(t) : null;
-      result =
-          handler == null
-              ? Future.failedFuture(
-                  ApiException.invalid("unknown frame type: " + (type == null ? "(none)" : type)))
-              : handler.handle(conn, data);
-    } catch (ApiException | ClassCastException e) {
-      result =
-          Future.failedFuture(
-              e instanceof ApiException
-                  ? e
-                  : ApiException.invalid("malformed data: " + e.getMessage()));
+    if (handler != null && tracing.enabled()) {
+      Span span =
+          tracing
+              .tracer()
+              .spanBuilder("ws " + type)
+              // a trace of its own: under the connection's upgrade, a long-lived connection would
+              // make one trace of hours
+              .setNoParent()
+              .setSpanKind(SpanKind.SERVER)
+              .setAttribute("parley.user_id", conn.userId())
+              .startSpan();
+      // current while the handler runs: what it starts (a send's publish) takes it as parent
+      try (Scope ignored = span.makeCurrent()) {
+        result = handle(handler, type, conn, data);
+      }
+      result.onComplete(
+          ar -> {
+            if (ar.failed()) {
+              span.setStatus(StatusCode.ERROR, ar.cause().getMessage());
+            }
+            span.end();
+          });
+    } else {
+      result = handle(handler, type, conn, data);
     }
     return result.transform(
         ar -> {
@@ -99,5 +124,20 @@ public final class FrameDispatcher {
           }
           return Future.<Void>succeededFuture();
         });
+  }
+
+  private static Future<?> handle(
+      FrameHandler handler, Object type, ClientConnection conn, JsonObject data) {
+    try {
+      return handler == null
+          ? Future.failedFuture(
+              ApiException.invalid("unknown frame type: " + (type == null ? "(none)" : type)))
+          : handler.handle(conn, data);
+    } catch (ApiException | ClassCastException e) {
+      return Future.failedFuture(
+          e instanceof ApiException
+              ? e
+              : ApiException.invalid("malformed data: " + e.getMessage()));
+    }
   }
 }

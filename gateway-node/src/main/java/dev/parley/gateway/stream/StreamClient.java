@@ -3,6 +3,8 @@ package dev.parley.gateway.stream;
 import dev.parley.contract.config.NatsSettings;
 import dev.parley.contract.stream.StreamHeaders;
 import dev.parley.contract.stream.StreamLayout;
+import dev.parley.contract.tracing.StreamTraceHeaders;
+import dev.parley.contract.tracing.Tracing;
 import dev.parley.gateway.failure.ApiException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,6 +15,9 @@ import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -38,10 +43,18 @@ public final class StreamClient implements StreamReads {
   private final NatsSettings settings;
   private final Timer publishLatency;
   private final Counter publishFailures;
+  private final Tracing tracing;
 
   public StreamClient(Connection nc, NatsSettings settings, MeterRegistry registry)
       throws IOException {
+    this(nc, settings, registry, Tracing.off());
+  }
+
+  /** With {@code tracing} on, each publish is a span and its entry carries a traceparent header. */
+  public StreamClient(Connection nc, NatsSettings settings, MeterRegistry registry, Tracing tracing)
+      throws IOException {
     this.nc = nc;
+    this.tracing = tracing;
     this.js = nc.jetStream();
     this.settings = settings;
     this.publishLatency =
@@ -58,8 +71,51 @@ public final class StreamClient implements StreamReads {
   /** Outcome of a publish: the entry's sequence, and whether the stream had it already. */
   public record Published(long seq, boolean duplicate) {}
 
+  /** As {@link #publish(Context, io.opentelemetry.context.Context, String, String, JsonObject)}, under the current span. */
   public Future<Published> publish(
       Context ctx, String subject, String dedupId, JsonObject payload) {
+    return publish(
+        ctx,
+        tracing.enabled() ? io.opentelemetry.context.Context.current() : null,
+        subject,
+        dedupId,
+        payload);
+  }
+
+  /**
+   * Writes {@code payload} to the stream. {@code trace} is the span it belongs to (null: tracing is
+   * off); the publish is then a span of its own under it, named in the entry's headers.
+   */
+  public Future<Published> publish(
+      Context ctx,
+      io.opentelemetry.context.Context trace,
+      String subject,
+      String dedupId,
+      JsonObject payload) {
+    if (trace == null || !tracing.enabled()) {
+      return publishEntry(ctx, null, subject, dedupId, payload);
+    }
+    Span span =
+        tracing
+            .tracer()
+            .spanBuilder("stream publish")
+            .setParent(trace)
+            .setSpanKind(SpanKind.PRODUCER)
+            .setAttribute("messaging.system", "nats")
+            .setAttribute("messaging.destination.name", subject)
+            .startSpan();
+    return publishEntry(ctx, trace.with(span), subject, dedupId, payload)
+        .onSuccess(p -> span.setAttribute("parley.stream.seq", p.seq()))
+        .onFailure(e -> span.setStatus(StatusCode.ERROR, e.getMessage()))
+        .onComplete(ar -> span.end());
+  }
+
+  private Future<Published> publishEntry(
+      Context ctx,
+      io.opentelemetry.context.Context trace,
+      String subject,
+      String dedupId,
+      JsonObject payload) {
     if (nc.getStatus() != Connection.Status.CONNECTED) {
       publishFailures.increment();
       return Future.failedFuture(
@@ -68,6 +124,9 @@ public final class StreamClient implements StreamReads {
     Headers headers = new Headers();
     if (dedupId != null) {
       headers.put(StreamHeaders.MSG_ID, dedupId);
+    }
+    if (trace != null) {
+      StreamTraceHeaders.inject(trace, headers);
     }
     PublishOptions options =
         PublishOptions.builder().expectedStream(streamOfSubject(subject)).build();

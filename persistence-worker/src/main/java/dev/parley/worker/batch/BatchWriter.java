@@ -1,5 +1,6 @@
 package dev.parley.worker.batch;
 
+import dev.parley.contract.tracing.Tracing;
 import dev.parley.worker.ops.WorkerMetrics;
 import dev.parley.worker.ops.WorkerState;
 import dev.parley.worker.store.BatchStore;
@@ -8,6 +9,9 @@ import dev.parley.worker.store.MessageRow;
 import dev.parley.worker.store.PostgresFailures;
 import dev.parley.worker.store.StoreBatch;
 import dev.parley.worker.store.StoreResult;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,6 +42,7 @@ public final class BatchWriter {
   private final WorkerState state;
   private final StopSignal stop;
   private final Duration heartbeat;
+  private final Tracing tracing;
 
   /** @param heartbeat how often held entries are reported in progress (well under the ack wait) */
   public BatchWriter(
@@ -48,6 +53,20 @@ public final class BatchWriter {
       WorkerState state,
       StopSignal stop,
       Duration heartbeat) {
+    this(store, decoder, backoff, metrics, state, stop, heartbeat, Tracing.off());
+  }
+
+  /** As above, each batch a span {@code worker store} when {@code tracing} is on (see BatchTrace). */
+  public BatchWriter(
+      BatchStore store,
+      EntryDecoder decoder,
+      Backoff backoff,
+      WorkerMetrics metrics,
+      WorkerState state,
+      StopSignal stop,
+      Duration heartbeat,
+      Tracing tracing) {
+    this.tracing = tracing;
     this.store = store;
     this.decoder = decoder;
     this.backoff = backoff;
@@ -59,6 +78,25 @@ public final class BatchWriter {
 
   /** Returns once everything in the batch is committed (stored, set aside or skipped): ack it then. */
   public StoreResult write(List<Delivery> batch) throws AbandonedException, InterruptedException {
+    Span span = BatchTrace.start(tracing, batch);
+    if (span == null) {
+      return store(batch);
+    }
+    // current on this (fetch) thread while the batch is stored: its log lines carry the trace
+    try (Scope ignored = span.makeCurrent()) {
+      StoreResult result = store(batch);
+      span.setAttribute("parley.store.inserted", (long) result.inserted());
+      span.setAttribute("parley.store.duplicates", (long) result.duplicates());
+      return result;
+    } catch (AbandonedException | InterruptedException | RuntimeException e) {
+      span.setStatus(StatusCode.ERROR, e.toString());
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  private StoreResult store(List<Delivery> batch) throws AbandonedException, InterruptedException {
     long started = System.nanoTime();
     EntryDecoder.Decoded decoded = decoder.decode(batch);
     StoreResult result;

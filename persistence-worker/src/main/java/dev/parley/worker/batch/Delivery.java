@@ -21,6 +21,12 @@ public interface Delivery {
     return Map.of();
   }
 
+  /** The first value of header {@code name}, or null. */
+  default String header(String name) {
+    List<String> values = headers().get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
   /** The entry's stream sequence: its {@code seq}. */
   long streamSeq();
 

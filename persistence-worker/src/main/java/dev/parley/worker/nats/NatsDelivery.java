@@ -39,6 +39,13 @@ final class NatsDelivery implements Delivery {
   }
 
   @Override
+  public String header(String name) {
+    // one lookup, no copy of every header: the relay asks this of each entry
+    Headers headers = message.getHeaders();
+    return headers == null ? null : headers.getFirst(name);
+  }
+
+  @Override
   public long streamSeq() {
     return streamSeq;
   }

@@ -1,6 +1,7 @@
 package dev.parley.worker.relay;
 
 import dev.parley.contract.Subjects;
+import dev.parley.contract.tracing.StreamTraceHeaders;
 import dev.parley.contract.wire.ChatMessage;
 import dev.parley.contract.wire.EventType;
 import dev.parley.contract.wire.Frames;
@@ -22,15 +23,22 @@ final class RelayBatch {
   static final String UNDECODABLE = "undecodable";
   static final String NOT_STORED = "not_stored";
 
-  /** A decoded entry: a message draft ({@code msg}) or an event payload ({@code event}). */
-  record Entry(long seq, String conversationId, String kind, JsonObject payload) {
+  /**
+   * A decoded entry: a message draft ({@code msg}) or an event payload ({@code event}), and the
+   * {@code traceparent} its publisher wrote (null: none).
+   */
+  record Entry(
+      long seq, String conversationId, String kind, JsonObject payload, String traceparent) {
     boolean isMessage() {
       return Subjects.MESSAGE_KIND.equals(kind);
     }
   }
 
-  /** A frame to publish: where, what, and the entry's seq (the {@code Parley-Seq} header). */
-  record Outgoing(long seq, String subject, String kind, String frame) {}
+  /**
+   * A frame to publish: where, what, the entry's seq (the {@code Parley-Seq} header) and its
+   * traceparent, passed on to integrators as it came (null: none).
+   */
+  record Outgoing(long seq, String subject, String kind, String frame, String traceparent) {}
 
   /** What a message's row says: whether the worker stored it, and its prev_seq if so. */
   record Stored(boolean stored, Long prevSeq) {}
@@ -77,7 +85,13 @@ final class RelayBatch {
           throw new IllegalArgumentException("unknown subject kind " + kind);
         }
         JsonObject payload = new JsonObject(Buffer.buffer(d.data()));
-        entries.add(new Entry(seq, subjects.conversationOf(d.subject()), kind, payload));
+        entries.add(
+            new Entry(
+                seq,
+                subjects.conversationOf(d.subject()),
+                kind,
+                payload,
+                d.header(StreamTraceHeaders.TRACEPARENT)));
       } catch (RuntimeException e) {
         skipped.merge(UNDECODABLE, 1, Integer::sum);
         notes.add("seq " + seq + " on " + d.subject() + " cannot be read (" + e.getMessage() + ")");
@@ -132,7 +146,7 @@ final class RelayBatch {
     for (Entry e : entries) {
       String subject = subjects.conversationEvents(e.conversationId());
       if (!e.isMessage()) {
-        out.add(new Outgoing(e.seq(), subject, e.kind(), e.payload().encode()));
+        out.add(new Outgoing(e.seq(), subject, e.kind(), e.payload().encode(), e.traceparent()));
         continue;
       }
       Stored row = stored.get(e.seq());
@@ -149,7 +163,11 @@ final class RelayBatch {
       try {
         out.add(
             new Outgoing(
-                e.seq(), subject, e.kind(), messageNew(e.payload(), e.seq(), row.prevSeq())));
+                e.seq(),
+                subject,
+                e.kind(),
+                messageNew(e.payload(), e.seq(), row.prevSeq()),
+                e.traceparent()));
       } catch (RuntimeException ex) {
         skipped.merge(UNDECODABLE, 1, Integer::sum);
         notes.add(

@@ -3,6 +3,7 @@ package dev.parley.worker.relay;
 import dev.parley.contract.Subjects;
 import dev.parley.contract.stream.StreamHeaders;
 import dev.parley.contract.stream.StreamLayout;
+import dev.parley.contract.tracing.StreamTraceHeaders;
 import dev.parley.worker.batch.Backoff;
 import dev.parley.worker.batch.BatchAssembler;
 import dev.parley.worker.batch.Delivery;
@@ -288,6 +289,9 @@ final class RelayLoop implements Runnable {
     int messages = 0;
     for (RelayBatch.Outgoing o : frames) {
       Headers headers = new Headers().put(StreamHeaders.RELAY_SEQUENCE, Long.toString(o.seq()));
+      if (o.traceparent() != null) {
+        headers.put(StreamTraceHeaders.TRACEPARENT, o.traceparent());
+      }
       nats.publish(o.subject(), headers, o.frame().getBytes(StandardCharsets.UTF_8));
       if (Subjects.MESSAGE_KIND.equals(o.kind())) {
         messages++;
