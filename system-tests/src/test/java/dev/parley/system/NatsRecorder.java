@@ -5,6 +5,7 @@ import dev.parley.testing.Await;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import io.nats.client.impl.Headers;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,8 +16,16 @@ import java.util.function.Predicate;
 
 /** An integrator: a plain NATS subscriber that records what arrives, for tests to await and inspect. */
 final class NatsRecorder implements AutoCloseable {
-  /** One NATS message: its subject, {@code Parley-Seq} header (or -1), raw text and parsed JSON. */
-  record Received(String subject, long parleySeq, String text, JsonObject json) {
+  /**
+   * One NATS message: its subject, {@code Parley-Seq} header (or -1), raw text, parsed JSON and
+   * headers (null when it has none).
+   */
+  record Received(String subject, long parleySeq, String text, JsonObject json, Headers headers) {
+    /** Header {@code name}'s first value, or null. */
+    String header(String name) {
+      return headers == null ? null : headers.getFirst(name);
+    }
+
     String type() {
       return json.getString("type");
     }
@@ -47,7 +56,11 @@ final class NatsRecorder implements AutoCloseable {
     String text = new String(m.getData(), StandardCharsets.UTF_8);
     received.add(
         new Received(
-            m.getSubject(), seq == null ? -1 : Long.parseLong(seq), text, new JsonObject(text)));
+            m.getSubject(),
+            seq == null ? -1 : Long.parseLong(seq),
+            text,
+            new JsonObject(text),
+            m.getHeaders()));
   }
 
   List<Received> all() {
@@ -73,6 +86,11 @@ final class NatsRecorder implements AutoCloseable {
                 + matching(match).size()
                 + " of "
                 + received.size());
+  }
+
+  /** Waits for the first received message whose text contains {@code text}. */
+  Received awaitContaining(String text, Duration timeout) {
+    return await(r -> r.text().contains(text), 1, timeout).get(0);
   }
 
   @Override

@@ -6,7 +6,6 @@ import dev.parley.contract.tracing.StreamTraceHeaders;
 import dev.parley.system.OtlpReceiver.ReceivedSpan;
 import dev.parley.testing.Await;
 import dev.parley.testing.TestEnvironment;
-import io.nats.client.Message;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
@@ -41,12 +40,12 @@ class TracingIntegrationTests extends OnTwoNodes {
     Cast c = cast("traced rest");
     String subject = env.nats().subjects().streamMessages(c.conversationId());
     String events = env.nats().subjects().conversationEvents(c.conversationId());
-    try (StreamTap tap = new StreamTap(env.natsConnection(), subject);
-        StreamTap integrator = new StreamTap(env.natsConnection(), events);
+    try (NatsRecorder tap = new NatsRecorder(env.natsConnection(), subject);
+        NatsRecorder integrator = new NatsRecorder(env.natsConnection(), events);
         LogWatch access = new LogWatch("parley.access")) {
       MessageApi.sent(nodes.apiA, c.aliceToken(), c.conversationId(), "traced over rest");
-      Traceparent sent = Traceparent.of(tap.await("traced over rest", WAIT));
-      assertThat(Traceparent.of(integrator.await("traced over rest", WAIT)))
+      Traceparent sent = Traceparent.of(tap.awaitContaining("traced over rest", WAIT));
+      assertThat(Traceparent.of(integrator.awaitContaining("traced over rest", WAIT)))
           .as("the relay passes the traceparent on to integrators")
           .isEqualTo(sent);
       Await.until(
@@ -76,7 +75,7 @@ class TracingIntegrationTests extends OnTwoNodes {
   void aWebSocketSendIsOneTraceFromTheFrameThroughTheStreamToTheStore() {
     Cast c = cast("traced ws");
     String subject = env.nats().subjects().streamMessages(c.conversationId());
-    try (StreamTap tap = new StreamTap(env.natsConnection(), subject);
+    try (NatsRecorder tap = new NatsRecorder(env.natsConnection(), subject);
         WsClient alice = onA(c.aliceToken())) {
       alice.send(
           new JsonObject()
@@ -89,7 +88,7 @@ class TracingIntegrationTests extends OnTwoNodes {
                       .put("content", "traced over ws")));
       alice.awaitOne(
           f -> "ack".equals(f.getString("type")) && "t1".equals(f.getString("id")), WAIT);
-      Traceparent sent = Traceparent.of(tap.await("traced over ws", WAIT));
+      Traceparent sent = Traceparent.of(tap.awaitContaining("traced over ws", WAIT));
 
       ReceivedSpan publish = spanWithId(sent.spanId(), "stream publish");
       ReceivedSpan frame =
@@ -131,8 +130,8 @@ class TracingIntegrationTests extends OnTwoNodes {
 
   /** A W3C traceparent header: version, trace id, parent span id, flags. */
   record Traceparent(String traceId, String spanId) {
-    static Traceparent of(Message entry) {
-      String header = StreamTap.header(entry, StreamTraceHeaders.TRACEPARENT);
+    static Traceparent of(NatsRecorder.Received entry) {
+      String header = entry.header(StreamTraceHeaders.TRACEPARENT);
       assertThat(header).as("the stream entry's traceparent").isNotNull();
       assertThat(header).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
       String[] parts = header.split("-");
