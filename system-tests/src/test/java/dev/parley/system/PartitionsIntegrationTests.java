@@ -219,6 +219,9 @@ class PartitionsIntegrationTests {
         int n = c.getValue().size();
         Api.Reply r = (n % 2 == 0 ? a : b).send(token, c.getKey(), "m" + n, c.getKey() + "-" + n);
         assertThat(r.status()).as("send: %s", r.body()).isEqualTo(201);
+        // each partition's stream counts its own seq: the ack must still be this send's message
+        assertThat(r.body().getString("conversation_id")).isEqualTo(c.getKey());
+        assertThat(r.body().getString("content")).isEqualTo("m" + n);
         c.getValue().add(r.body().getLong("seq"));
       }
     }

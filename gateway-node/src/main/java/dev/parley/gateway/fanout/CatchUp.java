@@ -214,7 +214,7 @@ final class CatchUp {
     if (job.lastMessage > 0) {
       return Future.succeededFuture(job.lastMessage);
     }
-    ChatMessage seen = storedCopies.recent(seq);
+    ChatMessage seen = storedCopies.recent(job.channel.conversationId, seq);
     if (seen != null) {
       return Future.succeededFuture(seen.prevSeq());
     }

@@ -295,9 +295,9 @@ public final class FanoutHub {
         });
   }
 
-  /** The stored message with stream sequence {@code seq}, as republished (with its prev_seq). */
-  public Future<ChatMessage> awaitStored(long seq, Duration timeout) {
-    return onContext(() -> storedCopies.await(seq, timeout)).compose(f -> f);
+  /** The stored message {@code seq} of the conversation, as republished (with its prev_seq). */
+  public Future<ChatMessage> awaitStored(String conversationId, long seq, Duration timeout) {
+    return onContext(() -> storedCopies.await(conversationId, seq, timeout)).compose(f -> f);
   }
 
   /** Applies a membership change seen locally or from another gateway (each change once). */

@@ -202,7 +202,7 @@ public final class SendService {
                     .at(conversationId, published.seq())
                     .map(original -> new Sent(original, false));
               }
-              return backOn(ctx, hub.awaitStored(published.seq(), sendFanoutWait))
+              return backOn(ctx, hub.awaitStored(conversationId, published.seq(), sendFanoutWait))
                   .recover(
                       e -> {
                         // The republished copy is at-most-once; the stream itself still has the
