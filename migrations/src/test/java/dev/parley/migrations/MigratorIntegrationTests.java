@@ -1,6 +1,7 @@
 package dev.parley.migrations;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.contract.config.PostgresSettings;
 import dev.parley.contract.schema.Migrations;
@@ -10,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +32,7 @@ class MigratorIntegrationTests {
     assertThat(Migrator.createDatabaseIfMissing(db)).isTrue();
     MigrationResult result = Migrator.migrate(db);
 
-    assertThat(result.applied()).containsExactly("1", "5", "6", "8");
+    assertThat(result.applied()).containsExactly("1", "5", "6", "8", "9");
     assertThat(result.currentVersion()).isEqualTo(Migrations.LATEST_VERSION);
     assertThat(tables(db))
         .contains(
@@ -81,7 +83,59 @@ class MigratorIntegrationTests {
                 + db.host()
                 + ":"
                 + db.port()
-                + " (created): schema at version 8 (applied 4 migrations)");
+                + " (created): schema at version 9 (applied 5 migrations)");
+  }
+
+  @Test
+  void deadLettersOfEarlierVersionsKeepTheirRowsAndTwoStreamsMayShareASeq() throws SQLException {
+    PostgresSettings db = databases.newName();
+    Migrator.createDatabaseIfMissing(db);
+    Flyway.configure()
+        .dataSource(db.jdbcUrl(), db.user(), db.password())
+        .locations(Migrator.LOCATION)
+        .target("8")
+        .load()
+        .migrate();
+    try (Connection c = Migrator.connect(db);
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO dead_letters (stream_seq, subject, payload, error) VALUES (12, 's.msg', '\\x7b00'::bytea, 'old')");
+    }
+
+    assertThat(Migrator.migrate(db).applied()).containsExactly("9");
+
+    try (Connection c = Migrator.connect(db);
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO dead_letters (stream, stream_seq, subject, payload, error) VALUES"
+              + " ('P_P0_OF_2', 12, 's.msg', '\\x7b'::bytea, 'new'),"
+              + " ('P_P1_OF_2', 12, 's.msg', '\\x7b'::bytea, 'new')");
+      List<String> rows = new ArrayList<>();
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT stream, stream_seq, error, replayed_to_stream FROM dead_letters ORDER BY stream")) {
+        while (rs.next()) {
+          rows.add(
+              rs.getString(1)
+                  + "/"
+                  + rs.getLong(2)
+                  + " "
+                  + rs.getString(3)
+                  + " "
+                  + rs.getString(4));
+        }
+      }
+      assertThat(rows)
+          .as("the earlier row has stream '', and each partition's seq 12 is its own row")
+          .containsExactly("/12 old null", "P_P0_OF_2/12 new null", "P_P1_OF_2/12 new null");
+      assertThatThrownBy(
+              () ->
+                  s.execute(
+                      "INSERT INTO dead_letters (stream, stream_seq, subject, payload, error)"
+                          + " VALUES ('P_P1_OF_2', 12, 's.msg', '\\x7b'::bytea, 'again')"))
+          .as("one row per stream and seq")
+          .isInstanceOf(SQLException.class);
+    }
   }
 
   private static List<String> tables(PostgresSettings db) throws SQLException {

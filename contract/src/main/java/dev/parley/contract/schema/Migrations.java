@@ -11,7 +11,7 @@ import java.util.List;
 public final class Migrations {
 
   /** The schema version this build needs (the last bundled migration). */
-  public static final String LATEST_VERSION = "8";
+  public static final String LATEST_VERSION = "9";
 
   /** Every bundled migration, oldest first. Add a line here with each new {@code V<n>__<name>.sql}. */
   public static final List<Migration> BUNDLED =
@@ -19,7 +19,8 @@ public final class Migrations {
           new Migration("1", "schema"),
           new Migration("5", "search_indexes"),
           new Migration("6", "dead_letters"),
-          new Migration("8", "file_quota_and_sweep"));
+          new Migration("8", "file_quota_and_sweep"),
+          new Migration("9", "dead_letters_per_stream"));
 
   private Migrations() {}
 

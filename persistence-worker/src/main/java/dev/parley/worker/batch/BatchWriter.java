@@ -150,13 +150,15 @@ public final class BatchWriter {
       // bytea and escaped text leave Postgres nothing to refuse; should it still, the stream keeps
       // the entry until its max age: the line says where to find it, never what it says
       log.error(
-          "Dropping stream entry seq={} subject={} conversation={}: it could not be stored ({}) nor dead-lettered ({});"
-              + " it stays in the stream until it ages out (nats stream get <stream> {})",
+          "Dropping stream entry stream={} seq={} subject={} conversation={}: it could not be stored ({}) nor dead-lettered ({});"
+              + " it stays in the stream until it ages out (nats stream get {} {})",
+          d.stream(),
           d.streamSeq(),
           d.subject(),
           d.conversationId(),
           d.error(),
           PostgresFailures.describe(e.getCause()),
+          d.stream(),
           d.streamSeq());
       metrics.deadLettered("dropped");
       return StoreResult.NOTHING;
@@ -167,7 +169,8 @@ public final class BatchWriter {
   private void report(List<DeadLetter> dead, String cause) {
     for (DeadLetter d : dead) {
       log.error(
-          "Dead-lettered stream entry seq={} subject={} conversation={}: {}",
+          "Dead-lettered stream entry stream={} seq={} subject={} conversation={}: {}",
+          d.stream(),
           d.streamSeq(),
           d.subject(),
           d.conversationId(),

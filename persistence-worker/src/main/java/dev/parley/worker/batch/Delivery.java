@@ -27,6 +27,12 @@ public interface Delivery {
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 
+  /**
+   * The stream holding the entry: with {@code PARLEY_STREAM_PARTITIONS} above 1 each partition's
+   * stream counts its own sequence, so the stream and {@link #streamSeq()} together name it.
+   */
+  String stream();
+
   /** The entry's stream sequence: its {@code seq}. */
   long streamSeq();
 

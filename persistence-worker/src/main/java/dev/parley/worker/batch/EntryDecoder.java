@@ -71,6 +71,7 @@ public final class EntryDecoder {
     d.headers().forEach((name, values) -> headers.put(name, new JsonArray(List.copyOf(values))));
     // Postgres text holds no NUL; an error message is ours or the driver's, but make sure
     return new DeadLetter(
+        d.stream(),
         d.streamSeq(),
         d.subject(),
         headers.encode(),

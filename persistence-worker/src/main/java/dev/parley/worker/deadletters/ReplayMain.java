@@ -7,6 +7,7 @@ import dev.parley.contract.config.NatsSettings;
 import dev.parley.contract.config.PostgresSettings;
 import dev.parley.contract.nats.NatsConnections;
 import io.nats.client.Connection;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
@@ -17,9 +18,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -cp persistence-worker-all.jar dev.parley.worker.deadletters.ReplayMain <stream_seq>...}:
- * replays dead letters by their stream sequence, with the same PARLEY_* settings as the worker.
- * One line per dead letter; exit 0 when every one was replayed, 1 otherwise, 2 on bad arguments.
+ * {@code java -cp persistence-worker-all.jar dev.parley.worker.deadletters.ReplayMain
+ * [--stream <stream>] <stream_seq>...} or {@code --all-pending}: replays dead letters, with the
+ * same PARLEY_* settings as the worker. One line per dead letter; exit 0 when every one was
+ * replayed, 1 otherwise, 2 on bad arguments or settings.
  */
 public final class ReplayMain {
   private ReplayMain() {}
@@ -38,17 +40,12 @@ public final class ReplayMain {
 
   /** The command, without exiting: the exit code. */
   public static int run(String[] args, Env env, PrintStream out, PrintStream err) throws Exception {
-    List<Long> seqs = new ArrayList<>();
-    for (String arg : args) {
-      try {
-        seqs.add(Long.parseLong(arg));
-      } catch (NumberFormatException e) {
-        seqs.clear();
-        break;
-      }
-    }
-    if (seqs.isEmpty()) {
-      err.println("usage: ReplayMain <stream_seq>...   (the stream_seq column of dead_letters)");
+    ReplayRequest request;
+    try {
+      request = ReplayRequest.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.println(ReplayRequest.USAGE);
       return 2;
     }
     PostgresSettings pg;
@@ -67,19 +64,33 @@ public final class ReplayMain {
         NatsConnections.connect(
             nats.url(), "parley-dead-letter-replay", "nothing is replayed meanwhile")) {
       DeadLetterReplay replay = new DeadLetterReplay(pool, nc.jetStream());
-      for (long seq : seqs) {
+      List<Future<DeadLetterReplay.Key>> targets = new ArrayList<>();
+      if (request.allPending()) {
+        List<DeadLetterReplay.Key> pending = await(replay.pending());
+        out.println(pending.size() + " dead letters wait for replay");
+        pending.forEach(k -> targets.add(Future.succeededFuture(k)));
+      } else {
+        for (ReplayRequest.Named n : request.named()) {
+          targets.add(replay.find(n.stream(), n.seq()));
+        }
+      }
+      for (int i = 0; i < targets.size(); i++) {
+        String which = request.allPending() ? null : request.named().get(i).toString();
         try {
-          long as =
-              replay
-                  .replay(seq)
-                  .toCompletionStage()
-                  .toCompletableFuture()
-                  .get(30, TimeUnit.SECONDS);
-          out.println("dead letter " + seq + " replayed as stream entry " + as);
+          DeadLetterReplay.Key key = await(targets.get(i));
+          which = key.toString();
+          DeadLetterReplay.Replayed as = await(replay.replay(key));
+          out.println(
+              "dead letter "
+                  + key.seq()
+                  + describe(key.stream())
+                  + " replayed as stream entry "
+                  + as.seq()
+                  + describe(as.stream()));
         } catch (Exception e) {
           failed++;
           Throwable cause = e.getCause() == null ? e : e.getCause();
-          err.println("dead letter " + seq + " not replayed: " + cause.getMessage());
+          err.println("dead letter " + which + " not replayed: " + cause.getMessage());
         }
       }
     } catch (IOException e) {
@@ -90,5 +101,13 @@ public final class ReplayMain {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
     return failed == 0 ? 0 : 1;
+  }
+
+  private static String describe(String stream) {
+    return stream == null || stream.isEmpty() ? "" : " (stream " + stream + ")";
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }

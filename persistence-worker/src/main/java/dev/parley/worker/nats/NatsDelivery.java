@@ -10,11 +10,18 @@ import java.util.Map;
 /** A JetStream message as the fetch loop sees it. */
 final class NatsDelivery implements Delivery {
   private final Message message;
+  private final String stream;
   private final long streamSeq;
 
   NatsDelivery(Message message) {
     this.message = message;
+    this.stream = message.metaData().getStream();
     this.streamSeq = message.metaData().streamSequence();
+  }
+
+  @Override
+  public String stream() {
+    return stream;
   }
 
   @Override

@@ -44,7 +44,10 @@ record Leftovers(JetStreamManagement jsm, String streamName, long after, long up
         MessageInfo m = jsm.getMessage(streamName, seq);
         entries.add(
             new StoredEntry(
-                m.getSeq(), m.getSubject(), m.getData() == null ? new byte[0] : m.getData()));
+                streamName,
+                m.getSeq(),
+                m.getSubject(),
+                m.getData() == null ? new byte[0] : m.getData()));
       } catch (JetStreamApiException e) {
         if (e.getErrorCode() != 404) {
           throw e;

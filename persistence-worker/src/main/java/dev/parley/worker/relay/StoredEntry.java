@@ -7,7 +7,7 @@ import dev.parley.worker.batch.Delivery;
  * relay's unacknowledged entries, replayed at the start of a term. Nothing to ack: the consumer's
  * next ack covers it ({@code AckPolicy.All}).
  */
-record StoredEntry(long streamSeq, String subject, byte[] data) implements Delivery {
+record StoredEntry(String stream, long streamSeq, String subject, byte[] data) implements Delivery {
   @Override
   public void ack() {}
 

@@ -93,6 +93,7 @@ final class BatchParams {
 
   static Tuple deadLetters(List<DeadLetter> entries) {
     int n = entries.size();
+    String[] stream = new String[n];
     Long[] seq = new Long[n];
     String[] subject = new String[n];
     String[] headers = new String[n];
@@ -101,6 +102,7 @@ final class BatchParams {
     String[] conversation = new String[n];
     for (int i = 0; i < n; i++) {
       DeadLetter d = entries.get(i);
+      stream[i] = d.stream();
       seq[i] = d.streamSeq();
       subject[i] = d.subject();
       headers[i] = d.headersJson();
@@ -109,6 +111,7 @@ final class BatchParams {
       conversation[i] = d.conversationId();
     }
     return Tuple.tuple()
+        .addArrayOfString(stream)
         .addArrayOfLong(seq)
         .addArrayOfString(subject)
         .addArrayOfString(headers)

@@ -129,9 +129,10 @@ final class BatchSql {
    */
   static final String INSERT_DEAD_LETTERS =
       """
-      INSERT INTO dead_letters (stream_seq, subject, headers, payload, error, conversation_id)
-      SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bytea[], $5::text[], $6::text[])
-      ON CONFLICT (stream_seq) DO NOTHING""";
+      INSERT INTO dead_letters (stream, stream_seq, subject, headers, payload, error, conversation_id)
+      SELECT * FROM unnest(
+        $1::text[], $2::bigint[], $3::text[], $4::text[], $5::bytea[], $6::text[], $7::text[])
+      ON CONFLICT (stream, stream_seq) DO NOTHING""";
 
   /** Readiness probe. */
   static final String PING = "SELECT 1";

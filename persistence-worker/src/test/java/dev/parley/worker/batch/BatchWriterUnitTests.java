@@ -217,8 +217,9 @@ class BatchWriterUnitTests {
         .anySatisfy(
             line ->
                 assertThat(line)
-                    .contains("Dropping stream entry seq=7")
+                    .contains("Dropping stream entry stream=T_STREAM seq=7")
                     .contains("conv1")
+                    .contains("nats stream get T_STREAM 7")
                     .contains("23514"))
         .allSatisfy(line -> assertThat(line).doesNotContain("launch code"));
     assertThat(counter("parley.worker.dead.letters")).isEqualTo(1);

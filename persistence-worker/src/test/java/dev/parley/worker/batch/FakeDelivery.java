@@ -32,6 +32,11 @@ final class FakeDelivery implements Delivery {
   }
 
   @Override
+  public String stream() {
+    return "T_STREAM";
+  }
+
+  @Override
   public long streamSeq() {
     return seq;
   }

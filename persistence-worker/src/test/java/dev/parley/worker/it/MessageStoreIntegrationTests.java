@@ -343,6 +343,7 @@ class MessageStoreIntegrationTests {
     }; // NUL and a byte that is no UTF-8: text could not hold it
     DeadLetter bad =
         new DeadLetter(
+            "T_STREAM",
             987_654,
             "t.stream.conv.x.msg",
             "{\"Nats-Msg-Id\":[\"abc\"]}",

@@ -41,7 +41,10 @@ class PoisonEntryIntegrationTests {
   private final Logger writerLog = (Logger) LoggerFactory.getLogger(BatchWriter.class);
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
 
+  private final TestEnvironment env;
+
   PoisonEntryIntegrationTests(TestEnvironment env) throws Exception {
+    this.env = env;
     this.chat = new Chat(env, vertx);
     this.workers = new Workers(env, vertx);
   }
@@ -139,11 +142,16 @@ class PoisonEntryIntegrationTests {
             .toList();
     assertThat(errors).as("one line per dead letter").hasSize(4);
     for (Row r : dead) {
+      assertThat(r.getString("stream")).isEqualTo(env.nats().streamName());
       assertThat(errors)
           .filteredOn(
               line ->
                   line.startsWith(
-                      "Dead-lettered stream entry seq=" + r.getLong("stream_seq") + " "))
+                      "Dead-lettered stream entry stream="
+                          + env.nats().streamName()
+                          + " seq="
+                          + r.getLong("stream_seq")
+                          + " "))
           .singleElement()
           .asString()
           .contains(subject)

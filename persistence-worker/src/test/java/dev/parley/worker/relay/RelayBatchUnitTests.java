@@ -123,6 +123,7 @@ class RelayBatchUnitTests {
         RelayBatch.decode(
             List.of(
                 new StoredEntry(
+                    "T_STREAM",
                     1,
                     "t.stream.conv." + CONV + ".msg",
                     "not json".getBytes(StandardCharsets.UTF_8)),
@@ -164,11 +165,17 @@ class RelayBatchUnitTests {
 
   private static StoredEntry msg(long seq, JsonObject draft) {
     return new StoredEntry(
-        seq, SUBJECTS.streamMessages(CONV), draft.encode().getBytes(StandardCharsets.UTF_8));
+        "T_STREAM",
+        seq,
+        SUBJECTS.streamMessages(CONV),
+        draft.encode().getBytes(StandardCharsets.UTF_8));
   }
 
   private static StoredEntry event(long seq, JsonObject event) {
     return new StoredEntry(
-        seq, SUBJECTS.streamEvents(CONV), event.encode().getBytes(StandardCharsets.UTF_8));
+        "T_STREAM",
+        seq,
+        SUBJECTS.streamEvents(CONV),
+        event.encode().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -77,17 +77,19 @@ class BatchParamsUnitTests {
   }
 
   @Test
-  void deadLettersKeepSubjectHeadersBytesErrorAndConversation() {
+  void deadLettersKeepStreamSubjectHeadersBytesErrorAndConversation() {
     byte[] payload = {'{', 0, (byte) 0xff};
     Tuple t =
         BatchParams.deadLetters(
-            List.of(new DeadLetter(12, "s.msg", "{}", payload, "undecodable: x", "c")));
-    assertThat((Long[]) t.getValue(0)).containsExactly(12L);
-    assertThat((String[]) t.getValue(1)).containsExactly("s.msg");
-    assertThat((String[]) t.getValue(2)).containsExactly("{}");
-    assertThat(((Buffer[]) t.getValue(3))[0].getBytes()).isEqualTo(payload);
-    assertThat((String[]) t.getValue(4)).containsExactly("undecodable: x");
-    assertThat((String[]) t.getValue(5)).containsExactly("c");
+            List.of(
+                new DeadLetter("S_P1_OF_2", 12, "s.msg", "{}", payload, "undecodable: x", "c")));
+    assertThat((String[]) t.getValue(0)).containsExactly("S_P1_OF_2");
+    assertThat((Long[]) t.getValue(1)).containsExactly(12L);
+    assertThat((String[]) t.getValue(2)).containsExactly("s.msg");
+    assertThat((String[]) t.getValue(3)).containsExactly("{}");
+    assertThat(((Buffer[]) t.getValue(4))[0].getBytes()).isEqualTo(payload);
+    assertThat((String[]) t.getValue(5)).containsExactly("undecodable: x");
+    assertThat((String[]) t.getValue(6)).containsExactly("c");
   }
 
   @Test
@@ -99,7 +101,7 @@ class BatchParamsUnitTests {
         .isEqualTo(BatchParams.attachments(rows).size());
     assertThat(placeholders(BatchSql.REPAIR_PREV_SEQ))
         .isEqualTo(BatchParams.keys(List.of("a"), List.of(1L)).size());
-    assertThat(placeholders(BatchSql.INSERT_DEAD_LETTERS)).isEqualTo(6);
+    assertThat(placeholders(BatchSql.INSERT_DEAD_LETTERS)).isEqualTo(7);
   }
 
   private static int placeholders(String sql) {
