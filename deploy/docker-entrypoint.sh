@@ -1,6 +1,6 @@
 #!/bin/sh
 # Entry point of every Parley image: runs the image's process, /app/parley.jar, with the
-# arguments given (the worker's dead-letter replay command takes some; the others none).
+# arguments given (`replay …` makes the worker's image run the dead-letter replay; the others take none).
 # exec: java becomes PID 1 and gets the SIGTERM of `docker stop` or of the kubelet, so each
 # process shuts down cleanly (a gateway drains first: deploy/README.md).
 set -eu

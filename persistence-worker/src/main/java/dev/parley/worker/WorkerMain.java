@@ -10,19 +10,42 @@ import dev.parley.contract.schema.SchemaOutdatedException;
 import dev.parley.contract.tracing.Tracing;
 import dev.parley.contract.tracing.TracingSettings;
 import dev.parley.worker.config.WorkerConfig;
+import dev.parley.worker.deadletters.ReplayMain;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar persistence-worker-all.jar}: one worker per process, configured by PARLEY_* variables. */
+/**
+ * {@code java -jar persistence-worker-all.jar}: one worker per process, configured by PARLEY_*
+ * variables. {@code … replay <arguments>} runs the dead-letter replay command instead ({@link
+ * ReplayMain}), so the worker's image and jar carry it without another entry point.
+ */
 public final class WorkerMain {
   private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
 
   private WorkerMain() {}
 
-  public static void main(String[] args) {
+  /** The first argument that selects the dead-letter replay command. */
+  static final String REPLAY_COMMAND = "replay";
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals(REPLAY_COMMAND)) {
+      ReplayMain.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0) {
+      // a worker started with arguments it would ignore is most likely a mistyped command
+      System.err.println(
+          "unknown argument '"
+              + args[0]
+              + "': the worker takes none; 'replay …' runs the dead-letter replay"
+              + " (persistence-worker/README.md#dead-letters)");
+      System.exit(2);
+      return;
+    }
     WorkerConfig config;
     TracingSettings tracingSettings;
     try {

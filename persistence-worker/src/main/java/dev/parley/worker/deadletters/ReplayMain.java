@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -cp persistence-worker-all.jar dev.parley.worker.deadletters.ReplayMain
- * [--stream <stream>] <stream_seq>...} or {@code --all-pending}: replays dead letters, with the
+ * {@code java -jar persistence-worker-all.jar replay [--stream <stream>] <stream_seq>...} or
+ * {@code … replay --all-pending} (or this class as the main class): replays dead letters, with the
  * same PARLEY_* settings as the worker. One line per dead letter; exit 0 when every one was
  * replayed, 1 otherwise, 2 on bad arguments or settings.
  */

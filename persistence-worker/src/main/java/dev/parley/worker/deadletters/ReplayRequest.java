@@ -13,8 +13,9 @@ import java.util.List;
  */
 record ReplayRequest(boolean allPending, List<Named> named) {
   static final String USAGE =
-      "usage: ReplayMain [--stream <stream>] <stream_seq>...   (columns stream and stream_seq of dead_letters)\n"
-          + "       ReplayMain --all-pending                      (every dead letter not replayed yet)";
+      "usage: replay [--stream <stream>] <stream_seq>...   (columns stream and stream_seq of dead_letters)\n"
+          + "       replay --all-pending                      (every dead letter not replayed yet)\n"
+          + "(java -jar persistence-worker-all.jar replay …, or the worker image with replay …)";
 
   /** A sequence, and the stream named before it (null: none was). */
   record Named(String stream, long seq) {

@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,14 +25,22 @@ final class WorkerProcess {
   }
 
   static WorkerProcess start(Map<String, String> env, String name) throws IOException {
+    return start(env, name, List.of());
+  }
+
+  /** With command-line arguments after the main class. */
+  static WorkerProcess start(Map<String, String> env, String name, List<String> args)
+      throws IOException {
     Path dir = Path.of("target", "worker-processes");
     Files.createDirectories(dir);
     Path log = dir.resolve(name + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
             List.of(
                 java, "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName()));
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().keySet().removeIf(k -> k.startsWith("PARLEY_"));
     pb.environment().putAll(env);
     pb.redirectErrorStream(true).redirectOutput(log.toFile());

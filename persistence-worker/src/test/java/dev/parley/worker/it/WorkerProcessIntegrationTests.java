@@ -74,6 +74,27 @@ class WorkerProcessIntegrationTests {
     return p;
   }
 
+  /** The image's entry point runs the worker jar: {@code replay …} reaches the replay command. */
+  @Test
+  void theWorkerJarRunsTheReplayCommandAndRefusesOtherArguments() throws Exception {
+    Map<String, String> vars = new HashMap<>(env.baseEnv());
+    vars.putAll(workers.variables(Map.of()));
+
+    WorkerProcess pending =
+        WorkerProcess.start(vars, env.id() + "-replay-all", List.of("replay", "--all-pending"));
+    assertThat(pending.awaitExit(60)).as(pending.output()).isZero();
+    assertThat(pending.output()).contains("0 dead letters wait for replay");
+
+    WorkerProcess usage = WorkerProcess.start(vars, env.id() + "-replay-bare", List.of("replay"));
+    assertThat(usage.awaitExit(60)).as(usage.output()).isEqualTo(2);
+    assertThat(usage.output()).contains("usage: replay [--stream <stream>] <stream_seq>...");
+
+    WorkerProcess unknown =
+        WorkerProcess.start(vars, env.id() + "-bogus", List.of("--all-pending"));
+    assertThat(unknown.awaitExit(60)).as(unknown.output()).isEqualTo(2);
+    assertThat(unknown.output()).contains("unknown argument '--all-pending'");
+  }
+
   @Test
   void afterKillMinus9ARestartedWorkerStoresEverythingExactlyOnce() throws Exception {
     String alice = chat.user("alice");
