@@ -514,7 +514,7 @@ public final class GatewayNode {
         .with(
             new NetClientOptions()
                 .setConnectTimeout((int) config.database().connectTimeout().toMillis()))
-        .connectingTo(config.database().applyTo(options).setCachePreparedStatements(true))
+        .connectingTo(config.database().applyTo(options))
         .using(vertx)
         .build();
   }

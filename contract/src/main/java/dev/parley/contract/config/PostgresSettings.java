@@ -20,14 +20,29 @@ public record PostgresSettings(
     return new PostgresSettings(host, port, otherDatabase, user, password, poolSize);
   }
 
-  /** Where and as whom the non-blocking client connects; pool sizing stays with each process. */
+  /**
+   * The longest statement kept prepared on a connection. The worker's batch insert is about 2,100
+   * characters, past the client's default of 2,048, and the statements are fixed text, so the
+   * cache holds a few dozen entries whatever the traffic.
+   */
+  static final int PREPARED_STATEMENT_SQL_LIMIT = 16 * 1024;
+
+  /**
+   * Where and as whom the non-blocking client connects; pool sizing stays with each process.
+   *
+   * <p>Statements stay prepared on each connection: without that every execution is parsed and
+   * planned again, which for the worker's batch insert cost more Postgres CPU than the insert
+   * itself (1.9 ms against 0.8 ms for a batch of 4 in {@code pgbench}).
+   */
   public PgConnectOptions connectOptions() {
     return new PgConnectOptions()
         .setHost(host)
         .setPort(port)
         .setDatabase(database)
         .setUser(user)
-        .setPassword(password);
+        .setPassword(password)
+        .setCachePreparedStatements(true)
+        .setPreparedStatementCacheSqlLimit(PREPARED_STATEMENT_SQL_LIMIT);
   }
 
   public String jdbcUrl() {
