@@ -69,14 +69,20 @@ public final class FanoutScenario implements Scenario {
         if (!profileFor.isZero()) {
           // After the measured phase, at the same rate: recording costs the servers a few percent,
           // which must not be in the figures above.
+          // Starting a recording sets off a burst of recompilation in each JVM: the first
+          // profileFor at the same rate lets it pass, the second is the profile.
           Progress.say(
               "fanout: parley, profiling the server JVMs for "
                   + profileFor.toSeconds()
-                  + " s (JFR)");
+                  + " s (JFR), after "
+                  + profileFor.toSeconds()
+                  + " s for the recording to settle");
           JfrProfiler jfr =
               JfrProfiler.start(
                   JfrProfiler.javaProcesses(ServerProcesses.find(s.root()).groups()),
                   s.root().resolve(".run/bench-profile"));
+          runner.run(rate, profileFor);
+          jfr.beginWindow();
           runner.run(rate, profileFor);
           r.detail("profile", jfr.stopAndSummarise(10));
         }

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -38,11 +39,20 @@ final class RecordingSummary {
 
   private RecordingSummary() {}
 
+  /** Every event of the file. */
   static RecordingSummary read(Path jfr) throws IOException {
+    return read(jfr, null);
+  }
+
+  /** The events that started at or after {@code from} (all of them when it is null). */
+  static RecordingSummary read(Path jfr, Instant from) throws IOException {
     RecordingSummary s = new RecordingSummary();
     try (RecordingFile file = new RecordingFile(jfr)) {
       while (file.hasMoreEvents()) {
-        s.accept(file.readEvent());
+        RecordedEvent e = file.readEvent();
+        if (from == null || !e.getStartTime().isBefore(from)) {
+          s.accept(e);
+        }
       }
     }
     return s;

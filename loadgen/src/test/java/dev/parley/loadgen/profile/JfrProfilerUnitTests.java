@@ -98,6 +98,27 @@ class JfrProfilerUnitTests {
   }
 
   @Test
+  void leavesOutWhatCameBeforeTheWindow() throws Exception {
+    JfrProfiler profiler = JfrProfiler.start(Map.of("busy", busy.pid()), dir);
+    Thread.sleep(2000); // recorded, then left out
+    profiler.beginWindow();
+    Thread.sleep(1000); // the window
+    JsonObject p = profiler.stopAndSummarise(5).getJsonObject("busy");
+
+    assertThat(p.getString("error")).isNull();
+    assertThat(p.getDouble("seconds")).isBetween(0.9, 1.9);
+    // one spinning thread sampled every 10 ms: about 100 samples in the window, 300 in all
+    assertThat(p.getLong("execution_samples")).isBetween(20L, 190L);
+    JsonObject loopCpu =
+        p.getJsonArray("cpu_seconds_by_thread_group").stream()
+            .map(JsonObject.class::cast)
+            .filter(g -> g.getString("group").equals(ThreadGroups.EVENT_LOOPS))
+            .findFirst()
+            .orElseThrow();
+    assertThat(loopCpu.getDouble("cpu_seconds")).isBetween(0.2, 1.9);
+  }
+
+  @Test
   void keepsOnlyTheGroupsThatAreOneJvm() {
     Map<String, long[]> groups = new LinkedHashMap<>();
     groups.put("gateway-1", new long[] {busy.pid()});
