@@ -86,6 +86,15 @@ final class ConversationSql {
       ORDER BY m.joined_at, m.user_id
       """;
 
+  /** The entries of the named users ($2) only: one index probe each, whatever the group's size. */
+  static final String NAMED_MEMBERS =
+      """
+      SELECT m.user_id, m.role, u.name, m.joined_at
+      FROM members m JOIN users u ON u.id = m.user_id
+      WHERE m.conversation_id = $1 AND m.user_id = ANY($2::text[])
+      ORDER BY m.joined_at, m.user_id
+      """;
+
   /**
    * The caller's live conversations, from {@code members_by_user}, each conversation a probe of
    * its primary key: the lateral's {@code LIMIT 1} keeps it one whatever the planner knows (as a

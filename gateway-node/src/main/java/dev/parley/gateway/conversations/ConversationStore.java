@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -231,19 +232,28 @@ public final class ConversationStore {
   static Future<List<Member>> roster(SqlConnection conn, String conversationId) {
     return conn.preparedQuery(ConversationSql.MEMBERS)
         .execute(Tuple.of(conversationId))
-        .map(
-            rows -> {
-              List<Member> members = new ArrayList<>();
-              for (Row r : rows) {
-                members.add(
-                    new Member(
-                        r.getString("user_id"),
-                        Role.parse(r.getString("role")),
-                        r.getString("name"),
-                        r.getOffsetDateTime("joined_at")));
-              }
-              return members;
-            });
+        .map(ConversationStore::members);
+  }
+
+  /** The entries of {@code userIds} that are members, longest-standing first. */
+  static Future<List<Member>> namedMembers(
+      SqlConnection conn, String conversationId, List<String> userIds) {
+    return conn.preparedQuery(ConversationSql.NAMED_MEMBERS)
+        .execute(Tuple.of(conversationId).addArrayOfString(userIds.toArray(String[]::new)))
+        .map(ConversationStore::members);
+  }
+
+  private static List<Member> members(RowSet<Row> rows) {
+    List<Member> members = new ArrayList<>();
+    for (Row r : rows) {
+      members.add(
+          new Member(
+              r.getString("user_id"),
+              Role.parse(r.getString("role")),
+              r.getString("name"),
+              r.getOffsetDateTime("joined_at")));
+    }
+    return members;
   }
 
   static Future<Void> ensureUsers(SqlConnection conn, List<String> users) {

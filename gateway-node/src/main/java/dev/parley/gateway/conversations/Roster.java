@@ -32,6 +32,24 @@ record Roster(List<Member> members) {
                 });
   }
 
+  /**
+   * As {@link #read}, but the roster holds only the entries of the caller and {@code userIds}: for
+   * a change that looks at no one else (adding a member), so its cost does not grow with the group.
+   * Its {@link #members} is then that part, not the whole list.
+   */
+  static <T> Function<Locked, Future<ConversationLog.Change<T>>> readEntries(
+      String callerId, List<String> userIds, Change<T> work) {
+    List<String> named = new ArrayList<>(userIds);
+    named.add(callerId);
+    return locked ->
+        ConversationStore.namedMembers(locked.conn(), locked.conversationId(), named)
+            .compose(
+                members -> {
+                  Roster roster = new Roster(members);
+                  return work.apply(locked, roster, roster.caller(callerId));
+                });
+  }
+
   /** The caller's entry; a caller who is not a member learns nothing (404, as for a missing conversation). */
   Member caller(String userId) {
     return find(userId).orElseThrow(() -> ApiException.notFound("conversation not found"));
