@@ -18,7 +18,9 @@ final class ProfileSection {
     StringBuilder out = new StringBuilder();
     out.append("### Profile: top costs per process\n\n");
     out.append(
-        "JFR, the JDK's `profile` settings, over the measured run. \"Hot\" is the method a Java"
+        "JFR, the JDK's `profile` settings, at the measured run's rate after it. Starting a"
+            + " recording makes a warm JVM recompile, so the JIT share below is mostly the"
+            + " recording's own. \"Hot\" is the method a Java"
             + " sample was in; \"Parley frame\" is the first `dev.parley` frame on that sample's"
             + " stack, so a cost inside Netty or the NATS client is charged to the Parley code"
             + " that called it.\n\n");
