@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +65,7 @@ class JfrProfilerUnitTests {
 
     JfrProfiler profiler = JfrProfiler.start(processes, dir);
     assertThat(profiler.profiled()).containsOnlyKeys("busy");
-    Thread.sleep(2000); // the length of the recording, not a wait for anything
+    awaitBusyLoopCpu(2.0);
     JsonObject summary = profiler.stopAndSummarise(5);
 
     assertThat(summary.fieldNames()).containsExactly("busy");
@@ -82,7 +84,8 @@ class JfrProfilerUnitTests {
     assertThat(column(p.getJsonArray("samples_by_thread_group"), "group"))
         .first()
         .isEqualTo(ThreadGroups.EVENT_LOOPS);
-    assertThat(eventLoopCpuSeconds(p)).isGreaterThan(0.2);
+    assertThat(eventLoopCpuSeconds(p.getJsonArray("cpu_seconds_by_thread_group")))
+        .isGreaterThan(0.2);
 
     assertThat(column(p.getJsonArray("allocation_top"), "class")).contains("byte[]");
     assertThat(p.getJsonObject("gc").getLong("collections")).isNotNegative();
@@ -94,16 +97,20 @@ class JfrProfilerUnitTests {
   @Test
   void leavesOutWhatCameBeforeTheWindow() throws Exception {
     JfrProfiler profiler = JfrProfiler.start(Map.of("busy", busy.pid()), dir);
-    Thread.sleep(2000); // recorded, then left out
+    awaitBusyLoopCpu(2.0); // recorded, then left out
     profiler.beginWindow();
-    Thread.sleep(1000); // the window
+    long windowStarted = System.nanoTime();
+    awaitBusyLoopCpu(1.0); // the window
+    double windowSeconds = (System.nanoTime() - windowStarted) / 1e9;
     JsonObject p = profiler.stopAndSummarise(5).getJsonObject("busy");
 
     assertThat(p.getString("error")).isNull();
-    assertThat(p.getDouble("seconds")).isBetween(0.9, 1.9);
+    // the window and the stop, not the 2 s before it
+    assertThat(p.getDouble("seconds")).isBetween(windowSeconds - 0.1, windowSeconds + 0.9);
     // one spinning thread sampled every 10 ms: about 100 samples in the window, 300 in all
     assertThat(p.getLong("execution_samples")).isBetween(20L, 190L);
-    assertThat(eventLoopCpuSeconds(p)).isBetween(0.2, 1.9);
+    assertThat(eventLoopCpuSeconds(p.getJsonArray("cpu_seconds_by_thread_group")))
+        .isBetween(0.9, 1.9);
   }
 
   @Test
@@ -117,13 +124,27 @@ class JfrProfilerUnitTests {
     assertThat(JfrProfiler.javaProcesses(groups)).containsOnly(Map.entry("gateway-1", busy.pid()));
   }
 
-  private static double eventLoopCpuSeconds(JsonObject profile) {
-    return profile.getJsonArray("cpu_seconds_by_thread_group").stream()
+  /**
+   * Returns once the child's spinning thread has used {@code seconds} of CPU from now: the
+   * recording then holds that much of its work, however busy the machine is.
+   */
+  private void awaitBusyLoopCpu(double seconds) {
+    ThreadCpu from = ThreadCpu.snapshot(busy.pid());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (eventLoopCpuSeconds(ThreadCpu.snapshot(busy.pid()).since(from)) < seconds) {
+      assertThat(System.nanoTime()).as("the busy loop's CPU within 30 s").isLessThan(deadline);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    }
+  }
+
+  /** The event loops' CPU seconds in {@code [{group, cpu_seconds, percent}]}, 0 when absent. */
+  private static double eventLoopCpuSeconds(JsonArray byGroup) {
+    return byGroup.stream()
         .map(JsonObject.class::cast)
         .filter(g -> g.getString("group").equals(ThreadGroups.EVENT_LOOPS))
         .findFirst()
-        .orElseThrow()
-        .getDouble("cpu_seconds");
+        .map(g -> g.getDouble("cpu_seconds"))
+        .orElse(0.0);
   }
 
   private static List<String> column(JsonArray rows, String key) {
