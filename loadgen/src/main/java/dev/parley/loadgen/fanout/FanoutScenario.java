@@ -68,9 +68,8 @@ public final class FanoutScenario implements Scenario {
         Fanouts.parleyFigures(r, parley, system.rssKib(), system.reconnects());
         if (!profileFor.isZero()) {
           // After the measured phase, at the same rate: recording costs the servers a few percent,
-          // which must not be in the figures above.
-          // Starting a recording sets off a burst of recompilation in each JVM: the first
-          // profileFor at the same rate lets it pass, the second is the profile.
+          // which must not be in the figures above. Starting a recording sets off a burst of
+          // recompilation in each JVM: the first profileFor lets it pass, the second is profiled.
           Progress.say(
               "fanout: parley, profiling the server JVMs for "
                   + profileFor.toSeconds()

@@ -39,11 +39,6 @@ final class RecordingSummary {
 
   private RecordingSummary() {}
 
-  /** Every event of the file. */
-  static RecordingSummary read(Path jfr) throws IOException {
-    return read(jfr, null);
-  }
-
   /** The events that started at or after {@code from} (all of them when it is null). */
   static RecordingSummary read(Path jfr, Instant from) throws IOException {
     RecordingSummary s = new RecordingSummary();
