@@ -25,11 +25,7 @@ record Roster(List<Member> members) {
       String callerId, Change<T> work) {
     return locked ->
         ConversationStore.roster(locked.conn(), locked.conversationId())
-            .compose(
-                members -> {
-                  Roster roster = new Roster(members);
-                  return work.apply(locked, roster, roster.caller(callerId));
-                });
+            .compose(members -> handOver(locked, members, callerId, work));
   }
 
   /**
@@ -43,11 +39,13 @@ record Roster(List<Member> members) {
     named.add(callerId);
     return locked ->
         ConversationStore.namedMembers(locked.conn(), locked.conversationId(), named)
-            .compose(
-                members -> {
-                  Roster roster = new Roster(members);
-                  return work.apply(locked, roster, roster.caller(callerId));
-                });
+            .compose(members -> handOver(locked, members, callerId, work));
+  }
+
+  private static <T> Future<ConversationLog.Change<T>> handOver(
+      Locked locked, List<Member> members, String callerId, Change<T> work) {
+    Roster roster = new Roster(members);
+    return work.apply(locked, roster, roster.caller(callerId));
   }
 
   /** The caller's entry; a caller who is not a member learns nothing (404, as for a missing conversation). */
